@@ -1,0 +1,31 @@
+# Two commands on a fresh machine:
+#   make site   builds the example plan (content/) into output/
+#   make test   runs the whole test suite, browser tests included
+# Both install what they need themselves (a virtual environment in .venv; Chromium and the
+# HTML/accessibility checkers for the tests).
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: site test lint golden bench
+
+# (re)installs when pyproject.toml changes; the marker is written only after a successful install
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+site: $(VENV)/.installed
+	$(VENV)/bin/strategy build content
+
+# ARGS go to pytest: make test ARGS="-k charts"
+test: $(VENV)/.installed
+	VENV=$(VENV) bash scripts/test $(ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+# Regenerate the golden pages compared by tests/test_golden.py (review the diff before committing).
+golden: $(VENV)/.installed
+	$(PY) -m tests.golden

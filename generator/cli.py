@@ -1,0 +1,227 @@
+"""The `strategy` command. It only parses arguments and calls the library; each command imports
+what it needs when it runs, so `strategy --help` stays instant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_OK, EXIT_PLAN_ERRORS, EXIT_USAGE = 0, 1, 2
+
+PLAN_ARG = click.argument(
+    "plan", required=False, default="content",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+TODAY_OPT = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Evaluate KPIs as of this date (YYYY-MM-DD). Default: SOURCE_DATE_EPOCH, else today.",
+)
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _today(value: dt.datetime | None) -> dt.date:
+    from .pipeline import resolve_today
+
+    return resolve_today(value.date() if value else None)
+
+
+def _source(plan: Path):  # type: ignore[no-untyped-def]
+    from .source import DirectorySource
+
+    if not plan.is_dir():
+        raise click.UsageError(
+            f"the plan folder '{plan}' does not exist. Give the folder that holds strategy.yaml, "
+            "or create a plan with: strategy init"
+        )
+    return DirectorySource(plan)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="strategy-site", prog_name="strategy")
+def main() -> None:
+    """Turn a digital strategy written in Markdown and YAML into a static website.
+
+    \b
+    Typical use:
+      strategy check            find every mistake in content/
+      strategy funnel           what the funnel demands of each stage
+      strategy build            write the site to output/
+    """
+
+
+@main.command()
+@PLAN_ARG
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for Actions annotations.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@TODAY_OPT
+def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None:
+    """Check the plan and report every problem at file:line:column.
+
+    \b
+    Examples:
+      strategy check
+      strategy check content --format json
+      strategy check --format github --strict      (in GitHub Actions)
+    """
+    from . import diagnostics as d
+    from .pipeline import check as run_check
+
+    result = run_check(_source(plan), _today(today))
+    if fmt == "json":
+        click.echo(d.format_json(result.diagnostics))
+    elif fmt == "github":
+        out = d.format_github(result.diagnostics)
+        if out:
+            click.echo(out)
+        n_err, n_warn = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+        click.echo(f"strategy check: {n_err} error(s), {n_warn} warning(s)", err=True)
+    else:
+        click.echo(d.format_text(result.diagnostics, colour=_colour()))
+    failed = bool(result.diagnostics.errors) or (strict and bool(result.diagnostics.warnings))
+    sys.exit(EXIT_PLAN_ERRORS if failed else EXIT_OK)
+
+
+@main.command()
+@PLAN_ARG
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@TODAY_OPT
+def funnel(plan: Path, fmt: str, today: dt.datetime | None) -> None:
+    """Show what each funnel demands of each stage, worked backwards from the goal.
+
+    \b
+    Examples:
+      strategy funnel
+      strategy funnel content --format json
+    """
+    from .diagnostics import format_text
+    from .funnel_report import funnels_json, funnels_text
+    from .pipeline import check as run_check
+
+    result = run_check(_source(plan), _today(today))
+    if result.state is None:
+        click.echo(format_text(result.diagnostics, colour=_colour()), err=True)
+        sys.exit(EXIT_PLAN_ERRORS)
+    click.echo(funnels_json(result.state) if fmt == "json" else funnels_text(result.state, colour=_colour()))
+
+
+@main.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--plan", "plan", default="content", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The plan folder, in the repository.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text for people, markdown for a pull-request comment, json for tools.")
+@TODAY_OPT
+def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datetime | None) -> None:
+    """Show what changed in the plan between two git revisions, in strategy terms.
+
+    OLD defaults to HEAD and NEW to the working tree; `OLD..NEW` also works. Derived values are
+    compared too: a new funnel goal lists each stage's recomputed need.
+
+    \b
+    Examples:
+      strategy diff                        working tree against HEAD
+      strategy diff v1.0 v2.0 --format json
+      strategy diff origin/main HEAD --format markdown   (a pull-request comment)
+    """
+    from .diagnostics import format_text
+    from .diff import PlanHasErrors, compare_revisions
+    from .diff_format import diff_json, diff_markdown, diff_text
+    from .gitsource import GitError
+
+    if old and new is None and ".." in old.strip("."):
+        old, _, new = old.partition("..")
+    try:
+        result = compare_revisions(plan, old or None, new or None, _today(today))
+    except GitError as exc:
+        click.echo(f"strategy diff: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        sys.exit(EXIT_USAGE)
+    except PlanHasErrors as exc:
+        click.echo(f"strategy diff: the plan at {exc.label} has errors; fix them first:\n", err=True)
+        click.echo(format_text(exc.diagnostics, colour=_colour()), err=True)
+        sys.exit(EXIT_PLAN_ERRORS)
+    if fmt == "json":
+        click.echo(diff_json(result))
+    elif fmt == "markdown":
+        click.echo(diff_markdown(result), nl=False)
+    else:
+        click.echo(diff_text(result, colour=_colour()))
+
+
+@main.command()
+@click.argument("directory", metavar="[DIR]", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
+              help="Language of the plan, of its guiding comments and of its README.")
+def init(directory: Path, lang: str) -> None:
+    """Create a ready-to-edit plan repository in DIR (default: the current folder).
+
+    It follows the five steps (objectives with KPIs and actions, funnel, personas, experiences,
+    solutions), with a CSV per KPI, the GitHub workflows (publish to Pages, pull-request preview),
+    a .gitignore, a README and the editor schemas. It never overwrites a file: when one exists,
+    it lists them and writes nothing.
+
+    \b
+    Examples:
+      strategy init my-plan --lang fr
+      strategy init                        in the current folder
+    """
+    from .init_plan import PLAN_FOLDER, InitRefused, init_plan
+    from .pipeline import resolve_today
+
+    try:
+        written = init_plan(directory, lang, resolve_today())
+    except InitRefused as exc:
+        click.echo(f"strategy init: {len(exc.existing)} file(s) already exist, so nothing was written:", err=True)
+        for rel in exc.existing:
+            click.echo(f"  {directory / rel}", err=True)
+        click.echo("  hint: choose a new or empty folder, e.g. strategy init my-plan", err=True)
+        sys.exit(EXIT_PLAN_ERRORS)
+    except OSError as exc:
+        click.echo(f"strategy init: cannot write {exc.filename or directory}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_PLAN_ERRORS)
+    where = "the current folder" if directory == Path(".") else f"{directory}/"
+    click.echo(f"Created a plan repository in {where} ({len(written)} files); the plan is in {PLAN_FOLDER}/.")
+    click.echo("Next:")
+    if directory != Path("."):
+        click.echo(f"  cd {directory}")
+    click.echo(f"  strategy check {PLAN_FOLDER}        then edit the files and check again")
+    click.echo(f"  strategy build {PLAN_FOLDER}        and open output/index.html")
+    click.echo("  git init && git add . && git commit -m 'Plan'   then push to GitHub (see README.md)")
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one NAME.schema.json per file kind into this folder instead of printing.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema (draft 2020-12) of strategy.yaml and of each entity kind, for editors.
+
+    Printed as one document with the kinds under $defs (strategy, objective, funnel, persona,
+    experience, solution, page); with --output, written as one file per kind.
+
+    \b
+    Examples:
+      strategy schema > plan.schema.json
+      strategy schema --output .schemas    (what VS Code's yaml.schemas points at)
+    """
+    from .schema_export import combined_schema, dumps, write_schemas
+
+    if output is None:
+        click.echo(dumps(combined_schema()), nl=False)
+        return
+    try:
+        written = write_schemas(output)
+    except OSError as exc:
+        click.echo(f"strategy schema: cannot write {exc.filename or output}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_PLAN_ERRORS)
+    click.echo(f"Wrote {len(written)} schemas to {output}/: " + ", ".join(p.name for p in written))

@@ -1,0 +1,114 @@
+"""Numbers, dates, currency and labels in the plan's language (Babel), and the same separators
+handed to Vega so that prose and chart axes agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "achieved": "atteint", "on-track": "en bonne voie", "at-risk": "à risque",
+        "off-track": "en retard", "no-data": "sans données",
+        "planned": "prévue", "doing": "en cours", "done": "faite", "dropped": "abandonnée",
+        "enterprise": "entreprise", "marketing": "marketing",
+        "up": "hausse", "down": "baisse", "level": "niveau", "cumulative": "cumul",
+        "month": "mois", "year": "an", "once": "une fois",
+        "saas": "SaaS", "software": "logiciel", "portal": "portail", "web": "site web", "app": "application",
+        "service": "service", "other": "autre",
+        "daily": "quotidienne", "weekly": "hebdomadaire", "monthly": "mensuelle",
+        "quarterly": "trimestrielle", "yearly": "annuelle",
+    },
+    "en": {
+        "achieved": "achieved", "on-track": "on track", "at-risk": "at risk",
+        "off-track": "off track", "no-data": "no data",
+        "planned": "planned", "doing": "doing", "done": "done", "dropped": "dropped",
+        "enterprise": "enterprise", "marketing": "marketing",
+        "up": "up", "down": "down", "level": "level", "cumulative": "cumulative",
+        "month": "month", "year": "year", "once": "once",
+        "saas": "SaaS", "software": "software", "portal": "portal", "web": "website", "app": "app",
+        "service": "service", "other": "other",
+        "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly",
+        "yearly": "yearly",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats values for one language and currency."""
+
+    language: str = "en"
+    currency: str = "EUR"
+
+    @cached_property
+    def locale(self) -> Locale:
+        return Locale.parse(LOCALES.get(self.language, "en_GB"))
+
+    def label(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        return LABELS.get(self.language, LABELS["en"]).get(key, key)
+
+    def number(self, value: float | int | None, digits: int = 2) -> str:
+        if value is None:
+            return "–"
+        rounded = round(float(value), digits)
+        fmt = "#,##0" + ("." + "#" * digits if digits else "")
+        return format_decimal(rounded, format=fmt, locale=self.locale)
+
+    def percent(self, value: float | None, digits: int = 0) -> str:
+        if value is None:
+            return "–"
+        fmt = "#,##0" + ("." + "0" * digits if digits else "") + "\u202f%" if self.language == "fr" else \
+            "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(value, format=fmt, locale=self.locale)
+
+    def money(self, value: float | None) -> str:
+        if value is None:
+            return "–"
+        whole = float(value).is_integer() or abs(value) >= 1000
+        fmt = None if not whole else ("#,##0\u00a0¤" if self.language == "fr" else "¤#,##0")
+        return format_currency(value, self.currency, format=fmt, locale=self.locale,
+                               currency_digits=not whole)
+
+    def date(self, value: dt.date | None, style: str = "medium") -> str:
+        if value is None:
+            return "–"
+        return format_date(value, format=style, locale=self.locale)
+
+    def month(self, value: dt.date) -> str:
+        return format_date(value, format="MMM yyyy", locale=self.locale)
+
+    @property
+    def currency_symbol(self) -> str:
+        return get_currency_symbol(self.currency, locale=self.locale)
+
+    def vega_format_locale(self) -> dict[str, object]:
+        """d3-format locale with Babel's own separators, so axes match the prose."""
+        symbols = self.locale.number_symbols.get("latn", self.locale.number_symbols)
+        symbol = self.currency_symbol
+        currency = ["", "\u00a0" + symbol] if self.language == "fr" else [symbol, ""]
+        return {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
+                "currency": currency, "percent": "\u202f%" if self.language == "fr" else "%"}
+
+    def vega_time_locale(self) -> dict[str, object]:
+        """d3-time-format locale built from Babel's month and day names."""
+        loc = self.locale
+        months = [loc.months["format"]["wide"][i] for i in range(1, 13)]
+        short_months = [loc.months["stand-alone"]["abbreviated"][i] for i in range(1, 13)]
+        days = [loc.days["format"]["wide"][(i - 1) % 7] for i in range(7)]  # Sunday first
+        short_days = [loc.days["format"]["abbreviated"][(i - 1) % 7] for i in range(7)]
+        return {
+            "dateTime": "%A %e %B %Y à %X" if self.language == "fr" else "%a %e %b %X %Y",
+            "date": "%d/%m/%Y", "time": "%H:%M:%S",
+            "periods": ["AM", "PM"], "days": days, "shortDays": short_days,
+            "months": months, "shortMonths": short_months,
+        }

@@ -1,0 +1,502 @@
+"""Load a plan folder (any `Source`) into a `Plan`, collecting every problem on the way.
+
+Nothing here raises on bad input: each problem becomes a diagnostic at file:line:column and
+loading goes on, so that one run reports everything.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import posixpath
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .diagnostics import Diagnostics, Location
+from .model import (
+    KPI,
+    Action,
+    Experience,
+    Funnel,
+    Objective,
+    Page,
+    Persona,
+    Plan,
+    Point,
+    Rules,
+    Series,
+    Settings,
+    Solution,
+    Stage,
+)
+from .schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, SETTINGS_FIELDS, Checker
+from .source import FileTooLarge, Source
+from .yamlpos import YamlDoc, parse_yaml
+
+KNOWN_FOLDERS = (*ENTITY_FIELDS, "data", "assets")
+ENTITY_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+class FileReader:
+    """Reads and decodes plan files, turning every failure into a diagnostic."""
+
+    def __init__(self, source: Source, diagnostics: Diagnostics) -> None:
+        self.source = source
+        self.diagnostics = diagnostics
+
+    def where(self, rel: str, line: int = 1, column: int = 1) -> Location:
+        return Location(self.source.display(rel), line, column)
+
+    def text(self, rel: str) -> str | None:
+        try:
+            raw = self.source.read_bytes(rel)
+        except FileTooLarge as exc:
+            self.diagnostics.error("file-too-large", self.where(rel),
+                                   f"this file is {exc.size / 1_048_576:.1f} MB, over the 5 MB limit for a plan file",
+                                   "split it, or keep large data outside the plan")
+            return None
+        except OSError as exc:
+            self.diagnostics.error("unreadable", self.where(rel), f"this file cannot be read: {exc.strerror or exc}",
+                                   "check that the file exists and that you may read it")
+            return None
+        if b"\x00" in raw:
+            self.diagnostics.error("binary-file", self.where(rel), "this is a binary file, not text",
+                                   "plan files are UTF-8 text; images belong in assets/")
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = raw[: exc.start]
+            line = before.count(b"\n") + 1
+            column = exc.start - (before.rfind(b"\n") + 1) + 1
+            self.diagnostics.error("encoding", self.where(rel, line, column),
+                                   f"this file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be read)",
+                                   "save the file as UTF-8 in your editor")
+            return None
+        return text.removeprefix("\ufeff")
+
+    def yaml(self, rel: str, text: str, line_offset: int = 0) -> YamlDoc:
+        doc = parse_yaml(text, line_offset)
+        for p in doc.problems:
+            self.diagnostics.error(p.code, self.where(rel, p.line, p.column), p.message, p.hint)
+        return doc
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, str, str | None]:
+    """(front matter, line offset of its first line minus 1, body, problem code or None)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return None, 0, text, "frontmatter-missing"
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "".join(lines[1:i]), 1, "".join(lines[i + 1 :]), None
+    return None, 0, text, "frontmatter-unclosed"
+
+
+def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
+    """Read every file of the plan. Returns None only when strategy.yaml is unusable."""
+    reader = FileReader(source, diagnostics)
+    files = source.files()
+    for rel in getattr(source, "escaping_links", []):
+        diagnostics.error("outside-plan", reader.where(rel),
+                          "this is a link to a file outside the plan folder; it is not read",
+                          "copy the file into the plan folder instead of linking to it")
+
+    settings = _load_settings(reader, files)
+    plan = Plan(settings=settings or _fallback_settings(), label=source.label)
+    if settings is None:
+        plan.settings.title = ""
+
+    unknown_reported: set[str] = set()
+    by_kind: dict[str, list[str]] = {kind: [] for kind in ENTITY_FIELDS}
+    for rel in files:
+        top, _, rest = rel.partition("/")
+        if rel == "strategy.yaml":
+            continue
+        if top == "assets" and rest:
+            plan.assets.append(rel)
+        elif top == "data" and rest and "/" not in rest and rest.endswith(".csv"):
+            plan.data_files.append(rel)
+        elif top in ENTITY_FIELDS and rest and "/" not in rest and rest.endswith(ENTITY_SUFFIXES):
+            by_kind[top].append(rel)
+        else:
+            key = top if rest and top not in KNOWN_FOLDERS else rel
+            if key in unknown_reported:
+                continue
+            unknown_reported.add(key)
+            diagnostics.warning("unknown-file", reader.where(rel), _unknown_message(rel, top, rest),
+                                _unknown_hint(top, rest))
+
+    builders: dict[str, Callable[..., Any]] = {
+        "objectives": _objective, "funnels": _funnel, "personas": _persona,
+        "experiences": _experience, "solutions": _solution, "pages": _page,
+    }
+    for kind, rels in by_kind.items():
+        target: dict[str, Any] = getattr(plan, kind)
+        for rel in rels:
+            stem = posixpath.splitext(posixpath.basename(rel))[0]
+            if not ID_PATTERN.match(stem):
+                diagnostics.error("bad-id", reader.where(rel),
+                                  f"the file name `{posixpath.basename(rel)}` is not a valid id "
+                                  "(an id is the file name without extension)",
+                                  "rename the file: " + ID_HINT)
+                continue
+            if stem in target:
+                diagnostics.error("duplicate-id", reader.where(rel),
+                                  f"two files define the {kind[:-1]} `{stem}`",
+                                  "keep one file per id: remove or rename one of them")
+                continue
+            loaded = _load_entity(reader, rel, kind)
+            if loaded is None:
+                continue
+            clean, checker, body = loaded
+            try:
+                entity = builders[kind](stem, clean, checker, body, plan.settings)
+            except Exception:  # a required key was invalid: already reported by the checker
+                continue
+            if entity is not None:
+                target[stem] = entity
+
+    _load_series(reader, plan)
+    return plan
+
+
+def _unknown_message(rel: str, top: str, rest: str) -> str:
+    if top in ENTITY_FIELDS:
+        if "/" in rest:
+            return f"`{rel}` is in a sub-folder of {top}/, which is not read"
+        return f"`{rel}` is not read: entity files end in .md or .yaml"
+    if top == "data":
+        return f"`{rel}` is not read: data files are CSV files directly in data/"
+    if rest:
+        return f"the folder `{top}/` is not part of a plan and is ignored"
+    return f"the file `{rel}` is not part of a plan and is ignored"
+
+
+def _unknown_hint(top: str, rest: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(top, KNOWN_FOLDERS, n=1, cutoff=0.6) if rest else []
+    hint = f"did you mean `{close[0]}/`? " if close else ""
+    return hint + "a plan holds strategy.yaml and the folders " + ", ".join(f"{k}/" for k in KNOWN_FOLDERS)
+
+
+def _fallback_settings() -> Settings:
+    return Settings(title="", period_start=dt.date(dt.date.today().year, 1, 1),
+                    period_end=dt.date(dt.date.today().year, 12, 31))
+
+
+def _load_entity(reader: FileReader, rel: str, kind: str) -> tuple[dict[str, Any], Checker, str] | None:
+    text = reader.text(rel)
+    if text is None:
+        return None
+    body = ""
+    if rel.endswith(".md"):
+        front, offset, body, problem = split_front_matter(text)
+        if problem == "frontmatter-unclosed":
+            reader.diagnostics.error("frontmatter-unclosed", reader.where(rel),
+                                     "the front matter opened by `---` on line 1 is never closed",
+                                     "add a line with only `---` after the last key, before the text")
+            return None
+        if problem == "frontmatter-missing":
+            reader.diagnostics.error("frontmatter-missing", reader.where(rel),
+                                     "this file has no front matter",
+                                     "start the file with a line `---`, the keys (title: …), then `---`")
+            return None
+        doc = reader.yaml(rel, front or "", offset)
+    else:
+        doc = reader.yaml(rel, text)
+    if doc.problems:
+        return None
+    checker = Checker(doc, reader.source.display(rel), reader.diagnostics)
+    if doc.data is None:
+        doc.data = {}
+    clean = checker.mapping(doc.data, ENTITY_FIELDS[kind])
+    if clean is None:
+        return None
+    return clean, checker, body
+
+
+def _locs(checker: Checker, prefix: tuple[Any, ...] = ()) -> dict[str, Location]:
+    """Where each key of the mapping at `prefix` was written: `key` is the key itself, `key=` its
+    value, and `key[ID]` the item ID of a list of ids, so that a wrong reference is pointed at."""
+    n = len(prefix)
+    locs = {str(path[n]): loc for path, loc in checker.positions.items()
+            if len(path) == n + 1 and path[:n] == prefix}
+    data = checker.doc.data
+    for part in prefix:
+        data = data[part] if isinstance(data, dict | list) else None
+    for key in list(locs):
+        locs[f"{key}="] = checker.loc((*prefix, key))
+        items = data.get(key) if isinstance(data, dict) else None
+        if isinstance(items, list):
+            for i, item in enumerate(items):
+                if isinstance(item, str):
+                    locs.setdefault(f"{key}[{item}]", checker.loc((*prefix, key, i)))
+    return locs
+
+
+def _file_loc(checker: Checker) -> Location:
+    return Location(checker.file, 1, 1)
+
+
+def _load_settings(reader: FileReader, files: list[str]) -> Settings | None:
+    rel = "strategy.yaml"
+    if rel not in files:
+        hint = "create strategy.yaml with at least:\n  title: …\n  period:\n    start: 2026-01-01\n    end: 2026-12-31"
+        if "strategy.yml" in files:
+            hint = "rename strategy.yml to strategy.yaml"
+        reader.diagnostics.error("missing-settings", reader.where(rel), "the plan has no strategy.yaml", hint)
+        return None
+    text = reader.text(rel)
+    if text is None:
+        return None
+    doc = reader.yaml(rel, text)
+    if doc.problems:
+        return None
+    checker = Checker(doc, reader.source.display(rel), reader.diagnostics)
+    clean = checker.mapping(doc.data if doc.data is not None else {}, SETTINGS_FIELDS)
+    if clean is None or "title" not in clean or "period" not in clean:
+        return None
+    period = clean["period"]
+    if "start" not in period or "end" not in period:
+        return None
+    if period["end"] <= period["start"]:
+        checker.error("bad-period", ("period", "end"), "the period must end after it starts",
+                      f"write an end date after the start, {period['start'].isoformat()}")
+    rules = Rules(**clean.get("rules", {}))
+    return Settings(
+        title=clean["title"], period_start=period["start"], period_end=period["end"],
+        organization=clean.get("organization"), language=clean.get("language", "en"),
+        currency=clean.get("currency", "EUR"), sector=clean.get("sector"),
+        positioning=clean.get("positioning"), vision=clean.get("vision"),
+        base_url=clean.get("base_url"), theme=clean.get("theme", "default"),
+        version_tags=clean.get("versions", {}).get("tags", "v*"), rules=rules,
+        loc=_file_loc(checker), locs=_locs(checker),
+    )
+
+
+def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Objective:
+    # An entity, KPI or stage whose id is valid is kept even when another key is wrong (that error is
+    # already reported), so that references to it do not add misleading "there is no …" errors.
+    # A KPI kept this way has a NaN target, which the lint rules skip.
+    kpis = []
+    for i, item in c.get("kpis", []):
+        if item is None or "id" not in item:
+            continue
+        kpis.append(KPI(
+            id=item["id"], loc=checker.loc(("kpis", i)), locs=_locs(checker, ("kpis", i)),
+            title=item.get("title", item["id"]), target=item.get("target", math.nan), objective=oid,
+            unit=item.get("unit"),
+            baseline=item.get("baseline"), due=item.get("due") or c.get("due"),
+            direction=item.get("direction"), measure=item.get("measure", "level"),
+            cadence=item.get("cadence", "monthly"), data=item.get("data"),
+            column=item.get("column", "value"),
+        ))
+    actions = []
+    for i, item in c.get("actions", []):
+        if item is None:
+            continue
+        actions.append(Action(
+            id=f"{oid}-{i + 1}", loc=checker.loc(("actions", i)), locs=_locs(checker, ("actions", i)),
+            title=item.get("title", ""), owner=item.get("owner"), due=item.get("due"),
+            status=item.get("status", "planned"), kpis=item.get("kpis", []),
+        ))
+    return Objective(
+        id=oid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", oid),
+        level=c.get("level", "marketing"), department=c.get("department"), parent=c.get("parent"),
+        owner=c.get("owner"), due=c.get("due"), personas=c.get("personas", []),
+        kpis=kpis, actions=actions, body=body,
+    )
+
+
+def _funnel(fid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Funnel:
+    stages = []
+    for i, item in c.get("stages", []):
+        # a stage with a wrong id stays in place (as `#N`, which no reference can match), so that
+        # the next stage is not mistaken for the first one
+        item = item or {}
+        rate, written = item.get("rate", (None, None))
+        stage_id = item.get("id", f"#{i + 1}")
+        stages.append(Stage(
+            id=stage_id, loc=checker.loc(("stages", i)), locs=_locs(checker, ("stages", i)),
+            title=item.get("title", stage_id), rate=rate, rate_written=written, kpi=item.get("kpi"),
+            cost=item.get("cost"),
+        ))
+    return Funnel(id=fid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", fid),
+                  goal=c.get("goal", math.nan), due=c.get("due"), stages=stages, body=body)
+
+
+def _persona(pid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Persona:
+    lists = {k: c.get(k, []) for k in ("goals", "pains", "traits", "channels", "messages", "sources")}
+    return Persona(id=pid, loc=_file_loc(checker), locs=_locs(checker), name=c.get("name", pid),
+                   role=c.get("role"), body=body, **lists)
+
+
+def _experience(eid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Experience:
+    return Experience(id=eid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", eid),
+                      personas=c.get("personas", []), funnel=c.get("funnel"), stage=c.get("stage"),
+                      channel=c.get("channel"), moments=c.get("moments", []),
+                      objectives=c.get("objectives", []), body=body)
+
+
+def _solution(sid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Solution:
+    cost = c.get("cost") or {}
+    return Solution(id=sid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", sid),
+                    category=c.get("category", "other"), cost_amount=cost.get("amount"),
+                    cost_per=cost.get("per"), department=c.get("department"),
+                    objectives=c.get("objectives", []), experiences=c.get("experiences", []), body=body)
+
+
+def _page(pid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Page:
+    return Page(id=pid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", pid),
+                order=c.get("order", 0), body=body)
+
+
+# --- KPI data ------------------------------------------------------------------------------
+
+_CSV_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def _load_series(reader: FileReader, plan: Plan) -> None:
+    files = set(reader.source.files())
+    parsed: dict[str, tuple[list[str], list[tuple[int, list[str], str]]] | None] = {}
+    for kpi in plan.kpis.values():
+        if kpi.data is not None:
+            rel = _safe_data_path(reader, kpi)
+            if rel is None:
+                continue
+            if rel not in files:
+                reader.diagnostics.error("missing-data", kpi.at("data"),
+                                         f"the data file `{kpi.data}` does not exist",
+                                         f"create {reader.source.display(rel)} "
+                                         f"(columns date,{kpi.column}) or fix the path")
+                continue
+        else:
+            rel = f"data/{kpi.id}.csv"
+            if rel not in files:
+                continue
+        if rel not in parsed:
+            parsed[rel] = _read_csv(reader, rel)
+        table = parsed[rel]
+        if table is None:
+            continue
+        series = _series_from_table(reader, rel, table, kpi)
+        if series is not None:
+            plan.series[kpi.id] = series
+
+
+def _safe_data_path(reader: FileReader, kpi: KPI) -> str | None:
+    raw = kpi.data or ""
+    norm = posixpath.normpath(raw.replace("\\", "/"))
+    if raw.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", raw) or norm == ".." or norm.startswith("../"):
+        reader.diagnostics.error("data-path", kpi.at("data"),
+                                 f"the data path `{raw}` leads outside the plan folder",
+                                 f"write a path inside the plan folder, e.g. data: data/{kpi.id}.csv")
+        return None
+    return norm
+
+
+def _read_csv(reader: FileReader, rel: str) -> tuple[list[str], list[tuple[int, list[str], str]]] | None:
+    text = reader.text(rel)
+    if text is None:
+        return None
+    lines = text.splitlines()
+    rows: list[tuple[int, list[str], str]] = []
+    header: list[str] | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader(io.StringIO(line)))
+        except csv.Error as exc:
+            reader.diagnostics.error("csv-row", reader.where(rel, number), f"this line cannot be read as CSV: {exc}",
+                                     'write the cells separated by commas; a quote " must be closed in the same cell')
+            continue
+        cells = [c.strip() for c in cells]
+        if header is None:
+            header = cells
+        else:
+            rows.append((number, cells, line))
+    if header is None:
+        reader.diagnostics.error("csv-header", reader.where(rel), "this CSV file is empty",
+                                 "start it with a header row, e.g. date,value")
+        return None
+    return header, rows
+
+
+def _column_of(line: str, index: int) -> int:
+    """1-based character column where the `index`-th comma-separated cell starts."""
+    position = 0
+    for _ in range(index):
+        comma = line.find(",", position)
+        if comma < 0:
+            break
+        position = comma + 1
+    return position + 1
+
+
+def _series_from_table(reader: FileReader, rel: str, table: tuple[list[str], list[tuple[int, list[str], str]]],
+                       kpi: KPI) -> Series | None:
+    header, rows = table
+    missing = [c for c in ("date", kpi.column) if c not in header]
+    if missing:
+        reader.diagnostics.error("csv-header", reader.where(rel),
+                                 f"the header has no column {', '.join(f'`{m}`' for m in missing)} (KPI `{kpi.id}`)",
+                                 f"the first line must name the columns, e.g. date,{kpi.column}; "
+                                 f"found: {','.join(header)}")
+        return None
+    di, vi = header.index("date"), header.index(kpi.column)
+    series = Series(path=rel, column=kpi.column)
+    seen: dict[dt.date, int] = {}
+    for number, cells, line in rows:
+        if len(cells) != len(header):
+            reader.diagnostics.error("csv-row", reader.where(rel, number),
+                                     f"this row has {len(cells)} cells but the header has {len(header)}",
+                                     f"write one value per column: {','.join(header)}")
+            continue
+        date = _csv_date(cells[di])
+        if date is None:
+            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, di)),
+                                     f"`{cells[di]}` is not a date", "write YYYY-MM-DD or YYYY-MM, e.g. 2026-03")
+            continue
+        value = _csv_number(cells[vi])
+        if not cells[vi]:
+            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
+                                     f"the `{kpi.column}` of {cells[di]} is empty",
+                                     "write the measured number, or remove the row until it is known")
+            continue
+        if value is None:
+            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
+                                     f"`{cells[vi]}` is not a number",
+                                     "write a plain number with a dot for decimals, e.g. 1250.5 (no unit, no spaces)")
+            continue
+        if date in seen:
+            reader.diagnostics.error("csv-row", reader.where(rel, number),
+                                     f"{cells[di]} is measured twice (also on line {seen[date]})",
+                                     "keep one row per date")
+            continue
+        seen[date] = number
+        series.points.append(Point(date, value, number))
+    series.points.sort(key=lambda p: p.date)
+    return series
+
+
+def _csv_date(text: str) -> dt.date | None:
+    m = _CSV_DATE.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
+    except ValueError:
+        return None
+
+
+def _csv_number(text: str) -> float | None:
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None

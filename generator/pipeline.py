@@ -1,0 +1,68 @@
+"""The front half of every command: source → load → validate → compute.
+
+`check` stops here, `build` renders what it returns, `diff` runs it on two sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import traceback
+from dataclasses import dataclass
+
+from .compute import PlanState, compute_plan
+from .diagnostics import Diagnostics, Location
+from .loader import load_plan
+from .model import Plan
+from .source import Source
+from .validate import check_references, check_rules
+
+
+def resolve_today(today: dt.date | None = None) -> dt.date:
+    """`--today` first, then SOURCE_DATE_EPOCH (reproducible builds), then the clock."""
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
+@dataclass
+class Checked:
+    plan: Plan | None
+    state: PlanState | None
+    diagnostics: Diagnostics
+
+    @property
+    def ok(self) -> bool:
+        return self.state is not None and not self.diagnostics.errors
+
+
+def check(source: Source, today: dt.date) -> Checked:
+    """Load, validate and compute. Never raises on any input: an unexpected failure becomes an
+    `internal-error` diagnostic naming the plan folder."""
+    diagnostics = Diagnostics()
+    plan: Plan | None = None
+    state: PlanState | None = None
+    stage = "reading"
+    try:
+        plan = load_plan(source, diagnostics)
+        if plan is not None and plan.settings.title:
+            stage = "checking"
+            check_references(plan, diagnostics)
+            check_rules(plan, diagnostics, today)
+            stage = "computing"
+            if not diagnostics.errors:
+                state = compute_plan(plan, today)
+    except RecursionError:
+        diagnostics.error("internal-error", Location(source.label or "."),
+                          f"the plan is nested too deeply to finish {stage} it")
+    except Exception as exc:  # the promise: no traceback, ever, for any input
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        diagnostics.error("internal-error", Location(source.label or "."),
+                          f"unexpected failure while {stage} the plan: {type(exc).__name__}: {exc}",
+                          f"this is a bug in strategy-site ({os.path.basename(last.filename)}:{last.lineno}); "
+                          "please report it with the file that triggers it")
+        state = None
+    return Checked(plan=plan, state=state, diagnostics=diagnostics)

@@ -1,0 +1,394 @@
+"""The shape of every plan file, written once as data.
+
+The same declarations drive validation (with positions and hints) and `strategy schema`
+(JSON Schema for editors), so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from .diagnostics import Diagnostics, Location
+from .yamlpos import Path, YamlDoc
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_HINT = "use lower-case letters, digits and dashes, starting with a letter or digit, e.g. `croissance-ca`"
+DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-12-31"
+RATE_HINT = 'write a rate as a number in (0, 1] like 0.2, a fraction like "1/50", or a percentage like "2%"'
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    # text | markdown | date | number | integer | enum | id | ids | texts | rate | url | currency
+    # | mapping | list
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()  # for mapping, and for each item of list
+    description: str = ""
+    minimum: float | None = None
+    exclusive_minimum: float | None = None
+
+
+def F(name: str, kind: str, description: str = "", **kw: Any) -> Field:
+    return Field(name, kind, description=description, **kw)
+
+
+KPI_FIELDS = (
+    F("id", "id", "unique in the whole plan", required=True),
+    F("title", "text", "what is measured", required=True),
+    F("unit", "text", "e.g. leads, €, %"),
+    F("baseline", "number", "starting value (default: the first measurement)"),
+    F("target", "number", "value to reach by the due date", required=True),
+    F("due", "date", "default: the objective's due date"),
+    F("direction", "enum", "default: from baseline to target", choices=("up", "down")),
+    F("measure", "enum", "level: the latest value counts; cumulative: the sum since the period start",
+      choices=("level", "cumulative")),
+    F("cadence", "enum", "how often it is measured",
+      choices=("daily", "weekly", "monthly", "quarterly", "yearly")),
+    F("data", "text", "CSV path relative to the plan folder (default data/ID.csv)"),
+    F("column", "text", "value column of the CSV (default value)"),
+)
+
+ACTION_FIELDS = (
+    F("title", "text", "what will be done", required=True),
+    F("owner", "text"),
+    F("due", "date"),
+    F("status", "enum", choices=("planned", "doing", "done", "dropped")),
+    F("kpis", "ids", "KPIs this action should move"),
+)
+
+OBJECTIVE_FIELDS = (
+    F("title", "text", required=True),
+    F("level", "enum", "enterprise strategy or marketing strategy", choices=("enterprise", "marketing")),
+    F("department", "text", "e.g. IT, R&D, sales, marketing"),
+    F("parent", "id", "the objective this one serves"),
+    F("owner", "text"),
+    F("due", "date", "default: the plan's end"),
+    F("personas", "ids"),
+    F("kpis", "list", "how the objective is measured", fields=KPI_FIELDS),
+    F("actions", "list", "what will be done", fields=ACTION_FIELDS),
+)
+
+STAGE_FIELDS = (
+    F("id", "id", required=True),
+    F("title", "text", required=True),
+    F("rate", "rate", "conversion from the previous stage, in (0, 1]"),
+    F("kpi", "id", "KPI giving the stage's actual volume"),
+    F("cost", "number", "cost of one unit at this stage", minimum=0),
+)
+
+FUNNEL_FIELDS = (
+    F("title", "text", required=True),
+    F("goal", "number", "the volume the last stage must reach", required=True, exclusive_minimum=0),
+    F("due", "date"),
+    F("stages", "list", "at least 2, top to bottom", required=True, fields=STAGE_FIELDS),
+)
+
+PERSONA_FIELDS = (
+    F("name", "text", required=True),
+    F("role", "text"),
+    *(F(k, "texts") for k in ("goals", "pains", "traits", "channels", "messages", "sources")),
+)
+
+EXPERIENCE_FIELDS = (
+    F("title", "text", required=True),
+    F("personas", "ids"),
+    F("funnel", "id"),
+    F("stage", "id", "a stage id of that funnel"),
+    F("channel", "text"),
+    F("moments", "texts", "micro-moments"),
+    F("objectives", "ids"),
+)
+
+SOLUTION_FIELDS = (
+    F("title", "text", required=True),
+    F("category", "enum", choices=("saas", "software", "portal", "web", "app", "service", "other")),
+    F("cost", "mapping", fields=(
+        F("amount", "number", required=True, minimum=0),
+        F("per", "enum", required=True, choices=("month", "year", "once")),
+    )),
+    F("department", "text"),
+    F("objectives", "ids"),
+    F("experiences", "ids"),
+)
+
+PAGE_FIELDS = (
+    F("title", "text", required=True),
+    F("order", "integer", "menu order"),
+)
+
+SETTINGS_FIELDS = (
+    F("title", "text", "plan title", required=True),
+    F("organization", "text"),
+    F("language", "enum", choices=("fr", "en")),
+    F("period", "mapping", "the plan's horizon", required=True, fields=(
+        F("start", "date", required=True),
+        F("end", "date", required=True),
+    )),
+    F("currency", "currency", "ISO 4217 code, e.g. EUR"),
+    F("sector", "text"),
+    F("positioning", "text"),
+    F("vision", "markdown", "why the plan exists"),
+    F("base_url", "url", "where the site is published"),
+    F("theme", "id", "themes/NAME beside the plan folder"),
+    F("versions", "mapping", fields=(F("tags", "text", "glob of the git tags to publish"),)),
+    F("rules", "mapping", "thresholds of the lint rules", fields=(
+        F("at_risk", "number", minimum=0),
+        F("max_objectives", "integer", minimum=0),
+        F("max_kpis_per_objective", "integer", minimum=0),
+        F("budget_share", "number", minimum=0),
+    )),
+)
+
+ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
+    "objectives": OBJECTIVE_FIELDS,
+    "funnels": FUNNEL_FIELDS,
+    "personas": PERSONA_FIELDS,
+    "experiences": EXPERIENCE_FIELDS,
+    "solutions": SOLUTION_FIELDS,
+    "pages": PAGE_FIELDS,
+}
+
+WHAT = {  # how a mapping is named in messages, by its fields
+    KPI_FIELDS: "a KPI",
+    ACTION_FIELDS: "an action",
+    STAGE_FIELDS: "a funnel stage",
+    OBJECTIVE_FIELDS: "an objective",
+    FUNNEL_FIELDS: "a funnel",
+    PERSONA_FIELDS: "a persona",
+    EXPERIENCE_FIELDS: "an experience",
+    SOLUTION_FIELDS: "a solution",
+    PAGE_FIELDS: "a page",
+    SETTINGS_FIELDS: "strategy.yaml",
+}
+
+
+def parse_rate(value: Any) -> Fraction | None:
+    """A conversion rate, exactly: 0.2, "1/50", "2%", "2 %". None when unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return Fraction(repr(value))  # the decimal as written, not its binary approximation
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".")
+        try:
+            if text.endswith("%"):
+                return Fraction(text[:-1].strip()) / 100
+            if "/" in text:
+                num, den = text.split("/", 1)
+                return Fraction(num.strip()) / Fraction(den.strip())
+            return Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            return None
+    return None
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    text = str(value)
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+@dataclass
+class Checker:
+    """Validates one parsed file against its fields, appending to `diagnostics`."""
+
+    doc: YamlDoc
+    file: str
+    diagnostics: Diagnostics
+    positions: dict[Path, Location] = field(default_factory=dict)
+
+    def loc(self, path: Path, *, key: bool = False) -> Location:
+        line, col = self.doc.key_pos(path) if key else self.doc.value_pos(path)
+        return Location(self.file, line, col)
+
+    def error(self, code: str, path: Path, message: str, hint: str | None = None, *, key: bool = False) -> None:
+        self.diagnostics.error(code, self.loc(path, key=key), message, hint)
+
+    def mapping(self, data: Any, fields: tuple[Field, ...], path: Path = ()) -> dict[str, Any] | None:
+        """Check a mapping; returns cleaned values for the keys that are valid."""
+        what = WHAT.get(fields) or (f"`{path[-1]}`" if path and isinstance(path[-1], str) else "this mapping")
+        if not isinstance(data, dict):
+            example = [f"{f.name}: …" for f in fields if f.required] or [f"{fields[0].name}: …"]
+            if path and isinstance(path[-1], str):
+                example = [f"{path[-1]}:", *(f"  {line}" for line in example)]
+            self.error("type", path, f"{what} must be a mapping of `key: value` lines, not {_describe(data)}",
+                       "write it like this:\n" + "\n".join(f"  {line}" for line in example))
+            return None
+        by_name = {f.name: f for f in fields}
+        clean: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in by_name:
+                close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
+                valid = ", ".join(by_name)
+                hint = (f"did you mean `{close[0]}`? " if close else "") + f"valid keys: {valid}"
+                self.error("unknown-key", (*path, key), f"`{key}` is not a key of {what}", hint, key=True)
+                continue
+            self.positions[(*path, key)] = self.loc((*path, key), key=True)
+            if value is None and not by_name[key].required:
+                continue  # `key:` with nothing after it is the same as leaving it out
+            checked = self.value(value, by_name[key], (*path, key))
+            if checked is not _INVALID:
+                clean[key] = checked
+        for f in fields:
+            value = data.get(f.name)
+            if f.required and (value is None or (isinstance(value, str) and not value.strip())):
+                if f.name in data:
+                    self.error("required", (*path, f.name), f"`{f.name}` is required in {what} but is empty",
+                               self._example(f), key=True)
+                else:
+                    self.error("required", path, f"{what} needs `{f.name}`", self._example(f))
+        return clean
+
+    def _example(self, f: Field) -> str:
+        examples = {
+            "date": f"{f.name}: 2026-12-31", "number": f"{f.name}: 100", "integer": f"{f.name}: 1",
+            "rate": f'{f.name}: "1/5"', "list": f"{f.name}:\n  - …", "mapping": f"{f.name}:\n  …",
+            "id": f"{f.name}: my-id", "enum": f"{f.name}: {f.choices[0] if f.choices else ''}",
+        }
+        return "add: " + examples.get(f.kind, f'{f.name}: "…"')
+
+    def value(self, value: Any, f: Field, path: Path) -> Any:
+        kind = f.kind
+        if kind in ("text", "markdown", "url"):
+            if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
+                return self._type(path, f, value, f'a text, e.g. {f.name}: "…" (quotes keep yes/no and dates as text)')
+            text = value.isoformat() if isinstance(value, dt.date) else str(value)
+            if kind == "url" and not re.match(r"^https?://[^\s]+$", text):
+                self.error("type", path, f"`{f.name}` must be a web address starting with https://",
+                           f"e.g. {f.name}: https://example.github.io/strategy/")
+                return _INVALID
+            return text
+        if kind == "date":
+            parsed = parse_date(value)
+            if parsed is None:
+                if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", value):
+                    self.error("bad-date", path, f"`{f.name}` is not a real date: {value}", DATE_HINT)
+                    return _INVALID
+                return self._type(path, f, value, DATE_HINT)
+            return parsed
+        if kind in ("number", "integer"):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            if kind == "integer":
+                ok = ok and (isinstance(value, int) or float(value).is_integer())
+            if not ok:
+                expected = "a whole number" if kind == "integer" else "a plain number"
+                return self._type(path, f, value, f"{expected}, e.g. {f.name}: 1250 (a dot for decimals, no unit)")
+            if not math.isfinite(value):
+                self.error("type", path, f"`{f.name}` must be a finite number, not {value}",
+                           f"e.g. {f.name}: 1250")
+                return _INVALID
+            if f.minimum is not None and value < f.minimum:
+                self.error("range", path, f"`{f.name}` must be {f.minimum:g} or more, not {value:g}",
+                           f"write a number of at least {f.minimum:g}, e.g. {f.name}: {max(f.minimum, 1):g}")
+                return _INVALID
+            if f.exclusive_minimum is not None and value <= f.exclusive_minimum:
+                self.error("range", path, f"`{f.name}` must be greater than {f.exclusive_minimum:g}, not {value:g}",
+                           f"e.g. {f.name}: 5")
+                return _INVALID
+            return int(value) if kind == "integer" else value
+        if kind == "enum":
+            if value not in f.choices:
+                close = difflib.get_close_matches(str(value), f.choices, n=1, cutoff=0.6)
+                hint = (f"did you mean `{close[0]}`? " if close else "") + "write one of: " + ", ".join(f.choices)
+                self.error("bad-value", path, f"`{f.name}` cannot be {_describe(value)}", hint)
+                return _INVALID
+            return value
+        if kind == "id":
+            if not isinstance(value, str) or isinstance(value, bool):
+                return self._type(path, f, value, f"an id, e.g. {f.name}: my-id")
+            if not ID_PATTERN.match(value):
+                self.error("bad-id", path, f"`{value}` is not a valid id", ID_HINT)
+                return _INVALID
+            return value
+        if kind in ("ids", "texts"):
+            if isinstance(value, str):
+                return self._type(path, f, value, f"a list, e.g. {f.name}: [{value}]")
+            if not isinstance(value, list):
+                return self._type(path, f, value, f"a list, e.g. {f.name}: [a, b]")
+            items = []
+            inner = Field(f.name, "id" if kind == "ids" else "text")
+            for i, item in enumerate(value):
+                checked = self.value(item, inner, (*path, i))
+                if checked is not _INVALID:
+                    items.append(checked)
+            return items
+        if kind == "rate":
+            rate = parse_rate(value)
+            shown = value if isinstance(value, int | float | str) and not isinstance(value, bool) else None
+            if rate is None:
+                what = f"`{shown}`" if isinstance(shown, str) and shown.strip() else _describe(value)
+                self.error("bad-rate", path, f"the rate cannot be {what}: it is not a number", RATE_HINT)
+                return _INVALID
+            if not 0 < rate <= 1:
+                hint = ("a conversion rate is the share of the stage above that reaches this stage: "
+                        'more than 0 and at most 1, e.g. 0.2, "1/50" or "2%"')
+                if isinstance(shown, int | float) and 1 < shown <= 100:
+                    hint = f'for {shown:g} %, write "{shown:g}%" or {shown / 100:g}; ' + hint
+                self.error("bad-rate", path, f"the rate `{shown}` is outside (0, 1]", hint)
+                return _INVALID
+            return (rate, value)
+        if kind == "currency":
+            if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+                return self._type(path, f, value, "an ISO 4217 code in capitals, e.g. EUR, USD, CHF")
+            return value
+        if kind == "mapping":
+            result = self.mapping(value, f.fields, path)
+            return _INVALID if result is None else result
+        if kind == "list":
+            if not isinstance(value, list):
+                return self._type(path, f, value, f"a list of items each starting with `- ` under `{f.name}:`")
+            out = []
+            for i, item in enumerate(value):
+                result = self.mapping(item, f.fields, (*path, i))
+                out.append((i, result))
+            return out
+        raise AssertionError(kind)  # pragma: no cover
+
+    def _type(self, path: Path, f: Field, value: Any, expected: str) -> Any:
+        self.error("type", path, f"`{f.name}` cannot be {_describe(value)}", f"write {expected}")
+        return _INVALID
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_INVALID = _Invalid()

@@ -1,0 +1,218 @@
+"""YAML that remembers where every key and value was written.
+
+PyYAML's composer gives nodes with marks; we turn them into plain Python values and a table of
+positions keyed by path (`("kpis", 0, "target")`), so that any later check can point at the
+exact line and column. Aliases are refused (a plan never needs them, and they allow "billion
+laughs" expansion); duplicate keys are reported instead of silently keeping the last one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+Path = tuple[str | int, ...]
+
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+
+@dataclass
+class YamlProblem:
+    code: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+
+@dataclass
+class YamlDoc:
+    """A parsed document: `data`, where each value starts (`values`) and each key (`keys`)."""
+
+    data: Any
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    problems: list[YamlProblem] = field(default_factory=list)
+
+    def value_pos(self, path: Path) -> tuple[int, int]:
+        """Line and column (from 1) of the value at `path`, or of its nearest parent."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+    def key_pos(self, path: Path) -> tuple[int, int]:
+        """Line and column of the key that holds `path` (falls back to the value)."""
+        return self.keys.get(path) or self.value_pos(path)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in a plan file", event.start_mark
+            )
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise yaml.MarkedYAMLError(
+                None, None, "anchors (&name) are not allowed in a plan file", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+_constructor = SafeConstructor()
+
+
+class _TooBig(Exception):
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
+def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
+    """Parse one YAML document. Syntax errors become `problems`, never exceptions.
+
+    `line_offset` shifts reported lines, for front matter that starts below line 1.
+    """
+    doc = YamlDoc(data=None)
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or exc.context or "invalid YAML"
+        mark = exc.problem_mark or exc.context_mark
+        if "end of stream" in problem and exc.context and "quoted" in exc.context and exc.context_mark:
+            mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message, hint = _explain(problem, exc.context or "")
+        doc.problems.append(YamlProblem("yaml-syntax", line + line_offset, col, f"YAML syntax error: {message}", hint))
+        return doc
+    except RecursionError:
+        doc.problems.append(
+            YamlProblem("yaml-too-deep", 1 + line_offset, 1, "the YAML is nested too deeply to read",
+                        f"a plan file needs no more than {MAX_DEPTH} levels of nesting")
+        )
+        return doc
+    except yaml.reader.ReaderError as exc:  # control characters: no mark, but a position
+        before = text[: exc.position]
+        doc.problems.append(YamlProblem(
+            "yaml-syntax", before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1,
+            f"the file contains an invisible control character (#x{exc.character:04x})"
+            if isinstance(exc.character, int) else "the file contains a character that cannot be read",
+            "delete it: retype the end of this line"))
+        return doc
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises nothing else without a mark
+        doc.problems.append(YamlProblem("yaml-syntax", 1 + line_offset, 1, f"YAML error: {exc}"))
+        return doc
+    if root is None:
+        return doc
+    counter = [0]
+    try:
+        doc.data = _convert(root, (), doc, line_offset, 0, counter)
+    except _TooBig as exc:
+        doc.data = None
+        doc.problems.append(
+            YamlProblem("yaml-too-deep", exc.node.start_mark.line + 1 + line_offset,
+                        exc.node.start_mark.column + 1, exc.message)
+        )
+    return doc
+
+
+QUOTE_HINT = 'put quotes around a text that contains ": ", e.g. title: "Objectif : croissance"'
+INDENT_HINT = ("keys of the same mapping start in the same column; indent with spaces under a `key:` "
+               "or a `- ` item, as the lines above")
+
+
+def _explain(problem: str, context: str) -> tuple[str, str | None]:
+    """PyYAML's problem in words a plan author knows, and what to write instead."""
+    if "found character '\\t'" in problem:
+        return "a tab is used here", "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return ("a `:` here cannot be read",
+                QUOTE_HINT + "; if this line is a key of its own, align it with the keys above")
+    if "expected <block end>" in problem and "<scalar>" in problem:
+        return ("there is text after a closing quote",
+                'put the whole text inside the quotes, e.g. title: "Le plan « 2026 » en bref"')
+    if "expected <block end>" in problem or "did not find expected key" in problem \
+            or "did not find expected '-'" in problem:
+        return "this line is not indented like the lines above it", INDENT_HINT
+    if "end of stream" in problem and "quoted" in context:
+        return "a quote opened here is never closed", 'close it on the same line, e.g. title: "Objectif 2026"'
+    if "could not find expected ':'" in problem:
+        return "this line is not `key: value`", "each line of a mapping is `key: value`; " + INDENT_HINT
+    if "expected ',' or ']'" in problem:
+        return ("a list opened with `[` is not closed",
+                'close it on the same line, e.g. personas: [anne, bob]; put quotes around a text that starts with "["')
+    if "expected ',' or '}'" in problem:
+        return ("a mapping opened with `{` is not closed",
+                "close it on the same line, e.g. cost: {amount: 90, per: month}; "
+                'put quotes around a text that starts with "{"')
+    if "that cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return (f"a value cannot start with `{char}`",
+                f'put quotes around the text, e.g. title: "{char}marque"')
+    if "aliases" in problem or "anchors" in problem:
+        return problem, "write the value out in full"
+    return problem, None
+
+
+def _convert(node: Node, path: Path, doc: YamlDoc, offset: int, depth: int, counter: list[int]) -> Any:
+    counter[0] += 1
+    if depth > MAX_DEPTH:
+        raise _TooBig(node, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+    if counter[0] > MAX_NODES:
+        raise _TooBig(node, f"the YAML has more than {MAX_NODES} values")
+    doc.values[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if isinstance(node, ScalarNode):
+        try:
+            return _constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            # an explicit tag such as !!python/object: never run, never silently dropped
+            doc.problems.append(
+                YamlProblem("yaml-tag", node.start_mark.line + 1 + offset, node.start_mark.column + 1,
+                            f"the tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in a plan file",
+                            "remove the tag (the word starting with !) and write the value as plain text")
+            )
+            return node.value
+        except (ValueError, yaml.YAMLError, OverflowError):
+            # e.g. an impossible date like 2026-02-30: keep the text, validation explains it
+            return node.value
+    if isinstance(node, SequenceNode):
+        return [
+            _convert(child, (*path, i), doc, offset, depth + 1, counter)
+            for i, child in enumerate(node.value)
+        ]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                doc.problems.append(
+                    YamlProblem("type", key_node.start_mark.line + 1 + offset,
+                                key_node.start_mark.column + 1,
+                                "a key must be a plain word, not a list or mapping")
+                )
+                continue
+            key = str(key_node.value)
+            key_pos = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            if key in result:
+                first = doc.keys[(*path, key)]
+                doc.problems.append(
+                    YamlProblem("duplicate-key", *key_pos,
+                                f"`{key}` is written twice in the same mapping (first on line {first[0]})",
+                                "keep one of the two; YAML would silently use the last")
+                )
+                continue
+            doc.keys[(*path, key)] = key_pos
+            result[key] = _convert(value_node, (*path, key), doc, offset, depth + 1, counter)
+        return result
+    return None  # pragma: no cover - PyYAML has no other node kind

@@ -1,0 +1,72 @@
+"""Shared fixtures: a plan written into a temporary folder from a dict of file texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Diagnostic
+from generator.pipeline import Checked, check
+from generator.source import DirectorySource
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "content"
+
+MINIMAL_SETTINGS = """\
+title: Plan de test
+language: fr
+period:
+  start: 2026-01-01
+  end: 2026-12-31
+"""
+
+
+@pytest.fixture
+def make_plan(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """Write `files` (relative path → text) into tmp_path/plan, with a default strategy.yaml."""
+
+    def make(files: dict[str, str], *, settings: str | None = MINIMAL_SETTINGS) -> Path:
+        plan = tmp_path / "plan"
+        plan.mkdir(exist_ok=True)
+        if settings is not None and "strategy.yaml" not in files:
+            (plan / "strategy.yaml").write_text(settings, encoding="utf-8")
+        for rel, text in files.items():
+            path = plan / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return plan
+
+    return make
+
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def check_plan(make_plan: Callable[..., Path], tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> Callable[..., Checked]:
+    """Write a plan like `make_plan`, then run `strategy check` on it from tmp_path, so that files
+    are shown to the user as `plan/objectives/x.md`, as the command line would show them."""
+
+    def run(files: dict[str, str], *, settings: str | None = MINIMAL_SETTINGS, today: dt.date = TODAY) -> Checked:
+        folder = make_plan(files, settings=settings)
+        monkeypatch.chdir(tmp_path)
+        return check(DirectorySource(Path(folder.name)), today)
+
+    return run
+
+
+def codes(checked: Checked, severity: str | None = None) -> list[str]:
+    """The codes of a check's diagnostics, in report order (optionally of one severity)."""
+    return [d.code for d in checked.diagnostics.sorted() if severity in (None, d.severity)]
+
+
+def only(checked: Checked, code: str) -> Diagnostic:
+    """The single diagnostic with `code`; fails with the whole report when there is not exactly one."""
+    found = [d for d in checked.diagnostics if d.code == code]
+    assert len(found) == 1, f"expected one `{code}`, got:\n" + "\n".join(map(str, checked.diagnostics.sorted()))
+    return found[0]
