@@ -1,0 +1,547 @@
+"""The chart layer: Vega-Lite specs, their data tables, languages, determinism and the offline bundle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator import charts, palette, vega_bundle
+from generator.compute import PlanState, compute_kpi
+from generator.diagnostics import Location
+from generator.i18n import Formatter
+from generator.model import KPI, Plan, Point, Series, Settings
+from generator.pipeline import check
+from generator.source import DirectorySource
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 6, 15)
+
+PLAN_FILES = {
+    "objectives/croissance.md": """\
+        ---
+        title: Plus de visites et de clients
+        due: 2026-12-31
+        kpis:
+          - id: visites
+            title: Visites du site par mois
+            unit: visites
+            baseline: 2000
+            target: 15000
+          - id: clients
+            title: Nouveaux clients depuis janvier
+            unit: clients
+            baseline: 0
+            target: 12
+            measure: cumulative
+          - id: satisfaction
+            title: Clients satisfaits
+            unit: "%"
+            baseline: 40
+            target: 60
+        ---
+        Corps.
+        """,
+    "objectives/depasse.md": """\
+        ---
+        title: Un objectif déjà dépassé
+        kpis:
+          - id: avis
+            title: Avis publiés
+            baseline: 0
+            target: 10
+        ---
+        """,
+    "objectives/recul.md": """\
+        ---
+        title: Un objectif qui recule
+        kpis:
+          - id: abonnes
+            title: Abonnés
+            baseline: 100
+            target: 200
+        ---
+        """,
+    "data/visites.csv": "date,value\n2026-01,2000\n2026-02,4200.5\n2026-03,6100\n2026-04,12000\n",
+    "data/clients.csv": "date,value\n2026-01,1\n2026-02,0\n2026-03,2\n2026-04,1\n",
+    "data/avis.csv": "date,value\n2026-05,15\n",
+    "data/abonnes.csv": "date,value\n2026-01,100\n2026-05,80\n",
+    "funnels/acquisition.yaml": """\
+        title: Tunnel d'acquisition
+        goal: 5
+        stages:
+          - id: visites
+            title: Visites
+            kpi: visites
+          - id: rendez-vous
+            title: Rendez-vous
+            rate: "1/50"
+          - id: clients
+            title: Clients
+            rate: 20%
+            kpi: clients
+        """,
+    "solutions/crm.md": "---\ntitle: CRM\ncategory: saas\ncost: {amount: 100, per: month}\n---\n",
+    "solutions/licence.md": "---\ntitle: Licence d'analyse\ncategory: saas\ncost: {amount: 600, per: year}\n---\n",
+    "solutions/site.md": "---\ntitle: Refonte du site\ncategory: web\ncost: {amount: 2500, per: once}\n---\n",
+}
+
+EN_SETTINGS = "title: Test plan\nlanguage: en\nperiod:\n  start: 2026-01-01\n  end: 2026-12-31\n"
+
+HISTORY = [
+    {"version": "v2", "date": dt.date(2026, 3, 1), "kpi": "visites", "title": "Visites", "target": 15000},
+    {"version": "v1", "date": dt.date(2026, 1, 10), "kpi": "visites", "title": "Visites (ancien)", "target": 12000},
+    {"version": "v2", "date": dt.date(2026, 3, 1), "kpi": "clients", "title": "Clients", "target": 12},
+]
+
+
+def _state(make_plan: Callable[..., Path], settings: str | None = None) -> PlanState:
+    folder = make_plan(PLAN_FILES) if settings is None else make_plan(PLAN_FILES, settings=settings)
+    result = check(DirectorySource(folder), TODAY)
+    assert result.state is not None, [d.message for d in result.diagnostics.errors]
+    return result.state
+
+
+@pytest.fixture
+def state(make_plan: Callable[..., Path]) -> PlanState:
+    return _state(make_plan)
+
+
+@pytest.fixture
+def fr() -> Formatter:
+    return Formatter("fr", "EUR")
+
+
+def _all_charts(state: PlanState, fmt: Formatter) -> list[charts.Chart]:
+    built = [charts.kpi_chart(k, fmt) for k in state.kpis.values()]
+    built += [charts.funnel_chart(f, fmt) for f in state.funnels.values()]
+    built += [charts.progress_chart(state, fmt), charts.budget_chart(state, fmt),
+              charts.target_history_chart(HISTORY, fmt), charts.target_history_chart([], fmt)]
+    return built
+
+
+def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return spec.get("layer", [spec])
+
+
+def _values(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plotted rows; a dataset shared by two layers (a point and its label) counts once."""
+    seen, rows = set(), []
+    for layer in [spec, *spec.get("layer", [])]:
+        values = layer.get("data", {}).get("values", [])
+        key = json.dumps(values, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            rows += values
+    return rows
+
+
+def _series_colours(spec: dict[str, Any]) -> dict[str, str]:
+    for layer in _layers(spec):
+        colour = layer.get("encoding", {}).get("color", {})
+        if "scale" in colour:
+            return dict(zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True))
+    return {}
+
+
+# --- the specs are valid and themed ---------------------------------------------------------
+
+
+def test_every_spec_validates_against_the_vega_lite_schema(state: PlanState, fr: Formatter) -> None:
+    """Every chart the site can show is a valid Vega-Lite spec (validated here, not at build time)."""
+    import jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    validator = jsonschema.Draft7Validator(load_schema())
+    built = _all_charts(state, fr)
+    # a plan without solutions still gets a (empty) budget chart
+    empty = PlanState(plan=Plan(settings=state.plan.settings), today=TODAY, kpis={}, objectives={}, funnels={})
+    built += [charts.budget_chart(empty, fr), charts.progress_chart(empty, fr)]
+    assert len(built) == 12
+    for chart in built:
+        errors = [e.message for e in validator.iter_errors(chart.spec)]
+        assert not errors, (chart.id, errors[:3])
+        json.dumps(chart.spec, allow_nan=False)  # plain JSON, nothing a browser cannot parse
+
+
+def test_specs_carry_the_site_theme(state: PlanState, fr: Formatter) -> None:
+    """Charts fit their container, have no border, use the site font and muted axis labels."""
+    spec = charts.kpi_chart(state.kpis["visites"], fr).spec
+    assert spec["width"] == "container"
+    assert spec["height"] == charts.HEIGHT
+    config = spec["config"]
+    assert config["view"]["stroke"] is None
+    assert config["font"] == palette.FONT
+    assert config["axis"]["labelColor"] == palette.MUTED
+    assert config["axis"]["gridColor"] == palette.GRID
+
+
+def test_chart_ids_are_stable_and_unique(state: PlanState, fr: Formatter) -> None:
+    """Each chart has an id a page can use as an anchor: kpi-ID, funnel-ID and fixed names."""
+    ids = [c.id for c in _all_charts(state, fr)[:-1]]
+    assert ids == ["kpi-visites", "kpi-clients", "kpi-satisfaction", "kpi-avis", "kpi-abonnes", "funnel-acquisition",
+                   "objectives-progress", "solutions-budget", "target-history"]
+
+
+# --- KPI chart -----------------------------------------------------------------------------
+
+
+def test_kpi_chart_shows_measurements_expected_path_target_and_forecast(state: PlanState, fr: Formatter) -> None:
+    """A KPI chart draws the measurements, the dashed expected path from baseline to target,
+    the target at the due date and the dashed forecast from the last measurement."""
+    kpi = state.kpis["visites"]
+    rows = _values(charts.kpi_chart(kpi, fr).spec)
+    by_series: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_series.setdefault(row["series"], []).append(row)
+    assert [r["value"] for r in by_series["Mesures"]] == [2000, 4200.5, 6100, 12000]
+    assert [(r["date"], r["value"]) for r in by_series["Trajectoire attendue"]] == [
+        ("2026-01-01T00:00:00", 2000), ("2026-12-31T00:00:00", 15000)]
+    assert [(r["date"], r["value"]) for r in by_series["Cible"]] == [("2026-12-31T00:00:00", 15000)]
+    assert by_series["Cible"][0]["text"] == "Cible : 15\u202f000\u00a0visites"
+    forecast = by_series["Prévision"]
+    assert forecast[0]["date"] == "2026-04-01T00:00:00" and forecast[0]["value"] == 12000
+    assert forecast[1]["date"] == "2026-12-31T00:00:00"
+    assert forecast[1]["value"] == pytest.approx(kpi.forecast)
+
+
+def test_kpi_line_is_coloured_by_status(state: PlanState, fr: Formatter) -> None:
+    """The measurements and the forecast take the colour of the KPI's status badge."""
+    for kpi_id in ("visites", "abonnes", "avis"):
+        kpi = state.kpis[kpi_id]
+        colours = _series_colours(charts.kpi_chart(kpi, fr).spec)
+        assert colours["Mesures"] == palette.STATUS_COLOURS[kpi.status]
+        assert colours["Trajectoire attendue"] == palette.ACCENT_LIGHT
+    assert state.kpis["abonnes"].status == "off-track"
+    assert state.kpis["avis"].status == "achieved"
+
+
+def test_expected_path_and_forecast_are_dashed(state: PlanState, fr: Formatter) -> None:
+    """The legend tells measured (solid) from expected and forecast (dashed) lines."""
+    spec = charts.kpi_chart(state.kpis["visites"], fr).spec
+    dash = next(layer["encoding"]["strokeDash"] for layer in spec["layer"] if "strokeDash" in layer["encoding"])
+    dashes = dict(zip(dash["scale"]["domain"], dash["scale"]["range"], strict=True))
+    assert dashes["Mesures"] == []
+    assert dashes["Trajectoire attendue"] and dashes["Prévision"]
+
+
+def test_cumulative_kpi_plots_the_running_total(state: PlanState, fr: Formatter) -> None:
+    """A cumulative KPI is drawn as the sum since the period start, not as monthly values."""
+    rows = _values(charts.kpi_chart(state.kpis["clients"], fr).spec)
+    assert [r["value"] for r in rows if r["series"] == "Mesures"] == [1, 1, 3, 4]
+
+
+def test_kpi_without_data_shows_expected_path_and_target(state: PlanState, fr: Formatter) -> None:
+    """A KPI with no measurement still gets a chart: the path to the target, and says so."""
+    chart = charts.kpi_chart(state.kpis["satisfaction"], fr)
+    series = {r["series"] for r in _values(chart.spec)}
+    assert series == {"Trajectoire attendue", "Cible"}
+    assert "pas encore de mesure" in chart.description
+    assert chart.description == "Clients satisfaits : pas encore de mesure, cible 60\u202f% au 31 déc. 2026."
+
+
+def test_kpi_with_a_single_point_has_no_forecast(state: PlanState, fr: Formatter) -> None:
+    """One measurement draws one point (no forecast can be made from it)."""
+    chart = charts.kpi_chart(state.kpis["avis"], fr)
+    rows = _values(chart.spec)
+    assert [r["value"] for r in rows if r["series"] == "Mesures"] == [15]
+    assert not [r for r in rows if r["series"] == "Prévision"]
+    measured = next(layer for layer in chart.spec["layer"] if layer["data"]["values"][0]["series"] == "Mesures")
+    assert measured["mark"]["point"] is True  # a lone value is visible as a point
+
+
+def test_kpi_table_holds_the_same_numbers_as_the_chart(state: PlanState, fr: Formatter) -> None:
+    """The data table beside a KPI chart lists every plotted value, formatted the French way."""
+    chart = charts.kpi_chart(state.kpis["visites"], fr)
+    plotted = sorted((r["series"], r["date_label"], r["value_label"]) for r in _values(chart.spec))
+    assert sorted(tuple(row) for row in chart.table.rows) == plotted
+    assert ["Mesures", "1 févr. 2026", "4\u202f200,5\u00a0visites"] in chart.table.rows
+    assert chart.table.headers == ["Série", "Date", "Valeur"]
+    assert chart.table.caption == "Visites du site par mois (visites)"
+
+
+def test_kpi_description_sums_up_the_chart(state: PlanState, fr: Formatter) -> None:
+    """The aria-label says the latest value, its date, the status, the target and the forecast."""
+    kpi = state.kpis["visites"]
+    text = charts.kpi_chart(kpi, fr).description
+    assert text.startswith("Visites du site par mois : 12\u202f000\u00a0visites au 1 avr. 2026 (")
+    assert fr.label(kpi.status) in text and "cible 15\u202f000\u00a0visites au 31 déc. 2026" in text
+    assert "prévision" in text and text.endswith(".")
+
+
+values = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+@settings(max_examples=40, deadline=None)
+@given(points=st.lists(st.tuples(days, values), max_size=8), baseline=st.none() | values, target=values,
+       start=days, due=days, measure=st.sampled_from(["level", "cumulative"]), unit=st.sampled_from([None, "%", "€"]))
+def test_any_kpi_gives_a_chart_whose_table_matches_its_data(
+        points: list[tuple[dt.date, float]], baseline: float | None, target: float, start: dt.date, due: dt.date,
+        measure: str, unit: str | None) -> None:
+    """Whatever the measurements, dates and target, a KPI chart is plain JSON and its table lists
+    exactly the plotted values."""
+    kpi = KPI(id="k", loc=Location("objectives/o.md"), locs={}, title="K", target=target, objective="o",
+              unit=unit, baseline=baseline, due=due, measure=measure)
+    settings_ = Settings(title="T", period_start=start, period_end=due, language="fr")
+    measurements = [Point(d, v, i + 2) for i, (d, v) in enumerate(sorted(points))]
+    plan = Plan(settings=settings_, series={"k": Series("data/k.csv", "value", measurements)})
+    state = compute_kpi(kpi, plan, TODAY, 0.9)
+    chart = charts.kpi_chart(state, Formatter("fr", "EUR"))
+    json.dumps(chart.spec, allow_nan=False)
+    plotted = sorted((r["series"], r["date_label"], r["value_label"]) for r in _values(chart.spec))
+    assert sorted(tuple(row) for row in chart.table.rows) == plotted
+    assert chart.description.endswith(".")
+
+
+# --- funnel chart --------------------------------------------------------------------------
+
+
+def test_funnel_chart_lists_stages_top_to_bottom_with_needs_and_actuals(state: PlanState, fr: Formatter) -> None:
+    """Stage titles run down the axis in stage order; each has its need and, when known, its actual."""
+    chart = charts.funnel_chart(state.funnels["acquisition"], fr)
+    bars = chart.spec["layer"][0]
+    assert bars["encoding"]["y"]["sort"] == ["Visites", "Rendez-vous", "Clients"]
+    rows = [(r["stage"], r["series"], r["value"], r["label"]) for r in _values(chart.spec)]
+    assert rows == [("Visites", "Besoin", 1250, "1\u202f250"), ("Visites", "Réel", 12000, "12\u202f000"),
+                    ("Rendez-vous", "Besoin", 25, "25"),
+                    ("Clients", "Besoin", 5, "5"), ("Clients", "Réel", 4, "4")]
+    text_layer = chart.spec["layer"][1]
+    assert text_layer["mark"]["type"] == "text" and text_layer["encoding"]["text"]["field"] == "label"
+
+
+def test_funnel_table_and_description(state: PlanState, fr: Formatter) -> None:
+    """The funnel's table gives each stage's planned rate, need, actual and observed rate."""
+    chart = charts.funnel_chart(state.funnels["acquisition"], fr)
+    assert chart.table.headers == ["Étape", "Taux prévu", "Besoin", "Réel", "Taux observé"]
+    assert chart.table.rows == [
+        ["Visites", "–", "1\u202f250", "12\u202f000", "–"],
+        ["Rendez-vous", "2\u202f%", "25", "–", "–"],
+        ["Clients", "20\u202f%", "5", "4", "–"],
+    ]
+    assert chart.description == ("Tunnel d'acquisition : il faut 1\u202f250 « Visites » pour atteindre "
+                                 "5 « Clients ».")
+
+
+# --- progress chart ------------------------------------------------------------------------
+
+
+def test_progress_bars_are_clamped_but_the_table_keeps_the_true_value(state: PlanState, fr: Formatter) -> None:
+    """An objective at 150 % draws a bar to 120 % and one below its baseline a bar at 0 %,
+    while the tooltip and the table say 150 % and −20 %."""
+    chart = charts.progress_chart(state, fr)
+    records = {r["objective"]: r for r in chart.spec["layer"][1]["data"]["values"]}
+    ahead = records["Un objectif déjà dépassé"]
+    assert ahead["progress"] == 1.2 and ahead["progress_label"] == "150\u202f%"
+    behind = records["Un objectif qui recule"]
+    assert behind["progress"] == 0 and behind["progress_label"] == "-20\u202f%"
+    table = {row[0]: row for row in chart.table.rows}
+    assert table["Un objectif déjà dépassé"][1] == "150\u202f%"
+    assert table["Un objectif qui recule"][1:] == ["-20\u202f%", "45\u202f%", "en retard"]
+    assert chart.table.headers == ["Objectif", "Avancement", "Avancement attendu", "Statut"]
+
+
+def test_progress_bars_are_coloured_by_status_with_a_tick_for_today(state: PlanState, fr: Formatter) -> None:
+    """Each bar has its objective's status colour; a tick marks the progress expected today."""
+    chart = charts.progress_chart(state, fr)
+    colours = _series_colours(chart.spec)
+    for obj in state.objectives.values():
+        assert colours[fr.label(obj.status)] == palette.STATUS_COLOURS[obj.status]
+    tick = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "tick")
+    assert tick["encoding"]["x"]["field"] == "expected"
+    expected = {r["objective"]: r["expected"] for r in tick["data"]["values"]}
+    assert expected["Un objectif qui recule"] == pytest.approx(state.kpis["abonnes"].expected_progress)
+
+
+# --- budget chart --------------------------------------------------------------------------
+
+
+def test_budget_counts_monthly_costs_twelve_times_and_one_off_costs_once(state: PlanState, fr: Formatter) -> None:
+    """Yearly budget by category: 100 €/month + 600 €/year = 1 800 € of SaaS; a 2 500 € one-off site."""
+    chart = charts.budget_chart(state, fr)
+    totals = {r["category"]: r["total"] for r in chart.spec["layer"][1]["data"]["values"]}
+    assert totals == {"site web": 2500, "SaaS": 1800}
+    assert chart.table.rows == [["site web", "Refonte du site", fr.money(2500)],
+                                ["SaaS", "CRM, Licence d'analyse", fr.money(1800)]]
+    assert fr.money(1800) == "1\u202f800\u00a0€"
+    assert chart.table.caption == "Coût annuel des solutions par catégorie (total : 4\u202f300\u00a0€)"
+    axis = chart.spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["format"] == "$,.0f"  # the € and its side come from the page's format locale
+
+
+# --- target history ------------------------------------------------------------------------
+
+
+def test_target_history_draws_a_line_per_kpi_across_versions_in_date_order(fr: Formatter) -> None:
+    """Versions run oldest first; a KPI missing from a version shows a dash in the table."""
+    chart = charts.target_history_chart(HISTORY, fr)
+    assert chart.spec["encoding"]["x"]["sort"] == ["v1", "v2"]
+    assert chart.table.headers == ["Indicateur", "v1", "v2"]
+    assert chart.table.rows == [["Clients", "–", "12"], ["Visites", "12\u202f000", "15\u202f000"]]
+    values = {(r["kpi"], r["version"]): r["target"] for r in chart.spec["data"]["values"]}
+    assert values == {("Clients", "v2"): 12, ("Visites", "v1"): 12000, ("Visites", "v2"): 15000}
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+def test_english_plan_gets_english_labels(make_plan: Callable[..., Path]) -> None:
+    """With `language: en`, legends, axis titles, tables and descriptions are in English."""
+    state = _state(make_plan, EN_SETTINGS)
+    en = Formatter("en", "EUR")
+    kpi = charts.kpi_chart(state.kpis["visites"], en)
+    assert set(_series_colours(kpi.spec)) == {"Measurements", "Expected path", "Forecast", "Target"}
+    assert kpi.table.headers == ["Series", "Date", "Value"]
+    assert ["Measurements", "1 Feb 2026", "4,200.5\u00a0visites"] in kpi.table.rows
+    assert kpi.description.startswith("Visites du site par mois: 12,000\u00a0visites on 1 Apr 2026 (")
+    funnel = charts.funnel_chart(state.funnels["acquisition"], en)
+    assert funnel.table.headers == ["Stage", "Planned rate", "Needed", "Actual", "Observed rate"]
+    assert funnel.spec["layer"][0]["encoding"]["x"]["title"] == "Volume"
+    progress = charts.progress_chart(state, en)
+    assert progress.spec["layer"][1]["encoding"]["x"]["title"] == "Progress"
+    assert charts.budget_chart(state, en).table.rows[1] == ["SaaS", "CRM, Licence d'analyse", "€1,800"]
+
+
+def test_french_plan_gets_french_labels(state: PlanState, fr: Formatter) -> None:
+    """With `language: fr`, the same charts speak French."""
+    progress = charts.progress_chart(state, fr)
+    assert progress.spec["layer"][1]["encoding"]["x"]["title"] == "Avancement"
+    assert progress.spec["layer"][1]["encoding"]["color"]["title"] == "Statut"
+    assert charts.funnel_chart(state.funnels["acquisition"], fr).spec["layer"][0]["encoding"]["x"]["title"] == "Volume"
+    budget = charts.budget_chart(state, fr)
+    assert budget.spec["layer"][0]["encoding"]["x"]["title"] == "Coût annuel (€)"
+
+
+# --- determinism and laziness --------------------------------------------------------------
+
+_FINGERPRINT = """
+import datetime as dt, hashlib, json, sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from generator.pipeline import check
+from generator.source import DirectorySource
+from generator.i18n import Formatter
+import test_charts as t
+state = check(DirectorySource(Path({plan!r})), t.TODAY).state
+specs = [c.spec for c in t._all_charts(state, Formatter("fr", "EUR"))]
+print(hashlib.sha256(json.dumps(specs, sort_keys=True).encode()).hexdigest())
+"""
+
+
+def test_same_input_gives_byte_identical_specs_across_calls_and_processes(
+        make_plan: Callable[..., Path], fr: Formatter) -> None:
+    """Building twice, in this process or another one, gives the same bytes (reproducible sites)."""
+    folder = make_plan(PLAN_FILES)
+    state = check(DirectorySource(folder), TODAY).state
+    assert state is not None
+    first = json.dumps([c.spec for c in _all_charts(state, fr)], sort_keys=True)
+    second = json.dumps([c.spec for c in _all_charts(state, fr)], sort_keys=True)
+    assert first == second
+    assert "param_" not in first and "view_" not in first  # no auto-numbered names
+    script = _FINGERPRINT.format(tests=str(ROOT / "tests"), plan=str(folder))
+    other = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert other.stdout.strip() == hashlib.sha256(first.encode()).hexdigest()
+
+
+def test_check_does_not_import_altair(make_plan: Callable[..., Path]) -> None:
+    """`strategy check` stays fast: neither it nor importing the chart module loads Altair."""
+    folder = make_plan(PLAN_FILES)
+    script = (
+        "import sys\n"
+        "import generator.charts, generator.vega_bundle\n"
+        "from generator.cli import main\n"
+        f"try:\n    main(['check', {str(folder)!r}, '--today', '2026-06-15'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('altair' in sys.modules, 'vl_convert' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+# --- rendering with the French locale ------------------------------------------------------
+
+
+def test_rendered_chart_shows_french_numbers_and_months(state: PlanState, fr: Formatter) -> None:
+    """Rendered with the locales the page hands vega-embed, axes read « 10 000 » and « avr. 2026 »."""
+    import vl_convert
+
+    spec = dict(charts.kpi_chart(state.kpis["visites"], fr).spec, width=500)
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=fr.vega_format_locale(),
+                                     time_format_locale=fr.vega_time_locale())
+    assert ">10\u202f000<" in svg  # axis tick, grouped with Babel's separator
+    assert "avr. 2026" in svg
+    assert "Cible : 15\u202f000\u00a0visites" in svg
+
+
+def test_rendered_budget_axis_puts_the_euro_after_the_number(state: PlanState, fr: Formatter) -> None:
+    """A French budget axis reads « 1 000 € », with the currency from the page's format locale."""
+    import vl_convert
+
+    spec = dict(charts.budget_chart(state, fr).spec, width=500)
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=fr.vega_format_locale())
+    assert ">1\u202f000\u00a0€<" in svg
+    assert ">2\u202f500\u00a0€<" in svg  # the label of the web bar, formatted by Babel
+
+
+# --- the offline bundle --------------------------------------------------------------------
+
+
+def test_bundle_is_built_once_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 1.5 s bundle build happens once per machine: later builds read the cached file."""
+    import vl_convert
+
+    calls: list[int] = []
+
+    def fake_bundle() -> str:
+        calls.append(1)
+        return "window.vegaEmbed = function () {};"
+
+    monkeypatch.setattr(vl_convert, "javascript_bundle", fake_bundle)
+    monkeypatch.setattr(vega_bundle, "_memo", {})
+    cache = tmp_path / "cache"
+    first = vega_bundle.vega_bundle(cache)
+    assert first == b"window.vegaEmbed = function () {};"
+    assert [p.name for p in cache.iterdir()] == [f"vega-bundle-vl-convert-{vl_convert.__version__}.js"]
+    assert vega_bundle.vega_bundle(cache) == first  # in-process memo
+    monkeypatch.setattr(vega_bundle, "_memo", {})  # a new process
+    assert vega_bundle.vega_bundle(cache) == first
+    assert calls == [1]
+
+
+def test_bundle_cache_defaults_to_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a cache folder, the bundle goes to $XDG_CACHE_HOME/strategy-site."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert vega_bundle.bundle_path().parent == tmp_path / "strategy-site"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert vega_bundle.bundle_path().parent == tmp_path / "home" / ".cache" / "strategy-site"
+
+
+def test_unwritable_cache_still_gives_the_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder that cannot be created only costs the rebuild; the build still gets its script."""
+    import vl_convert
+
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda: "window.vegaEmbed = 1;")
+    monkeypatch.setattr(vega_bundle, "_memo", {})
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert vega_bundle.vega_bundle(blocker / "cache") == b"window.vegaEmbed = 1;"
+
+
+def test_real_bundle_defines_vega_embed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cached bundle is the offline script that gives pages vegaEmbed, vega and vegaLite."""
+    monkeypatch.setattr(vega_bundle, "_memo", {})
+    data = vega_bundle.vega_bundle(tmp_path)
+    assert len(data) > 500_000
+    for name in (b"window.vegaEmbed=", b"window.vega=", b"window.vegaLite="):
+        assert name in data
+    assert not list(tmp_path.glob("*.tmp"))
