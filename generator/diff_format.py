@@ -1,0 +1,292 @@
+"""`strategy diff` output: text for a terminal, Markdown for a pull-request comment, JSON for tools.
+
+Everything that comes from the plan is escaped in Markdown and HTML, so that a plan edited in a
+pull request cannot inject links, images, mentions or markup into the comment that reviews it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import re
+import urllib.parse
+from typing import Any
+
+from .diff import EntityChange, FieldChange, PlanDiff
+from .gitsource import WORKING_TREE
+from .i18n import Formatter
+
+MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
+CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in the site's diff
+KIND_NAMES = {"plan": "plan", "objective": "objective", "kpi": "KPI", "action": "action", "funnel": "funnel",
+              "persona": "persona", "experience": "experience", "solution": "solution", "page": "page"}
+OP_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+# --- values in strategy terms ------------------------------------------------------------------
+
+
+def _lines_changed(old: str | None, new: str | None) -> str:
+    before, after = (old or "").splitlines(), (new or "").splitlines()
+    added = removed = 0
+    for line in difflib.ndiff(before, after):
+        if line.startswith("+ "):
+            added += 1
+        elif line.startswith("- "):
+            removed += 1
+    return f"text edited (+{added} −{removed} lines)"
+
+
+def show_value(value: Any, path: str, fmt: Formatter) -> str:
+    """One value as a reader of the plan would write it."""
+    from .diff import MONEY_PATHS
+
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "–"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        if MONEY_PATHS.match(path):
+            return fmt.money(value)
+        if path in ("progress", "rules.at_risk", "rules.budget_share"):
+            return fmt.percent(value, 0)
+        return fmt.number(value)
+    text = str(value)
+    if path in ("status", "level", "direction", "measure", "cadence", "category", "cost.per") \
+            or path.endswith(".status"):
+        return fmt.label(text)
+    return text
+
+
+def change_text(change: FieldChange, fmt: Formatter, units: dict[str, str]) -> str:
+    """`goal 5 → 8 clients`, `need.prospects 1 250 → 2 000`."""
+    if change.path in ("body", "vision"):
+        return _lines_changed(change.old, change.new)
+    unit = units.get(change.path, "")
+    if change.path.startswith("need."):
+        unit = ""  # the path already names the stage
+    old, new = show_value(change.old, change.path, fmt), show_value(change.new, change.path, fmt)
+    if isinstance(change.old, list) and isinstance(change.new, list):
+        gone = [str(v) for v in change.old if v not in change.new]
+        came = [str(v) for v in change.new if v not in change.old]
+        if gone or came:
+            return " ".join([f"+{v}" for v in came] + [f"−{v}" for v in gone])
+    return f"{old} → {new}" + (f" {unit}" if unit and change.new is not None else "")
+
+
+def _counts(diff: PlanDiff) -> str:
+    summary = diff.summary
+    parts = [f"{summary[op]} {op}" for op in ("changed", "added", "removed") if summary[op]]
+    return ", ".join(parts) if parts else "no change"
+
+
+def _revision_name(label: str) -> str:
+    return label if label == WORKING_TREE else f"`{label.replace('`', '')}`"
+
+
+def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True) -> list[str]:
+    """The few changes that matter most, in one phrase each (the summary line of a comment)."""
+
+    def ident(text: str) -> str:
+        return f"`{text}`" if code else text  # ids match [a-z0-9-]: safe inside backticks
+
+    def title(text: str) -> str:
+        return markdown_text(text) if code else text
+
+    goals: list[str] = []  # a new funnel goal and what it demands: the most telling change
+    targets: list[str] = []
+    entities: list[str] = []
+    statuses: list[str] = []
+    for c in diff.changes:
+        fields = {f.path: f for f in c.fields}
+        if c.op == "changed" and c.kind == "funnel":
+            needs = [f for f in c.fields if f.path.startswith("need.")]
+            top = needs[0] if needs else None
+            demand = ""
+            if top is not None:
+                stage = title(c.units.get(top.path, top.path[5:]).lower())
+                demand = f"{stage} needed {show_value(top.old, top.path, fmt)} → {show_value(top.new, top.path, fmt)}"
+            if "goal" in fields:
+                goals.append(f"goal of {ident(c.id)} {change_text(fields['goal'], fmt, c.units)}"
+                             + (f", so {demand}" if demand else ""))
+            elif demand:
+                goals.append(f"{ident(c.id)}: {demand}")
+        elif c.op == "changed" and c.kind == "kpi" and "target" in fields:
+            targets.append(f"target of {ident(c.id)} {change_text(fields['target'], fmt, c.units)}")
+        if c.op != "changed" and c.kind in ("objective", "funnel", "kpi"):
+            entities.append(f"{KIND_NAMES[c.kind]} “{title(c.title)}” {c.op}")
+        status = fields.get("status")
+        if c.op == "changed" and c.kind in ("objective", "kpi") and status is not None:
+            statuses.append(f"{ident(c.id)} {fmt.label(status.old)} → {fmt.label(status.new)}")
+    return goals + targets + entities + statuses
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def diff_json(diff: PlanDiff) -> str:
+    return json.dumps(diff.to_json(), ensure_ascii=False, indent=2)
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
+    """Grouped by entity: `~ funnel acquisition  Acquisition`, then one line per field."""
+
+    def paint(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+    fmt = Formatter(diff.language, diff.currency)
+    lines = [paint(f"{diff.old} → {diff.new}: {_counts(diff)}", "1")]
+    tops = highlights(diff, fmt, code=False)[:3]
+    if tops:
+        lines.append("  " + "; ".join(tops))
+    colours = {"added": "32", "removed": "31", "changed": "33"}
+    for c in diff.changes:
+        lines.append("")
+        lines.append(paint(f"{OP_SIGNS[c.op]} {KIND_NAMES[c.kind]} {c.id}", colours[c.op] + ";1")
+                     + f"  {_one_line(c.title)}" + ("" if c.op == "changed" else f"  ({c.op})"))
+        if c.op != "changed":
+            continue
+        width = max(len(f.path) for f in c.fields)
+        for f in c.fields:
+            note = paint("  (computed)", "2") if f.derived else ""
+            lines.append(f"    {f.path.ljust(width)}  {_one_line(change_text(f, fmt, c.units))}{note}")
+    if not diff.changes:
+        lines.append("The two plans are the same, as strategy: no entity added, removed or changed.")
+    return "\n".join(lines)
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+_SAFE_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@$&+,;=%-]+$")  # no space, bracket, pipe or quote
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def markdown_text(text: str) -> str:
+    """Plan text made inert in Markdown (and inside a table cell): no link, image, emphasis, HTML
+    tag, mention or pipe survives; line breaks become <br>."""
+    text = _MD_SPECIAL.sub(r"\\\1", str(text))
+    text = html.escape(text, quote=False)
+    text = text.replace("@", "&#64;").replace(":", "&#58;")  # no mention, no autolinked URL
+    return "<br>".join(part.strip() for part in text.splitlines()) if "\n" in text else text
+
+
+def html_text(text: str) -> str:
+    """Plan text inside an HTML element (a <summary>): escaped, mentions and links disarmed."""
+    text = html.escape(" ".join(str(text).split()), quote=True)
+    return re.sub(r"[@:\[\]()*_`~|\\!]", lambda m: f"&#{ord(m[0])};", text)
+
+
+def _cell(text: str) -> str:
+    if len(text) > CELL_LIMIT:
+        text = text[: CELL_LIMIT - 1] + "…"
+    return markdown_text(text)
+
+
+def _entity_block(c: EntityChange, fmt: Formatter) -> str:
+    count = f"{len(c.fields)} field{'s' if len(c.fields) != 1 else ''}"
+    summary = (f"{OP_SIGNS[c.op]} {KIND_NAMES[c.kind]} <code>{html_text(c.id)}</code> · {html_text(c.title)}"
+               f" — {c.op}" + (f" ({count})" if c.op == "changed" else ""))
+    rows: list[str]
+    if c.op == "changed":
+        rows = ["| field | before | after |", "|---|---|---|"]
+        for f in c.fields:
+            path = markdown_text(f.path) + (" *(computed)*" if f.derived else "")
+            if f.path in ("body", "vision"):
+                rows.append(f"| {path} | {_cell(_lines_changed(f.old, f.new))} | |")
+            else:
+                unit = "" if f.path.startswith("need.") else c.units.get(f.path, "")
+                old = show_value(f.old, f.path, fmt)
+                new = show_value(f.new, f.path, fmt) + (f" {unit}" if unit and f.new is not None else "")
+                rows.append(f"| {path} | {_cell(old)} | {_cell(new)} |")
+    else:
+        rows = ["| field | value |", "|---|---|"]
+        for f in c.fields:
+            value = f.new if c.op == "added" else f.old
+            shown = f"text ({len(str(value).splitlines())} lines)" if f.path in ("body", "vision") \
+                else show_value(value, f.path, fmt)
+            rows.append(f"| {markdown_text(f.path)} | {_cell(shown)} |")
+    return f"<details><summary>{summary}</summary>\n\n" + "\n".join(rows) + "\n\n</details>\n\n"
+
+
+def full_diff_url(diff: PlanDiff) -> str | None:
+    """The site's page for this diff, when the site's address is known and both sides are revisions."""
+    if not diff.base_url or diff.new == WORKING_TREE or not _SAFE_URL.match(diff.base_url):
+        return None
+    name = urllib.parse.quote(f"{diff.old}..{diff.new}", safe="")
+    return f"{diff.base_url.rstrip('/')}/changes/{name}.html"
+
+
+def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
+    """A pull-request comment: the one-line summary, then each entity folded with its table.
+    Never longer than `limit` characters: what does not fit is counted and pointed to."""
+    fmt = Formatter(diff.language, diff.currency)
+    summary = diff.summary
+    counts = ", ".join(f"{summary[op]} {op}" for op in ("changed", "added", "removed") if summary[op])
+    if not counts:
+        return (f"**No change to the plan** between {_revision_name(diff.old)} and "
+                f"{_revision_name(diff.new)}.\n")
+    tops = highlights(diff, fmt)[:2]
+    head = f"**{counts}**" + (" — " + "; ".join(tops) if tops else "") + "\n\n"
+    head += f"Plan compared as strategy: {_revision_name(diff.old)} → {_revision_name(diff.new)}.\n\n"
+    if len(head) > limit // 2:
+        head = head[: limit // 2 - 2] + "…\n\n"
+
+    url = full_diff_url(diff)
+    blocks = [_entity_block(c, fmt) for c in diff.changes]
+    out = [head]
+    used = len(head)
+    for shown, block in enumerate(blocks):
+        left = len(blocks) - shown
+        footer = _truncation_footer(left, diff, url)
+        if used + len(block) + len(footer) > limit:
+            out.append(footer)
+            break
+        out.append(block)
+        used += len(block)
+    return "".join(out)
+
+
+def _truncation_footer(left: int, diff: PlanDiff, url: str | None) -> str:
+    more = f"**{left} more change{'s' if left != 1 else ''} not shown** (this comment is limited to " \
+           f"{MARKDOWN_LIMIT:,} characters)."
+    if url:
+        return f"\n{more} [Full diff on the site]({url})\n"
+    command = "strategy diff " + diff.old + ("" if diff.new == WORKING_TREE else f" {diff.new}")
+    return f"\n{more} Full diff: `{command.replace('`', '')}`\n"
+
+
+# --- a view for HTML templates (the site's changes/OLD..NEW.html) ------------------------------
+
+
+def diff_view(diff: PlanDiff) -> dict[str, Any]:
+    """The diff as plain strings for a template (autoescaped there): the summary line, then one
+    section per entity with its rows (field, before, after, computed)."""
+    fmt = Formatter(diff.language, diff.currency)
+    sections = []
+    for c in diff.changes:
+        rows = []
+        for f in c.fields:
+            if c.op == "changed" and f.path in ("body", "vision"):
+                before, after = _lines_changed(f.old, f.new), ""
+            else:
+                unit = "" if f.path.startswith("need.") else c.units.get(f.path, "")
+                before = show_value(f.old, f.path, fmt) if f.old is not None else ""
+                after = show_value(f.new, f.path, fmt) if f.new is not None else ""
+                if unit and after:
+                    after += f" {unit}"
+            rows.append({"field": f.path, "before": before, "after": after, "computed": f.derived})
+        sections.append({"kind": c.kind, "kind_name": KIND_NAMES[c.kind], "id": c.id, "title": c.title,
+                         "op": c.op, "rows": rows})
+    return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
+            "highlights": highlights(diff, fmt, code=False)[:3], "sections": sections}

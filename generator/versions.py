@@ -1,0 +1,104 @@
+"""The published versions of a plan: git tags matching `versions.tags`, newest first (SPEC §5).
+
+For each tag: its commit, its date (the tag's own date for an annotated tag, else its commit's)
+and the plan's title at that revision, read with a single `git cat-file --batch` process.
+A tag whose revision has no plan folder is skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .gitsource import CatFile, GitError, Repository, run_git
+
+
+@dataclass(frozen=True)
+class Version:
+    version: str  # the tag name
+    commit: str
+    date: dt.date
+    title: str
+    moment: dt.datetime  # full timestamp, for ordering versions made on the same day
+
+    def to_json(self) -> dict[str, Any]:
+        """One entry of versions.json."""
+        return {"version": self.version, "title": self.title, "date": self.date.isoformat(), "commit": self.commit}
+
+
+@dataclass
+class VersionList:
+    versions: list[Version]
+    warnings: list[str]
+
+
+def _natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """v1.10 after v1.9: digits compare as numbers."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|\D+", name))
+
+
+def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
+    """The tags matching `pattern` (a glob) whose revision holds the plan folder, newest first."""
+    repository = Repository.find(plan)
+    plan_path = repository.plan_path(plan)
+    warnings: list[str] = []
+    fields = "%(refname:short)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)" \
+             "%00%(creatordate:iso-strict)"
+    out = run_git(repository.root, "for-each-ref", f"--format={fields}", "refs/tags").stdout.decode("utf-8", "replace")
+    found: list[tuple[str, str, dt.datetime]] = []
+    for line in out.splitlines():
+        parts = line.split("\x00")
+        if len(parts) != 6:
+            continue
+        name, kind, object_id, peeled_kind, peeled_id, created = parts
+        if not fnmatch.fnmatchcase(name, pattern):
+            continue
+        commit = peeled_id if kind == "tag" else object_id
+        if (peeled_kind if kind == "tag" else kind) != "commit":
+            warnings.append(f"the tag `{name}` does not point to a commit; it is not a version")
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(created)
+        except ValueError:
+            moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        found.append((name, commit, moment))
+    if repository.is_shallow:
+        warnings.append("this clone is shallow, so versions may be missing: fetch the whole history with "
+                        "`git fetch --unshallow --tags`, or in GitHub Actions check out with `fetch-depth: 0`")
+
+    shown_plan = Path(plan).as_posix()
+    prefix = f"{plan_path}/" if plan_path else ""
+    versions: list[Version] = []
+    cat = CatFile(repository.root)
+    try:
+        for name, commit, moment in found:
+            settings = cat.read(f"{commit}:{prefix}strategy.yaml")
+            if settings is None:
+                where = "has no plan folder" if plan_path and cat.read(f"{commit}:{plan_path}") is None \
+                    else "has no strategy.yaml in the plan folder"
+                warnings.append(f"the tag `{name}` {where} `{shown_plan}`; it is skipped")
+                continue
+            versions.append(Version(name, commit, moment.date(), _title(settings) or name, moment))
+    finally:
+        cat.close()
+    versions.sort(key=lambda v: (v.moment.astimezone(dt.UTC), _natural_key(v.version)), reverse=True)
+    return VersionList(versions, warnings)
+
+
+def _title(settings: bytes) -> str | None:
+    """The `title` of a strategy.yaml, or None when it cannot be read (the build says why)."""
+    try:
+        data = yaml.safe_load(settings.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+        return None
+    title = data.get("title") if isinstance(data, dict) else None
+    return title.strip() if isinstance(title, str) and title.strip() else None
+
+
+__all__ = ["GitError", "Version", "VersionList", "list_versions"]
