@@ -91,6 +91,40 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
 
 @main.command()
 @PLAN_ARG
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default="output",
+              show_default=True, help="Folder to write the site to (replaced as a whole, atomically).")
+@click.option("--strict", is_flag=True, help="Refuse to build when the plan has warnings.")
+@TODAY_OPT
+def build(plan: Path, output: Path, strict: bool, today: dt.datetime | None) -> None:
+    """Check the plan and write its website to OUTPUT.
+
+    A plan with errors (or, with --strict, warnings) builds nothing, and a failed build leaves the
+    previous OUTPUT untouched.
+
+    \b
+    Examples:
+      strategy build
+      strategy build content -o public --strict
+      strategy build --today 2026-06-30         (KPIs as they stood on that day)
+    """
+    from . import diagnostics as d
+    from .build import build as run_build
+    from .build import diagnostics_for_failure
+
+    source = _source(plan)
+    result = run_build(plan, output, _today(today), strict=strict)
+    diags = diagnostics_for_failure(result, source.label)
+    if diags.errors or diags.warnings:
+        click.echo(d.format_text(diags, colour=_colour()), err=True)
+    if not result.ok:
+        click.echo(f"strategy build: nothing written ({result.message}); {output} is as it was.", err=True)
+        sys.exit(EXIT_PLAN_ERRORS)
+    click.echo(f"strategy build: {result.pages} pages, {result.charts} charts, "
+               f"{result.bytes_written / 1e6:.1f} MB in {output} ({result.seconds:.2f} s)")
+
+
+@main.command()
+@PLAN_ARG
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @TODAY_OPT
 def funnel(plan: Path, fmt: str, today: dt.datetime | None) -> None:

@@ -1,0 +1,150 @@
+"""`strategy build`: check → charts and page contexts → HTML → one atomic write.
+
+`site_files` turns a checked plan into the site's files in memory (no I/O but reading the theme and the
+plan's assets), so `--all-versions` calls it once per version and writes everything in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics, Location
+from .pipeline import Checked, check
+from .source import DirectorySource, Source
+
+BUNDLE_PATH = "static/vega-bundle.js"
+
+
+@dataclass
+class SiteFiles:
+    """A whole site in memory: generated files and files to copy as they are, by path in the site."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    pages: int = 0
+    charts: int = 0
+
+    def add(self, other: SiteFiles, prefix: str = "") -> None:
+        """Merge `other` under `prefix` (e.g. "v/v1.0/")."""
+        self.files.update({prefix + k: v for k, v in other.files.items()})
+        self.copies.update({prefix + k: v for k, v in other.copies.items()})
+        self.pages += other.pages
+        self.charts += other.charts
+
+
+@dataclass
+class BuildResult:
+    checked: Checked
+    ok: bool
+    pages: int = 0
+    charts: int = 0
+    bytes_written: int = 0
+    seconds: float = 0.0
+    message: str | None = None  # why the build failed, when it is not the plan's diagnostics
+
+
+def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",
+               version: str | None = None, versions: list[dict[str, Any]] | None = None,
+               current_version_path: str | None = None, with_static: bool = True,
+               search: bool = False) -> SiteFiles:
+    """The pages (and, with `with_static`, the theme's static files and the chart bundle) of a checked plan.
+
+    `static_root` is prepended to `page.root` for links to `static/`, so versions under `v/TAG/` share the
+    root's static folder (`"../../"`).
+    """
+    from .i18n import Formatter
+    from .pages import SiteContext, build_pages, navigation
+    from .render import environment, render_page, static_files, theme_dirs
+
+    assert checked.state is not None and checked.plan is not None
+    state, plan = checked.state, checked.plan
+    settings = plan.settings
+    fmt = Formatter(settings.language, settings.currency)
+    site = SiteContext(state=state, fmt=fmt, nav=navigation(state, settings.language), language=settings.language,
+                       today=state.today, version=version, versions=versions or [],
+                       current_version_path=current_version_path, search=search, static_root=static_root)
+    search_path = tuple(theme_dirs(plan_dir, settings.theme))
+    env = environment(search_path)
+    out = SiteFiles()
+    for page in build_pages(state, fmt):
+        out.files[page.path] = render_page(env, page, site).encode("utf-8")
+        out.pages += 1
+        out.charts += len(page.charts)
+    for rel in plan.assets:
+        out.files[rel] = source.read_bytes(rel)
+    if settings.base_url and version is None:
+        out.files["sitemap.xml"] = _sitemap(settings.base_url, sorted(p for p in out.files if p.endswith(".html")))
+    if with_static:
+        from .vega_bundle import vega_bundle
+
+        for rel, file in static_files(search_path):
+            out.copies[f"static/{rel}"] = file
+        out.files[BUNDLE_PATH] = vega_bundle()
+    return out
+
+
+def _sitemap(base_url: str, paths: list[str]) -> bytes:
+    """sitemap.xml of the current version's pages at `base_url` (no dates: they would break reproducibility)."""
+    from xml.sax.saxutils import escape
+
+    base = base_url.rstrip("/") + "/"
+    urls = "".join(f"  <url><loc>{escape(base + p)}</loc></url>\n" for p in paths)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode()
+
+
+def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False) -> BuildResult:
+    """Check the plan in `plan_dir` and, when it has no error (and no warning with `strict`), write its site
+    to `output`. Never raises for a bad plan or an unusable OUTPUT: the result says what went wrong."""
+    from .writer import OutputError, check_output, write_site
+
+    started = time.perf_counter()
+    source = DirectorySource(plan_dir)
+    checked = check(source, today)
+    result = BuildResult(checked=checked, ok=False)
+    failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
+    if failed or checked.state is None:
+        result.message = "the plan has errors" if checked.diagnostics.errors else "warnings fail a --strict build"
+        return result
+    try:
+        check_output(output, plan_dir)
+        files = site_files(checked, source, plan_dir)
+        result.bytes_written = write_site(output, files.files, copies=files.copies)
+    except OutputError as exc:
+        result.message = str(exc)
+        return result
+    except OSError as exc:
+        result.message = f"could not write the site to '{output}': {exc.strerror or exc}"
+        return result
+    except Exception as exc:  # a theme's template error, or a bug: named, never a traceback
+        result.message = _explain(exc)
+        return result
+    result.ok = True
+    result.pages, result.charts = files.pages, files.charts
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _explain(exc: Exception) -> str:
+    """A template error names the template and line; anything else names the failure."""
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"the theme has no template '{exc.name}': add it to the theme, or remove `theme:` from strategy.yaml"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"a template uses an unknown value: {exc.message}"
+    return f"the build failed: {type(exc).__name__}: {exc}"
+
+
+def diagnostics_for_failure(result: BuildResult, plan_label: str) -> Diagnostics:
+    """The plan's diagnostics, plus one `build-failed` error when the build failed for another reason."""
+    diags = result.checked.diagnostics
+    if not result.ok and result.message and not diags.errors and not diags.warnings:
+        diags.error("build-failed", Location(plan_label), result.message)
+    return diags

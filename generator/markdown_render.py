@@ -1,0 +1,103 @@
+"""Markdown bodies to safe HTML: the `markdown` package (tables, footnotes, heading anchors), then nh3.
+
+A plan arrives through pull requests, so its Markdown is untrusted: whatever it contains, no script,
+event handler, `javascript:` URL, iframe, form or style survives. nh3 (Rust's ammonia) is an allow-list
+sanitiser maintained for exactly this; our own regexes would not be.
+
+Links are relative to the source file, and the site mirrors the plan folder (`objectives/x.md` →
+`objectives/x.html`, `assets/` copied as is), so `../assets/logo.svg` works unchanged; links to another
+entity's `.md` file are pointed at its page.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
+    "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"}, "sup": {"id"}, "div": {"class"}, "ol": {"start"},
+    "th": {"align", "colspan", "rowspan"}, "td": {"align", "colspan", "rowspan"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_ENTITY_LINK = re.compile(r"^(?P<path>(?:\.\./)?(?:objectives|funnels|personas|experiences|solutions|pages)/"
+                          r"[a-z0-9][a-z0-9-]*|(?:\.\./)?[a-z0-9][a-z0-9-]*)\.(?:md|yaml)(?P<rest>#.*)?$")
+
+_local = threading.local()
+
+
+def _converter() -> Any:
+    """One Markdown instance per thread (they are stateful; `reset()` between documents)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        import markdown
+
+        md = markdown.Markdown(
+            extensions=["tables", "footnotes", "toc", "fenced_code", "sane_lists", "attr_list", "def_list"],
+            extension_configs={
+                "toc": {"permalink": False},
+                "footnotes": {"BACKLINK_TITLE": "%d"},
+            },
+            output_format="html",
+        )
+        _local.md = md
+    return md
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    """Point links at `.md` sources to the built `.html` pages; drop class names we did not write."""
+    if element == "a" and attribute == "href":
+        match = _ENTITY_LINK.match(value)
+        if match:
+            return match.group("path") + ".html" + (match.group("rest") or "")
+    if element == "div" and attribute == "class":
+        return value if value == "footnote" else None
+    return value
+
+
+def sanitise(html: str) -> str:
+    """Keep only the allowed tags, attributes and URL schemes; outside links open safely."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        attribute_filter=_attribute_filter,
+        strip_comments=True,
+    )
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _shift_headings(html: str) -> str:
+    """The page's title is its only <h1>: the body's highest heading becomes an <h2>, the others follow,
+    whether the author started at `#` or at `###` (no skipped level for screen readers)."""
+    levels = [int(m.group(2)) for m in _HEADING.finditer(html)]
+    if not levels:
+        return html
+    shift = 2 - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Safe HTML for a Markdown body (empty for None)."""
+    if not text or not text.strip():
+        return Markup("")
+    md = _converter()
+    md.reset()
+    return Markup(sanitise(_shift_headings(md.convert(text))))

@@ -1,0 +1,273 @@
+"""Every page of the site as a typed context: what to render, where, and with which data.
+
+Pure functions of the computed plan (no I/O, no templates), so the contexts are tested as units. The
+context is the theme contract: a template receives `page` (a `PageSpec`) and `site` (a `SiteContext`),
+and reads the computed states (`compute.py`) and charts (`charts.py`) they hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import charts
+from .compute import STATUS_ORDER, FunnelState, KpiState, ObjectiveState, PlanState
+from .i18n import Formatter
+from .model import Action, Objective
+from .ui_text import ui
+from .validate import CADENCE_DAYS
+
+SOON_DAYS = 30  # an action due within this many days is "due soon" on the dashboard
+
+
+@dataclass
+class NavItem:
+    key: str  # the section a page belongs to ("dashboard", "objectives", ...)
+    label: str
+    path: str  # from the site root
+    step: int | None = None  # the five steps of the method
+
+
+@dataclass
+class SiteContext:
+    """What every page shares: the plan header, the formatter, the navigation, the versions."""
+
+    state: PlanState
+    fmt: Formatter
+    nav: list[NavItem]
+    language: str
+    today: dt.date
+    version: str | None = None  # the version this site is, when built with --all-versions
+    versions: list[dict[str, Any]] = field(default_factory=list)  # switcher entries, newest first
+    current_version_path: str | None = None  # from this version's root to the current site's root
+    search: bool = False  # a pagefind index is (or will be) written beside the pages
+    static_root: str = ""  # added to a page's root for static/: "../../" for a version under v/TAG/
+
+    @property
+    def settings(self) -> Any:
+        return self.state.plan.settings
+
+    def t(self, key: str, **values: object) -> str:
+        return ui(self.language, key, **values)
+
+
+@dataclass
+class PageSpec:
+    path: str  # from the site root, e.g. "objectives/croissance-clients.html"
+    template: str
+    title: str
+    section: str
+    data: dict[str, Any] = field(default_factory=dict)
+    charts: list[charts.Chart] = field(default_factory=list)
+    description: str = ""
+
+    @property
+    def root(self) -> str:
+        """The relative path from this page to the site root ("" or "../")."""
+        return "../" * self.path.count("/")
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    objective: Objective
+    when: str  # "late", "soon" or ""
+    days: int | None  # days until due (negative when late)
+
+
+@dataclass
+class Freshness:
+    kpi: KpiState
+    objective: Objective
+    last: dt.date | None
+    age_days: int | None
+    stale: bool
+
+
+def _charts_for_kpis(kpis: list[KpiState], fmt: Formatter) -> list[charts.Chart]:
+    return [charts.kpi_chart(k, fmt) for k in kpis]
+
+
+def action_rows(state: PlanState, *, only_pressing: bool) -> list[ActionRow]:
+    """Actions with how pressing they are; `only_pressing` keeps the late and due-soon ones, latest first."""
+    rows = []
+    for obj in state.plan.objectives.values():
+        for action in obj.actions:
+            days = (action.due - state.today).days if action.due else None
+            open_ = action.status in ("planned", "doing")
+            when = ""
+            if open_ and days is not None:
+                when = "late" if days < 0 else ("soon" if days <= SOON_DAYS else "")
+            if only_pressing and not when:
+                continue
+            rows.append(ActionRow(action=action, objective=obj, when=when, days=days))
+    if only_pressing:
+        rows.sort(key=lambda r: (r.days if r.days is not None else 10**6, r.objective.id, r.action.title))
+    return rows
+
+
+def freshness(state: PlanState) -> list[Freshness]:
+    """How old each KPI's latest measurement is; stale past two cadence periods (as `strategy check`)."""
+    rows = []
+    for obj in state.plan.objectives.values():
+        for kpi in obj.kpis:
+            ks = state.kpis[kpi.id]
+            last = ks.points[-1][0] if ks.points else None
+            age = (state.today - last).days if last else None
+            stale = age is None or age > 2 * CADENCE_DAYS.get(kpi.cadence, 31)
+            rows.append(Freshness(kpi=ks, objective=obj, last=last, age_days=age, stale=stale))
+    return rows
+
+
+def status_counts(states: list[ObjectiveState] | list[KpiState]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for s in states:
+        counts[s.status] = counts.get(s.status, 0) + 1
+    return [(status, counts[status]) for status in reversed(STATUS_ORDER) if status in counts]
+
+
+def navigation(state: PlanState, language: str) -> list[NavItem]:
+    """The dashboard, the five steps in order, then the free pages."""
+    plan = state.plan
+    items = [NavItem("dashboard", ui(language, "dashboard"), "index.html")]
+    steps = [("objectives", "step1", plan.objectives), ("funnels", "step2", plan.funnels),
+             ("personas", "step3", plan.personas), ("experiences", "step4", plan.experiences),
+             ("solutions", "step5", plan.solutions)]
+    for number, (kind, key, entities) in enumerate(steps, start=1):
+        if entities or kind == "objectives":
+            items.append(NavItem(kind, ui(language, key), f"{kind}/index.html", step=number))
+    for page in sorted(plan.pages.values(), key=lambda p: (p.order, p.title)):
+        items.append(NavItem(f"page-{page.id}", page.title, f"pages/{page.id}.html"))
+    return items
+
+
+def objective_tree(state: PlanState) -> list[tuple[ObjectiveState, int]]:
+    """Objectives depth first from the roots (enterprise level first), with their depth."""
+    objectives = state.objectives
+    roots = [o for o in objectives.values() if o.objective.parent not in objectives]
+    roots.sort(key=lambda o: (o.objective.level != "enterprise", o.objective.title))
+    out: list[tuple[ObjectiveState, int]] = []
+    seen: set[str] = set()
+
+    def walk(o: ObjectiveState, depth: int) -> None:
+        if o.objective.id in seen:  # cycles are errors in check; never loop here
+            return
+        seen.add(o.objective.id)
+        out.append((o, depth))
+        for child in sorted(o.children, key=lambda c: objectives[c].objective.title):
+            walk(objectives[child], depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return out
+
+
+def by_department(state: PlanState) -> list[tuple[str | None, list[ObjectiveState]]]:
+    groups: dict[str | None, list[ObjectiveState]] = {}
+    for o in state.objectives.values():
+        groups.setdefault(o.objective.department, []).append(o)
+    return sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+
+
+def _funnel_refs(state: PlanState, fid: str) -> list[Any]:
+    return [e for e in state.plan.experiences.values() if e.funnel == fid]
+
+
+def build_pages(state: PlanState, fmt: Formatter) -> list[PageSpec]:
+    """Every page of the site, in a stable order."""
+    plan = state.plan
+    lang = fmt.language
+    pages: list[PageSpec] = []
+
+    # the dashboard
+    first_funnel = next(iter(state.funnels.values()), None)
+    dash_charts = [charts.progress_chart(state, fmt)]
+    if first_funnel is not None:
+        dash_charts.append(charts.funnel_chart(first_funnel, fmt))
+    pages.append(PageSpec(
+        path="index.html", template="dashboard.html", title=plan.settings.title, section="dashboard",
+        data={"tree": objective_tree(state), "pressing": action_rows(state, only_pressing=True),
+              "freshness": freshness(state), "funnel": first_funnel, "funnels": list(state.funnels.values()),
+              "counts": status_counts(list(state.objectives.values()))},
+        charts=dash_charts, description=plan.settings.positioning or ""))
+
+    # step 1: objectives
+    pages.append(PageSpec(
+        path="objectives/index.html", template="alignment.html", title=ui(lang, "step1"), section="objectives",
+        data={"tree": objective_tree(state), "departments": by_department(state)}))
+    for oid, ostate in state.objectives.items():
+        obj = ostate.objective
+        pages.append(PageSpec(
+            path=f"objectives/{oid}.html", template="objective.html", title=obj.title, section="objectives",
+            data={"o": ostate, "parent": state.objectives.get(obj.parent) if obj.parent else None,
+                  "children": [state.objectives[c] for c in ostate.children],
+                  "personas": [plan.personas[p] for p in obj.personas if p in plan.personas],
+                  "actions": [r for r in action_rows(state, only_pressing=False) if r.objective.id == oid],
+                  "experiences": [e for e in plan.experiences.values() if oid in e.objectives],
+                  "solutions": [s for s in plan.solutions.values() if oid in s.objectives]},
+            charts=_charts_for_kpis(ostate.kpis, fmt)))
+
+    # step 2: funnels (a funnel that could not be computed has an error in check, so it is never here)
+    pages.append(PageSpec(path="funnels/index.html", template="funnels.html", title=ui(lang, "step2"),
+                          section="funnels", data={"funnels": list(state.funnels.values())}))
+    for fid, fstate in state.funnels.items():
+        pages.append(PageSpec(
+            path=f"funnels/{fid}.html", template="funnel.html", title=fstate.funnel.title, section="funnels",
+            data={"f": fstate, "experiences": _funnel_refs(state, fid),
+                  "stage_kpis": {s.stage.id: state.kpis.get(s.stage.kpi) for s in fstate.stages if s.stage.kpi}},
+            charts=[charts.funnel_chart(fstate, fmt)]))
+
+    # step 3: personas
+    pages.append(PageSpec(path="personas/index.html", template="personas.html", title=ui(lang, "step3"),
+                          section="personas", data={"personas": list(plan.personas.values())}))
+    for pid, persona in plan.personas.items():
+        pages.append(PageSpec(
+            path=f"personas/{pid}.html", template="persona.html", title=persona.name, section="personas",
+            data={"p": persona,
+                  "objectives": [state.objectives[o] for o, obj in plan.objectives.items() if pid in obj.personas],
+                  "experiences": [e for e in plan.experiences.values() if pid in e.personas]}))
+
+    # step 4: experiences
+    pages.append(PageSpec(path="experiences/index.html", template="experiences.html", title=ui(lang, "step4"),
+                          section="experiences", data={"experiences": list(plan.experiences.values())}))
+    for eid, exp in plan.experiences.items():
+        funnel = state.funnels.get(exp.funnel) if exp.funnel else None
+        stage = next((s for s in funnel.stages if s.stage.id == exp.stage), None) if funnel else None
+        pages.append(PageSpec(
+            path=f"experiences/{eid}.html", template="experience.html", title=exp.title, section="experiences",
+            data={"e": exp, "funnel": funnel, "stage": stage,
+                  "personas": [plan.personas[p] for p in exp.personas if p in plan.personas],
+                  "objectives": [state.objectives[o] for o in exp.objectives if o in state.objectives],
+                  "solutions": [s for s in plan.solutions.values() if eid in s.experiences]}))
+
+    # step 5: solutions
+    solutions_charts = [charts.budget_chart(state, fmt)] if plan.solutions else []
+    categories: dict[str, float] = {}
+    for s in plan.solutions.values():
+        categories[s.category] = categories.get(s.category, 0.0) + s.yearly_cost
+    pages.append(PageSpec(path="solutions/index.html", template="solutions.html", title=ui(lang, "step5"),
+                          section="solutions",
+                          data={"solutions": sorted(plan.solutions.values(), key=lambda s: -s.yearly_cost),
+                                "categories": sorted(categories.items(), key=lambda kv: -kv[1]),
+                                "total": state.solutions_budget},
+                          charts=solutions_charts))
+    for sid, sol in plan.solutions.items():
+        pages.append(PageSpec(
+            path=f"solutions/{sid}.html", template="solution.html", title=sol.title, section="solutions",
+            data={"s": sol, "objectives": [state.objectives[o] for o in sol.objectives if o in state.objectives],
+                  "experiences": [plan.experiences[e] for e in sol.experiences if e in plan.experiences],
+                  "share": (sol.yearly_cost / state.solutions_budget) if state.solutions_budget else None}))
+
+    # free pages
+    for pid, page in plan.pages.items():
+        pages.append(PageSpec(path=f"pages/{pid}.html", template="page.html", title=page.title,
+                              section=f"page-{pid}", data={"page": page}))
+    return pages
+
+
+def funnel_summary(state: FunnelState) -> dict[str, Any]:
+    """Top need, goal and the bottleneck's title, for the dashboard's funnel cards."""
+    by_id = {s.stage.id: s for s in state.stages}
+    bottleneck = by_id.get(state.bottleneck) if state.bottleneck else None
+    return {"top": state.stages[0], "last": state.stages[-1], "bottleneck": bottleneck}

@@ -1,0 +1,87 @@
+"""Pages to HTML with Jinja2, through a theme search path: the plan repository's `themes/NAME/` first,
+then the built-in default theme (`themes/default`, shipped in the wheel as `generator._themes`).
+
+A theme is `templates/*.html` (every page template extends `base.html`, whose blocks are the override
+points) and `static/**` (copied to `static/` in the site; a file of the plan's theme replaces the
+default's file of the same name). One Jinja environment per theme path, made once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from .markdown_render import render_markdown
+from .pages import PageSpec, SiteContext
+
+THEME_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def default_theme_dir() -> Path:
+    """The built-in theme: `generator/_themes/default` when installed, `themes/default` in a checkout."""
+    try:
+        from importlib.resources import files
+
+        found = Path(str(files("generator._themes") / "default"))
+        if (found / "templates").is_dir():
+            return found
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def theme_dirs(plan_dir: Path | None, theme: str) -> list[Path]:
+    """The theme search path, most specific first. The plan's `themes/NAME/` sits beside the plan folder."""
+    dirs: list[Path] = []
+    if plan_dir is not None:
+        own = plan_dir.resolve().parent / "themes" / theme
+        if own.is_dir() and own.resolve() != default_theme_dir().resolve():
+            dirs.append(own)
+    dirs.append(default_theme_dir())
+    return dirs
+
+
+def _json_script(value: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: no `</script>`, `<!--` or `&` can close it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(search_path: tuple[Path, ...]) -> Any:
+    """One Jinja environment per theme search path (templates are compiled once and cached)."""
+    import jinja2
+
+    loader = jinja2.FileSystemLoader([str(p / "templates") for p in search_path])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["markdown"] = render_markdown
+    env.filters["json_script"] = _json_script
+    return env
+
+
+def render_page(env: Any, page: PageSpec, site: SiteContext) -> str:
+    template = env.get_template(page.template)
+    return template.render(page=page, site=site, fmt=site.fmt, t=site.t, data=page.data)
+
+
+def static_files(search_path: tuple[Path, ...]) -> Iterator[tuple[str, Path]]:
+    """(path under static/, file) of the theme, the plan's theme overriding the default's by name."""
+    seen: set[str] = set()
+    for theme in search_path:
+        static = theme / "static"
+        if not static.is_dir():
+            continue
+        for file in sorted(static.rglob("*")):
+            if not file.is_file() or file.is_symlink():
+                continue  # a theme's symbolic link could point anywhere on the machine
+            rel = file.relative_to(static).as_posix()
+            if rel not in seen:
+                seen.add(rel)
+                yield rel, file

@@ -1,0 +1,96 @@
+"""The site's own words (navigation, headings, table headers) in French and English.
+
+Values of the plan (statuses, levels, categories) are translated by `i18n.LABELS`; these are the words of
+the theme. A theme may use any key; an unknown key shows as itself, so a typo is visible, not fatal.
+"""
+
+from __future__ import annotations
+
+UI: dict[str, dict[str, str]] = {
+    "fr": {
+        "dashboard": "Tableau de bord", "step1": "Objectifs", "step2": "Entonnoirs", "step3": "Personas",
+        "step4": "Expériences", "step5": "Solutions", "pages": "Pages", "alignment": "Alignement",
+        "skip": "Aller au contenu", "menu": "Sections du plan", "period": "Période", "organization": "Organisation",
+        "sector": "Secteur", "positioning": "Positionnement", "vision": "Vision",
+        "objectives": "Objectifs", "objective": "Objectif", "status": "Statut", "progress": "Avancement",
+        "level": "Niveau", "department": "Département", "owner": "Responsable", "due": "Échéance",
+        "parent": "Sert l'objectif", "children": "Objectifs qui le servent", "kpis": "Indicateurs",
+        "kpi": "Indicateur", "actions": "Actions", "action": "Action", "personas": "Personas",
+        "baseline": "Point de départ", "target": "Cible", "latest": "Dernière mesure", "expected": "Attendu aujourd'hui",
+        "forecast": "Prévision à l'échéance", "measured_on": "mesuré le", "unit": "Unité", "direction": "Sens",
+        "measure": "Mesure", "cadence": "Fréquence", "source": "Source", "no_kpi": "Aucun indicateur : cet objectif n'est pas mesurable.",
+        "no_actions": "Aucune action prévue.", "funnel": "Entonnoir", "funnels": "Entonnoirs", "goal": "But",
+        "stage": "Étape", "need": "Besoin", "actual": "Réel", "planned_rate": "Taux prévu",
+        "observed_rate": "Taux observé", "cost_unit": "Coût unitaire", "cost_total": "Coût total",
+        "bottleneck": "Goulot d'étranglement", "no_bottleneck": "Aucun goulot : chaque étape convertit au moins au taux prévu.",
+        "budget": "Budget", "cost_per_sale": "Coût par résultat", "projected": "Projection au rythme actuel",
+        "backward": "Calcul à rebours", "backward_help": "Chaque étape doit atteindre le besoin de l'étape suivante divisé par son taux de conversion, arrondi à l'unité supérieure.",
+        "late_actions": "Actions en retard ou à échéance proche", "late": "en retard", "soon": "bientôt",
+        "none_late": "Aucune action en retard ni à échéance dans les 30 jours.",
+        "freshness": "Fraîcheur des données", "last_point": "Dernière mesure", "age": "Ancienneté",
+        "days": "{n} j", "stale": "à mettre à jour", "fresh": "à jour", "no_data": "aucune donnée",
+        "persona": "Persona", "role": "Rôle", "goals": "Objectifs", "pains": "Difficultés", "traits": "Traits",
+        "channels": "Canaux", "messages": "Messages", "sources": "Sources", "experience": "Expérience",
+        "experiences": "Expériences", "channel": "Canal", "moments": "Moments clés", "solution": "Solution",
+        "solutions": "Solutions", "category": "Catégorie", "cost": "Coût", "yearly_cost": "Coût annuel",
+        "total": "Total", "by_category": "Budget par catégorie", "per": "par", "related": "Liens",
+        "served_objectives": "Objectifs servis", "used_in": "Expériences", "tree": "Arbre des objectifs",
+        "enterprise_level": "Stratégie d'entreprise", "marketing_level": "Stratégie marketing",
+        "by_department": "Par département", "no_department": "Sans département",
+        "generated": "Plan arrêté au {date}", "data_table": "Les données du graphique",
+        "print": "Imprimer", "funnel_glance": "L'entonnoir en un coup d'œil", "see_funnel": "Voir le détail",
+        "objectives_glance": "Où en est chaque objectif", "all_objectives": "Tous les objectifs",
+        "stage_of": "Étape de l'entonnoir", "none": "aucun", "search": "Rechercher dans le plan",
+        "versions": "Versions", "current_version": "Version en cours", "old_version": "Vous consultez la version {version} du plan.",
+        "see_current": "Voir la version en cours", "changes": "Changements", "history": "Historique",
+        "footer": "Site généré par strategy-site à partir du plan versionné dans git.",
+        "kpi_status_count": "{n} indicateurs", "free_pages": "Pages", "total_budget": "Budget annuel des solutions",
+        "funnel_for": "Entonnoir", "personas_none": "Aucun persona associé.",
+    },
+    "en": {
+        "dashboard": "Dashboard", "step1": "Objectives", "step2": "Funnels", "step3": "Personas",
+        "step4": "Experiences", "step5": "Solutions", "pages": "Pages", "alignment": "Alignment",
+        "skip": "Skip to content", "menu": "Plan sections", "period": "Period", "organization": "Organization",
+        "sector": "Sector", "positioning": "Positioning", "vision": "Vision",
+        "objectives": "Objectives", "objective": "Objective", "status": "Status", "progress": "Progress",
+        "level": "Level", "department": "Department", "owner": "Owner", "due": "Due",
+        "parent": "Serves the objective", "children": "Objectives serving it", "kpis": "KPIs",
+        "kpi": "KPI", "actions": "Actions", "action": "Action", "personas": "Personas",
+        "baseline": "Baseline", "target": "Target", "latest": "Latest", "expected": "Expected today",
+        "forecast": "Forecast at due date", "measured_on": "measured on", "unit": "Unit", "direction": "Direction",
+        "measure": "Measure", "cadence": "Cadence", "source": "Source", "no_kpi": "No KPI: this objective cannot be measured.",
+        "no_actions": "No action planned.", "funnel": "Funnel", "funnels": "Funnels", "goal": "Goal",
+        "stage": "Stage", "need": "Need", "actual": "Actual", "planned_rate": "Planned rate",
+        "observed_rate": "Observed rate", "cost_unit": "Unit cost", "cost_total": "Total cost",
+        "bottleneck": "Bottleneck", "no_bottleneck": "No bottleneck: every stage converts at least at its planned rate.",
+        "budget": "Budget", "cost_per_sale": "Cost per result", "projected": "Projected at the current pace",
+        "backward": "Backward computation", "backward_help": "Each stage must reach the next stage's need divided by its conversion rate, rounded up.",
+        "late_actions": "Actions late or due soon", "late": "late", "soon": "due soon",
+        "none_late": "No action is late or due in the next 30 days.",
+        "freshness": "Data freshness", "last_point": "Last measurement", "age": "Age",
+        "days": "{n} d", "stale": "needs an update", "fresh": "up to date", "no_data": "no data",
+        "persona": "Persona", "role": "Role", "goals": "Goals", "pains": "Pains", "traits": "Traits",
+        "channels": "Channels", "messages": "Messages", "sources": "Sources", "experience": "Experience",
+        "experiences": "Experiences", "channel": "Channel", "moments": "Key moments", "solution": "Solution",
+        "solutions": "Solutions", "category": "Category", "cost": "Cost", "yearly_cost": "Yearly cost",
+        "total": "Total", "by_category": "Budget by category", "per": "per", "related": "Links",
+        "served_objectives": "Objectives served", "used_in": "Experiences", "tree": "Objective tree",
+        "enterprise_level": "Enterprise strategy", "marketing_level": "Marketing strategy",
+        "by_department": "By department", "no_department": "No department",
+        "generated": "Plan as of {date}", "data_table": "The chart's data",
+        "print": "Print", "funnel_glance": "The funnel at a glance", "see_funnel": "See the details",
+        "objectives_glance": "Where each objective stands", "all_objectives": "All objectives",
+        "stage_of": "Funnel stage", "none": "none", "search": "Search the plan",
+        "versions": "Versions", "current_version": "Current version", "old_version": "You are reading version {version} of the plan.",
+        "see_current": "See the current version", "changes": "Changes", "history": "History",
+        "footer": "Site generated by strategy-site from the plan versioned in git.",
+        "kpi_status_count": "{n} KPIs", "free_pages": "Pages", "total_budget": "Yearly budget of the solutions",
+        "funnel_for": "Funnel", "personas_none": "No persona attached.",
+    },
+}
+
+
+def ui(language: str, key: str, **values: object) -> str:
+    """The theme's word for `key` in `language` (English when missing), with `{name}` filled in."""
+    text = UI.get(language, UI["en"]).get(key) or UI["en"].get(key, key)
+    return text.format(**values) if values else text
