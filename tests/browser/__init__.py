@@ -1,0 +1,1 @@
+"""Browser, HTML-validity and accessibility tests of the built site (see conftest.py)."""
