@@ -84,8 +84,9 @@ def _check_jsonschema(schema: str, files: list[Path]) -> subprocess.CompletedPro
 
 
 def test_own_workflows_and_action_exist() -> None:
-    """This repository has its CI workflow and the composite action that other repositories use."""
-    assert [p.name for p in OWN_WORKFLOWS] == ["ci.yml"]
+    """This repository has its CI workflow, the publication of the example site, and the composite
+    action that other repositories use."""
+    assert [p.name for p in OWN_WORKFLOWS] == ["ci.yml", "pages.yml"]
     assert [p.parent.name for p in ACTIONS] == ["strategy"]
 
 
@@ -255,6 +256,23 @@ def test_publish_workflow(plan_repo: Path) -> None:
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].partition("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_example_site_is_published() -> None:
+    """This repository publishes its example plan, every version included, to Pages on main, on tags and
+    by hand, through its own composite action; only the deploy job may write to Pages."""
+    doc = _load(ROOT / ".github" / "workflows" / "pages.yml")
+    assert doc["on"]["push"] == {"branches": ["main"], "tags": ["v*"]}
+    assert "workflow_dispatch" in doc["on"]
+    assert doc["permissions"] == {"contents": "read"}
+    build, deploy = doc["jobs"]["build"], doc["jobs"]["deploy"]
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
+    action = next(s for s in build["steps"] if s.get("uses") == "./.github/actions/strategy")
+    assert action["with"] == {"command": "build", "all-versions": "true", "strict": "true",
+                              "cache-dependency-path": "pyproject.toml"}
+    assert "permissions" not in build
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
 
 
 def test_install_line_is_in_one_place(plan_repo: Path) -> None:
