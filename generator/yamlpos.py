@@ -8,12 +8,18 @@ laughs" expansion); duplicate keys are reported instead of silently keeping the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 Path = tuple[str | int, ...]
 
@@ -50,7 +56,15 @@ class YamlDoc:
         return self.keys.get(path) or self.value_pos(path)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+class _TooDeep(yaml.MarkedYAMLError):
+    """Raised while composing, before any recursion gets near Python's (or C's) stack limit."""
+
+
+class _PlanComposer(Composer):
+    """PyYAML's composer, refusing anchors, aliases and nesting deeper than MAX_DEPTH as it goes."""
+
+    _depth = 0
+
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
@@ -63,7 +77,108 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "anchors (&name) are not allowed in a plan file", event.start_mark
             )
-        return super().compose_node(parent, index)
+        # the same node `_convert` would stop at: a value (not a mapping key) MAX_DEPTH + 1 levels down
+        if self._depth > MAX_DEPTH and not (isinstance(parent, MappingNode) and index is None):
+            raise _TooDeep(None, None, f"the YAML is nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _PythonLoader(Reader, Scanner, Parser, _PlanComposer, Resolver):
+    """The pure-Python parser: the reference for every error message and position."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _PlanComposer.__init__(self)
+        Resolver.__init__(self)
+
+
+class _UsePython(Exception):
+    """The libyaml path met a construct where it could differ from PyYAML: parse again in Python."""
+
+
+# libyaml and PyYAML disagree on tabs between tokens and after values (PyYAML refuses them), on a
+# comment right after `|` or `>`, on a BOM inside the text and on the rarer line breaks; documents
+# containing them are left to PyYAML, so that both paths give the same data, positions and errors.
+_PYTHON_ONLY = re.compile(r"[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|[|>][-+0-9]*#")
+
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser
+
+    class _CLoader(CParser, _PlanComposer, Resolver):  # type: ignore[misc]
+        """libyaml's events (about 10x faster to read than pure Python), composed by `_PlanComposer`
+        in Python so that anchors, aliases and depth are checked exactly as in `_PythonLoader` (the C
+        composer would also recurse without limit and crash the interpreter on deep nesting)."""
+
+        get_single_node = _PlanComposer.get_single_node
+        get_node = _PlanComposer.get_node
+        check_node = _PlanComposer.check_node
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _PlanComposer.__init__(self)
+            Resolver.__init__(self)
+            self._text = text
+            self._lines: list[str] | None = None
+
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            event = self.peek_event()
+            if getattr(event, "tag", None) not in (None, "!"):
+                raise _UsePython  # the two scan explicit tags differently; a plan never needs one
+            if isinstance(event, yaml.ScalarEvent) and not event.style and "?" in event.value \
+                    and getattr(parent, "flow_style", False):
+                raise _UsePython  # PyYAML ends a plain text at `?` inside [ ] and { }, libyaml does not
+            return super().compose_node(parent, index)
+
+        def compose_scalar_node(self, anchor):  # type: ignore[no-untyped-def]
+            event = self.get_event()
+            start = event.start_mark
+            if event.value == "" and start.index == event.end_mark.index and self._after_blank(start):
+                # an empty value: libyaml places it at the next token, PyYAML after the previous one
+                raise _UsePython
+            tag = event.tag
+            if tag is None or tag == "!":
+                # PyYAML resolves a scalar tagged with the bare `!` like a plain one (`! 12` is a
+                # number); libyaml marks it as not implicit, which would make it a string
+                implicit = (True, False) if tag == "!" else event.implicit
+                tag = self.resolve(ScalarNode, event.value, implicit)
+            return ScalarNode(tag, event.value, start, event.end_mark, style=event.style)
+
+        def _after_blank(self, mark: yaml.Mark) -> bool:
+            if mark.column == 0:
+                return True
+            if self._lines is None:
+                self._lines = self._text.split("\n")
+            line = self._lines[mark.line] if mark.line < len(self._lines) else ""
+            return mark.column > len(line) or line[mark.column - 1] == " "
+else:  # pragma: no cover - PyYAML built without libyaml
+    _CLoader = None  # type: ignore[assignment,misc]
+
+# Tests switch this off to compare both parsers.
+USE_LIBYAML = _CLoader is not None
+
+
+def _compose(text: str) -> Node | None:
+    """The root node of `text`. Raises what `_PythonLoader` raises on a document it refuses."""
+    if USE_LIBYAML and not _PYTHON_ONLY.search(text):
+        try:
+            loader = _CLoader(text)
+            try:
+                return loader.get_single_node()
+            finally:
+                loader.dispose()
+        except Exception:  # whatever libyaml refuses (or _UsePython), the Python parser explains below
+            pass
+    loader = _PythonLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 _constructor = SafeConstructor()
@@ -83,11 +198,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     """
     doc = YamlDoc(data=None)
     try:
-        loader = _NoAliasLoader(text)
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = _compose(text)
+    except _TooDeep as exc:
+        mark = exc.problem_mark
+        doc.problems.append(YamlProblem("yaml-too-deep", mark.line + 1 + line_offset, mark.column + 1, exc.problem))
+        return doc
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
         mark = exc.problem_mark or exc.context_mark
