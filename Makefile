@@ -28,4 +28,4 @@ lint: $(VENV)/.installed
 
 # Regenerate the golden pages compared by tests/test_golden.py (review the diff before committing).
 golden: $(VENV)/.installed
-	$(PY) -m tests.golden
+	$(PY) -m tests.golden_pages

@@ -1,0 +1,82 @@
+"""Golden pages: a few pages of the example plan (content/) as `strategy build --today 2026-11-23` writes
+them, kept in tests/golden/ and compared byte for byte by tests/test_golden.py.
+
+Regenerate them with one command, then review the diff before committing:
+
+    make golden            (runs: python -m tests.golden_pages)
+
+The chart specs embedded in a page are one long line of JSON each; they are stored pretty-printed (the
+only normalisation), so that a change to a chart shows as a readable diff of the lines that moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "content"
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+TODAY = dt.date(2026, 11, 23)
+PAGES = ("index.html", "objectives/croissance-clients.html", "funnels/acquisition.html")
+
+_SPEC = re.compile(r'(<script type="application/json" id="spec-[^"]*">)(.*?)(</script>)', re.DOTALL)
+
+
+def _pretty(match: re.Match[str]) -> str:
+    spec = json.loads(match.group(2))
+    text = json.dumps(spec, ensure_ascii=False, indent=1, sort_keys=True)
+    # as the page escapes it: nothing in the JSON can close the script element
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"{match.group(1)}\n{text}\n{match.group(3)}"
+
+
+def normalise(html: str) -> str:
+    """The page with each chart spec pretty-printed (keys sorted, one value a line)."""
+    return _SPEC.sub(_pretty, html)
+
+
+def built_pages() -> dict[str, str]:
+    """The golden pages as the current code builds them (normalised), by path in the site."""
+    from generator.build import build
+
+    with tempfile.TemporaryDirectory(prefix="strategy-golden-") as tmp:
+        output = Path(tmp) / "site"
+        result = build(EXAMPLE, output, TODAY)
+        if not result.ok:
+            problems = "\n".join(map(str, result.checked.diagnostics.sorted()))
+            raise SystemExit(f"the example plan did not build: {result.message}\n{problems}")
+        return {page: normalise((output / page).read_text(encoding="utf-8")) for page in PAGES}
+
+
+def golden_path(page: str) -> Path:
+    return GOLDEN_DIR / page
+
+
+def main() -> int:
+    """Rewrite tests/golden/ from the current code; say which pages changed."""
+    changed = []
+    for page, text in built_pages().items():
+        path = golden_path(page)
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if old != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+            changed.append(page)
+    for stale in sorted(p for p in GOLDEN_DIR.rglob("*.html")
+                        if p.relative_to(GOLDEN_DIR).as_posix() not in PAGES):
+        stale.unlink()
+        changed.append(f"{stale.relative_to(GOLDEN_DIR).as_posix()} (removed)")
+    if changed:
+        print("golden pages rewritten: " + ", ".join(changed) + "\nreview them with: git diff tests/golden/")
+    else:
+        print("golden pages unchanged")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
