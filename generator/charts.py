@@ -10,17 +10,19 @@ Numbers and dates inside the specs are formatted two ways, on purpose:
 - tooltips and mark labels use strings already formatted by the Formatter, the very strings of the
   table, so a reader sees the same "1 250" in the chart, the table and the prose.
 
-Altair is imported lazily (about 0.3 s), so `strategy check` never pays for it.
+The specs are plain dicts in the exact shape Altair's `to_dict()` gives for the same charts (keys in
+its order), built directly: Altair costs 0.3 s to import and about 2 ms a chart to serialise even
+without validation, most of a large site's build. The tests validate every builder's output against
+the Vega-Lite schema once, instead of each chart at build time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from . import palette
 from .i18n import Formatter
@@ -28,10 +30,6 @@ from .i18n import Formatter
 if TYPE_CHECKING:
     from .compute import FunnelState, KpiState, PlanState
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-THEME_NAME = "strategy-site"
 HEIGHT = 260  # px; the width follows the container
 STATUS_ORDER = ("achieved", "on-track", "at-risk", "off-track", "no-data")  # legend order, best first
 
@@ -158,88 +156,37 @@ def theme() -> dict[str, Any]:
     }
 
 
-_altair_module: Any = None
+# The Vega-Lite version of the schema Altair 6.3 targets, and of the bundle the pages load
+# (tests/test_charts.py checks it against `altair.SCHEMA_URL`).
+SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 
-def _alt() -> Any:
-    """Altair, imported on first use, with the site theme registered and enabled."""
-    global _altair_module
-    if _altair_module is None:
-        import altair as alt
-
-        alt.theme.register(THEME_NAME, enable=True)(theme)
-        _altair_module = alt
-    return _altair_module
+def _field(field: str, kind: str, **props: Any) -> dict[str, Any]:
+    """An encoding channel (`kind` is nominal, quantitative, temporal or ordinal); `None` is an
+    explicit null (e.g. no title). Keys sorted, as Altair writes them."""
+    return dict(sorted({"field": field, "type": kind, **props}.items()))
 
 
-class _Datasets:
-    """Chart data kept out of Altair while a chart is assembled, then inlined as `values`.
-
-    Altair deep-copies inline values at every `layer()`/`properties()` call, which cost most of the
-    build time; a placeholder name per dataset (numbered per chart, so stable) avoids it.
-    """
-
-    def __init__(self, alt: Any) -> None:
-        self._alt = alt
-        self.values: dict[str, list[dict[str, Any]]] = {}
-
-    def __call__(self, rows: list[dict[str, Any]]) -> Any:
-        name = f"strategy-data-{len(self.values)}"
-        self.values[name] = rows
-        return self._alt.NamedData(name=name)
-
-    def inline(self, node: Any) -> Any:
-        if isinstance(node, dict):
-            data = node.get("data")
-            if isinstance(data, dict) and data.get("name") in self.values:
-                node["data"] = {"values": self.values[data["name"]]}
-            for key, value in node.items():
-                if key != "data":  # the rows themselves hold no chart
-                    self.inline(value)
-        elif isinstance(node, list):
-            for value in node:
-                self.inline(value)
-        return node
+def _mark(kind: str, **props: Any) -> dict[str, Any]:
+    return {"type": kind, **dict(sorted(props.items()))}
 
 
-# Keys a chart's `to_dict()` puts at the top level only (the theme's sizes, config, the schema URL).
-_TOP_LEVEL_ONLY = frozenset({"$schema", "config", "width", "height", "autosize", "background", "padding"})
+def _layer(values: list[dict[str, Any]], mark: dict[str, Any], **encoding: Any) -> dict[str, Any]:
+    return {"data": {"values": values}, "mark": mark, "encoding": dict(sorted(encoding.items()))}
 
 
-# Speed notes (Altair 6.3): channels are always given as objects (alt.X("f:Q"), alt.Text("f:N")),
-# never as bare strings, which Altair resolves through a schema lookup costing about 4 ms each; and
-# layers are serialised one by one under an empty layer chart, because `alt.layer()` deep-copies every
-# layer several times to merge selection parameters we do not use (7.4 ms against 2.3 ms for 5 layers).
-def _spec(chart: Any, data: _Datasets, layers: list[Any] | None = None) -> dict[str, Any]:
-    """`chart` as a dict under the site theme, with `layers` (if any) as its layers and the data
-    inlined. Not validated (about 7 ms a chart): the tests validate every builder's output once."""
-    alt = _alt()
-    with alt.theme.enable(THEME_NAME):
-        spec = chart.to_dict(validate=False)
-    if layers is not None:
-        with alt.theme.enable("none"):  # the theme belongs to the top level only
-            parts = [layer.to_dict(validate=False) for layer in layers]
-        spec["layer"] = [{k: v for k, v in part.items() if k not in _TOP_LEVEL_ONLY} for part in parts]
-    return data.inline(spec)
+def _spec(body: dict[str, Any], *, height: int | None = None) -> dict[str, Any]:
+    """A top-level spec under the site theme: the theme's sizes and config, then `body`."""
+    spec = theme()
+    if height is not None:
+        spec["height"] = height
+    spec.update(body)
+    spec["$schema"] = SCHEMA_URL
+    return spec
 
 
-def _layered(alt: Any, data: _Datasets, layers: list[Any], **properties: Any) -> dict[str, Any]:
-    """A layered chart of `layers`, with top-level `properties` such as height."""
-    return _spec(alt.LayerChart(layer=[], **properties), data, layers)
-
-
-def _builder(func: Callable[P, R]) -> Callable[P, R]:
-    """Run a chart builder with Altair's debug mode off: it validates every object against the
-    schema as it is created (most of the remaining build time); the tests validate the results."""
-
-    @functools.wraps(func)
-    def build(*args: P.args, **kwargs: P.kwargs) -> R:
-        from altair.utils.schemapi import debug_mode
-
-        with debug_mode(False):
-            return func(*args, **kwargs)
-
-    return build
+def _scale(domain: list[str], colours: list[Any]) -> dict[str, Any]:
+    return {"domain": domain, "range": colours}
 
 
 def _text(fmt: Formatter, key: str, **values: object) -> str:
@@ -275,19 +222,12 @@ def _unique(labels: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {key: (f"{label} ({key})" if seen[label] > 1 else label) for key, label in pairs}
 
 
-def _series_scale(alt: Any, domain: list[str], colours: list[str]) -> Any:
-    return alt.Scale(domain=domain, range=colours)
-
-
 # --- KPI -----------------------------------------------------------------------------------
 
 
-@_builder
 def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     """Measurements (running total for cumulative KPIs) coloured by status, the expected path, the
     target at the due date and the linear forecast."""
-    alt = _alt()
-    data = _Datasets(alt)
     kpi = state.kpi
     status_colour = palette.STATUS_COLOURS.get(state.status, palette.ACCENT)
     names = {key: _text(fmt, key) for key in ("measured", "expected", "forecast", "target")}
@@ -316,34 +256,30 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
                "target": palette.TARGET}
     dashes = {"measured": SOLID, "expected": DASH_EXPECTED, "forecast": DASH_FORECAST, "target": SOLID}
     domain = [names[key] for key, _ in present]
-    colour = alt.Color("series:N", title=None, scale=_series_scale(alt, domain, [colours[k] for k, _ in present]),
-                       sort=domain, legend=alt.Legend(symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5))
-    dash = alt.StrokeDash("series:N", title=None, sort=domain,
-                          scale=alt.Scale(domain=domain, range=[dashes[k] for k, _ in present]))
-    x = alt.X("date:T", title=None, axis=alt.Axis(format=DATE_AXIS))
-    y = alt.Y("value:Q", title=kpi.unit or _text(fmt, "value"), scale=alt.Scale(zero=False, nice=True),
-              axis=alt.Axis(format=NUMBER_AXIS))
-    tooltip = [alt.Tooltip("series:N", title=_text(fmt, "series")),
-               alt.Tooltip("date_label:N", title=_text(fmt, "date")),
-               alt.Tooltip("value_label:N", title=_text(fmt, "value"))]
+    colour = _field("series", "nominal", title=None, scale=_scale(domain, [colours[k] for k, _ in present]),
+                    sort=domain, legend={"symbolSize": 400, "symbolStrokeWidth": 2.5, "symbolType": "stroke"})
+    dash = _field("series", "nominal", title=None, sort=domain, scale=_scale(domain, [dashes[k] for k, _ in present]))
+    x = _field("date", "temporal", title=None, axis={"format": DATE_AXIS})
+    y = _field("value", "quantitative", title=kpi.unit or _text(fmt, "value"), scale={"nice": True, "zero": False},
+               axis={"format": NUMBER_AXIS})
+    tooltip = [_field("series", "nominal", title=_text(fmt, "series")),
+               _field("date_label", "nominal", title=_text(fmt, "date")),
+               _field("value_label", "nominal", title=_text(fmt, "value"))]
 
     layers = []
     if expected:
-        layers.append(alt.Chart(data(expected)).mark_line().encode(
-            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+        layers.append(_layer(expected, _mark("line"), x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
     if forecast:
-        layers.append(alt.Chart(data(forecast)).mark_line().encode(
-            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+        layers.append(_layer(forecast, _mark("line"), x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
     if measured:
-        layers.append(alt.Chart(data(measured)).mark_line(point=True).encode(
-            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+        layers.append(_layer(measured, _mark("line", point=True), x=x, y=y, color=colour, strokeDash=dash,
+                             tooltip=tooltip))
     if target:
-        base = alt.Chart(data(target))
-        layers.append(base.mark_point(shape="diamond", size=90, filled=True).encode(
-            x=x, y=y, color=colour, tooltip=tooltip))
-        layers.append(base.mark_text(align="right", baseline="bottom", dx=-6, dy=-6, fontWeight=600).encode(
-            x=x, y=y, text=alt.Text("text:N")))
-    spec = _layered(alt, data, layers)
+        layers.append(_layer(target, _mark("point", shape="diamond", size=90, filled=True),
+                             x=x, y=y, color=colour, tooltip=tooltip))
+        layers.append(_layer(target, _mark("text", align="right", baseline="bottom", dx=-6, dy=-6, fontWeight=600),
+                             x=x, y=y, text=_field("text", "nominal")))
+    spec = _spec({"layer": layers})
 
     rows = [[row["series"], row["date_label"], row["value_label"]] for _, group in present for row in group]
     caption = _text(fmt, "kpi_caption", title=kpi.title, unit=kpi.unit) if kpi.unit else kpi.title
@@ -372,11 +308,8 @@ def _rate_text(rate: float | None, fmt: Formatter) -> str:
     return fmt.percent(rate, 0 if whole else 1)
 
 
-@_builder
 def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
     """Horizontal bars of each stage's need, top stage first, with the actual volume beside it."""
-    alt = _alt()
-    data = _Datasets(alt)
     funnel = state.funnel
     titles = _unique((st.stage.id, st.stage.title) for st in state.stages)
     need_name, actual_name = _text(fmt, "need"), _text(fmt, "actual")
@@ -393,23 +326,23 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
     domain = [need_name, actual_name] if has_actuals else [need_name]
     order = [titles[st.stage.id] for st in state.stages]
 
-    y = alt.Y("stage:N", title=None, sort=order)
+    y = _field("stage", "nominal", title=None, sort=order)
     # room on the right for the label of the longest bar
     widest = max((r["value"] for r in records), default=1.0)
-    x = alt.X("value:Q", title=_text(fmt, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1),
-              scale=alt.Scale(domainMax=widest * 1.15, nice=True))
-    offset = alt.YOffset("series:N", sort=domain)
-    colour = alt.Color("series:N", title=None, sort=domain,
-                       scale=_series_scale(alt, domain, [palette.ACCENT, palette.ACCENT_LIGHT][: len(domain)]),
-                       legend=alt.Legend() if has_actuals else None)
-    tooltip = [alt.Tooltip("stage:N", title=_text(fmt, "stage")),
-               alt.Tooltip("series:N", title=_text(fmt, "series")),
-               alt.Tooltip("label:N", title=_text(fmt, "volume"))]
-    base = alt.Chart(data(records)).encode(y=y, x=x, yOffset=offset)
-    bars = base.mark_bar().encode(color=colour, tooltip=tooltip)
-    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(text=alt.Text("label:N"))
+    x = _field("value", "quantitative", title=_text(fmt, "volume"), axis={"format": COUNT_AXIS, "tickMinStep": 1},
+               scale={"domainMax": widest * 1.15, "nice": True})
+    offset = _field("series", "nominal", sort=domain)
+    colour = _field("series", "nominal", title=None, sort=domain,
+                    scale=_scale(domain, [palette.ACCENT, palette.ACCENT_LIGHT][: len(domain)]),
+                    legend={} if has_actuals else None)
+    tooltip = [_field("stage", "nominal", title=_text(fmt, "stage")),
+               _field("series", "nominal", title=_text(fmt, "series")),
+               _field("label", "nominal", title=_text(fmt, "volume"))]
+    bars = _layer(records, _mark("bar"), y=y, x=x, yOffset=offset, color=colour, tooltip=tooltip)
+    labels = _layer(records, _mark("text", align="left", baseline="middle", dx=4), y=y, x=x, yOffset=offset,
+                    text=_field("label", "nominal"))
     per_stage = 44 if has_actuals else 30
-    spec = _layered(alt, data, [bars, labels], height=per_stage * len(state.stages) + 8)
+    spec = _spec({"layer": [bars, labels]}, height=per_stage * len(state.stages) + 8)
 
     rows = []
     for i, st in enumerate(state.stages):
@@ -445,12 +378,9 @@ def _time_share(start: dt.date, end: dt.date, day: dt.date) -> float:
     return min(1.0, max(0.0, (day - start).days / span))
 
 
-@_builder
 def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
     """One bar per objective of its progress, coloured by status, with a tick at the progress
     expected today."""
-    alt = _alt()
-    data = _Datasets(alt)
     settings = plan.plan.settings
     titles = _unique((oid, o.objective.title) for oid, o in plan.objectives.items())
     records = []
@@ -473,26 +403,25 @@ def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
 
     present = [s for s in STATUS_ORDER if s in statuses]
     domain = [fmt.label(s) for s in present]
-    y = alt.Y("objective:N", title=None, sort=[r["objective"] for r in records])
+    y = _field("objective", "nominal", title=None, sort=[r["objective"] for r in records])
     # the axis goes a little past the clamp so that the label of a full bar still fits
-    x_scale = alt.Scale(domain=[0, PROGRESS_MAX + 0.15], nice=False)
-    tooltip = [alt.Tooltip("objective:N", title=_text(fmt, "objective")),
-               alt.Tooltip("progress_label:N", title=_text(fmt, "progress")),
-               alt.Tooltip("expected_label:N", title=_text(fmt, "expected_progress")),
-               alt.Tooltip("status:N", title=_text(fmt, "status"))]
-    base = alt.Chart(data(records)).encode(y=y)
-    bars = base.mark_bar().encode(
-        x=alt.X("progress:Q", title=_text(fmt, "progress"), scale=x_scale,
-                axis=alt.Axis(format=PERCENT_AXIS, values=[i / 5 for i in range(7)])),
-        color=alt.Color("status:N", title=_text(fmt, "status"), sort=domain,
-                        scale=_series_scale(alt, domain, [palette.STATUS_COLOURS[s] for s in present])),
-        tooltip=tooltip)
-    ticks = base.mark_tick(thickness=2, size=22).encode(x=alt.X("expected:Q", scale=x_scale), tooltip=tooltip)
-    full = alt.Chart(data([{"full": 1}])).mark_rule(strokeDash=[3, 3], color=palette.ACCENT_LIGHT).encode(
-        x=alt.X("full:Q", scale=x_scale))
-    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(
-        x=alt.X("progress:Q"), text=alt.Text("progress_label:N"))
-    spec = _layered(alt, data, [full, bars, ticks, labels], height=max(60, 34 * len(records)))
+    x_scale = {"domain": [0, PROGRESS_MAX + 0.15], "nice": False}
+    tooltip = [_field("objective", "nominal", title=_text(fmt, "objective")),
+               _field("progress_label", "nominal", title=_text(fmt, "progress")),
+               _field("expected_label", "nominal", title=_text(fmt, "expected_progress")),
+               _field("status", "nominal", title=_text(fmt, "status"))]
+    bars = _layer(records, _mark("bar"), y=y, tooltip=tooltip,
+                  x=_field("progress", "quantitative", title=_text(fmt, "progress"), scale=x_scale,
+                           axis={"format": PERCENT_AXIS, "values": [i / 5 for i in range(7)]}),
+                  color=_field("status", "nominal", title=_text(fmt, "status"), sort=domain,
+                               scale=_scale(domain, [palette.STATUS_COLOURS[s] for s in present])))
+    ticks = _layer(records, _mark("tick", thickness=2, size=22), y=y, tooltip=tooltip,
+                   x=_field("expected", "quantitative", scale=x_scale))
+    full = _layer([{"full": 1}], _mark("rule", strokeDash=[3, 3], color=palette.ACCENT_LIGHT),
+                  x=_field("full", "quantitative", scale=x_scale))
+    labels = _layer(records, _mark("text", align="left", baseline="middle", dx=4), y=y,
+                    x=_field("progress", "quantitative"), text=_field("progress_label", "nominal"))
+    spec = _spec({"layer": [full, bars, ticks, labels]}, height=max(60, 34 * len(records)))
 
     headers = [_text(fmt, k) for k in ("objective", "progress", "expected_progress", "status")]
     date = fmt.date(plan.today)
@@ -508,12 +437,9 @@ def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
 # --- solutions' budget ---------------------------------------------------------------------
 
 
-@_builder
 def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
     """The yearly cost of the solutions by category (monthly × 12, yearly, one-off once), one
     segment per solution."""
-    alt = _alt()
-    data = _Datasets(alt)
     by_category: dict[str, list[tuple[str, float]]] = {}
     for solution in plan.plan.solutions.values():
         cost = solution.yearly_cost
@@ -526,22 +452,23 @@ def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
                 for cat in order for i, (title, cost) in enumerate(by_category[cat])]
     sums = [{"category": names[cat], "total": totals[cat], "total_label": fmt.money(totals[cat])} for cat in order]
 
-    y = alt.Y("category:N", title=None, sort=[names[c] for c in order])
+    y = _field("category", "nominal", title=None, sort=[names[c] for c in order])
     x_title = f"{_text(fmt, 'yearly_cost')} ({fmt.currency_symbol})"
-    colour = alt.Color("category:N", legend=None, sort=[names[c] for c in order],
-                       scale=alt.Scale(domain=[names[c] for c in order],
-                                       range=[palette.CATEGORY[i % len(palette.CATEGORY)] for i in range(len(order))]))
+    colour = _field("category", "nominal", legend=None, sort=[names[c] for c in order],
+                    scale=_scale([names[c] for c in order],
+                                 [palette.CATEGORY[i % len(palette.CATEGORY)] for i in range(len(order))]))
     widest = max(totals.values(), default=1.0)
-    x_scale = alt.Scale(domainMax=widest * 1.2, nice=True)  # room for the total's label
-    bars = alt.Chart(data(segments)).mark_bar(stroke="#ffffff", strokeWidth=1).encode(
-        y=y, x=alt.X("cost:Q", title=x_title, stack="zero", axis=alt.Axis(format=MONEY_AXIS), scale=x_scale),
-        color=colour, detail=alt.Detail("solution:N"), order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("solution:N", title=_text(fmt, "solutions")),
-                 alt.Tooltip("category:N", title=_text(fmt, "category")),
-                 alt.Tooltip("cost_label:N", title=_text(fmt, "yearly_cost"))])
-    labels = alt.Chart(data(sums)).mark_text(align="left", baseline="middle", dx=4).encode(
-        y=y, x=alt.X("total:Q"), text=alt.Text("total_label:N"))
-    spec = _layered(alt, data, [bars, labels], height=max(60, 34 * len(order)))
+    x_scale = {"domainMax": widest * 1.2, "nice": True}  # room for the total's label
+    bars = _layer(segments, _mark("bar", stroke="#ffffff", strokeWidth=1), y=y,
+                  x=_field("cost", "quantitative", title=x_title, stack="zero", axis={"format": MONEY_AXIS},
+                           scale=x_scale),
+                  color=colour, detail=_field("solution", "nominal"), order=_field("order", "quantitative"),
+                  tooltip=[_field("solution", "nominal", title=_text(fmt, "solutions")),
+                           _field("category", "nominal", title=_text(fmt, "category")),
+                           _field("cost_label", "nominal", title=_text(fmt, "yearly_cost"))])
+    labels = _layer(sums, _mark("text", align="left", baseline="middle", dx=4), y=y,
+                    x=_field("total", "quantitative"), text=_field("total_label", "nominal"))
+    spec = _spec({"layer": [bars, labels]}, height=max(60, 34 * len(order)))
 
     total = fmt.money(sum(totals.values()))
     rows = [[names[cat], ", ".join(title for title, _ in by_category[cat]), fmt.money(totals[cat])] for cat in order]
@@ -557,14 +484,11 @@ def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
 # --- targets across versions ---------------------------------------------------------------
 
 
-@_builder
 def target_history_chart(rows: list[dict[str, Any]], fmt: Formatter) -> Chart:
     """A line per KPI of its target across the plan's versions (oldest first).
 
     `rows`: {"version": str, "date": date, "kpi": str, "title": str, "target": float}.
     """
-    alt = _alt()
-    data = _Datasets(alt)
     usable = [r for r in rows if _finite(r.get("target"))]
     versions: dict[str, dt.date] = {}
     for r in usable:
@@ -582,16 +506,17 @@ def target_history_chart(rows: list[dict[str, Any]], fmt: Formatter) -> Chart:
                 "date_label": fmt.date(versions[v])}
                for k in kpi_order for v in version_order if (k, v) in targets]
 
-    chart = alt.Chart(data(records)).mark_line(point=True).encode(
-        x=alt.X("version:O", title=_text(fmt, "version"), sort=version_order, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("target:Q", title=_text(fmt, "target_value"), axis=alt.Axis(format=NUMBER_AXIS),
-                scale=alt.Scale(zero=False, nice=True)),
-        color=alt.Color("kpi:N", title=_text(fmt, "kpi"), sort=[titles[k] for k in kpi_order]),
-        tooltip=[alt.Tooltip("kpi:N", title=_text(fmt, "kpi")),
-                 alt.Tooltip("version:N", title=_text(fmt, "version")),
-                 alt.Tooltip("date_label:N", title=_text(fmt, "date")),
-                 alt.Tooltip("target_label:N", title=_text(fmt, "target_value"))])
-    spec = _spec(chart, data)
+    chart = _layer(
+        records, _mark("line", point=True),
+        x=_field("version", "ordinal", title=_text(fmt, "version"), sort=version_order, axis={"labelAngle": 0}),
+        y=_field("target", "quantitative", title=_text(fmt, "target_value"), axis={"format": NUMBER_AXIS},
+                 scale={"nice": True, "zero": False}),
+        color=_field("kpi", "nominal", title=_text(fmt, "kpi"), sort=[titles[k] for k in kpi_order]),
+        tooltip=[_field("kpi", "nominal", title=_text(fmt, "kpi")),
+                 _field("version", "nominal", title=_text(fmt, "version")),
+                 _field("date_label", "nominal", title=_text(fmt, "date")),
+                 _field("target_label", "nominal", title=_text(fmt, "target_value"))])
+    spec = _spec(chart)
 
     table_rows = [[titles[k], *(fmt.number(targets[(k, v)]) if (k, v) in targets else "–" for v in version_order)]
                   for k in kpi_order]

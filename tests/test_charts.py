@@ -173,6 +173,15 @@ def test_every_spec_validates_against_the_vega_lite_schema(state: PlanState, fr:
         json.dumps(chart.spec, allow_nan=False)  # plain JSON, nothing a browser cannot parse
 
 
+def test_specs_name_the_vega_lite_version_altair_targets(state: PlanState, fr: Formatter) -> None:
+    """The specs are built as plain dicts; they still declare the Vega-Lite version whose schema
+    validates them above and whose bundle the pages load."""
+    import altair
+
+    assert charts.SCHEMA_URL == altair.SCHEMA_URL
+    assert all(c.spec["$schema"] == altair.SCHEMA_URL for c in _all_charts(state, fr))
+
+
 def test_specs_carry_the_site_theme(state: PlanState, fr: Formatter) -> None:
     """Charts fit their container, have no border, use the site font and muted axis labels."""
     spec = charts.kpi_chart(state.kpis["visites"], fr).spec
