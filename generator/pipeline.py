@@ -10,6 +10,7 @@ import os
 import traceback
 from dataclasses import dataclass
 
+from .assets import check_assets
 from .compute import PlanState, compute_plan
 from .diagnostics import Diagnostics, Location
 from .loader import load_plan
@@ -51,6 +52,7 @@ def check(source: Source, today: dt.date) -> Checked:
         if plan is not None and plan.settings.title:
             stage = "checking"
             check_references(plan, diagnostics)
+            check_assets(plan, source, diagnostics)
             check_rules(plan, diagnostics, today)
             stage = "computing"
             if not diagnostics.errors:
