@@ -97,9 +97,13 @@ def _sitemap(base_url: str, paths: list[str]) -> bytes:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode()
 
 
-def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False) -> BuildResult:
+def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False, search: bool = True) -> BuildResult:
     """Check the plan in `plan_dir` and, when it has no error (and no warning with `strict`), write its site
-    to `output`. Never raises for a bad plan or an unusable OUTPUT: the result says what went wrong."""
+    to `output`. Never raises for a bad plan or an unusable OUTPUT: the result says what went wrong.
+
+    With `search`, pages get a search box and pagefind indexes the staging folder before it is swapped in;
+    a missing or failing pagefind fails the build (the site would otherwise differ by machine, silently)."""
+    from .search import SearchIndexError, index_site
     from .writer import OutputError, check_output, write_site
 
     started = time.perf_counter()
@@ -112,9 +116,10 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False)
         return result
     try:
         check_output(output, plan_dir)
-        files = site_files(checked, source, plan_dir)
-        result.bytes_written = write_site(output, files.files, copies=files.copies)
-    except OutputError as exc:
+        files = site_files(checked, source, plan_dir, search=search)
+        result.bytes_written = write_site(output, files.files, copies=files.copies,
+                                          before_swap=index_site if search else None)
+    except (OutputError, SearchIndexError) as exc:
         result.message = str(exc)
         return result
     except OSError as exc:

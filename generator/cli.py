@@ -94,8 +94,11 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default="output",
               show_default=True, help="Folder to write the site to (replaced as a whole, atomically).")
 @click.option("--strict", is_flag=True, help="Refuse to build when the plan has warnings.")
+@click.option("--all-versions", is_flag=True,
+              help="Also build every git tag matching versions.tags at v/TAG/, with versions.json, the changes "
+                   "between versions and a history page.")
 @TODAY_OPT
-def build(plan: Path, output: Path, strict: bool, today: dt.datetime | None) -> None:
+def build(plan: Path, output: Path, strict: bool, all_versions: bool, today: dt.datetime | None) -> None:
     """Check the plan and write its website to OUTPUT.
 
     A plan with errors (or, with --strict, warnings) builds nothing, and a failed build leaves the
@@ -106,12 +109,18 @@ def build(plan: Path, output: Path, strict: bool, today: dt.datetime | None) -> 
       strategy build
       strategy build content -o public --strict
       strategy build --today 2026-06-30         (KPIs as they stood on that day)
+      strategy build --all-versions             (every tag v* too; needs the git history)
     """
     from . import diagnostics as d
     from .build import build as run_build
     from .build import diagnostics_for_failure
 
     source = _source(plan)
+    if all_versions:
+        from .versions_cli import build_all
+
+        build_all(plan, output, _today(today), strict=strict, label=source.label, colour=_colour())
+        return
     result = run_build(plan, output, _today(today), strict=strict)
     diags = diagnostics_for_failure(result, source.label)
     if diags.errors or diags.warnings:

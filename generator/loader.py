@@ -32,7 +32,7 @@ from .model import (
     Solution,
     Stage,
 )
-from .schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, SETTINGS_FIELDS, Checker
+from .schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
 from .source import FileTooLarge, Source
 from .yamlpos import YamlDoc, parse_yaml
 
@@ -473,6 +473,11 @@ def _series_from_table(reader: FileReader, rel: str, table: tuple[list[str], lis
             reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
                                      f"`{cells[vi]}` is not a number",
                                      "write a plain number with a dot for decimals, e.g. 1250.5 (no unit, no spaces)")
+            continue
+        if abs(value) >= MAX_NUMBER:
+            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
+                                     f"`{cells[vi][:30]}` is too large for a plan",
+                                     f"write a number with {MAX_NUMBER_HINT}, e.g. 1250.5")
             continue
         if date in seen:
             reader.diagnostics.error("csv-row", reader.where(rel, number),

@@ -127,8 +127,9 @@ def status_counts(states: list[ObjectiveState] | list[KpiState]) -> list[tuple[s
     return [(status, counts[status]) for status in reversed(STATUS_ORDER) if status in counts]
 
 
-def navigation(state: PlanState, language: str) -> list[NavItem]:
-    """The dashboard, the five steps in order, then the free pages."""
+def navigation(state: PlanState, language: str, *, history: str | None = None) -> list[NavItem]:
+    """The dashboard, the five steps in order, the free pages, then (built with versions) the history page
+    at `history` (from the site root)."""
     plan = state.plan
     items = [NavItem("dashboard", ui(language, "dashboard"), "index.html")]
     steps = [("objectives", "step1", plan.objectives), ("funnels", "step2", plan.funnels),
@@ -139,6 +140,8 @@ def navigation(state: PlanState, language: str) -> list[NavItem]:
             items.append(NavItem(kind, ui(language, key), f"{kind}/index.html", step=number))
     for page in sorted(plan.pages.values(), key=lambda p: (p.order, p.title)):
         items.append(NavItem(f"page-{page.id}", page.title, f"pages/{page.id}.html"))
+    if history is not None:
+        items.append(NavItem("history", ui(language, "history"), history))
     return items
 
 

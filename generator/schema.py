@@ -21,6 +21,11 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ID_HINT = "use lower-case letters, digits and dashes, starting with a letter or digit, e.g. `croissance-ca`"
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-12-31"
 RATE_HINT = 'write a rate as a number in (0, 1] like 0.2, a fraction like "1/50", or a percentage like "2%"'
+# No strategy counts beyond a million billion; the bound keeps every sum, product and chart value finite.
+MAX_NUMBER = 1e15
+MAX_NUMBER_HINT = "at most 15 digits before the decimal point"
+# The funnel's first stage may not need more than this (goal divided by the product of the rates).
+MAX_VOLUME = 10**18
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Field:
     description: str = ""
     minimum: float | None = None
     exclusive_minimum: float | None = None
+    hint: str = ""  # what to write when the value is malformed, if not the kind's usual hint
 
 
 def F(name: str, kind: str, description: str = "", **kw: Any) -> Field:
@@ -138,7 +144,8 @@ SETTINGS_FIELDS = (
     F("positioning", "text"),
     F("vision", "markdown", "why the plan exists"),
     F("base_url", "url", "where the site is published"),
-    F("theme", "id", "themes/NAME beside the plan folder"),
+    F("theme", "id", "themes/NAME beside the plan folder",
+      hint="write the name of a folder in themes/ beside the plan folder, e.g. theme: default"),
     F("versions", "mapping", fields=(F("tags", "text", "glob of the git tags to publish"),)),
     F("rules", "mapping", "thresholds of the lint rules", fields=(
         F("at_risk", "number", minimum=0),
@@ -183,6 +190,8 @@ def parse_rate(value: Any) -> Fraction | None:
         return Fraction(repr(value))  # the decimal as written, not its binary approximation
     if isinstance(value, str):
         text = value.strip().replace(",", ".")
+        if len(text) > 40 or re.search(r"[eE]\s*[-+]?\d{3}", text):
+            return None  # no rate is written like this, and exact arithmetic on it would not end
         try:
             if text.endswith("%"):
                 return Fraction(text[:-1].strip()) / 100
@@ -219,6 +228,8 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, int | float):
         return f"the number {value}"
     text = str(value)
@@ -310,9 +321,13 @@ class Checker:
             if not ok:
                 expected = "a whole number" if kind == "integer" else "a plain number"
                 return self._type(path, f, value, f"{expected}, e.g. {f.name}: 1250 (a dot for decimals, no unit)")
-            if not math.isfinite(value):
+            if isinstance(value, float) and not math.isfinite(value):
                 self.error("type", path, f"`{f.name}` must be a finite number, not {value}",
                            f"e.g. {f.name}: 1250")
+                return _INVALID
+            if abs(value) >= MAX_NUMBER:  # also a huge int, which float() would overflow on
+                self.error("range", path, f"`{f.name}` is too large for a plan: {_describe(value)}",
+                           f"write a number with {MAX_NUMBER_HINT}, e.g. {f.name}: 1250")
                 return _INVALID
             if f.minimum is not None and value < f.minimum:
                 self.error("range", path, f"`{f.name}` must be {f.minimum:g} or more, not {value:g}",
@@ -334,7 +349,8 @@ class Checker:
             if not isinstance(value, str) or isinstance(value, bool):
                 return self._type(path, f, value, f"an id, e.g. {f.name}: my-id")
             if not ID_PATTERN.match(value):
-                self.error("bad-id", path, f"`{value}` is not a valid id", ID_HINT)
+                what = "a valid id" if not f.hint else f"a valid `{f.name}`: it is a plain name, not a path"
+                self.error("bad-id", path, f"`{value}` is not {what}", f.hint or ID_HINT)
                 return _INVALID
             return value
         if kind in ("ids", "texts"):
@@ -353,7 +369,8 @@ class Checker:
             rate = parse_rate(value)
             shown = value if isinstance(value, int | float | str) and not isinstance(value, bool) else None
             if rate is None:
-                what = f"`{shown}`" if isinstance(shown, str) and shown.strip() else _describe(value)
+                short = shown if not isinstance(shown, str) or len(shown) <= 40 else shown[:40] + "…"
+                what = f"`{short}`" if isinstance(short, str) and short.strip() else _describe(value)
                 self.error("bad-rate", path, f"the rate cannot be {what}: it is not a number", RATE_HINT)
                 return _INVALID
             if not 0 < rate <= 1:

@@ -7,10 +7,12 @@ import difflib
 import math
 import posixpath
 from collections.abc import Iterable
+from fractions import Fraction
 
 from .compute import kpi_direction
 from .diagnostics import Diagnostics, Location
-from .model import KPI, Entity, Plan, Series
+from .model import KPI, Entity, Funnel, Plan, Series
+from .schema import MAX_VOLUME
 
 CADENCE_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92, "yearly": 366}
 
@@ -95,6 +97,7 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
                             'add the conversion from the stage above, e.g. rate: "1/5"')
             if stage.kpi is not None and stage.kpi not in kpi_ids:
                 _ref(diags, _value_at(stage, "kpi"), "KPI", stage.kpi, kpi_ids, "a KPI to an objective")
+        _check_volume(funnel, diags)
 
     for exp in plan.experiences.values():
         _list_refs(diags, exp, "personas", exp.personas, personas, "persona", "personas/ID.md")
@@ -115,6 +118,24 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
         _list_refs(diags, sol, "objectives", sol.objectives, objectives, "objective", "objectives/ID.md")
         _list_refs(diags, sol, "experiences", sol.experiences, plan.experiences, "experience",
                    "experiences/ID.md")
+
+
+def _check_volume(funnel: Funnel, diags: Diagnostics) -> None:
+    """Tiny rates over many stages can ask the first stage for more than any count (and overflow the
+    arithmetic): refused at the rate that crosses the bound."""
+    if not isinstance(funnel.goal, int | float) or not math.isfinite(funnel.goal) or funnel.goal <= 0:
+        return
+    need = Fraction(repr(funnel.goal)) if isinstance(funnel.goal, float) else Fraction(funnel.goal)
+    for above, stage in zip(reversed(funnel.stages[:-1]), reversed(funnel.stages[1:]), strict=True):
+        if stage.rate is None or stage.rate <= 0:
+            return
+        need /= stage.rate
+        if need > MAX_VOLUME:
+            diags.error("range", stage.at("rate"),
+                        f"with this rate the stage `{above.id}` would need more than 10^18, more than anything counts",
+                        "check the rates of this funnel: each converts the stage above into this one, "
+                        'e.g. rate: "1/50" for one in fifty')
+            return
 
 
 def _check_cycles(plan: Plan, diags: Diagnostics) -> None:

@@ -276,6 +276,10 @@ def _explain(problem: str, context: str) -> tuple[str, str | None]:
         char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
         return (f"a value cannot start with `{char}`",
                 f'put quotes around the text, e.g. title: "{char}marque"')
+    if "found another document" in problem:
+        return ("a second YAML document starts here",
+                "a plan file holds one mapping: remove this `---` line (in a .md file, the front matter "
+                "ends at the second `---`)")
     if "aliases" in problem or "anchors" in problem:
         return problem, "write the value out in full"
     return problem, None

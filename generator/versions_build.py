@@ -1,0 +1,420 @@
+"""`strategy build --all-versions`: the working tree at the root of OUTPUT, every published version (git tags
+matching `versions.tags`) at `v/TAG/` built from its own revision, `versions.json`, one `changes/OLD..NEW.html`
+per pair of consecutive versions and a `history.html` page (SPEC §5).
+
+Everything is gathered in memory, then written by ONE `write_site` call: a failure at any point leaves the
+previous OUTPUT as it was.
+
+Decisions:
+- An old version is evaluated as of its tag date (capped by `--today`), not as of today: KPI statuses,
+  "late" actions and data freshness then read as they did when the version was published. Evaluated today,
+  a version's data would look stale and its actions late, numbers it never showed. The tag date comes from
+  git, so the output stays byte-identical for the same sources and the same `--today`.
+- Strict mode applies to the working tree only. An old version with errors is skipped with a warning: it was
+  published once, and today's publication must not depend on fixing history.
+- Speed: a version whose plan is byte-identical to one already checked (same fingerprint, same evaluation
+  date) is not checked again; KPI and funnel charts are cached by a hash of what they draw, across versions;
+  the theme's static files and the chart bundle are written once, at the root (`static_root="../../"`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from .build import BuildResult, SiteFiles, _explain, site_files
+from .gitsource import GitError, GitSource, Repository
+from .pipeline import Checked, check
+from .source import DirectorySource
+from .versions import Version, list_versions
+
+VERSIONS_DIR = "v"
+FROM_VERSION_TO_ROOT = "../../"  # from OUTPUT/v/TAG/ back to OUTPUT/
+HISTORY_PATH = "history.html"
+# a tag becomes a folder name and part of a file name (changes/OLD..NEW.html): keep it plain
+SAFE_TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+
+
+@dataclass
+class VersionOutcome:
+    """What became of one tag."""
+
+    version: Version
+    status: str  # built | reused (an identical plan was already checked) | skipped
+    today: dt.date  # the date its KPIs were evaluated at
+    pages: int = 0
+    seconds: float = 0.0
+    note: str | None = None  # why it was skipped, or which version it reused
+
+
+@dataclass
+class ProgressEvent:
+    index: int  # 1-based
+    total: int
+    outcome: VersionOutcome
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+@dataclass
+class AllVersionsResult(BuildResult):
+    outcomes: list[VersionOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    git_error: GitError | None = None
+    charts_made: int = 0
+    charts_reused: int = 0
+
+    @property
+    def built(self) -> list[VersionOutcome]:
+        return [o for o in self.outcomes if o.status != "skipped"]
+
+
+# --- the chart cache -----------------------------------------------------------------------------
+
+# Fields of a chart builder's argument that the chart does not draw: left out of its key, so that a KPI
+# whose expected value moved with the evaluation date, but whose chart did not, is found in the cache.
+# tests/test_versions_build.py checks that changing these fields leaves the chart unchanged.
+NOT_DRAWN = {"kpi_chart": frozenset({"expected", "expected_progress", "progress", "future_points"}),
+             "funnel_chart": frozenset()}
+_NEVER_KEYED = frozenset({"loc", "locs"})  # where a file was read ("v1:content/…"): never drawn
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+def _canonical(value: Any, skip: frozenset[str] = frozenset(), depth: int = 0) -> Any:
+    """A value reduced to tuples of plain values, for hashing; raises _Uncacheable when it cannot be."""
+    if depth > 40:
+        raise _Uncacheable
+    if value is None or isinstance(value, bool | int | float | str | Fraction | dt.date):
+        return (type(value).__name__, value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple(
+            (f.name, _canonical(getattr(value, f.name), depth=depth + 1)) for f in dataclasses.fields(value)
+            if f.name not in skip and f.name not in _NEVER_KEYED))
+    if isinstance(value, list | tuple):
+        return tuple(_canonical(v, depth=depth + 1) for v in value)
+    if isinstance(value, dict):
+        return tuple((_canonical(k, depth=depth + 1), _canonical(v, depth=depth + 1)) for k, v in value.items())
+    raise _Uncacheable  # an object whose repr may hide its content: never risk a wrong chart
+
+
+def chart_key(builder: str, state: Any, fmt: Any) -> str | None:
+    """The cache key of `builder(state, fmt)`, or None when the arguments cannot be hashed safely."""
+    try:
+        reduced = _canonical(state, NOT_DRAWN.get(builder, frozenset()))
+    except (_Uncacheable, RecursionError):
+        return None
+    text = repr((builder, fmt.language, fmt.currency, reduced))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass
+class ChartCache:
+    charts: dict[str, Any] = field(default_factory=dict)
+    made: int = 0
+    reused: int = 0
+
+
+@contextlib.contextmanager
+def cached_charts() -> Iterator[ChartCache]:
+    """While open, the KPI and funnel chart builders return a chart already made for the same content.
+
+    pages.py calls the builders through the `charts` module, so wrapping them there caches every page's
+    charts without changing the pipeline; they are restored on exit."""
+    from . import charts
+
+    cache = ChartCache()
+    originals = {name: getattr(charts, name) for name in NOT_DRAWN}
+
+    def wrap(name: str, builder: Callable[..., Any]) -> Callable[..., Any]:
+        def cached(state: Any, fmt: Any) -> Any:
+            key = chart_key(name, state, fmt)
+            if key is not None and key in cache.charts:
+                cache.reused += 1
+                return cache.charts[key]
+            chart = builder(state, fmt)
+            cache.made += 1
+            if key is not None:
+                cache.charts[key] = chart
+            return chart
+        return cached
+
+    for name, builder in originals.items():
+        setattr(charts, name, wrap(name, builder))
+    try:
+        yield cache
+    finally:
+        for name, builder in originals.items():
+            setattr(charts, name, builder)
+
+
+# --- links between versions ----------------------------------------------------------------------
+
+
+def version_root(tag: str | None) -> str:
+    """A version's folder from the site root ('' for the current version, at the root)."""
+    return "" if tag is None else f"{VERSIONS_DIR}/{tag}/"
+
+
+def changes_path(old: str, new: str) -> str:
+    """As diff_format.full_diff_url names it (tags are SAFE_TAG, so nothing needs quoting)."""
+    return f"changes/{old}..{new}.html"
+
+
+def switcher(here: str | None, tags: list[Version], today: dt.date, fmt: Any, language: str) -> list[dict[str, Any]]:
+    """The version switcher's entries for pages of version `here` (None: the current one): `href` from
+    that version's root to each version's index.html, newest first, the current version on top."""
+    from .ui_text import ui
+
+    back = "" if here is None else FROM_VERSION_TO_ROOT
+    entries = [{"href": f"{back}index.html", "label": ui(language, "current_version"), "date": fmt.date(today),
+                "current": here is None}]
+    for v in tags:
+        entries.append({"href": f"{back}{version_root(v.version)}index.html", "label": v.version,
+                        "date": fmt.date(v.date), "current": here == v.version})
+    return entries
+
+
+# --- the build -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Checked:
+    version: Version
+    checked: Checked
+    today: dt.date
+    outcome: VersionOutcome
+
+
+def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
+                       progress: Progress | None = None) -> AllVersionsResult:
+    """Check the working tree (strictly with `strict`), then every tagged version, and write the whole site
+    in one go. Never raises for a bad plan, repository or OUTPUT: the result says what went wrong."""
+    from .writer import OutputError, check_output, write_site
+
+    started = time.perf_counter()
+    source = DirectorySource(plan_dir)
+    checked = check(source, today)
+    result = AllVersionsResult(checked=checked, ok=False)
+    failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
+    if failed or checked.state is None or checked.plan is None:
+        result.message = "the plan has errors" if checked.diagnostics.errors else "warnings fail a --strict build"
+        return result
+    try:
+        check_output(output, plan_dir)
+        with cached_charts() as cache:
+            files = _gather(plan_dir, checked, source, today, result, progress)
+        result.charts_made, result.charts_reused = cache.made, cache.reused
+        result.bytes_written = write_site(output, files.files, copies=files.copies)
+    except GitError as exc:
+        result.git_error = exc
+        result.message = exc.message
+        return result
+    except OutputError as exc:
+        result.message = str(exc)
+        return result
+    except OSError as exc:
+        result.message = f"could not write the site to '{output}': {exc.strerror or exc}"
+        return result
+    except Exception as exc:  # a theme's template error, or a bug: named, never a traceback
+        result.message = _explain(exc)
+        return result
+    result.ok = True
+    result.pages, result.charts = files.pages, files.charts
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tuple[Repository, str, list[Version]]:
+    repository = Repository.find(plan_dir)
+    if repository.is_shallow:
+        raise GitError("shallow-clone", "this clone is shallow (only the latest commits were fetched), so the "
+                       "versions cannot all be built",
+                       "fetch the whole history: `git fetch --unshallow --tags`, or in GitHub Actions check out "
+                       "with `fetch-depth: 0` (actions/checkout: `with: {fetch-depth: 0}`)")
+    listing = list_versions(plan_dir, pattern)
+    warnings.extend(listing.warnings)
+    versions = []
+    for v in listing.versions:
+        if SAFE_TAG.match(v.version):
+            versions.append(v)
+        else:
+            warnings.append(f"the tag `{v.version}` cannot name a folder of the site (use letters, digits and "
+                            "`.`, `_`, `+`, `-`, e.g. v1.2); it is skipped")
+    return repository, repository.plan_path(plan_dir), versions
+
+
+def _open(repository: Repository, v: Version, plan_path: str, shown: str) -> GitSource:
+    """The plan at tag `v`, named by its tag in diagnostics (`v1:content/…`); by its commit should a branch
+    of the same name hide the tag."""
+    src = GitSource(repository, v.version, plan_path, shown_plan=shown)
+    if src.commit == v.commit:
+        return src
+    src.close()
+    return GitSource(repository, v.commit, plan_path, shown_plan=shown)
+
+
+def _check_versions(repository: Repository, plan_path: str, shown: str, versions: list[Version], today: dt.date,
+                    result: AllVersionsResult) -> list[_Checked]:
+    """Check each version from its own revision (a plan already checked at the same date is reused)."""
+    done: dict[tuple[str, dt.date], tuple[str, Checked]] = {}
+    out: list[_Checked] = []
+    for v in versions:
+        began = time.perf_counter()
+        when = min(v.date, today)
+        outcome = VersionOutcome(version=v, status="built", today=when)
+        result.outcomes.append(outcome)
+        try:
+            with _open(repository, v, plan_path, shown) as src:
+                key = (src.fingerprint(), when)
+                if key in done:
+                    outcome.status, outcome.note = "reused", f"same plan as {done[key][0]}"
+                    vchecked = done[key][1]
+                else:
+                    vchecked = check(src, when)
+        except GitError as exc:
+            outcome.status, outcome.note = "skipped", exc.message
+            result.warnings.append(f"the tag `{v.version}` cannot be read ({exc.message}); it is skipped")
+            continue
+        errors = vchecked.diagnostics.errors
+        if errors or vchecked.state is None:
+            first = errors[0] if errors else None
+            where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first is not None else ""
+            outcome.status = "skipped"
+            outcome.note = f"{len(errors)} error(s)"
+            result.warnings.append(f"the version `{v.version}` has {len(errors)} error(s) and is skipped{where} "
+                                   "(it was published once; today's build does not depend on it)")
+            continue
+        done.setdefault(key, (v.version, vchecked))
+        outcome.seconds = time.perf_counter() - began
+        out.append(_Checked(v, vchecked, when, outcome))
+    return out
+
+
+def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt.date, result: AllVersionsResult,
+            progress: Progress | None) -> SiteFiles:
+    """Every file of the site, in memory."""
+    from .i18n import Formatter
+
+    assert checked.plan is not None and checked.state is not None
+    settings = checked.plan.settings
+    repository, plan_path, versions = _published_versions(plan_dir, settings.version_tags, result.warnings)
+    shown = Path(plan_dir).as_posix()
+    good = _check_versions(repository, plan_path, shown, versions, today, result)
+    tags = [g.version for g in good]
+
+    fmt = Formatter(settings.language, settings.currency)
+    out = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
+                     if tags else None)
+    total = len(versions)
+    for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):
+        if progress is not None:
+            progress(ProgressEvent(index + 1, total, outcome))
+    done = total - len(good)
+    for g in good:
+        began = time.perf_counter()
+        vsettings = g.checked.plan.settings  # type: ignore[union-attr]
+        vfmt = Formatter(vsettings.language, vsettings.currency)
+        with _open(repository, g.version, plan_path, shown) as src:
+            files = site_files(g.checked, src, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=g.version.version,
+                               versions=switcher(g.version.version, tags, today, vfmt, vsettings.language),
+                               current_version_path=FROM_VERSION_TO_ROOT, with_static=False)
+        out.add(files, version_root(g.version.version))
+        g.outcome.pages = files.pages
+        g.outcome.seconds += time.perf_counter() - began
+        done += 1
+        if progress is not None:
+            progress(ProgressEvent(done, total, g.outcome))
+    out.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
+                                  + "\n").encode("utf-8")
+    if good:
+        _history(out, plan_dir, checked, good, today)
+    return out
+
+
+def _entity_href(kind: str, ident: str, base: str) -> str | None:
+    """The page of a changed entity in a version (`base` is that version's folder from the site root)."""
+    folders = {"objective": "objectives", "funnel": "funnels", "persona": "personas", "experience": "experiences",
+               "solution": "solutions", "page": "pages"}
+    if kind == "plan":
+        return f"{base}index.html"
+    if kind in folders:
+        return f"{base}{folders[kind]}/{ident}.html"
+    return None
+
+
+def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Checked], today: dt.date) -> None:
+    """changes/OLD..NEW.html for each pair of consecutive versions, and history.html, rendered with the
+    current version's settings (language, theme) at the root."""
+    from . import charts
+    from .diff import diff_states
+    from .diff_format import diff_view
+    from .i18n import Formatter
+    from .pages import PageSpec, SiteContext, navigation
+    from .render import environment, render_page, theme_dirs
+    from .ui_text import ui
+
+    assert checked.plan is not None and checked.state is not None
+    settings = checked.plan.settings
+    lang = settings.language
+    fmt = Formatter(lang, settings.currency)
+    tags = [g.version for g in good]
+    site = SiteContext(state=checked.state, fmt=fmt, nav=navigation(checked.state, lang, history=HISTORY_PATH),
+                       language=lang, today=today, versions=switcher(None, tags, today, fmt, lang),
+                       static_root="")
+    env = environment(tuple(theme_dirs(plan_dir, settings.theme)))
+
+    timeline: list[dict[str, Any]] = [{"label": ui(lang, "current_version"), "title": settings.title,
+                                       "date": fmt.date(today), "href": "index.html", "changes": None,
+                                       "current": True}]
+    oldest_first = list(reversed(good))
+    entries: dict[str, dict[str, Any]] = {}
+    for g in good:
+        entries[g.version.version] = {"label": g.version.version, "title": g.version.title,
+                                      "date": fmt.date(g.version.date),
+                                      "href": f"{version_root(g.version.version)}index.html", "changes": None,
+                                      "current": False}
+        timeline.append(entries[g.version.version])
+    for before, after in itertools.pairwise(oldest_first):
+        old, new = before.version.version, after.version.version
+        assert before.checked.state is not None and after.checked.state is not None
+        view = diff_view(diff_states(before.checked.state, after.checked.state, old, new))
+        for section in view["sections"]:
+            base = version_root(old if section["op"] == "removed" else new)
+            section["href"] = _entity_href(section["kind"], section["id"], base)
+        path = changes_path(old, new)
+        entries[new]["changes"] = {"href": path, "summary": view["summary"], "highlights": view["highlights"],
+                                   "from": old}
+        page = PageSpec(path=path, template="changes.html", title=f"{ui(lang, 'changes')} {old} → {new}",
+                        section="history",
+                        data={"diff": view, "old": entries[old], "new": entries[new]})
+        out.files[path] = render_page(env, page, site).encode("utf-8")
+        out.pages += 1
+
+    rows = []
+    for label, day, state in [(g.version.version, g.version.date, g.checked.state) for g in oldest_first] \
+            + [(ui(lang, "current_version"), today, checked.state)]:
+        assert state is not None
+        for kpi_state in state.kpis.values():
+            rows.append({"version": label, "date": day, "kpi": kpi_state.kpi.id, "title": kpi_state.kpi.title,
+                         "target": kpi_state.kpi.target})
+    chart = charts.target_history_chart(rows, fmt)
+    page = PageSpec(path=HISTORY_PATH, template="history.html", title=ui(lang, "history"), section="history",
+                    data={"timeline": timeline}, charts=[chart])
+    out.files[HISTORY_PATH] = render_page(env, page, site).encode("utf-8")
+    out.pages += 1
+    out.charts += 1
