@@ -64,7 +64,10 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     state, plan = checked.state, checked.plan
     settings = plan.settings
     fmt = Formatter(settings.language, settings.currency)
-    site = SiteContext(state=state, fmt=fmt, nav=navigation(state, settings.language), language=settings.language,
+    # with versions, the history page sits at the root of the whole site (versions_build.HISTORY_PATH)
+    history = (current_version_path or "") + "history.html" if versions else None
+    site = SiteContext(state=state, fmt=fmt, nav=navigation(state, settings.language, history=history),
+                       language=settings.language,
                        today=state.today, version=version, versions=versions or [],
                        current_version_path=current_version_path, search=search, static_root=static_root)
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
