@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 MARKER = ".strategy-site"
@@ -40,9 +40,13 @@ def check_output(output: Path, plan_dir: Path | None) -> None:
                           "replaces the whole folder: choose another folder with -o, or empty this one first")
 
 
-def write_site(output: Path, files: Mapping[str, bytes], *, copies: Mapping[str, Path] | None = None) -> int:
+def write_site(output: Path, files: Mapping[str, bytes], *, copies: Mapping[str, Path] | None = None,
+               before_swap: Callable[[Path], None] | None = None) -> int:
     """Write `files` (path → bytes) and `copies` (path → file to copy) as the whole of OUTPUT; returns
-    the number of bytes written. Atomic: on any failure the previous OUTPUT is untouched."""
+    the number of bytes written. Atomic: on any failure the previous OUTPUT is untouched.
+
+    `before_swap(staging)` runs on the complete staging folder just before the swap (the search index is
+    written there); what it adds is counted, and when it raises nothing is swapped in."""
     out = output.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
@@ -60,6 +64,9 @@ def write_site(output: Path, files: Mapping[str, bytes], *, copies: Mapping[str,
             total += target.stat().st_size
         (staging / MARKER).write_text("written by strategy build; this whole folder is replaced on each build\n",
                                       encoding="utf-8")
+        if before_swap is not None:
+            before_swap(staging)
+            total = sum(f.stat().st_size for f in staging.rglob("*") if f.is_file() and f.name != MARKER)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is read by a web server
         _swap(staging, out)
     except BaseException:
