@@ -57,9 +57,11 @@ def _json_script(value: Any) -> Markup:
 def environment(search_path: tuple[Path, ...]) -> Any:
     """One Jinja environment per theme search path (templates are compiled once and cached)."""
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
     loader = jinja2.FileSystemLoader([str(p / "templates") for p in search_path])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+    # sandboxed: a theme comes from the plan's repository, so its templates get no path to Python internals
+    env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["markdown"] = render_markdown
     env.filters["json_script"] = _json_script

@@ -303,3 +303,27 @@ def test_exit_codes(plan: Path, tmp_path: Path) -> None:
     assert run("build", str(tmp_path / "missing"), "-o", str(out)).exit_code == 2
     assert run("build", str(plan), "-o", str(out), "--today", "23/11/2026").exit_code == 2
     assert run("build", str(plan), "--no-such-option").exit_code == 2
+
+
+def test_theme_templates_are_sandboxed(built: tuple[Path, dict[str, bytes]], plan: Path) -> None:
+    """A theme arrives with the plan's pull requests: its templates cannot reach Python's internals
+    (the classic `''.__class__.__mro__` escape fails the build cleanly, exit 1, no traceback)."""
+    out, before = built
+    _theme(plan, "sly", {"templates/dashboard.html": '{% extends "base.html" %}{% block content %}'
+                                                     "{{ ''.__class__.__mro__[1].__subclasses__() }}{% endblock %}\n"})
+    result = run("build", str(plan), "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "unsafe" in result.output
+    assert snapshot(out) == before
+
+
+def test_writer_never_writes_outside_output(tmp_path: Path) -> None:
+    """A site file named with `..` or an absolute path is refused and nothing is swapped in."""
+    from generator.writer import OutputError, write_site
+
+    out = tmp_path / "site"
+    for bad in ("../escaped.html", "/tmp/absolute.html", "a/../../escaped.html"):
+        with pytest.raises(OutputError):
+            write_site(out, {"index.html": b"ok", bad: b"no"})
+        assert not out.exists() and not (tmp_path / "escaped.html").exists()
+        assert leftovers(tmp_path) == []
