@@ -53,6 +53,7 @@ def main() -> None:
       strategy check            find every mistake in content/
       strategy funnel           what the funnel demands of each stage
       strategy build            write the site to output/
+      strategy serve            preview it in a browser, reloaded on every save
     """
 
 
@@ -130,6 +131,35 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, today: dt.
         sys.exit(EXIT_PLAN_ERRORS)
     click.echo(f"strategy build: {result.pages} pages, {result.charts} charts, "
                f"{result.bytes_written / 1e6:.1f} MB in {output} ({result.seconds:.2f} s)")
+
+
+@main.command()
+@PLAN_ARG
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Another address shows the preview to other machines.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+def serve(plan: Path, host: str, port: int) -> None:
+    """Build the site, serve it, and rebuild and reload the open page on every save.
+
+    Serves from memory (OUTPUT is never written) and watches the plan and its theme. When a save
+    breaks the plan, the last good site stays served and the errors show in the terminal and over
+    the page. Ctrl-C stops.
+
+    \b
+    Examples:
+      strategy serve                       then open http://127.0.0.1:8000/
+      strategy serve content --port 8001
+    """
+    from .serve import PortInUse, run
+
+    _source(plan)
+    try:
+        code = run(plan, host, port, log=lambda text, err: click.echo(text, err=err), colour=_colour())
+    except PortInUse as exc:
+        click.echo(f"strategy serve: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    sys.exit(code)
 
 
 @main.command()

@@ -1,0 +1,698 @@
+"""`strategy serve`: build the site, serve it on 127.0.0.1, and rebuild and reload the open page on every save.
+
+The site lives in memory (path → bytes of the last good build), never in output/: a preview must not touch
+the folder a `strategy build` publishes, and "keep serving the last good site" is then one reference that a
+failed rebuild does not replace. The pages it serves are the bytes `strategy build` writes, plus one
+`<script src="/__strategy__/live.js">` added before `</body>` as they are sent, so a built site never holds it.
+
+The live-reload client listens to server-sent events (same origin, so the site's CSP `connect-src 'self'`
+allows it): `reload` after a good rebuild (with the paths whose bytes changed) and `errors` after a failed
+one (the diagnostics, shown as an overlay over the last good page).
+
+A rebuild after a one-file edit re-runs `check` on the whole plan (the loader has no per-file cache), then
+re-renders only what changed: chart specs are kept by a digest of their computed state, and pages by a digest
+of their context, so an edit of one objective rebuilds its charts and the few pages that show it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import errno
+import hashlib
+import http.server
+import io
+import json
+import mimetypes
+import os
+import pickle
+import queue
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .diagnostics import Diagnostics, Location, format_text
+from .source import DirectorySource
+
+PREFIX = "__strategy__/"
+EVENTS_PATH = PREFIX + "events"
+CLIENT_PATH = PREFIX + "live.js"
+CLIENT_FILE = Path(__file__).with_name("live_reload.js")
+KEEPALIVE_SECONDS = 15.0
+WATCH_STEP_MS = 30  # a change is rebuilt once nothing else changed for this long (an editor's save is several writes)
+WATCH_DEBOUNCE_MS = 400  # ... or after this long, however busy the folder is
+
+# files editors write beside the one being saved; DirectorySource never reads dot-files either
+EDITOR_TEMP = re.compile(r"^\.|~$|^#.*#$|^4913$|\.sw.$|\.tmp$|\.crswap$|\.kate-swp$|___jb_...___$")
+
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                 ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
+                 ".xml": "application/xml", ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+                 ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
+                 ".woff2": "font/woff2", ".pdf": "application/pdf"}
+
+Log = Callable[[str, bool], None]  # (text, is_error)
+
+
+class PortInUse(Exception):
+    """The port is taken; the message says which and what to do."""
+
+
+def _default_log(text: str, is_error: bool) -> None:
+    print(text, file=sys.stderr if is_error else sys.stdout, flush=True)
+
+
+# --- reading the plan ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class WatchedSource(DirectorySource):
+    """A plan folder whose file list and bytes are kept between rebuilds: the watcher says what changed,
+    and a file whose size or modification time moved is read again even without an event."""
+
+    _bytes: dict[str, tuple[int, int, bytes]] = dataclasses.field(default_factory=dict)
+
+    def read_bytes(self, path: str) -> bytes:
+        stat = (self.root / path).stat()
+        kept = self._bytes.get(path)
+        if kept is not None and kept[0] == stat.st_mtime_ns and kept[1] == stat.st_size:
+            return kept[2]
+        data = super().read_bytes(path)
+        self._bytes[path] = (stat.st_mtime_ns, stat.st_size, data)
+        return data
+
+    def forget(self, rel: str | None, *, listing: bool) -> None:
+        """Drop what is kept of `rel` (None: every file), and the file list when files came or went."""
+        if rel is None:
+            self._bytes.clear()
+        else:
+            self._bytes.pop(rel, None)
+        if listing:
+            self._files = None
+            self.escaping_links.clear()
+
+
+# --- what is kept between rebuilds ------------------------------------------------------------
+
+
+def _ref(digest: bytes) -> bytes:
+    """Stands for an already digested object inside a digest (never unpickled)."""
+    return digest
+
+
+class _Fingerprints:
+    """Content digests of computed objects, each shared object digested once per build: a page's digest
+    refers to the digests of the states it shows instead of pickling them again (a Merkle tree).
+
+    Equal digests mean equal pickles, hence equal values; a different pickle of equal values (say a set in
+    another order) only costs a re-render."""
+
+    def __init__(self, shared: tuple[type, ...]) -> None:
+        self._shared = shared
+        self._known: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive so the id stays its own)
+
+    def known(self, obj: Any, digest: bytes) -> None:
+        self._known[id(obj)] = (obj, digest)
+
+    def of(self, obj: Any) -> bytes:
+        kept = self._known.get(id(obj))
+        if kept is not None and kept[0] is obj:
+            return kept[1]
+        buffer = io.BytesIO()
+        _DigestPickler(buffer, self, obj).dump(obj)
+        digest = hashlib.blake2b(buffer.getvalue(), digest_size=20).digest()
+        self.known(obj, digest)
+        return digest
+
+
+class _DigestPickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
+        super().__init__(file, protocol=5)
+        self._prints = prints
+        self._top = top
+
+    def reducer_override(self, obj: Any) -> Any:
+        if obj is not self._top and isinstance(obj, self._prints._shared):
+            return _ref, (self._prints.of(obj),)
+        return NotImplemented
+
+
+class RenderMemo:
+    """Chart specs by a digest of (builder, state, language, currency), and each page's HTML with the digest
+    of everything it was rendered from. Entries the latest build did not use are dropped."""
+
+    def __init__(self) -> None:
+        self.charts: dict[bytes, Any] = {}
+        self.pages: dict[str, tuple[bytes, str]] = {}
+        self.pages_rendered = 0
+        self.charts_built = 0
+        self._prints: _Fingerprints | None = None
+        self._used_charts: set[bytes] = set()
+        self._site_key: tuple[int, bytes] | None = None
+        self._state_free: dict[int, bool] = {}  # id(env) → its templates never read site.state
+
+    def clear_pages(self) -> None:
+        """After a theme edit: the HTML may differ for the same context."""
+        self.pages.clear()
+        self._state_free.clear()
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        """Route `build.site_files` through this memo while it runs.
+
+        `site_files` takes its chart builders and `render_page` from their modules when it runs, so they are
+        swapped for the memoizing ones for the duration of one build (under a lock), and put back after.
+        A `memo=` parameter of `site_files` would do the same without the swap."""
+        from . import charts, compute, model, render
+
+        shared = (compute.KpiState, compute.ObjectiveState, compute.FunnelState, model.Entity, charts.Chart)
+        self._prints = _Fingerprints(shared)
+        self._used_charts = set()
+        self._site_key = None
+        self.pages_rendered = self.charts_built = 0
+        names = ("kpi_chart", "funnel_chart", "progress_chart", "budget_chart")
+        with _SWAP_LOCK:
+            saved = {name: getattr(charts, name) for name in names}
+            saved_render = render.render_page
+            try:
+                for name in names:
+                    setattr(charts, name, self._chart_builder(name, saved[name]))
+                render.render_page = self._page_renderer(saved_render)
+                yield
+            finally:
+                for name, func in saved.items():
+                    setattr(charts, name, func)
+                render.render_page = saved_render
+        self.charts = {k: v for k, v in self.charts.items() if k in self._used_charts}
+        self._prints = None
+
+    def _chart_builder(self, name: str, build: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        def memoized(state: Any, fmt: Any) -> Any:
+            assert self._prints is not None
+            key = hashlib.blake2b(name.encode() + self._prints.of(state) + f"|{fmt.language}|{fmt.currency}".encode(),
+                                  digest_size=20).digest()
+            chart = self.charts.get(key)
+            if chart is None:
+                chart = build(state, fmt)
+                self.charts[key] = chart
+                self.charts_built += 1
+            self._used_charts.add(key)
+            self._prints.known(chart, key)
+            return chart
+
+        return memoized
+
+    def _page_renderer(self, render_page: Callable[[Any, Any, Any], str]) -> Callable[[Any, Any, Any], str]:
+        def memoized(env: Any, page: Any, site: Any) -> str:
+            if not self._templates_state_free(env):
+                self.pages_rendered += 1
+                return render_page(env, page, site)
+            key = self._page_key(env, page, site)
+            kept = self.pages.get(page.path)
+            if kept is not None and kept[0] == key:
+                return kept[1]
+            html = render_page(env, page, site)
+            self.pages[page.path] = (key, html)
+            self.pages_rendered += 1
+            return html
+
+        return memoized
+
+    def _page_key(self, env: Any, page: Any, site: Any) -> bytes:
+        assert self._prints is not None
+        if self._site_key is None or self._site_key[0] != id(site):
+            fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site) if f.name not in ("state", "fmt")}
+            shown = pickle.dumps((fields, site.settings, site.fmt.language, site.fmt.currency, id(env)), protocol=5)
+            self._site_key = (id(site), hashlib.blake2b(shown, digest_size=20).digest())
+        own = self._prints.of((page.path, page.template, page.title, page.section, page.description, page.data,
+                               page.charts))
+        return self._site_key[1] + own
+
+    def _templates_state_free(self, env: Any) -> bool:
+        """A page is kept only when its templates read the plan through `page`, never `site.state` (the
+        default theme): a theme that reads `site.state` gets every page rendered on every rebuild."""
+        if id(env) not in self._state_free:
+            free = True
+            for name in env.loader.list_templates():
+                with contextlib.suppress(Exception):
+                    if "site.state" in env.loader.get_source(env, name)[0]:
+                        free = False
+            self._state_free = {id(env): free}
+        return self._state_free[id(env)]
+
+
+_SWAP_LOCK = threading.Lock()
+
+
+# --- one rebuild -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """A good build: what is served until the next good build."""
+
+    token: str  # names this build; a page was served by it (data-build) and asks for a reload when it changed
+    files: dict[str, bytes]
+
+
+@dataclasses.dataclass
+class Outcome:
+    ok: bool
+    seconds: float
+    changed: list[str] = dataclasses.field(default_factory=list)
+    diagnostics: Diagnostics = dataclasses.field(default_factory=Diagnostics)
+    pages_rendered: int = 0
+    charts_built: int = 0
+    check_seconds: float = 0.0
+
+
+def _template_failure(exc: Exception) -> tuple[Location, str]:
+    """Where in a template the build failed (Jinja puts the template's lines in the traceback)."""
+    import jinja2
+
+    from .build import _explain
+
+    message = _explain(exc)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Location(_shown(exc.filename), exc.lineno or 1), f"template syntax error: {exc.message}"
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".jinja", ".j2")):
+            return Location(_shown(frame.filename), frame.lineno or 1), message
+    return Location("(theme)"), message
+
+
+def _shown(path: str) -> str:
+    with contextlib.suppress(ValueError):
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            return rel.replace(os.sep, "/")
+    return path
+
+
+class Builder:
+    """Check, render with the memo, and hand back the files; never raises."""
+
+    def __init__(self, plan_dir: Path, today: dt.date | None = None) -> None:
+        self.plan_dir = plan_dir
+        self.source = WatchedSource(plan_dir)
+        self.memo = RenderMemo()
+        self.today = today
+        self.theme_dirs: list[Path] = []
+        self._static: dict[Path, tuple[int, int, bytes]] = {}
+
+    def build(self) -> tuple[Outcome, dict[str, bytes] | None]:
+        from .build import site_files
+        from .pipeline import check, resolve_today
+        from .render import theme_dirs
+
+        started = time.perf_counter()
+        checked = check(self.source, resolve_today(self.today))
+        outcome = Outcome(ok=False, seconds=0.0, diagnostics=checked.diagnostics,
+                          check_seconds=time.perf_counter() - started)
+        if checked.plan is not None:
+            self.theme_dirs = theme_dirs(self.plan_dir, checked.plan.settings.theme)
+        files: dict[str, bytes] | None = None
+        if checked.ok:
+            try:
+                with self.memo.active():
+                    site = site_files(checked, self.source, self.plan_dir)
+                files = dict(site.files)
+                for rel, path in site.copies.items():
+                    files[rel] = self._read_static(path)
+            except Exception as exc:  # a theme's template error, or a bug: a diagnostic, never a traceback
+                where, message = _template_failure(exc)
+                outcome.diagnostics.error("build-failed", where, message,
+                                          "fix the template; the preview keeps the last good site meanwhile")
+                files = None
+        outcome.ok = files is not None
+        outcome.pages_rendered, outcome.charts_built = self.memo.pages_rendered, self.memo.charts_built
+        outcome.seconds = time.perf_counter() - started
+        return outcome, files
+
+    def _read_static(self, path: Path) -> bytes:
+        stat = path.stat()
+        kept = self._static.get(path)
+        if kept is None or kept[:2] != (stat.st_mtime_ns, stat.st_size):
+            kept = (stat.st_mtime_ns, stat.st_size, path.read_bytes())
+            self._static[path] = kept
+        return kept[2]
+
+    def forget(self, changes: Iterable[tuple[Any, str]]) -> None:
+        """Take the watcher's changes into account: re-read the plan files that changed, and after a theme
+        edit recompile the templates and render every page again."""
+        from watchfiles import Change
+
+        from .render import environment
+
+        plan_root = self.plan_dir.resolve()
+        theme_changed = False
+        for change, raw in changes:
+            path = Path(raw).resolve()
+            if path.is_relative_to(plan_root):
+                self.source.forget(path.relative_to(plan_root).as_posix(), listing=change != Change.modified)
+            else:
+                theme_changed = True
+                self._static.pop(path, None)
+        if theme_changed:
+            environment.cache_clear()
+            self.memo.clear_pages()
+
+
+# --- the live-reload channel ------------------------------------------------------------------
+
+
+class Hub:
+    """Server-sent events to every open page."""
+
+    def __init__(self) -> None:
+        self._clients: set[queue.Queue[bytes | None]] = set()
+        self._lock = threading.Lock()
+
+    def subscribe(self) -> queue.Queue[bytes | None]:
+        inbox: queue.Queue[bytes | None] = queue.Queue()
+        with self._lock:
+            self._clients.add(inbox)
+        return inbox
+
+    def unsubscribe(self, inbox: queue.Queue[bytes | None]) -> None:
+        with self._lock:
+            self._clients.discard(inbox)
+
+    def publish(self, event: str, data: Any, event_id: str) -> None:
+        message = sse(event, data, event_id)
+        with self._lock:
+            for inbox in self._clients:
+                inbox.put(message)
+
+    def close(self) -> None:
+        with self._lock:
+            for inbox in self._clients:
+                inbox.put(None)
+            self._clients.clear()
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._clients)
+
+
+def sse(event: str, data: Any, event_id: str) -> bytes:
+    """One server-sent event; the id is the build token, which the browser sends back on reconnecting."""
+    return f"id: {event_id}\nevent: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def errors_payload(diagnostics: Diagnostics) -> dict[str, Any]:
+    """What the overlay shows: the errors (file, line, column, message, hint) and how many warnings."""
+    errors = [d for d in diagnostics.sorted() if d.severity == "error"]
+    return {"errors": len(errors), "warnings": len(diagnostics.warnings),
+            "diagnostics": [dataclasses.asdict(d) for d in errors]}
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+class Server:
+    """The preview: an HTTP server from memory, a watcher thread that rebuilds, and the event hub.
+
+    `start()` binds (PortInUse when taken), serves at once (a placeholder until the first build), builds,
+    and watches; `close()` stops all of it."""
+
+    def __init__(self, plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, today: dt.date | None = None,
+                 log: Log = _default_log, colour: bool = False, watch: bool = True) -> None:
+        self.builder = Builder(plan_dir, today)
+        self.host, self.port = host, port
+        self.log, self.colour, self.watch = log, colour, watch
+        self.hub = Hub()
+        self.snapshot: Snapshot | None = None
+        self.errors: dict[str, Any] | None = None  # the failed build's diagnostics, while the plan is broken
+        self.builds = 0
+        self.last: Outcome | None = None
+        self._epoch = format(time.time_ns() // 1_000_000 % 36**6, "x")
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._httpd: _HTTPServer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    def start(self) -> None:
+        try:
+            self._httpd = _HTTPServer((self.host, self.port), _handler(self), ipv6=":" in self.host)
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                why = "is already in use" if exc.errno == errno.EADDRINUSE else "may not be used by this user"
+                raise PortInUse(f"port {self.port} on {self.host} {why}: choose another, "
+                                f"e.g. strategy serve --port {self.port + 1 if self.port else 8001}") from exc
+            raise PortInUse(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
+        self.port = self._httpd.server_address[1]
+        self._spawn(self._httpd.serve_forever, "serve-http")
+        self.rebuild(first=True)
+        if self.watch:
+            self._spawn(self._watch_loop, "serve-watch")
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def close(self) -> None:
+        self._stop.set()
+        self.hub.close()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Until Ctrl-C (KeyboardInterrupt reaches the main thread only) or close()."""
+        while not self._stop.wait(0.5):
+            pass
+
+    # rebuilding
+
+    def rebuild(self, changes: Iterable[tuple[Any, str]] = (), *, first: bool = False) -> Outcome:
+        with self._lock:
+            self.builder.forget(changes)
+            try:
+                outcome, files = self.builder.build()
+            except Exception as exc:  # a bug: shown like a plan error, and the last good site stays
+                outcome, files = Outcome(ok=False, seconds=0.0), None
+                outcome.diagnostics.error("internal-error", Location(self.builder.source.label or "."),
+                                          f"the rebuild failed: {type(exc).__name__}: {exc}",
+                                          "this is a bug in strategy-site; please report it")
+            self.builds += 1
+            if files is not None:
+                old = self.snapshot.files if self.snapshot else {}
+                outcome.changed = sorted(p for p in files.keys() | old.keys() if files.get(p) != old.get(p))
+                token = f"{self._epoch}-{self.builds}"
+                self.snapshot = Snapshot(token=token, files=files)
+                self.errors = None
+                self.hub.publish("reload", {"build": token, "changed": outcome.changed}, token)
+            else:
+                self.errors = errors_payload(outcome.diagnostics)
+                self.hub.publish("errors", self.errors, self.snapshot.token if self.snapshot else "none")
+            self.last = outcome
+        self._report(outcome, first)
+        return outcome
+
+    def _report(self, outcome: Outcome, first: bool) -> None:
+        diags = outcome.diagnostics
+        ms = f"{outcome.seconds * 1000:.0f} ms"
+        if not outcome.ok:
+            self.log(format_text(diags, colour=self.colour), True)
+            still = "serving the last good site" if self.snapshot else "nothing to serve until it is fixed"
+            self.log(f"strategy serve: the build failed after {ms}; {still}.", True)
+            return
+        if first and diags.warnings:
+            self.log(format_text(diags, colour=self.colour), True)
+        warned = f", {len(diags.warnings)} warning(s)" if diags.warnings else ""
+        pages = sum(1 for p in outcome.changed if p.endswith(".html"))
+        verb = "built" if first else "rebuilt"
+        self.log(f"{verb} in {ms} (check {outcome.check_seconds * 1000:.0f} ms, {outcome.pages_rendered} page(s) "
+                 f"rendered, {outcome.charts_built} chart(s), {pages} page(s) changed{warned})", False)
+
+    def _watched(self) -> list[Path]:
+        dirs = [self.builder.plan_dir.resolve()]
+        dirs += [d.resolve() for d in self.builder.theme_dirs if d.is_dir()]
+        return sorted(set(dirs))
+
+    def _watch_loop(self) -> None:
+        import watchfiles
+
+        while not self._stop.is_set():
+            dirs = self._watched()
+            for changes in watchfiles.watch(*dirs, watch_filter=_editor_filter, debounce=WATCH_DEBOUNCE_MS,
+                                            step=WATCH_STEP_MS, stop_event=self._stop, raise_interrupt=False):
+                self.rebuild(changes)
+                if self._watched() != dirs:  # `theme:` changed in strategy.yaml
+                    break
+
+    # serving
+
+    def page(self, rel: str) -> tuple[int, bytes, str]:
+        """(status, body, content type) for a path of the site."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return 503, _placeholder("The plan has errors: the site appears here once they are fixed."
+                                     if self.errors else "Building the site…", "none"), CONTENT_TYPES[".html"]
+        body = snapshot.files.get(rel)
+        if body is None:
+            return 404, _placeholder(f"No page at /{rel} in this plan's site.", snapshot.token), CONTENT_TYPES[".html"]
+        kind = CONTENT_TYPES.get(Path(rel).suffix.lower()) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        if rel.endswith(".html"):
+            body = inject(body, snapshot.token)
+        return 200, body, kind
+
+
+def _editor_filter(change: Any, path: str) -> bool:
+    """Watch everything but editors' temporary files and the folders watchfiles skips by default."""
+    import watchfiles
+
+    name = os.path.basename(path)
+    return not EDITOR_TEMP.search(name) and watchfiles.DefaultFilter()(change, path)
+
+
+def client_tag(token: str) -> bytes:
+    return f'<script src="/{CLIENT_PATH}" data-build="{token}"></script>\n'.encode()
+
+
+def inject(html: bytes, token: str) -> bytes:
+    """The page with the live-reload client before its last `</body>` (appended when there is none)."""
+    at = html.rfind(b"</body>")
+    tag = client_tag(token)
+    return html + tag if at < 0 else html[:at] + tag + html[at:]
+
+
+def _placeholder(message: str, token: str) -> bytes:
+    from html import escape
+
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>strategy serve</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+            f'<body><main><h1>strategy serve</h1><p>{escape(message)}</p>'
+            '<p><a href="/">Home page</a></p></main>\n</body></html>\n').encode() + client_tag(token)
+
+
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream never holds up Ctrl-C
+
+    def __init__(self, address: tuple[str, int], handler: type, *, ipv6: bool) -> None:
+        if ipv6:
+            import socket
+
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a closed tab is not an error
+            super().handle_error(request, client_address)
+
+
+def _handler(server: Server) -> type[http.server.BaseHTTPRequestHandler]:
+    client = CLIENT_FILE.read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "strategy-serve"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows rebuilds
+            pass
+
+        def do_HEAD(self) -> None:
+            self.do_GET(head=True)
+
+        def do_GET(self, head: bool = False) -> None:
+            parts = urlsplit(self.path)
+            rel = unquote(parts.path).lstrip("/")
+            if rel == EVENTS_PATH:
+                self._events(parse_qs(parts.query).get("build", [""])[0])
+                return
+            if rel == CLIENT_PATH:
+                self._send(200, client, CONTENT_TYPES[".js"], head)
+                return
+            if rel == "" or rel.endswith("/"):
+                rel += "index.html"
+            snapshot = server.snapshot
+            if snapshot and rel not in snapshot.files and f"{rel}/index.html" in snapshot.files:
+                self.send_response(301)
+                self.send_header("Location", f"/{rel}/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            status, body, kind = server.page(rel)
+            self._send(status, body, kind, head)
+
+        def _send(self, status: int, body: bytes, kind: str, head: bool) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")  # a reload must fetch the rebuilt page
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _events(self, build: str) -> None:
+            inbox = server.hub.subscribe()  # before looking at the state, so no rebuild falls in between
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(b"retry: 500\n\n")
+                seen = self.headers.get("Last-Event-ID") or build
+                snapshot = server.snapshot
+                if server.errors is not None:
+                    self.wfile.write(sse("errors", server.errors, snapshot.token if snapshot else "none"))
+                elif snapshot is not None and seen != snapshot.token:  # rebuilt since this page was served
+                    self.wfile.write(sse("reload", {"build": snapshot.token, "changed": ["*"]}, snapshot.token))
+                self.wfile.flush()
+                while not server._stop.is_set():
+                    try:
+                        message = inbox.get(timeout=KEEPALIVE_SECONDS)
+                    except queue.Empty:
+                        message = b": keep-alive\n\n"
+                    if message is None:
+                        break
+                    self.wfile.write(message)
+                    self.wfile.flush()
+            except (ConnectionError, OSError):
+                pass  # the tab was closed
+            finally:
+                server.hub.unsubscribe(inbox)
+                self.close_connection = True
+
+    return Handler
+
+
+# --- the command -----------------------------------------------------------------------------------
+
+
+def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log = _default_log,
+        colour: bool = False) -> int:
+    """`strategy serve`: serve until Ctrl-C; returns the exit code. Raises PortInUse."""
+    server = Server(plan_dir, host, port, log=log, colour=colour)
+    try:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            log(f"strategy serve: listening on {host}, so other machines can see this preview; "
+                "the default --host 127.0.0.1 keeps it on this machine.", True)
+        log(f"strategy serve: building {plan_dir} …", False)
+        server.start()
+        log(f"strategy serve: {server.url}  (watching {', '.join(_shown(str(d)) for d in server._watched())}; "
+            "Ctrl-C to stop)", False)
+        server.wait()
+    except KeyboardInterrupt:
+        log("strategy serve: stopped.", False)
+    finally:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.close()
+    return 0

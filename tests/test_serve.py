@@ -1,0 +1,262 @@
+"""`strategy serve`: the preview a writer keeps open while editing the plan.
+
+The server runs in a thread on a free port with a copy of content/; the tests read its pages over HTTP and
+its server-sent events the way the live-reload client does, while they edit the plan and the theme."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import queue
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build
+from generator.cli import main
+from generator.render import default_theme_dir
+from generator.serve import Builder, PortInUse, Server, _editor_filter, client_tag
+from tests.conftest import EXAMPLE
+
+TODAY = dt.date(2026, 11, 23)
+WAIT = 60.0  # seconds an event may take on a loaded machine; a wait, never a timing assertion
+OBJECTIVE = "objectives/qualite-leads.md"
+OBJECTIVE_PAGE = "objectives/qualite-leads.html"
+
+
+@dataclass
+class Preview:
+    server: Server
+    plan: Path
+    log: list[str]
+
+    def get(self, path: str) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read().decode("utf-8")
+        finally:
+            connection.close()
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.plan / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class Events:
+    """The server-sent events one open page receives, read in a thread."""
+
+    def __init__(self, port: int, build: str) -> None:
+        self._connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+        self._connection.request("GET", f"/__strategy__/events?build={build}")
+        self._response = self._connection.getresponse()
+        assert self._response.status == 200
+        assert self._response.getheader("Content-Type") == "text/event-stream"
+        self._events: queue.Queue[tuple[str, dict]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        name, data = "", ""
+        try:
+            for raw in self._response:
+                line = raw.decode("utf-8").rstrip("\n")
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: "):
+                    data = line[6:]
+                elif not line and name:
+                    self._events.put((name, json.loads(data)))
+                    name, data = "", ""
+        except (OSError, ValueError):
+            pass
+
+    def next(self, wanted: str) -> dict:
+        """The next event named `wanted` (others before it are skipped)."""
+        while True:
+            try:
+                name, data = self._events.get(timeout=WAIT)
+            except queue.Empty:
+                pytest.fail(f"no `{wanted}` event within {WAIT:.0f} s", pytrace=False)
+            if name == wanted:
+                return data
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    """A served copy of content/, with a plan theme overriding page.html (so a theme edit can be tested)."""
+    plan = tmp_path / "content"
+    shutil.copytree(EXAMPLE, plan)
+    own_theme = tmp_path / "themes" / "default" / "templates"
+    own_theme.mkdir(parents=True)
+    shutil.copy(default_theme_dir() / "templates" / "page.html", own_theme / "page.html")
+    log: list[str] = []
+    server = Server(plan, "127.0.0.1", 0, today=TODAY, log=lambda text, err: log.append(text))
+    server.start()
+    yield Preview(server, plan, log)
+    server.close()
+
+
+def events(preview: Preview) -> Events:
+    assert preview.server.snapshot is not None
+    return Events(preview.server.port, preview.server.snapshot.token)
+
+
+def test_pages_are_served_with_the_live_reload_client(preview: Preview, tmp_path: Path) -> None:
+    """Every page is what `strategy build` writes (without the search index, which a preview does not
+    make), plus one <script src> of the live-reload client before </body>; a built site never holds it."""
+    out = tmp_path / "built"
+    assert build(preview.plan, out, TODAY, search=False).ok
+    status, html = preview.get("/")
+    assert status == 200
+    tag = client_tag(preview.server.snapshot.token).decode()
+    assert html.count("/__strategy__/live.js") == 1
+    assert html.index(tag) < html.rindex("</body>")
+    assert html.replace(tag, "") == (out / "index.html").read_text(encoding="utf-8")
+    built = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != ".strategy-site")
+    assert sorted(preview.server.snapshot.files) == built
+    for path in out.rglob("*.html"):
+        assert "__strategy__" not in path.read_text(encoding="utf-8"), path
+    status, client = preview.get("/__strategy__/live.js")
+    assert status == 200 and "EventSource" in client and ".innerHTML" not in client
+    assert not (preview.plan.parent / "output").exists(), "serve must never write output/"
+
+
+def test_folder_urls_and_missing_pages(preview: Preview) -> None:
+    """/objectives/ is its index page, /objectives redirects there, and a missing page is a 404 that still
+    reloads by itself once the page exists."""
+    assert preview.get("/objectives/")[0] == 200
+    connection = http.client.HTTPConnection("127.0.0.1", preview.server.port, timeout=30)
+    connection.request("GET", "/objectives")
+    response = connection.getresponse()
+    assert (response.status, response.getheader("Location")) == (301, "/objectives/")
+    connection.close()
+    status, html = preview.get("/objectives/nope.html")
+    assert status == 404 and "/__strategy__/live.js" in html
+
+
+def test_an_edit_reloads_the_page_with_the_new_content(preview: Preview) -> None:
+    """Saving an objective sends `reload` naming its page, and the page then shows the edit; the terminal
+    says how long the rebuild took."""
+    stream = events(preview)
+    preview.edit(OBJECTIVE, "title: Générer des leads", "title: Attirer des leads")
+    reload = stream.next("reload")
+    assert OBJECTIVE_PAGE in reload["changed"]
+    assert "solutions/index.html" not in reload["changed"], "a page the edit does not touch is not reloaded"
+    status, html = preview.get("/" + OBJECTIVE_PAGE)
+    assert status == 200 and "Attirer des leads" in html
+    assert any(line.startswith("rebuilt in ") and " ms" in line for line in preview.log)
+    stream.close()
+
+
+def test_a_broken_edit_shows_errors_and_keeps_the_last_good_site(preview: Preview) -> None:
+    """A save that breaks the plan sends `errors` with file, line, column, message and hint; the last good
+    page is still served; the terminal prints the diagnostics; the next good save reloads."""
+    stream = events(preview)
+    _, before = preview.get("/" + OBJECTIVE_PAGE)
+    preview.edit(OBJECTIVE, "level: marketing", "level: [marketing")
+    report = stream.next("errors")
+    assert report["errors"] >= 1
+    first = next(d for d in report["diagnostics"] if d["file"].endswith(OBJECTIVE))
+    assert first["line"] >= 3 and first["column"] >= 1 and first["message"] and first["hint"]
+    status, html = preview.get("/" + OBJECTIVE_PAGE)
+    assert status == 200 and html == before
+    terminal = "\n".join(preview.log)
+    assert OBJECTIVE in terminal and f"  {first['line']}:{first['column']}  error" in terminal
+    assert any("serving the last good site" in line for line in preview.log)
+    # a page opened while the plan is broken gets the errors at once
+    late = events(preview)
+    assert late.next("errors")["errors"] == report["errors"]
+    preview.edit(OBJECTIVE, "level: [marketing", "level: marketing")
+    assert stream.next("reload")["build"] == preview.server.snapshot.token
+    late.close()
+    stream.close()
+
+
+def test_a_theme_template_edit_reloads(preview: Preview) -> None:
+    """Editing a template of the plan's theme re-renders the pages that use it."""
+    stream = events(preview)
+    template = preview.plan.parent / "themes" / "default" / "templates" / "page.html"
+    text = template.read_text(encoding="utf-8")
+    assert "{% block content %}" in text
+    template.write_text(text.replace("{% block content %}", "{% block content %}<p>THEME-EDIT-MARK</p>", 1),
+                        encoding="utf-8")
+    reload = stream.next("reload")
+    assert "pages/audit.html" in reload["changed"]
+    assert "THEME-EDIT-MARK" in preview.get("/pages/audit.html")[1]
+    stream.close()
+
+
+def test_a_template_error_names_the_template_line(preview: Preview) -> None:
+    """A template that no longer compiles is reported at template:line, and the last good site stays."""
+    stream = events(preview)
+    template = preview.plan.parent / "themes" / "default" / "templates" / "page.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    report = stream.next("errors")
+    where = report["diagnostics"][0]
+    assert where["file"].endswith("page.html") and where["line"] > 1
+    assert preview.get("/pages/audit.html")[0] == 200
+    stream.close()
+
+
+def test_a_page_served_before_a_rebuild_reloads_on_connecting(preview: Preview) -> None:
+    """A page that connects after a rebuild it missed (its data-build is older) is told to reload."""
+    stream = Events(preview.server.port, "an-older-build")
+    assert stream.next("reload")["changed"] == ["*"]
+    stream.close()
+
+
+def test_rebuilding_only_what_changed_gives_the_full_build(preview: Preview) -> None:
+    """After edits (one objective, its data, a broken then fixed save), the served site is byte for byte
+    what a fresh full build gives: the kept charts and pages are never stale."""
+    stream = events(preview)
+    preview.edit(OBJECTIVE, "title: Générer des leads", "title: Attirer des leads")
+    stream.next("reload")
+    csv = next(p for p in (preview.plan / "data").glob("*.csv"))
+    csv.write_text(csv.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[0] + "\n", encoding="utf-8")
+    stream.next("reload")
+    (preview.plan / "pages" / "nouvelle.md").write_text("---\ntitle: Nouvelle page\n---\nTexte.\n", encoding="utf-8")
+    changed = stream.next("reload")["changed"]
+    assert "pages/nouvelle.html" in changed and "index.html" in changed  # the menu lists the new page
+    outcome, fresh = Builder(preview.plan, TODAY).build()
+    assert outcome.ok and fresh is not None
+    served = preview.server.snapshot.files
+    assert sorted(served) == sorted(fresh)
+    assert [p for p in fresh if served[p] != fresh[p]] == []
+    stream.close()
+
+
+def test_a_port_in_use_is_a_usage_error_naming_port() -> None:
+    """When the port is taken, `strategy serve` says so and suggests --port (exit 2), without a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PortInUse, match="--port"):
+            Server(EXAMPLE, "127.0.0.1", port, watch=False).start()
+        result = CliRunner().invoke(main, ["serve", str(EXAMPLE), "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"port {port}" in result.output and "--port" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_editor_temporary_files_are_not_watched() -> None:
+    """Swap, backup and lock files that editors write beside a plan file trigger no rebuild."""
+    from watchfiles import Change
+
+    for name in (".qualite-leads.md.swp", "qualite-leads.md~", ".#qualite-leads.md", "4913", "#notes.md#",
+                 "x.md.tmp", ".git/index"):
+        assert not _editor_filter(Change.modified, f"/plan/objectives/{name}"), name
+    assert _editor_filter(Change.modified, "/plan/objectives/qualite-leads.md")
