@@ -25,6 +25,8 @@ Path = tuple[str | int, ...]
 
 MAX_DEPTH = 40
 MAX_NODES = 200_000
+TOO_BIG_HINT = (f"a plan file needs no more than {MAX_DEPTH} levels of nesting and {MAX_NODES} values: "
+                "close the brackets opened here, or split the file")
 
 
 @dataclass
@@ -201,7 +203,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         root = _compose(text)
     except _TooDeep as exc:
         mark = exc.problem_mark
-        doc.problems.append(YamlProblem("yaml-too-deep", mark.line + 1 + line_offset, mark.column + 1, exc.problem))
+        doc.problems.append(YamlProblem("yaml-too-deep", mark.line + 1 + line_offset, mark.column + 1, exc.problem,
+                                        TOO_BIG_HINT))
         return doc
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
@@ -214,8 +217,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         return doc
     except RecursionError:
         doc.problems.append(
-            YamlProblem("yaml-too-deep", 1 + line_offset, 1, "the YAML is nested too deeply to read",
-                        f"a plan file needs no more than {MAX_DEPTH} levels of nesting")
+            YamlProblem("yaml-too-deep", 1 + line_offset, 1, "the YAML is nested too deeply to read", TOO_BIG_HINT)
         )
         return doc
     except yaml.reader.ReaderError as exc:  # control characters: no mark, but a position
@@ -238,7 +240,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         doc.data = None
         doc.problems.append(
             YamlProblem("yaml-too-deep", exc.node.start_mark.line + 1 + line_offset,
-                        exc.node.start_mark.column + 1, exc.message)
+                        exc.node.start_mark.column + 1, exc.message, TOO_BIG_HINT)
         )
     return doc
 
@@ -285,6 +287,15 @@ def _explain(problem: str, context: str) -> tuple[str, str | None]:
     return problem, None
 
 
+_PLAIN_COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+
+
+def _tag_problem(node: Node, offset: int) -> YamlProblem:
+    return YamlProblem("yaml-tag", node.start_mark.line + 1 + offset, node.start_mark.column + 1,
+                       f"the tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in a plan file",
+                       "remove the tag (the word starting with !) and write the value as plain text")
+
+
 def _convert(node: Node, path: Path, doc: YamlDoc, offset: int, depth: int, counter: list[int]) -> Any:
     counter[0] += 1
     if depth > MAX_DEPTH:
@@ -297,15 +308,14 @@ def _convert(node: Node, path: Path, doc: YamlDoc, offset: int, depth: int, coun
             return _constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
             # an explicit tag such as !!python/object: never run, never silently dropped
-            doc.problems.append(
-                YamlProblem("yaml-tag", node.start_mark.line + 1 + offset, node.start_mark.column + 1,
-                            f"the tag `{node.tag.replace('tag:yaml.org,2002:', '!!')}` is not allowed in a plan file",
-                            "remove the tag (the word starting with !) and write the value as plain text")
-            )
+            doc.problems.append(_tag_problem(node, offset))
             return node.value
         except (ValueError, yaml.YAMLError, OverflowError):
             # e.g. an impossible date like 2026-02-30: keep the text, validation explains it
             return node.value
+    if node.tag not in _PLAIN_COLLECTION_TAGS and not isinstance(node, ScalarNode):
+        # `!!python/object/apply:os.system [...]` is a tagged list: refused like a tagged text
+        doc.problems.append(_tag_problem(node, offset))
     if isinstance(node, SequenceNode):
         return [
             _convert(child, (*path, i), doc, offset, depth + 1, counter)
