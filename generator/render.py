@@ -8,6 +8,7 @@ default's file of the same name). One Jinja environment per theme path, made onc
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Iterator
@@ -53,6 +54,32 @@ def _json_script(value: Any) -> Markup:
     return Markup(text)
 
 
+def _bytecode_cache(kind: type, options: dict[str, Any]) -> Any:
+    """Compiled templates kept in the user's cache folder (beside the chart bundle) across builds:
+    compiling the theme is most of a small site's build. Jinja checks each entry against a hash of the
+    template's source, so an edited theme is compiled again; the folder is named by what the compiled code
+    also depends on (Jinja's version, the environment's class and options). A cache that cannot be written
+    only costs the compilation."""
+    import hashlib
+
+    import jinja2
+
+    from .vega_bundle import default_cache_dir
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    fingerprint = f"{jinja2.__version__} {kind.__module__}.{kind.__qualname__} {sorted(options.items())!r}"
+    folder = default_cache_dir() / f"templates-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return Cache(str(folder))
+
+
 @functools.lru_cache(maxsize=8)
 def environment(search_path: tuple[Path, ...]) -> Any:
     """One Jinja environment per theme search path (templates are compiled once and cached)."""
@@ -61,8 +88,10 @@ def environment(search_path: tuple[Path, ...]) -> Any:
 
     loader = jinja2.FileSystemLoader([str(p / "templates") for p in search_path])
     # sandboxed: a theme comes from the plan's repository, so its templates get no path to Python internals
-    env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    options: dict[str, Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
+                               "lstrip_blocks": True, "keep_trailing_newline": True}
+    env = SandboxedEnvironment(loader=loader, bytecode_cache=_bytecode_cache(SandboxedEnvironment, options),
+                               **options)
     env.filters["markdown"] = render_markdown
     env.filters["json_script"] = _json_script
     return env
