@@ -19,12 +19,17 @@ ENTRY = f"{INDEX_DIR}/pagefind-entry.json"
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 TIMEOUT_S = 600
+PAGEFIND = [sys.executable, "-m", "pagefind"]  # the pagefind[bin] wheel's binary, through its Python package
 MISSING = ("pagefind is not installed, and the site's search index needs it: "
            "run `pip install 'pagefind[bin]'` (a dependency of strategy-site), then build again")
 
 
 class SearchIndexError(Exception):
     """pagefind is missing or failed; the message says what to do."""
+
+
+def pagefind_installed() -> bool:
+    return importlib.util.find_spec("pagefind") is not None
 
 
 def index_site(site: Path) -> None:
@@ -34,11 +39,10 @@ def index_site(site: Path) -> None:
     `pagefind.yml` in the current folder nor the environment can change the index: the same pages always
     give the same bytes."""
     site = site.resolve()
-    if importlib.util.find_spec("pagefind") is None:
+    if not pagefind_installed():
         raise SearchIndexError(MISSING)
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
-    command = [sys.executable, "-m", "pagefind", "--site", ".", "--output-subdir", INDEX_DIR,
-               "--keep-index-url", "--quiet"]
+    command = [*PAGEFIND, "--site", ".", "--output-subdir", INDEX_DIR, "--keep-index-url", "--quiet"]
     try:
         done = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
                               stdin=subprocess.DEVNULL, check=False)

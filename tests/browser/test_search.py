@@ -1,0 +1,95 @@
+"""The search box of the built example site in Chromium: served from 127.0.0.1 under /strategy-site/, it
+appears, finds pages as the reader types and its results lead to pages that exist; opened from disk, it
+stays hidden and nothing fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import BuiltSite, NewContext
+from tests.browser.helpers import SiteServer, Tab, no_problems, path_of
+
+pytestmark = pytest.mark.browser
+
+WORD = "webinaire"  # in the example plan: a solution, an experience and the objectives they serve
+RESULTS = ".search-results a"
+
+
+def type_query(tab: Tab, text: str) -> None:
+    box = tab.page.get_by_role("searchbox")
+    box.click()
+    box.press_sequentially(text, delay=20)
+
+
+@pytest.mark.parametrize("page", ["index.html", "objectives/qualite-leads.html"])
+def test_search_finds_pages_and_results_resolve(page: str, built_site: BuiltSite, site_server: SiteServer,
+                                                new_context: NewContext) -> None:
+    """A reader on the dashboard or on a page one folder down types a word of the plan in the search box and
+    gets at most 8 results, each titled with a page's title and leading to a page of the site (under the
+    site's sub-path); following the first one opens it; nothing logs an error and no request fails."""
+    assert (built_site.root / page).is_file(), f"the example site has no {page}"
+    context, keeper = new_context(viewport={"width": 1280, "height": 900})
+    tab = Tab(context)
+    errors_before = len(site_server.errors())
+    tab.open(site_server.base_url + page)
+    box = tab.page.get_by_role("searchbox", name="Rechercher dans le plan")
+    assert box.is_visible(), "the search box is not shown on a page served over http"
+    type_query(tab, WORD)
+    tab.page.locator(RESULTS).first.wait_for(timeout=10_000)
+    links = tab.page.locator(RESULTS)
+    count = links.count()
+    assert 1 <= count <= 8, f"{count} results for '{WORD}'"
+    problems = []
+    for i in range(count):
+        link = links.nth(i)
+        href = link.get_attribute("href") or ""
+        url = link.evaluate("a => a.href")
+        if href.startswith(("/", "http:", "https:")):
+            problems.append(f"result {href}: not a relative link")
+        path = path_of(url)
+        if not path.startswith(site_server.prefix) or site_server.status(path) != 200:
+            problems.append(f"result {href} → {path}: not a page of the site")
+        if not (link.text_content() or "").strip():
+            problems.append(f"result {href}: no title")
+    status = tab.page.locator(".search [role=status]").text_content() or ""
+    if str(count) not in status:
+        problems.append(f"the live status says '{status}' for {count} results")
+    first = links.first
+    title = (first.text_content() or "").strip()
+    tab.page.get_by_role("searchbox").press("Enter")  # Enter opens the first result
+    tab.page.wait_for_load_state("load")
+    if title not in tab.page.title():
+        problems.append(f"Enter opened '{tab.page.title()}', not the first result '{title}'")
+    problems += tab.errors
+    problems += [f"request failed: {p} ({code})" for p, code in site_server.errors()[errors_before:]]
+    problems += [f"blocked: {url}" for url in keeper.blocked]
+    tab.close()
+    no_problems(problems, f"searching '{WORD}' from {page}")
+
+
+def test_search_says_when_nothing_is_found(site_server: SiteServer, new_context: NewContext) -> None:
+    """A word that is nowhere in the plan gives no link and a 'no result' message, read out to screen
+    readers by the live status."""
+    context, _ = new_context(viewport={"width": 1280, "height": 900})
+    tab = Tab(context)
+    tab.open(site_server.base_url + "index.html")
+    type_query(tab, "zzyzxquux")
+    status = tab.page.locator(".search [role=status]")
+    status.filter(has_text="Aucun résultat").wait_for(timeout=10_000)
+    assert tab.page.locator(RESULTS).count() == 0
+    assert tab.errors == []
+    tab.close()
+
+
+def test_search_is_hidden_when_opened_from_disk(built_site: BuiltSite, new_context: NewContext) -> None:
+    """Opened from disk (file://), where the browser refuses to load the index, the search box is not shown,
+    and the page logs no error."""
+    context, keeper = new_context(viewport={"width": 1280, "height": 900})
+    tab = Tab(context)
+    tab.open((built_site.root / "index.html").as_uri())
+    form = tab.page.locator("form.search")
+    assert form.count() == 1, "the page has no search form at all"
+    assert not form.is_visible(), "the search form is shown on a page opened from disk"
+    problems = list(tab.errors) + [f"blocked: {url}" for url in keeper.blocked]
+    tab.close()
+    no_problems(problems, "the search box opened from disk")

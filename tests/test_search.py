@@ -1,0 +1,109 @@
+"""The site's search index (pagefind), as `strategy build` writes it: beside the pages, over the main
+content of every page, the same bytes on every build, and never a half-written site when it fails."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+import generator.search
+from generator.build import build
+from tests.conftest import EXAMPLE, TODAY
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` by relative path, with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example plan built once, with its search index."""
+    output = tmp_path_factory.mktemp("search") / "site"
+    result = build(EXAMPLE, output, TODAY)
+    assert result.ok, result.message
+    return output
+
+
+def test_the_index_is_written_beside_the_pages(site: Path) -> None:
+    """The built site has pagefind/ with its entry file, its script and one index over every page, in the
+    plan's language; pagefind's own UI bundles, which the theme does not use, are not published."""
+    entry = json.loads((site / generator.search.ENTRY).read_text(encoding="utf-8"))
+    pages = sorted(site.rglob("*.html"))
+    assert list(entry["languages"]) == ["fr"]
+    assert entry["languages"]["fr"]["page_count"] == len(pages)
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert list((site / "pagefind" / "fragment").iterdir()), "no page in the index"
+    left = [name for name in generator.search.UNUSED if (site / "pagefind" / name).exists()]
+    assert left == [], f"pagefind UI bundles published: {left}"
+
+
+def test_pages_index_their_main_content_only(site: Path) -> None:
+    """Every page marks its <main> as what the search indexes (so the menu, header and footer are not),
+    titles its result with the page's title, keeps chart data tables out, and loads the search script."""
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        rel = page.relative_to(site).as_posix()
+        main = re.search(r"<main\b[^>]*>", html)
+        if not main or "data-pagefind-body" not in main.group(0) or 'data-title="' not in main.group(0):
+            problems.append(f"{rel}: <main> is not indexed with its title")
+        if html.count("data-pagefind-body") != 1:
+            problems.append(f"{rel}: data-pagefind-body on more than <main>")
+        tables = html.count('<details class="chart-data"')
+        if tables != html.count('<details class="chart-data" open data-pagefind-ignore'):
+            problems.append(f"{rel}: a chart data table is indexed")
+        if "static/search.js" not in html or 'data-search-index="' not in html:
+            problems.append(f"{rel}: no search box")
+    assert problems == []
+
+
+def test_the_index_is_byte_identical_across_builds(site: Path, tmp_path: Path) -> None:
+    """Building the same plan with the same --today again, into another folder, gives the same index,
+    file for file and byte for byte (and the same pages)."""
+    again = tmp_path / "again"
+    result = build(EXAMPLE, again, TODAY)
+    assert result.ok, result.message
+    first, second = tree(site), tree(again)
+    assert sorted(first) == sorted(second)
+    differ = [path for path in first if first[path] != second[path]]
+    assert differ == []
+
+
+def test_a_build_without_search_has_no_index_and_no_box(tmp_path: Path) -> None:
+    """build(search=False) (for callers that do not want it) writes no index and shows no search box."""
+    result = build(EXAMPLE, tmp_path / "site", TODAY, search=False)
+    assert result.ok, result.message
+    assert not (tmp_path / "site" / "pagefind").exists()
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "search.js" not in html and "data-pagefind-body" not in html
+
+
+def test_missing_pagefind_fails_the_build_and_keeps_the_previous_site(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without pagefind, the build fails with a message saying what to install, and the site built before
+    is left exactly as it was (the index is made before the new site is swapped in)."""
+    output = tmp_path / "site"
+    assert build(EXAMPLE, output, TODAY).ok
+    before = tree(output)
+    monkeypatch.setattr(generator.search, "pagefind_installed", lambda: False)
+    result = build(EXAMPLE, output, TODAY)
+    assert not result.ok
+    assert result.message is not None and "pip install 'pagefind[bin]'" in result.message
+    assert tree(output) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"], "a staging folder was left behind"
+
+
+def test_a_failing_pagefind_fails_the_build_with_its_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When pagefind itself fails, the build fails, says pagefind could not index the site and why, and
+    writes nothing."""
+    failing = "import sys; sys.stderr.write('Error: Pagefind could not write the index\\n'); sys.exit(1)"
+    monkeypatch.setattr(generator.search, "PAGEFIND", [sys.executable, "-c", failing])
+    result = build(EXAMPLE, tmp_path / "site", TODAY)
+    assert not result.ok
+    assert result.message == "pagefind could not index the site for search: Error: Pagefind could not write the index"
+    assert not (tmp_path / "site").exists()
