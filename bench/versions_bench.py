@@ -1,0 +1,115 @@
+"""Benchmark of `strategy build --all-versions`: a git repository with N tags of a synthetic plan (each tag moves
+one KPI target, as quarterly revisions do), timed against one build of the same plan.
+
+    python bench/versions_bench.py --objectives 50 --tags 20
+    python bench/versions_bench.py --objectives 250 --tags 20 --repeat 1
+
+Both are run as separate processes (`python -m generator build ...`), so start-up and imports count; each
+figure is the best of --repeat runs. bench/run.py calls `measure()` for its `versions` figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synth import Size, write_plan  # the bench runs as a script, beside synth.py
+
+TODAY = "2026-11-23"
+SUMMARY = re.compile(r"and (\d+)(?: of \d+)? tagged versions?.*?, (\d+) pages, (\d+) charts "
+                     r"\((\d+) drawn(?:, (\d+) reused)?")
+
+
+def _git(repo: Path, *args: str, date: str | None = None) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.invalid", GIT_COMMITTER_NAME="bench",
+               GIT_COMMITTER_EMAIL="bench@example.invalid", GIT_CONFIG_NOSYSTEM="1", HOME=str(repo))
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
+
+
+def tagged_repo(repo: Path, size: Size, tags: int) -> Path:
+    """`repo/content` holds the synthetic plan; `tags` commits each move one KPI target and are tagged v1.N,
+    30 days apart; the working tree is the last one."""
+    shutil.rmtree(repo, ignore_errors=True)
+    plan = write_plan(repo / "content", size)
+    _git(repo, "init", "-q", "-b", "main")
+    objectives = sorted((plan / "objectives").glob("*.md"))
+    for i in range(tags):
+        target = objectives[i % len(objectives)]
+        text = target.read_text(encoding="utf-8")
+        target.write_text(re.sub(r"target: ([0-9.]+)", lambda m: f"target: {float(m[1]) + 1:.1f}", text, count=1),
+                          encoding="utf-8")
+        date = f"{dt.date(2024, 1, 15) + dt.timedelta(days=30 * i)}T12:00:00+00:00"
+        _git(repo, "add", "-A", date=date)
+        _git(repo, "commit", "-q", "-m", f"version {i + 1}", date=date)
+        _git(repo, "tag", f"v1.{i}", date=date)
+    return plan
+
+
+def _timed(args: list[str], cwd: Path) -> tuple[float, str]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"bench: `strategy {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
+    return seconds, done.stdout
+
+
+def measure(plan: Path, out: Path, *, repeat: int = 1, today: str = TODAY, tags: int = 20) -> dict[str, Any]:
+    """`build --all-versions` of the repository holding `plan` (best of `repeat`), with what it built."""
+    best = float("inf")
+    summary = ""
+    for _ in range(max(1, repeat)):
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, stdout = _timed(["build", str(plan), "-o", str(out), "--all-versions", "--today", today],
+                                 plan.parent)
+        if seconds < best:
+            best, summary = seconds, stdout.strip()
+    built = len(list((out / "v").iterdir())) if (out / "v").is_dir() else 0
+    if built != tags:
+        raise SystemExit(f"bench: --all-versions built {built} versions, expected {tags}:\n{summary}")
+    figures: dict[str, Any] = {"versions_s": best, "versions_built": built, "versions_summary": summary}
+    found = SUMMARY.search(summary)
+    if found:
+        figures.update(versions_pages=int(found[2]), versions_charts=int(found[3]),
+                       versions_charts_drawn=int(found[4]), versions_charts_reused=int(found[5] or 0))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objectives", type=int, default=50)
+    parser.add_argument("--kpis", type=int, default=4)
+    parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--tags", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    size = Size(objectives=args.objectives, kpis=args.kpis, months=args.months)
+    with tempfile.TemporaryDirectory(prefix="versions-bench-") as work:
+        plan = tagged_repo(Path(work) / "repo", size, args.tags)
+        one = min(_timed(["build", str(plan), "-o", str(Path(work) / "one"), "--today", TODAY], plan.parent)[0]
+                  for _ in range(max(1, args.repeat)))
+        figures = measure(plan, Path(work) / "all", repeat=args.repeat, tags=args.tags)
+    print(f"plan: {args.objectives} objectives × {args.kpis} KPIs, {args.months} months; {args.tags} tags")
+    print(f"one build:                {one:.2f} s")
+    print(f"build --all-versions:     {figures['versions_s']:.2f} s  ({figures['versions_s'] / one:.1f} × one build)")
+    print(f"  {figures['versions_summary']}")
+
+
+if __name__ == "__main__":
+    main()
