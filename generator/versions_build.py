@@ -204,6 +204,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
                        progress: Progress | None = None) -> AllVersionsResult:
     """Check the working tree (strictly with `strict`), then every tagged version, and write the whole site
     in one go. Never raises for a bad plan, repository or OUTPUT: the result says what went wrong."""
+    from .search import SearchIndexError, index_site
     from .writer import OutputError, check_output, write_site
 
     started = time.perf_counter()
@@ -219,12 +220,13 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
         with cached_charts() as cache:
             files = _gather(plan_dir, checked, source, today, result, progress)
         result.charts_made, result.charts_reused = cache.made, cache.reused
-        result.bytes_written = write_site(output, files.files, copies=files.copies)
+        # one pagefind index at the root; archived versions' pages stay out of it (see base.html)
+        result.bytes_written = write_site(output, files.files, copies=files.copies, before_swap=index_site)
     except GitError as exc:
         result.git_error = exc
         result.message = exc.message
         return result
-    except OutputError as exc:
+    except (OutputError, SearchIndexError) as exc:
         result.message = str(exc)
         return result
     except OSError as exc:
@@ -319,7 +321,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
 
     fmt = Formatter(settings.language, settings.currency)
     out = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
-                     if tags else None)
+                     if tags else None, search=True)
     total = len(versions)
     for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):
         if progress is not None:
@@ -332,7 +334,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         with _open(repository, g.version, plan_path, shown) as src:
             files = site_files(g.checked, src, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=g.version.version,
                                versions=switcher(g.version.version, tags, today, vfmt, vsettings.language),
-                               current_version_path=FROM_VERSION_TO_ROOT, with_static=False)
+                               current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True)
         out.add(files, version_root(g.version.version))
         g.outcome.pages = files.pages
         g.outcome.seconds += time.perf_counter() - began
