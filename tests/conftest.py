@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from generator.diagnostics import Diagnostic
 from generator.pipeline import Checked, check
 from generator.source import DirectorySource
+
+# CI (CI=true) runs hypothesis derandomized, with no example database: the same examples on every run,
+# so that a red build can be reproduced. HYPOTHESIS_PROFILE=ci does the same locally.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("HYPOTHESIS_PROFILE") == "ci" or os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content"
