@@ -58,6 +58,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     """
     from .i18n import Formatter
     from .pages import SiteContext, build_pages, navigation
+    from .parallel import render_all
     from .render import environment, render_page, static_files, theme_dirs
 
     assert checked.state is not None and checked.plan is not None
@@ -73,8 +74,10 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
     env = environment(search_path)
     out = SiteFiles()
-    for page in build_pages(state, fmt):
-        out.files[page.path] = render_page(env, page, site).encode("utf-8")
+    pages = build_pages(state, fmt)
+    html = render_all(lambda page: render_page(env, page, site).encode("utf-8"), pages)  # on every core
+    for page, text in zip(pages, html, strict=True):
+        out.files[page.path] = text
         out.pages += 1
         out.charts += len(page.charts)
     for rel in plan.assets:
@@ -100,6 +103,22 @@ def _sitemap(base_url: str, paths: list[str]) -> bytes:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode()
 
 
+def warn_unknown_theme(checked: Checked, plan_dir: Path) -> None:
+    """`theme: NAME` without a `themes/NAME/` folder beside the plan: the default theme is used, but a
+    typo must not pass unnoticed."""
+    plan = checked.plan
+    if plan is None or plan.settings.theme == "default":
+        return
+    from .render import theme_dirs
+
+    if len(theme_dirs(plan_dir, plan.settings.theme)) == 1:
+        where = plan.settings.locs.get("theme", plan.settings.loc)
+        checked.diagnostics.warning(
+            "unknown-theme", where, f"there is no theme folder themes/{plan.settings.theme}/ beside the plan folder",
+            "create it (templates/ and static/ override the default theme's files), or remove `theme:` "
+            "to use the default theme")
+
+
 def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False, search: bool = True) -> BuildResult:
     """Check the plan in `plan_dir` and, when it has no error (and no warning with `strict`), write its site
     to `output`. Never raises for a bad plan or an unusable OUTPUT: the result says what went wrong.
@@ -112,6 +131,7 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     started = time.perf_counter()
     source = DirectorySource(plan_dir)
     checked = check(source, today)
+    warn_unknown_theme(checked, plan_dir)
     result = BuildResult(checked=checked, ok=False)
     failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
     if failed or checked.state is None:

@@ -73,9 +73,11 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
       strategy check --format github --strict      (in GitHub Actions)
     """
     from . import diagnostics as d
+    from .build import warn_unknown_theme
     from .pipeline import check as run_check
 
     result = run_check(_source(plan), _today(today))
+    warn_unknown_theme(result, plan)
     if fmt == "json":
         click.echo(d.format_json(result.diagnostics))
     elif fmt == "github":

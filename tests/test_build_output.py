@@ -327,3 +327,19 @@ def test_writer_never_writes_outside_output(tmp_path: Path) -> None:
             write_site(out, {"index.html": b"ok", bad: b"no"})
         assert not out.exists() and not (tmp_path / "escaped.html").exists()
         assert leftovers(tmp_path) == []
+
+
+def test_a_theme_that_does_not_exist_is_a_warning(plan: Path, tmp_path: Path) -> None:
+    """`theme: NAME` with no themes/NAME/ folder beside the plan (a typo) is reported by check and build,
+    at the `theme:` line; the site is still built with the default theme, and --strict refuses it."""
+    settings = plan / "strategy.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "theme: corprate\n", encoding="utf-8")
+    line = settings.read_text(encoding="utf-8").splitlines().index("theme: corprate") + 1
+    checked = run("check", str(plan), "--today", TODAY)
+    assert checked.exit_code == 0
+    assert f"{line}:" in checked.output and "themes/corprate/" in checked.output and "[unknown-theme]" in checked.output
+    out = tmp_path / "site"
+    built = run("build", str(plan), "-o", str(out), "--today", TODAY)
+    assert built.exit_code == 0 and "[unknown-theme]" in built.output
+    assert 'class="site-nav"' in (out / "index.html").read_text(encoding="utf-8")
+    assert run("build", str(plan), "-o", str(tmp_path / "strict"), "--today", TODAY, "--strict").exit_code == 1
