@@ -4,12 +4,14 @@ handed to Vega so that prose and chart axes agree."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+from babel.numbers import NumberPattern, format_currency, format_percent, get_currency_symbol, parse_pattern
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -61,8 +63,9 @@ class Formatter:
         if value is None:
             return "–"
         rounded = round(float(value), digits)
-        fmt = "#,##0" + ("." + "#" * digits if digits else "")
-        return format_decimal(rounded, format=fmt, locale=self.locale)
+        if rounded == 0 and math.copysign(1.0, rounded) < 0:  # -0.0 is 0.0 to the cache, yet Babel writes "-0"
+            return _decimal_pattern(digits).apply(rounded, self.locale)
+        return _number(self.language, rounded, digits)
 
     def percent(self, value: float | None, digits: int = 0) -> str:
         if value is None:
@@ -82,7 +85,7 @@ class Formatter:
     def date(self, value: dt.date | None, style: str = "medium") -> str:
         if value is None:
             return "–"
-        return format_date(value, format=style, locale=self.locale)
+        return _date(self.language, value, style)
 
     def month(self, value: dt.date) -> str:
         return format_date(value, format="MMM yyyy", locale=self.locale)
@@ -112,3 +115,26 @@ class Formatter:
             "periods": ["AM", "PM"], "days": days, "shortDays": short_days,
             "months": months, "shortMonths": short_months,
         }
+
+
+# A large plan formats tens of thousands of numbers and dates, most of them several times (a chart's
+# tooltip, its table, the page's prose) and its dates from a few dozen months: Babel parses the pattern
+# on every call. Both caches hold strings keyed by what fully decides them.
+@functools.lru_cache(maxsize=1 << 16)
+def _number(language: str, rounded: float, digits: int) -> str:
+    return _decimal_pattern(digits).apply(rounded, _locale(language))
+
+
+@functools.lru_cache(maxsize=16)
+def _decimal_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "#" * digits if digits else ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(language: str, value: dt.date, style: str) -> str:
+    return format_date(value, format=style, locale=_locale(language))
+
+
+@functools.lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    return Locale.parse(LOCALES.get(language, "en_GB"))
