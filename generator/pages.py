@@ -199,6 +199,9 @@ def build_pages(state: PlanState, fmt: Formatter) -> list[PageSpec]:
     pages.append(PageSpec(
         path="objectives/index.html", template="alignment.html", title=ui(lang, "step1"), section="objectives",
         data={"tree": objective_tree(state), "departments": by_department(state)}))
+    actions: dict[str, list[ActionRow]] = {}  # by objective, made once rather than once per objective page
+    for row in action_rows(state, only_pressing=False):
+        actions.setdefault(row.objective.id, []).append(row)
     for oid, ostate in state.objectives.items():
         obj = ostate.objective
         pages.append(PageSpec(
@@ -206,7 +209,7 @@ def build_pages(state: PlanState, fmt: Formatter) -> list[PageSpec]:
             data={"o": ostate, "parent": state.objectives.get(obj.parent) if obj.parent else None,
                   "children": [state.objectives[c] for c in ostate.children],
                   "personas": [plan.personas[p] for p in obj.personas if p in plan.personas],
-                  "actions": [r for r in action_rows(state, only_pressing=False) if r.objective.id == oid],
+                  "actions": actions.get(oid, []),
                   "experiences": [e for e in plan.experiences.values() if oid in e.objectives],
                   "solutions": [s for s in plan.solutions.values() if oid in s.objectives]},
             charts=_charts_for_kpis(ostate.kpis, fmt)))
