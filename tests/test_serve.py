@@ -260,3 +260,58 @@ def test_editor_temporary_files_are_not_watched() -> None:
                  "x.md.tmp", ".git/index"):
         assert not _editor_filter(Change.modified, f"/plan/objectives/{name}"), name
     assert _editor_filter(Change.modified, "/plan/objectives/qualite-leads.md")
+
+
+def test_a_plan_broken_from_the_start_is_served_once_fixed(tmp_path: Path) -> None:
+    """Started on a plan with errors, the preview answers with a page that shows the errors and reloads by
+    itself; once the plan is fixed, the site is there."""
+    plan = tmp_path / "content"
+    shutil.copytree(EXAMPLE, plan)
+    path = plan / OBJECTIVE
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("level: marketing", "level: [marketing", 1), encoding="utf-8")
+    server = Server(plan, "127.0.0.1", 0, today=TODAY, log=lambda text, err: None)
+    server.start()
+    try:
+        preview = Preview(server, plan, [])
+        status, html = preview.get("/")
+        assert status == 503 and "/__strategy__/live.js" in html and "errors" in html
+        stream = Events(server.port, "none")
+        assert any(d["file"].endswith(OBJECTIVE) for d in stream.next("errors")["diagnostics"])
+        path.write_text(good, encoding="utf-8")
+        assert stream.next("reload")["changed"]
+        assert preview.get("/" + OBJECTIVE_PAGE)[0] == 200
+        stream.close()
+    finally:
+        server.close()
+
+
+def test_ctrl_c_stops_without_a_traceback(tmp_path: Path) -> None:
+    """`strategy serve` prints its address, and Ctrl-C (SIGINT) stops it with exit 0 and no traceback."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    plan = tmp_path / "content"
+    shutil.copytree(EXAMPLE, plan)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795392000"}  # 2026-11-23
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(plan), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               cwd=Path(__file__).resolve().parent.parent)
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if "http://127.0.0.1:" in line:
+                break
+        assert any(line.startswith("built in ") for line in lines), lines
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=WAIT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err + out
+    assert "stopped" in out
