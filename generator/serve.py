@@ -175,7 +175,7 @@ class RenderMemo:
         `site_files` takes its chart builders and `render_page` from their modules when it runs, so they are
         swapped for the memoizing ones for the duration of one build (under a lock), and put back after.
         A `memo=` parameter of `site_files` would do the same without the swap."""
-        from . import charts, compute, model, pages, render
+        from . import charts, compute, model, render
 
         leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
         self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves)
@@ -185,17 +185,16 @@ class RenderMemo:
         names = ("kpi_chart", "funnel_chart", "progress_chart", "budget_chart")
         with _SWAP_LOCK:
             saved = {name: getattr(charts, name) for name in names}
-            saved_render, saved_rows = render.render_page, pages.action_rows
+            saved_render = render.render_page
             try:
                 for name in names:
                     setattr(charts, name, self._chart_builder(name, saved[name]))
                 render.render_page = self._page_renderer(saved_render)
-                pages.action_rows = _once_per_state(saved_rows)
                 yield
             finally:
                 for name, func in saved.items():
                     setattr(charts, name, func)
-                render.render_page, pages.action_rows = saved_render, saved_rows
+                render.render_page = saved_render
         self.charts = {k: v for k, v in self.charts.items() if k in self._used_charts}
         self._prints = None
 
@@ -255,21 +254,6 @@ class RenderMemo:
 
 
 _SWAP_LOCK = threading.Lock()
-
-
-def _once_per_state(action_rows: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
-    """`pages.action_rows`, computed once per build: each objective page asks for every row and keeps its own,
-    which is quadratic (a third of a one-file rebuild of 250 objectives). The rows are only read."""
-    kept: dict[tuple[int, bool], tuple[Any, list[Any]]] = {}
-
-    def rows(state: Any, *, only_pressing: bool) -> list[Any]:
-        hit = kept.get((id(state), only_pressing))
-        if hit is None or hit[0] is not state:
-            hit = (state, action_rows(state, only_pressing=only_pressing))
-            kept[(id(state), only_pressing)] = hit
-        return hit[1]
-
-    return rows
 
 
 # --- one rebuild -------------------------------------------------------------------------------
