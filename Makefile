@@ -26,6 +26,13 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
+# The benchmark of docs/performance.md (a few minutes; writes the figures into it): make bench
+# ARGS go to bench/run.py instead: make bench ARGS="--size small"
+bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	$(PY) bench/run.py $(or $(ARGS),--size full --out bench/out/figures.json --update-doc docs/performance.md \
+		--profile bench/out/profile.txt)
+
 # Regenerate the golden pages compared by tests/test_golden.py (review the diff before committing).
 golden: $(VENV)/.installed
 	$(PY) -m tests.golden_pages

@@ -1,0 +1,453 @@
+"""Benchmark of `strategy` against Hugo and MkDocs on the same pages, with the budgets of issue 6.
+
+    python bench/run.py --size full --out bench-figures.json --update-doc docs/performance.md
+    python bench/run.py --size small                      (a few seconds: proves the bench works)
+    python bench/run.py --objectives 50 --kpis 3 --months 24 --versions 5
+
+Everything runs in this one invocation, on this machine, side by side: a synthetic plan (bench/synth.py)
+is written, then timed as separate processes (`python -m generator ...`, so start-up and imports count):
+`check`, a cold `build` (new process, empty output, the chart bundle already cached as after a user's
+first build), a first-ever build (empty cache), a rebuild after one edit, `serve`'s save-to-reload when
+bench/serve_bench.py provides it, `build --all-versions` over N git tags, and the example plan. The same
+text and data tables are written as Markdown (bench/plain.py) and built with `hugo` and `mkdocs build`.
+Each timing is the best of --repeat runs (other processes on the machine only ever slow a run down);
+peak memory is the largest resident set of the timed process (os.wait4's ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+import plain  # noqa: E402  (bench/ is not a package)
+from synth import Size, write_plan  # noqa: E402
+
+TODAY = "2026-06-30"  # inside the synthetic plan's period (2024-2026)
+EXAMPLE_TODAY = "2026-11-23"  # the date the example's golden pages use
+FULL = Size()  # 250 objectives × 4 KPIs × 36 months, the size the budgets are set for
+FULL_VERSIONS = 20
+
+# (figure, budget, how it is compared); a ratio's budget is against the figure named in the label
+BUDGETS = [
+    ("cold_vs_hugo", 2.0, "cold build ≤ 2 × Hugo on the same pages"),
+    ("rebuild_s", 0.3, "rebuild after one edit ≤ 0.3 s"),
+    ("versions_vs_cold", 3.0, "build --all-versions of 20 tags ≤ 3 × one cold build"),
+    ("peak_mb", 500.0, "peak memory ≤ 500 MB"),
+    ("example_cold_s", 1.0, "example plan cold build ≤ 1 s"),
+]
+SIZE_FREE = {"example_cold_s"}  # budgets that hold at any benchmark size
+
+
+@dataclass
+class Run:
+    seconds: float  # wall time
+    cpu: float  # user + system time of the process and the children it waited for (its workers)
+    peak_mb: float
+    stdout: str
+
+
+def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run `cmd` to completion; its wall time and the peak resident memory of the process (and of
+    any child it waited for), from os.wait4 rather than from this process's own getrusage."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = out.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: `{' '.join(cmd)}` failed ({proc.returncode}):\n{text}")
+    return Run(seconds=seconds, cpu=usage.ru_utime + usage.ru_stime, peak_mb=usage.ru_maxrss / 1024,  # KB on Linux
+               stdout=text)
+
+
+def best(repeat: int, once: Any) -> Run:
+    """The fastest of `repeat` runs (with the largest peak memory seen)."""
+    runs = [once() for _ in range(max(1, repeat))]
+    fastest = min(runs, key=lambda r: r.seconds)
+    return replace(fastest, peak_mb=max(r.peak_mb for r in runs))
+
+
+def strategy(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", *args]
+
+
+def env_with(**values: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(values)
+    # measured as an installed package runs: its modules compiled once (pip does it at install), not at
+    # every start as PYTHONDONTWRITEBYTECODE would make them
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    return env
+
+
+# --- the measurements ----------------------------------------------------------------------------
+
+
+def cold_build(plan: Path, out: Path, repeat: int, env: dict[str, str] | None = None) -> Run:
+    def once() -> Run:
+        shutil.rmtree(out, ignore_errors=True)
+        return run(strategy("build", str(plan), "-o", str(out), "--today", TODAY), env=env)
+
+    return best(repeat, once)
+
+
+SERVE_LINE = re.compile(r"^(?P<what>.+?)\s+rebuild\s+(?P<rebuild>\d+) ms .*save → reload event\s+(?P<reload>\d+) ms",
+                        re.MULTILINE)
+
+
+def rebuild_after_edit(plan: Path, out: Path, size: Size, repeat: int) -> dict[str, Any]:
+    """`serve`'s figures from bench/serve_bench.py (its own plan of the same size, one file saved at a time:
+    the slowest kind of edit is kept); without it, a full rebuild in a warm process after one edit."""
+    if (BENCH / "serve_bench.py").exists():
+        module = importlib.import_module("serve_bench")
+        if hasattr(module, "measure"):
+            return dict(module.measure(plan, out, repeat=repeat, today=TODAY))
+        done = run([sys.executable, str(BENCH / "serve_bench.py"), "--objectives", str(size.objectives),
+                    "--kpis", str(size.kpis), "--months", str(size.months), "--rounds", str(max(2, repeat))])
+        edits = {m["what"].strip(): (int(m["rebuild"]) / 1000, int(m["reload"]) / 1000)
+                 for m in SERVE_LINE.finditer(done.stdout)}
+        if not edits:
+            raise SystemExit(f"bench: no figures in bench/serve_bench.py's output:\n{done.stdout}")
+        slowest = max(edits, key=lambda k: edits[k][0])
+        return {"rebuild_s": edits[slowest][0], "reload_s": max(r for _, r in edits.values()),
+                "serve_edits": {k: {"rebuild_s": a, "reload_event_s": b} for k, (a, b) in edits.items()},
+                "rebuild_how": "strategy serve, median of the saves of each kind of edit, the slowest kind: "
+                               + ", ".join(f"{k} {a * 1000:.0f} ms" for k, (a, _) in edits.items())}
+    script = f"""
+import datetime as dt, time
+from pathlib import Path
+from generator.build import build
+plan, out = Path({str(plan)!r}), Path({str(out)!r})
+today = dt.date.fromisoformat({TODAY!r})
+build(plan, out, today)
+target = sorted((plan / "objectives").glob("*.md"))[1]
+text = target.read_text(encoding="utf-8")
+best = None
+for i in range({max(1, repeat)}):
+    target.write_text(text.replace("compte", "compte" + " (bis)" * (i + 1)), encoding="utf-8")
+    started = time.perf_counter()
+    result = build(plan, out, today)
+    seconds = time.perf_counter() - started
+    assert result.ok, result.message
+    best = seconds if best is None else min(best, seconds)
+target.write_text(text, encoding="utf-8")
+print(best)
+"""
+    seconds = float(run([sys.executable, "-c", script]).stdout.strip().splitlines()[-1])
+    return {"rebuild_s": seconds, "rebuild_how": "full rebuild in a warm process (no serve bench here)",
+            "reload_s": None}
+
+
+def git(repo: Path, *args: str, date: str | None = None) -> None:
+    env = env_with(GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
+                   GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.invalid")
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
+
+
+def tagged_repo(repo: Path, size: Size, tags: int) -> Path:
+    """A git repository whose `content/` is the synthetic plan, with `tags` tagged versions: each moves
+    one KPI's target, as a plan's quarterly revisions do."""
+    shutil.rmtree(repo, ignore_errors=True)
+    plan = write_plan(repo / "content", size)
+    git(repo, "init", "-q", "-b", "main")
+    objectives = sorted((plan / "objectives").glob("*.md"))
+    for i in range(tags):
+        target = objectives[i % len(objectives)]
+        text = target.read_text(encoding="utf-8")
+        target.write_text(re.sub(r"target: ([0-9.]+)", lambda m: f"target: {float(m[1]) + 1:.1f}", text, count=1),
+                          encoding="utf-8")
+        date = f"{dt.date(2024, 1, 15) + dt.timedelta(days=30 * i)}T12:00:00+00:00"
+        git(repo, "add", "-A", date=date)
+        git(repo, "commit", "-q", "-m", f"version {i + 1}", date=date)
+        git(repo, "tag", f"v1.{i}", date=date)
+    return plan
+
+
+def all_versions(plan: Path, out: Path, repeat: int, tags: int) -> dict[str, Any]:
+    if (BENCH / "versions_bench.py").exists():
+        module = importlib.import_module("versions_bench")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        figures = dict(module.measure(plan, out, repeat=repeat, today=TODAY, tags=tags))
+        # its processes are not ours to wait4: the largest child of this bench so far bounds their peak
+        # from above (when they did not set the record, an earlier, smaller-site process did)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        figures["versions_peak_mb"] = after / 1024
+        figures["versions_peak_is_bound"] = after == before
+        return figures
+
+    def once() -> Run:
+        shutil.rmtree(out, ignore_errors=True)
+        return run(strategy("build", str(plan), "-o", str(out), "--all-versions", "--today", TODAY), cwd=plan.parent)
+
+    result = best(repeat, once)
+    built = len(list((out / "v").iterdir())) if (out / "v").is_dir() else 0
+    if built != tags:
+        raise SystemExit(f"bench: --all-versions built {built} versions, expected {tags}:\n{result.stdout}")
+    return {"versions_s": result.seconds, "versions_peak_mb": result.peak_mb}
+
+
+def reference_tools(plan: Path, work: Path, repeat: int) -> dict[str, Any]:
+    """Hugo and MkDocs on the same pages' text and tables; a tool that is missing is skipped, saying why."""
+    figures: dict[str, Any] = {}
+    content = plain.pages(plan, dt.date.fromisoformat(TODAY))
+    figures["reference_pages"] = len(content)
+    if shutil.which("hugo"):
+        site = plain.write_hugo(work / "hugo", content, "Plan")
+
+        def hugo() -> Run:
+            shutil.rmtree(work / "hugo-out", ignore_errors=True)
+            return run(["hugo", "--quiet", "-s", str(site), "-d", str(work / "hugo-out")])
+
+        fastest = best(repeat, hugo)
+        figures["hugo_s"], figures["hugo_cpu_s"] = fastest.seconds, fastest.cpu
+    else:
+        print("bench: hugo is not installed, so there is no Hugo figure: apt-get install -y hugo (Debian)",
+              file=sys.stderr)
+    if importlib.util.find_spec("mkdocs") is not None:
+        site = plain.write_mkdocs(work / "mkdocs", content, "Plan")
+
+        def mkdocs() -> Run:
+            shutil.rmtree(work / "mkdocs-out", ignore_errors=True)
+            return run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "mkdocs.yml"),
+                        "-d", str(work / "mkdocs-out")])
+
+        fastest = best(repeat, mkdocs)
+        figures["mkdocs_s"], figures["mkdocs_cpu_s"] = fastest.seconds, fastest.cpu
+    else:
+        print("bench: mkdocs is not installed, so there is no MkDocs figure: pip install -e '.[bench]'",
+              file=sys.stderr)
+    return figures
+
+
+def profile(plan: Path, out: Path, report: Path) -> None:
+    """A pyinstrument profile of one cold build, as text."""
+    if importlib.util.find_spec("pyinstrument") is None:
+        print("bench: pyinstrument is not installed, no profile: pip install -e '.[bench]'", file=sys.stderr)
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    run([sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(report), "-m", "generator", "build",
+         str(plan), "-o", str(out), "--today", TODAY])
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    def version(cmd: list[str]) -> str | None:
+        try:
+            text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return text.splitlines()[0] if text else None
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else None
+    mem = next((int(line.split()[1]) // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), None) if Path("/proc/meminfo").exists() else None
+    mkdocs = version([sys.executable, "-m", "mkdocs", "--version"])
+    return {"cpus": os.cpu_count(), "cpu": cpu, "ram_mb": mem, "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}",
+            "hugo": version(["hugo", "version"]) if shutil.which("hugo") else None,
+            "mkdocs": mkdocs.split(" from ")[0].replace("python -m mkdocs, version", "mkdocs") if mkdocs else None,
+            "load_before": os.getloadavg()[0]}
+
+
+def ratios(figures: dict[str, Any]) -> None:
+    cold = figures.get("cold_s")
+    if cold and figures.get("hugo_s"):
+        figures["cold_vs_hugo"] = cold / figures["hugo_s"]
+    if cold and figures.get("mkdocs_s"):
+        figures["cold_vs_mkdocs"] = cold / figures["mkdocs_s"]
+    if cold and figures.get("versions_s"):
+        figures["versions_vs_cold"] = figures["versions_s"] / cold
+    peaks = [figures.get(k) for k in ("cold_peak_mb", "versions_peak_mb")]
+    figures["peak_mb"] = max((p for p in peaks if p), default=None)
+
+
+def verdicts(figures: dict[str, Any], full: bool) -> list[dict[str, Any]]:
+    rows = []
+    for key, limit, label in BUDGETS:
+        value = figures.get(key)
+        if value is None:
+            verdict = "not measured"
+        elif not full and key not in SIZE_FREE:
+            verdict = "(full size only)"
+        else:
+            verdict = "PASS" if value <= limit else "FAIL"
+        rows.append({"budget": label, "figure": key, "value": value, "limit": limit, "verdict": verdict})
+    return rows
+
+
+LABELS = [
+    ("check_s", "strategy check", "s"), ("cold_s", "strategy build, cold", "s"),
+    ("first_s", "strategy build, first ever (empty cache)", "s"), ("rebuild_s", "rebuild after one edit", "s"),
+    ("reload_s", "serve: save → browser reload", "s"), ("versions_s", "build --all-versions", "s"),
+    ("cold_cpu_s", "strategy build, cold: CPU time (all processes)", "s"),
+    ("cold_peak_mb", "peak memory, cold build", "MB"), ("versions_peak_mb", "peak memory, --all-versions", "MB"),
+    ("example_cold_s", "example plan (content/), cold build", "s"),
+    ("hugo_s", "hugo, same pages without charts", "s"), ("hugo_cpu_s", "hugo: CPU time", "s"),
+    ("mkdocs_s", "mkdocs build, same pages without charts", "s"), ("mkdocs_cpu_s", "mkdocs build: CPU time", "s"),
+    ("cold_vs_hugo", "cold build ÷ Hugo", "×"), ("cold_vs_mkdocs", "cold build ÷ MkDocs", "×"),
+    ("versions_vs_cold", "--all-versions ÷ cold build", "×"),
+]
+
+
+def _value(value: Any, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "×":
+        return f"{value:.2f} ×"
+    return f"{value:.2f} s"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m, f, s = result["machine"], result["figures"], result["size"]
+    lines = [
+        f"Measured {result['date']} with `{result['command']}`.", "",
+        f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram_mb']} MB RAM, {m['system']}, Python {m['python']}, "
+        f"{m['hugo'] or 'no hugo'}, {m['mkdocs'] or 'no mkdocs'}; load average {m['load_before']:.2f} before "
+        f"the run, {m['load_after']:.2f} after (other work on the machine only slows the figures down).", "",
+        f"Plan: {s['objectives']} objectives × {s['kpis']} KPIs × {s['months']} months, {s['funnels']} funnels, "
+        f"{s['personas']} personas, {s['experiences']} experiences, {s['solutions']} solutions, "
+        f"{result['versions']} tagged versions: {f.get('pages', '?')} pages, {f.get('charts', '?')} charts "
+        f"({f.get('reference_pages', '?')} pages for Hugo and MkDocs). Best of {result['repeat']} runs.", "",
+        "| figure | value |", "|---|---|",
+    ]
+    bound = {"versions_peak_mb"} if f.get("versions_peak_is_bound") else set()
+    lines += [f"| {label} | {'≤ ' if key in bound else ''}{_value(f.get(key), unit)} |"
+              for key, label, unit in LABELS if key in f]
+    if f.get("rebuild_how"):
+        lines += ["", f"Rebuild after one edit: {f['rebuild_how']}."]
+    lines += ["", "| budget | measured | verdict |", "|---|---|---|"]
+    for row in result["budgets"]:
+        unit = "×" if row["figure"].endswith(("_vs_hugo", "_vs_cold")) else ("MB" if row["figure"].endswith("mb")
+                                                                               else "s")
+        lines.append(f"| {row['budget']} | {_value(row['value'], unit)} | {row['verdict']} |")
+    return "\n".join(lines) + "\n"
+
+
+def update_doc(doc: Path, text: str) -> None:
+    """Replace what lies between the bench markers of `doc` (the rest is written by hand)."""
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    current = doc.read_text(encoding="utf-8") if doc.exists() else f"# Performance\n\n{begin}\n{end}\n"
+    if begin not in current or end not in current:
+        raise SystemExit(f"bench: {doc} has no {begin} … {end} markers to write the figures between")
+    head, rest = current.split(begin, 1)
+    doc.write_text(f"{head}{begin}\n{text}{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=["small", "full"], default="full",
+                        help="small: a few seconds, proves the bench works (CI); full: the size of the budgets")
+    for name in ("objectives", "kpis", "months", "funnels", "personas", "solutions", "experiences"):
+        parser.add_argument(f"--{name}", type=int, help=f"override the size's number of {name}")
+    parser.add_argument("--versions", type=int, help="tagged versions for --all-versions (full: 20, small: 3)")
+    parser.add_argument("--repeat", type=int, help="runs per timing, the best is kept (full: 3, small: 1)")
+    parser.add_argument("--out", type=Path, help="write every figure as JSON to this file")
+    parser.add_argument("--update-doc", type=Path, help="write the results into this Markdown file, between "
+                                                        "its <!-- bench:begin --> and <!-- bench:end --> markers")
+    parser.add_argument("--profile", type=Path, help="also write a pyinstrument profile of a cold build here")
+    parser.add_argument("--no-reference", action="store_true", help="skip Hugo and MkDocs")
+    parser.add_argument("--workdir", type=Path, help="keep the generated plans and sites here (default: a "
+                                                     "temporary folder, removed at the end)")
+    args = parser.parse_args(argv)
+    for path in (args.out, args.profile):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+
+    size = FULL if args.size == "full" else Size.small()
+    overrides = {k: getattr(args, k) for k in asdict(size) if getattr(args, k, None) is not None}
+    size = replace(size, **overrides)
+    versions = args.versions if args.versions is not None else (FULL_VERSIONS if args.size == "full" else 3)
+    repeat = args.repeat or (3 if args.size == "full" else 1)
+    full = size == FULL and versions >= FULL_VERSIONS
+
+    # every process below (ours and the other benches') runs as an installed package does: its modules
+    # compiled once, as pip does at install time, rather than at every start
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "generator")], check=False)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="strategy-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, Any] = {}
+    info = machine()
+    try:
+        step = "writing the synthetic plan"
+        print(f"bench: {step} in {work}", file=sys.stderr)
+        # bench/versions_bench.py's repository when it is there, so that both benches time the same history
+        maker = importlib.import_module("versions_bench").tagged_repo if (BENCH / "versions_bench.py").exists() \
+            else tagged_repo
+        plan = maker(work / "repo", size, versions)
+
+        print("bench: strategy check", file=sys.stderr)
+        figures["check_s"] = best(repeat, lambda: run(strategy("check", str(plan), "--today", TODAY))).seconds
+        print("bench: strategy build, cold", file=sys.stderr)
+        cold = cold_build(plan, work / "site", repeat)
+        figures["cold_s"], figures["cold_cpu_s"], figures["cold_peak_mb"] = cold.seconds, cold.cpu, cold.peak_mb
+        counts = re.search(r"(\d+) pages, (\d+) charts", cold.stdout)
+        if counts:
+            figures["pages"], figures["charts"] = int(counts[1]), int(counts[2])
+        print(f"bench: strategy build --all-versions ({versions} tags)", file=sys.stderr)
+        figures.update(all_versions(plan, work / "versions-site", repeat, versions))
+        print("bench: strategy build, first ever (empty cache)", file=sys.stderr)
+        empty_cache = work / "empty-cache"
+        shutil.rmtree(empty_cache, ignore_errors=True)
+        figures["first_s"] = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(empty_cache))).seconds
+        print("bench: rebuild after one edit", file=sys.stderr)
+        figures.update(rebuild_after_edit(plan, work / "site", size, repeat))
+        print("bench: the example plan", file=sys.stderr)
+        figures["example_cold_s"] = best(repeat, lambda: run(strategy(
+            "build", str(ROOT / "content"), "-o", str(work / "example-site"), "--today", EXAMPLE_TODAY))).seconds
+        if not args.no_reference:
+            print("bench: hugo and mkdocs on the same pages", file=sys.stderr)
+            figures.update(reference_tools(plan, work, repeat))
+        if args.profile:
+            print(f"bench: profile of a cold build in {args.profile}", file=sys.stderr)
+            profile(plan, work / "site", args.profile)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    ratios(figures)
+    info["load_after"] = os.getloadavg()[0]
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    result = {"date": dt.date.today().isoformat(), "command": command.strip(), "machine": info,
+              "size": asdict(size), "versions": versions, "repeat": repeat, "figures": figures,
+              "budgets": verdicts(figures, full)}
+    text = markdown(result)
+    print(text)
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.update_doc:
+        update_doc(args.update_doc, text)
+    return result
+
+
+if __name__ == "__main__":
+    main()
