@@ -23,11 +23,38 @@ KIND_NAMES = {"plan": "plan", "objective": "objective", "kpi": "KPI", "action": 
               "persona": "persona", "experience": "experience", "solution": "solution", "page": "page"}
 OP_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 
+# The phrases of the highlights and of edited text, in the plan's language on the site's pages. The terminal
+# and the pull-request comment are written for the team in English (their other words are English too).
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "lines_changed": "text edited (+{added} −{removed} lines)",
+        "stage_needed": "{stage} needed {old} → {new}",
+        "goal": "goal of {id} {change}", "goal_so": "goal of {id} {change}, so {demand}",
+        "stage_of": "{id}: {demand}", "target": "target of {id} {change}",
+        "entity": "{kind} “{title}” {op}", "status": "{id} {old} → {new}",
+        "objective": "objective", "funnel": "funnel", "kpi": "KPI",
+        "added": "added", "removed": "removed",
+    },
+    "fr": {
+        "lines_changed": "texte modifié (+{added} −{removed} lignes)",
+        "stage_needed": "{stage} nécessaires {old} → {new}",
+        "goal": "but de {id} {change}", "goal_so": "but de {id} {change}, donc {demand}",
+        "stage_of": "{id} : {demand}", "target": "cible de {id} {change}",
+        "entity": "{kind} « {title} » {op}", "status": "{id} {old} → {new}",
+        "objective": "objectif", "funnel": "entonnoir", "kpi": "indicateur",
+        "added": "ajouté", "removed": "retiré",
+    },
+}
+
+
+def _phrase(language: str, key: str, **values: object) -> str:
+    return PHRASES.get(language, PHRASES["en"])[key].format(**values)
+
 
 # --- values in strategy terms ------------------------------------------------------------------
 
 
-def _lines_changed(old: str | None, new: str | None) -> str:
+def _lines_changed(old: str | None, new: str | None, language: str = "en") -> str:
     before, after = (old or "").splitlines(), (new or "").splitlines()
     added = removed = 0
     for line in difflib.ndiff(before, after):
@@ -35,7 +62,7 @@ def _lines_changed(old: str | None, new: str | None) -> str:
             added += 1
         elif line.startswith("- "):
             removed += 1
-    return f"text edited (+{added} −{removed} lines)"
+    return _phrase(language, "lines_changed", added=added, removed=removed)
 
 
 def show_value(value: Any, path: str, fmt: Formatter) -> str:
@@ -87,14 +114,17 @@ def _revision_name(label: str) -> str:
     return label if label == WORKING_TREE else f"`{label.replace('`', '')}`"
 
 
-def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True) -> list[str]:
-    """The few changes that matter most, in one phrase each (the summary line of a comment)."""
+def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: str = "en") -> list[str]:
+    """The few changes that matter most, in one phrase each (the summary line of a comment), in `language`."""
 
     def ident(text: str) -> str:
         return f"`{text}`" if code else text  # ids match [a-z0-9-]: safe inside backticks
 
     def title(text: str) -> str:
         return markdown_text(text) if code else text
+
+    def say(key: str, **values: object) -> str:
+        return _phrase(language, key, **values)
 
     goals: list[str] = []  # a new funnel goal and what it demands: the most telling change
     targets: list[str] = []
@@ -107,20 +137,21 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True) -> list[str
             top = needs[0] if needs else None
             demand = ""
             if top is not None:
-                stage = title(c.units.get(top.path, top.path[5:]).lower())
-                demand = f"{stage} needed {show_value(top.old, top.path, fmt)} → {show_value(top.new, top.path, fmt)}"
+                demand = say("stage_needed", stage=title(c.units.get(top.path, top.path[5:]).lower()),
+                             old=show_value(top.old, top.path, fmt), new=show_value(top.new, top.path, fmt))
             if "goal" in fields:
-                goals.append(f"goal of {ident(c.id)} {change_text(fields['goal'], fmt, c.units)}"
-                             + (f", so {demand}" if demand else ""))
+                change = change_text(fields["goal"], fmt, c.units)
+                goals.append(say("goal_so", id=ident(c.id), change=change, demand=demand) if demand
+                             else say("goal", id=ident(c.id), change=change))
             elif demand:
-                goals.append(f"{ident(c.id)}: {demand}")
+                goals.append(say("stage_of", id=ident(c.id), demand=demand))
         elif c.op == "changed" and c.kind == "kpi" and "target" in fields:
-            targets.append(f"target of {ident(c.id)} {change_text(fields['target'], fmt, c.units)}")
+            targets.append(say("target", id=ident(c.id), change=change_text(fields["target"], fmt, c.units)))
         if c.op != "changed" and c.kind in ("objective", "funnel", "kpi"):
-            entities.append(f"{KIND_NAMES[c.kind]} “{title(c.title)}” {c.op}")
+            entities.append(say("entity", kind=say(c.kind), title=title(c.title), op=say(c.op)))
         status = fields.get("status")
         if c.op == "changed" and c.kind in ("objective", "kpi") and status is not None:
-            statuses.append(f"{ident(c.id)} {fmt.label(status.old)} → {fmt.label(status.new)}")
+            statuses.append(say("status", id=ident(c.id), old=fmt.label(status.old), new=fmt.label(status.new)))
     return goals + targets + entities + statuses
 
 
@@ -270,15 +301,15 @@ def _truncation_footer(left: int, diff: PlanDiff, url: str | None) -> str:
 
 
 def diff_view(diff: PlanDiff) -> dict[str, Any]:
-    """The diff as plain strings for a template (autoescaped there): the summary line, then one
-    section per entity with its rows (field, before, after, computed)."""
+    """The diff as plain strings for a template (autoescaped there), in the plan's language: the summary
+    line, then one section per entity with its rows (field, before, after, computed)."""
     fmt = Formatter(diff.language, diff.currency)
     sections = []
     for c in diff.changes:
         rows = []
         for f in c.fields:
             if c.op == "changed" and f.path in ("body", "vision"):
-                before, after = _lines_changed(f.old, f.new), ""
+                before, after = _lines_changed(f.old, f.new, diff.language), ""
             else:
                 unit = "" if f.path.startswith("need.") else c.units.get(f.path, "")
                 before = show_value(f.old, f.path, fmt) if f.old is not None else ""
@@ -289,4 +320,4 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
         sections.append({"kind": c.kind, "kind_name": KIND_NAMES[c.kind], "id": c.id, "title": c.title,
                          "op": c.op, "rows": rows})
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
-            "highlights": highlights(diff, fmt, code=False)[:3], "sections": sections}
+            "highlights": highlights(diff, fmt, code=False, language=diff.language)[:3], "sections": sections}

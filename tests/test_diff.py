@@ -304,3 +304,25 @@ def test_the_html_view_holds_plain_strings_for_the_site(repo: GitRepo) -> None:
     assert section["id"] == "acquisition" and section["op"] == "changed"
     assert section["rows"][0] == {"field": "goal", "before": "5", "after": "8 clients", "computed": False}
     assert section["rows"][1] == {"field": "need.prospects", "before": "1,250", "after": "2,000", "computed": True}
+
+
+def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> None:
+    """On a French site the changes and history pages say what changed in French, with French numbers:
+    « but de acquisition 5 → 8 clients, donc prospects nécessaires 1 250 → 2 000 », and edited text
+    counts « lignes », not English words among French labels."""
+    from generator.diff_format import diff_view
+
+    def french(**values: Any) -> dict[str, str]:
+        files = base_plan(**values)
+        files["strategy.yaml"] = files["strategy.yaml"].replace("language: en", "language: fr")
+        return files
+
+    old, new = french(goal=5), french(goal=8)
+    new["objectives/growth.md"] += "\nUne ligne de plus.\n"
+    repo.commit(old, tag="v1")
+    repo.commit(new, tag="v2")
+    view = diff_view(compare_revisions(Path("content"), "v1", "v2", TODAY))
+    assert view["highlights"][0] == ("but de acquisition 5 → 8 clients, "
+                                     "donc prospects nécessaires 1\u202f250 → 2\u202f000")
+    body = next(r for s in view["sections"] for r in s["rows"] if r["field"] == "body")
+    assert body["before"] == "texte modifié (+2 −0 lignes)"  # a blank line and a sentence
