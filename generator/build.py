@@ -10,11 +10,14 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics, Location
 from .pipeline import Checked, check
 from .source import DirectorySource, Source
+
+if TYPE_CHECKING:
+    from .render_memo import RenderMemo
 
 BUNDLE_PATH = "static/vega-bundle.js"
 
@@ -50,14 +53,15 @@ class BuildResult:
 def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",
                version: str | None = None, versions: list[dict[str, Any]] | None = None,
                current_version_path: str | None = None, with_static: bool = True,
-               search: bool = False) -> SiteFiles:
+               search: bool = False, memo: RenderMemo | None = None) -> SiteFiles:
     """The pages (and, with `with_static`, the theme's static files and the chart bundle) of a checked plan.
 
     `static_root` is prepended to `page.root` for links to `static/`, so versions under `v/TAG/` share the
-    root's static folder (`"../../"`).
+    root's static folder (`"../../"`). With `memo`, charts and pages whose inputs it already holds are taken
+    from it instead of being made again (`strategy serve` keeps one between rebuilds).
     """
     from .i18n import Formatter
-    from .pages import SiteContext, build_pages, navigation
+    from .pages import PageSpec, SiteContext, build_pages, navigation
     from .parallel import render_all
     from .render import environment, render_page, static_files, theme_dirs
 
@@ -74,8 +78,18 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
     env = environment(search_path)
     out = SiteFiles()
-    pages = build_pages(state, fmt)
-    html = render_all(lambda page: render_page(env, page, site).encode("utf-8"), pages)  # on every core
+
+    def render(page: PageSpec) -> bytes:
+        return render_page(env, page, site).encode("utf-8")
+
+    if memo is None:
+        pages = build_pages(state, fmt)
+        html = render_all(render, pages)  # on every core
+    else:
+        with memo.build():
+            with memo.chart_builders():
+                pages = build_pages(state, fmt)
+            html = memo.render(env, pages, site, render)
     for page, text in zip(pages, html, strict=True):
         out.files[page.path] = text
         out.pages += 1

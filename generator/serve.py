@@ -10,8 +10,9 @@ allows it): `reload` after a good rebuild (with the paths whose bytes changed) a
 one (the diagnostics, shown as an overlay over the last good page).
 
 A rebuild after a one-file edit re-runs `check` on the whole plan (the loader has no per-file cache), then
-re-renders only what changed: chart specs are kept by a digest of their computed state, and pages by a digest
-of their context, so an edit of one objective rebuilds its charts and the few pages that show it.
+re-renders only what changed (render_memo.py): chart specs are kept by a digest of their computed state, and
+pages by a digest of their context, so an edit of one objective rebuilds its charts and the few pages that
+show it.
 """
 
 from __future__ import annotations
@@ -20,25 +21,23 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import hashlib
 import http.server
-import io
 import json
 import mimetypes
 import os
-import pickle
 import queue
 import re
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .diagnostics import Diagnostics, Location, format_text
+from .render_memo import RenderMemo
 from .source import DirectorySource
 
 PREFIX = "__strategy__/"
@@ -97,163 +96,6 @@ class WatchedSource(DirectorySource):
         if listing:
             self._files = None
             self.escaping_links.clear()
-
-
-# --- what is kept between rebuilds ------------------------------------------------------------
-
-
-def _ref(digest: bytes) -> bytes:
-    """Stands for an already digested object inside a digest (never unpickled)."""
-    return digest
-
-
-class _Fingerprints:
-    """Content digests of computed objects, each shared object digested once per build: a page's digest
-    refers to the digests of the states it shows instead of pickling them again (a Merkle tree).
-
-    Equal digests mean equal pickles, hence equal values; a different pickle of equal values (say a set in
-    another order) only costs a re-render."""
-
-    def __init__(self, shared: tuple[type, ...], leaves: tuple[type, ...]) -> None:
-        self._shared = shared
-        self._leaves = leaves  # shared objects that hold no other shared object worth a reference
-        self._known: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive so the id stays its own)
-
-    def known(self, obj: Any, digest: bytes) -> None:
-        self._known[id(obj)] = (obj, digest)
-
-    def of(self, obj: Any) -> bytes:
-        kept = self._known.get(id(obj))
-        if kept is not None and kept[0] is obj:
-            return kept[1]
-        if isinstance(obj, self._leaves):  # the C pickler alone, without a Python call per object inside
-            data = pickle.dumps(obj, protocol=5)
-        else:
-            buffer = io.BytesIO()
-            _DigestPickler(buffer, self, obj).dump(obj)
-            data = buffer.getvalue()
-        digest = hashlib.blake2b(data, digest_size=20).digest()
-        self.known(obj, digest)
-        return digest
-
-
-class _DigestPickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
-        super().__init__(file, protocol=5)
-        self._prints = prints
-        self._top = top
-
-    def reducer_override(self, obj: Any) -> Any:
-        if obj is not self._top and isinstance(obj, self._prints._shared):
-            return _ref, (self._prints.of(obj),)
-        return NotImplemented
-
-
-class RenderMemo:
-    """Chart specs by a digest of (builder, state, language, currency), and each page's HTML with the digest
-    of everything it was rendered from. Entries the latest build did not use are dropped."""
-
-    def __init__(self) -> None:
-        self.charts: dict[bytes, Any] = {}
-        self.pages: dict[str, tuple[bytes, str]] = {}
-        self.pages_rendered = 0
-        self.charts_built = 0
-        self._prints: _Fingerprints | None = None
-        self._used_charts: set[bytes] = set()
-        self._site_key: tuple[int, bytes] | None = None
-        self._state_free: dict[int, bool] = {}  # id(env) → its templates never read site.state
-
-    def clear_pages(self) -> None:
-        """After a theme edit: the HTML may differ for the same context."""
-        self.pages.clear()
-        self._state_free.clear()
-
-    @contextlib.contextmanager
-    def active(self) -> Iterator[None]:
-        """Route `build.site_files` through this memo while it runs.
-
-        `site_files` takes its chart builders and `render_page` from their modules when it runs, so they are
-        swapped for the memoizing ones for the duration of one build (under a lock), and put back after.
-        A `memo=` parameter of `site_files` would do the same without the swap."""
-        from . import charts, compute, model, render
-
-        leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-        self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves)
-        self._used_charts = set()
-        self._site_key = None
-        self.pages_rendered = self.charts_built = 0
-        names = ("kpi_chart", "funnel_chart", "progress_chart", "budget_chart")
-        with _SWAP_LOCK:
-            saved = {name: getattr(charts, name) for name in names}
-            saved_render = render.render_page
-            try:
-                for name in names:
-                    setattr(charts, name, self._chart_builder(name, saved[name]))
-                render.render_page = self._page_renderer(saved_render)
-                yield
-            finally:
-                for name, func in saved.items():
-                    setattr(charts, name, func)
-                render.render_page = saved_render
-        self.charts = {k: v for k, v in self.charts.items() if k in self._used_charts}
-        self._prints = None
-
-    def _chart_builder(self, name: str, build: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-        def memoized(state: Any, fmt: Any) -> Any:
-            assert self._prints is not None
-            key = hashlib.blake2b(name.encode() + self._prints.of(state) + f"|{fmt.language}|{fmt.currency}".encode(),
-                                  digest_size=20).digest()
-            chart = self.charts.get(key)
-            if chart is None:
-                chart = build(state, fmt)
-                self.charts[key] = chart
-                self.charts_built += 1
-            self._used_charts.add(key)
-            self._prints.known(chart, key)
-            return chart
-
-        return memoized
-
-    def _page_renderer(self, render_page: Callable[[Any, Any, Any], str]) -> Callable[[Any, Any, Any], str]:
-        def memoized(env: Any, page: Any, site: Any) -> str:
-            if not self._templates_state_free(env):
-                self.pages_rendered += 1
-                return render_page(env, page, site)
-            key = self._page_key(env, page, site)
-            kept = self.pages.get(page.path)
-            if kept is not None and kept[0] == key:
-                return kept[1]
-            html = render_page(env, page, site)
-            self.pages[page.path] = (key, html)
-            self.pages_rendered += 1
-            return html
-
-        return memoized
-
-    def _page_key(self, env: Any, page: Any, site: Any) -> bytes:
-        assert self._prints is not None
-        if self._site_key is None or self._site_key[0] != id(site):
-            fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site) if f.name not in ("state", "fmt")}
-            shown = pickle.dumps((fields, site.settings, site.fmt.language, site.fmt.currency, id(env)), protocol=5)
-            self._site_key = (id(site), hashlib.blake2b(shown, digest_size=20).digest())
-        own = self._prints.of((page.path, page.template, page.title, page.section, page.description, page.data,
-                               page.charts))
-        return self._site_key[1] + own
-
-    def _templates_state_free(self, env: Any) -> bool:
-        """A page is kept only when its templates read the plan through `page`, never `site.state` (the
-        default theme): a theme that reads `site.state` gets every page rendered on every rebuild."""
-        if id(env) not in self._state_free:
-            free = True
-            for name in env.loader.list_templates():
-                with contextlib.suppress(Exception):
-                    if "site.state" in env.loader.get_source(env, name)[0]:
-                        free = False
-            self._state_free = {id(env): free}
-        return self._state_free[id(env)]
-
-
-_SWAP_LOCK = threading.Lock()
 
 
 # --- one rebuild -------------------------------------------------------------------------------
@@ -328,8 +170,7 @@ class Builder:
         files: dict[str, bytes] | None = None
         if checked.ok:
             try:
-                with self.memo.active():
-                    site = site_files(checked, self.source, self.plan_dir)
+                site = site_files(checked, self.source, self.plan_dir, memo=self.memo)
                 files = dict(site.files)
                 for rel, path in site.copies.items():
                     files[rel] = self._read_static(path)
