@@ -12,9 +12,11 @@ import io
 import math
 import posixpath
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Hashable
+from functools import partial
+from typing import Any, TypeVar, cast
 
+from . import yamlpos
 from .diagnostics import Diagnostics, Location
 from .model import (
     KPI,
@@ -32,8 +34,9 @@ from .model import (
     Solution,
     Stage,
 )
+from .parse_cache import CACHE, MISS, digest
 from .schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
-from .source import FileTooLarge, Source
+from .source import FileTooLarge, Source, content_id
 from .yamlpos import YamlDoc, parse_yaml
 
 KNOWN_FOLDERS = (*ENTITY_FIELDS, "data", "assets")
@@ -43,16 +46,30 @@ ENTITY_SUFFIXES = (".md", ".yaml", ".yml")
 class FileReader:
     """Reads and decodes plan files, turning every failure into a diagnostic."""
 
-    def __init__(self, source: Source, diagnostics: Diagnostics) -> None:
+    def __init__(self, source: Source, diagnostics: Diagnostics, shown: dict[str, str] | None = None) -> None:
         self.source = source
         self.diagnostics = diagnostics
+        # one string object per file: the parse cache recognises the file's name by identity
+        self._shown: dict[str, str] = {} if shown is None else shown
+
+    def display(self, rel: str) -> str:
+        """The file as the user sees it; the same object every time for one file."""
+        shown = self._shown.get(rel)
+        if shown is None:
+            shown = self._shown[rel] = self.source.display(rel)
+        return shown
+
+    def scratch(self) -> FileReader:
+        """A reader of the same source that collects its diagnostics apart."""
+        return FileReader(self.source, Diagnostics(), self._shown)
 
     def where(self, rel: str, line: int = 1, column: int = 1) -> Location:
-        return Location(self.source.display(rel), line, column)
+        return Location(self.display(rel), line, column)
 
-    def text(self, rel: str) -> str | None:
+    def raw(self, rel: str) -> bytes | None:
+        """The bytes of a file; what depends on them only is decided by `decode`."""
         try:
-            raw = self.source.read_bytes(rel)
+            return self.source.read_bytes(rel)
         except FileTooLarge as exc:
             self.diagnostics.error("file-too-large", self.where(rel),
                                    f"this file is {exc.size / 1_048_576:.1f} MB, over the 5 MB limit for a plan file",
@@ -62,6 +79,8 @@ class FileReader:
             self.diagnostics.error("unreadable", self.where(rel), f"this file cannot be read: {exc.strerror or exc}",
                                    "check that the file exists and that you may read it")
             return None
+
+    def decode(self, rel: str, raw: bytes) -> str | None:
         if b"\x00" in raw:
             self.diagnostics.error("binary-file", self.where(rel), "this is a binary file, not text",
                                    "plan files are UTF-8 text; images belong in assets/")
@@ -83,6 +102,64 @@ class FileReader:
         for p in doc.problems:
             self.diagnostics.error(p.code, self.where(rel, p.line, p.column), p.message, p.hint)
         return doc
+
+
+T = TypeVar("T")
+
+
+class _PlanFile:
+    """One file of this check, known by its content: a git blob id when the source has it (the file is then
+    read only when the parse cache lacks it), else a digest of its bytes."""
+
+    def __init__(self, reader: FileReader, rel: str) -> None:
+        self.rel = rel
+        self.raw: bytes | None = None
+        blob = content_id(reader.source, rel)
+        if blob is not None:
+            self.content: tuple[str, str | bytes] | None = ("blob", blob)
+        else:
+            self.raw = reader.raw(rel)
+            self.content = None if self.raw is None else ("digest", digest(self.raw))
+
+    def read(self, reader: FileReader) -> bytes | None:
+        if self.raw is None:
+            self.raw = reader.raw(self.rel)
+        return self.raw
+
+
+def _memo(reader: FileReader, key: tuple[Hashable, ...], file: _PlanFile, build: Callable[[FileReader, bytes], T],
+          unreadable: T, *, shared: bool = False) -> T:
+    """`build(reader, bytes)` for `file`, from the parse cache when its content was seen (`unreadable` when
+    the file cannot be read, which is reported).
+
+    What `build` reports is replayed on a hit, in the same order, so a check reports exactly the same
+    with or without the cache. `build` must depend on nothing but `key`, the file's path and its bytes.
+    `shared`: its value is immutable and does not hold the file's shown name, so that every check may get
+    the same object.
+    """
+    if file.content is None:
+        return unreadable
+    shown = reader.display(file.rel)
+    full_key = (*key, file.rel, yamlpos.USE_LIBYAML, file.content)
+    hit = CACHE.get(full_key, shown)
+    if hit is not MISS:
+        value, reported = hit
+        reader.diagnostics.extend(reported)
+        return cast(T, value)
+    raw = file.read(reader)
+    if raw is None:
+        return unreadable
+    scratch = reader.scratch()
+    try:
+        value = build(scratch, raw)
+    finally:  # reported even when build fails, as if written straight to the check's diagnostics
+        reader.diagnostics.extend(scratch.diagnostics)
+    reported = list(scratch.diagnostics)
+    if shared and not reported:
+        CACHE.share(full_key, (value, ()), 16 * len(raw))
+    else:
+        CACHE.put(full_key, (value, reported), shown)
+    return value
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, str | None]:
@@ -149,14 +226,7 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
                                   f"two files define the {kind[:-1]} `{stem}`",
                                   "keep one file per id: remove or rename one of them")
                 continue
-            loaded = _load_entity(reader, rel, kind)
-            if loaded is None:
-                continue
-            clean, checker, body = loaded
-            try:
-                entity = builders[kind](stem, clean, checker, body, plan.settings)
-            except Exception:  # a required key was invalid: already reported by the checker
-                continue
+            entity = _cached_entity(reader, rel, kind, stem, builders[kind])
             if entity is not None:
                 target[stem] = entity
 
@@ -189,10 +259,25 @@ def _fallback_settings() -> Settings:
                     period_end=dt.date(dt.date.today().year, 12, 31))
 
 
-def _load_entity(reader: FileReader, rel: str, kind: str) -> tuple[dict[str, Any], Checker, str] | None:
-    text = reader.text(rel)
-    if text is None:
-        return None
+def _cached_entity(reader: FileReader, rel: str, kind: str, stem: str,
+                   make: Callable[[str, dict[str, Any], Checker, str], Any]) -> Any:
+    """The entity of one file, or None when it cannot be made (its problems are reported)."""
+
+    def build(scratch: FileReader, raw: bytes) -> Any:
+        text = scratch.decode(rel, raw)
+        loaded = None if text is None else _load_entity(scratch, rel, kind, text)
+        if loaded is None:
+            return None
+        clean, checker, body = loaded
+        try:
+            return make(stem, clean, checker, body)
+        except Exception:  # a required key was invalid: already reported by the checker
+            return None
+
+    return _memo(reader, ("entity", kind), _PlanFile(reader, rel), build, None)
+
+
+def _load_entity(reader: FileReader, rel: str, kind: str, text: str) -> tuple[dict[str, Any], Checker, str] | None:
     body = ""
     if rel.endswith(".md"):
         front, offset, body, problem = split_front_matter(text)
@@ -211,7 +296,7 @@ def _load_entity(reader: FileReader, rel: str, kind: str) -> tuple[dict[str, Any
         doc = reader.yaml(rel, text)
     if doc.problems:
         return None
-    checker = Checker(doc, reader.source.display(rel), reader.diagnostics)
+    checker = Checker(doc, reader.display(rel), reader.diagnostics)
     if doc.data is None:
         doc.data = {}
     clean = checker.mapping(doc.data, ENTITY_FIELDS[kind])
@@ -251,13 +336,17 @@ def _load_settings(reader: FileReader, files: list[str]) -> Settings | None:
             hint = "rename strategy.yml to strategy.yaml"
         reader.diagnostics.error("missing-settings", reader.where(rel), "the plan has no strategy.yaml", hint)
         return None
-    text = reader.text(rel)
+    return _memo(reader, ("settings",), _PlanFile(reader, rel), partial(_settings_of, rel=rel), None)
+
+
+def _settings_of(reader: FileReader, raw: bytes, rel: str) -> Settings | None:
+    text = reader.decode(rel, raw)
     if text is None:
         return None
     doc = reader.yaml(rel, text)
     if doc.problems:
         return None
-    checker = Checker(doc, reader.source.display(rel), reader.diagnostics)
+    checker = Checker(doc, reader.display(rel), reader.diagnostics)
     clean = checker.mapping(doc.data if doc.data is not None else {}, SETTINGS_FIELDS)
     if clean is None or "title" not in clean or "period" not in clean:
         return None
@@ -279,7 +368,7 @@ def _load_settings(reader: FileReader, files: list[str]) -> Settings | None:
     )
 
 
-def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Objective:
+def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str) -> Objective:
     # An entity, KPI or stage whose id is valid is kept even when another key is wrong (that error is
     # already reported), so that references to it do not add misleading "there is no …" errors.
     # A KPI kept this way has a NaN target, which the lint rules skip.
@@ -313,7 +402,7 @@ def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str, setting
     )
 
 
-def _funnel(fid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Funnel:
+def _funnel(fid: str, c: dict[str, Any], checker: Checker, body: str) -> Funnel:
     stages = []
     for i, item in c.get("stages", []):
         # a stage with a wrong id stays in place (as `#N`, which no reference can match), so that
@@ -330,20 +419,20 @@ def _funnel(fid: str, c: dict[str, Any], checker: Checker, body: str, settings: 
                   goal=c.get("goal", math.nan), due=c.get("due"), stages=stages, body=body)
 
 
-def _persona(pid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Persona:
+def _persona(pid: str, c: dict[str, Any], checker: Checker, body: str) -> Persona:
     lists = {k: c.get(k, []) for k in ("goals", "pains", "traits", "channels", "messages", "sources")}
     return Persona(id=pid, loc=_file_loc(checker), locs=_locs(checker), name=c.get("name", pid),
                    role=c.get("role"), body=body, **lists)
 
 
-def _experience(eid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Experience:
+def _experience(eid: str, c: dict[str, Any], checker: Checker, body: str) -> Experience:
     return Experience(id=eid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", eid),
                       personas=c.get("personas", []), funnel=c.get("funnel"), stage=c.get("stage"),
                       channel=c.get("channel"), moments=c.get("moments", []),
                       objectives=c.get("objectives", []), body=body)
 
 
-def _solution(sid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Solution:
+def _solution(sid: str, c: dict[str, Any], checker: Checker, body: str) -> Solution:
     cost = c.get("cost") or {}
     return Solution(id=sid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", sid),
                     category=c.get("category", "other"), cost_amount=cost.get("amount"),
@@ -351,19 +440,52 @@ def _solution(sid: str, c: dict[str, Any], checker: Checker, body: str, settings
                     objectives=c.get("objectives", []), experiences=c.get("experiences", []), body=body)
 
 
-def _page(pid: str, c: dict[str, Any], checker: Checker, body: str, settings: Settings) -> Page:
+def _page(pid: str, c: dict[str, Any], checker: Checker, body: str) -> Page:
     return Page(id=pid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", pid),
                 order=c.get("order", 0), body=body)
 
 
 # --- KPI data ------------------------------------------------------------------------------
 
+# a CSV file's header and its rows: (line number, cells, the line as written)
+_Table = tuple[list[str], list[tuple[int, list[str], str]]]
+
 _CSV_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+class _CsvFile:
+    """One data file of this check, and its rows once read."""
+
+    def __init__(self, file: _PlanFile, table: _Table | None) -> None:
+        self.file, self._table = file, table
+
+    def table(self, reader: FileReader, raw: bytes) -> _Table:
+        if self._table is None:  # its problems came from the parse cache: read it again, quietly
+            scratch = reader.scratch()
+            self._table = _read_csv(scratch, self.file.rel, scratch.decode(self.file.rel, raw) or "") or ([], [])
+        return self._table
+
+
+def _csv_file(reader: FileReader, rel: str) -> _CsvFile | None:
+    """The data file `rel` when its rows can be read (its problems are reported once, here)."""
+    read: list[_Table] = []
+
+    def build(scratch: FileReader, raw: bytes) -> bool:
+        text = scratch.decode(rel, raw)
+        table = None if text is None else _read_csv(scratch, rel, text)
+        if table is not None:
+            read.append(table)
+        return table is not None
+
+    file = _PlanFile(reader, rel)
+    if not _memo(reader, ("csv",), file, build, False):
+        return None
+    return _CsvFile(file, read[0] if read else None)
 
 
 def _load_series(reader: FileReader, plan: Plan) -> None:
     files = set(reader.source.files())
-    parsed: dict[str, tuple[list[str], list[tuple[int, list[str], str]]] | None] = {}
+    parsed: dict[str, _CsvFile | None] = {}
     for kpi in plan.kpis.values():
         if kpi.data is not None:
             rel = _safe_data_path(reader, kpi)
@@ -372,7 +494,7 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             if rel not in files:
                 reader.diagnostics.error("missing-data", kpi.at("data"),
                                          f"the data file `{kpi.data}` does not exist",
-                                         f"create {reader.source.display(rel)} "
+                                         f"create {reader.display(rel)} "
                                          f"(columns date,{kpi.column}) or fix the path")
                 continue
         else:
@@ -380,13 +502,18 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             if rel not in files:
                 continue
         if rel not in parsed:
-            parsed[rel] = _read_csv(reader, rel)
-        table = parsed[rel]
-        if table is None:
+            parsed[rel] = _csv_file(reader, rel)
+        data = parsed[rel]
+        if data is None:
             continue
-        series = _series_from_table(reader, rel, table, kpi)
+        series = _memo(reader, ("series", kpi.id, kpi.column), data.file,
+                       partial(_series_of, data=data, kpi_id=kpi.id, column=kpi.column), None, shared=True)
         if series is not None:
             plan.series[kpi.id] = series
+
+
+def _series_of(reader: FileReader, raw: bytes, data: _CsvFile, kpi_id: str, column: str) -> Series | None:
+    return _series_from_table(reader, data.file.rel, data.table(reader, raw), kpi_id, column)
 
 
 def _safe_data_path(reader: FileReader, kpi: KPI) -> str | None:
@@ -400,10 +527,7 @@ def _safe_data_path(reader: FileReader, kpi: KPI) -> str | None:
     return norm
 
 
-def _read_csv(reader: FileReader, rel: str) -> tuple[list[str], list[tuple[int, list[str], str]]] | None:
-    text = reader.text(rel)
-    if text is None:
-        return None
+def _read_csv(reader: FileReader, rel: str, text: str) -> _Table | None:
     lines = text.splitlines()
     rows: list[tuple[int, list[str], str]] = []
     header: list[str] | None = None
@@ -439,18 +563,17 @@ def _column_of(line: str, index: int) -> int:
     return position + 1
 
 
-def _series_from_table(reader: FileReader, rel: str, table: tuple[list[str], list[tuple[int, list[str], str]]],
-                       kpi: KPI) -> Series | None:
+def _series_from_table(reader: FileReader, rel: str, table: _Table, kpi_id: str, column: str) -> Series | None:
     header, rows = table
-    missing = [c for c in ("date", kpi.column) if c not in header]
+    missing = [c for c in ("date", column) if c not in header]
     if missing:
         reader.diagnostics.error("csv-header", reader.where(rel),
-                                 f"the header has no column {', '.join(f'`{m}`' for m in missing)} (KPI `{kpi.id}`)",
-                                 f"the first line must name the columns, e.g. date,{kpi.column}; "
+                                 f"the header has no column {', '.join(f'`{m}`' for m in missing)} (KPI `{kpi_id}`)",
+                                 f"the first line must name the columns, e.g. date,{column}; "
                                  f"found: {','.join(header)}")
         return None
-    di, vi = header.index("date"), header.index(kpi.column)
-    series = Series(path=rel, column=kpi.column)
+    di, vi = header.index("date"), header.index(column)
+    points: list[Point] = []
     seen: dict[dt.date, int] = {}
     for number, cells, line in rows:
         if len(cells) != len(header):
@@ -466,7 +589,7 @@ def _series_from_table(reader: FileReader, rel: str, table: tuple[list[str], lis
         value = _csv_number(cells[vi])
         if not cells[vi]:
             reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
-                                     f"the `{kpi.column}` of {cells[di]} is empty",
+                                     f"the `{column}` of {cells[di]} is empty",
                                      "write the measured number, or remove the row until it is known")
             continue
         if value is None:
@@ -485,9 +608,9 @@ def _series_from_table(reader: FileReader, rel: str, table: tuple[list[str], lis
                                      "keep one row per date")
             continue
         seen[date] = number
-        series.points.append(Point(date, value, number))
-    series.points.sort(key=lambda p: p.date)
-    return series
+        points.append(Point(date, value, number))
+    points.sort(key=lambda p: p.date)
+    return Series(path=rel, column=column, points=tuple(points))
 
 
 def _csv_date(text: str) -> dt.date | None:

@@ -160,20 +160,24 @@ class Page(Entity):
     body: str = ""
 
 
-@dataclass
+# A KPI's measurements are immutable: the loader hands the same Series to every check while its CSV
+# file is unchanged (see parse_cache), instead of a copy per check.
+
+
+@dataclass(frozen=True)
 class Point:
     date: dt.date
     value: float
     line: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Series:
-    """The measurements of one CSV column."""
+    """The measurements of one CSV column, sorted by date."""
 
     path: str
     column: str
-    points: list[Point] = field(default_factory=list)
+    points: tuple[Point, ...] = ()
 
 
 @dataclass

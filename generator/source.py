@@ -44,6 +44,19 @@ class Source(Protocol):
         ...
 
 
+def content_id(source: Source, path: str) -> str | None:
+    """What names the bytes of `path` without reading them, when the source knows it: a git revision's
+    blob id (a digest of the content), so that checking revisions whose files did not change reads none
+    of them again (see parse_cache). None when the source has no such id."""
+    object_id = getattr(source, "object_id", None)
+    if object_id is None:
+        return None
+    try:
+        return str(object_id(path))
+    except (KeyError, OSError):
+        return None
+
+
 @dataclass
 class DirectorySource:
     """A plan folder on disk. Symbolic links are listed in `escaping_links` when they lead
@@ -54,14 +67,21 @@ class DirectorySource:
     escaping_links: list[str] = field(default_factory=list)
     _files: list[str] | None = None
 
+    # (working directory, the label shown from it)
+    _label: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def label(self) -> str:
         if self.shown_as is not None:
             return self.shown_as
-        try:
-            return os.path.relpath(self.root, Path.cwd()).replace(os.sep, "/")
-        except ValueError:  # another drive on Windows
-            return self.root.as_posix()
+        cwd = os.getcwd()  # the label is relative to it; computing it again for each file took 2 ms per 100 files
+        if self._label is None or self._label[0] != cwd:
+            try:
+                label = os.path.relpath(self.root, cwd).replace(os.sep, "/")
+            except ValueError:  # another drive on Windows
+                label = self.root.as_posix()
+            self._label = (cwd, label)
+        return self._label[1]
 
     def files(self) -> list[str]:
         if self._files is None:

@@ -1,0 +1,145 @@
+"""What the loader made of one file's bytes, kept between checks in the same process.
+
+`strategy serve` checks the whole plan again on every save, and `build --all-versions` checks
+revisions whose files are mostly byte-identical: parsing each unchanged file again was most of the
+time of a check. The loader keys each file's outcome (the objects it built and the diagnostics it
+reported) by the file's plan-relative path and a digest of its bytes, so that a one-file edit parses
+only that file.
+
+Safety:
+- An entry is stored pickled and every hit is unpickled: each check gets fresh objects, so nothing
+  downstream can change a cached entry (a plan's lists and dicts are mutable).
+- The file as the user sees it (`content/objectives/a.md`, `v1.0:content/objectives/a.md`) is not part
+  of the key: it is pickled as a reference and put back on loading, so that two revisions share an
+  entry yet each diagnostic names its own file. The loader hands every location of one file the same
+  string object, and only that object is replaced (an equal text written in the plan is left as is).
+- The cache is bounded (least recently used entries go first) and thread-safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+_SHOWN = "shown"  # the persistent id that stands for the file as shown to the user
+
+
+class _Miss:
+    def __repr__(self) -> str:
+        return "<miss>"
+
+
+MISS: Any = _Miss()
+
+
+def digest(data: bytes) -> bytes:
+    """A digest of a file's bytes, for cache keys."""
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, shown: str) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._shown = shown
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return _SHOWN if obj is self._shown else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, shown: str) -> None:
+        super().__init__(file)
+        self._shown = shown
+
+    def persistent_load(self, pid: Any) -> str:
+        if pid != _SHOWN:  # pragma: no cover - only _Pickler writes these entries
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self._shown
+
+
+class _Shared:
+    """A value stored as it is: immutable, so every hit may return the same object."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class ParseCache:
+    """A bounded map from a key to a pickled value; see the module docstring."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, tuple[bytes | _Shared, int]] = OrderedDict()  # (entry, its size)
+        self._size = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, shown: str) -> Any:
+        """A fresh copy of the value stored under `key`, with `shown` for the file; MISS when absent."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return MISS
+            self._entries.move_to_end(key)
+            self.hits += 1
+        data = entry[0]
+        if isinstance(data, _Shared):
+            return data.value
+        return _Unpickler(io.BytesIO(data), shown).load()
+
+    def put(self, key: Hashable, value: Any, shown: str) -> None:
+        """Store `value`; the string object `shown`, wherever it appears in it, is stored as a reference."""
+        buffer = io.BytesIO()
+        try:
+            _Pickler(buffer, shown).dump(value)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return  # not worth caching: the next check builds it again
+        data = buffer.getvalue()
+        self._store(key, data, len(data))
+
+    def share(self, key: Hashable, value: Any, size: int) -> None:
+        """Store a deeply immutable `value` that holds no shown file name: hits return this very object.
+        `size` estimates the memory it holds."""
+        self._store(key, _Shared(value), size)
+
+    def _store(self, key: Hashable, entry: bytes | _Shared, size: int) -> None:
+        if size > self.max_bytes // 8:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= old[1]
+            self._entries[key] = (entry, size)
+            self._size += size
+            while self._size > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size(self) -> int:
+        """Bytes held (estimated for shared values)."""
+        return self._size
+
+
+# The cache every check in this process shares.
+CACHE = ParseCache()

@@ -1,0 +1,223 @@
+"""The parse cache (generator/parse_cache.py): `strategy serve` and `build --all-versions` check again and
+again in one process, and reuse what the loader made of each unchanged file. A user must never see the
+cache: every check reports exactly what a first check of the same files reports, and nothing of one plan,
+revision or earlier save shows in another."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Diagnostic
+from generator.parse_cache import CACHE, MISS, ParseCache
+from generator.pipeline import Checked, check
+from generator.source import DirectorySource
+from tests.conftest import EXAMPLE, MINIMAL_SETTINGS, TODAY
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+
+OBJECTIVE = """\
+---
+title: Croissance
+due: 2026-12-31
+kpis:
+  - id: leads
+    title: Leads
+    target: 100
+actions:
+  - title: Salon
+    kpis: [leads]
+---
+Texte.
+"""
+CSV = "date,value\n2026-01,10\n2026-02,20\n2026-03,30\n"
+
+
+class MemorySource:
+    """A plan in memory whose label is chosen, as a git revision's (`v1:content`) would be."""
+
+    def __init__(self, label: str, files: dict[str, str]) -> None:
+        self.label = label
+        self._files = {k: v.encode("utf-8") for k, v in files.items()}
+
+    def files(self) -> list[str]:
+        return sorted(self._files)
+
+    def read_bytes(self, path: str) -> bytes:
+        return self._files[path]
+
+    def display(self, path: str) -> str:
+        return f"{self.label}/{path}"
+
+
+def report(checked: Checked) -> list[tuple[str, ...]]:
+    """Every diagnostic as reported, in the order reported."""
+    return [tuple(map(str, dataclasses.astuple(d))) for d in checked.diagnostics]
+
+
+def source(folder: Path) -> DirectorySource:
+    return DirectorySource(folder, shown_as=folder.name)
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for rel, text in {"strategy.yaml": MINIMAL_SETTINGS, **files}.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def errors(checked: Checked) -> list[Diagnostic]:
+    return checked.diagnostics.errors
+
+
+@pytest.mark.parametrize("plan", [EXAMPLE, *sorted(p for p in CORPUS.iterdir() if p.is_dir())],
+                         ids=lambda p: p.name)
+def test_a_second_check_reports_exactly_what_the_first_did(plan: Path) -> None:
+    """Checked again from the cache, the example plan and every hostile plan give the same diagnostics:
+    same files, lines, columns, messages, hints and order."""
+    CACHE.clear()
+    first = check(source(plan), TODAY)
+    assert CACHE.hits == 0
+    second = check(source(plan), TODAY)
+    assert report(second) == report(first)
+    assert second.ok == first.ok
+
+
+def test_an_edit_that_breaks_a_file_shows_its_error_and_the_fix_clears_it(tmp_path: Path) -> None:
+    """Saving a mistake is reported at once, in that file; saving the fix makes the plan clean again,
+    with no stale error kept from the cache."""
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": CSV})
+    clean = check(source(plan), TODAY)
+    assert not errors(clean)
+
+    objective = plan / "objectives" / "croissance.md"
+    objective.write_text(OBJECTIVE.replace("target: 100", "target: beaucoup"), encoding="utf-8")
+    broken = check(source(plan), TODAY)
+    assert [(d.code, d.file, d.line) for d in errors(broken)] == [("type", "plan/objectives/croissance.md", 7)]
+
+    objective.write_text(OBJECTIVE, encoding="utf-8")
+    fixed = check(source(plan), TODAY)
+    assert report(fixed) == report(clean)
+
+
+def test_a_broken_measurement_shows_and_its_fix_clears_it(tmp_path: Path) -> None:
+    """A CSV row saved with a word instead of a number is reported at its line and column; once fixed, the
+    KPI has its three measurements again."""
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": CSV})
+    check(source(plan), TODAY)
+    data = plan / "data" / "leads.csv"
+    data.write_text(CSV.replace("2026-02,20", "2026-02,vingt"), encoding="utf-8")
+    broken = check(source(plan), TODAY)
+    assert [(d.code, d.line, d.column, d.message) for d in errors(broken)] == \
+        [("csv-row", 3, 9, "`vingt` is not a number")]
+    data.write_text(CSV, encoding="utf-8")
+    fixed = check(source(plan), TODAY)
+    assert not errors(fixed)
+    assert fixed.plan is not None
+    assert [p.value for p in fixed.plan.series["leads"].points] == [10, 20, 30]
+
+
+def test_a_kpi_reading_another_column_of_an_unchanged_file_gets_that_column(tmp_path: Path) -> None:
+    """The measurements depend on the KPI's `column`, not only on the CSV file: changing the column in the
+    objective reads the other column although the CSV did not change."""
+    two_columns = "date,value,other\n2026-01,10,1\n2026-02,20,2\n"
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": two_columns})
+    first = check(source(plan), TODAY)
+    assert first.plan is not None and [p.value for p in first.plan.series["leads"].points] == [10, 20]
+    (plan / "objectives" / "croissance.md").write_text(
+        OBJECTIVE.replace("target: 100\n", "target: 100\n    column: other\n"), encoding="utf-8")
+    second = check(source(plan), TODAY)
+    assert second.plan is not None and [p.value for p in second.plan.series["leads"].points] == [1, 2]
+
+
+def test_two_plans_with_the_same_files_each_name_their_own(tmp_path: Path) -> None:
+    """Two plan folders holding byte-identical files (or two revisions of one plan) share the cache, yet
+    each diagnostic and each location names the plan it comes from."""
+    broken = OBJECTIVE.replace("kpis: [leads]", "kpis: [leeds]")
+    files = {"strategy.yaml": MINIMAL_SETTINGS, "objectives/croissance.md": broken}
+    v1 = check(MemorySource("v1:content", files), TODAY)
+    v2 = check(MemorySource("v2:content", files), TODAY)
+    assert [(d.code, d.file) for d in errors(v1)] == [("unknown-ref", "v1:content/objectives/croissance.md")]
+    assert [(d.code, d.file) for d in errors(v2)] == [("unknown-ref", "v2:content/objectives/croissance.md")]
+    assert v2.plan is not None
+    objective = v2.plan.objectives["croissance"]
+    assert {loc.file for loc in objective.locs.values()} == {"v2:content/objectives/croissance.md"}
+    assert objective.kpis[0].loc.file == "v2:content/objectives/croissance.md"
+
+
+def test_a_text_equal_to_the_file_name_is_kept_as_written() -> None:
+    """Only the file's place is renamed for another revision: a title that happens to read like the file
+    name stays what the author wrote."""
+    text = OBJECTIVE.replace("title: Croissance", "title: v1:content/objectives/croissance.md")
+    files = {"strategy.yaml": MINIMAL_SETTINGS, "objectives/croissance.md": text}
+    check(MemorySource("v1:content", files), TODAY)
+    again = check(MemorySource("v2:content", files), TODAY)
+    assert again.plan is not None
+    objective = again.plan.objectives["croissance"]
+    assert objective.title == "v1:content/objectives/croissance.md"
+    assert objective.loc.file == "v2:content/objectives/croissance.md"
+
+
+def test_two_plans_with_different_files_at_the_same_path_do_not_mix(tmp_path: Path) -> None:
+    """The same path with other bytes in another plan is read for itself."""
+    a = write(tmp_path / "a", {"objectives/croissance.md": OBJECTIVE})
+    b = write(tmp_path / "b", {"objectives/croissance.md": OBJECTIVE.replace("Croissance", "Notoriété")})
+    first, second = check(source(a), TODAY), check(source(b), TODAY)
+    assert first.plan is not None and second.plan is not None
+    assert first.plan.objectives["croissance"].title == "Croissance"
+    assert second.plan.objectives["croissance"].title == "Notoriété"
+
+
+def test_changing_a_checked_plan_does_not_change_the_next_check(tmp_path: Path) -> None:
+    """Whatever a later stage (or a theme's template) does to the objects of one check, the next check
+    of the same files gets them as written: each check has its own copies, and measurements cannot be
+    changed at all."""
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": CSV})
+    first = check(source(plan), TODAY)
+    assert first.plan is not None
+    objective = first.plan.objectives["croissance"]
+    objective.title = "changed"
+    objective.kpis.clear()
+    objective.actions[0].kpis.append("other")
+    objective.locs.clear()
+    series = first.plan.series["leads"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        series.points[0].value = 0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        series.points.append(series.points[0])  # type: ignore[attr-defined]
+
+    second = check(source(plan), TODAY)
+    assert second.plan is not None
+    again = second.plan.objectives["croissance"]
+    assert again.title == "Croissance"
+    assert [k.id for k in again.kpis] == ["leads"]
+    assert again.actions[0].kpis == ["leads"]
+    assert "title" in again.locs
+    assert [p.value for p in second.plan.series["leads"].points] == [10, 20, 30]
+
+
+def test_the_cache_keeps_the_most_recently_used_entries_within_its_bound() -> None:
+    """The cache holds at most its size: the least recently used entries go first, so a long `serve`
+    session or many versions do not grow the process without end."""
+    cache = ParseCache(max_bytes=8000)
+    for i in range(40):
+        cache.put(("k", i), "x" * 400, "shown")
+    assert cache.size <= 8000
+    assert 0 < len(cache) < 40
+    assert cache.get(("k", 39), "shown") == "x" * 400
+    assert cache.get(("k", 0), "shown") is MISS  # evicted: read again, never an error
+    assert cache.misses == 1
+
+
+def test_a_check_on_another_day_is_not_served_from_the_cache(tmp_path: Path) -> None:
+    """What depends on the evaluation date (stale data, status) follows the date of each check."""
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": CSV})
+    soon = check(source(plan), dt.date(2026, 4, 15))
+    late = check(source(plan), dt.date(2026, 12, 1))
+    assert "stale-data" not in [d.code for d in soon.diagnostics]
+    assert "stale-data" in [d.code for d in late.diagnostics]
