@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import math
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from fractions import Fraction
 
 from .compute import kpi_direction
@@ -42,12 +42,12 @@ def _item_at(entity: Entity, key: str, item: str) -> Location:
     return entity.locs.get(f"{key}[{item}]") or _value_at(entity, key)
 
 
-def _list_refs(diags: Diagnostics, entity: Entity, key: str, values: list[str], known: Iterable[str],
+def _list_refs(diags: Diagnostics, entity: Entity, key: str, values: list[str], known: Collection[str],
                what: str, folder: str) -> None:
-    known_set = set(known)
+    # `known` is a dict or its keys: looked up as it is (a set of every KPI id per action was most of this check)
     for value in values:
-        if value not in known_set:
-            _ref(diags, _item_at(entity, key, value), what, value, known_set, folder)
+        if value not in known:
+            _ref(diags, _item_at(entity, key, value), what, value, known, folder)
 
 
 def check_references(plan: Plan, diags: Diagnostics) -> None:
