@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .model import KPI, Funnel, Objective, Plan, Stage
+from .model import KPI, Funnel, Objective, Plan, Series, Stage
 
 STATUS_ORDER = ("off-track", "at-risk", "no-data", "on-track", "achieved")  # weakest first
 
@@ -139,20 +139,49 @@ def kpi_direction(kpi: KPI, baseline: float | None) -> str:
     return "up"
 
 
-def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiState:
-    start = plan.settings.period_start
-    due = kpi.due or plan.settings.period_end
-    series = plan.series.get(kpi.id)
+Counted = tuple[tuple[dt.date, float], ...]
+
+# What compute_kpi derives from a KPI's measurements alone, by the Series it comes from. The loader hands
+# the same immutable Series to every check while its CSV file is unchanged (see parse_cache), so that
+# `strategy serve` derives again only the measurements of an edited file. Keyed by the Series' identity
+# (kept alive here, so that its id is not reused) and by everything else the result depends on.
+_DERIVED: dict[tuple[int, dt.date, dt.date, str, dt.date], tuple[Series, Counted, int, float | None]] = {}
+_DERIVED_MAX = 20_000
+
+
+def _counted(series: Series | None, today: dt.date, start: dt.date, measure: str,
+             due: dt.date) -> tuple[Counted, int, float | None]:
+    """(the measurements counted up to today, how many are later, the forecast at `due`)."""
+    memo = series is not None and type(series.points) is tuple  # a Series made with a list may change
+    key = (id(series), today, start, measure, due)
+    if memo:
+        kept = _DERIVED.get(key)
+        if kept is not None and kept[0] is series:
+            return kept[1], kept[2], kept[3]
     measured = series.points if series else ()
     past = [(p.date, p.value) for p in measured if p.date <= today]
     future_points = len(measured) - len(past)
-    if kpi.measure == "cumulative":
+    if measure == "cumulative":
         counted, total = [], 0.0
         for d, v in past:
             if d >= start:
                 total += v
                 counted.append((d, total))
         past = counted
+    result = (tuple(past), future_points, _linear_forecast(past, due))
+    if memo:
+        if len(_DERIVED) >= _DERIVED_MAX:
+            _DERIVED.clear()
+        assert series is not None
+        _DERIVED[key] = (series, *result)
+    return result
+
+
+def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiState:
+    start = plan.settings.period_start
+    due = kpi.due or plan.settings.period_end
+    counted, future_points, forecast = _counted(plan.series.get(kpi.id), today, start, kpi.measure, due)
+    past = list(counted)
     baseline = kpi.baseline if kpi.baseline is not None else (past[0][1] if past else None)
     if kpi.baseline is None and kpi.measure == "cumulative":
         baseline = 0.0  # a running total starts from nothing at the period start, data or not
@@ -165,7 +194,7 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
     state.actual_date, state.actual = past[-1]
     span = kpi.target - baseline
     state.progress = (state.actual - baseline) / span if span else (1.0 if state.actual == kpi.target else 0.0)
-    state.forecast = _linear_forecast(past, due)
+    state.forecast = forecast
     sign = 1 if state.direction == "up" else -1
     if sign * (state.actual - kpi.target) >= 0:
         state.status = "achieved"
@@ -178,7 +207,7 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
     return state
 
 
-def _linear_forecast(points: list[tuple[dt.date, float]], due: dt.date) -> float | None:
+def _linear_forecast(points: list[tuple[dt.date, float]] | Counted, due: dt.date) -> float | None:
     """Least-squares line through the measurements, read at the due date."""
     if len(points) < 2:
         return None

@@ -47,10 +47,10 @@ class Checked:
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector held off meanwhile.
 
-    A check makes tens of thousands of objects, and no reference cycle worth collecting: each hundred
-    allocations counted towards a collection pass, which in a process holding a large site (`strategy
-    serve`) walks that whole site. Those passes took 40 % of a one-edit check there; the collector runs
-    as usual once the check is done (plain reference counting frees memory meanwhile)."""
+    A check makes tens of thousands of objects, and no reference cycle worth collecting: every 700
+    allocations started a collection pass, and the older generations' passes, in a process holding a
+    large site (`strategy serve`), walk that whole site. They took a third of a one-edit check there; the
+    collector runs as usual once the check is done (reference counting frees memory meanwhile)."""
     paused = gc.isenabled()
     if paused:
         gc.disable()

@@ -221,3 +221,24 @@ def test_a_check_on_another_day_is_not_served_from_the_cache(tmp_path: Path) -> 
     late = check(source(plan), dt.date(2026, 12, 1))
     assert "stale-data" not in [d.code for d in soon.diagnostics]
     assert "stale-data" in [d.code for d in late.diagnostics]
+
+
+def test_kpi_figures_follow_each_saved_measurement_and_each_date(tmp_path: Path) -> None:
+    """The latest value, its date and the forecast shown for a KPI follow an edited CSV at once, and a
+    check on an earlier date counts only the measurements up to that date, however often it was checked."""
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": CSV})
+    first = check(source(plan), TODAY)
+    assert first.state is not None
+    assert (first.state.kpis["leads"].actual, first.state.kpis["leads"].actual_date) == (30, dt.date(2026, 3, 1))
+    forecast = first.state.kpis["leads"].forecast
+
+    (plan / "data" / "leads.csv").write_text(CSV + "2026-04,80\n", encoding="utf-8")
+    edited = check(source(plan), TODAY)
+    assert edited.state is not None
+    assert (edited.state.kpis["leads"].actual, edited.state.kpis["leads"].actual_date) == (80, dt.date(2026, 4, 1))
+    assert edited.state.kpis["leads"].forecast != forecast
+
+    earlier = check(source(plan), dt.date(2026, 2, 15))
+    assert earlier.state is not None
+    assert earlier.state.kpis["leads"].points == [(dt.date(2026, 1, 1), 10), (dt.date(2026, 2, 1), 20)]
+    assert earlier.state.kpis["leads"].future_points == 2
