@@ -4,7 +4,9 @@
     python bench/serve_bench.py --objectives 10     # a small one
 
 Times are medians; CPU is the rebuilding thread's own time, which other work on the machine does not inflate.
-It writes a synthetic plan (bench/synth.py) to a temporary folder, starts the preview on a free port, opens the
+First `check` alone, in this process: the first check of the plan, then a check after each kind of one-file
+edit (the parse cache of generator/parse_cache.py then reads only the edited file). Then
+it writes a synthetic plan (bench/synth.py) to a temporary folder, starts the preview on a free port, opens the
 event stream as a page would, then saves one file at a time and times, for each save: the rebuild (check, then
 re-render of what changed) as the server measured it, and the wall time from the file write to the `reload`
 event reaching the client (watcher latency + rebuild + event). The browser's page reload comes on top
@@ -76,17 +78,51 @@ def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:5.0f} ms"
 
 
+def check_alone(plan: Path, rounds: int) -> None:
+    """`check` of the whole plan as `strategy check` runs it, first with nothing cached, then after each edit."""
+    from generator.parse_cache import CACHE
+    from generator.pipeline import check
+    from generator.source import DirectorySource
+
+    def timed() -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        checked = check(DirectorySource(plan), TODAY)
+        assert checked.ok, checked.diagnostics.errors[:3]
+        return time.perf_counter() - wall, time.thread_time() - cpu
+
+    firsts = []
+    for _ in range(rounds):
+        CACHE.clear()
+        firsts.append(timed())
+    print(f"check alone: first check {min(w for w, _ in firsts) * 1000:5.0f} ms wall, "
+          f"{min(c for _, c in firsts) * 1000:5.0f} ms CPU (best of {rounds})")
+    for what, path, old, new in edits(plan):
+        runs = []
+        for round_ in range(rounds):
+            a, b = (old, new) if round_ % 2 == 0 else (new, old)
+            path.write_text(path.read_text(encoding="utf-8").replace(a, b, 1), encoding="utf-8")
+            runs.append(timed())
+        if rounds % 2:  # leave the plan as written
+            path.write_text(path.read_text(encoding="utf-8").replace(new, old, 1), encoding="utf-8")
+        print(f"  after an edit of the {what:22s} {min(w for w, _ in runs) * 1000:5.0f} ms wall, "
+              f"{min(c for _, c in runs) * 1000:5.0f} ms CPU (best of {rounds})")
+    CACHE.clear()  # the preview below starts as `strategy serve` does, with nothing cached
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objectives", type=int, default=250)
     parser.add_argument("--kpis", type=int, default=4)
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--rounds", type=int, default=3, help="saves of each edit (alternately made and undone)")
+    parser.add_argument("--no-check-alone", action="store_true", help="time the preview's rebuilds only")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as tmp:
         plan = write_plan(Path(tmp) / "content", Size(objectives=args.objectives, kpis=args.kpis,
                                                      months=args.months))
+        if not args.no_check_alone:
+            check_alone(plan, max(args.rounds, 3))
         log: list[str] = []
         server = Server(plan, "127.0.0.1", 0, today=TODAY, log=lambda text, err: log.append(text))
         started = time.perf_counter()
