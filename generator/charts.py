@@ -10,17 +10,22 @@ Numbers and dates inside the specs are formatted two ways, on purpose:
 - tooltips and mark labels use strings already formatted by the Formatter, the very strings of the
   table, so a reader sees the same "1 250" in the chart, the table and the prose.
 
-The specs are plain dicts in the exact shape Altair's `to_dict()` gives for the same charts (keys in
-its order), built directly: Altair costs 0.3 s to import and about 2 ms a chart to serialise even
-without validation, most of a large site's build. The tests validate every builder's output against
-the Vega-Lite schema once, instead of each chart at build time.
+How Altair is kept cheap (it costs about 0.35 s to import and 5 ms a chart to serialise, even unvalidated):
+- each builder splits its chart into a *shape*, a small function of hashable arguments (language, titles,
+  colours, which series are present) that assembles the Altair chart with named placeholders for its
+  data, and the data rows. Altair turns a shape into a dict once (`to_dict(validate=False)`: the tests
+  validate every builder's output against the Vega-Lite schema instead); each chart of that shape gets
+  that dict with its rows inlined as `values`, sharing the unchanging parts (so specs are read-only).
+  A thousand KPI charts have a few dozen shapes;
+- Altair is imported on the first shape to draw, never by `strategy check`, `funnel` or `diff`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +35,7 @@ from .i18n import Formatter
 if TYPE_CHECKING:
     from .compute import FunnelState, KpiState, PlanState
 
+THEME_NAME = "strategy-site"
 HEIGHT = 260  # px; the width follows the container
 STATUS_ORDER = ("achieved", "on-track", "at-risk", "off-track", "no-data")  # legend order, best first
 
@@ -115,7 +121,7 @@ class Table:
 @dataclass
 class Chart:
     id: str  # unique within a page and stable, e.g. "kpi-leads-qualifies", "funnel-acquisition"
-    spec: dict[str, Any]  # Vega-Lite spec, JSON-serialisable, data inlined as values
+    spec: dict[str, Any]  # Vega-Lite spec, JSON-serialisable, data inlined as values; read-only (see above)
     table: Table
     description: str  # one sentence for aria-label, in the plan language
 
@@ -156,42 +162,139 @@ def theme() -> dict[str, Any]:
     }
 
 
-# The Vega-Lite version of the schema Altair 6.3 targets, and of the bundle the pages load
-# (tests/test_charts.py checks it against `altair.SCHEMA_URL`).
-SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+_altair_module: Any = None
 
 
-def _field(field: str, kind: str, **props: Any) -> dict[str, Any]:
-    """An encoding channel (`kind` is nominal, quantitative, temporal or ordinal); `None` is an
-    explicit null (e.g. no title). Keys sorted, as Altair writes them."""
-    return dict(sorted({"field": field, "type": kind, **props}.items()))
+def _alt() -> Any:
+    """Altair, imported on first use, with the site theme registered and enabled."""
+    global _altair_module
+    if _altair_module is None:
+        import altair as alt
+
+        alt.theme.register(THEME_NAME, enable=True)(theme)
+        _altair_module = alt
+    return _altair_module
 
 
-def _mark(kind: str, **props: Any) -> dict[str, Any]:
-    return {"type": kind, **dict(sorted(props.items()))}
+_DATA_PREFIX = "strategy-data-"
 
 
-def _layer(values: list[dict[str, Any]], mark: dict[str, Any], **encoding: Any) -> dict[str, Any]:
-    return {"data": {"values": values}, "mark": mark, "encoding": dict(sorted(encoding.items()))}
+def _data(alt: Any, index: int) -> Any:
+    """The placeholder of a shape's `index`-th dataset (see `_shape`): the rows are inlined after
+    `to_dict()`, since Altair deep-copies inline values at every `layer()`/`properties()` call."""
+    return alt.NamedData(name=f"{_DATA_PREFIX}{index}")
 
 
-def _spec(body: dict[str, Any], *, height: int | None = None) -> dict[str, Any]:
-    """A top-level spec under the site theme: the theme's sizes and config, then `body`."""
-    spec = theme()
-    if height is not None:
-        spec["height"] = height
-    spec.update(body)
-    spec["$schema"] = SCHEMA_URL
+# Keys a chart's `to_dict()` puts at the top level only (the theme's sizes, config, the schema URL).
+_TOP_LEVEL_ONLY = frozenset({"$schema", "config", "width", "height", "autosize", "background", "padding"})
+
+# A shape drawn by Altair: its spec, and where its datasets go as (path of the node that gets `data`,
+# index of the dataset).
+_Slots = tuple[tuple[tuple[str | int, ...], int], ...]
+_memo: dict[str, tuple[dict[str, Any], _Slots]] = {}
+_MEMO_MAX = 1024  # shapes kept in memory; `serve` makes new ones as titles and values change
+_stats = {"drawn": 0}  # shapes Altair drew in this process
+_DRAW_LOCK = threading.Lock()  # the active Altair theme is global: one drawing at a time
+
+
+def _draw(shape: Callable[..., tuple[Any, list[Any] | None]], args: tuple[Any, ...]) -> dict[str, Any]:
+    """A shape's spec from Altair, unvalidated: `to_dict()` validates each chart against the
+    schema (about 7 ms a chart) and debug mode each object as it is made; the tests validate every
+    builder's output once instead.
+
+    Speed notes (Altair 6.3): channels are always given as objects (alt.X("f:Q"), alt.Text("f:N")),
+    never as bare strings, which Altair resolves through a schema lookup costing about 4 ms each; and
+    layers are serialised one by one under an empty layer chart, because `alt.layer()` deep-copies every
+    layer several times to merge selection parameters we do not use."""
+    with _DRAW_LOCK:
+        alt = _alt()
+        from altair.utils.schemapi import debug_mode
+
+        with debug_mode(False):
+            return _to_dict(alt, *shape(alt, *args))
+
+
+def _to_dict(alt: Any, top: Any, layers: list[Any] | None) -> dict[str, Any]:
+    """`top` under the site theme, with `layers` (if any) serialised without it as its layers."""
+    with alt.theme.enable(THEME_NAME):
+        spec: dict[str, Any] = top.to_dict(validate=False)
+    if layers is not None:
+        with alt.theme.enable("none"):  # the theme belongs to the top level only
+            parts = [layer.to_dict(validate=False) for layer in layers]
+        spec["layer"] = [{k: v for k, v in part.items() if k not in _TOP_LEVEL_ONLY} for part in parts]
+    _stats["drawn"] += 1
     return spec
 
 
-def _scale(domain: list[str], colours: list[Any]) -> dict[str, Any]:
-    return {"domain": domain, "range": colours}
+def _slots(spec: dict[str, Any]) -> _Slots:
+    """Where the dataset placeholders of `spec` are."""
+    found: list[tuple[tuple[str | int, ...], int]] = []
+
+    def walk(node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("name"), str) and data["name"].startswith(_DATA_PREFIX):
+                index = data["name"][len(_DATA_PREFIX):]
+                found.append((path, int(index) if index.isdigit() else -1))
+            for key, value in node.items():
+                if key != "data":
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+
+    walk(spec, ())
+    return tuple(found)
+
+
+def _inline(drawn: dict[str, Any], slots: _Slots, data: list[list[dict[str, Any]]]) -> dict[str, Any]:
+    """A spec of the shape `drawn` with `data` inlined. Only the dicts and lists on the way from the top to
+    each dataset are new; the rest (theme, marks, encodings) is shared with every chart of the shape, which
+    spares the build a deep copy and the garbage collector most of the objects (specs are read-only)."""
+    out = dict(drawn)
+    copies: dict[tuple[str | int, ...], Any] = {(): out}
+    for path, index in slots:
+        node: Any = out
+        for depth in range(1, len(path) + 1):
+            copy = copies.get(path[:depth])
+            if copy is None:
+                copy = copies[path[:depth]] = node[path[depth - 1]].copy()
+                node[path[depth - 1]] = copy
+            node = copy
+        node["data"] = {"values": data[index]}
+    return out
+
+
+def _shape(shape: Callable[..., tuple[Any, list[Any] | None]]) -> Callable[..., dict[str, Any]]:
+    """Turn `shape(alt, *args) -> (chart, layers or None)` into `spec(*args, data=[rows, ...])`.
+
+    `shape` builds the Altair chart from hashable arguments only, with `_data(alt, i)` standing for the
+    i-th list of rows; the returned function gives a new spec dict with the rows inlined as `values`.
+    Altair draws each distinct `args` once per process."""
+    name = shape.__name__
+
+    def spec(*args: Any, data: list[list[dict[str, Any]]]) -> dict[str, Any]:
+        key = repr((name, args))  # repr, not the tuple: 0.0 and -0.0, 1 and True must not meet
+        kept = _memo.get(key)
+        if kept is None:
+            drawn = _draw(shape, args)
+            if len(_memo) >= _MEMO_MAX:
+                del _memo[next(iter(_memo))]
+            kept = _memo[key] = (drawn, _slots(drawn))
+        return _inline(*kept, data)
+
+    spec.__name__ = spec.__qualname__ = name
+    spec.__doc__ = shape.__doc__
+    return spec
+
+
+def _t(lang: str, key: str, **values: object) -> str:
+    texts = TEXTS.get(lang, TEXTS["en"])
+    return texts[key].format(**values)
 
 
 def _text(fmt: Formatter, key: str, **values: object) -> str:
-    texts = TEXTS.get(fmt.language, TEXTS["en"])
-    return texts[key].format(**values)
+    return _t(fmt.language, key, **values)
 
 
 def _when(day: dt.date) -> str:
@@ -222,15 +325,60 @@ def _unique(labels: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {key: (f"{label} ({key})" if seen[label] > 1 else label) for key, label in pairs}
 
 
+def _series_scale(alt: Any, domain: list[str], colours: list[Any]) -> Any:
+    return alt.Scale(domain=domain, range=colours)
+
+
 # --- KPI -----------------------------------------------------------------------------------
+
+_KPI_SERIES = ("measured", "expected", "forecast", "target")  # legend order
+
+
+@_shape
+def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: str | None) -> Any:
+    """The KPI chart of the series in `present`; the datasets are `present`'s rows, in that order."""
+    names = {key: _t(lang, key) for key in _KPI_SERIES}
+    data = {key: _data(alt, i) for i, key in enumerate(present)}
+    status_colour = palette.STATUS_COLOURS.get(status, palette.ACCENT)
+    colours = {"measured": status_colour, "expected": palette.ACCENT_LIGHT, "forecast": status_colour,
+               "target": palette.TARGET}
+    dashes = {"measured": SOLID, "expected": DASH_EXPECTED, "forecast": DASH_FORECAST, "target": SOLID}
+    domain = [names[key] for key in present]
+    colour = alt.Color("series:N", title=None, scale=_series_scale(alt, domain, [colours[k] for k in present]),
+                       sort=domain, legend=alt.Legend(symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5))
+    dash = alt.StrokeDash("series:N", title=None, sort=domain,
+                          scale=alt.Scale(domain=domain, range=[dashes[k] for k in present]))
+    x = alt.X("date:T", title=None, axis=alt.Axis(format=DATE_AXIS))
+    y = alt.Y("value:Q", title=unit or _t(lang, "value"), scale=alt.Scale(zero=False, nice=True),
+              axis=alt.Axis(format=NUMBER_AXIS))
+    tooltip = [alt.Tooltip("series:N", title=_t(lang, "series")),
+               alt.Tooltip("date_label:N", title=_t(lang, "date")),
+               alt.Tooltip("value_label:N", title=_t(lang, "value"))]
+
+    layers = []
+    if "expected" in data:
+        layers.append(alt.Chart(data["expected"]).mark_line().encode(
+            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+    if "forecast" in data:
+        layers.append(alt.Chart(data["forecast"]).mark_line().encode(
+            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+    if "measured" in data:
+        layers.append(alt.Chart(data["measured"]).mark_line(point=True).encode(
+            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+    if "target" in data:
+        base = alt.Chart(data["target"])
+        layers.append(base.mark_point(shape="diamond", size=90, filled=True).encode(
+            x=x, y=y, color=colour, tooltip=tooltip))
+        layers.append(base.mark_text(align="right", baseline="bottom", dx=-6, dy=-6, fontWeight=600).encode(
+            x=x, y=y, text=alt.Text("text:N")))
+    return alt.LayerChart(layer=[]), layers
 
 
 def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     """Measurements (running total for cumulative KPIs) coloured by status, the expected path, the
     target at the due date and the linear forecast."""
     kpi = state.kpi
-    status_colour = palette.STATUS_COLOURS.get(state.status, palette.ACCENT)
-    names = {key: _text(fmt, key) for key in ("measured", "expected", "forecast", "target")}
+    names = {key: _text(fmt, key) for key in _KPI_SERIES}
 
     def record(key: str, day: dt.date, value: float) -> dict[str, Any]:
         return {"series": names[key], "date": _when(day), "value": value,
@@ -252,34 +400,8 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
                                              ("forecast", forecast), ("target", target)) if rows]
-    colours = {"measured": status_colour, "expected": palette.ACCENT_LIGHT, "forecast": status_colour,
-               "target": palette.TARGET}
-    dashes = {"measured": SOLID, "expected": DASH_EXPECTED, "forecast": DASH_FORECAST, "target": SOLID}
-    domain = [names[key] for key, _ in present]
-    colour = _field("series", "nominal", title=None, scale=_scale(domain, [colours[k] for k, _ in present]),
-                    sort=domain, legend={"symbolSize": 400, "symbolStrokeWidth": 2.5, "symbolType": "stroke"})
-    dash = _field("series", "nominal", title=None, sort=domain, scale=_scale(domain, [dashes[k] for k, _ in present]))
-    x = _field("date", "temporal", title=None, axis={"format": DATE_AXIS})
-    y = _field("value", "quantitative", title=kpi.unit or _text(fmt, "value"), scale={"nice": True, "zero": False},
-               axis={"format": NUMBER_AXIS})
-    tooltip = [_field("series", "nominal", title=_text(fmt, "series")),
-               _field("date_label", "nominal", title=_text(fmt, "date")),
-               _field("value_label", "nominal", title=_text(fmt, "value"))]
-
-    layers = []
-    if expected:
-        layers.append(_layer(expected, _mark("line"), x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
-    if forecast:
-        layers.append(_layer(forecast, _mark("line"), x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
-    if measured:
-        layers.append(_layer(measured, _mark("line", point=True), x=x, y=y, color=colour, strokeDash=dash,
-                             tooltip=tooltip))
-    if target:
-        layers.append(_layer(target, _mark("point", shape="diamond", size=90, filled=True),
-                             x=x, y=y, color=colour, tooltip=tooltip))
-        layers.append(_layer(target, _mark("text", align="right", baseline="bottom", dx=-6, dy=-6, fontWeight=600),
-                             x=x, y=y, text=_field("text", "nominal")))
-    spec = _spec({"layer": layers})
+    spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit,
+                     data=[rows for _, rows in present])
 
     rows = [[row["series"], row["date_label"], row["value_label"]] for _, group in present for row in group]
     caption = _text(fmt, "kpi_caption", title=kpi.title, unit=kpi.unit) if kpi.unit else kpi.title
@@ -308,6 +430,29 @@ def _rate_text(rate: float | None, fmt: Formatter) -> str:
     return fmt.percent(rate, 0 if whole else 1)
 
 
+@_shape
+def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], has_actuals: bool, widest: float) -> Any:
+    """The funnel chart of stages `order` (top first); one dataset, the needs and actuals."""
+    need_name, actual_name = _t(lang, "need"), _t(lang, "actual")
+    domain = [need_name, actual_name] if has_actuals else [need_name]
+    y = alt.Y("stage:N", title=None, sort=list(order))
+    # room on the right for the label of the longest bar
+    x = alt.X("value:Q", title=_t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1),
+              scale=alt.Scale(domainMax=widest * 1.15, nice=True))
+    offset = alt.YOffset("series:N", sort=domain)
+    colour = alt.Color("series:N", title=None, sort=domain,
+                       scale=_series_scale(alt, domain, [palette.ACCENT, palette.ACCENT_LIGHT][: len(domain)]),
+                       legend=alt.Legend() if has_actuals else None)
+    tooltip = [alt.Tooltip("stage:N", title=_t(lang, "stage")),
+               alt.Tooltip("series:N", title=_t(lang, "series")),
+               alt.Tooltip("label:N", title=_t(lang, "volume"))]
+    base = alt.Chart(_data(alt, 0)).encode(y=y, x=x, yOffset=offset)
+    bars = base.mark_bar().encode(color=colour, tooltip=tooltip)
+    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(text=alt.Text("label:N"))
+    per_stage = 44 if has_actuals else 30
+    return alt.LayerChart(layer=[], height=per_stage * len(order) + 8), [bars, labels]
+
+
 def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
     """Horizontal bars of each stage's need, top stage first, with the actual volume beside it."""
     funnel = state.funnel
@@ -323,27 +468,9 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
             records.append({"stage": titles[st.stage.id], "series": actual_name, "value": st.actual,
                             "label": fmt.number(st.actual)})
     has_actuals = any(r["series"] == actual_name for r in records)
-    domain = [need_name, actual_name] if has_actuals else [need_name]
-    order = [titles[st.stage.id] for st in state.stages]
-
-    y = _field("stage", "nominal", title=None, sort=order)
-    # room on the right for the label of the longest bar
+    order = tuple(titles[st.stage.id] for st in state.stages)
     widest = max((r["value"] for r in records), default=1.0)
-    x = _field("value", "quantitative", title=_text(fmt, "volume"), axis={"format": COUNT_AXIS, "tickMinStep": 1},
-               scale={"domainMax": widest * 1.15, "nice": True})
-    offset = _field("series", "nominal", sort=domain)
-    colour = _field("series", "nominal", title=None, sort=domain,
-                    scale=_scale(domain, [palette.ACCENT, palette.ACCENT_LIGHT][: len(domain)]),
-                    legend={} if has_actuals else None)
-    tooltip = [_field("stage", "nominal", title=_text(fmt, "stage")),
-               _field("series", "nominal", title=_text(fmt, "series")),
-               _field("label", "nominal", title=_text(fmt, "volume"))]
-    bars = _layer(records, _mark("bar"), y=y, x=x, yOffset=offset, color=colour, tooltip=tooltip)
-    labels = _layer(records, _mark("text", align="left", baseline="middle", dx=4), y=y, x=x, yOffset=offset,
-                    text=_field("label", "nominal"))
-    per_stage = 44 if has_actuals else 30
-    spec = _spec({"layer": [bars, labels]}, height=per_stage * len(state.stages) + 8)
-
+    spec = _funnel_spec(fmt.language, order, has_actuals, widest, data=[records])
     rows = []
     for i, st in enumerate(state.stages):
         rows.append([
@@ -378,6 +505,33 @@ def _time_share(start: dt.date, end: dt.date, day: dt.date) -> float:
     return min(1.0, max(0.0, (day - start).days / span))
 
 
+@_shape
+def _progress_spec(alt: Any, lang: str, objectives: tuple[str, ...], present: tuple[str, ...],
+                   domain: tuple[str, ...]) -> Any:
+    """The progress chart of `objectives` (top first), statuses `present` labelled `domain`; the datasets
+    are the objectives' rows and the one row of the 100 % rule."""
+    y = alt.Y("objective:N", title=None, sort=list(objectives))
+    # the axis goes a little past the clamp so that the label of a full bar still fits
+    x_scale = alt.Scale(domain=[0, PROGRESS_MAX + 0.15], nice=False)
+    tooltip = [alt.Tooltip("objective:N", title=_t(lang, "objective")),
+               alt.Tooltip("progress_label:N", title=_t(lang, "progress")),
+               alt.Tooltip("expected_label:N", title=_t(lang, "expected_progress")),
+               alt.Tooltip("status:N", title=_t(lang, "status"))]
+    base = alt.Chart(_data(alt, 0)).encode(y=y)
+    bars = base.mark_bar().encode(
+        x=alt.X("progress:Q", title=_t(lang, "progress"), scale=x_scale,
+                axis=alt.Axis(format=PERCENT_AXIS, values=[i / 5 for i in range(7)])),
+        color=alt.Color("status:N", title=_t(lang, "status"), sort=list(domain),
+                        scale=_series_scale(alt, list(domain), [palette.STATUS_COLOURS[s] for s in present])),
+        tooltip=tooltip)
+    ticks = base.mark_tick(thickness=2, size=22).encode(x=alt.X("expected:Q", scale=x_scale), tooltip=tooltip)
+    full = alt.Chart(_data(alt, 1)).mark_rule(strokeDash=[3, 3], color=palette.ACCENT_LIGHT).encode(
+        x=alt.X("full:Q", scale=x_scale))
+    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(
+        x=alt.X("progress:Q"), text=alt.Text("progress_label:N"))
+    return alt.LayerChart(layer=[], height=max(60, 34 * len(objectives))), [full, bars, ticks, labels]
+
+
 def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
     """One bar per objective of its progress, coloured by status, with a tick at the progress
     expected today."""
@@ -401,27 +555,9 @@ def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
         records.append(record)
         rows.append([obj.objective.title, record["progress_label"], record["expected_label"], status])
 
-    present = [s for s in STATUS_ORDER if s in statuses]
-    domain = [fmt.label(s) for s in present]
-    y = _field("objective", "nominal", title=None, sort=[r["objective"] for r in records])
-    # the axis goes a little past the clamp so that the label of a full bar still fits
-    x_scale = {"domain": [0, PROGRESS_MAX + 0.15], "nice": False}
-    tooltip = [_field("objective", "nominal", title=_text(fmt, "objective")),
-               _field("progress_label", "nominal", title=_text(fmt, "progress")),
-               _field("expected_label", "nominal", title=_text(fmt, "expected_progress")),
-               _field("status", "nominal", title=_text(fmt, "status"))]
-    bars = _layer(records, _mark("bar"), y=y, tooltip=tooltip,
-                  x=_field("progress", "quantitative", title=_text(fmt, "progress"), scale=x_scale,
-                           axis={"format": PERCENT_AXIS, "values": [i / 5 for i in range(7)]}),
-                  color=_field("status", "nominal", title=_text(fmt, "status"), sort=domain,
-                               scale=_scale(domain, [palette.STATUS_COLOURS[s] for s in present])))
-    ticks = _layer(records, _mark("tick", thickness=2, size=22), y=y, tooltip=tooltip,
-                   x=_field("expected", "quantitative", scale=x_scale))
-    full = _layer([{"full": 1}], _mark("rule", strokeDash=[3, 3], color=palette.ACCENT_LIGHT),
-                  x=_field("full", "quantitative", scale=x_scale))
-    labels = _layer(records, _mark("text", align="left", baseline="middle", dx=4), y=y,
-                    x=_field("progress", "quantitative"), text=_field("progress_label", "nominal"))
-    spec = _spec({"layer": [full, bars, ticks, labels]}, height=max(60, 34 * len(records)))
+    present = tuple(s for s in STATUS_ORDER if s in statuses)
+    spec = _progress_spec(fmt.language, tuple(r["objective"] for r in records), present,
+                          tuple(fmt.label(s) for s in present), data=[records, [{"full": 1}]])
 
     headers = [_text(fmt, k) for k in ("objective", "progress", "expected_progress", "status")]
     date = fmt.date(plan.today)
@@ -435,6 +571,28 @@ def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
 
 
 # --- solutions' budget ---------------------------------------------------------------------
+
+
+@_shape
+def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symbol: str, widest: float) -> Any:
+    """The budget chart of `categories` (largest first); the datasets are the solutions' segments and
+    the categories' totals."""
+    order = list(categories)
+    y = alt.Y("category:N", title=None, sort=order)
+    x_title = f"{_t(lang, 'yearly_cost')} ({currency_symbol})"
+    colour = alt.Color("category:N", legend=None, sort=order,
+                       scale=alt.Scale(domain=order,
+                                       range=[palette.CATEGORY[i % len(palette.CATEGORY)] for i in range(len(order))]))
+    x_scale = alt.Scale(domainMax=widest * 1.2, nice=True)  # room for the total's label
+    bars = alt.Chart(_data(alt, 0)).mark_bar(stroke="#ffffff", strokeWidth=1).encode(
+        y=y, x=alt.X("cost:Q", title=x_title, stack="zero", axis=alt.Axis(format=MONEY_AXIS), scale=x_scale),
+        color=colour, detail=alt.Detail("solution:N"), order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("solution:N", title=_t(lang, "solutions")),
+                 alt.Tooltip("category:N", title=_t(lang, "category")),
+                 alt.Tooltip("cost_label:N", title=_t(lang, "yearly_cost"))])
+    labels = alt.Chart(_data(alt, 1)).mark_text(align="left", baseline="middle", dx=4).encode(
+        y=y, x=alt.X("total:Q"), text=alt.Text("total_label:N"))
+    return alt.LayerChart(layer=[], height=max(60, 34 * len(order))), [bars, labels]
 
 
 def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
@@ -451,24 +609,9 @@ def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
     segments = [{"category": names[cat], "solution": title, "cost": cost, "cost_label": fmt.money(cost), "order": i}
                 for cat in order for i, (title, cost) in enumerate(by_category[cat])]
     sums = [{"category": names[cat], "total": totals[cat], "total_label": fmt.money(totals[cat])} for cat in order]
-
-    y = _field("category", "nominal", title=None, sort=[names[c] for c in order])
-    x_title = f"{_text(fmt, 'yearly_cost')} ({fmt.currency_symbol})"
-    colour = _field("category", "nominal", legend=None, sort=[names[c] for c in order],
-                    scale=_scale([names[c] for c in order],
-                                 [palette.CATEGORY[i % len(palette.CATEGORY)] for i in range(len(order))]))
     widest = max(totals.values(), default=1.0)
-    x_scale = {"domainMax": widest * 1.2, "nice": True}  # room for the total's label
-    bars = _layer(segments, _mark("bar", stroke="#ffffff", strokeWidth=1), y=y,
-                  x=_field("cost", "quantitative", title=x_title, stack="zero", axis={"format": MONEY_AXIS},
-                           scale=x_scale),
-                  color=colour, detail=_field("solution", "nominal"), order=_field("order", "quantitative"),
-                  tooltip=[_field("solution", "nominal", title=_text(fmt, "solutions")),
-                           _field("category", "nominal", title=_text(fmt, "category")),
-                           _field("cost_label", "nominal", title=_text(fmt, "yearly_cost"))])
-    labels = _layer(sums, _mark("text", align="left", baseline="middle", dx=4), y=y,
-                    x=_field("total", "quantitative"), text=_field("total_label", "nominal"))
-    spec = _spec({"layer": [bars, labels]}, height=max(60, 34 * len(order)))
+    spec = _budget_spec(fmt.language, tuple(names[c] for c in order), fmt.currency_symbol, widest,
+                        data=[segments, sums])
 
     total = fmt.money(sum(totals.values()))
     rows = [[names[cat], ", ".join(title for title, _ in by_category[cat]), fmt.money(totals[cat])] for cat in order]
@@ -482,6 +625,21 @@ def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
 
 
 # --- targets across versions ---------------------------------------------------------------
+
+
+@_shape
+def _target_history_spec(alt: Any, lang: str, versions: tuple[str, ...], kpis: tuple[str, ...]) -> Any:
+    """The target history of `kpis` (legend order) over `versions` (oldest first); one dataset."""
+    chart = alt.Chart(_data(alt, 0)).mark_line(point=True).encode(
+        x=alt.X("version:O", title=_t(lang, "version"), sort=list(versions), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("target:Q", title=_t(lang, "target_value"), axis=alt.Axis(format=NUMBER_AXIS),
+                scale=alt.Scale(zero=False, nice=True)),
+        color=alt.Color("kpi:N", title=_t(lang, "kpi"), sort=list(kpis)),
+        tooltip=[alt.Tooltip("kpi:N", title=_t(lang, "kpi")),
+                 alt.Tooltip("version:N", title=_t(lang, "version")),
+                 alt.Tooltip("date_label:N", title=_t(lang, "date")),
+                 alt.Tooltip("target_label:N", title=_t(lang, "target_value"))])
+    return chart, None
 
 
 def target_history_chart(rows: list[dict[str, Any]], fmt: Formatter) -> Chart:
@@ -505,18 +663,8 @@ def target_history_chart(rows: list[dict[str, Any]], fmt: Formatter) -> Chart:
     records = [{"version": v, "kpi": titles[k], "target": targets[(k, v)], "target_label": fmt.number(targets[(k, v)]),
                 "date_label": fmt.date(versions[v])}
                for k in kpi_order for v in version_order if (k, v) in targets]
-
-    chart = _layer(
-        records, _mark("line", point=True),
-        x=_field("version", "ordinal", title=_text(fmt, "version"), sort=version_order, axis={"labelAngle": 0}),
-        y=_field("target", "quantitative", title=_text(fmt, "target_value"), axis={"format": NUMBER_AXIS},
-                 scale={"nice": True, "zero": False}),
-        color=_field("kpi", "nominal", title=_text(fmt, "kpi"), sort=[titles[k] for k in kpi_order]),
-        tooltip=[_field("kpi", "nominal", title=_text(fmt, "kpi")),
-                 _field("version", "nominal", title=_text(fmt, "version")),
-                 _field("date_label", "nominal", title=_text(fmt, "date")),
-                 _field("target_label", "nominal", title=_text(fmt, "target_value"))])
-    spec = _spec(chart)
+    spec = _target_history_spec(fmt.language, tuple(version_order), tuple(titles[k] for k in kpi_order),
+                                data=[records])
 
     table_rows = [[titles[k], *(fmt.number(targets[(k, v)]) if (k, v) in targets else "–" for v in version_order)]
                   for k in kpi_order]

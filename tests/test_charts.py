@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -121,6 +122,12 @@ def fr() -> Formatter:
     return Formatter("fr", "EUR")
 
 
+@pytest.fixture
+def drawn_by_altair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chart shape drawn by Altair now: none remembered from an earlier test."""
+    monkeypatch.setattr(charts, "_memo", {})
+
+
 def _all_charts(state: PlanState, fmt: Formatter) -> list[charts.Chart]:
     built = [charts.kpi_chart(k, fmt) for k in state.kpis.values()]
     built += [charts.funnel_chart(f, fmt) for f in state.funnels.values()]
@@ -156,6 +163,7 @@ def _series_colours(spec: dict[str, Any]) -> dict[str, str]:
 # --- the specs are valid and themed ---------------------------------------------------------
 
 
+@pytest.mark.usefixtures("drawn_by_altair")
 def test_every_spec_validates_against_the_vega_lite_schema(state: PlanState, fr: Formatter) -> None:
     """Every chart the site can show is a valid Vega-Lite spec (validated here, not at build time)."""
     import jsonschema
@@ -173,13 +181,20 @@ def test_every_spec_validates_against_the_vega_lite_schema(state: PlanState, fr:
         json.dumps(chart.spec, allow_nan=False)  # plain JSON, nothing a browser cannot parse
 
 
-def test_specs_name_the_vega_lite_version_altair_targets(state: PlanState, fr: Formatter) -> None:
-    """The specs are built as plain dicts; they still declare the Vega-Lite version whose schema
-    validates them above and whose bundle the pages load."""
+@pytest.mark.usefixtures("drawn_by_altair")
+def test_specs_come_from_altair_under_the_registered_site_theme(state: PlanState, fr: Formatter) -> None:
+    """The charts are Altair's: its Vega-Lite version (the one the pages' bundle draws) and the site
+    theme, registered with Altair under its name and enabled, whose config every spec carries."""
     import altair
 
-    assert charts.SCHEMA_URL == altair.SCHEMA_URL
-    assert all(c.spec["$schema"] == altair.SCHEMA_URL for c in _all_charts(state, fr))
+    built = _all_charts(state, fr)
+    assert charts.THEME_NAME in altair.theme.names()
+    assert altair.theme.active == charts.THEME_NAME
+    with altair.theme.enable(charts.THEME_NAME):
+        themed = altair.Chart().mark_point().to_dict(validate=False)
+    for chart in built:
+        assert chart.spec["$schema"] == altair.SCHEMA_URL
+        assert chart.spec["config"] == themed["config"] == charts.theme()["config"]
 
 
 def test_specs_carry_the_site_theme(state: PlanState, fr: Formatter) -> None:
@@ -461,18 +476,29 @@ def test_same_input_gives_byte_identical_specs_across_calls_and_processes(
     assert other.stdout.strip() == hashlib.sha256(first.encode()).hexdigest()
 
 
-def test_check_does_not_import_altair(make_plan: Callable[..., Path]) -> None:
-    """`strategy check` stays fast: neither it nor importing the chart module loads Altair."""
+def test_check_funnel_and_diff_do_not_import_altair(make_plan: Callable[..., Path]) -> None:
+    """`strategy check`, `funnel` and `diff` stay fast: neither they nor importing the chart module load
+    Altair (or vl-convert); only drawing a chart does."""
     folder = make_plan(PLAN_FILES)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+    subprocess.run([*git, "-C", str(folder), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(folder), "commit", "-q", "-m", "v1"], check=True)
+    (folder / "data" / "avis.csv").write_text("date,value\n2026-05,15\n2026-06,18\n", encoding="utf-8")
     script = (
-        "import sys\n"
+        "import os, sys\n"
         "import generator.charts, generator.vega_bundle\n"
         "from generator.cli import main\n"
-        f"try:\n    main(['check', {str(folder)!r}, '--today', '2026-06-15'])\n"
-        "except SystemExit:\n    pass\n"
+        f"os.chdir({str(folder)!r})\n"
+        "for args in (['check', '.'], ['funnel', '.'], ['diff', '--plan', '.']):\n"
+        "    try:\n        main([*args, '--today', '2026-06-15'])\n"
+        "    except SystemExit as exit:\n        assert not exit.code, (args, exit.code)\n"
         "print('altair' in sys.modules, 'vl_convert' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "Tunnel d'acquisition" in out.stdout  # funnel ran
+    assert "~ KPI avis" in out.stdout  # diff compared the two versions
     assert out.stdout.strip().splitlines()[-1] == "False False"
 
 
