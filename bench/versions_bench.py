@@ -41,9 +41,12 @@ def _git(repo: Path, *args: str, date: str | None = None) -> None:
     subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
 
 
-def tagged_repo(repo: Path, size: Size, tags: int) -> Path:
+def tagged_repo(repo: Path, size: Size, tags: int, *, same_day: bool = False) -> Path:
     """`repo/content` holds the synthetic plan; `tags` commits each move one KPI target and are tagged v1.N,
-    30 days apart; the working tree is the last one."""
+    30 days apart; the working tree is the last one.
+
+    With `same_day`, the tags are annotated tags all made on TODAY (a history tagged in one go), so every
+    version is evaluated on the same day as the current one and differs from the next by one target only."""
     shutil.rmtree(repo, ignore_errors=True)
     plan = write_plan(repo / "content", size)
     _git(repo, "init", "-q", "-b", "main")
@@ -56,7 +59,10 @@ def tagged_repo(repo: Path, size: Size, tags: int) -> Path:
         date = f"{dt.date(2024, 1, 15) + dt.timedelta(days=30 * i)}T12:00:00+00:00"
         _git(repo, "add", "-A", date=date)
         _git(repo, "commit", "-q", "-m", f"version {i + 1}", date=date)
-        _git(repo, "tag", f"v1.{i}", date=date)
+        if same_day:
+            _git(repo, "tag", "-a", "-m", f"version {i + 1}", f"v1.{i}", date=f"{TODAY}T12:00:00+00:00")
+        else:
+            _git(repo, "tag", f"v1.{i}", date=date)
     return plan
 
 
@@ -98,14 +104,18 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--tags", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--same-day", action="store_true",
+                        help="tag every version on the build's --today (one evaluation date for all versions) "
+                             "instead of 30 days apart")
     args = parser.parse_args()
     size = Size(objectives=args.objectives, kpis=args.kpis, months=args.months)
     with tempfile.TemporaryDirectory(prefix="versions-bench-") as work:
-        plan = tagged_repo(Path(work) / "repo", size, args.tags)
+        plan = tagged_repo(Path(work) / "repo", size, args.tags, same_day=args.same_day)
         one = min(_timed(["build", str(plan), "-o", str(Path(work) / "one"), "--today", TODAY], plan.parent)[0]
                   for _ in range(max(1, args.repeat)))
         figures = measure(plan, Path(work) / "all", repeat=args.repeat, tags=args.tags)
-    print(f"plan: {args.objectives} objectives × {args.kpis} KPIs, {args.months} months; {args.tags} tags")
+    dates = "all tagged on --today" if args.same_day else "30 days apart"
+    print(f"plan: {args.objectives} objectives × {args.kpis} KPIs, {args.months} months; {args.tags} tags ({dates})")
     print(f"one build:                {one:.2f} s")
     print(f"build --all-versions:     {figures['versions_s']:.2f} s  ({figures['versions_s'] / one:.1f} × one build)")
     print(f"  {figures['versions_summary']}")

@@ -87,8 +87,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
         html = render_all(render, pages)  # on every core
     else:
         with memo.build():
-            with memo.chart_builders():
-                pages = build_pages(state, fmt)
+            pages = memo.page_specs(state, fmt, build_pages)
             html = memo.render(env, pages, site, render)
     for page, text in zip(pages, html, strict=True):
         out.files[page.path] = text

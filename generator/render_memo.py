@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import pickle
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -19,6 +21,39 @@ from typing import Any
 def _ref(digest: bytes) -> bytes:
     """Stands for an already digested object inside a digest (never unpickled)."""
     return digest
+
+
+WHERE_FIELDS = frozenset({"loc", "locs"})  # where an entity was written: never drawn (see _templates_cacheable)
+
+
+def _without_where(obj: Any) -> Any:
+    """An entity's or settings' reduction without `loc`/`locs`: they name the file as shown to the user
+    ("v1.0:content/objectives/a.md" in a tagged version), which would otherwise make two versions' identical
+    objectives digest differently."""
+    return type(obj), (), {k: v for k, v in vars(obj).items() if k not in WHERE_FIELDS}
+
+
+@functools.cache
+def _where_free_table() -> dict[type, Callable[[Any], Any]]:
+    """A pickler dispatch table applying `_without_where` to every entity class and to the settings."""
+    from . import model
+
+    classes: list[type] = [model.Settings]
+    todo = [model.Entity]
+    while todo:
+        cls = todo.pop()
+        classes.append(cls)
+        todo.extend(cls.__subclasses__())
+    return dict.fromkeys(classes, _without_where)
+
+
+def digest_pickle(obj: Any) -> bytes:
+    """The pickle of `obj` as digests see it (entities without their locations)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _where_free_table()  # type: ignore[misc]
+    pickler.dump(obj)
+    return buffer.getvalue()
 
 
 class _Fingerprints:
@@ -41,7 +76,7 @@ class _Fingerprints:
         if kept is not None and kept[0] is obj:
             return kept[1]
         if isinstance(obj, self._leaves):  # the C pickler alone, without a Python call per object inside
-            data = pickle.dumps(obj, protocol=5)
+            data = digest_pickle(obj)
         else:
             buffer = io.BytesIO()
             _DigestPickler(buffer, self, obj).dump(obj)
@@ -54,6 +89,7 @@ class _Fingerprints:
 class _DigestPickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
         super().__init__(file, protocol=5)
+        self.dispatch_table = _where_free_table()  # type: ignore[misc]
         self._prints = prints
         self._top = top
 
@@ -66,6 +102,27 @@ class _DigestPickler(pickle.Pickler):
 CHART_BUILDERS = ("kpi_chart", "funnel_chart", "progress_chart", "budget_chart")
 _SWAP_LOCK = threading.Lock()
 
+# Fields of a chart builder's argument that the chart does not draw: left out of its key, so that a KPI
+# whose expected value moved with the evaluation date (another day, another version), but whose chart did
+# not, is found in the memo. tests/test_versions_build.py checks that changing these leaves the chart as it is.
+NOT_DRAWN = {"kpi_chart": frozenset({"expected", "expected_progress", "progress", "future_points"})}
+
+# a template that reads where an entity was written gets no page kept: digests leave locations out
+_READS_WHERE = re.compile(r"\.locs?\b|\.at\(|\[\s*['\"]locs?['\"]\s*\]")
+
+
+def chart_key(builder: str, state: Any, fmt: Any, prints: _Fingerprints | None = None) -> bytes:
+    """The memo's key of `builder(state, fmt)`: a digest of what the chart is drawn from."""
+    skip = NOT_DRAWN.get(builder)
+    if skip:
+        drawn = digest_pickle((type(state).__name__, {k: v for k, v in vars(state).items() if k not in skip}))
+    elif prints is not None:
+        drawn = prints.of(state)
+    else:
+        drawn = digest_pickle(state)
+    return hashlib.blake2b(builder.encode() + b"|" + drawn + f"|{fmt.language}|{fmt.currency}".encode(),
+                           digest_size=20).digest()
+
 
 class RenderMemo:
     """Chart specs by a digest of (builder, state, language, currency), and each page's HTML with the digest
@@ -75,16 +132,19 @@ class RenderMemo:
         self.charts: dict[bytes, Any] = {}
         self.pages: dict[str, tuple[bytes, bytes]] = {}  # path → (digest of its context, HTML)
         self.pages_rendered = 0
+        self.pages_reused = 0
         self.charts_built = 0
+        self.charts_reused = 0
         self._prints: _Fingerprints | None = None
         self._used_charts: set[bytes] = set()
         self._site_key: tuple[Any, bytes] | None = None  # (the SiteContext, kept so its id stays its own; digest)
-        self._state_free: dict[int, bool] = {}  # id(env) → its templates never read site.state
+        self._cacheable: dict[int, bool] = {}  # id(env) → its templates read neither site.state nor locations
+        self._page_lists: dict[tuple[int, str, str], tuple[Any, list[Any]]] = {}
 
     def clear_pages(self) -> None:
         """After a theme edit: the HTML may differ for the same context."""
         self.pages.clear()
-        self._state_free.clear()
+        self._cacheable.clear()
 
     @contextlib.contextmanager
     def build(self) -> Iterator[None]:
@@ -101,12 +161,27 @@ class RenderMemo:
         self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves)
         self._used_charts = set()
         self._site_key = None
-        self.pages_rendered = self.charts_built = 0
+        self.pages_rendered = self.pages_reused = self.charts_built = self.charts_reused = 0
         try:
             yield
         finally:
             self.charts = {k: v for k, v in self.charts.items() if k in self._used_charts}
             self._prints = None
+            self._site_key = None
+            self._page_lists.clear()
+
+    def page_specs(self, state: Any, fmt: Any, build_pages: Callable[[Any, Any], list[Any]]) -> list[Any]:
+        """`build_pages(state, fmt)` with the memo's charts; within one build, the same list for the same
+        state object (two versions with one plan and one evaluation date share their checked state)."""
+        key = (id(state), fmt.language, fmt.currency)
+        kept = self._page_lists.get(key)
+        if kept is not None and kept[0] is state:
+            return kept[1]
+        with self.chart_builders():
+            pages = build_pages(state, fmt)
+        if self._prints is not None:
+            self._page_lists[key] = (state, pages)
+        return pages
 
     @contextlib.contextmanager
     def chart_builders(self) -> Iterator[None]:
@@ -131,7 +206,7 @@ class RenderMemo:
         one it was last rendered from; `render` is `render_all`'d over the pages that are not."""
         from .parallel import render_all
 
-        if not self._templates_state_free(env):
+        if not self._templates_cacheable(env):
             self.pages_rendered += len(pages)
             return render_all(render, pages)
         keys = [self._page_key(env, page, site) for page in pages]
@@ -149,18 +224,20 @@ class RenderMemo:
             out[i] = html
             self.pages[pages[i].path] = (keys[i], html)
         self.pages_rendered += len(missing)
+        self.pages_reused += len(pages) - len(missing)
         return [html for html in out if html is not None]
 
     def _chart_builder(self, name: str, build: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
         def memoized(state: Any, fmt: Any) -> Any:
             assert self._prints is not None, "RenderMemo.build() is not open"
-            key = hashlib.blake2b(name.encode() + self._prints.of(state) + f"|{fmt.language}|{fmt.currency}".encode(),
-                                  digest_size=20).digest()
+            key = chart_key(name, state, fmt, self._prints)
             chart = self.charts.get(key)
             if chart is None:
                 chart = build(state, fmt)
                 self.charts[key] = chart
                 self.charts_built += 1
+            else:
+                self.charts_reused += 1
             self._used_charts.add(key)
             self._prints.known(chart, key)
             return chart
@@ -171,20 +248,21 @@ class RenderMemo:
         assert self._prints is not None, "RenderMemo.build() is not open"
         if self._site_key is None or self._site_key[0] is not site:
             fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site) if f.name not in ("state", "fmt")}
-            shown = pickle.dumps((fields, site.settings, site.fmt.language, site.fmt.currency, id(env)), protocol=5)
+            shown = digest_pickle((fields, site.settings, site.fmt.language, site.fmt.currency, id(env)))
             self._site_key = (site, hashlib.blake2b(shown, digest_size=20).digest())
-        own = self._prints.of((page.path, page.template, page.title, page.section, page.description, page.data,
-                               page.charts))
-        return self._site_key[1] + own
+        # the PageSpec itself: a page list reused by page_specs() is digested once
+        return self._site_key[1] + self._prints.of(page)
 
-    def _templates_state_free(self, env: Any) -> bool:
-        """A page is kept only when its templates read the plan through `page`, never `site.state` (the
-        default theme): a theme that reads `site.state` gets every page rendered on every rebuild."""
-        if id(env) not in self._state_free:
+    def _templates_cacheable(self, env: Any) -> bool:
+        """A page is kept only when its templates read the plan through `page`, never `site.state`, and never
+        where an entity was written (the default theme): a theme that does gets every page rendered on
+        every build."""
+        if id(env) not in self._cacheable:
             free = True
             for name in env.loader.list_templates():
                 with contextlib.suppress(Exception):
-                    if "site.state" in env.loader.get_source(env, name)[0]:
+                    source = env.loader.get_source(env, name)[0]
+                    if "site.state" in source or _READS_WHERE.search(source):
                         free = False
-            self._state_free = {id(env): free}
-        return self._state_free[id(env)]
+            self._cacheable = {id(env): free}
+        return self._cacheable[id(env)]

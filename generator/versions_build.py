@@ -12,30 +12,35 @@ Decisions:
   git, so the output stays byte-identical for the same sources and the same `--today`.
 - Strict mode applies to the working tree only. An old version with errors is skipped with a warning: it was
   published once, and today's publication must not depend on fixing history.
-- Speed: a version whose plan is byte-identical to one already checked (same fingerprint, same evaluation
-  date) is not checked again; KPI and funnel charts are cached by a hash of what they draw, across versions;
-  the theme's static files and the chart bundle are written once, at the root (`static_root="../../"`).
+- Speed: all versions are one build of one `RenderMemo` (render_memo.py): a chart is drawn once for what it
+  draws, and a page rendered once for its context, whichever versions show them. Pages of tagged versions
+  are rendered with a stand-in for the version's name and no switcher entry marked as current, then the
+  name and the mark are put in each version's copy: a page that two versions show alike is rendered once,
+  and its bytes are those a render for each version gives (tests/test_versions_cache.py). A version whose
+  plan is byte-identical to one already checked (same fingerprint, same evaluation date) is not checked,
+  paged or rendered again. Files read from git are read once by object id across versions. The theme's
+  static files and the chart bundle are written once, at the root (`static_root="../../"`), and the search
+  index is made from the current version's pages only (archived ones are not indexed anyway).
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
-import hashlib
+import functools
 import itertools
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from .build import BuildResult, SiteFiles, _explain, site_files
 from .gitsource import GitError, GitSource, Repository
 from .pipeline import Checked, check
+from .render_memo import RenderMemo
 from .source import DirectorySource
 from .versions import Version, list_versions
 
@@ -75,91 +80,76 @@ class AllVersionsResult(BuildResult):
     git_error: GitError | None = None
     charts_made: int = 0
     charts_reused: int = 0
+    pages_rendered: int = 0  # pages of all versions rendered, the others being taken from the memo
+    pages_reused: int = 0
 
     @property
     def built(self) -> list[VersionOutcome]:
         return [o for o in self.outcomes if o.status != "skipped"]
 
 
-# --- the chart cache -----------------------------------------------------------------------------
+# --- one render for every version -----------------------------------------------------------------
 
-# Fields of a chart builder's argument that the chart does not draw: left out of its key, so that a KPI
-# whose expected value moved with the evaluation date, but whose chart did not, is found in the cache.
-# tests/test_versions_build.py checks that changing these fields leaves the chart unchanged.
-NOT_DRAWN = {"kpi_chart": frozenset({"expected", "expected_progress", "progress", "future_points"}),
-             "funnel_chart": frozenset()}
-_NEVER_KEYED = frozenset({"loc", "locs"})  # where a file was read ("v1:content/…"): never drawn
-
-
-class _Uncacheable(Exception):
-    pass
+# What a tagged version's pages are rendered with instead of its name: private-use characters, which no
+# escaping changes and no plan holds, so that each version's copy is the render with its name put in.
+VERSION_STAND_IN = "\ue000strategy-version\ue001"
+_STAND_IN = VERSION_STAND_IN.encode("utf-8")
+_SWITCHER = b'<details class="versions">'
+_SWITCHER_END = b"</details>"
 
 
-def _canonical(value: Any, skip: frozenset[str] = frozenset(), depth: int = 0) -> Any:
-    """A value reduced to tuples of plain values, for hashing; raises _Uncacheable when it cannot be."""
-    if depth > 40:
-        raise _Uncacheable
-    if value is None or isinstance(value, bool | int | float | str | Fraction | dt.date):
-        return (type(value).__name__, value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, tuple(
-            (f.name, _canonical(getattr(value, f.name), depth=depth + 1)) for f in dataclasses.fields(value)
-            if f.name not in skip and f.name not in _NEVER_KEYED))
-    if isinstance(value, list | tuple):
-        return tuple(_canonical(v, depth=depth + 1) for v in value)
-    if isinstance(value, dict):
-        return tuple((_canonical(k, depth=depth + 1), _canonical(v, depth=depth + 1)) for k, v in value.items())
-    raise _Uncacheable  # an object whose repr may hide its content: never risk a wrong chart
+@functools.lru_cache(maxsize=8)
+def version_neutral(env: Any) -> bool:
+    """Whether pages may be rendered once for all versions and personalised (`personalise`): only when
+    every template that mentions versions is the built-in theme's, whose switcher and banner are known."""
+    from .render import default_theme_dir
+
+    default = default_theme_dir().resolve()
+    for name in env.loader.list_templates():
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except Exception:
+            return False
+        if "version" in source and not Path(filename).resolve().is_relative_to(default):
+            return False
+    return True
 
 
-def chart_key(builder: str, state: Any, fmt: Any) -> str | None:
-    """The cache key of `builder(state, fmt)`, or None when the arguments cannot be hashed safely."""
-    try:
-        reduced = _canonical(state, NOT_DRAWN.get(builder, frozenset()))
-    except (_Uncacheable, RecursionError):
+def personalise(html: bytes, page_path: str, tag: str) -> bytes | None:
+    """A page rendered with VERSION_STAND_IN and no current switcher entry, as version `tag` shows it: its
+    name in, and its own entry of the switcher marked current. None when the page is not as expected."""
+    out = html.replace(_STAND_IN, tag.encode("utf-8"))  # a SAFE_TAG, which HTML escaping leaves as it is
+    start = out.find(_SWITCHER)
+    if start < 0:
+        return out
+    end = out.find(_SWITCHER_END, start)
+    root = "../" * page_path.count("/")
+    link = f'<a href="{root}{FROM_VERSION_TO_ROOT}{version_root(tag)}index.html"'.encode()
+    inside = out[start:end]
+    if end < 0 or inside.count(link + b">") != 1:
         return None
-    text = repr((builder, fmt.language, fmt.currency, reduced))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    inside = inside.replace(link + b">", link + b' aria-current="true">')
+    return out[:start] + inside + out[end:]
 
 
-@dataclass
-class ChartCache:
-    charts: dict[str, Any] = field(default_factory=dict)
-    made: int = 0
-    reused: int = 0
+class _SharedBlobs(GitSource):
+    """A revision whose files are read once by object id across all versions: most files of consecutive
+    versions are the same blob."""
 
+    def __init__(self, repository: Repository, revision: str, plan_path: str, *, shown_plan: str,
+                 blobs: dict[str, bytes]) -> None:
+        super().__init__(repository, revision, plan_path, shown_plan=shown_plan)
+        self._shared = blobs
 
-@contextlib.contextmanager
-def cached_charts() -> Iterator[ChartCache]:
-    """While open, the KPI and funnel chart builders return a chart already made for the same content.
-
-    pages.py calls the builders through the `charts` module, so wrapping them there caches every page's
-    charts without changing the pipeline; they are restored on exit."""
-    from . import charts
-
-    cache = ChartCache()
-    originals = {name: getattr(charts, name) for name in NOT_DRAWN}
-
-    def wrap(name: str, builder: Callable[..., Any]) -> Callable[..., Any]:
-        def cached(state: Any, fmt: Any) -> Any:
-            key = chart_key(name, state, fmt)
-            if key is not None and key in cache.charts:
-                cache.reused += 1
-                return cache.charts[key]
-            chart = builder(state, fmt)
-            cache.made += 1
-            if key is not None:
-                cache.charts[key] = chart
-            return chart
-        return cached
-
-    for name, builder in originals.items():
-        setattr(charts, name, wrap(name, builder))
-    try:
-        yield cache
-    finally:
-        for name, builder in originals.items():
-            setattr(charts, name, builder)
+    def read_bytes(self, path: str) -> bytes:
+        try:
+            object_id = self.object_id(path)
+        except KeyError:
+            return super().read_bytes(path)  # raises as a missing file should
+        data = self._shared.get(object_id)
+        if data is None:
+            data = self._shared[object_id] = super().read_bytes(path)
+        return data
 
 
 # --- links between versions ----------------------------------------------------------------------
@@ -176,8 +166,9 @@ def changes_path(old: str, new: str) -> str:
 
 
 def switcher(here: str | None, tags: list[Version], today: dt.date, fmt: Any, language: str) -> list[dict[str, Any]]:
-    """The version switcher's entries for pages of version `here` (None: the current one): `href` from
-    that version's root to each version's index.html, newest first, the current version on top."""
+    """The version switcher's entries for pages of version `here` (None: the current one; VERSION_STAND_IN:
+    any tagged version, none marked current): `href` from that version's root to each version's index.html,
+    newest first, the current version on top."""
     from .ui_text import ui
 
     back = "" if here is None else FROM_VERSION_TO_ROOT
@@ -198,13 +189,16 @@ class _Checked:
     checked: Checked
     today: dt.date
     outcome: VersionOutcome
+    source: GitSource  # its git reader is stopped after the check and starts again if assets are read
 
 
 def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
-                       progress: Progress | None = None) -> AllVersionsResult:
+                       progress: Progress | None = None, share: bool = True) -> AllVersionsResult:
     """Check the working tree (strictly with `strict`), then every tagged version, and write the whole site
-    in one go. Never raises for a bad plan, repository or OUTPUT: the result says what went wrong."""
-    from .search import SearchIndexError, index_site
+    in one go. Never raises for a bad plan, repository or OUTPUT: the result says what went wrong.
+
+    `share=False` renders every page of every version for itself (the same bytes, slower: for tests)."""
+    from .search import SearchIndexError
     from .writer import OutputError, check_output, write_site
 
     started = time.perf_counter()
@@ -215,13 +209,17 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     if failed or checked.state is None or checked.plan is None:
         result.message = "the plan has errors" if checked.diagnostics.errors else "warnings fail a --strict build"
         return result
+    memo = RenderMemo() if share else None
     try:
         check_output(output, plan_dir)
-        with cached_charts() as cache:
-            files = _gather(plan_dir, checked, source, today, result, progress)
-        result.charts_made, result.charts_reused = cache.made, cache.reused
-        # one pagefind index at the root; archived versions' pages stay out of it (see base.html)
-        result.bytes_written = write_site(output, files.files, copies=files.copies, before_swap=index_site)
+        with memo.build() if memo is not None else contextlib.nullcontext():
+            files = _gather(plan_dir, checked, source, today, result, progress, memo)
+        if memo is not None:
+            result.charts_made, result.charts_reused = memo.charts_built, memo.charts_reused
+            result.pages_rendered, result.pages_reused = memo.pages_rendered, memo.pages_reused
+        else:
+            result.charts_made, result.pages_rendered = files.charts, files.pages
+        result.bytes_written = write_site(output, files.files, copies=files.copies, before_swap=_index_current)
     except GitError as exc:
         result.git_error = exc
         result.message = exc.message
@@ -239,6 +237,28 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     result.pages, result.charts = files.pages, files.charts
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _index_current(staging: Path) -> None:
+    """The search index of the current version's pages, made with the archived versions' folder set aside:
+    their pages are left out of the index anyway (no `data-pagefind-body`, see base.html), and pagefind
+    would otherwise read every one of them (20 versions: 95% of its time)."""
+    import os
+    import tempfile
+
+    from .search import index_site
+
+    archived = staging / VERSIONS_DIR
+    if not archived.is_dir():
+        index_site(staging)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=".versions-", dir=staging.parent)) / VERSIONS_DIR
+    os.replace(archived, aside)
+    try:
+        index_site(staging)
+    finally:
+        os.replace(aside, archived)
+        aside.parent.rmdir()
 
 
 def _published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tuple[Repository, str, list[Version]]:
@@ -260,20 +280,21 @@ def _published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tu
     return repository, repository.plan_path(plan_dir), versions
 
 
-def _open(repository: Repository, v: Version, plan_path: str, shown: str) -> GitSource:
+def _open(repository: Repository, v: Version, plan_path: str, shown: str, blobs: dict[str, bytes]) -> GitSource:
     """The plan at tag `v`, named by its tag in diagnostics (`v1:content/…`); by its commit should a branch
     of the same name hide the tag."""
-    src = GitSource(repository, v.version, plan_path, shown_plan=shown)
+    src = _SharedBlobs(repository, v.version, plan_path, shown_plan=shown, blobs=blobs)
     if src.commit == v.commit:
         return src
     src.close()
-    return GitSource(repository, v.commit, plan_path, shown_plan=shown)
+    return _SharedBlobs(repository, v.commit, plan_path, shown_plan=shown, blobs=blobs)
 
 
 def _check_versions(repository: Repository, plan_path: str, shown: str, versions: list[Version], today: dt.date,
                     result: AllVersionsResult) -> list[_Checked]:
     """Check each version from its own revision (a plan already checked at the same date is reused)."""
     done: dict[tuple[str, dt.date], tuple[str, Checked]] = {}
+    blobs: dict[str, bytes] = {}
     out: list[_Checked] = []
     for v in versions:
         began = time.perf_counter()
@@ -281,13 +302,16 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
         outcome = VersionOutcome(version=v, status="built", today=when)
         result.outcomes.append(outcome)
         try:
-            with _open(repository, v, plan_path, shown) as src:
+            src = _open(repository, v, plan_path, shown, blobs)
+            try:
                 key = (src.fingerprint(), when)
                 if key in done:
                     outcome.status, outcome.note = "reused", f"same plan as {done[key][0]}"
                     vchecked = done[key][1]
                 else:
                     vchecked = check(src, when)
+            finally:
+                src.close()
         except GitError as exc:
             outcome.status, outcome.note = "skipped", exc.message
             result.warnings.append(f"the tag `{v.version}` cannot be read ({exc.message}); it is skipped")
@@ -303,12 +327,12 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
             continue
         done.setdefault(key, (v.version, vchecked))
         outcome.seconds = time.perf_counter() - began
-        out.append(_Checked(v, vchecked, when, outcome))
+        out.append(_Checked(v, vchecked, when, outcome, src))
     return out
 
 
 def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt.date, result: AllVersionsResult,
-            progress: Progress | None) -> SiteFiles:
+            progress: Progress | None, memo: RenderMemo | None) -> SiteFiles:
     """Every file of the site, in memory."""
     from .i18n import Formatter
 
@@ -321,7 +345,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
 
     fmt = Formatter(settings.language, settings.currency)
     out = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
-                     if tags else None, search=True)
+                     if tags else None, search=True, memo=memo)
     total = len(versions)
     for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):
         if progress is not None:
@@ -329,12 +353,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     done = total - len(good)
     for g in good:
         began = time.perf_counter()
-        vsettings = g.checked.plan.settings  # type: ignore[union-attr]
-        vfmt = Formatter(vsettings.language, vsettings.currency)
-        with _open(repository, g.version, plan_path, shown) as src:
-            files = site_files(g.checked, src, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=g.version.version,
-                               versions=switcher(g.version.version, tags, today, vfmt, vsettings.language),
-                               current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True)
+        files = _version_files(g, tags, plan_dir, today, memo)
         out.add(files, version_root(g.version.version))
         g.outcome.pages = files.pages
         g.outcome.seconds += time.perf_counter() - began
@@ -346,6 +365,50 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     if good:
         _history(out, plan_dir, checked, good, today)
     return out
+
+
+def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date,
+                   memo: RenderMemo | None) -> SiteFiles:
+    """The files of tagged version `g` under its own folder: rendered once for any version (VERSION_STAND_IN)
+    and personalised when the theme allows it, else rendered for this version alone."""
+    from .render import environment, theme_dirs
+
+    assert g.checked.plan is not None
+    env = environment(tuple(theme_dirs(plan_dir, g.checked.plan.settings.theme)))
+    try:
+        if memo is not None and version_neutral(env):
+            files = _personalised(_render_version(g, VERSION_STAND_IN, tags, plan_dir, today, memo), g)
+            if files is not None:
+                return files
+        return _render_version(g, g.version.version, tags, plan_dir, today, memo)
+    finally:
+        g.source.close()
+
+
+def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path, today: dt.date,
+                    memo: RenderMemo | None) -> SiteFiles:
+    from .i18n import Formatter
+
+    assert g.checked.plan is not None
+    settings = g.checked.plan.settings
+    fmt = Formatter(settings.language, settings.currency)
+    return site_files(g.checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=here,
+                      versions=switcher(here, tags, today, fmt, settings.language),
+                      current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True, memo=memo)
+
+
+def _personalised(files: SiteFiles, g: _Checked) -> SiteFiles | None:
+    """`files` rendered with VERSION_STAND_IN, as version `g` shows them (None: a page is not as expected)."""
+    assert g.checked.plan is not None
+    assets = set(g.checked.plan.assets)
+    for path, html in files.files.items():
+        if path in assets or not path.endswith(".html"):
+            continue
+        mine = personalise(html, path, g.version.version)
+        if mine is None:
+            return None
+        files.files[path] = mine
+    return files
 
 
 def _entity_href(kind: str, ident: str, base: str) -> str | None:

@@ -20,7 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.versions_build import NOT_DRAWN, ProgressEvent, VersionOutcome, build_all_versions, chart_key
+from generator.render_memo import NOT_DRAWN, chart_key
+from generator.versions_build import ProgressEvent, VersionOutcome, build_all_versions
 from generator.versions_cli import build_all, progress_line
 from tests.test_gitsource import GitRepo, base_plan
 

@@ -1,0 +1,104 @@
+"""`build --all-versions` shares its work between versions (issue 4, item 4; issue 6): one render of a page that
+several versions show alike, personalised per version, must give the very bytes of a render for each version.
+
+Every test builds a real git repository in a temporary folder (helpers from test_gitsource).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.versions_build import VERSION_STAND_IN, build_all_versions, personalise
+from tests.test_gitsource import GitRepo, base_plan
+
+TODAY = dt.date(2026, 11, 23)
+DAY = 86_400
+JAN_1 = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return GitRepo(tmp_path / "repo")
+
+
+def history(repo: GitRepo) -> None:
+    """Four tags: v1 and v2 the same day with different targets, v2.1 the same plan as v2 that day, v3 a month
+    later with a new persona page; the working tree moves the target again. A CSV gives the KPI numbers."""
+    plan = base_plan(target=20)
+    plan["data/new-clients.csv"] = "date,value\n2026-01-05,2\n2026-02-02,6\n2026-03-02,9\n"
+    same_day = f"@{JAN_1 + 70 * DAY} +0000"
+    repo.commit(plan, tag="v1", when=same_day)
+    plan["objectives/growth.md"] = base_plan(target=30)["objectives/growth.md"]
+    repo.commit(plan, tag="v2", when=same_day)
+    repo.git("tag", "v2.1")
+    plan["personas/buyer.md"] = "---\nname: Buyer\nrole: Purchasing\n---\nBuys things.\n"
+    repo.commit(plan, tag="v3", when=f"@{JAN_1 + 100 * DAY} +0000")
+    plan["objectives/growth.md"] = base_plan(target=35)["objectives/growth.md"]
+    repo.write(plan)
+
+
+def site(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_shared_renders_give_the_bytes_of_separate_renders(repo: GitRepo, tmp_path: Path) -> None:
+    """The whole output tree is byte for byte the same whether pages are shared between versions or every
+    version is rendered for itself, and pages really were shared."""
+    history(repo)
+    shared = build_all_versions(repo.plan, tmp_path / "shared", TODAY)
+    alone = build_all_versions(repo.plan, tmp_path / "alone", TODAY, share=False)
+    assert shared.ok and alone.ok, (shared.message, alone.message)
+    assert site(tmp_path / "shared") == site(tmp_path / "alone")
+    assert shared.pages_reused > 0 and shared.pages_rendered < alone.pages_rendered
+    assert shared.charts_reused > 0
+
+
+def test_a_changed_page_shows_each_versions_own_numbers(repo: GitRepo, tmp_path: Path) -> None:
+    """v1 and v2, tagged the same day, differ by the KPI target only: each version's objective page shows its
+    own target, and the page of the version sharing v2's plan shows v2's."""
+    history(repo)
+    assert build_all_versions(repo.plan, tmp_path / "out", TODAY).ok
+
+    def shown(rel: str) -> str:
+        return (tmp_path / "out" / rel).read_text(encoding="utf-8")
+
+    assert "target 20\xa0clients" in shown("v/v1/objectives/growth.html")
+    assert "target 30\xa0clients" not in shown("v/v1/objectives/growth.html")
+    for version in ("v2", "v2.1"):
+        assert "target 30\xa0clients" in shown(f"v/{version}/objectives/growth.html")
+    assert "target 35\xa0clients" in shown("objectives/growth.html")
+
+
+def test_an_unchanged_page_carries_each_versions_switcher_and_banner(repo: GitRepo, tmp_path: Path) -> None:
+    """The funnel page is the same in v1, v2 and v2.1 and rendered once, yet each copy names its own version in
+    the switcher, the banner and the footer, and marks its own switcher entry as the current one."""
+    history(repo)
+    assert build_all_versions(repo.plan, tmp_path / "out", TODAY).ok
+    for version in ("v1", "v2", "v2.1", "v3"):
+        html = (tmp_path / "out" / f"v/{version}/funnels/acquisition.html").read_text(encoding="utf-8")
+        assert VERSION_STAND_IN not in html
+        current = re.findall(r'<a href="([^"]+)" aria-current="true">', html)
+        assert current == [f"../../../v/{version}/index.html"], current
+        assert f"Versions: {version}</summary>" in html or f"{version}</summary>" in html
+        banner = re.search(r'<div class="banner".*?</div></div>', html, re.S)
+        assert banner and version in banner.group(0)
+        assert re.search(rf"<footer.*{re.escape(version)}.*</footer>", html, re.S)
+    root = (tmp_path / "out/funnels/acquisition.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="([^"]+)" aria-current="true">', root) == ["../index.html"]
+    assert 'class="banner"' not in root
+
+
+def test_personalise_refuses_a_page_it_does_not_recognise() -> None:
+    """A switcher without the version's own link (a theme's own markup) is not patched: None, and the version is
+    then rendered for itself."""
+    html = f'<details class="versions"><summary>{VERSION_STAND_IN}</summary><a href="x">v1</a></details>'
+    assert personalise(html.encode(), "index.html", "v1") is None
+    page = (f'<details class="versions"><summary>{VERSION_STAND_IN}</summary>'
+            '<a href="../../v/v1/index.html">v1</a></details>')
+    assert personalise(page.encode(), "index.html", "v1") == (
+        b'<details class="versions"><summary>v1</summary>'
+        b'<a href="../../v/v1/index.html" aria-current="true">v1</a></details>')
