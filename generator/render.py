@@ -102,6 +102,13 @@ def _sandbox_class() -> type:
     return Sandbox
 
 
+@functools.lru_cache(maxsize=4096)
+def _markdown(text: str | None) -> Markup:
+    """`render_markdown`, once per distinct text: the versions of `--all-versions` and the rebuilds of
+    `strategy serve` show mostly the same bodies (the result is an immutable Markup string)."""
+    return render_markdown(text)
+
+
 @functools.lru_cache(maxsize=8)
 def environment(search_path: tuple[Path, ...]) -> Any:
     """One Jinja environment per theme search path (templates are compiled once and cached)."""
@@ -113,7 +120,7 @@ def environment(search_path: tuple[Path, ...]) -> Any:
     options: dict[str, Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
                                "lstrip_blocks": True, "keep_trailing_newline": True}
     env = _sandbox_class()(loader=loader, bytecode_cache=_bytecode_cache(SandboxedEnvironment, options), **options)
-    env.filters["markdown"] = render_markdown
+    env.filters["markdown"] = _markdown
     env.filters["json_script"] = _json_script
     return env
 
