@@ -123,8 +123,9 @@ def fr() -> Formatter:
 
 
 @pytest.fixture
-def drawn_by_altair(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every chart shape drawn by Altair now: none remembered from an earlier test."""
+def drawn_by_altair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chart shape drawn by Altair now: none remembered in memory, an empty chart cache on disk."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
     monkeypatch.setattr(charts, "_memo", {})
 
 

@@ -1,0 +1,97 @@
+"""Chart specs made by Altair, kept on disk between builds under the user cache folder.
+
+`charts.py` asks Altair for each distinct chart *shape* (everything but the data rows, which are inlined
+afterwards); a shape's spec is stored here as JSON, named by a content hash of the shape's arguments and
+of the code that turns them into a spec: this package's version, Altair's version, and the bytes of
+charts.py and palette.py (the theme). A code or Altair upgrade therefore never serves a stale spec, and a
+build whose shapes are all cached does not import Altair at all.
+
+The cache only ever saves time: a missing, corrupt or unreadable entry is rebuilt, and a folder that
+cannot be written is left alone, without a word.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .vega_bundle import _write_atomically, default_cache_dir
+
+FORMAT = "1"  # bumped when the layout of an entry changes
+MAX_ENTRIES = 4000  # beyond this, the least recently written entries go (a shape is a few KB)
+
+_code_key: str | None = None
+_pruned = False
+
+
+def cache_dir() -> Path:
+    """`<user cache>/strategy-site/charts` (the folder of the Vega bundle, see vega_bundle.py)."""
+    return default_cache_dir() / "charts"
+
+
+def code_key() -> str:
+    """What, besides its arguments, decides a shape's spec: the versions of this package and of Altair,
+    and the source of the chart module and its palette."""
+    global _code_key
+    if _code_key is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from . import __version__, charts, palette
+
+        try:
+            altair_version = version("altair")
+        except PackageNotFoundError:
+            altair_version = "unknown"
+        digest = hashlib.blake2b(digest_size=16)
+        for module in (charts, palette):
+            try:
+                digest.update(Path(str(module.__file__)).read_bytes())
+            except OSError:  # no source to hash (a frozen install): a key unique to this process
+                digest.update(os.urandom(16))
+        _code_key = f"{FORMAT}|{__version__}|altair-{altair_version}|{digest.hexdigest()}"
+    return _code_key
+
+
+def entry_path(key: str, folder: Path | None = None) -> Path:
+    """The file of the shape whose in-process key is `key` (its name hashes the key and `code_key()`)."""
+    name = hashlib.blake2b(f"{code_key()}\n{key}".encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return (folder or cache_dir()) / f"{name}.json"
+
+
+def load(key: str, folder: Path | None = None) -> dict[str, Any] | None:
+    """The cached spec of a shape, or None when it is absent or cannot be read back as a JSON object."""
+    try:
+        spec = json.loads(entry_path(key, folder).read_bytes())
+    except (OSError, ValueError, RecursionError):  # ValueError covers bad JSON and bad UTF-8
+        return None
+    return spec if isinstance(spec, dict) else None
+
+
+def store(key: str, spec: dict[str, Any], folder: Path | None = None) -> None:
+    """Keep a shape's spec for later builds; any failure (read-only home, full disk) is ignored."""
+    global _pruned
+    path = entry_path(key, folder)
+    try:
+        data = json.dumps(spec, separators=(",", ":")).encode("ascii")
+    except (TypeError, ValueError):  # not plain JSON: not worth keeping
+        return
+    _write_atomically(path, data)
+    if not _pruned:
+        _pruned = True
+        _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Once per process: keep the folder to MAX_ENTRIES files (entries of old code versions pile up)."""
+    with contextlib.suppress(OSError):
+        entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
+        if len(entries) <= MAX_ENTRIES:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime)
+        for entry in entries[: len(entries) - MAX_ENTRIES * 3 // 4]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
