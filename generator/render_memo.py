@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import hashlib
 import io
+import os
 import pickle
 import re
 import threading
@@ -48,12 +49,25 @@ def _where_free_table() -> dict[type, Callable[[Any], Any]]:
 
 
 def digest_pickle(obj: Any) -> bytes:
-    """The pickle of `obj` as digests see it (entities without their locations)."""
+    """The pickle of `obj` as digests see it (entities without their locations).
+
+    Without the pickler's memo (`fast`): with it, a value met twice in one object is written once and then
+    referred to, so equal values pickle differently depending on whether they are one shared object or
+    two equal ones (a default "level" interned by the loader vs one unpickled from the parse cache)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.dispatch_table = _where_free_table()  # type: ignore[misc]
-    pickler.dump(obj)
+    pickler.fast = True
+    try:
+        pickler.dump(obj)
+    except (ValueError, RecursionError, pickle.PicklingError, TypeError):  # cyclic, or not picklable
+        return _unique()
     return buffer.getvalue()
+
+
+def _unique() -> bytes:
+    """Stands for what cannot be digested: equal to nothing else, so it is never found in the memo."""
+    return b"\x00unique" + os.urandom(16)
 
 
 class _Fingerprints:
@@ -79,8 +93,11 @@ class _Fingerprints:
             data = digest_pickle(obj)
         else:
             buffer = io.BytesIO()
-            _DigestPickler(buffer, self, obj).dump(obj)
-            data = buffer.getvalue()
+            try:
+                _DigestPickler(buffer, self, obj).dump(obj)
+                data = buffer.getvalue()
+            except (ValueError, RecursionError, pickle.PicklingError, TypeError):
+                data = _unique()
         digest = hashlib.blake2b(data, digest_size=20).digest()
         self.known(obj, digest)
         return digest
@@ -90,6 +107,7 @@ class _DigestPickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
         super().__init__(file, protocol=5)
         self.dispatch_table = _where_free_table()  # type: ignore[misc]
+        self.fast = True  # see digest_pickle
         self._prints = prints
         self._top = top
 

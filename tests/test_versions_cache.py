@@ -102,3 +102,23 @@ def test_personalise_refuses_a_page_it_does_not_recognise() -> None:
     assert personalise(page.encode(), "index.html", "v1") == (
         b'<details class="versions"><summary>v1</summary>'
         b'<a href="../../v/v1/index.html" aria-current="true">v1</a></details>')
+
+
+def test_digests_see_values_not_which_objects_hold_them() -> None:
+    """Equal values digest alike whether or not they are one shared object (the loader's fresh objects vs
+    those its parse cache hands out), so an unchanged page of the next version is found in the memo; and a
+    location alone never tells two entities apart."""
+    from generator.diagnostics import Location
+    from generator.model import KPI
+    from generator.render_memo import digest_pickle
+
+    copy = "".join(["le", "vel"])
+    assert copy is not "level"  # noqa: F632 - the point of the test
+    assert digest_pickle(["level", "level"]) == digest_pickle(["level", copy])
+
+    def kpi(where: str, target: float) -> KPI:
+        return KPI(id="k", loc=Location(where), locs={"target": Location(where, 3)}, title="K", target=target,
+                   objective="o")
+
+    assert digest_pickle(kpi("v1:content/objectives/o.md", 5)) == digest_pickle(kpi("v2:content/objectives/o.md", 5))
+    assert digest_pickle(kpi("v1:content/objectives/o.md", 5)) != digest_pickle(kpi("v1:content/objectives/o.md", 6))
