@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import pickle
 import re
 import time
 from collections.abc import Callable
@@ -47,6 +48,7 @@ from .versions import Version, list_versions
 VERSIONS_DIR = "v"
 FROM_VERSION_TO_ROOT = "../../"  # from OUTPUT/v/TAG/ back to OUTPUT/
 HISTORY_PATH = "history.html"
+PAIR_WEIGHT = 20  # a pair of versions to compare, in pages to render (parallel.MIN_PAGES_PER_WORKER)
 # a tag becomes a folder name and part of a file name (changes/OLD..NEW.html): keep it plain
 SAFE_TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 
@@ -430,6 +432,7 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     from .diff_format import diff_view
     from .i18n import Formatter
     from .pages import PageSpec, SiteContext, navigation
+    from .parallel import render_all, workers
     from .render import environment, render_page, theme_dirs
     from .ui_text import ui
 
@@ -454,20 +457,34 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
                                       "href": f"{version_root(g.version.version)}index.html", "changes": None,
                                       "current": False}
         timeline.append(entries[g.version.version])
-    for before, after in itertools.pairwise(oldest_first):
-        old, new = before.version.version, after.version.version
+    pairs = list(itertools.pairwise(oldest_first))
+
+    def compare(pair: tuple[_Checked, _Checked]) -> bytes:
+        before, after = pair
         assert before.checked.state is not None and after.checked.state is not None
-        view = diff_view(diff_states(before.checked.state, after.checked.state, old, new))
+        view = diff_view(diff_states(before.checked.state, after.checked.state, before.version.version,
+                                     after.version.version))
+        return pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # each pair compares two whole plans (and a changes page of dated versions lists every KPI): on every
+    # core, as pages are, then the pages once every entry of the timeline is complete
+    jobs = workers(PAIR_WEIGHT * len(pairs))
+    views = [pickle.loads(data) for data in render_all(compare, pairs, jobs=jobs)]
+    pages: list[PageSpec] = []
+    for (before, after), view in zip(pairs, views, strict=True):
+        old, new = before.version.version, after.version.version
         for section in view["sections"]:
             base = version_root(old if section["op"] == "removed" else new)
             section["href"] = _entity_href(section["kind"], section["id"], base)
         path = changes_path(old, new)
         entries[new]["changes"] = {"href": path, "summary": view["summary"], "highlights": view["highlights"],
                                    "from": old}
-        page = PageSpec(path=path, template="changes.html", title=f"{ui(lang, 'changes')} {old} → {new}",
-                        section="history",
-                        data={"diff": view, "old": entries[old], "new": entries[new]})
-        out.files[path] = render_page(env, page, site).encode("utf-8")
+        pages.append(PageSpec(path=path, template="changes.html", title=f"{ui(lang, 'changes')} {old} → {new}",
+                              section="history",
+                              data={"diff": view, "old": entries[old], "new": entries[new]}))
+    html = render_all(lambda page: render_page(env, page, site).encode("utf-8"), pages, jobs=jobs)
+    for page, text in zip(pages, html, strict=True):
+        out.files[page.path] = text
         out.pages += 1
 
     rows = []
