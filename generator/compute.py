@@ -146,7 +146,7 @@ Counted = tuple[tuple[dt.date, float], ...]
 # `strategy serve` derives again only the measurements of an edited file. Keyed by the Series' identity
 # (kept alive here, so that its id is not reused) and by everything else the result depends on.
 _DERIVED: dict[tuple[int, dt.date, dt.date, str, dt.date], tuple[Series, Counted, int, float | None]] = {}
-_DERIVED_MAX = 20_000
+_DERIVED_MAX = 4096  # entries; the memo starts afresh past this (a big plan has about 1000 KPIs)
 
 
 def _counted(series: Series | None, today: dt.date, start: dt.date, measure: str,
