@@ -242,3 +242,32 @@ def test_kpi_figures_follow_each_saved_measurement_and_each_date(tmp_path: Path)
     assert earlier.state is not None
     assert earlier.state.kpis["leads"].points == [(dt.date(2026, 1, 1), 10), (dt.date(2026, 2, 1), 20)]
     assert earlier.state.kpis["leads"].future_points == 2
+
+
+def test_a_revision_reads_only_the_files_an_earlier_one_did_not_have(tmp_path: Path) -> None:
+    """Checking a second git revision (as `build --all-versions` and `diff` do) reads only the files that
+    differ from one already checked, and still reports each revision's own mistakes at its own files."""
+    from generator.gitsource import GitSource
+    from tests.test_gitsource import GitRepo, base_plan
+
+    repo = GitRepo(tmp_path / "repo")
+    files = base_plan()
+    repo.commit(files, tag="v1")
+    broken = "target: twenty-two, says the parse cache test"  # bytes no other test commits
+    files["objectives/growth.md"] = files["objectives/growth.md"].replace("target: 20", broken)
+    repo.commit(files, tag="v2")
+
+    with GitSource.open(repo.plan, "v1") as v1:
+        assert not errors(check(v1, TODAY))
+    with GitSource.open(repo.plan, "v2") as v2:
+        read: list[str] = []
+        plain_read = v2.read_bytes
+
+        def spy(path: str) -> bytes:
+            read.append(path)
+            return plain_read(path)
+
+        v2.read_bytes = spy  # type: ignore[method-assign]
+        checked = check(v2, TODAY)
+    assert read == ["objectives/growth.md"]
+    assert [(d.code, d.file) for d in errors(checked)] == [("type", f"v2:{repo.plan.as_posix()}/objectives/growth.md")]
