@@ -53,12 +53,13 @@ class BuildResult:
 def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",
                version: str | None = None, versions: list[dict[str, Any]] | None = None,
                current_version_path: str | None = None, with_static: bool = True,
-               search: bool = False, memo: RenderMemo | None = None) -> SiteFiles:
+               search: bool = False, memo: RenderMemo | None = None, jobs: int | None = None) -> SiteFiles:
     """The pages (and, with `with_static`, the theme's static files and the chart bundle) of a checked plan.
 
     `static_root` is prepended to `page.root` for links to `static/`, so versions under `v/TAG/` share the
     root's static folder (`"../../"`). With `memo`, charts and pages whose inputs it already holds are taken
-    from it instead of being made again (`strategy serve` keeps one between rebuilds).
+    from it instead of being made again (`strategy serve` keeps one between rebuilds). `jobs` is how many
+    processes render the pages (default: as many as pay, see parallel.py).
     """
     from .i18n import Formatter
     from .pages import PageSpec, SiteContext, build_pages, navigation
@@ -84,11 +85,11 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
 
     if memo is None:
         pages = build_pages(state, fmt)
-        html = render_all(render, pages)  # on every core
+        html = render_all(render, pages, jobs=jobs)  # on every core
     else:
         with memo.build():
             pages = memo.page_specs(state, fmt, build_pages)
-            html = memo.render(env, pages, site, render)
+            html = memo.render(env, pages, site, render, jobs=jobs)
     for page, text in zip(pages, html, strict=True):
         out.files[page.path] = text
         out.pages += 1

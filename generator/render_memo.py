@@ -219,14 +219,15 @@ class RenderMemo:
                 for name, func in saved.items():
                     setattr(charts, name, func)
 
-    def render(self, env: Any, pages: Sequence[Any], site: Any, render: Callable[[Any], bytes]) -> list[bytes]:
+    def render(self, env: Any, pages: Sequence[Any], site: Any, render: Callable[[Any], bytes],
+               jobs: int | None = None) -> list[bytes]:
         """`[render(page) for page in pages]`, each page's bytes taken from the memo when its context is the
         one it was last rendered from; `render` is `render_all`'d over the pages that are not."""
         from .parallel import render_all
 
         if not self._templates_cacheable(env):
             self.pages_rendered += len(pages)
-            return render_all(render, pages)
+            return render_all(render, pages, jobs=jobs)
         keys = [self._page_key(env, page, site) for page in pages]
         out: list[bytes | None] = []
         missing: list[int] = []
@@ -237,7 +238,7 @@ class RenderMemo:
             else:
                 out.append(None)
                 missing.append(i)
-        made = render_all(render, [pages[i] for i in missing])
+        made = render_all(render, [pages[i] for i in missing], jobs=jobs)
         for i, html in zip(missing, made, strict=True):
             out[i] = html
             self.pages[pages[i].path] = (keys[i], html)

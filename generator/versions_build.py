@@ -335,8 +335,10 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
 
 def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt.date, result: AllVersionsResult,
             progress: Progress | None, memo: RenderMemo | None) -> SiteFiles:
-    """Every file of the site, in memory."""
+    """Every file of the site, in memory. With enough versions and cores, the older half of the versions
+    is built by a forked copy of this process meanwhile (rendering alone is not all of a version's work)."""
     from .i18n import Formatter
+    from .parallel import MIN_PAGES_PER_WORKER, workers
 
     assert checked.plan is not None and checked.state is not None
     settings = checked.plan.settings
@@ -353,15 +355,43 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         if progress is not None:
             progress(ProgressEvent(index + 1, total, outcome))
     done = total - len(good)
-    for g in good:
+
+    def build(g: _Checked, jobs: int | None = None) -> SiteFiles:
         began = time.perf_counter()
-        files = _version_files(g, tags, plan_dir, today, memo)
-        out.add(files, version_root(g.version.version))
+        files = _version_files(g, tags, plan_dir, today, memo, jobs)
         g.outcome.pages = files.pages
         g.outcome.seconds += time.perf_counter() - began
+        return files
+
+    def report(g: _Checked) -> None:
+        nonlocal done
         done += 1
         if progress is not None:
             progress(ProgressEvent(done, total, g.outcome))
+
+    built: list[SiteFiles] = []
+    if len(good) >= MIN_VERSIONS_TO_SHARE_OUT and workers(2 * MIN_PAGES_PER_WORKER) >= 2:
+        # the newest version first, on every core: what it rendered is in the memo the other process inherits
+        built.append(build(good[0]))
+        report(good[0])
+        split = 1 + (len(good) - 1) // 2
+        with _OtherProcess(lambda: _built_there(good[split:], build, memo)) as other:
+            for g in good[1:split]:
+                built.append(build(g, jobs=1))
+                report(g)
+            theirs = other.result()
+        if theirs is None:  # it failed: built here, where an error is raised as the user must see it
+            built += [build(g) for g in good[split:]]
+        else:
+            built += _adopt(theirs, good[split:], memo)
+        for g in good[split:]:
+            report(g)
+    else:
+        for g in good:
+            built.append(build(g))
+            report(g)
+    for g, files in zip(good, built, strict=True):
+        out.add(files, version_root(g.version.version))
     out.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
                                   + "\n").encode("utf-8")
     if good:
@@ -369,8 +399,90 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     return out
 
 
+MIN_VERSIONS_TO_SHARE_OUT = 4  # fewer tagged versions are built in this process (a fork costs ~0.1 s)
+
+
+class _OtherProcess:
+    """`work()` run in a forked copy of this process, while this one goes on; `result()` waits for what it
+    returned (None when it failed). The copy inherits the checked versions and the memo, and sends back
+    only its result, pickled through a temporary file."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._work = work
+        self._file: Any = None
+        self._pid = 0
+
+    def __enter__(self) -> _OtherProcess:
+        import os
+        import tempfile
+
+        self._file = tempfile.TemporaryFile()
+        self._pid = os.fork()
+        if self._pid == 0:  # the copy: never returns into the caller's code
+            code = 1
+            try:
+                pickle.dump(self._work(), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+                self._file.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        return self
+
+    def result(self) -> Any:
+        import os
+
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        if status != 0:
+            return None
+        self._file.seek(0)
+        try:
+            return pickle.load(self._file)
+        except Exception:
+            return None
+
+    def __exit__(self, *exc: object) -> None:
+        import os
+        import signal
+
+        if self._pid:  # left early (an error here): the copy's work is not wanted
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+        self._file.close()
+
+
+_Theirs = tuple[list[SiteFiles], list[tuple[int, float]], tuple[int, int, int, int]]
+
+
+def _memo_counts(memo: RenderMemo | None) -> tuple[int, int, int, int]:
+    if memo is None:
+        return (0, 0, 0, 0)
+    return (memo.charts_built, memo.charts_reused, memo.pages_rendered, memo.pages_reused)
+
+
+def _built_there(versions: list[_Checked], build: Callable[..., SiteFiles], memo: RenderMemo | None) -> _Theirs:
+    """What the other process sends back: the versions' files, their outcomes, and what its memo counted."""
+    before = _memo_counts(memo)
+    files = [build(g, jobs=1) for g in versions]
+    counts = tuple(after - was for after, was in zip(_memo_counts(memo), before, strict=True))
+    return files, [(g.outcome.pages, g.outcome.seconds) for g in versions], counts  # type: ignore[return-value]
+
+
+def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -> list[SiteFiles]:
+    """Take back the other process's files, with its outcomes and counts."""
+    files, outcomes, counts = theirs
+    for g, (pages, seconds) in zip(versions, outcomes, strict=True):
+        g.outcome.pages, g.outcome.seconds = pages, seconds
+    if memo is not None:
+        memo.charts_built += counts[0]
+        memo.charts_reused += counts[1]
+        memo.pages_rendered += counts[2]
+        memo.pages_reused += counts[3]
+    return files
+
+
 def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date,
-                   memo: RenderMemo | None) -> SiteFiles:
+                   memo: RenderMemo | None, jobs: int | None = None) -> SiteFiles:
     """The files of tagged version `g` under its own folder: rendered once for any version (VERSION_STAND_IN)
     and personalised when the theme allows it, else rendered for this version alone."""
     from .render import environment, theme_dirs
@@ -379,16 +491,16 @@ def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.d
     env = environment(tuple(theme_dirs(plan_dir, g.checked.plan.settings.theme)))
     try:
         if memo is not None and version_neutral(env):
-            files = _personalised(_render_version(g, VERSION_STAND_IN, tags, plan_dir, today, memo), g)
+            files = _personalised(_render_version(g, VERSION_STAND_IN, tags, plan_dir, today, memo, jobs), g)
             if files is not None:
                 return files
-        return _render_version(g, g.version.version, tags, plan_dir, today, memo)
+        return _render_version(g, g.version.version, tags, plan_dir, today, memo, jobs)
     finally:
         g.source.close()
 
 
 def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path, today: dt.date,
-                    memo: RenderMemo | None) -> SiteFiles:
+                    memo: RenderMemo | None, jobs: int | None) -> SiteFiles:
     from .i18n import Formatter
 
     assert g.checked.plan is not None
@@ -396,7 +508,8 @@ def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path,
     fmt = Formatter(settings.language, settings.currency)
     return site_files(g.checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=here,
                       versions=switcher(here, tags, today, fmt, settings.language),
-                      current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True, memo=memo)
+                      current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True, memo=memo,
+                      jobs=jobs)
 
 
 def _personalised(files: SiteFiles, g: _Checked) -> SiteFiles | None:
