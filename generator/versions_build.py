@@ -48,6 +48,7 @@ from .versions import Version, list_versions
 VERSIONS_DIR = "v"
 FROM_VERSION_TO_ROOT = "../../"  # from OUTPUT/v/TAG/ back to OUTPUT/
 HISTORY_PATH = "history.html"
+ARCHIVED = f"{VERSIONS_DIR}/"  # where the tagged versions' files are, in the site
 PAIR_WEIGHT = 20  # a pair of versions to compare, in pages to render (parallel.MIN_PAGES_PER_WORKER)
 # a tag becomes a folder name and part of a file name (changes/OLD..NEW.html): keep it plain
 SAFE_TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
@@ -221,7 +222,10 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
             result.pages_rendered, result.pages_reused = memo.pages_rendered, memo.pages_reused
         else:
             result.charts_made, result.pages_rendered = files.charts, files.pages
-        result.bytes_written = write_site(output, files.files, copies=files.copies, before_swap=_index_current)
+        archived = {k: v for k, v in files.files.items() if k.startswith(ARCHIVED)}
+        current = {k: v for k, v in files.files.items() if not k.startswith(ARCHIVED)}
+        result.bytes_written = write_site(output, current, copies=files.copies,
+                                          before_swap=lambda staging: _index_and_add(staging, archived))
     except GitError as exc:
         result.git_error = exc
         result.message = exc.message
@@ -241,26 +245,48 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     return result
 
 
-def _index_current(staging: Path) -> None:
-    """The search index of the current version's pages, made with the archived versions' folder set aside:
-    their pages are left out of the index anyway (no `data-pagefind-body`, see base.html), and pagefind
-    would otherwise read every one of them (20 versions: 95% of its time)."""
+def _index_and_add(staging: Path, archived: dict[str, bytes]) -> None:
+    """The search index of the current version's pages (in `staging`), made while the archived versions'
+    files are written beside it, then moved in. Their pages are left out of the index anyway (no
+    `data-pagefind-body`, see base.html): pagefind would only read every one of them (20 versions: 95% of its
+    time), and writing them meanwhile hides most of the index's time."""
     import os
     import tempfile
+    import threading
 
     from .search import index_site
+    from .writer import _inside
 
-    archived = staging / VERSIONS_DIR
-    if not archived.is_dir():
-        index_site(staging)
-        return
-    aside = Path(tempfile.mkdtemp(prefix=".versions-", dir=staging.parent)) / VERSIONS_DIR
-    os.replace(archived, aside)
+    failure: list[BaseException] = []
+
+    def index() -> None:
+        try:
+            index_site(staging)
+        except BaseException as exc:  # raised below, in the build's own thread
+            failure.append(exc)
+
+    indexer = threading.Thread(target=index, name="search-index")
+    indexer.start()
+    aside = Path(tempfile.mkdtemp(prefix=".versions-", dir=staging.parent))
     try:
-        index_site(staging)
+        try:
+            folders: set[Path] = set()
+            for rel, data in archived.items():
+                target = _inside(aside, rel)
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                target.write_bytes(data)
+        finally:
+            indexer.join()
+        if failure:
+            raise failure[0]
+        if archived:
+            os.replace(aside / VERSIONS_DIR, staging / VERSIONS_DIR)
     finally:
-        os.replace(aside, archived)
-        aside.parent.rmdir()
+        import shutil
+
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tuple[Repository, str, list[Version]]:
