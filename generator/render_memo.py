@@ -31,7 +31,10 @@ def _without_where(obj: Any) -> Any:
     """An entity's or settings' reduction without `loc`/`locs`: they name the file as shown to the user
     ("v1.0:content/objectives/a.md" in a tagged version), which would otherwise make two versions' identical
     objectives digest differently."""
-    return type(obj), (), {k: v for k, v in vars(obj).items() if k not in WHERE_FIELDS}
+    state = vars(obj).copy()
+    for name in WHERE_FIELDS:
+        state.pop(name, None)
+    return type(obj), (), state
 
 
 @functools.cache
@@ -129,15 +132,15 @@ NOT_DRAWN = {"kpi_chart": frozenset({"expected", "expected_progress", "progress"
 _READS_WHERE = re.compile(r"\.locs?\b|\.at\(|\[\s*['\"]locs?['\"]\s*\]")
 
 
-def chart_key(builder: str, state: Any, fmt: Any, prints: _Fingerprints | None = None) -> bytes:
-    """The memo's key of `builder(state, fmt)`: a digest of what the chart is drawn from."""
-    skip = NOT_DRAWN.get(builder)
-    if skip:
-        drawn = digest_pickle((type(state).__name__, {k: v for k, v in vars(state).items() if k not in skip}))
-    elif prints is not None:
-        drawn = prints.of(state)
-    else:
-        drawn = digest_pickle(state)
+def chart_key(builder: str, state: Any, fmt: Any) -> bytes:
+    """A digest of what `builder(state, fmt)` draws: `state` without the fields in NOT_DRAWN."""
+    skip = NOT_DRAWN.get(builder, frozenset())
+    drawn = digest_pickle((type(state).__name__, {k: v for k, v in vars(state).items() if k not in skip})
+                          if skip else state)
+    return _chart_digest(builder, drawn, fmt)
+
+
+def _chart_digest(builder: str, drawn: bytes, fmt: Any) -> bytes:
     return hashlib.blake2b(builder.encode() + b"|" + drawn + f"|{fmt.language}|{fmt.currency}".encode(),
                            digest_size=20).digest()
 
@@ -249,11 +252,22 @@ class RenderMemo:
     def _chart_builder(self, name: str, build: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
         def memoized(state: Any, fmt: Any) -> Any:
             assert self._prints is not None, "RenderMemo.build() is not open"
-            key = chart_key(name, state, fmt, self._prints)
+            # the whole state's digest first: pages need it anyway, so a hit costs nothing more
+            key = _chart_digest(name, self._prints.of(state), fmt)
             chart = self.charts.get(key)
-            if chart is None:
-                chart = build(state, fmt)
+            if chart is None and name in NOT_DRAWN:  # the same drawing from a state that differs elsewhere
+                drawn = chart_key(name, state, fmt)
+                chart = self.charts.get(drawn)
+                if chart is None:
+                    chart = build(state, fmt)
+                    self.charts_built += 1
+                else:
+                    self.charts_reused += 1
+                self.charts[drawn] = chart
+                self._used_charts.add(drawn)
                 self.charts[key] = chart
+            elif chart is None:
+                chart = self.charts[key] = build(state, fmt)
                 self.charts_built += 1
             else:
                 self.charts_reused += 1

@@ -21,6 +21,10 @@ Decisions:
   paged or rendered again. Files read from git are read once by object id across versions. The theme's
   static files and the chart bundle are written once, at the root (`static_root="../../"`), and the search
   index is made from the current version's pages only (archived ones are not indexed anyway).
+  With four versions or more on a multi-core machine, a forked copy of the build makes the older half of the
+  versions while this process makes the newer half, and the changes pages are compared and rendered on
+  every core. What remains (bench/versions_bench.py, 20 tags): checking each revision, rendering the pages
+  whose content differs (with tags a month apart, every KPI page), and writing every version's files.
 """
 
 from __future__ import annotations
