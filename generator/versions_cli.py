@@ -40,9 +40,12 @@ def summary_line(result: AllVersionsResult, output: Path) -> str:
     else:
         versions = f"{len(built)} tagged version" + ("" if len(built) == 1 else "s")
     cached = f", {result.charts_reused} reused" if result.charts_reused else ""
+    # pages identical in several versions are rendered once: say how many were, as for the charts
+    rendered = (f"; pages: {result.pages_rendered} rendered, {result.pages_reused} reused"
+                if result.pages_reused else "")
     return (f"strategy build --all-versions: the current version and {versions}"
             + (f" ({', '.join(notes)})" if notes else "")
-            + f", {result.pages} pages, {result.charts} charts ({result.charts_made} drawn{cached}), "
+            + f", {result.pages} pages, {result.charts} charts ({result.charts_made} drawn{cached}{rendered}), "
             f"{result.bytes_written / 1e6:.1f} MB in {output} ({result.seconds:.2f} s)")
 
 
