@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -51,7 +52,7 @@ def _where_free_table() -> dict[type, Callable[[Any], Any]]:
     return dict.fromkeys(classes, _without_where)
 
 
-def digest_pickle(obj: Any) -> bytes:
+def digest_pickle(obj: Any, table: dict[type, Callable[[Any], Any]] | None = None) -> bytes:
     """The pickle of `obj` as digests see it (entities without their locations).
 
     Without the pickler's memo (`fast`): with it, a value met twice in one object is written once and then
@@ -59,7 +60,7 @@ def digest_pickle(obj: Any) -> bytes:
     two equal ones (a default "level" interned by the loader vs one unpickled from the parse cache)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = _where_free_table()  # type: ignore[misc]
+    pickler.dispatch_table = table or _where_free_table()  # type: ignore[misc]
     pickler.fast = True
     try:
         pickler.dump(obj)
@@ -80,9 +81,11 @@ class _Fingerprints:
     Equal digests mean equal pickles, hence equal values; a different pickle of equal values (say a set in
     another order) only costs a re-render."""
 
-    def __init__(self, shared: tuple[type, ...], leaves: tuple[type, ...]) -> None:
+    def __init__(self, shared: tuple[type, ...], leaves: tuple[type, ...],
+                 table: dict[type, Callable[[Any], Any]] | None = None) -> None:
         self._shared = shared
         self._leaves = leaves  # shared objects that hold no other shared object worth a reference
+        self.table = table or _where_free_table()  # the pickler's reductions (entities without locations)
         self._known: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive so the id stays its own)
 
     def known(self, obj: Any, digest: bytes) -> None:
@@ -93,7 +96,7 @@ class _Fingerprints:
         if kept is not None and kept[0] is obj:
             return kept[1]
         if isinstance(obj, self._leaves):  # the C pickler alone, without a Python call per object inside
-            data = digest_pickle(obj)
+            data = digest_pickle(obj, self.table)
         else:
             buffer = io.BytesIO()
             try:
@@ -109,7 +112,7 @@ class _Fingerprints:
 class _DigestPickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
         super().__init__(file, protocol=5)
-        self.dispatch_table = _where_free_table()  # type: ignore[misc]
+        self.dispatch_table = prints.table  # type: ignore[misc]
         self.fast = True  # see digest_pickle
         self._prints = prints
         self._top = top
@@ -118,6 +121,35 @@ class _DigestPickler(pickle.Pickler):
         if obj is not self._top and isinstance(obj, self._prints._shared):
             return _ref, (self._prints.of(obj),)
         return NotImplemented
+
+
+class _Digested:
+    """In a reduction's state: a value already digested (pickled as `_ref(digest)`)."""
+
+    __slots__ = ("digest",)
+
+    def __init__(self, digest: bytes) -> None:
+        self.digest = digest
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return _ref, (self.digest,)
+
+
+_ATOMS = frozenset({dt.date, float, int, str, type(None)})  # immutable values without parts
+
+
+def _frozen_point(point: Any) -> bool:
+    """A KPI state's counted measurement that can never change: a tuple of immutable values."""
+    return type(point) is tuple and all(type(v) in _ATOMS for v in point)
+
+
+def _frozen_series(series: Any) -> bool:
+    """A loaded Series that can never change: its points a tuple of frozen Points of immutable values."""
+    from . import model
+
+    return (type(series) is model.Series and type(series.points) is tuple
+            and all(type(p) is model.Point and all(type(v) in _ATOMS for v in vars(p).values())
+                    for p in series.points))
 
 
 CHART_BUILDERS = ("kpi_chart", "funnel_chart", "progress_chart", "budget_chart")
@@ -161,6 +193,14 @@ class RenderMemo:
         self._site_key: tuple[Any, bytes] | None = None  # (the SiteContext, kept so its id stays its own; digest)
         self._cacheable: dict[int, bool] = {}  # id(env) → its templates read neither site.state nor locations
         self._page_lists: dict[tuple[int, str, str], tuple[Any, list[Any]]] = {}
+        # Digests kept across builds, of immutable objects the loader and compute.py hand to every check
+        # while their file is unchanged: a KPI's measurements (the Series) and the measurements as counted
+        # (the same tuples in each KPI state's `points`). Digesting them again was most of a rebuild's digests.
+        # Keyed by identity, each entry holding its objects so that their ids stay their own.
+        self._series: dict[int, tuple[Any, bytes]] = {}
+        self._points: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
+        self._series_used: dict[int, tuple[Any, bytes]] = {}
+        self._points_used: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
 
     def clear_pages(self) -> None:
         """After a theme edit: the HTML may differ for the same context."""
@@ -179,7 +219,9 @@ class RenderMemo:
         from . import charts, compute, model
 
         leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-        self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves)
+        table = {**_where_free_table(), compute.KpiState: self._kpi_state_reduction}
+        self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
+        self._series_used, self._points_used = {}, {}
         self._used_charts = set()
         self._site_key = None
         self.pages_rendered = self.pages_reused = self.charts_built = self.charts_reused = 0
@@ -187,6 +229,8 @@ class RenderMemo:
             yield
         finally:
             self.charts = {k: v for k, v in self.charts.items() if k in self._used_charts}
+            self._series, self._points = self._series_used, self._points_used
+            self._series_used, self._points_used = {}, {}
             self._prints = None
             self._site_key = None
             self._page_lists.clear()
@@ -198,11 +242,45 @@ class RenderMemo:
         kept = self._page_lists.get(key)
         if kept is not None and kept[0] is state:
             return kept[1]
+        series = list(getattr(getattr(state, "plan", None), "series", {}).values())
+        if self._prints is not None:
+            for one in series:
+                kept = self._series.get(id(one))
+                if kept is not None and kept[0] is one:
+                    self._prints.known(one, kept[1])
         with self.chart_builders():
             pages = build_pages(state, fmt)
         if self._prints is not None:
             self._page_lists[key] = (state, pages)
+            for one in series:
+                if id(one) in self._series_used:
+                    continue
+                kept = self._series.get(id(one))
+                if kept is not None and kept[0] is one:
+                    self._series_used[id(one)] = kept
+                elif _frozen_series(one):
+                    self._series_used[id(one)] = (one, self._prints.of(one))
         return pages
+
+    def _kpi_state_reduction(self, obj: Any) -> Any:
+        """A KPI state as digests see it: its counted measurements by their digest, kept across builds."""
+        state = vars(obj).copy()
+        points = state.get("points")
+        if type(points) in (list, tuple):
+            state["points"] = _Digested(self._points_digest(points))
+        return type(obj), (), state
+
+    def _points_digest(self, points: Sequence[Any]) -> bytes:
+        key = tuple(map(id, points))
+        kept = self._points.get(key) or self._points_used.get(key)
+        if kept is None:
+            frozen = tuple(points)
+            digest = hashlib.blake2b(digest_pickle(frozen), digest_size=20).digest()
+            if not all(_frozen_point(p) for p in frozen):
+                return digest  # may change in place: never kept
+            kept = (frozen, digest)
+        self._points_used[key] = kept
+        return kept[1]
 
     @contextlib.contextmanager
     def chart_builders(self) -> Iterator[None]:

@@ -1,0 +1,108 @@
+"""`strategy serve`'s rebuilds keep digests across builds (render_memo.py): of each KPI's measurements
+(the loader's Series) and of each KPI's counted measurements, by identity. An edit of any input those come
+from must still show: each rebuild is compared byte for byte with a fresh build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from watchfiles import Change
+
+from generator.serve import Builder
+from tests.conftest import EXAMPLE
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def _rebuilt_equals_fresh(builder: Builder, edited: Path | None) -> dict[str, bytes]:
+    if edited is not None:
+        builder.forget([(Change.modified, str(edited))])
+    outcome, kept = builder.build()
+    assert outcome.ok and kept is not None, outcome.diagnostics.errors[:3]
+    outcome, fresh = Builder(builder.plan_dir, builder.today).build()
+    assert outcome.ok and fresh is not None
+    assert sorted(kept) == sorted(fresh)
+    assert [p for p in fresh if kept[p] != fresh[p]] == []
+    return kept
+
+
+@pytest.fixture
+def builder(tmp_path: Path) -> Builder:
+    plan = tmp_path / "content"
+    shutil.copytree(EXAMPLE, plan)
+    made = Builder(plan, TODAY)
+    _rebuilt_equals_fresh(made, None)
+    return made
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_measurement_edit_shows_in_charts_and_pages(builder: Builder) -> None:
+    """A changed value in a KPI's CSV (new measurements, the others' kept digests reused) shows in the
+    rebuilt site exactly as in a fresh build, and so does undoing it."""
+    csv = builder.plan_dir / "data" / "leads-qualifies.csv"
+    text = csv.read_text(encoding="utf-8")
+    last = text.rstrip("\n").rsplit("\n", 1)[1]
+    date, value = last.rsplit(",", 1)
+    before = _rebuilt_equals_fresh(builder, None)
+    _replace(csv, last, f"{date},{float(value) * 3 + 1}")
+    after = _rebuilt_equals_fresh(builder, csv)
+    assert any(before[p] != after[p] for p in before if p.startswith("objectives/"))
+    _replace(csv, f"{date},{float(value) * 3 + 1}", last)
+    assert _rebuilt_equals_fresh(builder, csv) == before
+
+
+def test_a_dropped_measurement_and_a_kpi_edit_show(builder: Builder) -> None:
+    """A measurement removed from a CSV, then a KPI's target edited in its objective file, each show."""
+    csv = builder.plan_dir / "data" / "leads-qualifies.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[0] + "\n", encoding="utf-8")
+    _rebuilt_equals_fresh(builder, csv)
+    objective = builder.plan_dir / "objectives" / "qualite-leads.md"
+    text = objective.read_text(encoding="utf-8")
+    target = next(line for line in text.splitlines() if line.strip().startswith("target:"))
+    _replace(objective, target, target.split(":")[0] + ": 12345")
+    _rebuilt_equals_fresh(builder, objective)
+
+
+def test_a_period_edit_and_another_evaluation_date_show(builder: Builder) -> None:
+    """The plan's period (strategy.yaml) and the evaluation date change what each KPI counts from the
+    same, unchanged measurements: both show."""
+    settings = builder.plan_dir / "strategy.yaml"
+    _replace(settings, "start: 2026-01-01", "start: 2026-03-01")
+    _rebuilt_equals_fresh(builder, settings)
+    builder.today = TODAY - dt.timedelta(days=200)
+    _rebuilt_equals_fresh(builder, None)
+
+
+def test_a_kpi_state_digest_follows_each_counted_measurement(builder: Builder) -> None:
+    """Two KPI states that differ only in one counted measurement (other fields kept equal) never share a
+    digest, across builds of one memo: their charts cannot be mistaken for each other."""
+    import copy
+
+    from generator.pipeline import check
+
+    state = check(builder.source, TODAY).state
+    assert state is not None
+    kpi = next(k for k in state.kpis.values() if len(k.points) >= 3)
+    memo = builder.memo
+    with memo.build():
+        first = memo._prints.of(kpi)
+    other = copy.copy(kpi)
+    other.points = list(kpi.points)
+    day, value = other.points[1]
+    other.points[1] = (day, value + 1.0)
+    same = copy.copy(kpi)
+    same.points = list(kpi.points)
+    with memo.build():
+        assert memo._prints.of(same) == first
+        assert memo._prints.of(other) != first
+    with memo.build():
+        other.points[1] = (day, value)  # put back, as new objects: equal to the first again
+        assert memo._prints.of(other) == first
