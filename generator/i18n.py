@@ -11,7 +11,7 @@ from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import NumberPattern, format_currency, format_percent, get_currency_symbol, parse_pattern
+from babel.numbers import NumberPattern, format_currency, get_currency_symbol, parse_pattern
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
@@ -70,9 +70,10 @@ class Formatter:
     def percent(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return "–"
-        fmt = "#,##0" + ("." + "0" * digits if digits else "") + "\u202f%" if self.language == "fr" else \
-            "#,##0" + ("." + "0" * digits if digits else "") + "%"
-        return format_percent(value, format=fmt, locale=self.locale)
+        if type(value) is float or type(value) is int:
+            # the sign apart: -0.0 is 0.0 to the cache, yet Babel writes "-0 %"
+            return _percent(self.language, type(value), value, math.copysign(1.0, value), digits)
+        return _percent_pattern(self.language, digits).apply(value, self.locale)
 
     def money(self, value: float | None) -> str:
         if value is None:
@@ -123,6 +124,19 @@ class Formatter:
 @functools.lru_cache(maxsize=1 << 16)
 def _number(language: str, rounded: float, digits: int) -> str:
     return _decimal_pattern(digits).apply(rounded, _locale(language))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _percent(language: str, kind: type, value: float, sign: float, digits: int) -> str:
+    """A percentage, keyed by its value's type and sign too (1 == 1.0 and 0.0 == -0.0 to a dict)."""
+    return _percent_pattern(language, digits).apply(value, _locale(language))
+
+
+@functools.lru_cache(maxsize=16)
+def _percent_pattern(language: str, digits: int) -> NumberPattern:
+    """What `format_percent(value, format=…)` parses on every call."""
+    decimals = "." + "0" * digits if digits else ""
+    return parse_pattern("#,##0" + decimals + ("\u202f%" if language == "fr" else "%"))
 
 
 @functools.lru_cache(maxsize=16)
