@@ -286,6 +286,18 @@ class Server:
         self._threads: list[threading.Thread] = []
         self._httpd: _HTTPServer | None = None
         self._lock = threading.Lock()
+        self._frozen = False
+
+    def _freeze(self) -> None:
+        """After the first good build, what it left (modules, templates, the memo's charts and pages, the
+        loader's cache) is set aside from the garbage collector: a full collection otherwise walks all of it,
+        ~80 ms in one rebuild of three on a big plan. Once only, so that what is set aside (and never
+        collected if it becomes a cycle of garbage) is bounded by one build."""
+        import gc
+
+        self._frozen = True
+        gc.collect()
+        gc.freeze()
 
     @property
     def url(self) -> str:
@@ -346,6 +358,8 @@ class Server:
                 self.snapshot = Snapshot(token=token, files=files)
                 self.errors = None
                 self.hub.publish("reload", {"build": token, "changed": outcome.changed}, token)
+                if not self._frozen:
+                    self._freeze()
             else:
                 self.errors = errors_payload(outcome.diagnostics)
                 self.hub.publish("errors", self.errors, self.snapshot.token if self.snapshot else "none")
