@@ -155,7 +155,7 @@ def main() -> None:
                     rendered.append(outcome.pages_rendered)
                     to_event.append(arrived - saved)
                     time.sleep(0.3)
-                print(f"{what:22s} rebuild {ms(rebuilds)} wall, {ms(cpu)} CPU "
+                print(f"{what:22s} rebuild {ms(rebuilds)} wall (best {min(rebuilds) * 1000:.0f} ms), {ms(cpu)} CPU "
                       f"(check {ms(check)} CPU, {statistics.median(rendered):.0f} pages rendered) · "
                       f"save → reload event {ms(to_event)} "
                       f"(median of {args.rounds})")
