@@ -1,7 +1,7 @@
 """`strategy build`: check → charts and page contexts → HTML → one atomic write.
 
 `site_files` turns a checked plan into the site's files in memory (no I/O but reading the theme and the
-plan's assets), so `--all-versions` calls it once per version and writes everything in one go.
+plan's assets), so `--all-versions` calls it once per version and writes each version's files as it goes.
 """
 
 from __future__ import annotations

@@ -91,6 +91,10 @@ class _Fingerprints:
     def known(self, obj: Any, digest: bytes) -> None:
         self._known[id(obj)] = (obj, digest)
 
+    def forget(self, keep: Callable[[Any], bool]) -> None:
+        """Let go of the digested objects but those `keep` says."""
+        self._known = {k: v for k, v in self._known.items() if keep(v[0])}
+
     def of(self, obj: Any) -> bytes:
         kept = self._known.get(id(obj))
         if kept is not None and kept[0] is obj:
@@ -190,6 +194,7 @@ class RenderMemo:
         self.charts_reused = 0
         self._prints: _Fingerprints | None = None
         self._used_charts: set[bytes] = set()
+        self._used_lately: set[bytes] = set()  # charts used since forget_older()
         self._site_key: tuple[Any, bytes] | None = None  # (the SiteContext, kept so its id stays its own; digest)
         self._cacheable: dict[int, bool] = {}  # id(env) → its templates read neither site.state nor locations
         self._page_lists: dict[tuple[int, str, str], tuple[Any, list[Any]]] = {}
@@ -223,6 +228,7 @@ class RenderMemo:
         self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
         self._series_used, self._points_used = {}, {}
         self._used_charts = set()
+        self._used_lately = set()
         self._site_key = None
         self.pages_rendered = self.pages_reused = self.charts_built = self.charts_reused = 0
         try:
@@ -234,6 +240,21 @@ class RenderMemo:
             self._prints = None
             self._site_key = None
             self._page_lists.clear()
+
+    def forget_older(self) -> None:
+        """Within an open build, once a site (one version of `--all-versions`) is done: keep only what it used,
+        which the next version, its neighbour in history, may show again. What only older versions used
+        (their charts, page lists and digested objects) would otherwise stay in memory for the whole build:
+        20 versions of a big plan, hundreds of MB. Pages are kept by path already, the last render of each."""
+        if self._prints is None:
+            return
+        self.charts = {k: v for k, v in self.charts.items() if k in self._used_lately}
+        self._used_lately = set()
+        kept = {id(chart) for chart in self.charts.values()}
+        self._prints.forget(lambda obj: id(obj) in kept)
+        if len(self._page_lists) > 1:  # the last list: a version sharing its neighbour's plan takes it as it is
+            last = next(reversed(self._page_lists))
+            self._page_lists = {last: self._page_lists[last]}
 
     def page_specs(self, state: Any, fmt: Any, build_pages: Callable[[Any, Any], list[Any]]) -> list[Any]:
         """`build_pages(state, fmt)` with the memo's charts; within one build, the same list for the same
@@ -343,6 +364,7 @@ class RenderMemo:
                     self.charts_reused += 1
                 self.charts[drawn] = chart
                 self._used_charts.add(drawn)
+                self._used_lately.add(drawn)
                 self.charts[key] = chart
             elif chart is None:
                 chart = self.charts[key] = build(state, fmt)
@@ -350,6 +372,7 @@ class RenderMemo:
             else:
                 self.charts_reused += 1
             self._used_charts.add(key)
+            self._used_lately.add(key)
             self._prints.known(chart, key)
             return chart
 

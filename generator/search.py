@@ -11,7 +11,10 @@ import importlib.util
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import IO
 
 INDEX_DIR = "pagefind"
 ENTRY = f"{INDEX_DIR}/pagefind-entry.json"
@@ -38,23 +41,58 @@ def index_site(site: Path) -> None:
     pagefind runs with its own folder as working directory and without PAGEFIND_* variables, so neither a
     `pagefind.yml` in the current folder nor the environment can change the index: the same pages always
     give the same bytes."""
+    start_index(site).wait()
+
+
+class Indexing:
+    """pagefind indexing a folder in its own process while the build goes on (`start_index`); `wait()`
+    returns once the index is complete, or raises SearchIndexError. Files added to the folder meanwhile may
+    or may not be indexed: add only what pagefind skips (or nothing)."""
+
+    def __init__(self, site: Path, process: subprocess.Popen[bytes], output: IO[bytes]) -> None:
+        self._site, self._process, self._output = site, process, output
+        self._deadline = time.monotonic() + TIMEOUT_S
+
+    def wait(self) -> None:
+        try:
+            try:
+                code = self._process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+            except subprocess.TimeoutExpired as exc:
+                self._process.kill()
+                self._process.wait()
+                raise SearchIndexError(f"the search index (pagefind) did not finish within {TIMEOUT_S} s") from exc
+            self._output.seek(0)
+            output = self._output.read().decode("utf-8", "replace").strip()
+        finally:
+            self._output.close()
+        if code != 0 or not (self._site / ENTRY).is_file():
+            if "Could not find pagefind binary" in output:
+                raise SearchIndexError(MISSING)
+            last = output.splitlines()[-1] if output else f"exit status {code}"
+            raise SearchIndexError(f"pagefind could not index the site for search: {last}")
+        for name in UNUSED:
+            (self._site / INDEX_DIR / name).unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        """The index is not wanted (the build failed): end pagefind."""
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._output.close()
+
+
+def start_index(site: Path) -> Indexing:
+    """Start pagefind on `site` (see index_site); raises SearchIndexError when it cannot be run."""
     site = site.resolve()
     if not pagefind_installed():
         raise SearchIndexError(MISSING)
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     command = [*PAGEFIND, "--site", ".", "--output-subdir", INDEX_DIR, "--keep-index-url", "--quiet"]
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Indexing) not a pipe: read once pagefind is done
     try:
-        done = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
-                              stdin=subprocess.DEVNULL, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise SearchIndexError(f"the search index (pagefind) did not finish within {TIMEOUT_S} s") from exc
+        process = subprocess.Popen(command, cwd=site, env=env, stdout=output, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
     except OSError as exc:
+        output.close()
         raise SearchIndexError(f"could not run pagefind for the search index: {exc}") from exc
-    if done.returncode != 0 or not (site / ENTRY).is_file():
-        output = (done.stderr or done.stdout).strip()
-        if "Could not find pagefind binary" in output:
-            raise SearchIndexError(MISSING)
-        last = output.splitlines()[-1] if output else f"exit status {done.returncode}"
-        raise SearchIndexError(f"pagefind could not index the site for search: {last}")
-    for name in UNUSED:
-        (site / INDEX_DIR / name).unlink(missing_ok=True)
+    return Indexing(site, process, output)

@@ -2,8 +2,10 @@
 matching `versions.tags`) at `v/TAG/` built from its own revision, `versions.json`, one `changes/OLD..NEW.html`
 per pair of consecutive versions and a `history.html` page (SPEC §5).
 
-Everything is gathered in memory, then written by ONE `write_site` call: a failure at any point leaves the
-previous OUTPUT as it was.
+Each version's files are written as soon as that version is built (the current version into the writer's
+staging folder, the tagged ones into a folder beside it, moved in at the end), never held for the others: 20
+versions of a big plan are ~400 MB of files. Nothing reaches OUTPUT before the one swap of writer.swap_in, so
+a failure at any point (a late version, the search index) leaves the previous OUTPUT as it was.
 
 Decisions:
 - An old version is evaluated as of its tag date (capped by `--today`), not as of today: KPI statuses,
@@ -22,9 +24,13 @@ Decisions:
   static files and the chart bundle are written once, at the root (`static_root="../../"`), and the search
   index is made from the current version's pages only (archived ones are not indexed anyway).
   With four versions or more on a multi-core machine, a forked copy of the build makes the older half of the
-  versions while this process makes the newer half, and the changes pages are compared and rendered on
-  every core. What remains (bench/versions_bench.py, 20 tags): checking each revision, rendering the pages
-  whose content differs (with tags a month apart, every KPI page), and writing every version's files.
+  versions while this process makes the newer half (each writes its own versions' files), and the changes
+  pages are compared and rendered on every core. pagefind indexes the current version meanwhile. What
+  remains (bench/versions_bench.py, 20 tags): checking each revision, rendering the pages whose content
+  differs (with tags a month apart, every KPI page), and writing every version's files.
+- Memory: the memo keeps what the last version built used (RenderMemo.forget_older), which is what its
+  neighbour in history may show again. The checked plans of all versions are kept (the changes pages compare
+  them): ~8 MB each for 250 objectives, most of the ~370 MB peak of 20 such versions.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .build import BuildResult, SiteFiles, _explain, site_files
 from .gitsource import GitError, GitSource, Repository
@@ -48,6 +54,10 @@ from .pipeline import Checked, check
 from .render_memo import RenderMemo
 from .source import DirectorySource
 from .versions import Version, list_versions
+from .writer import copy_files, write_files
+
+if TYPE_CHECKING:
+    from .search import Indexing
 
 VERSIONS_DIR = "v"
 FROM_VERSION_TO_ROOT = "../../"  # from OUTPUT/v/TAG/ back to OUTPUT/
@@ -206,7 +216,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
 
     `share=False` renders every page of every version for itself (the same bytes, slower: for tests)."""
     from .search import SearchIndexError
-    from .writer import OutputError, check_output, write_site
+    from .writer import OutputError, check_output, staged, swap_in
 
     started = time.perf_counter()
     source = DirectorySource(plan_dir)
@@ -219,17 +229,15 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     memo = RenderMemo() if share else None
     try:
         check_output(output, plan_dir)
-        with memo.build() if memo is not None else contextlib.nullcontext():
-            files = _gather(plan_dir, checked, source, today, result, progress, memo)
+        with staged(output) as staging, _Site(staging) as site:
+            with memo.build() if memo is not None else contextlib.nullcontext():
+                counts = _gather(plan_dir, checked, source, today, result, progress, memo, site)
+            result.bytes_written = swap_in(staging, output, site.bytes, before_swap=site.finish)
         if memo is not None:
             result.charts_made, result.charts_reused = memo.charts_built, memo.charts_reused
             result.pages_rendered, result.pages_reused = memo.pages_rendered, memo.pages_reused
         else:
-            result.charts_made, result.pages_rendered = files.charts, files.pages
-        archived = {k: v for k, v in files.files.items() if k.startswith(ARCHIVED)}
-        current = {k: v for k, v in files.files.items() if not k.startswith(ARCHIVED)}
-        result.bytes_written = write_site(output, current, copies=files.copies,
-                                          before_swap=lambda staging: _index_and_add(staging, archived))
+            result.charts_made, result.pages_rendered = counts.charts, counts.pages
     except GitError as exc:
         result.git_error = exc
         result.message = exc.message
@@ -244,53 +252,65 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
         result.message = _explain(exc)
         return result
     result.ok = True
-    result.pages, result.charts = files.pages, files.charts
+    result.pages, result.charts = counts.pages, counts.charts
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _index_and_add(staging: Path, archived: dict[str, bytes]) -> None:
-    """The search index of the current version's pages (in `staging`), made while the archived versions'
-    files are written beside it, then moved in. Their pages are left out of the index anyway (no
+class _Site:
+    """The site as it is written, version by version, so that no version's files wait in memory for the
+    others: the current version's files (and the history pages) go into the staging folder and pagefind
+    indexes them meanwhile (`index`); each tagged version's files go into a folder aside, moved into the
+    staging folder once the index is done (`finish`). Archived pages are left out of the index anyway (no
     `data-pagefind-body`, see base.html): pagefind would only read every one of them (20 versions: 95% of its
-    time), and writing them meanwhile hides most of the index's time."""
-    import os
-    import tempfile
-    import threading
+    time). Atomic as write_site is: nothing reaches OUTPUT before `swap_in`, and on a failure both folders
+    are removed (the caller's `staged` removes the staging folder)."""
 
-    from .search import index_site
-    from .writer import _inside
+    def __init__(self, staging: Path) -> None:
+        self.staging = staging
+        self.aside = staging.parent / (staging.name + ".versions")
+        self.bytes = 0
+        self._indexing: Indexing | None = None
 
-    failure: list[BaseException] = []
+    def __enter__(self) -> _Site:
+        self.aside.mkdir()
+        return self
 
-    def index() -> None:
-        try:
-            index_site(staging)
-        except BaseException as exc:  # raised below, in the build's own thread
-            failure.append(exc)
-
-    indexer = threading.Thread(target=index, name="search-index")
-    indexer.start()
-    aside = Path(tempfile.mkdtemp(prefix=".versions-", dir=staging.parent))
-    try:
-        try:
-            folders: set[Path] = set()
-            for rel, data in archived.items():
-                target = _inside(aside, rel)
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                target.write_bytes(data)
-        finally:
-            indexer.join()
-        if failure:
-            raise failure[0]
-        if archived:
-            os.replace(aside / VERSIONS_DIR, staging / VERSIONS_DIR)
-    finally:
+    def __exit__(self, *exc: object) -> None:
         import shutil
 
-        shutil.rmtree(aside, ignore_errors=True)
+        if self._indexing is not None:
+            self._indexing.stop()
+        shutil.rmtree(self.aside, ignore_errors=True)
+
+    def current(self, files: SiteFiles) -> None:
+        self.bytes += write_files(self.staging, files.files) + copy_files(self.staging, files.copies)
+
+    def index(self) -> None:
+        """Start indexing the staging folder: call once every file of the current version is in."""
+        from .search import start_index
+
+        self._indexing = start_index(self.staging)
+
+    def version(self, tag: str, files: SiteFiles) -> int:
+        """Write tagged version `tag`'s files (returns their bytes; the build's own count is `add`ed)."""
+        root = self.aside / version_root(tag)
+        return write_files(root, files.files) + copy_files(root, files.copies)
+
+    def drop(self, tag: str) -> None:
+        """Remove what was written of version `tag` (by a forked copy that failed)."""
+        import shutil
+
+        shutil.rmtree(self.aside / version_root(tag), ignore_errors=True)
+
+    def finish(self, staging: Path) -> None:
+        import os
+
+        if self._indexing is not None:
+            indexing, self._indexing = self._indexing, None
+            indexing.wait()
+        if (self.aside / VERSIONS_DIR).is_dir():
+            os.replace(self.aside / VERSIONS_DIR, staging / VERSIONS_DIR)
 
 
 def _published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tuple[Repository, str, list[Version]]:
@@ -364,9 +384,11 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
 
 
 def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt.date, result: AllVersionsResult,
-            progress: Progress | None, memo: RenderMemo | None) -> SiteFiles:
-    """Every file of the site, in memory. With enough versions and cores, the older half of the versions
-    is built by a forked copy of this process meanwhile (rendering alone is not all of a version's work)."""
+            progress: Progress | None, memo: RenderMemo | None, site: _Site) -> SiteFiles:
+    """Every file of the site, written into `site` as soon as it is made (returns the counts only, no files):
+    the current version, the history pages, then the tagged versions one by one. With enough versions and
+    cores, the older half of the versions is built (and written) by a forked copy of this process meanwhile
+    (rendering alone is not all of a version's work)."""
     from .i18n import Formatter
     from .parallel import MIN_PAGES_PER_WORKER, workers
 
@@ -378,55 +400,65 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     tags = [g.version for g in good]
 
     fmt = Formatter(settings.language, settings.currency)
-    out = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
-                     if tags else None, search=True, memo=memo)
+    current = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
+                         if tags else None, search=True, memo=memo)
+    current.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
+                                      + "\n").encode("utf-8")
+    if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest
+        _history(current, plan_dir, checked, good, today)
+    site.current(current)
+    if memo is not None:
+        memo.forget_older()
+    counts = SiteFiles(pages=current.pages, charts=current.charts)
+    del current
+    site.index()
+
     total = len(versions)
     for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):
         if progress is not None:
             progress(ProgressEvent(index + 1, total, outcome))
     done = total - len(good)
 
-    def build(g: _Checked, jobs: int | None = None) -> SiteFiles:
+    def build(g: _Checked, jobs: int | None = None) -> tuple[int, int]:
+        """Build and write version `g`: its pages and charts."""
         began = time.perf_counter()
         files = _version_files(g, tags, plan_dir, today, memo, jobs)
+        site.version(g.version.version, files)
+        if memo is not None:
+            memo.forget_older()
         g.outcome.pages = files.pages
         g.outcome.seconds += time.perf_counter() - began
-        return files
+        return files.pages, files.charts
 
-    def report(g: _Checked) -> None:
+    def report(g: _Checked, made: tuple[int, int]) -> None:
         nonlocal done
         done += 1
+        counts.pages += made[0]
+        counts.charts += made[1]
         if progress is not None:
             progress(ProgressEvent(done, total, g.outcome))
 
-    built: list[SiteFiles] = []
     if len(good) >= MIN_VERSIONS_TO_SHARE_OUT and workers(2 * MIN_PAGES_PER_WORKER) >= 2:
         # the newest version first, on every core: what it rendered is in the memo the other process inherits
-        built.append(build(good[0]))
-        report(good[0])
+        report(good[0], build(good[0]))
         split = 1 + (len(good) - 1) // 2
         with _OtherProcess(lambda: _built_there(good[split:], build, memo)) as other:
             for g in good[1:split]:
-                built.append(build(g, jobs=1))
-                report(g)
+                report(g, build(g, jobs=1))
             theirs = other.result()
         if theirs is None:  # it failed: built here, where an error is raised as the user must see it
-            built += [build(g) for g in good[split:]]
+            made = []
+            for g in good[split:]:
+                site.drop(g.version.version)  # what it wrote before failing
+                made.append(build(g))
         else:
-            built += _adopt(theirs, good[split:], memo)
-        for g in good[split:]:
-            report(g)
+            made = _adopt(theirs, good[split:], memo)
+        for g, one in zip(good[split:], made, strict=True):
+            report(g, one)
     else:
         for g in good:
-            built.append(build(g))
-            report(g)
-    for g, files in zip(good, built, strict=True):
-        out.add(files, version_root(g.version.version))
-    out.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
-                                  + "\n").encode("utf-8")
-    if good:
-        _history(out, plan_dir, checked, good, today)
-    return out
+            report(g, build(g))
+    return counts
 
 
 MIN_VERSIONS_TO_SHARE_OUT = 4  # fewer tagged versions are built in this process (a fork costs ~0.1 s)
@@ -481,7 +513,7 @@ class _OtherProcess:
         self._file.close()
 
 
-_Theirs = tuple[list[SiteFiles], list[tuple[int, float]], tuple[int, int, int, int]]
+_Theirs = tuple[list[tuple[int, int]], list[tuple[int, float]], tuple[int, int, int, int]]
 
 
 def _memo_counts(memo: RenderMemo | None) -> tuple[int, int, int, int]:
@@ -490,17 +522,18 @@ def _memo_counts(memo: RenderMemo | None) -> tuple[int, int, int, int]:
     return (memo.charts_built, memo.charts_reused, memo.pages_rendered, memo.pages_reused)
 
 
-def _built_there(versions: list[_Checked], build: Callable[..., SiteFiles], memo: RenderMemo | None) -> _Theirs:
-    """What the other process sends back: the versions' files, their outcomes, and what its memo counted."""
+def _built_there(versions: list[_Checked], build: Callable[..., tuple[int, int]], memo: RenderMemo | None) -> _Theirs:
+    """What the other process sends back once it has written the versions' files: their pages and charts,
+    their outcomes, and what its memo counted (the files themselves are on disk, never sent back)."""
     before = _memo_counts(memo)
-    files = [build(g, jobs=1) for g in versions]
+    made = [build(g, jobs=1) for g in versions]
     counts = tuple(after - was for after, was in zip(_memo_counts(memo), before, strict=True))
-    return files, [(g.outcome.pages, g.outcome.seconds) for g in versions], counts  # type: ignore[return-value]
+    return made, [(g.outcome.pages, g.outcome.seconds) for g in versions], counts  # type: ignore[return-value]
 
 
-def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -> list[SiteFiles]:
-    """Take back the other process's files, with its outcomes and counts."""
-    files, outcomes, counts = theirs
+def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -> list[tuple[int, int]]:
+    """Take back the other process's outcomes and counts."""
+    made, outcomes, counts = theirs
     for g, (pages, seconds) in zip(versions, outcomes, strict=True):
         g.outcome.pages, g.outcome.seconds = pages, seconds
     if memo is not None:
@@ -508,7 +541,7 @@ def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -
         memo.charts_reused += counts[1]
         memo.pages_rendered += counts[2]
         memo.pages_reused += counts[3]
-    return files
+    return made
 
 
 def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date,

@@ -8,10 +8,11 @@ marker) unless it is empty: `strategy build -o ~` must never delete a home folde
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 MARKER = ".strategy-site"
@@ -47,31 +48,60 @@ def write_site(output: Path, files: Mapping[str, bytes], *, copies: Mapping[str,
 
     `before_swap(staging)` runs on the complete staging folder just before the swap (the search index is
     written there); what it adds is counted, and when it raises nothing is swapped in."""
+    with staged(output) as staging:
+        total = write_files(staging, files) + copy_files(staging, copies or {})
+        return swap_in(staging, output, total, before_swap=before_swap)
+
+
+@contextlib.contextmanager
+def staged(output: Path) -> Iterator[Path]:
+    """A new, empty staging folder beside OUTPUT for a build to fill as it goes (`write_files`), then to
+    `swap_in`: until then OUTPUT is untouched, and a block that leaves without swapping it in (raising or
+    not) has it removed."""
     out = output.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    total = 0
     try:
-        for rel, data in files.items():
-            target = _inside(staging, rel)
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already once swapped in (renamed to OUTPUT)
+
+
+def write_files(root: Path, files: Mapping[str, bytes]) -> int:
+    """Write `files` (path → bytes) under `root`; returns the number of bytes written."""
+    total = 0
+    folders: set[Path] = set()
+    for rel, data in files.items():
+        target = _inside(root, rel)
+        if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            total += len(data)
-        for rel, source in (copies or {}).items():
-            target = _inside(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            total += target.stat().st_size
-        (staging / MARKER).write_text("written by strategy build; this whole folder is replaced on each build\n",
-                                      encoding="utf-8")
-        if before_swap is not None:
-            before_swap(staging)
-            total = sum(f.stat().st_size for f in staging.rglob("*") if f.is_file() and f.name != MARKER)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is read by a web server
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            folders.add(target.parent)
+        target.write_bytes(data)
+        total += len(data)
+    return total
+
+
+def copy_files(root: Path, copies: Mapping[str, Path]) -> int:
+    """Copy `copies` (path → file to copy) under `root`; returns the number of bytes written."""
+    total = 0
+    for rel, source in copies.items():
+        target = _inside(root, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        total += target.stat().st_size
+    return total
+
+
+def swap_in(staging: Path, output: Path, total: int, *, before_swap: Callable[[Path], None] | None = None) -> int:
+    """Mark the complete `staging` folder (from `staged`) as a site, run `before_swap(staging)`, and put it in
+    place of OUTPUT; returns the bytes of the site (`total`, those written, unless `before_swap` added some)."""
+    (staging / MARKER).write_text("written by strategy build; this whole folder is replaced on each build\n",
+                                  encoding="utf-8")
+    if before_swap is not None:
+        before_swap(staging)
+        total = sum(f.stat().st_size for f in staging.rglob("*") if f.is_file() and f.name != MARKER)
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is read by a web server
+    _swap(staging, output.resolve())
     return total
 
 
