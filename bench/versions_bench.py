@@ -5,7 +5,9 @@ one KPI target, as quarterly revisions do), timed against one build of the same 
     python bench/versions_bench.py --objectives 250 --tags 20 --repeat 1
 
 Both are run as separate processes (`python -m generator build ...`), so start-up and imports count; each
-figure is the best of --repeat runs. bench/run.py calls `measure()` for its `versions` figures.
+time is the best of --repeat runs. The peak resident memory of `--all-versions` (the build's process, and its
+largest forked process apart) is the highest of the runs (Linux: sampled from /proc). bench/run.py calls
+`measure()` for its `versions` figures.
 """
 
 from __future__ import annotations
@@ -66,30 +68,78 @@ def tagged_repo(repo: Path, size: Size, tags: int, *, same_day: bool = False) ->
     return plan
 
 
-def _timed(args: list[str], cwd: Path) -> tuple[float, str]:
+def _descendants(root: int) -> list[int]:
+    """`root` and every process below it (Linux: /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree = [root]
+    for pid in tree:
+        tree += [child for child, parent in parents.items() if parent == pid]
+    return tree
+
+
+def _peak_kb(pid: int) -> int:
+    """A process's peak resident memory so far (VmHWM), 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _timed(args: list[str], cwd: Path, peaks: dict[str, int] | None = None) -> tuple[float, str]:
+    """Run `strategy ARGS`: its wall time and stdout. With `peaks`, the peak resident memory (MB, sampled
+    every 20 ms) of the build process ("main") and of the largest process it forked ("fork": the copy building
+    the older versions, a render worker; pagefind included) are put in it: a fork's peak counts the pages it
+    shares with the build."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"bench: `strategy {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
-    return seconds, done.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd, stdout=out, stderr=err,
+                                   stdin=subprocess.DEVNULL,
+                                   env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+        main_kb = fork_kb = 0
+        while process.poll() is None:
+            if peaks is not None and Path("/proc").is_dir():
+                tree = _descendants(process.pid)
+                main_kb = max(main_kb, _peak_kb(process.pid))
+                fork_kb = max([fork_kb, *(_peak_kb(pid) for pid in tree[1:])])
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"bench: `strategy {' '.join(args)}` failed:\n{stdout}{stderr}")
+    if peaks is not None:
+        peaks.update(main=main_kb // 1024, fork=fork_kb // 1024)
+    return seconds, stdout
 
 
 def measure(plan: Path, out: Path, *, repeat: int = 1, today: str = TODAY, tags: int = 20) -> dict[str, Any]:
     """`build --all-versions` of the repository holding `plan` (best of `repeat`), with what it built."""
     best = float("inf")
     summary = ""
+    peak = {"main": 0, "fork": 0}
     for _ in range(max(1, repeat)):
         shutil.rmtree(out, ignore_errors=True)
+        peaks: dict[str, int] = {}
         seconds, stdout = _timed(["build", str(plan), "-o", str(out), "--all-versions", "--today", today],
-                                 plan.parent)
+                                 plan.parent, peaks)
+        peak = {k: max(v, peaks.get(k, 0)) for k, v in peak.items()}
         if seconds < best:
             best, summary = seconds, stdout.strip()
     built = len(list((out / "v").iterdir())) if (out / "v").is_dir() else 0
     if built != tags:
         raise SystemExit(f"bench: --all-versions built {built} versions, expected {tags}:\n{summary}")
-    figures: dict[str, Any] = {"versions_s": best, "versions_built": built, "versions_summary": summary}
+    figures: dict[str, Any] = {"versions_s": best, "versions_built": built, "versions_summary": summary,
+                               "versions_main_peak_mb": peak["main"], "versions_fork_peak_mb": peak["fork"]}
     found = SUMMARY.search(summary)
     if found:
         figures.update(versions_pages=int(found[2]), versions_charts=int(found[3]),
@@ -119,6 +169,8 @@ def main() -> None:
     print(f"one build:                {one:.2f} s")
     print(f"build --all-versions:     {figures['versions_s']:.2f} s  ({figures['versions_s'] / one:.1f} × one build)")
     print(f"  {figures['versions_summary']}")
+    print(f"peak memory (resident):   {figures['versions_main_peak_mb']} MB, largest forked process "
+          f"{figures['versions_fork_peak_mb']} MB (highest of the runs)")
 
 
 if __name__ == "__main__":
