@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .vega_bundle import _write_atomically, default_cache_dir
+from .vega_bundle import default_cache_dir, write_atomically
 
 FORMAT = "1"  # bumped when the layout of an entry changes
 MAX_ENTRIES = 4000  # beyond this, the least recently written entries go (a shape is a few KB)
@@ -79,7 +79,7 @@ def store(key: str, spec: dict[str, Any], folder: Path | None = None) -> None:
         data = json.dumps(spec, separators=(",", ":")).encode("ascii")
     except (TypeError, ValueError):  # not plain JSON: not worth keeping
         return
-    _write_atomically(path, data)
+    write_atomically(path, data)
     if not _pruned:
         _pruned = True
         _prune(path.parent)

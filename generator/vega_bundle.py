@@ -48,12 +48,12 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
         import vl_convert
 
         data = vl_convert.javascript_bundle().encode("utf-8")
-        _write_atomically(path, data)
+        write_atomically(path, data)
     _memo[path] = data
     return data
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename: a concurrent build never reads
     half a bundle."""
     tmp_name = None
