@@ -139,8 +139,8 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
 
     With `search`, pages get a search box and pagefind indexes the staging folder before it is swapped in;
     a missing or failing pagefind fails the build (the site would otherwise differ by machine, silently)."""
-    from .search import SearchIndexError, index_site
-    from .writer import OutputError, check_output, write_site
+    from .search import index_site
+    from .writer import check_output, write_site
 
     started = time.perf_counter()
     source = DirectorySource(plan_dir)
@@ -156,14 +156,8 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
         files = site_files(checked, source, plan_dir, search=search)
         result.bytes_written = write_site(output, files.files, copies=files.copies,
                                           before_swap=index_site if search else None)
-    except (OutputError, SearchIndexError) as exc:
-        result.message = str(exc)
-        return result
-    except OSError as exc:
-        result.message = f"could not write the site to '{output}': {exc.strerror or exc}"
-        return result
-    except Exception as exc:  # a theme's template error, or a bug: named, never a traceback
-        result.message = _explain(exc)
+    except Exception as exc:  # named, never a traceback
+        result.message = failure_message(exc, output)
         return result
     result.ok = True
     result.pages, result.charts = files.pages, files.charts
@@ -171,7 +165,20 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     return result
 
 
-def _explain(exc: Exception) -> str:
+def failure_message(exc: Exception, output: Path) -> str:
+    """What a build that failed while writing `output` tells the user: the output and search errors say
+    it themselves, a file-system error names the folder, a template error its template and line."""
+    from .search import SearchIndexError
+    from .writer import OutputError
+
+    if isinstance(exc, OutputError | SearchIndexError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"could not write the site to '{output}': {exc.strerror or exc}"
+    return explain_failure(exc)
+
+
+def explain_failure(exc: Exception) -> str:
     """A template error names the template and line; anything else names the failure."""
     import jinja2
 

@@ -126,9 +126,9 @@ def _template_failure(exc: Exception) -> tuple[Location, str]:
     """Where in a template the build failed (Jinja puts the template's lines in the traceback)."""
     import jinja2
 
-    from .build import _explain
+    from .build import explain_failure
 
-    message = _explain(exc)
+    message = explain_failure(exc)
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return Location(_shown(exc.filename), exc.lineno or 1), f"template syntax error: {exc.message}"
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):

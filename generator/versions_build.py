@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import BuildResult, SiteFiles, _explain, site_files
+from .build import BuildResult, SiteFiles, failure_message, site_files
 from .gitsource import GitError, GitSource, Repository
 from .pipeline import Checked, check
 from .render_memo import RenderMemo
@@ -215,8 +215,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     in one go. Never raises for a bad plan, repository or OUTPUT: the result says what went wrong.
 
     `share=False` renders every page of every version for itself (the same bytes, slower: for tests)."""
-    from .search import SearchIndexError
-    from .writer import OutputError, check_output, staged, swap_in
+    from .writer import check_output, staged, swap_in
 
     started = time.perf_counter()
     source = DirectorySource(plan_dir)
@@ -242,14 +241,8 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
         result.git_error = exc
         result.message = exc.message
         return result
-    except (OutputError, SearchIndexError) as exc:
-        result.message = str(exc)
-        return result
-    except OSError as exc:
-        result.message = f"could not write the site to '{output}': {exc.strerror or exc}"
-        return result
-    except Exception as exc:  # a theme's template error, or a bug: named, never a traceback
-        result.message = _explain(exc)
+    except Exception as exc:  # named, never a traceback
+        result.message = failure_message(exc, output)
         return result
     result.ok = True
     result.pages, result.charts = counts.pages, counts.charts
