@@ -7,8 +7,8 @@
 Everything runs in this one invocation, on this machine, side by side: a synthetic plan (bench/synth.py)
 is written, then timed as separate processes (`python -m generator ...`, so start-up and imports count):
 `check`, a cold `build` (new process, empty output, the chart bundle already cached as after a user's
-first build), a first-ever build (empty cache), a rebuild after one edit, `serve`'s save-to-reload when
-bench/serve_bench.py provides it, `build --all-versions` over N git tags, and the example plan. The same
+first build), a first-ever build (empty cache), a rebuild after one edit, `serve`'s save-to-reload
+(bench/serve_bench.py), `build --all-versions` over N git tags, and the example plan. The same
 text and data tables are written as Markdown (bench/plain.py) and built with `hugo` and `mkdocs build`.
 Each timing is the best of --repeat runs (other processes on the machine only ever slow a run down);
 peak memory is the largest resident set of the timed process (os.wait4's ru_maxrss).
@@ -38,7 +38,8 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
 import plain  # noqa: E402  (bench/ is not a package)
-from synth import Size, write_plan  # noqa: E402
+import versions_bench  # noqa: E402
+from synth import Size  # noqa: E402
 
 TODAY = "2026-06-30"  # inside the synthetic plan's period (2024-2026)
 EXAMPLE_TODAY = "2026-11-23"  # the date the example's golden pages use
@@ -117,94 +118,28 @@ SERVE_LINE = re.compile(r"^(?P<what>.+?)\s+rebuild\s+(?P<rebuild>\d+) ms .*save 
                         re.MULTILINE)
 
 
-def rebuild_after_edit(plan: Path, out: Path, size: Size, repeat: int) -> dict[str, Any]:
-    """`serve`'s figures from bench/serve_bench.py (its own plan of the same size, one file saved at a time:
-    the slowest kind of edit is kept); without it, a full rebuild in a warm process after one edit."""
-    if (BENCH / "serve_bench.py").exists():
-        module = importlib.import_module("serve_bench")
-        if hasattr(module, "measure"):
-            return dict(module.measure(plan, out, repeat=repeat, today=TODAY))
-        done = run([sys.executable, str(BENCH / "serve_bench.py"), "--objectives", str(size.objectives),
-                    "--kpis", str(size.kpis), "--months", str(size.months), "--rounds", str(max(2, repeat))])
-        edits = {m["what"].strip(): (int(m["rebuild"]) / 1000, int(m["reload"]) / 1000)
-                 for m in SERVE_LINE.finditer(done.stdout)}
-        if not edits:
-            raise SystemExit(f"bench: no figures in bench/serve_bench.py's output:\n{done.stdout}")
-        slowest = max(edits, key=lambda k: edits[k][0])
-        return {"rebuild_s": edits[slowest][0], "reload_s": max(r for _, r in edits.values()),
-                "serve_edits": {k: {"rebuild_s": a, "reload_event_s": b} for k, (a, b) in edits.items()},
-                "rebuild_how": "strategy serve, median of the saves of each kind of edit, the slowest kind: "
-                               + ", ".join(f"{k} {a * 1000:.0f} ms" for k, (a, _) in edits.items())}
-    script = f"""
-import datetime as dt, time
-from pathlib import Path
-from generator.build import build
-plan, out = Path({str(plan)!r}), Path({str(out)!r})
-today = dt.date.fromisoformat({TODAY!r})
-build(plan, out, today)
-target = sorted((plan / "objectives").glob("*.md"))[1]
-text = target.read_text(encoding="utf-8")
-best = None
-for i in range({max(1, repeat)}):
-    target.write_text(text.replace("compte", "compte" + " (bis)" * (i + 1)), encoding="utf-8")
-    started = time.perf_counter()
-    result = build(plan, out, today)
-    seconds = time.perf_counter() - started
-    assert result.ok, result.message
-    best = seconds if best is None else min(best, seconds)
-target.write_text(text, encoding="utf-8")
-print(best)
-"""
-    seconds = float(run([sys.executable, "-c", script]).stdout.strip().splitlines()[-1])
-    return {"rebuild_s": seconds, "rebuild_how": "full rebuild in a warm process (no serve bench here)",
-            "reload_s": None}
-
-
-def git(repo: Path, *args: str, date: str | None = None) -> None:
-    env = env_with(GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.invalid",
-                   GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.invalid")
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", "-C", str(repo), *args], env=env, check=True, capture_output=True)
-
-
-def tagged_repo(repo: Path, size: Size, tags: int) -> Path:
-    """A git repository whose `content/` is the synthetic plan, with `tags` tagged versions: each moves
-    one KPI's target, as a plan's quarterly revisions do."""
-    shutil.rmtree(repo, ignore_errors=True)
-    plan = write_plan(repo / "content", size)
-    git(repo, "init", "-q", "-b", "main")
-    objectives = sorted((plan / "objectives").glob("*.md"))
-    for i in range(tags):
-        target = objectives[i % len(objectives)]
-        text = target.read_text(encoding="utf-8")
-        target.write_text(re.sub(r"target: ([0-9.]+)", lambda m: f"target: {float(m[1]) + 1:.1f}", text, count=1),
-                          encoding="utf-8")
-        date = f"{dt.date(2024, 1, 15) + dt.timedelta(days=30 * i)}T12:00:00+00:00"
-        git(repo, "add", "-A", date=date)
-        git(repo, "commit", "-q", "-m", f"version {i + 1}", date=date)
-        git(repo, "tag", f"v1.{i}", date=date)
-    return plan
+def rebuild_after_edit(size: Size, repeat: int) -> dict[str, Any]:
+    """`serve`'s figures from bench/serve_bench.py (its own plan of the same size, one file saved at a time):
+    the slowest kind of edit is kept."""
+    done = run([sys.executable, str(BENCH / "serve_bench.py"), "--objectives", str(size.objectives),
+                "--kpis", str(size.kpis), "--months", str(size.months), "--rounds", str(max(2, repeat))])
+    edits = {m["what"].strip(): (int(m["rebuild"]) / 1000, int(m["reload"]) / 1000)
+             for m in SERVE_LINE.finditer(done.stdout)}
+    if not edits:
+        raise SystemExit(f"bench: no figures in bench/serve_bench.py's output:\n{done.stdout}")
+    slowest = max(edits, key=lambda k: edits[k][0])
+    return {"rebuild_s": edits[slowest][0], "reload_s": max(r for _, r in edits.values()),
+            "serve_edits": {k: {"rebuild_s": a, "reload_event_s": b} for k, (a, b) in edits.items()},
+            "rebuild_how": "strategy serve, median of the saves of each kind of edit, the slowest kind: "
+                           + ", ".join(f"{k} {a * 1000:.0f} ms" for k, (a, _) in edits.items())}
 
 
 def all_versions(plan: Path, out: Path, repeat: int, tags: int) -> dict[str, Any]:
-    if (BENCH / "versions_bench.py").exists():
-        module = importlib.import_module("versions_bench")
-        figures = dict(module.measure(plan, out, repeat=repeat, today=TODAY, tags=tags))
-        # versions_bench samples the resident memory of the build and of each process it forks; the budget
-        # holds each process (a forked worker shares most of its pages with the build it was forked from)
-        figures["versions_peak_mb"] = max(figures["versions_main_peak_mb"], figures["versions_fork_peak_mb"] or 0)
-        return figures
-
-    def once() -> Run:
-        shutil.rmtree(out, ignore_errors=True)
-        return run(strategy("build", str(plan), "-o", str(out), "--all-versions", "--today", TODAY), cwd=plan.parent)
-
-    result = best(repeat, once)
-    built = len(list((out / "v").iterdir())) if (out / "v").is_dir() else 0
-    if built != tags:
-        raise SystemExit(f"bench: --all-versions built {built} versions, expected {tags}:\n{result.stdout}")
-    return {"versions_s": result.seconds, "versions_peak_mb": result.peak_mb}
+    figures = dict(versions_bench.measure(plan, out, repeat=repeat, today=TODAY, tags=tags))
+    # versions_bench samples the resident memory of the build and of each process it forks; the budget
+    # holds each process (a forked worker shares most of its pages with the build it was forked from)
+    figures["versions_peak_mb"] = max(figures["versions_main_peak_mb"], figures["versions_fork_peak_mb"] or 0)
+    return figures
 
 
 def reference_tools(plan: Path, work: Path, repeat: int) -> dict[str, Any]:
@@ -336,8 +271,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"({f.get('reference_pages', '?')} pages for Hugo and MkDocs). Best of {result['repeat']} runs.", "",
         "| figure | value |", "|---|---|",
     ]
-    bound = {"versions_peak_mb"} if f.get("versions_peak_is_bound") else set()
-    lines += [f"| {label} | {'≤ ' if key in bound else ''}{_value(f.get(key), unit)} |"
+    lines += [f"| {label} | {_value(f.get(key), unit)} |"
               for key, label, unit in LABELS if key in f]
     if f.get("rebuild_how"):
         lines += ["", f"Rebuild after one edit: {f['rebuild_how']}."]
@@ -397,10 +331,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     try:
         step = "writing the synthetic plan"
         print(f"bench: {step} in {work}", file=sys.stderr)
-        # bench/versions_bench.py's repository when it is there, so that both benches time the same history
-        maker = importlib.import_module("versions_bench").tagged_repo if (BENCH / "versions_bench.py").exists() \
-            else tagged_repo
-        plan = maker(work / "repo", size, versions)
+        plan = versions_bench.tagged_repo(work / "repo", size, versions)  # the history both benches time
 
         print("bench: strategy check", file=sys.stderr)
         figures["check_s"] = best(repeat, lambda: run(strategy("check", str(plan), "--today", TODAY))).seconds
@@ -417,7 +348,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         shutil.rmtree(empty_cache, ignore_errors=True)
         figures["first_s"] = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(empty_cache))).seconds
         print("bench: rebuild after one edit", file=sys.stderr)
-        figures.update(rebuild_after_edit(plan, work / "site", size, repeat))
+        figures.update(rebuild_after_edit(size, repeat))
         print("bench: the example plan", file=sys.stderr)
         figures["example_cold_s"] = best(repeat, lambda: run(strategy(
             "build", str(ROOT / "content"), "-o", str(work / "example-site"), "--today", EXAMPLE_TODAY))).seconds
