@@ -504,11 +504,11 @@ def test_fifty_mistakes_are_all_reported_in_one_run(check_plan: CheckPlan) -> No
 
 
 class MemorySource:
-    """A plan held in memory, so that hypothesis can try many variants without touching the disk."""
+    """A plan held in memory, so that hypothesis can try many variants without touching the disk; its
+    label may be chosen, as a git revision's (`v1:content`) would be."""
 
-    label = "plan"
-
-    def __init__(self, files: dict[str, str]) -> None:
+    def __init__(self, files: dict[str, str], label: str = "plan") -> None:
+        self.label = label
         self._files = {k: v.encode("utf-8") for k, v in files.items()}
 
     def files(self) -> list[str]:
@@ -518,7 +518,7 @@ class MemorySource:
         return self._files[path]
 
     def display(self, path: str) -> str:
-        return f"plan/{path}"
+        return f"{self.label}/{path}"
 
 
 VALID_FILES = {

@@ -16,6 +16,7 @@ from generator.parse_cache import CACHE, MISS, ParseCache
 from generator.pipeline import Checked, check
 from generator.source import DirectorySource
 from tests.conftest import EXAMPLE, MINIMAL_SETTINGS, TODAY
+from tests.test_check_errors import MemorySource
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
@@ -35,23 +36,6 @@ actions:
 Texte.
 """
 CSV = "date,value\n2026-01,10\n2026-02,20\n2026-03,30\n"
-
-
-class MemorySource:
-    """A plan in memory whose label is chosen, as a git revision's (`v1:content`) would be."""
-
-    def __init__(self, label: str, files: dict[str, str]) -> None:
-        self.label = label
-        self._files = {k: v.encode("utf-8") for k, v in files.items()}
-
-    def files(self) -> list[str]:
-        return sorted(self._files)
-
-    def read_bytes(self, path: str) -> bytes:
-        return self._files[path]
-
-    def display(self, path: str) -> str:
-        return f"{self.label}/{path}"
 
 
 def report(checked: Checked) -> list[tuple[str, ...]]:
@@ -140,8 +124,8 @@ def test_two_plans_with_the_same_files_each_name_their_own(tmp_path: Path) -> No
     each diagnostic and each location names the plan it comes from."""
     broken = OBJECTIVE.replace("kpis: [leads]", "kpis: [leeds]")
     files = {"strategy.yaml": MINIMAL_SETTINGS, "objectives/croissance.md": broken}
-    v1 = check(MemorySource("v1:content", files), TODAY)
-    v2 = check(MemorySource("v2:content", files), TODAY)
+    v1 = check(MemorySource(files, "v1:content"), TODAY)
+    v2 = check(MemorySource(files, "v2:content"), TODAY)
     assert [(d.code, d.file) for d in errors(v1)] == [("unknown-ref", "v1:content/objectives/croissance.md")]
     assert [(d.code, d.file) for d in errors(v2)] == [("unknown-ref", "v2:content/objectives/croissance.md")]
     assert v2.plan is not None
@@ -155,8 +139,8 @@ def test_a_text_equal_to_the_file_name_is_kept_as_written() -> None:
     name stays what the author wrote."""
     text = OBJECTIVE.replace("title: Croissance", "title: v1:content/objectives/croissance.md")
     files = {"strategy.yaml": MINIMAL_SETTINGS, "objectives/croissance.md": text}
-    check(MemorySource("v1:content", files), TODAY)
-    again = check(MemorySource("v2:content", files), TODAY)
+    check(MemorySource(files, "v1:content"), TODAY)
+    again = check(MemorySource(files, "v2:content"), TODAY)
     assert again.plan is not None
     objective = again.plan.objectives["croissance"]
     assert objective.title == "v1:content/objectives/croissance.md"
