@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
+
 from . import palette
 from .i18n import Formatter
 
@@ -119,6 +121,27 @@ class Table:
     headers: list[str]
     rows: list[list[str]]  # already formatted with the Formatter (plan language)
 
+    @property
+    def body(self) -> Markup:
+        """The rows as HTML, a row header then data cells, one row a line (the default theme's chart macro):
+        each distinct row escaped once per process, as most of them are shown again by other versions."""
+        return Markup("".join(_row_html(row) for row in self.rows))
+
+
+_ROW_HTML: dict[tuple[str, ...], str] = {}
+
+
+def _row_html(row: list[str]) -> str:
+    key = tuple(row)
+    html = _ROW_HTML.get(key)
+    if html is None:
+        if len(_ROW_HTML) >= _ROWS_MAX:
+            _ROW_HTML.clear()
+        cells = [escape(cell) for cell in key]
+        head = f'<th scope="row">{cells[0]}</th>' if cells else ""
+        html = _ROW_HTML[key] = "<tr>" + head + "".join(f"<td>{cell}</td>" for cell in cells[1:]) + "</tr>\n"
+    return html
+
 
 @dataclass
 class Chart:
@@ -193,7 +216,7 @@ _TOP_LEVEL_ONLY = frozenset({"$schema", "config", "width", "height", "autosize",
 # A shape drawn by Altair: its spec, and where its datasets go as (path of the node that gets `data`,
 # index of the dataset).
 _Slots = tuple[tuple[tuple[str | int, ...], int], ...]
-_memo: dict[str, tuple[dict[str, Any], _Slots]] = {}
+_memo: dict[str, tuple[dict[str, Any], _Slots, list[str]]] = {}  # shape → its spec, slots and JSON (_cut)
 _MEMO_MAX = 1024  # shapes kept in memory; `serve` makes new ones as titles and values change
 _stats = {"drawn": 0, "from_disk": 0}  # shapes Altair drew / read from chart_cache in this process
 _DRAW_LOCK = threading.Lock()  # the active Altair theme is global: one drawing at a time
@@ -249,11 +272,57 @@ def _slots(spec: dict[str, Any]) -> _Slots:
     return tuple(found)
 
 
-def _inline(drawn: dict[str, Any], slots: _Slots, data: list[list[dict[str, Any]]]) -> dict[str, Any]:
+class InlinedSpec(dict):  # type: ignore[type-arg]
+    """A chart's spec (a plain dict to every reader) that also knows how to write itself as JSON fast: its
+    shape's JSON text is cut once where the datasets go, and each data row that `_row` made is serialised
+    once per process, so a page writing the spec (render.py's `json_script`) joins ready-made text instead
+    of serialising the shape again for every chart, and a row shown by twenty versions once."""
+
+    __slots__ = ("_data", "_parts")
+
+    def json_text(self) -> str:
+        """`json.dumps(self, ensure_ascii=False, separators=(",", ":"))`, byte for byte."""
+        parts = self._parts
+        out = [parts[0]]
+        for i in range(1, len(parts), 2):
+            out.append("[" + ",".join(map(_row_json, self._data[int(parts[i])])) + "]")
+            out.append(parts[i + 1])
+        return "".join(out)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a plain dict once pickled (render workers, digests)
+        return dict, (dict(self),)
+
+
+def _cut(drawn: dict[str, Any], slots: _Slots) -> list[str]:
+    """The JSON text of shape `drawn`, as [text, dataset index, text, dataset index, ..., text]."""
+    import json
+    import re
+    import secrets
+
+    mark = f"\x00{secrets.token_hex(8)}-"  # JSON writes it escaped; no title or label can hold it
+    stand_ins = [[f"{mark}{i}"] for i in range(max((i for _, i in slots), default=-1) + 1)]
+    text = json.dumps(_inline(drawn, slots, stand_ins, into=dict), ensure_ascii=False, separators=(",", ":"))
+    escaped = json.dumps(mark)[1:-1]
+    return re.split(r'\[\s*"' + re.escape(escaped) + r'(\d+)"\s*\]', text)
+
+
+_ROW_TEXT: dict[int, tuple[dict[str, Any], str]] = {}  # id(row) → (the row, kept so the id stays its own; JSON)
+
+
+def _row_json(row: dict[str, Any]) -> str:
+    kept = _ROW_TEXT.get(id(row))
+    if kept is not None and kept[0] is row:
+        return kept[1]
+    import json
+
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def _inline(drawn: dict[str, Any], slots: _Slots, data: list[list[Any]], into: type = InlinedSpec) -> Any:
     """A spec of the shape `drawn` with `data` inlined. Only the dicts and lists on the way from the top to
     each dataset are new; the rest (theme, marks, encodings) is shared with every chart of the shape, which
     spares the build a deep copy and the garbage collector most of the objects (specs are read-only)."""
-    out = dict(drawn)
+    out = into(drawn)
     copies: dict[tuple[str | int, ...], Any] = {(): out}
     for path, index in slots:
         node: Any = out
@@ -291,8 +360,10 @@ def _shape(shape: Callable[..., tuple[Any, list[Any] | None]]) -> Callable[..., 
                 chart_cache.store(key, drawn)
             if len(_memo) >= _MEMO_MAX:
                 del _memo[next(iter(_memo))]
-            kept = _memo[key] = (drawn, slots)
-        return _inline(*kept, data)
+            kept = _memo[key] = (drawn, slots, _cut(drawn, slots))
+        out = _inline(kept[0], kept[1], data)
+        out._parts, out._data = kept[2], data
+        return out
 
     spec.__name__ = spec.__qualname__ = name
     spec.__doc__ = shape.__doc__
@@ -385,15 +456,40 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
     return alt.LayerChart(layer=[]), layers
 
 
+_ROWS: dict[tuple[Any, ...], dict[str, Any]] = {}  # a KPI chart's data rows, made once per process (see _row)
+_ROWS_MAX = 200_000
+
+
+def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float) -> dict[str, Any]:
+    """The data row of series `key` at `day`: the same (read-only) dict for every chart and version showing
+    that measurement, its labels formatted and its JSON written once (`_row_json`). A KPI chart is mostly
+    the rows of its measurements, which twenty versions of a plan and each rebuild of `serve` show again."""
+    # repr: 0.0 and -0.0 (and 1 and 1.0) are equal keys but write different JSON
+    index = (fmt.language, fmt.currency, unit, key, day, repr(value))
+    row = _ROWS.get(index)
+    if row is None:
+        import json
+
+        if len(_ROWS) >= _ROWS_MAX:
+            _ROWS.clear()
+            _ROW_TEXT.clear()
+        label = _with_unit(fmt.number(value), unit, fmt)
+        row = {"series": _text(fmt, key), "date": _when(day), "value": value,
+               "date_label": fmt.date(day), "value_label": label}
+        if key == "target":
+            row["text"] = _text(fmt, "target_label", value=label)
+        _ROWS[index] = row
+        _ROW_TEXT[id(row)] = (row, json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+    return row
+
+
 def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     """Measurements (running total for cumulative KPIs) coloured by status, the expected path, the
     target at the due date and the linear forecast."""
     kpi = state.kpi
-    names = {key: _text(fmt, key) for key in _KPI_SERIES}
 
     def record(key: str, day: dt.date, value: float) -> dict[str, Any]:
-        return {"series": names[key], "date": _when(day), "value": value,
-                "date_label": fmt.date(day), "value_label": _with_unit(fmt.number(value), kpi.unit, fmt)}
+        return _row(fmt, kpi.unit, key, day, value)
 
     measured = [record("measured", d, v) for d, v in state.points if _finite(v)]
     expected = []
@@ -406,8 +502,6 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         assert state.forecast is not None
         forecast = [record("forecast", state.actual_date, state.actual), record("forecast", state.due, state.forecast)]
     target = [record("target", state.due, kpi.target)] if _finite(kpi.target) else []
-    for row in target:
-        row["text"] = _text(fmt, "target_label", value=row["value_label"])
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
                                              ("forecast", forecast), ("target", target)) if rows]

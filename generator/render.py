@@ -50,7 +50,12 @@ def theme_dirs(plan_dir: Path | None, theme: str) -> list[Path]:
 
 def _json_script(value: Any) -> Markup:
     """JSON safe inside <script type="application/json">: no `</script>`, `<!--` or `&` can close it."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    from .charts import InlinedSpec
+
+    if type(value) is InlinedSpec:  # a chart's spec: its JSON joined from text made once per shape and row
+        text = value.json_text()
+    else:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)
 

@@ -477,6 +477,42 @@ def test_same_input_gives_byte_identical_specs_across_calls_and_processes(
     assert other.stdout.strip() == hashlib.sha256(first.encode()).hexdigest()
 
 
+def test_page_gets_each_spec_as_the_json_of_its_dict(make_plan: Callable[..., Path]) -> None:
+    """The spec a page embeds (written from text kept per shape and per data row) is the spec itself, byte for
+    byte, in French and in English, for every chart builder: the drawn chart is the one the tests check."""
+    from generator.render import _json_script
+
+    for language, written in (("fr", None), ("en", EN_SETTINGS)):
+        state = _state(make_plan, written)
+        for _ in range(2):  # rows made by the first pass are reused by the second
+            for chart in _all_charts(state, Formatter(language, "EUR")):
+                expected = json.dumps(chart.spec, ensure_ascii=False, separators=(",", ":"))
+                expected = expected.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                assert str(_json_script(chart.spec)) == expected, chart.id
+                assert json.loads(str(_json_script(chart.spec))) == chart.spec
+
+
+def test_spec_text_cannot_be_forged_by_a_title(make_plan: Callable[..., Path], fr: Formatter) -> None:
+    """A title that looks like the spec's internal placeholders, or closes the script, stays a title: the
+    embedded JSON parses back to the spec and holds no `</script>`."""
+    from generator.render import _json_script
+
+    state = _state(make_plan)
+    kpi = next(iter(state.kpis.values()))
+    kpi.kpi.title = 'x"]</script><script>alert(1)</script>\x00 [\"\\u0000'
+    chart = charts.kpi_chart(kpi, fr)
+    text = str(_json_script(chart.spec))
+    assert "</script" not in text.lower()
+    assert json.loads(text) == chart.spec
+
+
+def test_table_body_escapes_cells_and_heads_each_row(state: PlanState, fr: Formatter) -> None:
+    """The data table under a chart has one row per line, its first cell a row header, every cell escaped."""
+    table = charts.Table(caption="c", headers=["a", "b"], rows=[["<b>x</b>", "1 & 2"], ["y", "3"], []])
+    assert str(table.body) == ('<tr><th scope="row">&lt;b&gt;x&lt;/b&gt;</th><td>1 &amp; 2</td></tr>\n'
+                               '<tr><th scope="row">y</th><td>3</td></tr>\n<tr></tr>\n')
+
+
 def test_check_funnel_and_diff_do_not_import_altair(make_plan: Callable[..., Path]) -> None:
     """`strategy check`, `funnel` and `diff` stay fast: neither they nor importing the chart module load
     Altair (or vl-convert); only drawing a chart does."""
