@@ -104,18 +104,25 @@ class Formatter:
                 "currency": currency, "percent": "\u202f%" if self.language == "fr" else "%"}
 
     def vega_time_locale(self) -> dict[str, object]:
-        """d3-time-format locale built from Babel's month and day names."""
-        loc = self.locale
-        months = [loc.months["format"]["wide"][i] for i in range(1, 13)]
-        short_months = [loc.months["stand-alone"]["abbreviated"][i] for i in range(1, 13)]
-        days = [loc.days["format"]["wide"][(i - 1) % 7] for i in range(7)]  # Sunday first
-        short_days = [loc.days["format"]["abbreviated"][(i - 1) % 7] for i in range(7)]
+        """d3-time-format locale built from Babel's month and day names (a new dict each call: every page
+        carries it, so Babel's names are looked up once per language)."""
+        months, short_months, days, short_days = _calendar_names(self.language)
         return {
             "dateTime": "%A %e %B %Y à %X" if self.language == "fr" else "%a %e %b %X %Y",
             "date": "%d/%m/%Y", "time": "%H:%M:%S",
-            "periods": ["AM", "PM"], "days": days, "shortDays": short_days,
-            "months": months, "shortMonths": short_months,
+            "periods": ["AM", "PM"], "days": list(days), "shortDays": list(short_days),
+            "months": list(months), "shortMonths": list(short_months),
         }
+
+
+@functools.lru_cache(maxsize=8)
+def _calendar_names(language: str) -> tuple[tuple[str, ...], ...]:
+    """Month and day names (Sunday first), wide and abbreviated, for d3-time-format."""
+    loc = _locale(language)
+    return (tuple(loc.months["format"]["wide"][i] for i in range(1, 13)),
+            tuple(loc.months["stand-alone"]["abbreviated"][i] for i in range(1, 13)),
+            tuple(loc.days["format"]["wide"][(i - 1) % 7] for i in range(7)),
+            tuple(loc.days["format"]["abbreviated"][(i - 1) % 7] for i in range(7)))
 
 
 # A large plan formats tens of thousands of numbers and dates, most of them several times (a chart's

@@ -118,7 +118,34 @@ def _sandbox_class() -> type:
                         return value
             return super().getattr(obj, attribute)
 
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            """Jinja's, without judging again what can only be judged safe: a big page makes 150 calls
+            (`fmt.number`, `t`, macros), each of which Jinja inspects for markers that none of them has."""
+            if not _plainly_callable(__obj):
+                return super().call(__context, __obj, *args, **kwargs)
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as Jinja's Context.call
+                return __self.undefined("value was undefined because a callable raised a StopIteration exception")
+
     return Sandbox
+
+
+def _plainly_callable(obj: Any) -> bool:
+    """A macro, or a Python function or method whose function carries no attribute at all: then it has none
+    of the markers that make Jinja refuse a call (`unsafe_callable`, `alters_data`) or pass it the context,
+    the environment or the evaluation context (`jinja_pass_arg`). Anything else is left to Jinja."""
+    kind = type(obj)
+    if kind is types.MethodType:
+        obj = obj.__func__
+        kind = type(obj)
+    if kind is types.FunctionType:
+        return not obj.__dict__
+    from jinja2.runtime import Macro
+
+    return kind is Macro
 
 
 @functools.lru_cache(maxsize=4096)

@@ -329,3 +329,36 @@ def test_the_audit_catches_what_it_looks_for() -> None:
     audit = _Audit()
     audit.feed(bad)
     assert len(audit.problems) == 10, audit.problems  # the last block counts twice: handler, extra attribute
+
+
+def test_theme_calls_are_judged_as_jinja_judges_them(tmp_path: Path) -> None:
+    """The sandbox's shortcut for plain calls changes no verdict: a callable marked unsafe is still refused,
+    and one asking for the context still gets it."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    from generator.render import environment
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "t.html").write_text("{{ f() }}", encoding="utf-8")
+    env = environment((theme,))
+
+    def unsafe() -> str:
+        return "ran"
+
+    unsafe.unsafe_callable = True  # type: ignore[attr-defined]
+    with pytest.raises(SecurityError):
+        env.get_template("t.html").render(f=unsafe)
+
+    @jinja2.pass_context
+    def with_context(context: jinja2.runtime.Context) -> str:
+        return context["word"]
+
+    assert env.get_template("t.html").render(f=with_context, word="context") == "context"
+
+    def plain() -> str:
+        return "plain"
+
+    assert env.get_template("t.html").render(f=plain) == "plain"
+    assert env.get_template("t.html").render(f=[3, 1].copy) == "[3, 1]"
