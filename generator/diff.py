@@ -8,6 +8,7 @@ change the field, its old and its new value. Pure functions of two `PlanState`s:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import re
@@ -315,10 +316,24 @@ def _field_changes(before: Facts | None, after: Facts | None) -> list[FieldChang
     return out
 
 
+_recent_facts: list[tuple[PlanState, tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]]] = []
+
+
+def _facts_of(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]:
+    """`plan_facts(state)`, kept for the last two states: comparing a history's versions pair by pair
+    (v1..v2, v2..v3) meets each state twice. The action facts are copies, as each comparison names them."""
+    facts = next((made for kept, made in _recent_facts if kept is state), None)
+    if facts is None:
+        facts = plan_facts(state)
+        _recent_facts[:] = [*_recent_facts[-1:], (state, facts)]
+    entities, actions = facts
+    return entities, {objective: [copy.copy(f) for f in listed] for objective, listed in actions.items()}
+
+
 def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) -> PlanDiff:
     """Every entity added, removed or changed from `old` to `new`, with its field changes."""
-    old_facts, old_actions = plan_facts(old)
-    new_facts, new_actions = plan_facts(new)
+    old_facts, old_actions = _facts_of(old)
+    new_facts, new_actions = _facts_of(new)
     pairs: list[tuple[Facts | None, Facts | None]] = []
     for key in list(new_facts) + [k for k in old_facts if k not in new_facts]:
         pairs.append((old_facts.get(key), new_facts.get(key)))

@@ -43,6 +43,7 @@ import json
 import pickle
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -412,10 +413,18 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
             progress(ProgressEvent(index + 1, total, outcome))
     done = total - len(good)
 
+    # The memo finds a page again only in a version evaluated on the same day as another one (KPI states, hence
+    # nearly every page, depend on the day); for the others, digesting each page's inputs would be wasted.
+    evaluated = Counter([today, *(g.outcome.today for g in good)])
+
     def build(g: _Checked, jobs: int | None = None) -> tuple[int, int]:
         """Build and write version `g`: its pages and charts."""
         began = time.perf_counter()
-        files = _version_files(g, tags, plan_dir, today, memo, jobs)
+        shared = memo if evaluated[g.outcome.today] > 1 else None
+        files = _version_files(g, tags, plan_dir, today, shared, jobs)
+        if memo is not None and shared is None:  # counted as the memo counts what it makes
+            memo.charts_built += files.charts
+            memo.pages_rendered += files.pages
         site.version(g.version.version, files)
         if memo is not None:
             memo.forget_older()
