@@ -72,10 +72,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> int:
     total = 0
     folders: set[Path] = set()
     for rel, data in files.items():
-        target = _inside(root, rel)
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
+        target = _inside(root, rel, folders)
         target.write_bytes(data)
         total += len(data)
     return total
@@ -84,9 +81,9 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> int:
 def copy_files(root: Path, copies: Mapping[str, Path]) -> int:
     """Copy `copies` (path → file to copy) under `root`; returns the number of bytes written."""
     total = 0
+    folders: set[Path] = set()
     for rel, source in copies.items():
-        target = _inside(root, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = _inside(root, rel, folders)
         shutil.copyfile(source, target)
         total += target.stat().st_size
     return total
@@ -105,10 +102,21 @@ def swap_in(staging: Path, output: Path, total: int, *, before_swap: Callable[[P
     return total
 
 
-def _inside(root: Path, rel: str) -> Path:
-    """`root/rel`, refusing any path that would land outside `root` (absolute, `..`, drive letters)."""
-    target = (root / rel).resolve()
-    if not target.is_relative_to(root.resolve()) or target == root.resolve():
+def _inside(root: Path, rel: str, folders: set[Path]) -> Path:
+    """`root/rel`, its folder made, refusing any path that would land outside `root` (absolute, `..`, a
+    symbolic link on the way). `folders` holds the folders already made and checked: a folder is resolved
+    once, not each of its files (resolving is a system call per part of the path, for 6,000 pages)."""
+    norm = os.path.normpath(rel)
+    if os.path.isabs(norm) or norm == "." or norm == ".." or norm.startswith("../"):
+        raise OutputError(f"refusing to write '{rel}' outside the output folder")
+    target = root / norm
+    folder = target.parent
+    if folder not in folders:
+        if not folder.resolve().is_relative_to(root.resolve()):
+            raise OutputError(f"refusing to write '{rel}' outside the output folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        folders.add(folder)
+    if target.is_symlink():
         raise OutputError(f"refusing to write '{rel}' outside the output folder")
     return target
 

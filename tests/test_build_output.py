@@ -329,6 +329,23 @@ def test_writer_never_writes_outside_output(tmp_path: Path) -> None:
         assert leftovers(tmp_path) == []
 
 
+def test_writer_does_not_follow_a_link_out_of_the_folder(tmp_path: Path) -> None:
+    """A folder or file of the site that is a symbolic link to elsewhere is refused, and nothing is written
+    or made where it points (files are checked once per folder, not one by one)."""
+    from generator.writer import OutputError, write_files
+
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    (root / "linked").symlink_to(elsewhere)
+    (root / "page.html").symlink_to(elsewhere / "page.html")
+    for bad in ("linked/x.html", "linked/deeper/x.html", "page.html"):
+        with pytest.raises(OutputError):
+            write_files(root, {"ok/a.html": b"ok", bad: b"no"})
+    assert list(elsewhere.iterdir()) == []
+    assert write_files(root, {"ok/a.html": b"ok", "ok/b.html": b"fine"}) == 6
+
+
 def test_a_theme_that_does_not_exist_is_a_warning(plan: Path, tmp_path: Path) -> None:
     """`theme: NAME` with no themes/NAME/ folder beside the plan (a typo) is reported by check and build,
     at the `theme:` line; the site is still built with the default theme, and --strict refuses it."""
