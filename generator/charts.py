@@ -25,6 +25,7 @@ How Altair is kept cheap (it costs about 0.35 s to import and 5 ms a chart to se
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import threading
 from collections.abc import Callable, Iterable
@@ -306,16 +307,24 @@ def _cut(drawn: dict[str, Any], slots: _Slots) -> list[str]:
     return re.split(r'\[\s*"' + re.escape(escaped) + r'(\d+)"\s*\]', text)
 
 
-_ROW_TEXT: dict[int, tuple[dict[str, Any], str]] = {}  # id(row) → (the row, kept so the id stays its own; JSON)
+class _Row(dict):  # type: ignore[type-arg]
+    """A data row `_row` made (a plain dict to every reader), with its JSON once a page has needed it: in a
+    render worker, as rows are made before the pages are shared out."""
+
+    __slots__ = ("json",)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a plain dict once pickled
+        return dict, (dict(self),)
 
 
 def _row_json(row: dict[str, Any]) -> str:
-    kept = _ROW_TEXT.get(id(row))
-    if kept is not None and kept[0] is row:
-        return kept[1]
-    import json
-
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    if type(row) is not _Row:
+        return _object_json(row)
+    try:
+        return row.json
+    except AttributeError:
+        row.json = text = _object_json(row)
+        return text
 
 
 def _inline(drawn: dict[str, Any], slots: _Slots, data: list[list[Any]], into: type = InlinedSpec) -> Any:
@@ -373,6 +382,12 @@ def _shape(shape: Callable[..., tuple[Any, list[Any] | None]]) -> Callable[..., 
 def _t(lang: str, key: str, **values: object) -> str:
     texts = TEXTS.get(lang, TEXTS["en"])
     return texts[key].format(**values)
+
+
+@functools.lru_cache(maxsize=256)
+def _label(lang: str, key: str) -> str:
+    """A text without values (a series name), looked up once."""
+    return _t(lang, key)
 
 
 def _text(fmt: Formatter, key: str, **values: object) -> str:
@@ -464,23 +479,37 @@ def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float)
     """The data row of series `key` at `day`: the same (read-only) dict for every chart and version showing
     that measurement, its labels formatted and its JSON written once (`_row_json`). A KPI chart is mostly
     the rows of its measurements, which twenty versions of a plan and each rebuild of `serve` show again."""
-    # repr: 0.0 and -0.0 (and 1 and 1.0) are equal keys but write different JSON
-    index = (fmt.language, fmt.currency, unit, key, day, repr(value))
+    # 1 and 1.0, 0.0 and -0.0 are equal keys but write different JSON: the type, and a zero's sign, are keys too
+    index = (fmt.language, fmt.currency, unit, key, day, type(value), value or repr(value))
     row = _ROWS.get(index)
     if row is None:
-        import json
-
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
-            _ROW_TEXT.clear()
         label = _with_unit(fmt.number(value), unit, fmt)
-        row = {"series": _text(fmt, key), "date": _when(day), "value": value,
-               "date_label": fmt.date(day), "value_label": label}
+        row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
+                                  date_label=fmt.date(day), value_label=label)
         if key == "target":
             row["text"] = _text(fmt, "target_label", value=label)
-        _ROWS[index] = row
-        _ROW_TEXT[id(row)] = (row, json.dumps(row, ensure_ascii=False, separators=(",", ":")))
     return row
+
+
+def _object_json(row: dict[str, Any]) -> str:
+    """`json.dumps(row, ensure_ascii=False, separators=(",", ":"))` for a dict of strings and finite numbers,
+    written directly (a build makes 40,000 rows: the encoder's set-up per call was most of their cost)."""
+    import json
+    from json.encoder import encode_basestring
+
+    parts = []
+    for key, value in row.items():
+        kind = type(value)
+        if kind is str:
+            text = encode_basestring(value)
+        elif (kind is float and math.isfinite(value)) or kind is int:
+            text = repr(value)  # what the encoder writes for both
+        else:
+            return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+        parts.append(f"{encode_basestring(key)}:{text}")
+    return "{" + ",".join(parts) + "}"
 
 
 def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
