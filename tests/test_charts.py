@@ -492,6 +492,17 @@ def test_page_gets_each_spec_as_the_json_of_its_dict(make_plan: Callable[..., Pa
                 assert json.loads(str(_json_script(chart.spec))) == chart.spec
 
 
+def test_specs_pickle_as_plain_dicts(state: PlanState, fr: Formatter) -> None:
+    """A spec sent to another process (render workers, the version builds' forked copy) arrives as the plain
+    JSON-like dict it is, rows included: nothing of how it was made travels with it."""
+    import pickle
+
+    for chart in _all_charts(state, fr):
+        back = pickle.loads(pickle.dumps(chart.spec))
+        assert back == chart.spec and type(back) is dict
+        assert all(type(row) is dict for row in _values(back)), chart.id
+
+
 def test_spec_text_cannot_be_forged_by_a_title(make_plan: Callable[..., Path], fr: Formatter) -> None:
     """A title that looks like the spec's internal placeholders, or closes the script, stays a title: the
     embedded JSON parses back to the spec and holds no `</script>`."""
