@@ -178,6 +178,9 @@ def version_root(tag: str | None) -> str:
     return "" if tag is None else f"{VERSIONS_DIR}/{tag}/"
 
 
+CURRENT = "current"  # the working tree in the name of its changes page: changes/NEWEST_TAG..current.html
+
+
 def changes_path(old: str, new: str) -> str:
     """As diff_format.full_diff_url names it (tags are SAFE_TAG, so nothing needs quoting)."""
     return f"changes/{old}..{new}.html"
@@ -603,7 +606,8 @@ def _entity_href(kind: str, ident: str, base: str) -> str | None:
 
 
 def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Checked], today: dt.date) -> None:
-    """changes/OLD..NEW.html for each pair of consecutive versions, and history.html, rendered with the
+    """changes/OLD..NEW.html for each pair of consecutive versions and changes/NEWEST..current.html from the
+    newest tag to the working tree, and history.html, rendered with the
     current version's settings (language, theme) at the root."""
     from . import charts
     from .diff import diff_states
@@ -635,13 +639,19 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
                                       "href": f"{version_root(g.version.version)}index.html", "changes": None,
                                       "current": False}
         timeline.append(entries[g.version.version])
-    pairs = list(itertools.pairwise(oldest_first))
+    # (old, its state, new, its state): each pair of consecutive tags, then the newest tag and the working tree
+    # (the current version), unless a tag is named like the current version's page
+    pairs: list[tuple[str, Any, str, Any]] = [(a.version.version, a.checked.state, b.version.version, b.checked.state)
+                                              for a, b in itertools.pairwise(oldest_first)]
+    current = timeline[0]
+    if CURRENT not in entries:
+        pairs.append((good[0].version.version, good[0].checked.state, CURRENT, checked.state))
+        entries[CURRENT] = current
 
-    def compare(pair: tuple[_Checked, _Checked]) -> bytes:
-        before, after = pair
-        assert before.checked.state is not None and after.checked.state is not None
-        view = diff_view(diff_states(before.checked.state, after.checked.state, before.version.version,
-                                     after.version.version))
+    def compare(pair: tuple[str, Any, str, Any]) -> bytes:
+        old, before, new, after = pair
+        assert before is not None and after is not None
+        view = diff_view(diff_states(before, after, old, entries[new]["label"]))
         return pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)
 
     # each pair compares two whole plans (and a changes page of dated versions lists every KPI): on every
@@ -649,16 +659,16 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     jobs = workers(PAIR_WEIGHT * len(pairs))
     views = [pickle.loads(data) for data in render_all(compare, pairs, jobs=jobs)]
     pages: list[PageSpec] = []
-    for (before, after), view in zip(pairs, views, strict=True):
-        old, new = before.version.version, after.version.version
+    for (old, _, new, _), view in zip(pairs, views, strict=True):
         for section in view["sections"]:
-            base = version_root(old if section["op"] == "removed" else new)
+            base = version_root(old) if section["op"] == "removed" else \
+                "" if new == CURRENT else version_root(new)
             section["href"] = _entity_href(section["kind"], section["id"], base)
         path = changes_path(old, new)
         entries[new]["changes"] = {"href": path, "summary": view["summary"], "highlights": view["highlights"],
                                    "from": old}
-        pages.append(PageSpec(path=path, template="changes.html", title=f"{ui(lang, 'changes')} {old} → {new}",
-                              section="history",
+        pages.append(PageSpec(path=path, template="changes.html",
+                              title=f"{ui(lang, 'changes')} {old} → {entries[new]['label']}", section="history",
                               data={"diff": view, "old": entries[old], "new": entries[new]}))
     html = render_all(lambda page: render_page(env, page, site).encode("utf-8"), pages, jobs=jobs)
     for page, text in zip(pages, html, strict=True):

@@ -174,6 +174,22 @@ def test_changes_page_lists_the_changed_fields(repo: GitRepo) -> None:
     assert 'href="../v/v1/index.html"' in html and 'href="../v/v2/index.html"' in html
 
 
+def test_the_working_tree_gets_its_changes_since_the_newest_tag(repo: GitRepo) -> None:
+    """What a pull request changed since the last published version: changes/v2..current.html lists the
+    funnel's goal 8 → 10, links the changed funnel to the current site's page, and the history page links it
+    from the current version's entry."""
+    two_versions(repo)
+    assert run()[0] == 0
+    html = page(repo, "changes/v2..current.html")
+    text = text_of(html)
+    assert "Changes v2 → Current version" in text
+    assert "goal 8 10 clients" in text
+    assert 'href="../funnels/acquisition.html"' in html and 'href="../index.html"' in html
+    history = page(repo, "history.html")
+    assert 'href="changes/v2..current.html"' in history
+    assert text_of(history).index("Current version") < text_of(history).index("Changes since v2")
+
+
 def test_history_page_has_the_timeline_and_the_target_chart(repo: GitRepo) -> None:
     """history.html lists every version newest first with its summary and a link to its changes, and charts each
     KPI's target across versions (with the same numbers in a table); the menu links to it."""
