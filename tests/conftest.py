@@ -14,6 +14,7 @@ from hypothesis import settings
 from generator.diagnostics import Diagnostic
 from generator.pipeline import Checked, check
 from generator.source import DirectorySource
+from tests.test_gitsource import GitRepo
 
 # CI (CI=true) runs hypothesis derandomized, with no example database: the same examples on every run,
 # so that a red build can be reproduced. HYPOTHESIS_PROFILE=ci does the same locally.
@@ -78,3 +79,9 @@ def only(checked: Checked, code: str) -> Diagnostic:
     found = [d for d in checked.diagnostics if d.code == code]
     assert len(found) == 1, f"expected one `{code}`, got:\n" + "\n".join(map(str, checked.diagnostics.sorted()))
     return found[0]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """A new git repository (tests/test_gitsource.py's GitRepo); a test module may define its own."""
+    return GitRepo(tmp_path / "repo")

@@ -73,6 +73,10 @@ def base_plan(*, title: str = "Test plan", goal: int = 5, target: int = 20,
     }
 
 
+DAY = 86_400  # seconds: commit dates are given as @EPOCH
+JAN_1 = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
 class GitRepo:
     """A repository at `root` whose plan lives in `root/content`."""
 
@@ -133,11 +137,6 @@ class GitRepo:
 # --- tests ----------------------------------------------------------------------------------
 
 TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    return GitRepo(tmp_path / "repo")
 
 
 def test_reads_the_plan_at_a_tag_without_checking_it_out(repo: GitRepo) -> None:

@@ -10,15 +10,7 @@ import pytest
 
 from generator.gitsource import GitError
 from generator.versions import list_versions
-from tests.test_gitsource import GitRepo, base_plan
-
-DAY = 86_400
-JAN_1 = 1_767_225_600  # 2026-01-01T00:00:00Z
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    return GitRepo(tmp_path / "repo")
+from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 
 def test_tags_newest_first_with_commit_date_and_title(repo: GitRepo) -> None:

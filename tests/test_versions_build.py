@@ -23,11 +23,9 @@ from generator.cli import main
 from generator.render_memo import NOT_DRAWN, chart_key
 from generator.versions_build import ProgressEvent, VersionOutcome, build_all_versions
 from generator.versions_cli import build_all, progress_line
-from tests.test_gitsource import GitRepo, base_plan
+from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
-DAY = 86_400
-JAN_1 = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 
 @pytest.fixture

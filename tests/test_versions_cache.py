@@ -13,16 +13,9 @@ from pathlib import Path
 import pytest
 
 from generator.versions_build import VERSION_STAND_IN, build_all_versions, personalise
-from tests.test_gitsource import GitRepo, base_plan
+from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
-DAY = 86_400
-JAN_1 = 1_767_225_600  # 2026-01-01T00:00:00Z
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> GitRepo:
-    return GitRepo(tmp_path / "repo")
 
 
 def history(repo: GitRepo) -> None:

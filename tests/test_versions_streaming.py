@@ -17,11 +17,9 @@ import pytest
 import generator.search
 import generator.versions_build as versions_build
 from generator.versions_build import build_all_versions
-from tests.test_gitsource import GitRepo, base_plan
+from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
-DAY = 86_400
-JAN_1 = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 
 def tagged(root: Path, days_apart: int) -> GitRepo:
