@@ -18,6 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .charts import InlinedSpec
 from .markdown_render import render_markdown
 from .pages import PageSpec, SiteContext
 
@@ -50,8 +51,6 @@ def theme_dirs(plan_dir: Path | None, theme: str) -> list[Path]:
 
 def _json_script(value: Any) -> Markup:
     """JSON safe inside <script type="application/json">: no `</script>`, `<!--` or `&` can close it."""
-    from .charts import InlinedSpec
-
     if type(value) is InlinedSpec:  # a chart's spec: its JSON joined from text made once per shape and row
         text = value.json_text()
     else:
@@ -91,6 +90,7 @@ def _sandbox_class() -> type:
     """Jinja's sandbox, with its verdict on each attribute a template reads remembered by the object's type
     and the attribute's name, which are all the verdict depends on (a name and isinstance checks): the
     sandbox asked again for each of a large site's 200,000 attribute reads, a fifth of its rendering time."""
+    from jinja2.runtime import Macro
     from jinja2.sandbox import SandboxedEnvironment
 
     class Sandbox(SandboxedEnvironment):
@@ -121,7 +121,7 @@ def _sandbox_class() -> type:
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
             """Jinja's, without judging again what can only be judged safe: a big page makes 150 calls
             (`fmt.number`, `t`, macros), each of which Jinja inspects for markers that none of them has."""
-            if not _plainly_callable(__obj):
+            if not _plainly_callable(__obj, Macro):
                 return super().call(__context, __obj, *args, **kwargs)
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
@@ -133,7 +133,7 @@ def _sandbox_class() -> type:
     return Sandbox
 
 
-def _plainly_callable(obj: Any) -> bool:
+def _plainly_callable(obj: Any, macro: type) -> bool:
     """A macro, or a Python function or method whose function carries no attribute at all: then it has none
     of the markers that make Jinja refuse a call (`unsafe_callable`, `alters_data`) or pass it the context,
     the environment or the evaluation context (`jinja_pass_arg`). Anything else is left to Jinja."""
@@ -143,9 +143,7 @@ def _plainly_callable(obj: Any) -> bool:
         kind = type(obj)
     if kind is types.FunctionType:
         return not obj.__dict__
-    from jinja2.runtime import Macro
-
-    return kind is Macro
+    return kind is macro  # jinja2.runtime.Macro (render.py imports Jinja only when a site is rendered)
 
 
 @functools.lru_cache(maxsize=4096)
