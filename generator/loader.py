@@ -34,7 +34,7 @@ from .model import (
     Solution,
     Stage,
 )
-from .parse_cache import CACHE, MISS, digest
+from .parse_cache import CACHE, MISS, blob_id
 from .schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
 from .source import FileTooLarge, Source, content_id
 from .yamlpos import YamlDoc, parse_yaml
@@ -109,7 +109,9 @@ T = TypeVar("T")
 
 class _PlanFile:
     """One file of this check, known by its content: a git blob id when the source has it (the file is then
-    read only when the parse cache lacks it), else a digest of its bytes."""
+    read only when the parse cache lacks it), else the blob id git would give its bytes, so that a working
+    tree's unchanged files share their entries with the revisions that hold them (`build --all-versions`
+    compares the working tree with the newest tag, `strategy diff` with any revision)."""
 
     def __init__(self, reader: FileReader, rel: str) -> None:
         self.rel = rel
@@ -119,7 +121,7 @@ class _PlanFile:
             self.content: tuple[str, str | bytes] | None = ("blob", blob)
         else:
             self.raw = reader.raw(rel)
-            self.content = None if self.raw is None else ("digest", digest(self.raw))
+            self.content = None if self.raw is None else ("blob", blob_id(self.raw))
 
     def read(self, reader: FileReader) -> bytes | None:
         if self.raw is None:

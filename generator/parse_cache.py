@@ -3,8 +3,8 @@
 `strategy serve` checks the whole plan again on every save, and `build --all-versions` checks
 revisions whose files are mostly byte-identical: parsing each unchanged file again was most of the
 time of a check. The loader keys each file's outcome (the objects it built and the diagnostics it
-reported) by the file's plan-relative path and a digest of its bytes, so that a one-file edit parses
-only that file.
+reported) by the file's plan-relative path and its git blob id (computed for a file read from a folder),
+so that a one-file edit parses only that file, and a working tree shares the entries of its revisions.
 
 Safety:
 - An entry is stored pickled and every hit is unpickled: each check gets fresh objects, so nothing
@@ -42,9 +42,10 @@ class _Miss:
 MISS: Any = _Miss()
 
 
-def digest(data: bytes) -> bytes:
-    """A digest of a file's bytes, for cache keys."""
-    return hashlib.blake2b(data, digest_size=20).digest()
+def blob_id(data: bytes) -> str:
+    """The id git gives a blob of these bytes (SHA-1 object format), for cache keys: a file read from a folder
+    and the same file read from a revision then share one entry."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 class _Pickler(pickle.Pickler):

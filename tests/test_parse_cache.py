@@ -255,3 +255,25 @@ def test_a_revision_reads_only_the_files_an_earlier_one_did_not_have(tmp_path: P
         checked = check(v2, TODAY)
     assert read == ["objectives/growth.md"]
     assert [(d.code, d.file) for d in errors(checked)] == [("type", f"v2:{repo.plan.as_posix()}/objectives/growth.md")]
+
+
+def test_a_working_tree_shares_its_unchanged_files_with_the_committed_revision(tmp_path: Path) -> None:
+    """Checking the newest tag after the working tree (as `build --all-versions` and `strategy diff` do)
+    parses only the files edited since: the others are found by their git blob id, and both checks report
+    what a first check of each reports."""
+    from generator.gitsource import GitSource, Repository
+    from tests.test_gitsource import GitRepo, base_plan
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(base_plan(target=20), tag="v1")
+    repo.write(base_plan(target=30))  # one file edited since v1
+    CACHE.clear()
+    tree = check(DirectorySource(repo.plan), TODAY)
+    misses = CACHE.misses
+    with GitSource(Repository.find(repo.plan), "v1", "content") as revision:
+        tagged = check(revision, TODAY)
+    assert CACHE.misses - misses == 1, "only the edited objective is parsed again"
+    CACHE.clear()
+    with GitSource(Repository.find(repo.plan), "v1", "content") as revision:
+        assert report(check(revision, TODAY)) == report(tagged)
+    assert report(check(DirectorySource(repo.plan), TODAY)) == report(tree)
