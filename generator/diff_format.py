@@ -302,9 +302,13 @@ def _truncation_footer(left: int, diff: PlanDiff, url: str | None) -> str:
 
 def diff_view(diff: PlanDiff) -> dict[str, Any]:
     """The diff as plain strings for a template (autoescaped there), in the plan's language: the summary
-    line, then one section per entity with its rows (field, before, after, computed)."""
+    line, then one section per entity someone edited (added, removed, or with a written field changed) with its
+    rows (field, before, after, computed), and apart, in `moved`, the entities whose computed values alone
+    changed. Between versions tagged a month apart those are nearly every objective and KPI (progress, status
+    and forecasts move with the date), and they would bury the few edits that make the new version."""
     fmt = Formatter(diff.language, diff.currency)
     sections = []
+    moved = []
     for c in diff.changes:
         rows = []
         for f in c.fields:
@@ -317,7 +321,10 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
                 if unit and after:
                     after += f" {unit}"
             rows.append({"field": f.path, "before": before, "after": after, "computed": f.derived})
-        sections.append({"kind": c.kind, "kind_name": KIND_NAMES[c.kind], "id": c.id, "title": c.title,
-                         "op": c.op, "rows": rows})
+        section = {"kind": c.kind, "kind_name": KIND_NAMES[c.kind], "id": c.id, "title": c.title, "op": c.op,
+                   "rows": rows}
+        computed_only = c.op == "changed" and bool(rows) and all(r["computed"] for r in rows)
+        (moved if computed_only else sections).append(section)
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
-            "highlights": highlights(diff, fmt, code=False, language=diff.language)[:3], "sections": sections}
+            "highlights": highlights(diff, fmt, code=False, language=diff.language)[:3], "sections": sections,
+            "moved": moved}

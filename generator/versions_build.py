@@ -660,7 +660,7 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     views = [pickle.loads(data) for data in render_all(compare, pairs, jobs=jobs)]
     pages: list[PageSpec] = []
     for (old, _, new, _), view in zip(pairs, views, strict=True):
-        for section in view["sections"]:
+        for section in view["sections"] + view["moved"]:
             base = version_root(old) if section["op"] == "removed" else \
                 "" if new == CURRENT else version_root(new)
             section["href"] = _entity_href(section["kind"], section["id"], base)

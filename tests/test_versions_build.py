@@ -172,6 +172,26 @@ def test_changes_page_lists_the_changed_fields(repo: GitRepo) -> None:
     assert 'href="../v/v1/index.html"' in html and 'href="../v/v2/index.html"' in html
 
 
+def test_changes_page_puts_edits_first_and_folds_what_only_moved_with_the_data(repo: GitRepo) -> None:
+    """Between two monthly versions, the funnel someone edited comes first, with its section; the KPI whose
+    computed values alone moved (a new month of measurements) is listed apart, folded and left out of the
+    search index, with its values before and after."""
+    data = "date,value\n2026-01,2\n"
+    repo.commit({**base_plan(goal=5), "data/new-clients.csv": data}, tag="v1", when=f"@{JAN_1 + 40 * DAY} +0000")
+    repo.commit({**base_plan(goal=8), "data/new-clients.csv": data + "2026-02,5\n"}, tag="v2",
+                when=f"@{JAN_1 + 70 * DAY} +0000")
+    assert run()[0] == 0
+    html = page(repo, "changes/v1..v2.html")
+    edited, _, moved = html.partition('<section aria-labelledby="moved" data-pagefind-ignore>')
+    assert moved, "no section for the values that only moved"
+    assert 'href="../v/v2/funnels/acquisition.html"' in edited
+    assert edited.count('<section aria-labelledby="change-') == 1, "only the funnel has a section"
+    folded = moved[moved.index("<details>"):moved.index("</details>")]
+    assert "<code>new-clients</code>" in folded and "<code>growth</code>" in folded
+    assert "<td><code>actual</code></td><td>2</td><td>5 clients</td>" in folded
+    assert "Computed values that moved" in text_of(moved)
+
+
 def test_the_working_tree_gets_its_changes_since_the_newest_tag(repo: GitRepo) -> None:
     """What a pull request changed since the last published version: changes/v2..current.html lists the
     funnel's goal 8 → 10, links the changed funnel to the current site's page, and the history page links it
