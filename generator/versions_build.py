@@ -14,8 +14,15 @@ Decisions:
   git, so the output stays byte-identical for the same sources and the same `--today`.
 - Strict mode applies to the working tree only. An old version with errors is skipped with a warning: it was
   published once, and today's publication must not depend on fixing history.
-- Speed: all versions are one build of one `RenderMemo` (render_memo.py): a chart is drawn once for what it
-  draws, and a page rendered once for its context, whichever versions show them. Pages of tagged versions
+- Speed, across builds: a tagged version's files are kept on disk (version_cache.py), named by its plan's tree,
+  its evaluation day, the templates and this code; the next build (the next merge, the next tag) writes them
+  out with its own switcher spliced in, by a forked copy from the start, without checking or rendering that
+  version (it is checked only if a changes page must compare it anew). The comparisons behind the changes
+  pages are kept the same way. With versions a month apart nothing else is shared, so this is what makes 20
+  versions cost little more than one build once they were built once.
+- Speed, within a build: all versions are one build of one `RenderMemo` (render_memo.py): a chart is drawn
+  once for what it draws, and a page rendered once for its context, whichever versions show them (used only
+  for versions evaluated on the same day as another one: KPI states depend on the day). Pages of tagged versions
   are rendered with a stand-in for the version's name and no switcher entry marked as current, then the
   name and the mark are put in each version's copy: a page that two versions show alike is rendered once,
   and its bytes are those a render for each version gives (tests/test_versions_cache.py). A version whose
@@ -59,6 +66,7 @@ from .writer import copy_files, write_files
 
 if TYPE_CHECKING:
     from .search import Indexing
+    from .version_cache import Kept, VersionCache
 
 VERSIONS_DIR = "v"
 FROM_VERSION_TO_ROOT = "../../"  # from OUTPUT/v/TAG/ back to OUTPUT/
@@ -74,7 +82,7 @@ class VersionOutcome:
     """What became of one tag."""
 
     version: Version
-    status: str  # built | reused (an identical plan was already checked) | skipped
+    status: str  # built | reused (an identical plan was already checked) | cached (kept by an earlier build) | skipped
     today: dt.date  # the date its KPIs were evaluated at
     pages: int = 0
     seconds: float = 0.0
@@ -207,10 +215,36 @@ def switcher(here: str | None, tags: list[Version], today: dt.date, fmt: Any, la
 @dataclass
 class _Checked:
     version: Version
-    checked: Checked
+    checked: Checked | None  # None for a version kept by an earlier build, until something needs its plan
     today: dt.date
     outcome: VersionOutcome
-    source: GitSource  # its git reader is stopped after the check and starts again if assets are read
+    opened: GitSource | Callable[[], GitSource]  # the revision's files, or what opens them when first needed
+    key: str | None = None  # its entry in the version cache (None: no cache)
+    kept: dict[str, Any] | None = None  # that entry's meta, when an earlier build kept the version
+
+    @property
+    def source(self) -> GitSource:
+        """Its git reader, stopped after the check, which starts again if assets are read."""
+        if not isinstance(self.opened, GitSource):
+            self.opened = self.opened()
+        return self.opened
+
+    def plan_checked(self) -> Checked:
+        """The version's checked plan, checked now if its files were kept by an earlier build."""
+        if self.checked is None:
+            self.checked = check(self.source, self.today)
+            self.source.close()
+            if self.checked.state is None or self.checked.plan is None:  # kept, so it had no error then
+                raise RuntimeError(f"the version `{self.version.version}` no longer checks as it did")
+        return self.checked
+
+    def targets(self) -> list[list[Any]]:
+        """[KPI id, title, target] of each KPI: what the history page's chart shows of the version."""
+        if self.checked is None and self.kept is not None:
+            return self.kept["targets"]
+        state = self.plan_checked().state
+        assert state is not None
+        return [[k.kpi.id, k.kpi.title, k.kpi.target] for k in state.kpis.values()]
 
 
 def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
@@ -340,16 +374,26 @@ def _open(repository: Repository, v: Version, plan_path: str, shown: str, blobs:
 
 
 def _check_versions(repository: Repository, plan_path: str, shown: str, versions: list[Version], today: dt.date,
-                    result: AllVersionsResult) -> list[_Checked]:
-    """Check each version from its own revision (a plan already checked at the same date is reused)."""
+                    result: AllVersionsResult, cache: VersionCache | None = None) -> list[_Checked]:
+    """Check each version from its own revision (a plan already checked at the same date is reused), unless
+    an earlier build kept its files in `cache`: then it is checked only if a changes page needs its plan."""
     done: dict[tuple[str, dt.date], tuple[str, Checked]] = {}
     blobs: dict[str, bytes] = {}
     out: list[_Checked] = []
-    for v in versions:
+    # the plan folder's tree in each version names all it holds: a version's entry is found without reading it
+    trees = repository.trees([v.commit for v in versions], plan_path) if cache is not None else []
+    for v, tree in itertools.zip_longest(versions, trees[:len(versions)]):
         began = time.perf_counter()
         when = min(v.date, today)
         outcome = VersionOutcome(version=v, status="built", today=when)
         result.outcomes.append(outcome)
+        entry = cache.version_key(plan_path, tree, when) if cache is not None and tree is not None else None
+        kept = cache.meta(entry) if cache is not None and entry is not None else None
+        if kept is not None:
+            outcome.status = "cached"
+            out.append(_Checked(v, None, when, outcome, functools.partial(_open, repository, v, plan_path, shown,
+                                                                          blobs), entry, kept))
+            continue
         try:
             src = _open(repository, v, plan_path, shown, blobs)
             try:
@@ -376,16 +420,17 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
             continue
         done.setdefault(key, (v.version, vchecked))
         outcome.seconds = time.perf_counter() - began
-        out.append(_Checked(v, vchecked, when, outcome, src))
+        out.append(_Checked(v, vchecked, when, outcome, src, entry))
     return out
 
 
 def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt.date, result: AllVersionsResult,
             progress: Progress | None, memo: RenderMemo | None, site: _Site) -> SiteFiles:
     """Every file of the site, written into `site` as soon as it is made (returns the counts only, no files):
-    the current version, the history pages, then the tagged versions one by one. With enough versions and
-    cores, the older half of the versions is built (and written) by a forked copy of this process meanwhile
-    (rendering alone is not all of a version's work)."""
+    the current version, the history pages, then the tagged versions one by one. Versions kept by an earlier
+    build are written by a forked copy of this process from the start; with enough other versions and cores,
+    the older half of those is built (and written) by another forked copy meanwhile (rendering alone is not
+    all of a version's work)."""
     from .i18n import Formatter
     from .parallel import MIN_PAGES_PER_WORKER, workers
 
@@ -393,77 +438,126 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     settings = checked.plan.settings
     repository, plan_path, versions = _published_versions(plan_dir, settings.version_tags, result.warnings)
     shown = Path(plan_dir).as_posix()
-    good = _check_versions(repository, plan_path, shown, versions, today, result)
-    tags = [g.version for g in good]
-
-    fmt = Formatter(settings.language, settings.currency)
-    current = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
-                         if tags else None, search=True, memo=memo)
-    current.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
-                                      + "\n").encode("utf-8")
-    if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest
-        _history(current, plan_dir, checked, good, today)
-    site.current(current)
+    cache = None
     if memo is not None:
-        memo.forget_older()
-    counts = SiteFiles(pages=current.pages, charts=current.charts)
-    del current
-    site.index()
+        from .version_cache import VersionCache, code_key, template_dirs
 
-    total = len(versions)
-    for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):
-        if progress is not None:
-            progress(ProgressEvent(index + 1, total, outcome))
-    done = total - len(good)
+        cache = VersionCache(code_key(template_dirs(plan_dir)))
+    good = _check_versions(repository, plan_path, shown, versions, today, result, cache)
+    tags = [g.version for g in good]
+    fresh = [g for g in good if g.kept is None]
+    kept = [g for g in good if g.kept is not None]
 
-    # The memo finds a page again only in a version evaluated on the same day as another one (KPI states, hence
-    # nearly every page, depend on the day); for the others, digesting each page's inputs would be wasted.
-    evaluated = Counter([today, *(g.outcome.today for g in good)])
-
-    def build(g: _Checked, jobs: int | None = None) -> tuple[int, int]:
-        """Build and write version `g`: its pages and charts."""
-        began = time.perf_counter()
-        shared = memo if evaluated[g.outcome.today] > 1 else None
-        files = _version_files(g, tags, plan_dir, today, shared, jobs)
-        if memo is not None and shared is None:  # counted as the memo counts what it makes
-            memo.charts_built += files.charts
-            memo.pages_rendered += files.pages
-        site.version(g.version.version, files)
+    with contextlib.ExitStack() as stack:
+        # kept versions are only read, spliced and written: disk work, done aside while this process renders
+        writer = stack.enter_context(_OtherProcess(lambda: _kept_there(kept, tags, plan_dir, today, cache, site))) \
+            if kept and cache is not None else None
+        # The memo finds a page again only in a version evaluated on the same day as another one (KPI states,
+        # hence nearly every page, depend on the day); for the others, digesting each page's inputs is wasted.
+        evaluated = Counter([today, *(g.outcome.today for g in fresh)])
+        fmt = Formatter(settings.language, settings.currency)
+        current = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
+                             if tags else None, search=True, memo=memo if evaluated[today] > 1 else None)
+        current.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
+                                          + "\n").encode("utf-8")
+        if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest
+            _history(current, plan_dir, checked, good, today, cache)
+        site.current(current)
         if memo is not None:
             memo.forget_older()
-        g.outcome.pages = files.pages
-        g.outcome.seconds += time.perf_counter() - began
-        return files.pages, files.charts
+        if memo is not None and evaluated[today] == 1:  # counted as the memo counts what it makes
+            memo.charts_built += current.charts
+            memo.pages_rendered += current.pages
+        counts = SiteFiles(pages=current.pages, charts=current.charts)
+        del current
+        site.index()
 
-    def report(g: _Checked, made: tuple[int, int]) -> None:
-        nonlocal done
-        done += 1
-        counts.pages += made[0]
-        counts.charts += made[1]
-        if progress is not None:
-            progress(ProgressEvent(done, total, g.outcome))
+        total = len(versions)
+        for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):
+            if progress is not None:
+                progress(ProgressEvent(index + 1, total, outcome))
+        done = total - len(good)
 
-    if len(good) >= MIN_VERSIONS_TO_SHARE_OUT and workers(2 * MIN_PAGES_PER_WORKER) >= 2:
-        # the newest version first, on every core: what it rendered is in the memo the other process inherits
-        report(good[0], build(good[0]))
-        split = 1 + (len(good) - 1) // 2
-        with _OtherProcess(lambda: _built_there(good[split:], build, memo)) as other:
-            for g in good[1:split]:
-                report(g, build(g, jobs=1))
-            theirs = other.result()
-        if theirs is None:  # it failed: built here, where an error is raised as the user must see it
-            made = []
-            for g in good[split:]:
-                site.drop(g.version.version)  # what it wrote before failing
-                made.append(build(g))
+        def build(g: _Checked, jobs: int | None = None) -> tuple[int, int]:
+            """Build and write version `g`: its pages and charts."""
+            began = time.perf_counter()
+            files = _kept_files(g, tags, plan_dir, today, cache) if g.kept is not None and cache is not None \
+                else None
+            if files is None:
+                if g.kept is not None:  # its entry could not be read back
+                    g.outcome.status, g.kept = "built", None
+                shared = memo if evaluated[g.outcome.today] > 1 else None
+                files = _version_files(g, tags, plan_dir, today, shared, jobs, cache)
+                if memo is not None and shared is None:  # counted as the memo counts what it makes
+                    memo.charts_built += files.charts
+                    memo.pages_rendered += files.pages
+            site.version(g.version.version, files)
+            if memo is not None and g.outcome.status != "cached":
+                memo.forget_older()
+            g.outcome.pages = files.pages
+            g.outcome.seconds += time.perf_counter() - began
+            return files.pages, files.charts
+
+        def report(g: _Checked, made: tuple[int, int]) -> None:
+            nonlocal done
+            done += 1
+            counts.pages += made[0]
+            counts.charts += made[1]
+            if progress is not None:
+                progress(ProgressEvent(done, total, g.outcome))
+
+        if len(fresh) >= MIN_VERSIONS_TO_SHARE_OUT and workers(2 * MIN_PAGES_PER_WORKER) >= 2:
+            # the newest version first, on every core: what it rendered is in the memo the other process inherits
+            report(fresh[0], build(fresh[0]))
+            split = 1 + (len(fresh) - 1) // 2
+            with _OtherProcess(lambda: _built_there(fresh[split:], build, memo)) as other:
+                for g in fresh[1:split]:
+                    report(g, build(g, jobs=1))
+                theirs = other.result()
+            if theirs is None:  # it failed: built here, where an error is raised as the user must see it
+                made = []
+                for g in fresh[split:]:
+                    site.drop(g.version.version)  # what it wrote before failing
+                    made.append(build(g))
+            else:
+                made = _adopt(theirs, fresh[split:], memo)
+            for g, one in zip(fresh[split:], made, strict=True):
+                report(g, one)
         else:
-            made = _adopt(theirs, good[split:], memo)
-        for g, one in zip(good[split:], made, strict=True):
-            report(g, one)
-    else:
-        for g in good:
-            report(g, build(g))
+            for g in fresh:
+                report(g, build(g))
+
+        if writer is not None:
+            written = writer.result()
+            for g, outcome in zip(kept, written or [None] * len(kept), strict=True):
+                if outcome is None:  # not written there: built here (an error is raised as the user must see it)
+                    site.drop(g.version.version)
+                    if written is not None:  # its entry could not be read back
+                        g.kept, g.outcome.status = None, "built"
+                    report(g, build(g))
+                else:
+                    g.outcome.pages, g.outcome.seconds = outcome[0], outcome[2]
+                    report(g, (outcome[0], outcome[1]))
+    if cache is not None:
+        cache.prune(keep=[g.key for g in good if g.key is not None])
     return counts
+
+
+def _kept_there(kept: list[_Checked], tags: list[Version], plan_dir: Path, today: dt.date, cache: VersionCache | None,
+                site: _Site) -> list[tuple[int, int, float] | None]:
+    """What the writer of kept versions sends back once it has written their files: each one's pages, charts
+    and seconds, None for a version whose entry could not be read back (this process builds it)."""
+    assert cache is not None
+    out: list[tuple[int, int, float] | None] = []
+    for g in kept:
+        began = time.perf_counter()
+        files = _kept_files(g, tags, plan_dir, today, cache)
+        if files is None:
+            out.append(None)
+            continue
+        site.version(g.version.version, files)
+        out.append((files.pages, files.charts, time.perf_counter() - began))
+    return out
 
 
 MIN_VERSIONS_TO_SHARE_OUT = 4  # fewer tagged versions are built in this process (a fork costs ~0.1 s)
@@ -550,18 +644,24 @@ def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -
 
 
 def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date,
-                   memo: RenderMemo | None, jobs: int | None = None) -> SiteFiles:
+                   memo: RenderMemo | None, jobs: int | None = None, cache: VersionCache | None = None) -> SiteFiles:
     """The files of tagged version `g` under its own folder: rendered once for any version (VERSION_STAND_IN)
-    and personalised when the theme allows it, else rendered for this version alone."""
+    and personalised when the theme allows it (and then kept in `cache` for the next build), else rendered for
+    this version alone."""
     from .render import environment, theme_dirs
 
-    assert g.checked.plan is not None
-    env = environment(tuple(theme_dirs(plan_dir, g.checked.plan.settings.theme)))
+    plan = g.plan_checked().plan
+    assert plan is not None
+    env = environment(tuple(theme_dirs(plan_dir, plan.settings.theme)))
     try:
-        if memo is not None and version_neutral(env):
-            files = _personalised(_render_version(g, VERSION_STAND_IN, tags, plan_dir, today, memo, jobs), g)
-            if files is not None:
-                return files
+        if (memo is not None or cache is not None) and version_neutral(env):
+            files = _render_version(g, VERSION_STAND_IN, tags, plan_dir, today, memo, jobs)
+            kept = _keepable(files, g, tags, today, env) if cache is not None and g.key is not None else None
+            personalised = _personalised(files, g)
+            if personalised is not None:
+                if kept is not None and cache is not None and g.key is not None:
+                    cache.store(g.key, kept)
+                return personalised
         return _render_version(g, g.version.version, tags, plan_dir, today, memo, jobs)
     finally:
         g.source.close()
@@ -571,19 +671,106 @@ def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path,
                     memo: RenderMemo | None, jobs: int | None) -> SiteFiles:
     from .i18n import Formatter
 
-    assert g.checked.plan is not None
-    settings = g.checked.plan.settings
+    checked = g.plan_checked()
+    assert checked.plan is not None
+    settings = checked.plan.settings
     fmt = Formatter(settings.language, settings.currency)
-    return site_files(g.checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=here,
+    return site_files(checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=here,
                       versions=switcher(here, tags, today, fmt, settings.language),
                       current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True, memo=memo,
                       jobs=jobs)
 
 
+def _switcher_html(env: Any, language: str, entries: list[dict[str, Any]], depth: int) -> bytes | None:
+    """The version switcher of a tagged version's page `depth` folders below its root, rendered with
+    VERSION_STAND_IN as in the page itself (None when the theme's switcher does not render on its own)."""
+    from types import SimpleNamespace
+
+    from .ui_text import ui
+
+    try:
+        html = env.get_template("version_switcher.html").render(
+            site=SimpleNamespace(version=VERSION_STAND_IN, versions=entries), page=SimpleNamespace(root="../" * depth),
+            t=functools.partial(ui, language))
+    except Exception:  # a theme's switcher needing more than these: such a version is not kept
+        return None
+    return html.encode("utf-8")
+
+
+def _keepable(files: SiteFiles, g: _Checked, tags: list[Version], today: dt.date, env: Any) -> Kept | None:
+    """Version `g`'s files rendered with VERSION_STAND_IN, as kept for the next build: each page's switcher cut
+    out, provided it is exactly the stand-alone switcher's render (so that splicing gives the page back)."""
+    from .i18n import Formatter
+    from .version_cache import Kept, cut
+
+    plan = g.plan_checked().plan
+    assert plan is not None
+    settings = plan.settings
+    entries = switcher(VERSION_STAND_IN, tags, today, Formatter(settings.language, settings.currency),
+                       settings.language)
+    switchers: dict[int, bytes | None] = {}
+    assets = set(plan.assets)
+    kept: dict[str, bytes] = {}
+    switched: list[str] = []
+    for path, data in files.files.items():
+        if path in assets or not path.endswith(".html"):
+            kept[path] = data
+            continue
+        depth = path.count("/")
+        if depth not in switchers:
+            switchers[depth] = _switcher_html(env, settings.language, entries, depth)
+        html = switchers[depth]
+        page = cut(data, html) if html is not None else None
+        if page is None:
+            return None
+        kept[path] = page
+        switched.append(path)
+    return Kept(kept, {"language": settings.language, "currency": settings.currency, "theme": settings.theme,
+                       "pages": files.pages, "charts": files.charts, "switched": switched, "targets": g.targets()})
+
+
+def _kept_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date,
+                cache: VersionCache) -> SiteFiles | None:
+    """Version `g`'s files as an earlier build kept them, with this build's switcher and the version's name
+    put in; None when the entry cannot be read back (the version is then built)."""
+    from .i18n import Formatter
+    from .render import environment, theme_dirs
+    from .version_cache import splice
+
+    assert g.key is not None
+    kept = cache.load(g.key)
+    if kept is None:
+        return None
+    try:
+        meta = kept.meta
+        language, switched = meta["language"], set(meta["switched"])
+        env = environment(tuple(theme_dirs(plan_dir, meta["theme"])))
+        entries = switcher(VERSION_STAND_IN, tags, today, Formatter(language, meta["currency"]), language)
+        files = SiteFiles(pages=int(meta["pages"]), charts=int(meta["charts"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    switchers: dict[int, bytes | None] = {}
+    tag = g.version.version
+    for path, data in kept.files.items():
+        if path in switched:
+            depth = path.count("/")
+            if depth not in switchers:
+                switchers[depth] = _switcher_html(env, language, entries, depth)
+            html = switchers[depth]
+            page = personalise(splice(data, html), path, tag) if html is not None else None
+            if page is None:
+                return None
+            data = page
+        files.files[path] = data
+    g.outcome.pages = files.pages
+    return files
+
+
 def _personalised(files: SiteFiles, g: _Checked) -> SiteFiles | None:
     """`files` rendered with VERSION_STAND_IN, as version `g` shows them (None: a page is not as expected)."""
-    assert g.checked.plan is not None
-    assets = set(g.checked.plan.assets)
+    plan = g.plan_checked().plan
+    assert plan is not None
+    assets = set(plan.assets)
     for path, html in files.files.items():
         if path in assets or not path.endswith(".html"):
             continue
@@ -605,7 +792,8 @@ def _entity_href(kind: str, ident: str, base: str) -> str | None:
     return None
 
 
-def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Checked], today: dt.date) -> None:
+def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Checked], today: dt.date,
+             cache: VersionCache | None = None) -> None:
     """changes/OLD..NEW.html for each pair of consecutive versions and changes/NEWEST..current.html from the
     newest tag to the working tree, and history.html, rendered with the
     current version's settings (language, theme) at the root."""
@@ -639,14 +827,24 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
                                       "href": f"{version_root(g.version.version)}index.html", "changes": None,
                                       "current": False}
         timeline.append(entries[g.version.version])
-    # (old, its state, new, its state): each pair of consecutive tags, then the newest tag and the working tree
-    # (the current version), unless a tag is named like the current version's page
-    pairs: list[tuple[str, Any, str, Any]] = [(a.version.version, a.checked.state, b.version.version, b.checked.state)
-                                              for a, b in itertools.pairwise(oldest_first)]
+    # each pair of consecutive tags, then the newest tag and the working tree (the current version, None),
+    # unless a tag is named like the current version's page
+    pairs: list[tuple[_Checked, _Checked | None]] = list(itertools.pairwise(oldest_first))
     current = timeline[0]
     if CURRENT not in entries:
-        pairs.append((good[0].version.version, good[0].checked.state, CURRENT, checked.state))
+        pairs.append((good[0], None))
         entries[CURRENT] = current
+    names = [(a.version.version, CURRENT if b is None else b.version.version) for a, b in pairs]
+    # a comparison of two versions kept by an earlier build was kept with them
+    keys = [cache.pair_key(a.key, b.key, a.version.version, b.version.version)
+            if cache is not None and b is not None and a.key is not None and b.key is not None else None
+            for a, b in pairs]
+    views: list[dict[str, Any] | None] = [None if key is None or cache is None else cache.load_view(key)
+                                          for key in keys]
+    missing = [i for i, view in enumerate(views) if view is None]
+    states = [(names[i][0], pairs[i][0].plan_checked().state, names[i][1],
+               checked.state if pairs[i][1] is None else pairs[i][1].plan_checked().state)  # type: ignore[union-attr]
+              for i in missing]
 
     def compare(pair: tuple[str, Any, str, Any]) -> bytes:
         old, before, new, after = pair
@@ -657,9 +855,13 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     # each pair compares two whole plans (and a changes page of dated versions lists every KPI): on every
     # core, as pages are, then the pages once every entry of the timeline is complete
     jobs = workers(PAIR_WEIGHT * len(pairs))
-    views = [pickle.loads(data) for data in render_all(compare, pairs, jobs=jobs)]
+    for i, data in zip(missing, render_all(compare, states, jobs=workers(PAIR_WEIGHT * len(states))), strict=True):
+        views[i] = pickle.loads(data)
+        if keys[i] is not None and cache is not None:
+            cache.store_view(keys[i], views[i])  # type: ignore[arg-type]
     pages: list[PageSpec] = []
-    for (old, _, new, _), view in zip(pairs, views, strict=True):
+    for (old, new), view in zip(names, views, strict=True):
+        assert view is not None
         for section in view["sections"] + view["moved"]:
             base = version_root(old) if section["op"] == "removed" else \
                 "" if new == CURRENT else version_root(new)
@@ -676,12 +878,11 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
         out.pages += 1
 
     rows = []
-    for label, day, state in [(g.version.version, g.version.date, g.checked.state) for g in oldest_first] \
-            + [(ui(lang, "current_version"), today, checked.state)]:
-        assert state is not None
-        for kpi_state in state.kpis.values():
-            rows.append({"version": label, "date": day, "kpi": kpi_state.kpi.id, "title": kpi_state.kpi.title,
-                         "target": kpi_state.kpi.target})
+    now = [[k.kpi.id, k.kpi.title, k.kpi.target] for k in checked.state.kpis.values()]
+    for label, day, targets in [(g.version.version, g.version.date, g.targets()) for g in oldest_first] \
+            + [(ui(lang, "current_version"), today, now)]:
+        for kpi, title, target in targets:
+            rows.append({"version": label, "date": day, "kpi": kpi, "title": title, "target": target})
     chart = charts.target_history_chart(rows, fmt)
     page = PageSpec(path=HISTORY_PATH, template="history.html", title=ui(lang, "history"), section="history",
                     data={"timeline": timeline}, charts=[chart])

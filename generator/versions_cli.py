@@ -23,8 +23,10 @@ def progress_line(event: ProgressEvent) -> str:
     head = f"[{event.index:>{width}}/{event.total}] {o.version.version}"
     if o.status == "skipped":
         return f"{head}  skipped ({o.note})"
-    what = "reused the check of " + o.note.removeprefix("same plan as ") if o.status == "reused" and o.note \
-        else "built"
+    if o.status == "reused" and o.note:
+        what = "reused the check of " + o.note.removeprefix("same plan as ")
+    else:
+        what = "kept from an earlier build" if o.status == "cached" else "built"
     return f"{head}  {what}, {o.pages} pages ({o.seconds:.2f} s)"
 
 
@@ -33,8 +35,10 @@ def summary_line(result: AllVersionsResult, output: Path) -> str:
     listed = len(result.outcomes)
     built = result.built
     reused = sum(1 for o in built if o.status == "reused")
+    kept = sum(1 for o in built if o.status == "cached")
     skipped = listed - len(built)
-    notes = ([f"{reused} reused"] if reused else []) + ([f"{skipped} skipped"] if skipped else [])
+    notes = ([f"{reused} reused"] if reused else []) + ([f"{kept} kept from an earlier build"] if kept else []) \
+        + ([f"{skipped} skipped"] if skipped else [])
     if skipped:
         versions = f"{len(built)} of {listed} tagged versions"
     else:

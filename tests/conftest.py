@@ -34,6 +34,17 @@ period:
 """
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_versions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's `--all-versions` builds start with no version kept by an earlier build (of another test, or
+    of the user's own plans): they keep theirs in a folder of their own (version_cache.cache_dir)."""
+    from generator import version_cache
+
+    folder = tmp_path_factory.mktemp("kept-versions")
+    monkeypatch.setattr(version_cache, "cache_dir", lambda: folder)
+    return folder
+
+
 @pytest.fixture
 def make_plan(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     """Write `files` (relative path → text) into tmp_path/plan, with a default strategy.yaml."""

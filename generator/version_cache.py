@@ -1,0 +1,239 @@
+"""Archived versions kept on disk between builds of `strategy build --all-versions`.
+
+A tagged version's pages depend only on its plan (the blobs of its tree), the day it is evaluated at (its tag
+date), the theme's templates and this code. With tags a month apart nearly every page of every version differs
+from its neighbours', so the render memo finds nothing to share; but the next build (the next merge, the next
+tag) shows the same versions again. Each version's files are kept here once built, named by a hash of all they
+depend on, and the next build writes them out without checking, paging or rendering that version again.
+
+What a version's pages do not share with the next build is the version switcher, which lists every version and
+today's date: it is cut out of each page before the page is kept (`cut`) and rendered again for the build at
+hand when the page is written (`splice`), then the version's name is put in as for any shared page
+(versions_build.personalise). A version is kept only if every one of its switchers is exactly what the
+stand-alone switcher template gives, so a spliced page is byte for byte the page a render gives (tested).
+
+The comparison of two consecutive versions (a changes page's content) is kept the same way, by the two
+versions' keys.
+
+Entries are a JSON header and the files' bytes, never pickles: a cache restored in CI is read as data only.
+The cache only ever saves time: an entry missing, corrupt or written by other code is built again, and a
+folder that cannot be written is left alone, without a word.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .vega_bundle import default_cache_dir, write_atomically
+
+FORMAT = "1"  # bumped when the layout of an entry changes
+MAGIC = b"strategy-site version cache " + FORMAT.encode() + b"\n"
+MAX_BYTES = 1 << 30  # beyond 1 GiB, the least recently used entries go (a 250-objective version is ~14 MB)
+# what a kept page holds where its version switcher was: private-use characters, which no plan holds
+SWITCHER_MARK = "\ue002strategy-switcher\ue003".encode()
+# the distributions whose code shapes a page, besides this package
+_SHAPERS = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "altair", "vl-convert-python")
+
+
+def cache_dir() -> Path:
+    """`<user cache>/strategy-site/versions` (beside the chart cache, see vega_bundle.py)."""
+    return default_cache_dir() / "versions"
+
+
+@functools.cache
+def _code_digest() -> str:
+    """This package's code and version, the shaping libraries' versions and Python's."""
+    import sys
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
+    for name in _SHAPERS:
+        try:
+            digest.update(f"|{name}-{version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"|{name}-none".encode())
+    package = Path(__file__).resolve().parent
+    for file in sorted(package.rglob("*.py")):
+        try:
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes())
+        except OSError:  # a file that cannot be read: a key unique to this process
+            digest.update(os.urandom(16))
+    return digest.hexdigest()
+
+
+def code_key(template_dirs: list[Path]) -> str:
+    """What, besides a version's plan and evaluation day, decides its pages: `_code_digest` and every template
+    that may render them (all of the plan's themes, as a version names its theme in its own settings)."""
+    digest = hashlib.blake2b(_code_digest().encode(), digest_size=20)
+    for number, folder in enumerate(template_dirs):
+        if not folder.is_dir():
+            continue
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                try:
+                    data = file.read_bytes()
+                except OSError:
+                    data = os.urandom(16)
+                digest.update(f"{number}\0{file.relative_to(folder).as_posix()}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+def template_dirs(plan_dir: Path | None) -> list[Path]:
+    """Every folder a version's templates can come from: the plan's `themes/` and the built-in theme."""
+    from .render import default_theme_dir
+
+    dirs = [default_theme_dir()]
+    if plan_dir is not None:
+        dirs.insert(0, plan_dir.resolve().parent / "themes")
+    return dirs
+
+
+@dataclass
+class Kept:
+    """A version's files as kept: HTML pages with the version's name as versions_build.VERSION_STAND_IN and
+    SWITCHER_MARK for their switcher; `meta` holds what the build needs of the version without checking it."""
+
+    files: dict[str, bytes]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def cut(html: bytes, switcher: bytes) -> bytes | None:
+    """A page without its version switcher, `switcher` exactly (SWITCHER_MARK instead); None unless the page
+    holds it exactly once."""
+    start = html.find(switcher)
+    if not switcher or start < 0 or html.find(switcher, start + 1) >= 0 or SWITCHER_MARK in html:
+        return None
+    return html[:start] + SWITCHER_MARK + html[start + len(switcher):]
+
+
+def splice(kept: bytes, switcher: bytes) -> bytes:
+    """A kept page with `switcher` back in its place."""
+    return kept.replace(SWITCHER_MARK, switcher, 1)
+
+
+class VersionCache:
+    """The kept versions and comparisons of one build (`code` is `code_key` for its plan)."""
+
+    def __init__(self, code: str, folder: Path | None = None) -> None:
+        self.code = code
+        self.folder = folder or cache_dir()
+        self.used: set[str] = set()  # entry names read or written by this build
+
+    def version_key(self, plan_path: str, fingerprint: str, day: Any) -> str:
+        """The name of a version's entry: its plan's place and content, its evaluation day, the code."""
+        return self._name(f"version\n{plan_path}\n{fingerprint}\n{day}")
+
+    def pair_key(self, old: str, new: str, old_label: str, new_label: str) -> str:
+        """The name of the comparison of two kept versions (by their keys), labelled as the changes page is."""
+        return self._name(f"pair\n{old}\n{new}\n{old_label}\n{new_label}")
+
+    def _name(self, text: str) -> str:
+        return hashlib.blake2b(f"{self.code}\n{text}".encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+    def meta(self, key: str) -> dict[str, Any] | None:
+        """A kept version's meta, read without its files; None when there is no such entry."""
+        path = self.folder / f"{key}.version"
+        try:
+            with path.open("rb") as file:
+                if file.read(len(MAGIC)) != MAGIC:
+                    return None
+                size = int(file.readline(32))
+                meta = json.loads(file.read(size))["meta"]
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+        return meta if isinstance(meta, dict) else None
+
+    def load(self, key: str) -> Kept | None:
+        """A kept version, or None when it is absent or not readable as one."""
+        data = self._read(f"{key}.version")
+        if data is None:
+            return None
+        try:
+            newline = data.index(b"\n")
+            size = int(data[:newline])
+            header = json.loads(data[newline + 1:newline + 1 + size])
+            offset = newline + 1 + size
+            files: dict[str, bytes] = {}
+            for path, length in header["files"]:
+                if not isinstance(path, str) or not isinstance(length, int) or length < 0:
+                    return None
+                files[path] = data[offset:offset + length]
+                offset += length
+            if offset != len(data) or not isinstance(header["meta"], dict):
+                return None
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return None
+        return Kept(files, header["meta"])
+
+    def store(self, key: str, kept: Kept) -> None:
+        """Keep a version (its meta must be plain JSON); any failure to write is ignored."""
+        header = json.dumps({"meta": kept.meta, "files": [[p, len(b)] for p, b in kept.files.items()]},
+                            ensure_ascii=False).encode("utf-8")
+        self._write(f"{key}.version", b"".join([str(len(header)).encode(), b"\n", header, *kept.files.values()]))
+
+    def load_view(self, key: str) -> dict[str, Any] | None:
+        """A kept comparison (versions_build's changes-page view), or None."""
+        data = self._read(f"{key}.pair")
+        if data is None:
+            return None
+        try:
+            view = json.loads(data)
+        except (ValueError, RecursionError):
+            return None
+        return view if isinstance(view, dict) else None
+
+    def store_view(self, key: str, view: dict[str, Any]) -> None:
+        try:
+            data = json.dumps(view, ensure_ascii=False).encode("utf-8")
+        except (TypeError, ValueError):  # not plain JSON: not worth keeping
+            return
+        self._write(f"{key}.pair", data)
+
+    def _read(self, name: str) -> bytes | None:
+        path = self.folder / name
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if not data.startswith(MAGIC):
+            return None
+        self.used.add(name)
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: the last to go (`prune`)
+        return data[len(MAGIC):]
+
+    def _write(self, name: str, data: bytes) -> None:
+        self.used.add(name)
+        write_atomically(self.folder / name, MAGIC + data)
+
+    def prune(self, limit: int = MAX_BYTES, keep: Iterable[str] = ()) -> None:
+        """Keep the folder under `limit` bytes, the entries this build used and the versions `keep` aside: the
+        least recently used go first (entries of older code, of tags since deleted, of other plans)."""
+        self.used.update(f"{key}.version" for key in keep)
+        with contextlib.suppress(OSError):
+            entries = []
+            total = 0
+            for entry in os.scandir(self.folder):
+                if entry.name.endswith((".version", ".pair")) or entry.name.endswith(".tmp"):
+                    stat = entry.stat()
+                    total += stat.st_size
+                    if entry.name not in self.used:
+                        entries.append((stat.st_mtime, stat.st_size, entry.path))
+            entries.sort()
+            for _, size, path in entries:
+                if total <= limit:
+                    break
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    total -= size
