@@ -33,6 +33,7 @@ CURRENT_MAJORS = {
     "actions/upload-pages-artifact": "v5",
     "actions/deploy-pages": "v5",
     "actions/github-script": "v9",
+    "actions/cache": "v6",
 }
 # contexts a pull request's author controls (titles, bodies, branch names, commit messages…)
 UNTRUSTED = re.compile(r"github\.event\.(pull_request|issue|comment|review|review_comment|head_commit|commits|"
