@@ -5,7 +5,9 @@ one KPI target, as quarterly revisions do), timed against one build of the same 
     python bench/versions_bench.py --objectives 250 --tags 20 --repeat 1
 
 Both are run as separate processes (`python -m generator build ...`), so start-up and imports count; each
-time is the best of --repeat runs. The peak resident memory of `--all-versions` (the build's process, and its
+time is the best of --repeat runs. `--all-versions` is timed three ways: the first build (no version kept by an
+earlier one), the next after a merge (the working tree edited) and the next after a new tag, each with the
+versions the one before kept (version_cache.py), in a cache folder of the bench's own. The peak resident memory of `--all-versions` (the build's process, and its
 largest forked process apart) is the highest of the runs (Linux: sampled from /proc). bench/run.py calls
 `measure()` for its `versions` figures.
 """
@@ -13,6 +15,7 @@ largest forked process apart) is the highest of the runs (Linux: sampled from /p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +98,8 @@ def _peak_kb(pid: int) -> int:
     return 0
 
 
-def _timed(args: list[str], cwd: Path, peaks: dict[str, int] | None = None) -> tuple[float, str]:
+def _timed(args: list[str], cwd: Path, peaks: dict[str, int] | None = None,
+           env: dict[str, str] | None = None) -> tuple[float, str]:
     """Run `strategy ARGS`: its wall time and stdout. With `peaks`, the peak resident memory (MB, sampled
     every 20 ms) of the build process ("main") and of the largest process it forked ("fork": the copy building
     the older versions, a render worker; pagefind included) are put in it: a fork's peak counts the pages it
@@ -103,7 +108,7 @@ def _timed(args: list[str], cwd: Path, peaks: dict[str, int] | None = None) -> t
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd, stdout=out, stderr=err,
                                    stdin=subprocess.DEVNULL,
-                                   env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+                                   env={**os.environ, **(env or {}), "PYTHONPATH": str(Path(__file__).parents[1])})
         main_kb = fork_kb = 0
         while process.poll() is None:
             if peaks is not None and Path("/proc").is_dir():
@@ -122,23 +127,72 @@ def _timed(args: list[str], cwd: Path, peaks: dict[str, int] | None = None) -> t
     return seconds, stdout
 
 
-def measure(plan: Path, out: Path, *, repeat: int = 1, today: str = TODAY, tags: int = 20) -> dict[str, Any]:
-    """`build --all-versions` of the repository holding `plan` (best of `repeat`), with what it built."""
-    best = float("inf")
-    summary = ""
-    peak = {"main": 0, "fork": 0}
-    for _ in range(max(1, repeat)):
-        shutil.rmtree(out, ignore_errors=True)
-        peaks: dict[str, int] = {}
-        seconds, stdout = _timed(["build", str(plan), "-o", str(out), "--all-versions", "--today", today],
-                                 plan.parent, peaks)
-        peak = {k: max(v, peaks.get(k, 0)) for k, v in peak.items()}
-        if seconds < best:
-            best, summary = seconds, stdout.strip()
+def _built(out: Path, tags: int, summary: str) -> int:
     built = len(list((out / "v").iterdir())) if (out / "v").is_dir() else 0
     if built != tags:
         raise SystemExit(f"bench: --all-versions built {built} versions, expected {tags}:\n{summary}")
-    figures: dict[str, Any] = {"versions_s": best, "versions_built": built, "versions_summary": summary,
+    return built
+
+
+def measure(plan: Path, out: Path, *, repeat: int = 1, today: str = TODAY, tags: int = 20,
+            cache_home: Path | None = None) -> dict[str, Any]:
+    """`build --all-versions` of the repository holding `plan` (each the best of `repeat`), with what it built:
+
+    - `versions_s`: the first build, no version kept by an earlier one (the charts' cache warm, as after
+      one build of the current version);
+    - `versions_next_s`: the next build after a merge (the working tree edited), the versions kept by the
+      previous build: what a team's publication costs on every merge;
+    - `versions_tag_s`: the next build after a new tag (one more version to build, the others kept).
+
+    The caches live in `cache_home` (XDG_CACHE_HOME; a temporary folder by default), never the user's."""
+    with contextlib.ExitStack() as stack:
+        if cache_home is None:
+            cache_home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="versions-bench-cache-")))
+        env = {"XDG_CACHE_HOME": str(cache_home)}
+        kept = cache_home / "strategy-site" / "versions"
+        args = ["build", str(plan), "-o", str(out), "--all-versions", "--today", today]
+        _timed(["build", str(plan), "-o", str(out), "--today", today], plan.parent, env=env)  # the charts' cache
+
+        def best_of(prepare: Callable[[], None], peak: dict[str, int] | None = None) -> tuple[float, str]:
+            best, summary = float("inf"), ""
+            for _ in range(max(1, repeat)):
+                prepare()
+                shutil.rmtree(out, ignore_errors=True)
+                peaks: dict[str, int] = {}
+                seconds, stdout = _timed(args, plan.parent, peaks, env=env)
+                if peak is not None:
+                    peak.update({k: max(v, peaks.get(k, 0)) for k, v in peak.items()})
+                if seconds < best:
+                    best, summary = seconds, stdout.strip()
+            return best, summary
+
+        peak = {"main": 0, "fork": 0}
+        first, summary = best_of(lambda: shutil.rmtree(kept, ignore_errors=True), peak)
+        built = _built(out, tags, summary)
+        edited = sorted((plan / "objectives").glob("*.md"))[-1]
+        original = edited.read_text(encoding="utf-8")
+        edits = iter(range(1, 1000))
+
+        def merge() -> None:  # a different edit each time, as successive merges are
+            edited.write_text(original.replace("\n---\n", f"\n---\nMerged change {next(edits)}.\n", 1),
+                              encoding="utf-8")
+
+        try:
+            following, next_summary = best_of(merge, peak)
+            _built(out, tags, next_summary)
+            _git(plan.parent, "commit", "-q", "-am", "a new version", date=f"{today}T09:00:00+00:00")
+            _git(plan.parent, "tag", "v-bench-next", date=f"{today}T09:00:00+00:00")
+            try:
+                tagged, tag_summary = best_of(lambda: None)
+                _built(out, tags + 1, tag_summary)
+            finally:
+                _git(plan.parent, "tag", "-d", "v-bench-next")
+                _git(plan.parent, "reset", "-q", "--hard", "HEAD~1")
+        finally:
+            edited.write_text(original, encoding="utf-8")
+    figures: dict[str, Any] = {"versions_s": first, "versions_built": built, "versions_summary": summary,
+                               "versions_next_s": following, "versions_next_summary": next_summary,
+                               "versions_tag_s": tagged, "versions_tag_summary": tag_summary,
                                "versions_main_peak_mb": peak["main"], "versions_fork_peak_mb": peak["fork"]}
     found = SUMMARY.search(summary)
     if found:
@@ -167,8 +221,14 @@ def main() -> None:
     dates = "all tagged on --today" if args.same_day else "30 days apart"
     print(f"plan: {args.objectives} objectives × {args.kpis} KPIs, {args.months} months; {args.tags} tags ({dates})")
     print(f"one build:                {one:.2f} s")
-    print(f"build --all-versions:     {figures['versions_s']:.2f} s  ({figures['versions_s'] / one:.1f} × one build)")
+    print(f"build --all-versions, nothing kept:     {figures['versions_s']:.2f} s  "
+          f"({figures['versions_s'] / one:.1f} × one build)")
     print(f"  {figures['versions_summary']}")
+    print(f"the next build, after a merge:          {figures['versions_next_s']:.2f} s  "
+          f"({figures['versions_next_s'] / one:.1f} × one build)")
+    print(f"  {figures['versions_next_summary']}")
+    print(f"the next build, after a new tag:        {figures['versions_tag_s']:.2f} s  "
+          f"({figures['versions_tag_s'] / one:.1f} × one build)")
     print(f"peak memory (resident):   {figures['versions_main_peak_mb']} MB, largest forked process "
           f"{figures['versions_fork_peak_mb']} MB (highest of the runs)")
 

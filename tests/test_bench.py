@@ -29,13 +29,15 @@ def test_small_bench_produces_every_figure_and_verdict(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(figures_file.read_text(encoding="utf-8"))
     figures = result["figures"]
-    for key in ("check_s", "cold_s", "cold_cpu_s", "first_s", "rebuild_s", "versions_s", "example_cold_s",
-                "cold_peak_mb", "versions_vs_cold", "peak_mb"):
+    for key in ("check_s", "cold_s", "cold_cpu_s", "first_s", "rebuild_s", "versions_s", "versions_next_s",
+                "versions_tag_s", "example_cold_s", "cold_peak_mb", "versions_vs_cold", "versions_next_vs_cold",
+                "peak_mb"):
         assert isinstance(figures.get(key), int | float) and figures[key] > 0, key
     assert figures["pages"] > 20 and figures["charts"] > 20
     assert result["size"]["objectives"] == 10 and result["versions"] == 3
-    assert [b["figure"] for b in result["budgets"]] == ["cold_vs_hugo", "rebuild_s", "versions_vs_cold", "peak_mb",
-                                                        "example_cold_s"]
+    assert [b["figure"] for b in result["budgets"]] == ["cold_vs_hugo", "rebuild_s", "versions_next_vs_cold",
+                                                        "peak_mb", "example_cold_s"]
+    assert "kept from an earlier build" in figures["versions_next_summary"]
     assert all(b["verdict"] in {"PASS", "FAIL", "(full size only)", "not measured"} for b in result["budgets"])
 
     # the reference tools: measured when installed, else skipped with the reason and how to install them
