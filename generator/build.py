@@ -48,6 +48,7 @@ class BuildResult:
     bytes_written: int = 0
     seconds: float = 0.0
     message: str | None = None  # why the build failed, when it is not the plan's diagnostics
+    where: Location | None = None  # the theme template's line it failed at, when it did in one
 
 
 def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",
@@ -157,7 +158,7 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
         result.bytes_written = write_site(output, files.files, copies=files.copies,
                                           before_swap=index_site if search else None)
     except Exception as exc:  # named, never a traceback
-        result.message = failure_message(exc, output)
+        result.message, result.where = failure_message(exc, output), failure_place(exc)
         return result
     result.ok = True
     result.pages, result.charts = files.pages, files.charts
@@ -191,9 +192,37 @@ def explain_failure(exc: Exception) -> str:
     return f"the build failed: {type(exc).__name__}: {exc}"
 
 
+def failure_place(exc: BaseException) -> Location | None:
+    """The theme template and line a build failed at (Jinja puts the template's lines in the traceback);
+    None for a failure that is in no file of the plan or its theme (an unusable OUTPUT, pagefind)."""
+    import traceback
+
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Location(shown_path(exc.filename), exc.lineno or 1)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".jinja", ".j2")):
+            return Location(shown_path(frame.filename), frame.lineno or 1)
+    return None
+
+
+def shown_path(path: str) -> str:
+    """A path as the user should see it: relative to the working folder when it is inside it."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
 def diagnostics_for_failure(result: BuildResult, plan_label: str) -> Diagnostics:
-    """The plan's diagnostics, plus one `build-failed` error when the build failed for another reason."""
+    """The plan's diagnostics, plus one `build-failed` error at the template line when the build failed in a
+    theme template. A failure in no file (OUTPUT refused, pagefind) is the message the caller prints alone:
+    a diagnostic would point at a line of the plan that has nothing to do with it."""
     diags = result.checked.diagnostics
-    if not result.ok and result.message and not diags.errors and not diags.warnings:
-        diags.error("build-failed", Location(plan_label), result.message)
+    if not result.ok and result.message and result.where is not None and not diags.errors and not diags.warnings:
+        diags.error("build-failed", result.where, result.message)
     return diags

@@ -30,7 +30,6 @@ import re
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -123,26 +122,15 @@ class Outcome:
 
 
 def _template_failure(exc: Exception) -> tuple[Location, str]:
-    """Where in a template the build failed (Jinja puts the template's lines in the traceback)."""
+    """Where in a template the build failed, and why."""
     import jinja2
 
-    from .build import explain_failure
+    from .build import explain_failure, failure_place
 
-    message = explain_failure(exc)
+    where = failure_place(exc) or Location("(theme)")
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Location(_shown(exc.filename), exc.lineno or 1), f"template syntax error: {exc.message}"
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".jinja", ".j2")):
-            return Location(_shown(frame.filename), frame.lineno or 1), message
-    return Location("(theme)"), message
-
-
-def _shown(path: str) -> str:
-    with contextlib.suppress(ValueError):
-        rel = os.path.relpath(path)
-        if not rel.startswith(".."):
-            return rel.replace(os.sep, "/")
-    return path
+        return where, f"template syntax error: {exc.message}"
+    return where, explain_failure(exc)
 
 
 class Builder:
@@ -549,7 +537,9 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
                 "the default --host 127.0.0.1 keeps it on this machine.", True)
         log(f"strategy serve: building {plan_dir} …", False)
         server.start()
-        log(f"strategy serve: {server.url}  (watching {', '.join(_shown(str(d)) for d in server._watched())}; "
+        from .build import shown_path
+
+        log(f"strategy serve: {server.url}  (watching {', '.join(shown_path(str(d)) for d in server._watched())}; "
             "Ctrl-C to stop)", False)
         server.wait()
     except KeyboardInterrupt:

@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import BuildResult, SiteFiles, failure_message, site_files
+from .build import BuildResult, SiteFiles, failure_message, failure_place, site_files
 from .gitsource import GitError, GitSource, Repository
 from .pipeline import Checked, check
 from .render_memo import RenderMemo
@@ -280,7 +280,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
         result.message = exc.message
         return result
     except Exception as exc:  # named, never a traceback
-        result.message = failure_message(exc, output)
+        result.message, result.where = failure_message(exc, output), failure_place(exc)
         return result
     result.ok = True
     result.pages, result.charts = counts.pages, counts.charts

@@ -189,14 +189,15 @@ def test_a_good_build_replaces_the_previous_one(built: tuple[Path, dict[str, byt
 
 
 def test_refuses_a_non_empty_folder_it_did_not_make(plan: Path, tmp_path: Path) -> None:
-    """`-o` pointing at a folder with someone's files (a home folder, a docs folder) is refused, and the
-    files stay; an empty folder is fine."""
+    """`-o` pointing at a folder with someone's files (a home folder, a docs folder) is refused, in one line
+    that points at no line of the plan (the plan is fine), and the files stay; an empty folder is fine."""
     precious = tmp_path / "documents"
     precious.mkdir()
     (precious / "thesis.txt").write_text("years of work", encoding="utf-8")
     result = run("build", str(plan), "-o", str(precious), "--today", TODAY)
     assert result.exit_code == 1
     assert "not empty" in result.output and "-o" in result.output
+    assert result.output.count("not empty") == 1 and "1:1" not in result.output
     assert snapshot(precious) == {"thesis.txt": b"years of work"}
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -268,6 +269,7 @@ def test_theme_template_error_names_file_and_line(built: tuple[Path, dict[str, b
     result = run("build", str(plan), "-o", str(out), "--today", TODAY)
     assert result.exit_code == 1
     assert "themes/broken/templates/dashboard.html:3" in result.output.replace(os.sep, "/")
+    assert "themes/broken/templates/dashboard.html\n  3:1  error" in result.output.replace(os.sep, "/")
     assert "Traceback" not in result.output
     assert snapshot(out) == before
 
