@@ -155,8 +155,9 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     try:
         check_output(output, plan_dir)
         files = site_files(checked, source, plan_dir, search=search)
-        result.bytes_written = write_site(output, files.files, copies=files.copies,
-                                          before_swap=index_site if search else None)
+        pages = files.files
+        result.bytes_written = write_site(output, pages, copies=files.copies,
+                                          before_swap=(lambda staging: index_site(staging, pages)) if search else None)
     except Exception as exc:  # named, never a traceback
         result.message, result.where = failure_message(exc, output), failure_place(exc)
         return result

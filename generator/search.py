@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -22,7 +24,8 @@ ENTRY = f"{INDEX_DIR}/pagefind-entry.json"
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 TIMEOUT_S = 600
-PAGEFIND = [sys.executable, "-m", "pagefind"]  # the pagefind[bin] wheel's binary, through its Python package
+LAUNCHER = [sys.executable, "-m", "pagefind"]  # the pagefind[bin] wheel's binary, found by its Python package
+PAGEFIND: list[str] | None = None  # the command that runs pagefind (None: `pagefind_command()`)
 MISSING = ("pagefind is not installed, and the site's search index needs it: "
            "run `pip install 'pagefind[bin]'` (a dependency of strategy-site), then build again")
 
@@ -35,13 +38,84 @@ def pagefind_installed() -> bool:
     return importlib.util.find_spec("pagefind") is not None
 
 
-def index_site(site: Path) -> None:
-    """Write the pagefind index of the HTML pages in `site` to `site/pagefind/`.
+def pagefind_command() -> list[str]:
+    """The binary the pagefind[bin] wheel installs, run directly: its Python launcher (LAUNCHER) costs a
+    Python start-up, 0.09 s a build. The launcher when the binary is not where that wheel puts it."""
+    spec = importlib.util.find_spec("pagefind_bin")
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        binary = Path(folder) / ("pagefind.exe" if os.name == "nt" else "pagefind")
+        if binary.is_file() and os.access(binary, os.X_OK):
+            return [str(binary)]
+    return LAUNCHER
+
+
+def index_site(site: Path, pages: Mapping[str, bytes] | None = None) -> None:
+    """Write the pagefind index of the HTML pages in `site` to `site/pagefind/` (of `pages`, path → bytes,
+    when the caller has them: pagefind then reads them `searchable`).
 
     pagefind runs with its own folder as working directory and without PAGEFIND_* variables, so neither a
     `pagefind.yml` in the current folder nor the environment can change the index: the same pages always
     give the same bytes."""
-    start_index(site).wait()
+    start_index(site, pages).wait()
+
+
+_JSON_SCRIPT = b'<script type="application/json"'
+_IGNORED = b" data-pagefind-ignore"
+
+
+def searchable(html: bytes) -> bytes:
+    """A page as pagefind needs it: without the chart specs (`<script type="application/json">`, never indexed)
+    and the elements marked `data-pagefind-ignore` (chart data tables, values that only moved), which it would
+    parse only to skip them: two thirds of a big plan's bytes, and about half of pagefind's time. The index
+    holds the same words; only the anchors of the removed elements' ids are missing. A page whose markup is
+    not as expected is given whole."""
+    out: list[bytes] = []
+    pos = 0
+    while (start := html.find(_JSON_SCRIPT, pos)) >= 0:
+        end = html.find(b"</script>", start)
+        if end < 0:
+            return html
+        out.append(html[pos:start])
+        pos = end + len(b"</script>")
+    out.append(html[pos:])
+    slim = b"".join(out)
+    out, pos, look = [], 0, 0
+    while (found := slim.find(_IGNORED, look)) >= 0:
+        look = found + 1
+        start = slim.rfind(b"<", pos, found)
+        if start < 0 or b">" in slim[start:found] or slim.count(b'"', start, found) % 2:
+            continue  # words of the text, or inside an attribute's value: not the attribute
+        name = slim[start + 1:found].split(b" ", 1)[0]
+        end = _closing(slim, name, slim.find(b">", found))
+        if not name.isalnum() or end < 0:
+            return html
+        out.append(slim[pos:start])
+        pos = look = end
+    out.append(slim[pos:])
+    return b"".join(out)
+
+
+def _closing(html: bytes, name: bytes, inside: int) -> int:
+    """Where the element `name` whose start tag ends at `inside` ends (after its end tag), nested elements of
+    the same name counted; -1 when it does not."""
+    if inside < 0:
+        return -1
+    depth, pos = 1, inside
+    close = b"</" + name + b">"
+    while depth:
+        end = html.find(close, pos)
+        if end < 0:
+            return -1
+        opened = html.find(b"<" + name, pos, end)
+        while opened >= 0 and html[opened + len(name) + 1:opened + len(name) + 2] not in (b" ", b">"):
+            opened = html.find(b"<" + name, opened + 1, end)
+        if opened >= 0:
+            depth += 1
+            pos = opened + 1
+        else:
+            depth -= 1
+            pos = end + len(close)
+    return pos
 
 
 class Indexing:
@@ -49,8 +123,10 @@ class Indexing:
     returns once the index is complete, or raises SearchIndexError. Files added to the folder meanwhile may
     or may not be indexed: add only what pagefind skips (or nothing)."""
 
-    def __init__(self, site: Path, process: subprocess.Popen[bytes], output: IO[bytes]) -> None:
+    def __init__(self, site: Path, process: subprocess.Popen[bytes], output: IO[bytes],
+                 read: Path | None = None) -> None:
         self._site, self._process, self._output = site, process, output
+        self._read = read  # the folder of searchable pages pagefind reads, when not `site` itself
         self._deadline = time.monotonic() + TIMEOUT_S
 
     def wait(self) -> None:
@@ -65,6 +141,7 @@ class Indexing:
             output = self._output.read().decode("utf-8", "replace").strip()
         finally:
             self._output.close()
+            self._remove_read()
         if code != 0 or not (self._site / ENTRY).is_file():
             if "Could not find pagefind binary" in output:
                 raise SearchIndexError(MISSING)
@@ -79,20 +156,53 @@ class Indexing:
             self._process.kill()
             self._process.wait()
         self._output.close()
+        self._remove_read()
+
+    def _remove_read(self) -> None:
+        if self._read is not None:
+            shutil.rmtree(self._read, ignore_errors=True)
+            self._read = None
 
 
-def start_index(site: Path) -> Indexing:
-    """Start pagefind on `site` (see index_site); raises SearchIndexError when it cannot be run."""
+def start_index(site: Path, pages: Mapping[str, bytes] | None = None) -> Indexing:
+    """Start pagefind on `site` (see index_site), reading `pages` (path → bytes; their HTML ones made
+    `searchable`, in a folder of their own) when given, else the pages in `site`; raises SearchIndexError
+    when it cannot be run."""
     site = site.resolve()
     if not pagefind_installed():
         raise SearchIndexError(MISSING)
+    read: Path | None = None
+    if pages is not None:
+        read = Path(tempfile.mkdtemp(prefix="strategy-search-"))
+        try:
+            _write_searchable(read, pages)
+        except OSError as exc:
+            shutil.rmtree(read, ignore_errors=True)
+            raise SearchIndexError(f"could not prepare the pages for the search index: {exc}") from exc
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
-    command = [*PAGEFIND, "--site", ".", "--output-subdir", INDEX_DIR, "--keep-index-url", "--quiet"]
+    command = [*(PAGEFIND or pagefind_command()), "--site", ".", "--output-path", str(site / INDEX_DIR),
+               "--keep-index-url", "--quiet"]
     output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Indexing) not a pipe: read once pagefind is done
     try:
-        process = subprocess.Popen(command, cwd=site, env=env, stdout=output, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=read or site, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
     except OSError as exc:
         output.close()
+        if read is not None:
+            shutil.rmtree(read, ignore_errors=True)
         raise SearchIndexError(f"could not run pagefind for the search index: {exc}") from exc
-    return Indexing(site, process, output)
+    return Indexing(site, process, output, read)
+
+
+def _write_searchable(folder: Path, pages: Mapping[str, bytes]) -> None:
+    """The HTML pages of `pages` as pagefind reads them, under `folder` (the paths are the writer's, already
+    checked to stay inside the site; pagefind reads no other file)."""
+    made: set[Path] = set()
+    for rel, html in pages.items():
+        if not rel.endswith(".html") or rel.startswith("/") or ".." in rel.split("/"):
+            continue
+        target = folder / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(searchable(html))

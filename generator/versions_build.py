@@ -317,11 +317,12 @@ class _Site:
     def current(self, files: SiteFiles) -> None:
         self.bytes += write_files(self.staging, files.files) + copy_files(self.staging, files.copies)
 
-    def index(self) -> None:
-        """Start indexing the staging folder: call once every file of the current version is in."""
+    def index(self, pages: dict[str, bytes]) -> None:
+        """Start indexing `pages`, the files of the current version (and the history pages), once they are all
+        in the staging folder."""
         from .search import start_index
 
-        self._indexing = start_index(self.staging)
+        self._indexing = start_index(self.staging, pages)
 
     def version(self, tag: str, files: SiteFiles) -> int:
         """Write tagged version `tag`'s files (returns their bytes; the build's own count is `add`ed)."""
@@ -469,8 +470,8 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
             memo.charts_built += current.charts
             memo.pages_rendered += current.pages
         counts = SiteFiles(pages=current.pages, charts=current.charts)
+        site.index(current.files)
         del current
-        site.index()
 
         total = len(versions)
         for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):

@@ -107,3 +107,47 @@ def test_a_failing_pagefind_fails_the_build_with_its_reason(tmp_path: Path, monk
     assert not result.ok
     assert result.message == "pagefind could not index the site for search: Error: Pagefind could not write the index"
     assert not (tmp_path / "site").exists()
+
+
+def _fragments(index: Path) -> dict[str, dict[str, object]]:
+    """pagefind's record of each page (its words, title, anchors), by URL."""
+    import gzip
+
+    out = {}
+    for file in (index / "fragment").iterdir():
+        raw = gzip.decompress(file.read_bytes())
+        record = json.loads(raw[raw.index(b"{"):])
+        out[record["url"]] = record
+    return out
+
+
+def test_pagefind_reads_slim_pages_and_finds_the_same_words(site: Path, tmp_path: Path) -> None:
+    """The build gives pagefind each page without its chart specs and ignored data tables (searchable): every
+    page's indexed words, title and headings are those pagefind finds reading the full pages itself."""
+    import subprocess
+
+    full = tmp_path / "full-index"
+    subprocess.run([*generator.search.pagefind_command(), "--site", ".", "--output-path", str(full),
+                    "--keep-index-url", "--quiet"], cwd=site, check=True, capture_output=True)
+    theirs, ours = _fragments(full), _fragments(site / generator.search.INDEX_DIR)
+    assert sorted(ours) == sorted(theirs) and len(ours) > 20
+    for url, record in theirs.items():
+        mine = ours[url]
+        assert {k: v for k, v in mine.items() if k != "anchors"} == {k: v for k, v in record.items() if k != "anchors"}
+        headings = [a for a in record["anchors"] if a["element"].startswith("h")]
+        assert [a for a in mine["anchors"] if a["element"].startswith("h")] == headings
+
+
+def test_searchable_cuts_only_what_pagefind_skips() -> None:
+    """Chart specs and elements marked data-pagefind-ignore go, nested elements of the same name included;
+    the words around them stay; text or an attribute value that merely says data-pagefind-ignore is left."""
+    from generator.search import searchable
+
+    page = (b'<main data-pagefind-body><h1>Title</h1><script type="application/json" id="s">{"a":"<b>"}</script>'
+            b'<p>kept</p><div class="x" data-pagefind-ignore><div>inner</div><p>gone</p></div><p>after</p>'
+            b'<p title="say data-pagefind-ignore">text data-pagefind-ignore</p></main>')
+    slim = searchable(page)
+    assert slim == (b'<main data-pagefind-body><h1>Title</h1><p>kept</p><p>after</p>'
+                    b'<p title="say data-pagefind-ignore">text data-pagefind-ignore</p></main>')
+    unclosed = b'<main><details data-pagefind-ignore><p>no end</p></main>'
+    assert searchable(unclosed) == unclosed
