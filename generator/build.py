@@ -140,8 +140,8 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
 
     With `search`, pages get a search box and pagefind indexes the staging folder before it is swapped in;
     a missing or failing pagefind fails the build (the site would otherwise differ by machine, silently)."""
-    from .search import index_site
-    from .writer import check_output, write_site
+    from .search import start_index
+    from .writer import check_output, copy_files, staged, swap_in, write_files
 
     started = time.perf_counter()
     source = DirectorySource(plan_dir)
@@ -155,9 +155,16 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     try:
         check_output(output, plan_dir)
         files = site_files(checked, source, plan_dir, search=search)
-        pages = files.files
-        result.bytes_written = write_site(output, pages, copies=files.copies,
-                                          before_swap=(lambda staging: index_site(staging, pages)) if search else None)
+        with staged(output) as staging:
+            # pagefind indexes the pages from memory while they are written, into the staging folder
+            indexing = start_index(staging, files.files) if search else None
+            try:
+                total = write_files(staging, files.files) + copy_files(staging, files.copies)
+                result.bytes_written = swap_in(staging, output, total,
+                                               before_swap=(lambda _: indexing.wait()) if indexing else None)
+            finally:
+                if indexing is not None:
+                    indexing.stop()
     except Exception as exc:  # named, never a traceback
         result.message, result.where = failure_message(exc, output), failure_place(exc)
         return result

@@ -1,7 +1,8 @@
-"""The site's search index: pagefind (the `pagefind[bin]` wheel) indexes the written pages in place.
+"""The site's search index: pagefind (the `pagefind[bin]` wheel) indexes the pages a build made.
 
-It runs on the staging folder, before the writer swaps it in, so a failed index leaves the previous site as
-it was. Only `<main data-pagefind-body>` of each page is indexed (no menu, no chart data tables), in the
+It reads them from a folder of its own (each page made `searchable`) while the build writes the site, and
+writes the index into the staging folder before the writer swaps it in, so a failed index leaves the
+previous site as it was. Only `<main data-pagefind-body>` of each page is indexed (no menu, no chart data tables), in the
 language of `<html lang>`; the theme's own search.js queries it, so pagefind's UI bundles are not shipped.
 """
 
@@ -47,16 +48,6 @@ def pagefind_command() -> list[str]:
         if binary.is_file() and os.access(binary, os.X_OK):
             return [str(binary)]
     return LAUNCHER
-
-
-def index_site(site: Path, pages: Mapping[str, bytes] | None = None) -> None:
-    """Write the pagefind index of the HTML pages in `site` to `site/pagefind/` (of `pages`, path → bytes,
-    when the caller has them: pagefind then reads them `searchable`).
-
-    pagefind runs with its own folder as working directory and without PAGEFIND_* variables, so neither a
-    `pagefind.yml` in the current folder nor the environment can change the index: the same pages always
-    give the same bytes."""
-    start_index(site, pages).wait()
 
 
 _JSON_SCRIPT = b'<script type="application/json"'
@@ -165,9 +156,13 @@ class Indexing:
 
 
 def start_index(site: Path, pages: Mapping[str, bytes] | None = None) -> Indexing:
-    """Start pagefind on `site` (see index_site), reading `pages` (path → bytes; their HTML ones made
-    `searchable`, in a folder of their own) when given, else the pages in `site`; raises SearchIndexError
-    when it cannot be run."""
+    """Start pagefind writing the index of `pages` (path → bytes; their HTML ones made `searchable`, in a
+    folder of their own) into `site/pagefind/`, or of the pages in `site` when `pages` is None; raises
+    SearchIndexError when it cannot be run.
+
+    pagefind runs with its own folder as working directory and without PAGEFIND_* variables, so neither a
+    `pagefind.yml` in the current folder nor the environment can change the index: the same pages always
+    give the same bytes."""
     site = site.resolve()
     if not pagefind_installed():
         raise SearchIndexError(MISSING)
