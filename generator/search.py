@@ -2,8 +2,9 @@
 
 It reads them from a folder of its own (each page made `searchable`) while the build writes the site, and
 writes the index into the staging folder before the writer swaps it in, so a failed index leaves the
-previous site as it was. Only `<main data-pagefind-body>` of each page is indexed (no menu, no chart data tables), in the
-language of `<html lang>`; the theme's own search.js queries it, so pagefind's UI bundles are not shipped.
+previous site as it was. Only `<main data-pagefind-body>` of each page is indexed (no menu, no chart data
+tables), in the language of `<html lang>`; the theme's own search.js queries it, so pagefind's UI bundles are
+not shipped.
 """
 
 from __future__ import annotations

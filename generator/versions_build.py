@@ -843,9 +843,12 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     views: list[dict[str, Any] | None] = [None if key is None or cache is None else cache.load_view(key)
                                           for key in keys]
     missing = [i for i, view in enumerate(views) if view is None]
-    states = [(names[i][0], pairs[i][0].plan_checked().state, names[i][1],
-               checked.state if pairs[i][1] is None else pairs[i][1].plan_checked().state)  # type: ignore[union-attr]
-              for i in missing]
+
+    def state_of(g: _Checked | None) -> Any:
+        """A version's computed plan (checked now if it was kept); the working tree's for None."""
+        return checked.state if g is None else g.plan_checked().state
+
+    states = [(names[i][0], state_of(pairs[i][0]), names[i][1], state_of(pairs[i][1])) for i in missing]
 
     def compare(pair: tuple[str, Any, str, Any]) -> bytes:
         old, before, new, after = pair
