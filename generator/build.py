@@ -82,10 +82,11 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     out = SiteFiles()
 
     def render(page: PageSpec) -> bytes:
+        page.make_charts()
         return render_page(env, page, site).encode("utf-8")
 
     if memo is None:
-        pages = build_pages(state, fmt)
+        pages = build_pages(state, fmt, defer_charts=True)  # each page's charts made where it is rendered
         html = render_all(render, pages, jobs=jobs)  # on every core
     else:
         with memo.build():
@@ -94,7 +95,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     for page, text in zip(pages, html, strict=True):
         out.files[page.path] = text
         out.pages += 1
-        out.charts += len(page.charts)
+        out.charts += page.chart_count
     for rel in plan.assets:
         out.files[rel] = source.read_bytes(rel)
     if settings.base_url and version is None:

@@ -8,6 +8,8 @@ and reads the computed states (`compute.py`) and charts (`charts.py`) they hold.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +63,18 @@ class PageSpec:
     data: dict[str, Any] = field(default_factory=dict)
     charts: list[charts.Chart] = field(default_factory=list)
     description: str = ""
+    # charts made only when the page is rendered (`build_pages(defer_charts=True)`), in the process rendering it
+    deferred: Callable[[], list[charts.Chart]] | None = None
+    deferred_count: int = 0
+
+    def make_charts(self) -> None:
+        """Make the deferred charts now (before rendering)."""
+        if self.deferred is not None:
+            self.charts, self.deferred = self.deferred() + self.charts, None
+
+    @property
+    def chart_count(self) -> int:
+        return len(self.charts) + (self.deferred_count if self.deferred is not None else 0)
 
     @property
     def root(self) -> str:
@@ -177,8 +191,10 @@ def _funnel_refs(state: PlanState, fid: str) -> list[Any]:
     return [e for e in state.plan.experiences.values() if e.funnel == fid]
 
 
-def build_pages(state: PlanState, fmt: Formatter) -> list[PageSpec]:
-    """Every page of the site, in a stable order."""
+def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False) -> list[PageSpec]:
+    """Every page of the site, in a stable order. With `defer_charts`, an objective page's KPI charts (nearly
+    all of a plan's charts, and most of the time this takes) are made when the page is rendered: by whichever
+    process renders it (`PageSpec.make_charts`)."""
     plan = state.plan
     lang = fmt.language
     pages: list[PageSpec] = []
@@ -204,6 +220,7 @@ def build_pages(state: PlanState, fmt: Formatter) -> list[PageSpec]:
         actions.setdefault(row.objective.id, []).append(row)
     for oid, ostate in state.objectives.items():
         obj = ostate.objective
+        kpi_charts = functools.partial(_charts_for_kpis, ostate.kpis, fmt)
         pages.append(PageSpec(
             path=f"objectives/{oid}.html", template="objective.html", title=obj.title, section="objectives",
             data={"o": ostate, "parent": state.objectives.get(obj.parent) if obj.parent else None,
@@ -212,7 +229,8 @@ def build_pages(state: PlanState, fmt: Formatter) -> list[PageSpec]:
                   "actions": actions.get(oid, []),
                   "experiences": [e for e in plan.experiences.values() if oid in e.objectives],
                   "solutions": [s for s in plan.solutions.values() if oid in s.objectives]},
-            charts=_charts_for_kpis(ostate.kpis, fmt)))
+            charts=[] if defer_charts else kpi_charts(), deferred=kpi_charts if defer_charts else None,
+            deferred_count=len(ostate.kpis)))
 
     # step 2: funnels (a funnel that could not be computed has an error in check, so it is never here)
     pages.append(PageSpec(path="funnels/index.html", template="funnels.html", title=ui(lang, "step2"),
