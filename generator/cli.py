@@ -74,9 +74,11 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
     """
     from . import diagnostics as d
     from .build import warn_unknown_theme
+    from .parse_cache import kept_on_disk
     from .pipeline import check as run_check
 
-    result = run_check(_source(plan), _today(today))
+    with kept_on_disk():
+        result = run_check(_source(plan), _today(today))
     warn_unknown_theme(result, plan)
     if fmt == "json":
         click.echo(d.format_json(result.diagnostics))
@@ -117,14 +119,17 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, today: dt.
     from . import diagnostics as d
     from .build import build as run_build
     from .build import diagnostics_for_failure
+    from .parse_cache import kept_on_disk
 
     source = _source(plan)
     if all_versions:
         from .versions_cli import build_all
 
-        build_all(plan, output, _today(today), strict=strict, label=source.label, colour=_colour())
+        with kept_on_disk():
+            build_all(plan, output, _today(today), strict=strict, label=source.label, colour=_colour())
         return
-    result = run_build(plan, output, _today(today), strict=strict)
+    with kept_on_disk():
+        result = run_build(plan, output, _today(today), strict=strict)
     diags = diagnostics_for_failure(result, source.label)
     if diags.errors or diags.warnings:
         click.echo(d.format_text(diags, colour=_colour()), err=True)
@@ -211,11 +216,13 @@ def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datet
     from .diff import PlanHasErrors, compare_revisions
     from .diff_format import diff_json, diff_markdown, diff_text
     from .gitsource import GitError
+    from .parse_cache import kept_on_disk
 
     if old and new is None and ".." in old.strip("."):
         old, _, new = old.partition("..")
     try:
-        result = compare_revisions(plan, old or None, new or None, _today(today))
+        with kept_on_disk():
+            result = compare_revisions(plan, old or None, new or None, _today(today))
     except GitError as exc:
         click.echo(f"strategy diff: {exc.message}", err=True)
         if exc.hint:

@@ -21,12 +21,14 @@ Safety:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from pathlib import Path
 from typing import Any
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -85,6 +87,7 @@ class ParseCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.stores = 0  # entries stored (or replaced) since the cache was made
 
     def get(self, key: Hashable, shown: str) -> Any:
         """A fresh copy of the value stored under `key`, naming `shown` for the file; MISS when absent."""
@@ -126,6 +129,7 @@ class ParseCache:
         if size > self.max_bytes // 8:
             return
         with self._lock:
+            self.stores += 1
             old = self._entries.pop(key, None)
             if old is not None:
                 self._size -= old[2]
@@ -150,5 +154,83 @@ class ParseCache:
         return self._size
 
 
+    def entries(self) -> list[tuple[Hashable, int, Any, int]]:
+        """(key, form, data, size) of each entry, least recently used first."""
+        with self._lock:
+            return [(key, *entry) for key, entry in self._entries.items()]
+
+    def restore(self, entries: list[tuple[Hashable, int, Any, int]]) -> None:
+        """Put back what `entries` listed (before anything this process stored, which stays the more recent)."""
+        with self._lock:
+            mine = list(self._entries.items())
+            self._entries.clear()
+            self._size = 0
+        for key, form, data, size in entries:
+            if form in (PLAIN, PORTABLE, SHARED) and isinstance(size, int):
+                self._store(key, form, data, size)
+        for key, (form, data, size) in mine:
+            self._store(key, form, data, size)
+
+
 # The cache every check in this process shares.
 CACHE = ParseCache()
+
+
+# --- kept on disk between commands ------------------------------------------------------------------
+# `strategy check` or `build` in a new process parsed every file again (0.47 s of a 1,250-file plan): what the
+# loader made of each file is kept in the user cache folder (~/.cache/strategy-site, beside the compiled
+# templates) between commands, in a file named by a digest of this package's code and its libraries'
+# versions, so that another version never reads it. Only ever a speed-up: a file that is missing, unreadable
+# or from other code is ignored; one that cannot be written is left alone. It is a pickle, read only from the
+# user's own cache folder (the GitHub action does not carry it between runs).
+
+DISK_MAGIC = b"strategy-site parse cache 1\n"
+_loaded_stores = 0  # how many entries had been stored when the file was read or written (nothing new: no write)
+
+
+def disk_path() -> Path:
+    """`<user cache>/strategy-site/parse-<digest of the code>.pickle`."""
+    from .vega_bundle import default_cache_dir
+    from .version_cache import code_digest
+
+    return default_cache_dir() / f"parse-{code_digest()[:20]}.pickle"
+
+
+def load_from_disk(path: Path | None = None) -> None:
+    """Fill CACHE with what an earlier command kept (nothing when there is no usable file)."""
+    global _loaded_stores
+    try:
+        data = (path or disk_path()).read_bytes()
+        if not data.startswith(DISK_MAGIC):
+            return
+        entries = pickle.loads(data[len(DISK_MAGIC):])
+    except Exception:  # absent, unreadable or from other code: only a speed-up lost
+        return
+    if isinstance(entries, list):
+        CACHE.restore(entries)
+    _loaded_stores = CACHE.stores
+
+
+def save_to_disk(path: Path | None = None) -> None:
+    """Keep CACHE for the next command, when this one added to it; any failure is ignored."""
+    global _loaded_stores
+    if CACHE.stores == _loaded_stores:
+        return
+    from .vega_bundle import write_atomically
+
+    try:
+        data = DISK_MAGIC + pickle.dumps(CACHE.entries(), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a value that does not pickle: not kept
+        return
+    write_atomically(path or disk_path(), data)
+    _loaded_stores = CACHE.stores
+
+
+@contextlib.contextmanager
+def kept_on_disk() -> Iterator[None]:
+    """CACHE loaded from disk for the block, and saved after it when it grew."""
+    load_from_disk()
+    try:
+        yield
+    finally:
+        save_to_disk()

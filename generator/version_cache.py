@@ -49,8 +49,9 @@ def cache_dir() -> Path:
 
 
 @functools.cache
-def _code_digest() -> str:
-    """This package's code and version, the shaping libraries' versions and Python's."""
+def code_digest() -> str:
+    """This package's code and version, the shaping libraries' versions and Python's: what decides, besides
+    their inputs, everything this package makes (the pages of a version, what the loader makes of a file)."""
     import sys
     from importlib.metadata import PackageNotFoundError, version
 
@@ -73,9 +74,9 @@ def _code_digest() -> str:
 
 
 def code_key(template_dirs: list[Path]) -> str:
-    """What, besides a version's plan and evaluation day, decides its pages: `_code_digest` and every template
+    """What, besides a version's plan and evaluation day, decides its pages: `code_digest` and every template
     that may render them (all of the plan's themes, as a version names its theme in its own settings)."""
-    digest = hashlib.blake2b(_code_digest().encode(), digest_size=20)
+    digest = hashlib.blake2b(code_digest().encode(), digest_size=20)
     for number, folder in enumerate(template_dirs):
         if not folder.is_dir():
             continue

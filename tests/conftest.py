@@ -37,11 +37,13 @@ period:
 @pytest.fixture(autouse=True)
 def _no_kept_versions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's `--all-versions` builds start with no version kept by an earlier build (of another test, or
-    of the user's own plans): they keep theirs in a folder of their own (version_cache.cache_dir)."""
-    from generator import version_cache
+    of the user's own plans), and its commands with no parse cache kept on disk: they keep theirs in a folder
+    of their own (version_cache.cache_dir, parse_cache.disk_path)."""
+    from generator import parse_cache, version_cache
 
     folder = tmp_path_factory.mktemp("kept-versions")
     monkeypatch.setattr(version_cache, "cache_dir", lambda: folder)
+    monkeypatch.setattr(parse_cache, "disk_path", lambda: folder / "parse.pickle")
     return folder
 
 

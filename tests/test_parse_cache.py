@@ -277,3 +277,41 @@ def test_a_working_tree_shares_its_unchanged_files_with_the_committed_revision(t
     with GitSource(Repository.find(repo.plan), "v1", "content") as revision:
         assert report(check(revision, TODAY)) == report(tagged)
     assert report(check(DirectorySource(repo.plan), TODAY)) == report(tree)
+
+
+def test_the_next_command_reads_what_the_last_one_parsed(tmp_path: Path) -> None:
+    """`strategy check` or `build` in a new process starts from what the command before it parsed (kept in
+    the user cache folder): a plan with errors gets exactly the first check's report without parsing a file
+    again, and a file edited in between is read anew."""
+    from generator import parse_cache
+
+    broken = OBJECTIVE.replace("target: 100", "target: beaucoup")
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": broken, "data/leads.csv": CSV})
+    CACHE.clear()
+    with parse_cache.kept_on_disk():
+        first = check(source(plan), TODAY)
+    CACHE.clear()  # as a new process starts
+    parse_cache.load_from_disk()
+    misses = CACHE.misses
+    second = check(source(plan), TODAY)
+    assert CACHE.misses == misses, "a file was parsed again"
+    assert report(second) == report(first) and errors(second)
+    (plan / "objectives" / "croissance.md").write_text(OBJECTIVE, encoding="utf-8")
+    assert not errors(check(source(plan), TODAY))
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
+    """A cache file cut short or overwritten is not read: the check parses the files and reports as usual."""
+    from generator import parse_cache
+
+    plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": CSV})
+    CACHE.clear()
+    with parse_cache.kept_on_disk():
+        clean = check(source(plan), TODAY)
+    path = parse_cache.disk_path()
+    for damage in (path.read_bytes()[:-50], parse_cache.DISK_MAGIC + b"not a pickle", b"garbage"):
+        path.write_bytes(damage)
+        CACHE.clear()
+        parse_cache.load_from_disk()
+        assert len(CACHE) == 0
+        assert report(check(source(plan), TODAY)) == report(clean)
