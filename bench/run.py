@@ -7,10 +7,11 @@
 Everything runs in this one invocation, on this machine, side by side: a synthetic plan (bench/synth.py)
 is written, then timed as separate processes (`python -m generator ...`, so start-up and imports count):
 `check`, a cold `build` (new process, empty output, the user cache filled as after a user's first build:
-chart bundle, chart shapes, compiled templates, parsed files), a first-ever build (empty cache), a rebuild after one edit, `serve`'s save-to-reload
-(bench/serve_bench.py), `build --all-versions` over N git tags (the first, then the next after a merge and
-after a new tag, with the versions the earlier one kept), and the example plan. The same
-text and data tables are written as Markdown (bench/plain.py) and built with `hugo` and `mkdocs build`.
+chart bundle, chart shapes, compiled templates, parsed files), a first-ever build (empty cache), a rebuild
+after one edit, `serve`'s save-to-reload (bench/serve_bench.py), `build --all-versions` over N git tags (the
+first, then the next after a merge and after a new tag, with the versions the earlier one kept), and the
+example plan. The same text and data tables are written as Markdown (bench/plain.py) and built with `hugo`
+and `mkdocs build`.
 Each timing is the best of --repeat runs (other processes on the machine only ever slow a run down);
 peak memory is the largest resident set of the timed process (os.wait4's ru_maxrss).
 """

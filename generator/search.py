@@ -111,14 +111,12 @@ def _closing(html: bytes, name: bytes, inside: int) -> int:
 
 
 class Indexing:
-    """pagefind indexing a folder in its own process while the build goes on (`start_index`); `wait()`
-    returns once the index is complete, or raises SearchIndexError. Files added to the folder meanwhile may
-    or may not be indexed: add only what pagefind skips (or nothing)."""
+    """pagefind indexing pages in its own process while the build goes on (`start_index`); `wait()` returns
+    once the index is complete in the site's folder, or raises SearchIndexError."""
 
-    def __init__(self, site: Path, process: subprocess.Popen[bytes], output: IO[bytes],
-                 read: Path | None = None) -> None:
+    def __init__(self, site: Path, process: subprocess.Popen[bytes], output: IO[bytes], read: Path) -> None:
         self._site, self._process, self._output = site, process, output
-        self._read = read  # the folder of searchable pages pagefind reads, when not `site` itself
+        self._read: Path | None = read  # the folder of searchable pages pagefind reads (removed once done)
         self._deadline = time.monotonic() + TIMEOUT_S
 
     def wait(self) -> None:
@@ -156,10 +154,9 @@ class Indexing:
             self._read = None
 
 
-def start_index(site: Path, pages: Mapping[str, bytes] | None = None) -> Indexing:
+def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
     """Start pagefind writing the index of `pages` (path → bytes; their HTML ones made `searchable`, in a
-    folder of their own) into `site/pagefind/`, or of the pages in `site` when `pages` is None; raises
-    SearchIndexError when it cannot be run.
+    folder of their own) into `site/pagefind/`; raises SearchIndexError when it cannot be run.
 
     pagefind runs with its own folder as working directory and without PAGEFIND_* variables, so neither a
     `pagefind.yml` in the current folder nor the environment can change the index: the same pages always
@@ -167,25 +164,22 @@ def start_index(site: Path, pages: Mapping[str, bytes] | None = None) -> Indexin
     site = site.resolve()
     if not pagefind_installed():
         raise SearchIndexError(MISSING)
-    read: Path | None = None
-    if pages is not None:
-        read = Path(tempfile.mkdtemp(prefix="strategy-search-"))
-        try:
-            _write_searchable(read, pages)
-        except OSError as exc:
-            shutil.rmtree(read, ignore_errors=True)
-            raise SearchIndexError(f"could not prepare the pages for the search index: {exc}") from exc
+    read = Path(tempfile.mkdtemp(prefix="strategy-search-"))
+    try:
+        _write_searchable(read, pages)
+    except OSError as exc:
+        shutil.rmtree(read, ignore_errors=True)
+        raise SearchIndexError(f"could not prepare the pages for the search index: {exc}") from exc
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     command = [*(PAGEFIND or pagefind_command()), "--site", ".", "--output-path", str(site / INDEX_DIR),
                "--keep-index-url", "--quiet"]
     output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Indexing) not a pipe: read once pagefind is done
     try:
-        process = subprocess.Popen(command, cwd=read or site, env=env, stdout=output, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=read, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
     except OSError as exc:
         output.close()
-        if read is not None:
-            shutil.rmtree(read, ignore_errors=True)
+        shutil.rmtree(read, ignore_errors=True)
         raise SearchIndexError(f"could not run pagefind for the search index: {exc}") from exc
     return Indexing(site, process, output, read)
 

@@ -682,34 +682,46 @@ def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path,
                       jobs=jobs)
 
 
-def _switcher_html(env: Any, language: str, entries: list[dict[str, Any]], depth: int) -> bytes | None:
-    """The version switcher of a tagged version's page `depth` folders below its root, rendered with
-    VERSION_STAND_IN as in the page itself (None when the theme's switcher does not render on its own)."""
-    from types import SimpleNamespace
+class _Switchers:
+    """The version switcher of a tagged version's pages, rendered stand-alone with VERSION_STAND_IN as in the
+    pages themselves, once per folder depth (a page `depth` folders below its version's root links up as
+    many levels). None for a theme whose switcher does not render on its own: such a version is not kept."""
 
-    from .ui_text import ui
+    def __init__(self, env: Any, language: str, currency: str, tags: list[Version], today: dt.date) -> None:
+        from .i18n import Formatter
 
-    try:
-        html = env.get_template("version_switcher.html").render(
-            site=SimpleNamespace(version=VERSION_STAND_IN, versions=entries), page=SimpleNamespace(root="../" * depth),
-            t=functools.partial(ui, language))
-    except Exception:  # a theme's switcher needing more than these: such a version is not kept
-        return None
-    return html.encode("utf-8")
+        self._env, self._language = env, language
+        self._entries = switcher(VERSION_STAND_IN, tags, today, Formatter(language, currency), language)
+        self._made: dict[int, bytes | None] = {}
+
+    def at(self, depth: int) -> bytes | None:
+        if depth not in self._made:
+            self._made[depth] = self._render(depth)
+        return self._made[depth]
+
+    def _render(self, depth: int) -> bytes | None:
+        from types import SimpleNamespace
+
+        from .ui_text import ui
+
+        try:
+            html = self._env.get_template("version_switcher.html").render(
+                site=SimpleNamespace(version=VERSION_STAND_IN, versions=self._entries),
+                page=SimpleNamespace(root="../" * depth), t=functools.partial(ui, self._language))
+        except Exception:  # a theme's switcher needing more than these
+            return None
+        return html.encode("utf-8")
 
 
 def _keepable(files: SiteFiles, g: _Checked, tags: list[Version], today: dt.date, env: Any) -> Kept | None:
     """Version `g`'s files rendered with VERSION_STAND_IN, as kept for the next build: each page's switcher cut
     out, provided it is exactly the stand-alone switcher's render (so that splicing gives the page back)."""
-    from .i18n import Formatter
     from .version_cache import Kept, cut
 
     plan = g.plan_checked().plan
     assert plan is not None
     settings = plan.settings
-    entries = switcher(VERSION_STAND_IN, tags, today, Formatter(settings.language, settings.currency),
-                       settings.language)
-    switchers: dict[int, bytes | None] = {}
+    switchers = _Switchers(env, settings.language, settings.currency, tags, today)
     assets = set(plan.assets)
     kept: dict[str, bytes] = {}
     switched: list[str] = []
@@ -717,10 +729,7 @@ def _keepable(files: SiteFiles, g: _Checked, tags: list[Version], today: dt.date
         if path in assets or not path.endswith(".html"):
             kept[path] = data
             continue
-        depth = path.count("/")
-        if depth not in switchers:
-            switchers[depth] = _switcher_html(env, settings.language, entries, depth)
-        html = switchers[depth]
+        html = switchers.at(path.count("/"))
         page = cut(data, html) if html is not None else None
         if page is None:
             return None
@@ -734,7 +743,6 @@ def _kept_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date
                 cache: VersionCache) -> SiteFiles | None:
     """Version `g`'s files as an earlier build kept them, with this build's switcher and the version's name
     put in; None when the entry cannot be read back (the version is then built)."""
-    from .i18n import Formatter
     from .render import environment, theme_dirs
     from .version_cache import splice
 
@@ -744,20 +752,16 @@ def _kept_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date
         return None
     try:
         meta = kept.meta
-        language, switched = meta["language"], set(meta["switched"])
+        switched = set(meta["switched"])
         env = environment(tuple(theme_dirs(plan_dir, meta["theme"])))
-        entries = switcher(VERSION_STAND_IN, tags, today, Formatter(language, meta["currency"]), language)
+        switchers = _Switchers(env, meta["language"], meta["currency"], tags, today)
         files = SiteFiles(pages=int(meta["pages"]), charts=int(meta["charts"]))
     except (KeyError, TypeError, ValueError):
         return None
-    switchers: dict[int, bytes | None] = {}
     tag = g.version.version
     for path, data in kept.files.items():
         if path in switched:
-            depth = path.count("/")
-            if depth not in switchers:
-                switchers[depth] = _switcher_html(env, language, entries, depth)
-            html = switchers[depth]
+            html = switchers.at(path.count("/"))
             page = personalise(splice(data, html), path, tag) if html is not None else None
             if page is None:
                 return None
