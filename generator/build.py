@@ -227,7 +227,7 @@ def shown_path(path: str) -> str:
     return path if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
-def diagnostics_for_failure(result: BuildResult, plan_label: str) -> Diagnostics:
+def diagnostics_for_failure(result: BuildResult) -> Diagnostics:
     """The plan's diagnostics, plus one `build-failed` error at the template line when the build failed in a
     theme template. A failure in no file (OUTPUT refused, pagefind) is the message the caller prints alone:
     a diagnostic would point at a line of the plan that has nothing to do with it."""

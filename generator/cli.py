@@ -121,16 +121,16 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, today: dt.
     from .build import diagnostics_for_failure
     from .parse_cache import kept_on_disk
 
-    source = _source(plan)
+    _source(plan)  # a missing plan folder is a usage error, before anything runs
     if all_versions:
         from .versions_cli import build_all
 
         with kept_on_disk():
-            build_all(plan, output, _today(today), strict=strict, label=source.label, colour=_colour())
+            build_all(plan, output, _today(today), strict=strict, colour=_colour())
         return
     with kept_on_disk():
         result = run_build(plan, output, _today(today), strict=strict)
-    diags = diagnostics_for_failure(result, source.label)
+    diags = diagnostics_for_failure(result)
     if diags.errors or diags.warnings:
         click.echo(d.format_text(diags, colour=_colour()), err=True)
     if not result.ok:

@@ -53,7 +53,7 @@ def summary_line(result: AllVersionsResult, output: Path) -> str:
             f"{result.bytes_written / 1e6:.1f} MB in {output} ({result.seconds:.2f} s)")
 
 
-def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, label: str, colour: bool,
+def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour: bool,
               tty: bool | None = None, stream: TextIO | None = None) -> None:
     """Run the build and report it; exits 1 for a failed build, 2 when the repository cannot give versions."""
     from . import diagnostics as d
@@ -72,7 +72,7 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, label: 
             click.echo(f"  hint: {result.git_error.hint}", err=True)
         click.echo(f"strategy build: nothing written; {output} is as it was.", err=True)
         sys.exit(EXIT_USAGE)
-    diags = diagnostics_for_failure(result, label)
+    diags = diagnostics_for_failure(result)
     if diags.errors or diags.warnings:
         click.echo(d.format_text(diags, colour=colour), err=True)
     for warning in result.warnings:

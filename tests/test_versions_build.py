@@ -381,7 +381,7 @@ def test_terminal_shows_progress_per_version(repo: GitRepo) -> None:
     """In a terminal, each version gets a line as it is built: its position, its tag and what was done."""
     two_versions(repo)
     stream = io.StringIO()
-    build_all(repo.plan, repo.root / "output", TODAY, strict=False, label="content", colour=False, tty=True,
+    build_all(repo.plan, repo.root / "output", TODAY, strict=False, colour=False, tty=True,
               stream=stream)
     lines = stream.getvalue().splitlines()
     assert [line.split()[:2] for line in lines] == [["[1/2]", "v2"], ["[2/2]", "v1"]]
