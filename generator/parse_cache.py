@@ -177,12 +177,12 @@ CACHE = ParseCache()
 
 
 # --- kept on disk between commands ------------------------------------------------------------------
-# `strategy check` or `build` in a new process parsed every file again (0.47 s of a 1,250-file plan): what the
-# loader made of each file is kept in the user cache folder (~/.cache/strategy-site, beside the compiled
-# templates) between commands, in a file named by a digest of this package's code and its libraries'
-# versions, so that another version never reads it. Only ever a speed-up: a file that is missing, unreadable
-# or from other code is ignored; one that cannot be written is left alone. It is a pickle, read only from the
-# user's own cache folder (the GitHub action does not carry it between runs).
+# `strategy check`, `build`, `diff` or `serve` in a new process parsed every file again (0.47 s of a
+# 1,250-file plan): what the loader made of each file is kept in the user cache folder (~/.cache/strategy-site,
+# beside the compiled templates) between commands, in a file named by a digest of this package's code and its
+# libraries' versions, so that another version never reads it. Only ever a speed-up: a file that is missing,
+# unreadable or from other code is ignored; one that cannot be written is left alone. It is a pickle, read
+# only from the user's own cache folder (the GitHub action does not carry it between runs).
 
 DISK_MAGIC = b"strategy-site parse cache 1\n"
 _loaded_stores = 0  # how many entries had been stored when the file was read or written (nothing new: no write)

@@ -536,7 +536,11 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
             log(f"strategy serve: listening on {host}, so other machines can see this preview; "
                 "the default --host 127.0.0.1 keeps it on this machine.", True)
         log(f"strategy serve: building {plan_dir} …", False)
+        from .parse_cache import load_from_disk, save_to_disk
+
+        load_from_disk()  # what the last command parsed: the first build parses only what changed since
         server.start()
+        save_to_disk()
         from .build import shown_path
 
         log(f"strategy serve: {server.url}  (watching {', '.join(shown_path(str(d)) for d in server._watched())}; "
