@@ -451,8 +451,9 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
 
     with contextlib.ExitStack() as stack:
         # kept versions are only read, spliced and written: disk work, done aside while this process renders
+        # (where forking is safe and pays, as for rendering: parallel.workers)
         writer = stack.enter_context(_OtherProcess(lambda: _kept_there(kept, tags, plan_dir, today, cache, site))) \
-            if kept and cache is not None else None
+            if kept and cache is not None and workers(2 * MIN_PAGES_PER_WORKER) >= 2 else None
         # The memo finds a page again only in a version evaluated on the same day as another one (KPI states,
         # hence nearly every page, depend on the day); for the others, digesting each page's inputs is wasted.
         evaluated = Counter([today, *(g.outcome.today for g in fresh)])
@@ -528,7 +529,10 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
             for g in fresh:
                 report(g, build(g))
 
-        if writer is not None:
+        if writer is None:
+            for g in kept:
+                report(g, build(g))
+        else:
             written = writer.result()
             for g, outcome in zip(kept, written or [None] * len(kept), strict=True):
                 if outcome is None:  # not written there: built here (an error is raised as the user must see it)

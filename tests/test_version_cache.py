@@ -52,9 +52,13 @@ def fresh(repo: GitRepo, output: Path, today: dt.date = TODAY) -> dict[str, byte
     return site(output)
 
 
-def test_the_next_build_keeps_every_version_and_writes_the_same_bytes(repo: GitRepo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", ""], ids=["one-process", "forked"])
+def test_the_next_build_keeps_every_version_and_writes_the_same_bytes(repo: GitRepo, tmp_path: Path, jobs: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """A second build takes every tagged version from the first one's cache, says so in its summary line, and
-    the site is byte for byte the one a build rendering everything gives."""
+    the site is byte for byte the one a build rendering everything gives, whether a forked copy writes the
+    kept versions or, where forking is not used, the build itself."""
+    monkeypatch.setenv("STRATEGY_JOBS", jobs)
     first = build_all_versions(repo.plan, tmp_path / "first", TODAY)
     assert first.ok and statuses(first) == ["built"] * 4
     second = build_all_versions(repo.plan, tmp_path / "second", TODAY)
@@ -92,9 +96,12 @@ def test_an_edited_theme_is_never_served_from_the_cache(repo: GitRepo, tmp_path:
     assert "Edited theme" in (tmp_path / "second" / "v" / "v1" / "objectives" / "growth.html").read_text("utf-8")
 
 
-def test_a_corrupt_entry_is_built_again(repo: GitRepo, tmp_path: Path, _no_kept_versions: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", ""], ids=["one-process", "forked"])
+def test_a_corrupt_entry_is_built_again(repo: GitRepo, tmp_path: Path, _no_kept_versions: Path, jobs: str,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """An entry cut short (a full disk, a killed build) or overwritten with garbage is not believed: that version
     is checked and rendered again, the others are kept, and the site is the bytes of a full render."""
+    monkeypatch.setenv("STRATEGY_JOBS", jobs)
     assert build_all_versions(repo.plan, tmp_path / "first", TODAY).ok
     entries = sorted(_no_kept_versions.glob("*.version"), key=lambda p: p.stat().st_size)
     assert len(entries) == 4
