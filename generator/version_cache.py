@@ -16,7 +16,9 @@ The comparison of two consecutive versions (a changes page's content) is kept th
 versions' keys.
 
 Entries are a JSON header and the files' bytes, never pickles: a cache restored in CI is read as data only.
-The cache only ever saves time: an entry missing, corrupt or written by other code is built again, and a
+The header holds a digest of the bytes, and an entry whose digest, fields or paths are not as this code writes
+them is no entry. The cache only ever saves time: an entry missing, corrupt or written by other code is built
+again, and a
 folder that cannot be written is left alone, without a word.
 """
 
@@ -34,11 +36,12 @@ from typing import Any
 
 from .vega_bundle import default_cache_dir, write_atomically
 
-FORMAT = "1"  # bumped when the layout of an entry changes
+FORMAT = "2"  # bumped when the layout of an entry changes
 MAGIC = b"strategy-site version cache " + FORMAT.encode() + b"\n"
 MAX_BYTES = 1 << 30  # beyond 1 GiB, the least recently used entries go (a 250-objective version is ~14 MB)
 # what a kept page holds where its version switcher was: private-use characters, which no plan holds
 SWITCHER_MARK = "\ue002strategy-switcher\ue003".encode()
+LANGUAGES = ("fr", "en")  # a kept version's language must be one a plan may have (schema.py)
 # the distributions whose code shapes a page, besides this package
 _SHAPERS = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "altair", "vl-convert-python")
 
@@ -78,16 +81,31 @@ def code_key(template_dirs: list[Path]) -> str:
     that may render them (all of the plan's themes, as a version names its theme in its own settings)."""
     digest = hashlib.blake2b(code_digest().encode(), digest_size=20)
     for number, folder in enumerate(template_dirs):
-        if not folder.is_dir():
-            continue
-        for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                try:
-                    data = file.read_bytes()
-                except OSError:
-                    data = os.urandom(16)
-                digest.update(f"{number}\0{file.relative_to(folder).as_posix()}\0{len(data)}\0".encode() + data)
+        for rel, file in _files_under(folder):
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = os.urandom(16)
+            digest.update(f"{number}\0{rel}\0{len(data)}\0".encode() + data)
     return digest.hexdigest()
+
+
+def _files_under(folder: Path) -> list[tuple[str, Path]]:
+    """Every file under `folder` by its path from it, sorted, through symbolic links to folders as the
+    template loader goes through them (a theme may be a link to a shared folder), each real folder once."""
+    found: list[tuple[str, Path]] = []
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up the tree
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        for name in files:
+            path = Path(root, name)
+            found.append((path.relative_to(folder).as_posix(), path))
+    return sorted(found)
 
 
 def template_dirs(plan_dir: Path | None) -> list[Path]:
@@ -107,6 +125,46 @@ class Kept:
 
     files: dict[str, bytes]
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _digest(body: bytes) -> str:
+    """What a kept entry's bytes must hash to: a bit flipped on disk is caught, not served."""
+    return hashlib.blake2b(body, digest_size=20).hexdigest()
+
+
+def _sound_header(header: Any) -> bool:
+    """Whether a version entry's header has every field the build uses, of the right kind, and only file
+    paths that stay inside the version's folder: anything else is treated as no entry."""
+    try:
+        meta, files = header["meta"], header["files"]
+        ok = (isinstance(header["digest"], str) and isinstance(meta["language"], str)
+              and meta["language"] in LANGUAGES and isinstance(meta["currency"], str)
+              and isinstance(meta["theme"], str) and type(meta["pages"]) is int and type(meta["charts"]) is int
+              and isinstance(meta["switched"], list) and all(isinstance(p, str) for p in meta["switched"])
+              and isinstance(meta["targets"], list) and isinstance(files, list))
+        ok = ok and all(isinstance(t, list) and len(t) == 3 and isinstance(t[0], str) and isinstance(t[1], str)
+                        and (t[2] is None or type(t[2]) in (int, float)) for t in meta["targets"])
+        return ok and all(isinstance(f, list) and len(f) == 2 and _inside_version(f[0]) and type(f[1]) is int
+                          and f[1] >= 0 for f in files)
+    except (KeyError, TypeError):
+        return False
+
+
+def _inside_version(path: Any) -> bool:
+    return (isinstance(path, str) and bool(path) and not path.startswith("/") and "\\" not in path
+            and "\0" not in path and all(part not in ("", ".", "..") for part in path.split("/")))
+
+
+def _sound_view(view: Any) -> bool:
+    """Whether a kept comparison has what the changes page and the history's timeline read."""
+    try:
+        return (isinstance(view["summary"], dict) and isinstance(view["highlights"], list)
+                and all(isinstance(view[k], list) and all(isinstance(e, dict) and isinstance(e["rows"], list)
+                                                         and isinstance(e["kind"], str) and isinstance(e["id"], str)
+                                                         and isinstance(e["op"], str) for e in view[k])
+                        for k in ("sections", "moved")))
+    except (KeyError, TypeError):
+        return False
 
 
 def cut(html: bytes, switcher: bytes) -> bytes | None:
@@ -143,17 +201,18 @@ class VersionCache:
         return hashlib.blake2b(f"{self.code}\n{text}".encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
     def meta(self, key: str) -> dict[str, Any] | None:
-        """A kept version's meta, read without its files; None when there is no such entry."""
+        """A kept version's meta, read without its files; None when there is no such entry (or not a sound
+        one: the files are checked against their digest when `load`ed)."""
         path = self.folder / f"{key}.version"
         try:
             with path.open("rb") as file:
                 if file.read(len(MAGIC)) != MAGIC:
                     return None
                 size = int(file.readline(32))
-                meta = json.loads(file.read(size))["meta"]
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+                header = json.loads(file.read(size))
+        except (OSError, ValueError, RecursionError):
             return None
-        return meta if isinstance(meta, dict) else None
+        return header["meta"] if _sound_header(header) else None
 
     def load(self, key: str) -> Kept | None:
         """A kept version, or None when it is absent or not readable as one."""
@@ -164,42 +223,46 @@ class VersionCache:
             newline = data.index(b"\n")
             size = int(data[:newline])
             header = json.loads(data[newline + 1:newline + 1 + size])
-            offset = newline + 1 + size
-            files: dict[str, bytes] = {}
-            for path, length in header["files"]:
-                if not isinstance(path, str) or not isinstance(length, int) or length < 0:
-                    return None
-                files[path] = data[offset:offset + length]
-                offset += length
-            if offset != len(data) or not isinstance(header["meta"], dict):
-                return None
-        except (ValueError, KeyError, TypeError, RecursionError):
+        except (ValueError, RecursionError):
             return None
-        return Kept(files, header["meta"])
+        offset = newline + 1 + size
+        if not _sound_header(header) or _digest(data[offset:]) != header["digest"]:
+            return None
+        files: dict[str, bytes] = {}
+        for path, length in header["files"]:
+            files[path] = data[offset:offset + length]
+            offset += length
+        return Kept(files, header["meta"]) if offset == len(data) else None
 
     def store(self, key: str, kept: Kept) -> None:
         """Keep a version (its meta must be plain JSON); any failure to write is ignored."""
-        header = json.dumps({"meta": kept.meta, "files": [[p, len(b)] for p, b in kept.files.items()]},
-                            ensure_ascii=False).encode("utf-8")
-        self._write(f"{key}.version", b"".join([str(len(header)).encode(), b"\n", header, *kept.files.values()]))
+        body = b"".join(kept.files.values())
+        header = json.dumps({"meta": kept.meta, "files": [[p, len(b)] for p, b in kept.files.items()],
+                             "digest": _digest(body)}, ensure_ascii=False).encode("utf-8")
+        if not _sound_header(json.loads(header)):  # what `load` would refuse is not worth writing
+            return
+        self._write(f"{key}.version", b"".join([str(len(header)).encode(), b"\n", header, body]))
 
     def load_view(self, key: str) -> dict[str, Any] | None:
         """A kept comparison (versions_build's changes-page view), or None."""
         data = self._read(f"{key}.pair")
         if data is None:
             return None
+        digest, _, body = data.partition(b"\n")
+        if digest.decode("ascii", "replace") != _digest(body):
+            return None
         try:
-            view = json.loads(data)
+            view = json.loads(body)
         except (ValueError, RecursionError):
             return None
-        return view if isinstance(view, dict) else None
+        return view if _sound_view(view) else None
 
     def store_view(self, key: str, view: dict[str, Any]) -> None:
         try:
-            data = json.dumps(view, ensure_ascii=False).encode("utf-8")
+            body = json.dumps(view, ensure_ascii=False).encode("utf-8")
         except (TypeError, ValueError):  # not plain JSON: not worth keeping
             return
-        self._write(f"{key}.pair", data)
+        self._write(f"{key}.pair", _digest(body).encode() + b"\n" + body)
 
     def _read(self, name: str) -> bytes | None:
         path = self.folder / name

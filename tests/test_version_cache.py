@@ -107,9 +107,60 @@ def test_a_corrupt_entry_is_built_again(repo: GitRepo, tmp_path: Path, _no_kept_
     assert len(entries) == 4
     entries[0].write_bytes(entries[0].read_bytes()[:-100])
     entries[1].write_bytes(version_cache.MAGIC + b"12\n{not json}")
+    flipped = bytearray(entries[2].read_bytes())  # one bit of a page, the header intact
+    flipped[-200] ^= 1
+    entries[2].write_bytes(bytes(flipped))
+    for pair in _no_kept_versions.glob("*.pair"):  # comparisons that read well but hold the wrong things
+        pair.write_bytes(version_cache.MAGIC + b"x\n{}")
     second = build_all_versions(repo.plan, tmp_path / "second", TODAY)
-    assert second.ok and sorted(statuses(second)) == ["built", "built", "cached", "cached"]
+    assert second.ok and sorted(statuses(second)) == ["built", "built", "built", "cached"]
     assert site(tmp_path / "second") == fresh(repo, tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("meta", [{}, {"targets": [["x"]]}, {"language": "xx"}, {"switched": "index.html"}])
+def test_an_entry_with_the_wrong_fields_is_built_again(repo: GitRepo, tmp_path: Path, _no_kept_versions: Path,
+                                                       meta: dict[str, object]) -> None:
+    """An entry whose header reads as JSON but lacks a field, or holds one of the wrong kind (written by hand,
+    or by a bug), is no entry: the version is built again, never a failed build."""
+    import json
+
+    assert build_all_versions(repo.plan, tmp_path / "first", TODAY).ok
+    for entry in _no_kept_versions.glob("*.version"):
+        data = entry.read_bytes()[len(version_cache.MAGIC):]
+        size, _, rest = data.partition(b"\n")
+        header = json.loads(rest[:int(size)])
+        header["meta"] = {**header["meta"], **meta} if meta else {}
+        text = json.dumps(header).encode()
+        entry.write_bytes(version_cache.MAGIC + str(len(text)).encode() + b"\n" + text + rest[int(size):])
+    second = build_all_versions(repo.plan, tmp_path / "second", TODAY)
+    assert second.ok and statuses(second) == ["built"] * 4
+    assert site(tmp_path / "second") == site(tmp_path / "first")
+
+
+def test_a_theme_linked_from_elsewhere_is_part_of_the_key(tmp_path: Path) -> None:
+    """A plan's theme may be a symbolic link to a shared folder: editing a template there renders the kept
+    versions again, as it renders the current one (the template loader follows the link)."""
+    shared = tmp_path / "shared-theme" / "templates"
+    shared.mkdir(parents=True)
+    default = Path(version_cache.template_dirs(None)[0]) / "templates" / "objective.html"
+
+    def theme(word: str) -> None:
+        (shared / "objective.html").write_text(default.read_text(encoding="utf-8").replace(
+            "{% block content %}", f"{{% block content %}}<p>{word}</p>", 1), encoding="utf-8")
+
+    repo = GitRepo(tmp_path / "repo")
+    (repo.root / "themes").mkdir()
+    (repo.root / "themes" / "mine").symlink_to(shared.parent)
+    for i in range(2):
+        plan = base_plan(target=20 + i)
+        plan["strategy.yaml"] += "theme: mine\n"
+        repo.commit(plan, tag=f"v{i + 1}", when=f"@{JAN_1 + 30 * i * DAY} +0000")
+    theme("FIRST")
+    assert build_all_versions(repo.plan, tmp_path / "first", TODAY).ok
+    theme("SECOND")
+    second = build_all_versions(repo.plan, tmp_path / "second", TODAY)
+    assert second.ok and statuses(second) == ["built"] * 2
+    assert "<p>SECOND</p>" in (tmp_path / "second" / "v" / "v1" / "objectives" / "growth.html").read_text("utf-8")
 
 
 def test_an_unwritable_cache_only_costs_time(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,7 +178,9 @@ def test_pruning_drops_the_least_recently_used_entries_first(tmp_path: Path) -> 
     """Over its size limit, the cache drops the entries used longest ago, never those of the build at hand."""
     cache = version_cache.VersionCache("code", tmp_path)
     for age, name in enumerate(["new", "old", "older", "in-use"]):
-        cache.store(name, version_cache.Kept({"index.html": b"x" * 1000}, {"pages": 1}))
+        cache.store(name, version_cache.Kept({"index.html": b"x" * 1000}, {
+            "language": "en", "currency": "EUR", "theme": "default", "pages": 1, "charts": 0, "switched": [],
+            "targets": []}))
         stamp = 1_700_000_000 - 1000 * age
         os.utime(tmp_path / f"{name}.version", (stamp, stamp))
     cache = version_cache.VersionCache("code", tmp_path)  # another build: nothing used yet
