@@ -170,6 +170,9 @@ def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
     except OSError as exc:
         shutil.rmtree(read, ignore_errors=True)
         raise SearchIndexError(f"could not prepare the pages for the search index: {exc}") from exc
+    except BaseException:  # a path the writer refuses: the build reports it as the writer words it
+        shutil.rmtree(read, ignore_errors=True)
+        raise
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND_")}
     command = [*(PAGEFIND or pagefind_command()), "--site", ".", "--output-path", str(site / INDEX_DIR),
                "--keep-index-url", "--quiet"]
@@ -185,14 +188,8 @@ def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
 
 
 def _write_searchable(folder: Path, pages: Mapping[str, bytes]) -> None:
-    """The HTML pages of `pages` as pagefind reads them, under `folder` (the paths are the writer's, already
-    checked to stay inside the site; pagefind reads no other file)."""
-    made: set[Path] = set()
-    for rel, html in pages.items():
-        if not rel.endswith(".html") or rel.startswith("/") or ".." in rel.split("/"):
-            continue
-        target = folder / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(searchable(html))
+    """The HTML pages of `pages` as pagefind reads them, under `folder`, by the site's writer (which refuses
+    a path that would leave the folder, as it does for the site itself); pagefind reads no other file."""
+    from .writer import write_files
+
+    write_files(folder, {rel: searchable(html) for rel, html in pages.items() if rel.endswith(".html")})

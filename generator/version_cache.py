@@ -189,9 +189,10 @@ class VersionCache:
         self.folder = folder or cache_dir()
         self.used: set[str] = set()  # entry names read or written by this build
 
-    def version_key(self, plan_path: str, fingerprint: str, day: Any) -> str:
-        """The name of a version's entry: its plan's place and content, its evaluation day, the code."""
-        return self._name(f"version\n{plan_path}\n{fingerprint}\n{day}")
+    def version_key(self, plan_path: str, tree: str, day: Any) -> str:
+        """The name of a version's entry: its plan's place and content (the git tree of the plan folder), its
+        evaluation day, the code."""
+        return self._name(f"version\n{plan_path}\n{tree}\n{day}")
 
     def pair_key(self, old: str, new: str, old_label: str, new_label: str) -> str:
         """The name of the comparison of two kept versions (by their keys), labelled as the changes page is."""

@@ -382,8 +382,8 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
     blobs: dict[str, bytes] = {}
     out: list[_Checked] = []
     # the plan folder's tree in each version names all it holds: a version's entry is found without reading it
-    trees = repository.trees([v.commit for v in versions], plan_path) if cache is not None else []
-    for v, tree in itertools.zip_longest(versions, trees[:len(versions)]):
+    trees = repository.trees([v.commit for v in versions], plan_path) if cache is not None else [None] * len(versions)
+    for v, tree in zip(versions, trees, strict=True):
         began = time.perf_counter()
         when = min(v.date, today)
         outcome = VersionOutcome(version=v, status="built", today=when)
