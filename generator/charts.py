@@ -60,6 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "target_label": "Cible : {value}",
         "date": "Date", "value": "Valeur", "series": "Série",
         "stage": "Étape", "need": "Besoin", "actual": "Réel", "volume": "Volume",
+        "need_by_due": "Besoin à l'échéance", "need_to_date": "Besoin à ce jour", "actual_to_date": "Réel à ce jour",
         "planned_rate": "Taux prévu", "observed_rate": "Taux observé",
         "objective": "Objectif", "progress": "Avancement", "expected_progress": "Avancement attendu",
         "status": "Statut",
@@ -88,6 +89,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "target_label": "Target: {value}",
         "date": "Date", "value": "Value", "series": "Series",
         "stage": "Stage", "need": "Needed", "actual": "Actual", "volume": "Volume",
+        "need_by_due": "Needed by the due date", "need_to_date": "Needed by now", "actual_to_date": "Actual so far",
         "planned_rate": "Planned rate", "observed_rate": "Observed rate",
         "objective": "Objective", "progress": "Progress", "expected_progress": "Expected progress",
         "status": "Status",
@@ -524,7 +526,7 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     expected = []
     if _finite(state.baseline):
         assert state.baseline is not None
-        expected = [record("expected", state.start, state.baseline), record("expected", state.due, kpi.target)]
+        expected = [record("expected", day, value) for day, value in state.path()]  # its milestones included
     forecast = []
     if (_finite(state.forecast) and state.actual_date is not None and state.actual is not None
             and state.actual_date < state.due):
@@ -558,63 +560,68 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
 
 
 def _rate_text(rate: float | None, fmt: Formatter) -> str:
-    if rate is None:
-        return "–"
-    whole = abs(rate * 100 - round(rate * 100)) < 1e-9
-    return fmt.percent(rate, 0 if whole else 1)
+    return fmt.rate(rate)
+
+
+FUNNEL_SERIES = ("need_by_due", "need_to_date", "actual_to_date")  # the bars of a stage, top to bottom
+FUNNEL_COLOURS = {"need_by_due": palette.ACCENT_LIGHT, "need_to_date": palette.ACCENT_MID,
+                  "actual_to_date": palette.ACCENT}
 
 
 @_shape
-def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], has_actuals: bool, widest: float) -> Any:
-    """The funnel chart of stages `order` (top first); one dataset, the needs and actuals."""
-    need_name, actual_name = _t(lang, "need"), _t(lang, "actual")
-    domain = [need_name, actual_name] if has_actuals else [need_name]
+def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str, ...], widest: float) -> Any:
+    """The funnel chart of stages `order` (top first); one dataset: for each stage, the bars of `series`."""
+    domain = [_t(lang, key) for key in series]
     y = alt.Y("stage:N", title=None, sort=list(order))
     # room on the right for the label of the longest bar
     x = alt.X("value:Q", title=_t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1),
               scale=alt.Scale(domainMax=widest * 1.15, nice=True))
     offset = alt.YOffset("series:N", sort=domain)
     colour = alt.Color("series:N", title=None, sort=domain,
-                       scale=_series_scale(alt, domain, [palette.ACCENT, palette.ACCENT_LIGHT][: len(domain)]),
-                       legend=alt.Legend() if has_actuals else None)
+                       scale=_series_scale(alt, domain, [FUNNEL_COLOURS[key] for key in series]),
+                       legend=alt.Legend(orient="bottom", direction="vertical") if len(series) > 1 else None)
     tooltip = [alt.Tooltip("stage:N", title=_t(lang, "stage")),
                alt.Tooltip("series:N", title=_t(lang, "series")),
                alt.Tooltip("label:N", title=_t(lang, "volume"))]
     base = alt.Chart(_data(alt, 0)).encode(y=y, x=x, yOffset=offset)
     bars = base.mark_bar().encode(color=colour, tooltip=tooltip)
     labels = base.mark_text(align="left", baseline="middle", dx=4).encode(text=alt.Text("label:N"))
-    per_stage = 44 if has_actuals else 30
+    per_stage = 14 * len(series) + 16
     return alt.LayerChart(layer=[], height=per_stage * len(order) + 8), [bars, labels]
 
 
 def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
-    """Horizontal bars of each stage's need, top stage first, with the actual volume beside it."""
+    """Horizontal bars of each stage's need by the due date, top stage first, with the need to date and the
+    actual volume so far beside it (once the funnel has measurements)."""
     funnel = state.funnel
     titles = _unique((st.stage.id, st.stage.title) for st in state.stages)
-    need_name, actual_name = _text(fmt, "need"), _text(fmt, "actual")
+    has_actuals = any(_finite(st.actual) for st in state.stages)
+    series = FUNNEL_SERIES if has_actuals else FUNNEL_SERIES[:1]
+    names = {key: _text(fmt, key) for key in series}
     records: list[dict[str, Any]] = []
     for st in state.stages:
-        need = float(st.need)
-        records.append({"stage": titles[st.stage.id], "series": need_name, "value": need,
-                        "label": fmt.number(need)})
-        if _finite(st.actual):
-            assert st.actual is not None
-            records.append({"stage": titles[st.stage.id], "series": actual_name, "value": st.actual,
-                            "label": fmt.number(st.actual)})
-    has_actuals = any(r["series"] == actual_name for r in records)
+        values = {"need_by_due": float(st.need), "need_to_date": st.need_to_date, "actual_to_date": st.actual}
+        for key in series:
+            value = values[key]
+            if _finite(value):
+                assert value is not None
+                label = fmt.number(value, 0) if key == "need_by_due" else fmt.volume(value)
+                records.append({"stage": titles[st.stage.id], "series": names[key], "value": value, "label": label})
     order = tuple(titles[st.stage.id] for st in state.stages)
     widest = max((r["value"] for r in records), default=1.0)
-    spec = _funnel_spec(fmt.language, order, has_actuals, widest, data=[records])
+    spec = _funnel_spec(fmt.language, order, series, widest, data=[records])
     rows = []
     for i, st in enumerate(state.stages):
         rows.append([
             st.stage.title,
             _rate_text(float(st.stage.rate) if i and st.stage.rate is not None else None, fmt),
             fmt.number(float(st.need)),
-            fmt.number(st.actual) if _finite(st.actual) else "–",
+            fmt.volume(st.need_to_date),
+            fmt.volume(st.actual) if _finite(st.actual) else "–",
             _rate_text(st.observed_rate, fmt),
         ])
-    headers = [_text(fmt, k) for k in ("stage", "planned_rate", "need", "actual", "observed_rate")]
+    headers = [_text(fmt, k) for k in ("stage", "planned_rate", "need_by_due", "need_to_date", "actual_to_date",
+                                       "observed_rate")]
     table = Table(caption=_text(fmt, "funnel_caption", title=funnel.title), headers=headers, rows=rows)
     bottleneck = ""
     if state.bottleneck is not None:

@@ -46,10 +46,12 @@ def number(q: Fraction | float | int) -> int | float:
 @dataclass
 class StageState:
     stage: Stage
-    need: Fraction
-    actual: float | None = None
+    need: Fraction  # the volume to reach by the funnel's due date
+    need_to_date: float | None = None  # the need pro-rated on the time elapsed since the period start
+    actual: float | None = None  # the stage's volume since the period start (its KPI's measurements summed)
     observed_rate: float | None = None
     ratio: float | None = None  # observed / planned rate
+    pace: float | None = None  # actual / need to date: below 1, the stage is behind
     cost_total: float | None = None  # need × cost
 
 
@@ -57,44 +59,86 @@ class StageState:
 class FunnelState:
     funnel: Funnel
     stages: list[StageState]
-    bottleneck: str | None = None
+    due: dt.date | None = None
+    elapsed: float = 1.0  # share of the time from the period start to the due date gone by
+    tolerance: float = 0.9  # a stage converting below this share of its planned rate is a bottleneck
+    bottleneck: str | None = None  # the stage converting furthest below its planned rate (rules.bottleneck)
+    shortfall: str | None = None  # the stage furthest behind its need to date
     budget: float | None = None
     cost_per_unit: float | None = None
-    projected: float | None = None  # final output the actual top volume projects at planned rates
+    projection: float | None = None  # the last stage's volume at the due date at the current pace
 
 
-def compute_funnel(funnel: Funnel, kpi_actuals: dict[str, float | None]) -> FunnelState | None:
+def compute_funnel(funnel: Funnel, volumes: dict[str, float | None], *, elapsed: float = 1.0,
+                   tolerance: float = 0.9, due: dt.date | None = None) -> FunnelState | None:
+    """The funnel worked backwards, with each stage's volume to date (`volumes`, by KPI id) read against it.
+
+    `elapsed` is the share of the funnel's time gone by (1.0: the due date is reached), so the need to date
+    is `need × elapsed`, and the projection at the due date carries the deepest measured stage's pace
+    (volume / elapsed) down the planned rates of the stages below it.
+    """
     stages = funnel.stages
     if len(stages) < 2 or any(s.rate is None for s in stages[1:]):
         return None
     needs = backward_needs(funnel.goal, [s.rate for s in stages])
-    states = [StageState(stage=s, need=n) for s, n in zip(stages, needs, strict=True)]
+    states = [StageState(stage=s, need=n, need_to_date=float(n) * elapsed) for s, n in zip(stages, needs, strict=True)]
     for st in states:
         if st.stage.kpi is not None:
-            st.actual = kpi_actuals.get(st.stage.kpi)
+            st.actual = volumes.get(st.stage.kpi)
         if st.stage.cost is not None:
             st.cost_total = float(st.need * Fraction(repr(float(st.stage.cost))))
-    worst: tuple[float, str] | None = None
+        if st.actual is not None and st.need_to_date:
+            st.pace = st.actual / st.need_to_date
     for prev, st in itertools.pairwise(states):
         if st.actual is not None and prev.actual:
             st.observed_rate = st.actual / prev.actual
             assert st.stage.rate is not None
             st.ratio = st.observed_rate / float(st.stage.rate)
-            if st.ratio < 1 and (worst is None or st.ratio < worst[0]):
-                worst = (st.ratio, st.stage.id)
-    state = FunnelState(funnel=funnel, stages=states, bottleneck=worst[1] if worst else None)
+    state = FunnelState(funnel=funnel, stages=states, due=due, elapsed=elapsed, tolerance=tolerance,
+                        bottleneck=_lowest(states, "ratio", below=tolerance),
+                        shortfall=_lowest(states, "pace", below=1.0))
     costed = [st.cost_total for st in states if st.cost_total is not None]
     if costed:
         state.budget = round(sum(costed), 2)
         state.cost_per_unit = round(state.budget / float(funnel.goal), 2)
-    top = states[0].actual
-    if top is not None:
-        projected = Fraction(repr(float(top)))
-        for st in states[1:]:
-            assert st.stage.rate is not None
-            projected *= st.stage.rate
-        state.projected = round(float(projected), 2)
+    state.projection = _projection(states, elapsed)
     return state
+
+
+def _lowest(states: list[StageState], attr: str, *, below: float) -> str | None:
+    """The stage whose `attr` is lowest and under `below` (the first of equals), or None."""
+    worst: tuple[float, str] | None = None
+    for st in states:
+        value = getattr(st, attr)
+        if value is not None and value < below and (worst is None or value < worst[0]):
+            worst = (value, st.stage.id)
+    return worst[1] if worst else None
+
+
+def _projection(states: list[StageState], elapsed: float) -> float | None:
+    """The last stage's volume at the due date: the deepest measured stage at its pace so far, then the
+    planned rates below it."""
+    if elapsed <= 0:
+        return None
+    deepest = max((i for i, st in enumerate(states) if st.actual is not None), default=None)
+    if deepest is None:
+        return None
+    actual = states[deepest].actual
+    assert actual is not None
+    projected = Fraction(repr(float(actual))) / Fraction(repr(elapsed))
+    for st in states[deepest + 1:]:
+        assert st.stage.rate is not None
+        projected *= st.stage.rate
+    return round(float(projected), 2)
+
+
+def stage_volume(series: Series | None, start: dt.date, end: dt.date) -> float | None:
+    """A funnel stage's volume: its KPI's measurements dated from `start` to `end` summed (a stage is a flow,
+    so a `level` KPI on a stage is read as a volume per cadence period). None without any measurement."""
+    if series is None:
+        return None
+    values = [p.value for p in series.points if start <= p.date <= end]
+    return math.fsum(values) if values else None
 
 
 # --- KPIs ----------------------------------------------------------------------------------
@@ -116,15 +160,30 @@ class KpiState:
     expected_progress: float = 0.0
     forecast: float | None = None
     status: str = "no-data"
+    rule: str = "no-data"  # which rule of STATUS_RULES set the status
+
+    def path(self) -> list[tuple[dt.date, float]]:
+        """The expected path's corners: (period start, baseline), the milestones, (due, target)."""
+        if self.baseline is None:
+            return []
+        inner = [(d, v) for d, v in self.kpi.milestones if self.start < d < self.due]
+        return [(self.start, self.baseline), *inner, (self.due, self.kpi.target)]
 
     def expected_at(self, day: dt.date) -> float | None:
-        """The straight path from (period start, baseline) to (due, target)."""
-        if self.baseline is None:
+        """The expected path read on `day`: straight from (period start, baseline) to (due, target), or
+        piecewise straight through the KPI's milestones."""
+        corners = self.path()
+        if not corners:
             return None
-        return self.baseline + (self.kpi.target - self.baseline) * _share(self.start, self.due, day)
+        if day <= corners[0][0]:
+            return corners[0][1]
+        for (d0, v0), (d1, v1) in itertools.pairwise(corners):
+            if day <= d1:
+                return v0 + (v1 - v0) * time_share(d0, d1, day)
+        return corners[-1][1]
 
 
-def _share(start: dt.date, end: dt.date, day: dt.date) -> float:
+def time_share(start: dt.date, end: dt.date, day: dt.date) -> float:
     span = (end - start).days
     if span <= 0:
         return 1.0
@@ -177,6 +236,17 @@ def _counted(series: Series | None, today: dt.date, start: dt.date, measure: str
     return result
 
 
+# Why a KPI has its status, in the order they are tried (the page names the one that applied).
+STATUS_RULES = {
+    "target-reached": "achieved",  # the latest measurement reaches the target
+    "on-path": "on-track",  # at or beyond the expected path today
+    "near-path": "at-risk",  # behind the path, but its progress is at least rules.at_risk of the expected one
+    "forecast-reaches-target": "at-risk",  # further behind, but the forecast at the due date reaches the target
+    "behind-path": "off-track",  # further behind, and the forecast (if any) misses the target
+    "no-data": "no-data",
+}
+
+
 def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiState:
     start = plan.settings.period_start
     due = kpi.due or plan.settings.period_end
@@ -187,23 +257,29 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
         baseline = 0.0  # a running total starts from nothing at the period start, data or not
     state = KpiState(kpi=kpi, start=start, due=due, direction=kpi_direction(kpi, baseline),
                      baseline=baseline, points=past, future_points=future_points)
-    state.expected_progress = _share(start, due, today)
     state.expected = state.expected_at(today)
+    span = kpi.target - baseline if baseline is not None else 0.0
+    if state.expected is not None and baseline is not None and span:
+        state.expected_progress = (state.expected - baseline) / span  # the path's progress, milestones included
+    else:
+        state.expected_progress = time_share(start, due, today)
     if not past or baseline is None:
         return state
     state.actual_date, state.actual = past[-1]
-    span = kpi.target - baseline
     state.progress = (state.actual - baseline) / span if span else (1.0 if state.actual == kpi.target else 0.0)
     state.forecast = forecast
     sign = 1 if state.direction == "up" else -1
     if sign * (state.actual - kpi.target) >= 0:
-        state.status = "achieved"
+        state.rule = "target-reached"
     elif state.expected is not None and sign * (state.actual - state.expected) >= 0:
-        state.status = "on-track"
+        state.rule = "on-path"
     elif state.progress >= at_risk * state.expected_progress:
-        state.status = "at-risk"
+        state.rule = "near-path"
+    elif forecast is not None and sign * (forecast - kpi.target) >= 0:
+        state.rule = "forecast-reaches-target"  # never "off track" beside a forecast that reaches the target
     else:
-        state.status = "off-track"
+        state.rule = "behind-path"
+    state.status = STATUS_RULES[state.rule]
     return state
 
 
@@ -258,20 +334,24 @@ class PlanState:
 
 
 def compute_plan(plan: Plan, today: dt.date) -> PlanState:
-    at_risk = plan.settings.rules.at_risk
+    rules = plan.settings.rules
     kpis = {}
     objectives = {}
     for obj in plan.objectives.values():
-        states = [compute_kpi(k, plan, today, at_risk) for k in obj.kpis]
+        states = [compute_kpi(k, plan, today, rules.at_risk) for k in obj.kpis]
         kpis.update({s.kpi.id: s for s in states})
         objectives[obj.id] = rollup(obj, states)
     for obj in plan.objectives.values():
         if obj.parent in objectives:
             objectives[obj.parent].children.append(obj.id)
-    actuals = {kid: s.actual for kid, s in kpis.items()}
+    start = plan.settings.period_start
     funnels = {}
     for funnel in plan.funnels.values():
-        fs = compute_funnel(funnel, actuals)
+        due = funnel.due or plan.settings.period_end
+        end = min(today, due)
+        volumes = {s.kpi: stage_volume(plan.series.get(s.kpi), start, end) for s in funnel.stages if s.kpi}
+        fs = compute_funnel(funnel, volumes, elapsed=time_share(start, due, today),
+                            tolerance=rules.bottleneck, due=due)
         if fs is not None:
             funnels[funnel.id] = fs
     budget = sum(s.yearly_cost for s in plan.solutions.values())

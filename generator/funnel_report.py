@@ -5,7 +5,25 @@ from __future__ import annotations
 import json
 
 from .compute import FunnelState, PlanState, number
+from .explain import diagnosis, in_sentence, projection_text
 from .i18n import Formatter
+
+HEADERS = {
+    "fr": ("étape", "taux", "besoin", "à ce jour", "réel", "observé", "coût/unité", "coût"),
+    "en": ("stage", "rate", "need", "to date", "actual", "observed", "cost/unit", "cost"),
+}
+FACTS = {
+    "fr": {"goal": "but {goal} {unit} au {due}", "elapsed": "temps écoulé {share}", "budget": "budget {value}",
+           "cost_per_unit": "coût par résultat ({unit}) {value}", "projection": "projection au rythme actuel {text}",
+           "none": "Le plan n'a pas d'entonnoir : ajoutez-en un dans funnels/ID.yaml."},
+    "en": {"goal": "goal {goal} {unit} by {due}", "elapsed": "time elapsed {share}", "budget": "budget {value}",
+           "cost_per_unit": "cost per result ({unit}) {value}", "projection": "projected at the current pace {text}",
+           "none": "The plan has no funnel: add one in funnels/ID.yaml."},
+}
+
+
+def _round(value: float | None, digits: int = 2) -> float | int | None:
+    return None if value is None else number(round(value, digits))
 
 
 def funnels_json(state: PlanState) -> str:
@@ -14,17 +32,22 @@ def funnels_json(state: PlanState) -> str:
         funnels.append({
             "id": fs.funnel.id,
             "goal": number(fs.funnel.goal),
+            "due": fs.due.isoformat() if fs.due else None,
+            "elapsed": round(fs.elapsed, 4),
             "stages": [
                 {
                     "id": st.stage.id,
                     "rate": st.stage.rate_written if i else None,
                     "need": number(st.need),
+                    "need_to_date": _round(st.need_to_date),
                     "actual": None if st.actual is None else number(st.actual),
                     "observed_rate": None if st.observed_rate is None else round(st.observed_rate, 6),
                 }
                 for i, st in enumerate(fs.stages)
             ],
             "bottleneck": fs.bottleneck,
+            "shortfall": fs.shortfall,
+            "projection": _round(fs.projection),
             "budget": None if fs.budget is None else number(fs.budget),
         })
     return json.dumps({"funnels": funnels}, ensure_ascii=False, indent=2)
@@ -44,38 +67,39 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
         return f"\x1b[1m{t}\x1b[0m" if colour else t
 
     f = fs.funnel
-    lines = [bold(f"{f.title} ({f.id})") + f" — goal {fmt.number(number(f.goal))}"
-             + (f" by {fmt.date(f.due)}" if f.due else "")]
-    rows = [["stage", "rate", "need", "actual", "observed", "cost/unit", "cost"]]
+    facts = FACTS.get(fmt.language, FACTS["en"])
+    unit = in_sentence(f.stages[-1].title)
+    lines = [bold(f"{f.title} ({f.id})") + " — " + facts["goal"].format(goal=fmt.number(number(f.goal)), unit=unit,
+                                                                         due=fmt.date(fs.due))]
+    rows = [list(HEADERS.get(fmt.language, HEADERS["en"]))]
     for i, st in enumerate(fs.stages):
         s = st.stage
         rows.append([
-            s.id,
-            "–" if i == 0 else str(s.rate_written),
+            s.title,
+            "–" if i == 0 else (s.rate_written if isinstance(s.rate_written, str)
+                                else fmt.rate(float(s.rate or 0))),
             fmt.number(number(st.need)),
-            fmt.number(st.actual),
+            fmt.volume(st.need_to_date),
+            fmt.volume(st.actual),
             fmt.percent(st.observed_rate, 1) if st.observed_rate is not None else "–",
             fmt.money(s.cost) if s.cost is not None else "–",
             fmt.money(st.cost_total) if st.cost_total is not None else "–",
         ])
-    lines += _table(rows, right={1, 2, 3, 4, 5, 6})
-    facts = []
+    lines += _table(rows, right=set(range(1, 8)))
+    notes = [facts["elapsed"].format(share=fmt.percent(fs.elapsed))]
     if fs.budget is not None:
-        facts.append(f"budget {fmt.money(fs.budget)}")
-        facts.append(f"cost per final unit ({f.stages[-1].title}) {fmt.money(fs.cost_per_unit)}")
-    if fs.projected is not None:
-        facts.append(f"at the planned rates, the actual {f.stages[0].id} project "
-                     f"{fmt.number(fs.projected, 1)} {f.stages[-1].id}")
-    if fs.bottleneck:
-        st = next(s for s in fs.stages if s.stage.id == fs.bottleneck)
-        facts.append(f"bottleneck: {fs.bottleneck} (observed {fmt.percent(st.observed_rate, 1)} "
-                     f"vs planned {fmt.percent(float(st.stage.rate or 0), 1)})")
-    lines += [f"  {x}" for x in facts]
+        notes.append(facts["budget"].format(value=fmt.money(fs.budget)))
+        notes.append(facts["cost_per_unit"].format(unit=unit, value=fmt.money(fs.cost_per_unit)))
+    projected = projection_text(fs, fmt)
+    if projected:
+        notes.append(facts["projection"].format(text=projected))
+    lines += [f"  {x}" for x in notes]
+    lines += [f"  {x}" for x in diagnosis(fs, fmt)]
     return "\n".join(lines)
 
 
 def funnels_text(state: PlanState, *, colour: bool = False) -> str:
     fmt = Formatter(state.plan.settings.language, state.plan.settings.currency)
     if not state.funnels:
-        return "The plan has no funnel: add one in funnels/ID.yaml."
+        return FACTS.get(fmt.language, FACTS["en"])["none"]
     return "\n\n".join(funnel_text(fs, fmt, colour=colour) for fs in state.funnels.values())

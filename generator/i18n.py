@@ -67,6 +67,19 @@ class Formatter:
             return _decimal_pattern(digits).apply(rounded, self.locale)
         return _number(self.language, rounded, digits)
 
+    def volume(self, value: float | None) -> str:
+        """A volume a reader counts: whole from 20 up, one decimal below (4,6 clients expected to date)."""
+        if value is None:
+            return "–"
+        return self.number(value, 0 if abs(value) >= 20 else 1)
+
+    def rate(self, value: float | None) -> str:
+        """A conversion rate: "5 %" when whole, "1,3 %" otherwise."""
+        if value is None:
+            return "–"
+        whole = abs(value * 100 - round(value * 100)) < 1e-9
+        return self.percent(value, 0 if whole else 1)
+
     def percent(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return "–"

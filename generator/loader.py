@@ -378,14 +378,21 @@ def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str) -> Obje
     for i, item in c.get("kpis", []):
         if item is None or "id" not in item:
             continue
+        locs = _locs(checker, ("kpis", i))
+        for j, m in item.get("milestones", []):  # where each milestone's date was written: by that date, then
+            if m and "date" in m:               # by its repeat count for a date written twice
+                key = f"milestone:{m['date'].isoformat()}"
+                while key in locs:
+                    key += "+"
+                locs[key] = checker.loc(("kpis", i, "milestones", j, "date"))
         kpis.append(KPI(
-            id=item["id"], loc=checker.loc(("kpis", i)), locs=_locs(checker, ("kpis", i)),
+            id=item["id"], loc=checker.loc(("kpis", i)), locs=locs,
             title=item.get("title", item["id"]), target=item.get("target", math.nan), objective=oid,
             unit=item.get("unit"),
             baseline=item.get("baseline"), due=item.get("due") or c.get("due"),
             direction=item.get("direction"), measure=item.get("measure", "level"),
             cadence=item.get("cadence", "monthly"), data=item.get("data"),
-            column=item.get("column", "value"),
+            column=item.get("column", "value"), milestones=_milestones(item.get("milestones", [])),
         ))
     actions = []
     for i, item in c.get("actions", []):
@@ -404,6 +411,12 @@ def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str) -> Obje
     )
 
 
+def _milestones(items: list[tuple[int, dict[str, Any] | None]]) -> tuple[tuple[dt.date, float], ...]:
+    """A KPI's milestones in date order, those with a valid date and value (the others have their error)."""
+    kept = [(m["date"], float(m["value"])) for _, m in items if m and "date" in m and "value" in m]
+    return tuple(sorted(kept))
+
+
 def _funnel(fid: str, c: dict[str, Any], checker: Checker, body: str) -> Funnel:
     stages = []
     for i, item in c.get("stages", []):
@@ -418,7 +431,8 @@ def _funnel(fid: str, c: dict[str, Any], checker: Checker, body: str) -> Funnel:
             cost=item.get("cost"),
         ))
     return Funnel(id=fid, loc=_file_loc(checker), locs=_locs(checker), title=c.get("title", fid),
-                  goal=c.get("goal", math.nan), due=c.get("due"), stages=stages, body=body)
+                  goal=c.get("goal", math.nan), due=c.get("due"), main=c.get("main", False), stages=stages,
+                  body=body)
 
 
 def _persona(pid: str, c: dict[str, Any], checker: Checker, body: str) -> Persona:

@@ -18,6 +18,7 @@ ENTITY_FOLDERS = ("objectives", "funnels", "personas", "experiences", "solutions
 @dataclass
 class Rules:
     at_risk: float = 0.9
+    bottleneck: float = 0.9  # a funnel stage converting below this share of its planned rate is a bottleneck
     max_objectives: int = 5
     max_kpis_per_objective: int = 3
     budget_share: float = 0.5
@@ -66,6 +67,7 @@ class KPI(Entity):
     cadence: str = "monthly"
     data: str | None = None
     column: str = "value"
+    milestones: tuple[tuple[dt.date, float], ...] = ()  # dated interim values that shape the expected path
 
 
 @dataclass
@@ -105,6 +107,7 @@ class Funnel(Entity):
     title: str
     goal: float
     due: dt.date | None = None
+    main: bool = False  # shown at a glance on the dashboard (every funnel is, when none is marked)
     stages: list[Stage] = field(default_factory=list)
     body: str = ""
 

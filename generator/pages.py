@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charts
-from .compute import STATUS_ORDER, FunnelState, KpiState, ObjectiveState, PlanState
+from . import charts, explain
+from .compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from .i18n import Formatter
 from .model import Action, Objective
 from .ui_text import ui
@@ -199,15 +199,14 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
     lang = fmt.language
     pages: list[PageSpec] = []
 
-    # the dashboard
-    first_funnel = next(iter(state.funnels.values()), None)
-    dash_charts = [charts.progress_chart(state, fmt)]
-    if first_funnel is not None:
-        dash_charts.append(charts.funnel_chart(first_funnel, fmt))
+    # the dashboard: every funnel at a glance, or those marked `main: true`
+    glance = [fs for fs in state.funnels.values() if fs.funnel.main] or list(state.funnels.values())
+    dash_charts = [charts.progress_chart(state, fmt), *(charts.funnel_chart(fs, fmt) for fs in glance)]
     pages.append(PageSpec(
         path="index.html", template="dashboard.html", title=plan.settings.title, section="dashboard",
         data={"tree": objective_tree(state), "pressing": action_rows(state, only_pressing=True),
-              "freshness": freshness(state), "funnel": first_funnel, "funnels": list(state.funnels.values()),
+              "freshness": freshness(state), "funnels": list(state.funnels.values()),
+              "glance": [{"f": fs, **explain.facts(fs, fmt)} for fs in glance],
               "counts": status_counts(list(state.objectives.values()))},
         charts=dash_charts, description=plan.settings.positioning or ""))
 
@@ -224,6 +223,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
         pages.append(PageSpec(
             path=f"objectives/{oid}.html", template="objective.html", title=obj.title, section="objectives",
             data={"o": ostate, "parent": state.objectives.get(obj.parent) if obj.parent else None,
+                  "rules": {k.kpi.id: explain.status_rule(k, fmt, plan.settings.rules.at_risk) for k in ostate.kpis},
                   "children": [state.objectives[c] for c in ostate.children],
                   "personas": [plan.personas[p] for p in obj.personas if p in plan.personas],
                   "actions": actions.get(oid, []),
@@ -238,7 +238,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
     for fid, fstate in state.funnels.items():
         pages.append(PageSpec(
             path=f"funnels/{fid}.html", template="funnel.html", title=fstate.funnel.title, section="funnels",
-            data={"f": fstate, "experiences": _funnel_refs(state, fid),
+            data={"f": fstate, "experiences": _funnel_refs(state, fid), **explain.facts(fstate, fmt),
                   "stage_kpis": {s.stage.id: state.kpis.get(s.stage.kpi) for s in fstate.stages if s.stage.kpi}},
             charts=[charts.funnel_chart(fstate, fmt)]))
 
@@ -288,10 +288,3 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
         pages.append(PageSpec(path=f"pages/{pid}.html", template="page.html", title=page.title,
                               section=f"page-{pid}", data={"page": page}))
     return pages
-
-
-def funnel_summary(state: FunnelState) -> dict[str, Any]:
-    """Top need, goal and the bottleneck's title, for the dashboard's funnel cards."""
-    by_id = {s.stage.id: s for s in state.stages}
-    bottleneck = by_id.get(state.bottleneck) if state.bottleneck else None
-    return {"top": state.stages[0], "last": state.stages[-1], "bottleneck": bottleneck}

@@ -16,6 +16,7 @@ MUTED = "#5b6673"  # secondary text, axis labels
 GRID = "#e3e7ec"
 ACCENT = "#2f4f8f"  # primary series
 ACCENT_LIGHT = "#9fb3d9"  # expected path, secondary series
+ACCENT_MID = "#6480bd"  # a third series between the two (a funnel stage's need to date)
 TARGET = "#1f2933"
 CATEGORY = ["#2f4f8f", "#3f8f7f", "#b35900", "#7a4f9f", "#c0262d", "#5b6673", "#8f7a2f"]
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'

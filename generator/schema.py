@@ -32,7 +32,7 @@ MAX_VOLUME = 10**18
 class Field:
     name: str
     # text | markdown | date | number | integer | enum | id | ids | texts | rate | url | currency
-    # | mapping | list
+    # | mapping | list | boolean
     kind: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -61,6 +61,9 @@ KPI_FIELDS = (
       choices=("daily", "weekly", "monthly", "quarterly", "yearly")),
     F("data", "text", "CSV path relative to the plan folder (default data/ID.csv)"),
     F("column", "text", "value column of the CSV (default value)"),
+    F("milestones", "list", "dated interim values that shape the expected path (default: a straight line)",
+      fields=(F("date", "date", "between the period start and the KPI's due date", required=True),
+              F("value", "number", "the value expected on that date", required=True))),
 )
 
 ACTION_FIELDS = (
@@ -95,6 +98,7 @@ FUNNEL_FIELDS = (
     F("title", "text", required=True),
     F("goal", "number", "the volume the last stage must reach", required=True, exclusive_minimum=0),
     F("due", "date"),
+    F("main", "boolean", "shown at a glance on the dashboard (default: every funnel is, when none is main)"),
     F("stages", "list", "at least 2, top to bottom", required=True, fields=STAGE_FIELDS),
 )
 
@@ -149,6 +153,8 @@ SETTINGS_FIELDS = (
     F("versions", "mapping", fields=(F("tags", "text", "glob of the git tags to publish"),)),
     F("rules", "mapping", "thresholds of the lint rules", fields=(
         F("at_risk", "number", minimum=0),
+        F("bottleneck", "number", "a funnel stage converting below this share of its planned rate is a "
+          "bottleneck (default 0.9)", minimum=0),
         F("max_objectives", "integer", minimum=0),
         F("max_kpis_per_objective", "integer", minimum=0),
         F("budget_share", "number", minimum=0),
@@ -338,6 +344,10 @@ class Checker:
                            f"e.g. {f.name}: 5")
                 return _INVALID
             return int(value) if kind == "integer" else value
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                return self._type(path, f, value, f"true or false, e.g. {f.name}: true")
+            return value
         if kind == "enum":
             if value not in f.choices:
                 close = difflib.get_close_matches(str(value), f.choices, n=1, cutoff=0.6)

@@ -51,6 +51,8 @@ def _value_schema(f: Field) -> dict[str, Any]:
     kind = f.kind
     if kind in ("text", "markdown"):
         return _text(f.required)
+    if kind == "boolean":
+        return {"type": "boolean"}
     if kind == "url":
         return {"type": "string", "pattern": r"^https?://[^\s]+$"}
     if kind == "date":

@@ -118,6 +118,7 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
         _list_refs(diags, sol, "objectives", sol.objectives, objectives, "objective", "objectives/ID.md")
         _list_refs(diags, sol, "experiences", sol.experiences, plan.experiences, "experience",
                    "experiences/ID.md")
+    check_milestones(plan, diags)
 
 
 def _check_volume(funnel: Funnel, diags: Diagnostics) -> None:
@@ -155,6 +156,27 @@ def _check_cycles(plan: Plan, diags: Diagnostics) -> None:
                 diags.error("parent-cycle", _value_at(plan.objectives[first], "parent"),
                             f"the objectives form a loop through `parent`: {chain}",
                             "an objective cannot serve itself: remove `parent` from one of them")
+
+
+def check_milestones(plan: Plan, diags: Diagnostics) -> None:
+    """A KPI's milestones lie strictly between the period start and the KPI's due date, one a date."""
+    start = plan.settings.period_start
+    for kpi in plan.kpis.values():
+        due = kpi.due or plan.settings.period_end
+        seen: dict[dt.date, int] = {}
+        for day, _ in kpi.milestones:
+            key = f"milestone:{day.isoformat()}" + "+" * seen.get(day, 0)
+            where = kpi.locs.get(key) or _value_at(kpi, "milestones")
+            if day in seen:
+                diags.error("bad-milestone", where, f"`{kpi.id}` has two milestones on {day.isoformat()}",
+                            "keep one value per date")
+            elif not start < day < due:
+                diags.error("bad-milestone", where,
+                            f"the milestone {day.isoformat()} of `{kpi.id}` is outside its period, "
+                            f"{start.isoformat()} to {due.isoformat()}",
+                            "date a milestone after the period start and before the KPI's due date: "
+                            "the baseline and the target are the path's two ends")
+            seen[day] = seen.get(day, 0) + 1
 
 
 def check_rules(plan: Plan, diags: Diagnostics, today: dt.date) -> None:

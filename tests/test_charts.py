@@ -332,26 +332,32 @@ def test_any_kpi_gives_a_chart_whose_table_matches_its_data(
 
 
 def test_funnel_chart_lists_stages_top_to_bottom_with_needs_and_actuals(state: PlanState, fr: Formatter) -> None:
-    """Stage titles run down the axis in stage order; each has its need and, when known, its actual."""
+    """Stage titles run down the axis in stage order; each has its need by the due date, its need to date
+    (on 15 June, 165 of 364 days gone by) and, when known, its volume since the period start (the visits of
+    every month summed)."""
     chart = charts.funnel_chart(state.funnels["acquisition"], fr)
     bars = chart.spec["layer"][0]
     assert bars["encoding"]["y"]["sort"] == ["Visites", "Rendez-vous", "Clients"]
-    rows = [(r["stage"], r["series"], r["value"], r["label"]) for r in _values(chart.spec)]
-    assert rows == [("Visites", "Besoin", 1250, "1\u202f250"), ("Visites", "Réel", 12000, "12\u202f000"),
-                    ("Rendez-vous", "Besoin", 25, "25"),
-                    ("Clients", "Besoin", 5, "5"), ("Clients", "Réel", 4, "4")]
+    rows = [(r["stage"], r["series"], r["label"]) for r in _values(chart.spec)]
+    assert rows == [("Visites", "Besoin à l'échéance", "1\u202f250"), ("Visites", "Besoin à ce jour", "567"),
+                    ("Visites", "Réel à ce jour", "24\u202f300"),
+                    ("Rendez-vous", "Besoin à l'échéance", "25"), ("Rendez-vous", "Besoin à ce jour", "11,3"),
+                    ("Clients", "Besoin à l'échéance", "5"), ("Clients", "Besoin à ce jour", "2,3"),
+                    ("Clients", "Réel à ce jour", "4")]
     text_layer = chart.spec["layer"][1]
     assert text_layer["mark"]["type"] == "text" and text_layer["encoding"]["text"]["field"] == "label"
 
 
 def test_funnel_table_and_description(state: PlanState, fr: Formatter) -> None:
-    """The funnel's table gives each stage's planned rate, need, actual and observed rate."""
+    """The funnel's table gives each stage's planned rate, need by the due date and to date, actual so far
+    and observed rate."""
     chart = charts.funnel_chart(state.funnels["acquisition"], fr)
-    assert chart.table.headers == ["Étape", "Taux prévu", "Besoin", "Réel", "Taux observé"]
+    assert chart.table.headers == ["Étape", "Taux prévu", "Besoin à l'échéance", "Besoin à ce jour",
+                                   "Réel à ce jour", "Taux observé"]
     assert chart.table.rows == [
-        ["Visites", "–", "1\u202f250", "12\u202f000", "–"],
-        ["Rendez-vous", "2\u202f%", "25", "–", "–"],
-        ["Clients", "20\u202f%", "5", "4", "–"],
+        ["Visites", "–", "1\u202f250", "567", "24\u202f300", "–"],
+        ["Rendez-vous", "2\u202f%", "25", "11,3", "–", "–"],
+        ["Clients", "20\u202f%", "5", "2,3", "4", "–"],
     ]
     assert chart.description == ("Tunnel d'acquisition : il faut 1\u202f250 « Visites » pour atteindre "
                                  "5 « Clients ».")
@@ -429,7 +435,8 @@ def test_english_plan_gets_english_labels(make_plan: Callable[..., Path]) -> Non
     assert ["Measurements", "1 Feb 2026", "4,200.5\u00a0visites"] in kpi.table.rows
     assert kpi.description.startswith("Visites du site par mois: 12,000\u00a0visites on 1 Apr 2026 (")
     funnel = charts.funnel_chart(state.funnels["acquisition"], en)
-    assert funnel.table.headers == ["Stage", "Planned rate", "Needed", "Actual", "Observed rate"]
+    assert funnel.table.headers == ["Stage", "Planned rate", "Needed by the due date", "Needed by now",
+                                    "Actual so far", "Observed rate"]
     assert funnel.spec["layer"][0]["encoding"]["x"]["title"] == "Volume"
     progress = charts.progress_chart(state, en)
     assert progress.spec["layer"][1]["encoding"]["x"]["title"] == "Progress"

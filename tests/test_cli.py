@@ -235,38 +235,46 @@ def test_today_and_source_date_epoch_fix_today(make_plan: MakePlan, in_tmp: Path
 
 
 def test_funnel_json_has_the_spec_shape(make_plan: MakePlan, in_tmp: Path) -> None:
-    """`strategy funnel --format json` is exactly SPEC §4: rates as written, needs, actuals, observed
-    rates, bottleneck and budget."""
+    """`strategy funnel --format json` is SPEC §4 as issue 13 reads it: rates as written, needs and needs to
+    date (326 of 364 days gone by on 23 November), volumes since the period start, observed rates, the
+    bottleneck, the stage furthest behind (shortfall), the projection at the due date and the budget."""
     make_plan(CLEAN, settings=EN_SETTINGS)
     result = run("funnel", "plan", "--format", "json", "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"funnels": [
-        {"id": "acquisition", "goal": 5, "stages": [
-            {"id": "prospects", "rate": None, "need": 1250, "actual": 1180, "observed_rate": None},
-            {"id": "meetings", "rate": "1/50", "need": 25, "actual": 22, "observed_rate": 0.018644},
-            {"id": "clients", "rate": "20%", "need": 5, "actual": 3, "observed_rate": 0.136364},
-        ], "bottleneck": "clients", "budget": 22750},
-        {"id": "newsletter", "goal": 40, "stages": [
-            {"id": "visitors", "rate": None, "need": 20000, "actual": None, "observed_rate": None},
-            {"id": "subscribers", "rate": "2 %", "need": 400, "actual": None, "observed_rate": None},
-            {"id": "leads", "rate": 0.1, "need": 40, "actual": None, "observed_rate": None},
-        ], "bottleneck": None, "budget": None},
+        {"id": "acquisition", "goal": 5, "due": "2026-12-31", "elapsed": 0.8956, "stages": [
+            {"id": "prospects", "rate": None, "need": 1250, "need_to_date": 1119.51, "actual": 1180,
+             "observed_rate": None},
+            {"id": "meetings", "rate": "1/50", "need": 25, "need_to_date": 22.39, "actual": 22,
+             "observed_rate": 0.018644},
+            {"id": "clients", "rate": "20%", "need": 5, "need_to_date": 4.48, "actual": 3,
+             "observed_rate": 0.136364},
+        ], "bottleneck": "clients", "shortfall": "clients", "projection": 3.35, "budget": 22750},
+        {"id": "newsletter", "goal": 40, "due": "2026-12-31", "elapsed": 0.8956, "stages": [
+            {"id": "visitors", "rate": None, "need": 20000, "need_to_date": 17912.09, "actual": None,
+             "observed_rate": None},
+            {"id": "subscribers", "rate": "2 %", "need": 400, "need_to_date": 358.24, "actual": None,
+             "observed_rate": None},
+            {"id": "leads", "rate": 0.1, "need": 40, "need_to_date": 35.82, "actual": None, "observed_rate": None},
+        ], "bottleneck": None, "shortfall": None, "projection": None, "budget": None},
     ]}
 
 
 def test_funnel_text(make_plan: MakePlan, in_tmp: Path) -> None:
-    """The text table shows each stage's rate, need, actual and cost, then budget, cost per final unit,
-    projection and bottleneck."""
+    """The text table shows each stage's rate, need, need to date, actual and cost, then budget, cost per
+    final unit, the projection in the goal's unit and the diagnosis (bottleneck and volume behind)."""
     make_plan(CLEAN, settings=EN_SETTINGS)
     result = run("funnel", "plan", "--today", "2026-11-23")
     assert result.exit_code == 0
     out = result.output
     assert out.startswith("Acquisition (acquisition) — goal 5")
-    assert "prospects" in out and "1,250" in out and "1/50" in out and "20%" in out
+    assert "Prospects" in out and "1,250" in out and "1/50" in out and "20%" in out and "to date" in out
     assert "budget €22,750" in out
-    assert "cost per final unit (Clients) €4,550" in out
-    assert "the actual prospects project 4.7 clients" in out
-    assert "bottleneck: clients (observed 13.6% vs planned 20.0%)" in out
+    assert "cost per result (clients) €4,550" in out
+    assert "projected at the current pace ≈ 3.4 clients of 5 by 31 Dec 2026" in out
+    assert "Bottleneck: “Clients” converts 13.6% of “Meetings”, against 20% planned (68% of the planned rate)." \
+        in out
+    assert "Volume behind: “Clients” stands at 3 against 4.5 expected by now (5 by 31 Dec 2026)." in out
     assert "Newsletter (newsletter) — goal 40" in out and "20,000" in out
 
 

@@ -109,21 +109,76 @@ def test_needs_without_actuals() -> None:
     assert fs is not None
     assert [s.need for s in fs.stages] == [1250, 25, 5]
     assert all(s.actual is None and s.observed_rate is None for s in fs.stages)
-    assert fs.projected is None and fs.bottleneck is None and fs.budget is None
+    assert fs.projection is None and fs.bottleneck is None and fs.shortfall is None and fs.budget is None
 
 
 def test_observed_rates_and_projection() -> None:
-    """Observed rate = actual / actual above; the actual top volume projects the output at planned rates."""
+    """Observed rate = volume / volume above; at the due date (the whole period gone by), the projection
+    is the last stage's volume."""
     fs = compute_funnel(acquisition(), {"prospects": 1000, "meetings": 25, "clients": 4})
     assert fs is not None
     assert [s.actual for s in fs.stages] == [1000, 25, 4]
     assert fs.stages[0].observed_rate is None
     assert fs.stages[1].observed_rate == pytest.approx(0.025)
     assert fs.stages[2].observed_rate == pytest.approx(0.16)
-    assert fs.projected == 4.0  # 1000 × 1/50 × 1/5
+    assert fs.projection == 4.0
 
 
-def test_bottleneck_is_the_lowest_ratio_below_one() -> None:
+def test_projection_carries_the_pace_to_the_due_date() -> None:
+    """4 clients signed with 11/12 of the year gone by project to ≈ 4.4 at the due date (the trial's
+    "4,4 clients signés sur 8"), in the goal's unit, not the top stage's."""
+    fs = compute_funnel(acquisition(goal=8), {"prospects": 1000, "meetings": 25, "clients": 4}, elapsed=11 / 12)
+    assert fs is not None
+    assert fs.projection == pytest.approx(4.36, abs=0.01)
+
+
+def test_projection_from_the_deepest_measured_stage() -> None:
+    """Without a measure of the last stage, the deepest measured one is projected, then carried down the
+    planned rates: 20 meetings at half time → 40 by the due date → 8 clients at 1/5."""
+    fs = compute_funnel(acquisition(), {"prospects": 900, "meetings": 20}, elapsed=0.5)
+    assert fs is not None
+    assert fs.projection == 8.0
+
+
+def test_need_to_date_is_the_need_pro_rated_on_time_elapsed() -> None:
+    """A quarter of the way to the due date, 1,250 prospects needed means 312.5 needed by now, and a stage
+    at 300 of its 312.5 is behind (the shortfall)."""
+    fs = compute_funnel(acquisition(), {"prospects": 300, "meetings": 8, "clients": 2}, elapsed=0.25)
+    assert fs is not None
+    assert [s.need_to_date for s in fs.stages] == [312.5, 6.25, 1.25]
+    assert fs.shortfall == "prospects"
+    assert fs.stages[0].pace == pytest.approx(0.96)
+
+
+def test_shortfall_is_the_stage_furthest_behind_its_need_to_date() -> None:
+    """Half way through, prospects are at plan (625 of 625) but clients at 1 of 2.5: clients are furthest
+    behind, whatever the rates say."""
+    fs = compute_funnel(acquisition(), {"prospects": 625, "meetings": 12, "clients": 1}, elapsed=0.5)
+    assert fs is not None
+    assert fs.shortfall == "clients"
+
+
+def test_no_shortfall_when_every_volume_meets_its_need_to_date() -> None:
+    """Volumes at or above their need to date leave no shortfall."""
+    fs = compute_funnel(acquisition(), {"prospects": 700, "meetings": 13, "clients": 3}, elapsed=0.5)
+    assert fs is not None
+    assert fs.shortfall is None
+
+
+def test_noise_is_not_a_bottleneck() -> None:
+    """3.9 % observed against 4 % planned (97.5 % of plan) is noise under the default tolerance of 90 %;
+    a stricter plan (rules.bottleneck: 1) calls it a bottleneck."""
+    funnel = Funnel(id="f", loc=Location("f"), locs={}, title="F", goal=39,
+                    stages=[stage("visits", kpi="visits"), stage("leads", "4%", kpi="leads")])
+    fs = compute_funnel(funnel, {"visits": 1000, "leads": 39})
+    assert fs is not None
+    assert fs.stages[1].ratio == pytest.approx(0.975)
+    assert fs.bottleneck is None
+    strict = compute_funnel(funnel, {"visits": 1000, "leads": 39}, tolerance=1.0)
+    assert strict is not None and strict.bottleneck == "leads"
+
+
+def test_bottleneck_is_the_lowest_ratio_below_the_tolerance() -> None:
     """Meetings convert at 1/50 as planned (ratio 1.25), clients at 0.12 against 0.2 (ratio 0.6):
     clients are the bottleneck."""
     fs = compute_funnel(acquisition(), {"prospects": 1000, "meetings": 25, "clients": 3})
@@ -159,7 +214,7 @@ def test_partial_actuals() -> None:
     assert fs.stages[1].observed_rate is None
     assert fs.stages[2].actual is None and fs.stages[2].observed_rate is None
     assert fs.bottleneck is None
-    assert fs.projected == 0
+    assert fs.projection == 0.6  # the meetings measured, then 1/5 of them
 
 
 # --- costs ----------------------------------------------------------------------------------

@@ -320,7 +320,7 @@ def _git(repo: Path, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def plan_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
-    """A plan repository with two commits: the plan from `init`, then a funnel goal raised to 20."""
+    """A plan repository with two commits: the plan from `init`, then a funnel goal raised from 24 to 30."""
     repo = tmp_path_factory.mktemp("history") / "plan"
     init_plan(repo, "en", TODAY)
     _git(repo, "init", "-q", "-b", "main")
@@ -328,7 +328,7 @@ def plan_history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, s
     _git(repo, "commit", "-q", "-m", "plan")
     base = _git(repo, "rev-parse", "HEAD")
     funnel = repo / "content" / "funnels" / "new-clients.yaml"
-    funnel.write_text(funnel.read_text(encoding="utf-8").replace("goal: 12 ", "goal: 20 "), encoding="utf-8")
+    funnel.write_text(funnel.read_text(encoding="utf-8").replace("goal: 24 ", "goal: 30 "), encoding="utf-8")
     _git(repo, "commit", "-q", "-am", "more clients")
     return repo, base, _git(repo, "rev-parse", "HEAD")
 
@@ -352,7 +352,7 @@ def test_preview_comment_script_writes_the_diff(plan_history: tuple[Path, str, s
     assert result.returncode == 0, result.stderr
     assert (repo / "comment" / "pr-number.txt").read_text() == "7\n"
     comment = (repo / "comment" / "comment.md").read_text(encoding="utf-8")
-    assert "goal" in comment and "12" in comment and "20" in comment
+    assert "goal" in comment and "24" in comment and "30" in comment
     assert "could not be computed" not in comment
     assert "✅" in comment and "site-preview" in comment
 

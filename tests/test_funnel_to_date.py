@@ -1,0 +1,242 @@
+"""Funnel actuals to date, as a board reads them: each stage's volume since the period start against its
+need to date, the projection at the due date in the goal's unit, and a diagnosis that never says "no
+bottleneck" while the last stage is behind (issue 13, item 1 and 8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.compute import compute_plan
+from generator.diagnostics import Location
+from generator.model import KPI, Funnel, Objective, Plan, Point, Series, Settings, Stage
+
+# The trial's plan, as a French marketing lead wrote it: visits per month at the top (a level KPI), running
+# totals below; 4 of 8 clients signed on 2 December.
+SETTINGS_FR = """\
+title: Plan de la boutique
+language: fr
+period:
+  start: 2026-01-01
+  end: 2026-12-31
+"""
+OBJECTIVE = """\
+---
+title: Signer 8 clients en 2026
+due: 2026-12-31
+kpis:
+  - id: visites
+    title: Visites du site par mois
+    unit: visites
+    target: 6000
+    measure: level
+    data: data/visites.csv
+  - id: prospects
+    title: Prospects depuis janvier
+    target: 400
+    measure: cumulative
+    data: data/prospects.csv
+  - id: clients
+    title: Clients signés depuis janvier
+    unit: clients
+    target: 8
+    measure: cumulative
+    data: data/clients.csv
+---
+"""
+FUNNEL = """\
+title: Acquisition en ligne
+goal: 8
+due: 2026-12-31
+stages:
+  - id: visiteurs
+    title: Visiteurs du site
+    kpi: visites
+  - id: prospects
+    title: Prospects
+    rate: "1 %"
+    kpi: prospects
+  - id: clients
+    title: Clients signés
+    rate: "1/20"
+    kpi: clients
+"""
+VISITS = [3900, 4100, 4200, 4000, 4300, 4400, 3800, 3500, 4500, 4600, 4610]  # January to November
+PROSPECTS = [25, 30, 28, 26, 31, 30, 22, 20, 33, 35, 36]
+CLIENTS = [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1]
+TRIAL_DAY = dt.date(2026, 12, 2)
+
+
+def _csv(values: list[int]) -> str:
+    return "date,value\n" + "".join(f"2026-{m:02d}-01,{v}\n" for m, v in enumerate(values, start=1))
+
+
+def trial_files(*, funnel: str = FUNNEL) -> dict[str, str]:
+    return {"objectives/ventes.md": OBJECTIVE, "funnels/acquisition.yaml": funnel,
+            "data/visites.csv": _csv(VISITS), "data/prospects.csv": _csv(PROSPECTS),
+            "data/clients.csv": _csv(CLIENTS)}
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def page_text(path: Path) -> str:
+    """A page's words as a reader sees them (tags dropped, entities decoded, spaces collapsed)."""
+    body = path.read_text(encoding="utf-8")
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).replace("\u202f", " ").replace(
+        "\u00a0", " ")
+
+
+@pytest.fixture
+def trial_site(make_plan: Callable[..., Path], tmp_path: Path) -> Path:
+    plan = make_plan(trial_files(), settings=SETTINGS_FR)
+    out = tmp_path / "site"
+    run("build", str(plan), "-o", str(out), "--today", TRIAL_DAY.isoformat())
+    return out
+
+
+def test_stage_volumes_are_sums_since_the_period_start(check_plan: Callable[..., object]) -> None:
+    """The top stage, a per-month KPI, counts every visit since January (45,910), not November's 4,610, so
+    visitors → prospects reads 0,7 %, not 6,9 %."""
+    checked = check_plan(trial_files(), settings=SETTINGS_FR, today=TRIAL_DAY)
+    fs = checked.state.funnels["acquisition"]  # type: ignore[attr-defined]
+    assert [s.actual for s in fs.stages] == [sum(VISITS), sum(PROSPECTS), sum(CLIENTS)]
+    assert fs.stages[1].observed_rate == pytest.approx(sum(PROSPECTS) / sum(VISITS))
+    assert fs.elapsed == pytest.approx(335 / 364)
+    assert fs.stages[-1].need_to_date == pytest.approx(8 * 335 / 364)
+
+
+def test_funnel_page_shows_need_to_date_projection_and_diagnosis(trial_site: Path) -> None:
+    """The page says 4 of about 7,4 clients needed by now, ≈ 4,3 by the due date in the goal's unit, and
+    names what limits the funnel instead of "Aucun goulot"."""
+    text = page_text(trial_site / "funnels" / "acquisition.html")
+    assert "Besoin à ce jour" in text
+    assert "≈ 4,3 clients signés sur 8 au 31 déc. 2026" in text
+    assert "Aucun goulot" not in text
+    assert "Retard en volume : « Clients signés » en est à 4 pour 7,4 attendus à ce jour (8 d'ici le 31 déc. 2026)" \
+        in text
+    assert "Goulot d'étranglement : « Clients signés » convertit 1,3 % de « Prospects », pour 5 % prévus" in text
+
+
+def test_dashboard_shows_every_funnel_with_its_diagnosis(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """With two funnels, the dashboard shows both at a glance (not the first by name), each with its
+    projection and diagnosis; marking one `main: true` keeps only that one, the other linked."""
+    second = FUNNEL.replace("Acquisition en ligne", "Salons professionnels")
+    files = {**trial_files(), "funnels/salons.yaml": second}
+    plan = make_plan(files, settings=SETTINGS_FR)
+    out = tmp_path / "site"
+    run("build", str(plan), "-o", str(out), "--today", TRIAL_DAY.isoformat())
+    text = page_text(out / "index.html")
+    assert "Les entonnoirs en un coup d'œil" in text
+    assert text.count("Retard en volume") == 2
+    assert "Acquisition en ligne" in text and "Salons professionnels" in text
+
+    (plan / "funnels" / "salons.yaml").write_text(second.replace("due: 2026-12-31", "due: 2026-12-31\nmain: true"),
+                                                  encoding="utf-8")
+    run("build", str(plan), "-o", str(out), "--today", TRIAL_DAY.isoformat())
+    text = page_text(out / "index.html")
+    assert text.count("Retard en volume") == 1
+    assert "Autres entonnoirs : Acquisition en ligne" in text
+
+
+def test_funnel_json_gains_need_to_date_projection_and_shortfall(make_plan: Callable[..., Path]) -> None:
+    """`strategy funnel --format json` gives each stage's need to date, the projection and the shortfall
+    beside the bottleneck."""
+    plan = make_plan(trial_files(), settings=SETTINGS_FR)
+    data = json.loads(run("funnel", str(plan), "--format", "json", "--today", TRIAL_DAY.isoformat()))
+    (funnel,) = data["funnels"]
+    assert [s["need_to_date"] for s in funnel["stages"]] == [
+        pytest.approx(16_000 * 335 / 364, abs=0.01), pytest.approx(160 * 335 / 364, abs=0.01),
+        pytest.approx(8 * 335 / 364, abs=0.01)]
+    assert funnel["projection"] == pytest.approx(4 * 364 / 335, abs=0.01)
+    assert funnel["shortfall"] == "clients"
+    assert funnel["bottleneck"] == "clients"
+
+
+def test_funnel_text_speaks_the_plan_language(make_plan: Callable[..., Path]) -> None:
+    """`strategy funnel` on a French plan: French headers, the projection in the goal's unit, the diagnosis."""
+    plan = make_plan(trial_files(), settings=SETTINGS_FR)
+    out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
+    assert "à ce jour" in out and "but 8 clients signés au 31 déc. 2026" in out
+    assert "projection au rythme actuel ≈ 4,3 clients signés sur 8" in out
+    assert "Retard en volume" in out
+
+
+def test_english_weekly_plan_compares_the_year_so_far(make_plan: Callable[..., Path]) -> None:
+    """An English plan with weekly KPIs: the top stage is every week since January against the need to
+    date, and the projection is in signups, not a week's volume carried through the rates."""
+    weeks = [dt.date(2026, 1, 5) + dt.timedelta(weeks=i) for i in range(20)]  # to 18 May
+    settings = SETTINGS_FR.replace("language: fr", "language: en")
+    objective = OBJECTIVE.replace("measure: level", "measure: level\n    cadence: weekly")
+    files = trial_files()
+    files["objectives/ventes.md"] = objective
+    files["data/visites.csv"] = "date,value\n" + "".join(f"{d},{15480}\n" for d in weeks)
+    plan = make_plan(files, settings=settings)
+    data = json.loads(run("funnel", str(plan), "--format", "json", "--today", "2026-05-20"))
+    top = data["funnels"][0]["stages"][0]
+    assert top["actual"] == 15480 * 20
+    assert top["need_to_date"] == pytest.approx(16_000 * 139 / 364, abs=0.01)
+    out = run("funnel", str(plan), "--today", "2026-05-20")
+    assert re.search(r"projected at the current pace ≈ [\d.]+ clients signés of 8 by 31 Dec 2026", out)
+
+
+# --- the property the issue names ------------------------------------------------------------
+
+
+def _plan(goal: int, rates: list[Fraction], series: list[list[int]], start: dt.date) -> Plan:
+    loc = Location("f.yaml")
+    stages = [Stage(id=f"s{i}", loc=loc, locs={}, title=f"S{i}", rate=None if i == 0 else rates[i - 1],
+                    rate_written=None if i == 0 else str(rates[i - 1]), kpi=f"k{i}") for i in range(len(series))]
+    kpis = [KPI(id=f"k{i}", loc=loc, locs={}, title=f"K{i}", target=1.0, objective="o", measure="cumulative")
+            for i in range(len(series))]
+    months = [dt.date(start.year + (start.month - 1 + m) // 12, (start.month - 1 + m) % 12 + 1, 1)
+              for m in range(12)]
+    plan = Plan(settings=Settings(title="P", period_start=start, period_end=dt.date(start.year, 12, 31)))
+    plan.objectives["o"] = Objective(id="o", loc=loc, locs={}, title="O", kpis=kpis)
+    plan.funnels["f"] = Funnel(id="f", loc=loc, locs={}, title="F", goal=goal, stages=stages)
+    for i, values in enumerate(series):
+        plan.series[f"k{i}"] = Series(path=f"data/k{i}.csv", column="value",
+                                      points=tuple(Point(d, float(v), n + 2) for n, (d, v) in
+                                                   enumerate(zip(months, values, strict=False))))
+    return plan
+
+
+@given(
+    goal=st.integers(1, 500),
+    rates=st.lists(st.fractions(Fraction(1, 100), Fraction(1)), min_size=1, max_size=4),
+    data=st.data(),
+    day=st.integers(0, 400),
+)
+def test_property_need_to_date_and_bottleneck(goal: int, rates: list[Fraction], data: st.DataObject,
+                                              day: int) -> None:
+    """For random funnels and random monthly series: every need to date is at most its need, and the stage
+    named as bottleneck has the lowest observed/planned ratio (below the 90 % tolerance)."""
+    series = [data.draw(st.lists(st.integers(0, 5000), min_size=0, max_size=12)) for _ in range(len(rates) + 1)]
+    start = dt.date(2026, 1, 1)
+    state = compute_plan(_plan(goal, rates, series, start), start + dt.timedelta(days=day))
+    fs = state.funnels["f"]
+    for stage in fs.stages:
+        assert stage.need_to_date is not None and stage.need_to_date <= float(stage.need)
+    ratios = {s.stage.id: s.ratio for s in fs.stages if s.ratio is not None}
+    if fs.bottleneck is not None:
+        assert ratios[fs.bottleneck] == min(ratios.values()) < 0.9
+    else:
+        assert all(r >= 0.9 for r in ratios.values())
+    if fs.shortfall is not None:
+        paces = [s.pace for s in fs.stages if s.pace is not None]
+        assert next(s.pace for s in fs.stages if s.stage.id == fs.shortfall) == min(paces) < 1

@@ -1,0 +1,150 @@
+"""Statuses that never contradict themselves (issue 13, item 7): milestones shape a back-loaded KPI's
+expected path, a KPI whose forecast reaches its target is at worst at risk, and the page says which rule
+set each status, with the numbers it compared."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.compute import compute_kpi
+from tests.test_funnel_to_date import page_text
+from tests.test_kpi_status import HALF, d, kpi, make_plan
+
+SETTINGS = """\
+title: Plan SaaS
+language: fr
+period:
+  start: 2026-01-01
+  end: 2026-12-31
+"""
+BACK_LOADED = """\
+---
+title: Faire croître le revenu récurrent
+due: 2026-12-31
+kpis:
+  - id: mrr
+    title: Revenu récurrent mensuel
+    unit: k€
+    baseline: 100
+    target: 200
+    milestones:
+      - date: 2026-06-30
+        value: 110
+      - date: 2026-09-30
+        value: 140
+    data: data/mrr.csv
+  - id: churn
+    title: Taux d'attrition mensuel
+    unit: "%"
+    baseline: 3
+    target: 1.5
+    direction: down
+    data: data/churn.csv
+---
+"""
+MRR = "date,value\n2026-01-31,101\n2026-03-31,104\n2026-05-31,108\n2026-06-30,111\n"
+# falling fast enough that the straight line through the points reaches 1,47 by the due date, yet far
+# behind the straight expected path on 30 June
+CHURN = "date,value\n2026-05-31,2.9\n2026-06-30,2.7\n"
+
+
+def with_milestones(k, *pairs: tuple[str, float]):  # type: ignore[no-untyped-def]
+    return dataclasses.replace(k, milestones=tuple((d(day), value) for day, value in pairs))
+
+
+def test_milestones_shape_the_expected_path() -> None:
+    """Between milestones the path is straight: 100 at the start, 110 on 30 June, 140 on 30 September,
+    200 at the due date."""
+    k = with_milestones(kpi(200, baseline=100), ("2026-06-30", 110), ("2026-09-30", 140))
+    s = compute_kpi(k, make_plan([k], {"k": [("2026-06-01", 109)]}), HALF, 0.9)
+    assert s.expected_at(d("2026-06-30")) == pytest.approx(110)
+    assert s.expected_at(d("2026-08-15")) == pytest.approx(110 + 30 * 46 / 92)
+    assert s.expected_at(d("2026-09-30")) == pytest.approx(140)
+    assert s.expected_at(d("2026-12-31")) == pytest.approx(200)
+    assert s.expected_at(d("2026-03-31")) == pytest.approx(100 + 10 * 89 / 180)
+
+
+def test_back_loaded_plan_is_on_track_with_its_milestones() -> None:
+    """A SaaS revenue at 111 on 30 June is on track against its milestones (110 expected), where the
+    straight line (150 expected) would call it off track all year."""
+    points = [("2026-01-31", 101), ("2026-03-31", 104), ("2026-05-31", 108), ("2026-06-30", 111)]
+    straight = kpi(200, baseline=100)
+    assert compute_kpi(straight, make_plan([straight], {"k": points}), d("2026-06-30"), 0.9).status == "off-track"
+    shaped = with_milestones(straight, ("2026-06-30", 110), ("2026-09-30", 140))
+    state = compute_kpi(shaped, make_plan([shaped], {"k": points}), d("2026-06-30"), 0.9)
+    assert (state.status, state.rule) == ("on-track", "on-path")
+
+
+def test_forecast_reaching_the_target_is_never_off_track() -> None:
+    """A churn KPI (down, 3 → 1,5) far behind the straight path, whose forecast at the due date (1,47)
+    beats its target, is at risk, not off track."""
+    k = kpi(1.5, baseline=3, direction="down")
+    points = [("2026-05-31", 2.9), ("2026-06-30", 2.7)]
+    state = compute_kpi(k, make_plan([k], {"k": points}), d("2026-06-30"), 0.9)
+    assert state.forecast == pytest.approx(1.47, abs=0.01)
+    assert (state.status, state.rule) == ("at-risk", "forecast-reaches-target")
+
+
+def test_behind_with_a_forecast_that_misses_is_off_track() -> None:
+    """Far behind and a forecast short of the target: off track, by the rule that says both."""
+    k = kpi(200, baseline=100)
+    state = compute_kpi(k, make_plan([k], {"k": [("2026-05-31", 101), ("2026-06-30", 102)]}), HALF, 0.9)
+    assert (state.status, state.rule) == ("off-track", "behind-path")
+
+
+def test_the_page_says_which_rule_set_each_status(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """On the objective page, each KPI's status comes with the rule that set it and the numbers compared:
+    the revenue on its milestone path, the churn at risk because its forecast reaches the target."""
+    plan = make_plan({"objectives/revenu.md": BACK_LOADED, "data/mrr.csv": MRR, "data/churn.csv": CHURN},
+                     settings=SETTINGS)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-06-30"])
+    assert result.exit_code == 0, result.output
+    text = page_text(out / "objectives" / "revenu.html")
+    assert "En bonne voie : la dernière mesure (111 k€) est au niveau attendu aujourd'hui (110 k€) ou mieux." \
+        in text
+    assert "À risque plutôt qu'en retard" in text and "atteint la cible (1,5 %)" in text
+    assert "en retard" not in text.split("Taux d'attrition mensuel", 1)[1].split("À risque", 1)[0]
+
+
+@pytest.mark.parametrize(("milestones", "message"), [
+    ("      - date: 2027-02-01\n        value: 150\n",
+     "the milestone 2027-02-01 of `mrr` is outside its period, 2026-01-01 to 2026-12-31"),
+    ("      - date: 2026-01-01\n        value: 150\n",
+     "the milestone 2026-01-01 of `mrr` is outside its period, 2026-01-01 to 2026-12-31"),
+    ("      - date: 2026-05-01\n        value: 150\n      - date: 2026-05-01\n        value: 160\n",
+     "`mrr` has two milestones on 2026-05-01"),
+])
+def test_a_bad_milestone_is_one_error_at_its_line(check_plan: Callable[..., object], milestones: str,
+                                                  message: str) -> None:
+    """A milestone outside the KPI's period, or two on one date, is one `bad-milestone` error at the
+    milestone's own line."""
+    text = BACK_LOADED.replace("      - date: 2026-06-30\n        value: 110\n      - date: 2026-09-30\n"
+                               "        value: 140\n", milestones)
+    checked = check_plan({"objectives/revenu.md": text, "data/mrr.csv": MRR, "data/churn.csv": CHURN},
+                         settings=SETTINGS, today=dt.date(2026, 6, 30))
+    errors = checked.diagnostics.errors  # type: ignore[attr-defined]
+    assert [(e.code, e.message) for e in errors] == [("bad-milestone", message)]
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.strip().startswith("- date:"))) + 1
+    if "two milestones" in message:
+        line += 2
+    assert errors[0].line == line
+
+
+def test_the_chart_draws_the_milestone_path() -> None:
+    """The KPI chart's expected path runs through the milestones, not straight to the target."""
+    from generator import charts
+    from generator.i18n import Formatter
+
+    k = with_milestones(kpi(200, baseline=100), ("2026-06-30", 110), ("2026-09-30", 140))
+    state = compute_kpi(k, make_plan([k], {"k": [("2026-06-01", 109)]}), HALF, 0.9)
+    chart = charts.kpi_chart(state, Formatter("fr", "EUR"))
+    expected = [row for row in chart.table.rows if row[0] == "Trajectoire attendue"]
+    assert [row[2] for row in expected] == ["100", "110", "140", "200"]
