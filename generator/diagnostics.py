@@ -1,7 +1,8 @@
 """Diagnostics: what `strategy check` reports, and the three ways it prints them.
 
 Every stage of the pipeline appends to one `Diagnostics` list instead of raising, so that a plan
-with fifty mistakes gets fifty messages in one run.
+with fifty mistakes gets fifty messages in one run. They are listed errors first, and among them first
+those of files that could not be read at all: the root causes, which may explain other errors.
 """
 
 from __future__ import annotations
@@ -47,6 +48,11 @@ class Diagnostics:
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
         self._seen: set[Diagnostic] = set()
+        self._root_files: set[str] = set()
+
+    def mark_root_cause(self, file: str) -> None:
+        """`file` (as shown) could not be read: its errors are listed before every other."""
+        self._root_files.add(file)
 
     def add(
         self,
@@ -88,7 +94,13 @@ class Diagnostics:
         return [d for d in self._items if d.severity == "warning"]
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self._items, key=lambda d: d.sort_key)
+        """Errors before warnings, the errors of unreadable files first; then by file, line and column."""
+
+        def order(d: Diagnostic) -> tuple[bool, bool, tuple[str, int, int, str]]:
+            error = d.severity == "error"
+            return (not error, not (error and d.file in self._root_files), d.sort_key)
+
+        return sorted(self._items, key=order)
 
 
 # --- output formats -------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from .model import (
 from .parse_cache import CACHE, MISS, blob_id
 from .schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
 from .source import FileTooLarge, Source, content_id
+from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
 
 KNOWN_FOLDERS = (*ENTITY_FIELDS, "data", "assets")
@@ -81,6 +82,11 @@ class FileReader:
             return None
 
     def decode(self, rel: str, raw: bytes) -> str | None:
+        wide = wide_encoding(raw)
+        if wide is not None:  # what Windows editors call "Unicode": its NUL bytes are not a binary file's
+            self.diagnostics.error("encoding", self.where(rel), f"this file is {wide[0]}, not UTF-8",
+                                   "save the file as UTF-8 in your editor (Save as…, Encoding: UTF-8)")
+            return None
         if b"\x00" in raw:
             self.diagnostics.error("binary-file", self.where(rel), "this is a binary file, not text",
                                    "plan files are UTF-8 text; images belong in assets/")
@@ -188,6 +194,8 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
     plan = Plan(settings=settings or _fallback_settings(), label=source.label)
     if settings is None:
         plan.settings.title = ""
+        plan.unread.settings = True
+        diagnostics.mark_root_cause(reader.display("strategy.yaml"))
 
     unknown_reported: set[str] = set()
     by_kind: dict[str, list[str]] = {kind: [] for kind in ENTITY_FIELDS}
@@ -229,11 +237,24 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
                                   "keep one file per id: remove or rename one of them")
                 continue
             entity = _cached_entity(reader, rel, kind, stem, builders[kind])
-            if entity is not None:
+            if isinstance(entity, Unread):
+                _note_unread(plan, kind, stem, entity)
+                diagnostics.mark_root_cause(reader.display(rel))
+            else:
                 target[stem] = entity
 
     _load_series(reader, plan)
     return plan
+
+
+def _note_unread(plan: Plan, kind: str, stem: str, unread: Unread) -> None:
+    plan.unread.ids.setdefault(kind, set()).add(stem)
+    if kind == "objectives":
+        if unread.kpis is None:
+            plan.unread.kpis_unknown = True
+        else:
+            plan.unread.kpis.update(unread.kpis)
+            plan.unread.data.update(unread.data)
 
 
 def _unknown_message(rel: str, top: str, rest: str) -> str:
@@ -263,20 +284,20 @@ def _fallback_settings() -> Settings:
 
 def _cached_entity(reader: FileReader, rel: str, kind: str, stem: str,
                    make: Callable[[str, dict[str, Any], Checker, str], Any]) -> Any:
-    """The entity of one file, or None when it cannot be made (its problems are reported)."""
+    """The entity of one file, or `Unread` when it cannot be made (its problems are reported)."""
 
     def build(scratch: FileReader, raw: bytes) -> Any:
         text = scratch.decode(rel, raw)
         loaded = None if text is None else _load_entity(scratch, rel, kind, text)
-        if loaded is None:
-            return None
-        clean, checker, body = loaded
-        try:
-            return make(stem, clean, checker, body)
-        except Exception:  # a required key was invalid: already reported by the checker
-            return None
+        if loaded is not None:
+            clean, checker, body = loaded
+            try:
+                return make(stem, clean, checker, body)
+            except Exception:  # a required key was invalid: already reported by the checker
+                pass
+        return scan_objective(raw) if kind == "objectives" else Unread(kpis=())
 
-    return _memo(reader, ("entity", kind), _PlanFile(reader, rel), build, None)
+    return _memo(reader, ("entity", kind), _PlanFile(reader, rel), build, Unread())
 
 
 def _load_entity(reader: FileReader, rel: str, kind: str, text: str) -> tuple[dict[str, Any], Checker, str] | None:
@@ -350,14 +371,12 @@ def _settings_of(reader: FileReader, raw: bytes, rel: str) -> Settings | None:
         return None
     checker = Checker(doc, reader.display(rel), reader.diagnostics)
     clean = checker.mapping(doc.data if doc.data is not None else {}, SETTINGS_FIELDS)
-    if clean is None or "title" not in clean or "period" not in clean:
-        return None
-    period = clean["period"]
-    if "start" not in period or "end" not in period:
-        return None
-    if period["end"] <= period["start"]:
+    period = (clean or {}).get("period", {})
+    if "start" in period and "end" in period and period["end"] <= period["start"]:  # even without a title
         checker.error("bad-period", ("period", "end"), "the period must end after it starts",
                       f"write an end date after the start, {period['start'].isoformat()}")
+    if clean is None or "title" not in clean or "start" not in period or "end" not in period:
+        return None
     rules = Rules(**clean.get("rules", {}))
     return Settings(
         title=clean["title"], period_start=period["start"], period_end=period["end"],

@@ -184,6 +184,21 @@ class Series:
 
 
 @dataclass
+class UnreadFiles:
+    """The files of the plan that could not be read (their errors are reported). Each entity is still known
+    by its id, the file name, so that a reference to it is not a second error, nor its data file "unused"."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)  # by folder: "objectives", "funnels", ...
+    kpis: set[str] = field(default_factory=set)  # the KPI ids their lines seem to declare
+    data: set[str] = field(default_factory=set)  # the data files those KPIs seem to use
+    kpis_unknown: bool = False  # an objective file could not even be scanned: any KPI id may be its
+    settings: bool = False  # strategy.yaml: the plan's rules (thresholds of the warnings) are unknown
+
+    def of(self, kind: str) -> set[str]:
+        return self.ids.get(kind, set())
+
+
+@dataclass
 class Plan:
     settings: Settings
     objectives: dict[str, Objective] = field(default_factory=dict)
@@ -196,6 +211,7 @@ class Plan:
     data_files: list[str] = field(default_factory=list)  # data/*.csv present in the folder
     assets: list[str] = field(default_factory=list)  # assets/** to copy as they are
     label: str = "content"
+    unread: UnreadFiles = field(default_factory=UnreadFiles)
 
     @property
     def kpis(self) -> dict[str, KPI]:

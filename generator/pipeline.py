@@ -75,7 +75,7 @@ def _check(source: Source, today: dt.date) -> Checked:
     stage = "reading"
     try:
         plan = load_plan(source, diagnostics)
-        if plan is not None and plan.settings.title:
+        if plan is not None:  # even when strategy.yaml is unreadable: the other files' errors are independent
             stage = "checking"
             check_references(plan, diagnostics)
             check_assets(plan, source, diagnostics)

@@ -51,7 +51,12 @@ def _list_refs(diags: Diagnostics, entity: Entity, key: str, values: list[str], 
 
 
 def check_references(plan: Plan, diags: Diagnostics) -> None:
-    personas, objectives = plan.personas.keys(), plan.objectives.keys()
+    # a file that could not be read is known by its id: a reference to it is no second error
+    unread = plan.unread
+    personas = plan.personas.keys() | unread.of("personas")
+    objectives = plan.objectives.keys() | unread.of("objectives")
+    funnels = plan.funnels.keys() | unread.of("funnels")
+    experiences = plan.experiences.keys() | unread.of("experiences")
 
     seen_kpis: dict[str, Location] = {}
     for obj in plan.objectives.values():
@@ -62,13 +67,14 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
                             "KPI ids are unique in the whole plan: rename one of them")
             else:
                 seen_kpis[kpi.id] = kpi.at("id")
-    kpi_ids = seen_kpis.keys()
+    kpi_ids = seen_kpis.keys() | unread.kpis
+    check_kpis = not unread.kpis_unknown  # else any KPI may be declared in the objective file that was not read
 
     for obj in plan.objectives.values():
         if obj.parent is not None and obj.parent not in objectives:
             _ref(diags, _value_at(obj, "parent"), "objective", obj.parent, objectives, "objectives/ID.md")
         _list_refs(diags, obj, "personas", obj.personas, personas, "persona", "personas/ID.md")
-        for action in obj.actions:
+        for action in obj.actions if check_kpis else ():
             _list_refs(diags, action, "kpis", action.kpis, kpi_ids, "KPI", "a KPI to an objective")
     _check_cycles(plan, diags)
 
@@ -95,20 +101,20 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
                 name = f"stage {i + 1}" if placeholder else f"stage `{stage.id}`"
                 diags.error("required", stage.loc, f"the {name} needs a `rate`",
                             'add the conversion from the stage above, e.g. rate: "1/5"')
-            if stage.kpi is not None and stage.kpi not in kpi_ids:
+            if stage.kpi is not None and stage.kpi not in kpi_ids and check_kpis:
                 _ref(diags, _value_at(stage, "kpi"), "KPI", stage.kpi, kpi_ids, "a KPI to an objective")
         _check_volume(funnel, diags)
 
     for exp in plan.experiences.values():
         _list_refs(diags, exp, "personas", exp.personas, personas, "persona", "personas/ID.md")
         _list_refs(diags, exp, "objectives", exp.objectives, objectives, "objective", "objectives/ID.md")
-        if exp.funnel is not None and exp.funnel not in plan.funnels:
-            _ref(diags, _value_at(exp, "funnel"), "funnel", exp.funnel, plan.funnels, "funnels/ID.yaml")
+        if exp.funnel is not None and exp.funnel not in funnels:
+            _ref(diags, _value_at(exp, "funnel"), "funnel", exp.funnel, funnels, "funnels/ID.yaml")
         elif exp.stage is not None:
             if exp.funnel is None:
                 diags.error("required", _value_at(exp, "stage"), "`stage` needs the `funnel` it belongs to",
                             "add funnel: ID next to stage")
-            else:
+            elif exp.funnel in plan.funnels:  # the stages of a funnel that could not be read are unknown
                 stages = [s.id for s in plan.funnels[exp.funnel].stages if not s.id.startswith("#")]
                 if exp.stage not in stages:
                     _ref(diags, _value_at(exp, "stage"), "stage", exp.stage, stages, "stages to the funnel",
@@ -116,8 +122,7 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
 
     for sol in plan.solutions.values():
         _list_refs(diags, sol, "objectives", sol.objectives, objectives, "objective", "objectives/ID.md")
-        _list_refs(diags, sol, "experiences", sol.experiences, plan.experiences, "experience",
-                   "experiences/ID.md")
+        _list_refs(diags, sol, "experiences", sol.experiences, experiences, "experience", "experiences/ID.md")
     check_milestones(plan, diags)
 
 
@@ -182,13 +187,14 @@ def check_milestones(plan: Plan, diags: Diagnostics) -> None:
 def check_rules(plan: Plan, diags: Diagnostics, today: dt.date) -> None:
     """The SMART and data-hygiene warnings of SPEC §3."""
     rules = plan.settings.rules
+    rules_known = not plan.unread.settings  # else the thresholds written in strategy.yaml are unknown
     roots = [o for o in plan.objectives.values() if o.parent is None]
-    if len(roots) > rules.max_objectives:
+    if len(roots) > rules.max_objectives and rules_known:
         extra = roots[rules.max_objectives]
         diags.warning("too-many-objectives", extra.loc,
                       f"the plan has {len(roots)} top objectives, more than {rules.max_objectives}",
                       "focus on about five: merge some, or link them to a parent objective with `parent:`")
-    used_data: set[str] = set()
+    used_data: set[str] = set(plan.unread.data)
     broken_files = {d.file for d in diags.errors}  # a KPI there may be unread: "no KPI" would mislead
     for obj in plan.objectives.values():
         if not obj.kpis and obj.loc.file not in broken_files:
@@ -198,7 +204,7 @@ def check_rules(plan: Plan, diags: Diagnostics, today: dt.date) -> None:
             diags.warning("no-due", obj.at("title"), f"the objective `{obj.id}` has no due date, "
                           "so it is not time-bound",
                           "add due: YYYY-MM-DD (otherwise the plan's end is used)")
-        if len(obj.kpis) > rules.max_kpis_per_objective:
+        if len(obj.kpis) > rules.max_kpis_per_objective and rules_known:
             diags.warning("too-many-kpis", obj.at("kpis"),
                           f"the objective `{obj.id}` has {len(obj.kpis)} KPIs, "
                           f"more than {rules.max_kpis_per_objective}",
@@ -210,13 +216,13 @@ def check_rules(plan: Plan, diags: Diagnostics, today: dt.date) -> None:
             # a CSV a KPI points at is used even when it could not be read (that is an error already)
             used_data.add(posixpath.normpath(kpi.data) if kpi.data else f"data/{kpi.id}.csv")
             _check_kpi(plan, kpi, series, diags, today)
-    for rel in plan.data_files:
+    for rel in plan.data_files if not plan.unread.kpis_unknown else ():
         if rel not in used_data:
             diags.warning("unused-data", Location(_display(plan, rel)),
                           "no KPI uses this data file",
                           "point a KPI at it with `data:` or remove it: collect less data, not more")
     total = sum(s.yearly_cost for s in plan.solutions.values())
-    if total > 0 and len(plan.solutions) > 1:
+    if total > 0 and len(plan.solutions) > 1 and rules_known:
         for sol in plan.solutions.values():
             share = sol.yearly_cost / total
             if share > rules.budget_share:

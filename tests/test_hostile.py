@@ -151,7 +151,7 @@ GENERATED_CASES: dict[str, tuple[Callable[[Path], None], Expect]] = {
     "deep-dash-nesting": (_deep_dashes, Expect("yaml-too-deep", "pages/profond.yaml", 3, 81, "40 levels")),
     "latin1-settings": (_latin1_settings, Expect("encoding", "strategy.yaml", 1, 13, "UTF-8")),
     "latin1-csv": (_latin1_csv, Expect("encoding", "data/leads.csv", 3, 10, "UTF-8")),
-    "utf16-settings": (_utf16_settings, Expect("binary-file", "strategy.yaml", 1, 1, "UTF-8")),
+    "utf16-settings": (_utf16_settings, Expect("encoding", "strategy.yaml", 1, 1, "UTF-16, not UTF-8")),
     "binary-markdown": (_binary_markdown, Expect("binary-file", "objectives/logo.md", 1, 1, "binary")),
     "binary-csv": (_binary_csv, Expect("binary-file", "data/leads.csv", 1, 1, "binary")),
     "huge-settings": (_huge_settings, Expect("file-too-large", "strategy.yaml", 1, 1, "5 MB")),
