@@ -24,26 +24,27 @@ _BOMS = ((codecs.BOM_UTF32_LE, "UTF-32", "utf-32"), (codecs.BOM_UTF32_BE, "UTF-3
 
 def wide_encoding(raw: bytes) -> tuple[str, str] | None:
     """(name shown to the user, Python codec) when `raw` is UTF-16 or UTF-32 text, as Windows editors save
-    it: a byte order mark, or, without one, a NUL beside every character of ASCII text. None otherwise."""
+    it: a byte order mark, or, without one, a NUL beside nearly every character (Latin text). None
+    otherwise."""
     for bom, name, codec in _BOMS:
         if raw.startswith(bom):
             return _decodes(raw, name, codec)
     if len(raw) < 2 or len(raw) % 2:
         return None
     even, odd = raw[0::2], raw[1::2]
-    if odd.count(0) == len(odd) and 0 not in even:
+    if odd.count(0) * 4 >= len(odd) * 3 and 0 not in even:
         return _decodes(raw, "UTF-16", "utf-16-le")
-    if even.count(0) == len(even) and 0 not in odd:
+    if even.count(0) * 4 >= len(even) * 3 and 0 not in odd:
         return _decodes(raw, "UTF-16", "utf-16-be")
     return None
 
 
 def _decodes(raw: bytes, name: str, codec: str) -> tuple[str, str] | None:
     try:
-        raw.decode(codec)
+        text = raw.decode(codec)
     except UnicodeDecodeError:
         return None
-    return name, codec
+    return None if "\x00" in text else (name, codec)
 
 
 def lenient_text(raw: bytes) -> str | None:

@@ -101,9 +101,6 @@ experiences: [demo]
     "data/leads.csv": "date,value\n2026-09-30,600\n2026-10-31,900\n",
 }
 
-UTF16 = "utf-16"  # a file saved as UTF-16 by its editor
-
-
 def _with_front_matter_unclosed(text: str) -> str:
     """`text` (a .md entity file) without the `---` line that closes its front matter."""
     lines = text.splitlines(keepends=True)
@@ -139,7 +136,7 @@ def test_the_plan_of_these_tests_is_clean(check_plan: CheckPlan) -> None:
     assert list(checked.diagnostics) == [], _report(checked)
 
 
-# (name, changed files, file written again as UTF-16, expected code, file, line, column)
+# (name, changed files, "file:codec" to write again in that encoding, expected code, file, line, column)
 CASES = [
     # an objective: its KPIs are named by funnel stages and actions, its id by `parent:`, experiences and
     # solutions, its data files by its KPIs
@@ -147,7 +144,9 @@ CASES = [
      "yaml-syntax", "objectives/croissance.md", 3, 6),
     ("objective, tab", {"objectives/croissance.md": CROISSANCE.replace("    target: 5", "\ttarget: 5")}, None,
      "yaml-syntax", "objectives/croissance.md", 8, 1),
-    ("objective, UTF-16", {}, "objectives/croissance.md", "encoding", "objectives/croissance.md", 1, 1),
+    ("objective, UTF-16", {}, "objectives/croissance.md:utf-16", "encoding", "objectives/croissance.md", 1, 1),
+    ("objective, UTF-16 without BOM", {}, "objectives/croissance.md:utf-16-le", "encoding",
+     "objectives/croissance.md", 1, 1),
     ("objective, front matter unclosed", {"objectives/croissance.md": _with_front_matter_unclosed(CROISSANCE)},
      None, "frontmatter-unclosed", "objectives/croissance.md", 1, 1),
     # a funnel: named by an experience's `funnel:` and `stage:`
@@ -155,7 +154,7 @@ CASES = [
      "yaml-syntax", "funnels/acquisition.yaml", 2, 6),
     ("funnel, tab", {"funnels/acquisition.yaml": ACQUISITION.replace("    kpi: leads", "\tkpi: leads")}, None,
      "yaml-syntax", "funnels/acquisition.yaml", 6, 1),
-    ("funnel, UTF-16", {}, "funnels/acquisition.yaml", "encoding", "funnels/acquisition.yaml", 1, 1),
+    ("funnel, UTF-16", {}, "funnels/acquisition.yaml:utf-16", "encoding", "funnels/acquisition.yaml", 1, 1),
     ("funnel, front matter unclosed",
      {"funnels/acquisition.yaml": None, "funnels/acquisition.md": "---\n" + ACQUISITION + "Texte.\n"}, None,
      "frontmatter-unclosed", "funnels/acquisition.md", 1, 1),
@@ -164,27 +163,30 @@ CASES = [
      None, "yaml-syntax", "personas/acheteur.md", 3, 13),
     ("persona, tab", {"personas/acheteur.md": ACHETEUR.replace("role:", "\trole:")}, None,
      "yaml-syntax", "personas/acheteur.md", 3, 1),
-    ("persona, UTF-16", {}, "personas/acheteur.md", "encoding", "personas/acheteur.md", 1, 1),
+    ("persona, UTF-16", {}, "personas/acheteur.md:utf-16", "encoding", "personas/acheteur.md", 1, 1),
     ("persona, front matter unclosed", {"personas/acheteur.md": _with_front_matter_unclosed(ACHETEUR)}, None,
      "frontmatter-unclosed", "personas/acheteur.md", 1, 1),
+    # an experience: named by a solution's `experiences:`
+    ("experience, YAML syntax", {"experiences/demo.md": PLAN["experiences/demo.md"].replace("stage:", " stage:")},
+     None, "yaml-syntax", "experiences/demo.md", 5, 7),
     # strategy.yaml: every other file is checked all the same
     ("strategy.yaml, YAML syntax", {"strategy.yaml": MINIMAL_SETTINGS.replace("language:", "  language:")},
      None, "yaml-syntax", "strategy.yaml", 2, 11),
     ("strategy.yaml, tab", {"strategy.yaml": MINIMAL_SETTINGS.replace("  start:", "\tstart:")}, None,
      "yaml-syntax", "strategy.yaml", 4, 1),
-    ("strategy.yaml, UTF-16", {}, "strategy.yaml", "encoding", "strategy.yaml", 1, 1),
+    ("strategy.yaml, UTF-16", {}, "strategy.yaml:utf-16", "encoding", "strategy.yaml", 1, 1),
 ]
 
 
-@pytest.mark.parametrize(("changes", "utf16", "code", "file", "line", "column"),
+@pytest.mark.parametrize(("changes", "encoded", "code", "file", "line", "column"),
                          [case[1:] for case in CASES], ids=[case[0] for case in CASES])
 def test_an_unreadable_file_is_one_error_and_nothing_else(
-        check_plan: CheckPlan, tmp_path: Path, changes: dict[str, str | None], utf16: str | None, code: str,
+        check_plan: CheckPlan, tmp_path: Path, changes: dict[str, str | None], encoded: str | None, code: str,
         file: str, line: int, column: int) -> None:
     """A file that cannot be read gives exactly one error, at the place to fix, and nothing else: no
     "there is no objective/KPI/persona/funnel …" in the files that name it, no "no KPI uses this data file"
     for its KPIs' data files."""
-    checked = _check(check_plan, tmp_path, changes, f"{utf16}:{UTF16}" if utf16 else None)
+    checked = _check(check_plan, tmp_path, changes, encoded)
     report = _report(checked)
     assert len(checked.diagnostics) == 1, report
     (error,) = checked.diagnostics
@@ -194,7 +196,7 @@ def test_an_unreadable_file_is_one_error_and_nothing_else(
 
 def test_utf16_is_named_as_such(check_plan: CheckPlan, tmp_path: Path) -> None:
     """A file saved as UTF-16 is called UTF-16 (not "a binary file"), with how to save it as UTF-8."""
-    checked = _check(check_plan, tmp_path, {}, f"objectives/croissance.md:{UTF16}")
+    checked = _check(check_plan, tmp_path, {}, "objectives/croissance.md:utf-16")
     (error,) = checked.diagnostics
     assert error.message == "this file is UTF-16, not UTF-8"
     assert error.hint is not None and "UTF-8" in error.hint
