@@ -87,7 +87,8 @@ class Diagnostics:
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self._items if d.severity == "error"]
+        """In report order: the first is the one to fix first."""
+        return sorted((d for d in self._items if d.severity == "error"), key=self._order)
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -95,12 +96,11 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         """Errors before warnings, the errors of unreadable files first; then by file, line and column."""
+        return sorted(self._items, key=self._order)
 
-        def order(d: Diagnostic) -> tuple[bool, bool, tuple[str, int, int, str]]:
-            error = d.severity == "error"
-            return (not error, not (error and d.file in self._root_files), d.sort_key)
-
-        return sorted(self._items, key=order)
+    def _order(self, d: Diagnostic) -> tuple[bool, bool, tuple[str, int, int, str]]:
+        error = d.severity == "error"
+        return (not error, not (error and d.file in self._root_files), d.sort_key)
 
 
 # --- output formats -------------------------------------------------------------------------

@@ -214,6 +214,7 @@ def test_a_wrong_kpi_reference_is_still_reported_beside_an_unreadable_objective(
     assert [(d.code, d.file) for d in errors] == [("yaml-syntax", "plan/objectives/croissance.md"),
                                                   ("unknown-ref", "plan/objectives/leads.md")], report
     assert errors[1].message == "there is no KPI `rdv`"
+    assert checked.diagnostics.errors == errors  # the first error named (a skipped version's) is the root cause
     assert (errors[1].line, errors[1].column) == (13, 32)
 
 
