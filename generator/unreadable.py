@@ -29,7 +29,7 @@ def wide_encoding(raw: bytes) -> tuple[str, str] | None:
     for bom, name, codec in _BOMS:
         if raw.startswith(bom):
             return _decodes(raw, name, codec)
-    if len(raw) < 2 or len(raw) % 2:
+    if len(raw) % 2 or b"\x00" not in raw:  # what every UTF-8 file gives, at the cost of one search
         return None
     even, odd = raw[0::2], raw[1::2]
     if odd.count(0) * 4 >= len(odd) * 3 and 0 not in even:
