@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from .schema import ID_PATTERN
 
-# a key of a KPI as it is usually written, whatever the indentation (the file's own may be the mistake)
-_KEY_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)?(id|data)[ \t]*:[ \t]*[\"']?([^\"'#\s]+)[\"']?[ \t]*(?:#.*)?$",
-                       re.MULTILINE)
+# `id: X` or `data: X` anywhere a YAML key may start (a line, a `- ` item, `{`, `,`), whatever the indentation:
+# the file's own may be the mistake
+_KEY = re.compile(r"(?:^|[\s{,])(id|data)[ \t]*:[ \t]*[\"']?([^\"'#\s,{}\[\]]+)", re.MULTILINE)
 
 _BOMS = ((codecs.BOM_UTF32_LE, "UTF-32", "utf-32"), (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
          (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"), (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"))
@@ -75,7 +75,7 @@ def scan_objective(raw: bytes) -> Unread:
         return Unread()
     kpis: list[str] = []
     data: list[str] = []
-    for key, value in _KEY_LINE.findall(text):
+    for key, value in _KEY.findall(text):
         if key == "id" and ID_PATTERN.match(value):
             kpis.append(value)
             data.append(f"data/{value}.csv")

@@ -136,6 +136,12 @@ def test_the_plan_of_these_tests_is_clean(check_plan: CheckPlan) -> None:
     assert list(checked.diagnostics) == [], _report(checked)
 
 
+# the same objective, its first KPI written as a flow mapping
+CROISSANCE_FLOW = CROISSANCE.replace(
+    "  - id: clients\n    title: Nouveaux clients\n    target: 5\n    measure: cumulative\n"
+    "    data: data/clients-signes.csv\n",
+    "  - {id: clients, title: Nouveaux clients, target: 5, measure: cumulative, data: data/clients-signes.csv}\n")
+
 # (name, changed files, "file:codec" to write again in that encoding, expected code, file, line, column)
 CASES = [
     # an objective: its KPIs are named by funnel stages and actions, its id by `parent:`, experiences and
@@ -144,6 +150,8 @@ CASES = [
      "yaml-syntax", "objectives/croissance.md", 3, 6),
     ("objective, tab", {"objectives/croissance.md": CROISSANCE.replace("    target: 5", "\ttarget: 5")}, None,
      "yaml-syntax", "objectives/croissance.md", 8, 1),
+    ("objective, KPIs written as {id: …}", {"objectives/croissance.md": CROISSANCE_FLOW.replace("\ndue:", "\n  due:")},
+     None, "yaml-syntax", "objectives/croissance.md", 3, 6),
     ("objective, UTF-16", {}, "objectives/croissance.md:utf-16", "encoding", "objectives/croissance.md", 1, 1),
     ("objective, UTF-16 without BOM", {}, "objectives/croissance.md:utf-16-le", "encoding",
      "objectives/croissance.md", 1, 1),
