@@ -3,8 +3,8 @@
 `charts.py` asks Altair for each distinct chart *shape* (everything but the data rows, which are inlined
 afterwards); a shape's spec is stored here as JSON, named by a content hash of the shape's arguments and
 of the code that turns them into a spec: this package's version, Altair's version, and the bytes of
-charts.py and palette.py (the theme). A code or Altair upgrade therefore never serves a stale spec, and a
-build whose shapes are all cached does not import Altair at all.
+charts.py, history_chart.py and palette.py (the theme). A code or Altair upgrade therefore never serves a
+stale spec, and a build whose shapes are all cached does not import Altair at all.
 
 The cache only ever saves time: a missing, corrupt or unreadable entry is rebuilt, and a folder that
 cannot be written is left alone, without a word.
@@ -35,19 +35,19 @@ def cache_dir() -> Path:
 
 def code_key() -> str:
     """What, besides its arguments, decides a shape's spec: the versions of this package and of Altair,
-    and the source of the chart module and its palette."""
+    and the source of the chart modules and their palette."""
     global _code_key
     if _code_key is None:
         from importlib.metadata import PackageNotFoundError, version
 
-        from . import __version__, charts, palette
+        from . import __version__, charts, history_chart, palette
 
         try:
             altair_version = version("altair")
         except PackageNotFoundError:
             altair_version = "unknown"
         digest = hashlib.blake2b(digest_size=16)
-        for module in (charts, palette):
+        for module in (charts, history_chart, palette):
             try:
                 digest.update(Path(str(module.__file__)).read_bytes())
             except OSError:  # no source to hash (a frozen install): a key unique to this process

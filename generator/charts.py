@@ -65,7 +65,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "objective": "Objectif", "progress": "Avancement", "expected_progress": "Avancement attendu",
         "status": "Statut",
         "category": "Catégorie", "solutions": "Solutions", "yearly_cost": "Coût annuel",
-        "kpi": "Indicateur", "version": "Version", "target_value": "Cible",
         "kpi_caption": "{title} ({unit})",
         "kpi_desc": "{title} : {actual} au {date} ({status}), cible {target} au {due}{forecast}.",
         "kpi_desc_forecast": ", prévision {value} à cette date",
@@ -79,9 +78,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "budget_caption": "Coût annuel des solutions par catégorie (total : {total})",
         "budget_desc": "Coût annuel des solutions : {total} au total, dont {top} pour « {category} ».",
         "budget_desc_empty": "Aucune solution chiffrée dans le plan.",
-        "history_caption": "Cibles des indicateurs selon les versions du plan",
-        "history_desc": "Évolution des cibles de {count} indicateurs sur {versions} versions du plan.",
-        "history_desc_empty": "Aucune cible à comparer entre versions.",
         "objectives_count": "{count} {label}",
     },
     "en": {
@@ -94,7 +90,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "objective": "Objective", "progress": "Progress", "expected_progress": "Expected progress",
         "status": "Status",
         "category": "Category", "solutions": "Solutions", "yearly_cost": "Yearly cost",
-        "kpi": "KPI", "version": "Version", "target_value": "Target",
         "kpi_caption": "{title} ({unit})",
         "kpi_desc": "{title}: {actual} on {date} ({status}), target {target} by {due}{forecast}.",
         "kpi_desc_forecast": ", forecast {value} by then",
@@ -108,9 +103,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "budget_caption": "Yearly cost of the solutions by category (total: {total})",
         "budget_desc": "Yearly cost of the solutions: {total} in all, of which {top} for “{category}”.",
         "budget_desc_empty": "The plan has no costed solution.",
-        "history_caption": "KPI targets across the plan's versions",
-        "history_desc": "How the targets of {count} KPIs changed over {versions} versions of the plan.",
-        "history_desc_empty": "No target to compare across versions.",
         "objectives_count": "{count} {label}",
     },
 }
@@ -764,55 +756,3 @@ def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
         description = _text(fmt, "budget_desc_empty")
     return Chart(id="solutions-budget", spec=spec, table=table, description=description)
 
-
-# --- targets across versions ---------------------------------------------------------------
-
-
-@_shape
-def _target_history_spec(alt: Any, lang: str, versions: tuple[str, ...], kpis: tuple[str, ...]) -> Any:
-    """The target history of `kpis` (legend order) over `versions` (oldest first); one dataset."""
-    chart = alt.Chart(_data(alt, 0)).mark_line(point=True).encode(
-        x=alt.X("version:O", title=_t(lang, "version"), sort=list(versions), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("target:Q", title=_t(lang, "target_value"), axis=alt.Axis(format=NUMBER_AXIS),
-                scale=alt.Scale(zero=False, nice=True)),
-        color=alt.Color("kpi:N", title=_t(lang, "kpi"), sort=list(kpis)),
-        tooltip=[alt.Tooltip("kpi:N", title=_t(lang, "kpi")),
-                 alt.Tooltip("version:N", title=_t(lang, "version")),
-                 alt.Tooltip("date_label:N", title=_t(lang, "date")),
-                 alt.Tooltip("target_label:N", title=_t(lang, "target_value"))])
-    return chart, None
-
-
-def target_history_chart(rows: list[dict[str, Any]], fmt: Formatter) -> Chart:
-    """A line per KPI of its target across the plan's versions (oldest first).
-
-    `rows`: {"version": str, "date": date, "kpi": str, "title": str, "target": float}.
-    """
-    usable = [r for r in rows if _finite(r.get("target"))]
-    versions: dict[str, dt.date] = {}
-    for r in usable:
-        versions.setdefault(r["version"], r["date"])
-    version_order = sorted(versions, key=lambda v: (versions[v], v))
-    latest_title: dict[str, tuple[int, str]] = {}
-    for r in usable:
-        rank = version_order.index(r["version"])
-        if r["kpi"] not in latest_title or rank >= latest_title[r["kpi"]][0]:
-            latest_title[r["kpi"]] = (rank, r["title"])
-    kpi_order = sorted(latest_title, key=lambda k: (latest_title[k][1], k))
-    titles = _unique((k, latest_title[k][1]) for k in kpi_order)
-    targets: dict[tuple[str, str], float] = {(r["kpi"], r["version"]): float(r["target"]) for r in usable}
-    records = [{"version": v, "kpi": titles[k], "target": targets[(k, v)], "target_label": fmt.number(targets[(k, v)]),
-                "date_label": fmt.date(versions[v])}
-               for k in kpi_order for v in version_order if (k, v) in targets]
-    spec = _target_history_spec(fmt.language, tuple(version_order), tuple(titles[k] for k in kpi_order),
-                                data=[records])
-
-    table_rows = [[titles[k], *(fmt.number(targets[(k, v)]) if (k, v) in targets else "–" for v in version_order)]
-                  for k in kpi_order]
-    table = Table(caption=_text(fmt, "history_caption"), headers=[_text(fmt, "kpi"), *version_order],
-                  rows=table_rows)
-    if records:
-        description = _text(fmt, "history_desc", count=len(kpi_order), versions=len(version_order))
-    else:
-        description = _text(fmt, "history_desc_empty")
-    return Chart(id="target-history", spec=spec, table=table, description=description)

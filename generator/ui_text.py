@@ -49,6 +49,9 @@ UI: dict[str, dict[str, str]] = {
         "see_current": "Voir la version en cours", "changes": "Changements", "history": "Historique",
         "history_intro": "Chaque version publiée du plan, la plus récente d'abord, avec ce qui a changé depuis la précédente.",
         "targets_history": "Comment les cibles des indicateurs ont évolué", "changes_since": "Changements depuis {version}",
+        "targets_history_intro": "Un graphique par indicateur, de la plus ancienne version à la version en cours ; "
+                                 "chaque graphique a sa propre échelle.",
+        "targets_history_none": "Aucune cible à comparer entre versions.",
         "changes_intro": "Le plan comparé comme stratégie, et non comme texte : entités ajoutées, retirées ou modifiées.",
         "no_change": "Aucun changement : aucune entité ajoutée, retirée ni modifiée.", "from_version": "De",
         "to_version": "À", "field": "Champ", "before": "Avant", "after": "Après", "computed": "calculé",
@@ -104,6 +107,9 @@ UI: dict[str, dict[str, str]] = {
         "see_current": "See the current version", "changes": "Changes", "history": "History",
         "history_intro": "Every published version of the plan, newest first, with what changed since the one before.",
         "targets_history": "How the KPI targets moved", "changes_since": "Changes since {version}",
+        "targets_history_intro": "One chart per KPI, from the oldest version to the current one; "
+                                 "each chart has its own scale.",
+        "targets_history_none": "No target to compare across versions.",
         "changes_intro": "The plan compared as strategy, not as text: entities added, removed or changed.",
         "no_change": "No change: no entity added, removed or changed.", "from_version": "From",
         "to_version": "To", "field": "Field", "before": "Before", "after": "After", "computed": "computed",

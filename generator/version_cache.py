@@ -142,8 +142,9 @@ def _sound_header(header: Any) -> bool:
               and isinstance(meta["theme"], str) and type(meta["pages"]) is int and type(meta["charts"]) is int
               and isinstance(meta["switched"], list) and all(isinstance(p, str) for p in meta["switched"])
               and isinstance(meta["targets"], list) and isinstance(files, list))
-        ok = ok and all(isinstance(t, list) and len(t) == 3 and isinstance(t[0], str) and isinstance(t[1], str)
-                        and (t[2] is None or type(t[2]) in (int, float)) for t in meta["targets"])
+        ok = ok and all(isinstance(t, list) and len(t) == 4 and isinstance(t[0], str) and isinstance(t[1], str)
+                        and (t[2] is None or type(t[2]) in (int, float)) and (t[3] is None or isinstance(t[3], str))
+                        for t in meta["targets"])
         return ok and all(isinstance(f, list) and len(f) == 2 and _inside_version(f[0]) and type(f[1]) is int
                           and f[1] >= 0 for f in files)
     except (KeyError, TypeError):

@@ -65,6 +65,7 @@ from .versions import Version, list_versions
 from .writer import copy_files, write_files
 
 if TYPE_CHECKING:
+    from .compute import PlanState
     from .search import Indexing
     from .version_cache import Kept, VersionCache
 
@@ -239,12 +240,12 @@ class _Checked:
         return self.checked
 
     def targets(self) -> list[list[Any]]:
-        """[KPI id, title, target] of each KPI: what the history page's chart shows of the version."""
+        """[KPI id, title, target, unit] of each KPI: what the history page's charts show of the version."""
         if self.checked is None and self.kept is not None:
             return self.kept["targets"]
         state = self.plan_checked().state
         assert state is not None
-        return [[k.kpi.id, k.kpi.title, k.kpi.target] for k in state.kpis.values()]
+        return _targets(state)
 
 
 def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
@@ -806,9 +807,9 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     """changes/OLD..NEW.html for each pair of consecutive versions and changes/NEWEST..current.html from the
     newest tag to the working tree, and history.html, rendered with the
     current version's settings (language, theme) at the root."""
-    from . import charts
     from .diff import diff_states
     from .diff_format import diff_view
+    from .history_chart import VersionTargets, target_history_charts
     from .i18n import Formatter
     from .pages import PageSpec, SiteContext, navigation
     from .parallel import render_all, workers
@@ -889,15 +890,17 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
         out.files[page.path] = text
         out.pages += 1
 
-    rows = []
-    now = [[k.kpi.id, k.kpi.title, k.kpi.target] for k in checked.state.kpis.values()]
-    for label, day, targets in [(g.version.version, g.version.date, g.targets()) for g in oldest_first] \
-            + [(ui(lang, "current_version"), today, now)]:
-        for kpi, title, target in targets:
-            rows.append({"version": label, "date": day, "kpi": kpi, "title": title, "target": target})
-    chart = charts.target_history_chart(rows, fmt)
+    # oldest tag first, the working tree last, whatever their dates (`today` may come before the last tag)
+    versions = [VersionTargets(g.version.version, g.version.date, g.targets()) for g in oldest_first]
+    versions.append(VersionTargets(ui(lang, "current_version"), today, _targets(checked.state)))
+    kpi_charts = target_history_charts(versions, fmt)
     page = PageSpec(path=HISTORY_PATH, template="history.html", title=ui(lang, "history"), section="history",
-                    data={"timeline": timeline}, charts=[chart])
+                    data={"timeline": timeline}, charts=kpi_charts)
     out.files[HISTORY_PATH] = render_page(env, page, site).encode("utf-8")
     out.pages += 1
-    out.charts += 1
+    out.charts += len(kpi_charts)
+
+
+def _targets(state: PlanState) -> list[list[Any]]:
+    """[KPI id, title, target, unit] of each KPI of a computed plan, in its order (kept with a version)."""
+    return [[k.kpi.id, k.kpi.title, k.kpi.target, k.kpi.unit] for k in state.kpis.values()]

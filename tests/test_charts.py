@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from generator import charts, palette, vega_bundle
 from generator.compute import PlanState, compute_kpi
 from generator.diagnostics import Location
+from generator.history_chart import VersionTargets, target_history_charts
 from generator.i18n import Formatter
 from generator.model import KPI, Plan, Point, Series, Settings
 from generator.pipeline import check
@@ -98,10 +99,10 @@ PLAN_FILES = {
 
 EN_SETTINGS = "title: Test plan\nlanguage: en\nperiod:\n  start: 2026-01-01\n  end: 2026-12-31\n"
 
-HISTORY = [
-    {"version": "v2", "date": dt.date(2026, 3, 1), "kpi": "visites", "title": "Visites", "target": 15000},
-    {"version": "v1", "date": dt.date(2026, 1, 10), "kpi": "visites", "title": "Visites (ancien)", "target": 12000},
-    {"version": "v2", "date": dt.date(2026, 3, 1), "kpi": "clients", "title": "Clients", "target": 12},
+HISTORY = [  # what the history page charts: a KPI's target raised from v1 to v2, a KPI added in v2
+    VersionTargets("v1", dt.date(2026, 1, 10), [["visites", "Visites (ancien)", 12000, "visites"]]),
+    VersionTargets("v2", dt.date(2026, 3, 1),
+                   [["visites", "Visites", 15000, "visites"], ["clients", "Clients", 12, None]]),
 ]
 
 
@@ -133,7 +134,7 @@ def _all_charts(state: PlanState, fmt: Formatter) -> list[charts.Chart]:
     built = [charts.kpi_chart(k, fmt) for k in state.kpis.values()]
     built += [charts.funnel_chart(f, fmt) for f in state.funnels.values()]
     built += [charts.progress_chart(state, fmt), charts.budget_chart(state, fmt),
-              charts.target_history_chart(HISTORY, fmt), charts.target_history_chart([], fmt)]
+              *target_history_charts(HISTORY, fmt)]
     return built
 
 
@@ -212,9 +213,9 @@ def test_specs_carry_the_site_theme(state: PlanState, fr: Formatter) -> None:
 
 def test_chart_ids_are_stable_and_unique(state: PlanState, fr: Formatter) -> None:
     """Each chart has an id a page can use as an anchor: kpi-ID, funnel-ID and fixed names."""
-    ids = [c.id for c in _all_charts(state, fr)[:-1]]
+    ids = [c.id for c in _all_charts(state, fr)]
     assert ids == ["kpi-visites", "kpi-clients", "kpi-satisfaction", "kpi-avis", "kpi-abonnes", "funnel-acquisition",
-                   "objectives-progress", "solutions-budget", "target-history"]
+                   "objectives-progress", "solutions-budget", "target-history-visites", "target-history-clients"]
 
 
 # --- KPI chart -----------------------------------------------------------------------------
@@ -407,19 +408,6 @@ def test_budget_counts_monthly_costs_twelve_times_and_one_off_costs_once(state: 
     assert chart.table.caption == "Coût annuel des solutions par catégorie (total : 4\u202f300\u00a0€)"
     axis = chart.spec["layer"][0]["encoding"]["x"]["axis"]
     assert axis["format"] == "$,.0f"  # the € and its side come from the page's format locale
-
-
-# --- target history ------------------------------------------------------------------------
-
-
-def test_target_history_draws_a_line_per_kpi_across_versions_in_date_order(fr: Formatter) -> None:
-    """Versions run oldest first; a KPI missing from a version shows a dash in the table."""
-    chart = charts.target_history_chart(HISTORY, fr)
-    assert chart.spec["encoding"]["x"]["sort"] == ["v1", "v2"]
-    assert chart.table.headers == ["Indicateur", "v1", "v2"]
-    assert chart.table.rows == [["Clients", "–", "12"], ["Visites", "12\u202f000", "15\u202f000"]]
-    values = {(r["kpi"], r["version"]): r["target"] for r in chart.spec["data"]["values"]}
-    assert values == {("Clients", "v2"): 12, ("Visites", "v1"): 12000, ("Visites", "v2"): 15000}
 
 
 # --- language ------------------------------------------------------------------------------

@@ -217,10 +217,32 @@ def test_history_page_has_the_timeline_and_the_target_chart(repo: GitRepo) -> No
     text = text_of(html)
     assert text.index("Current version") < text.index("v2 Plan 2026, revised") < text.index("v1 Plan 2026")
     assert 'href="changes/v1..v2.html"' in html
-    assert 'data-chart="target-history"' in html
-    assert "New clients 20 30 35" in text
+    assert 'data-chart="target-history-new-clients"' in html
+    assert ("New clients (clients) Version Date Target v1 11 Jan 2026 20 clients v2 10 Feb 2026 30 clients "
+            "Current version 23 Nov 2026 35 clients") in text
     assert 'href="history.html"' in page(repo, "index.html")
     assert 'href="../../../history.html"' in page(repo, "v/v1/objectives/growth.html")
+
+
+@pytest.mark.parametrize("today", ["2026-02-10", "2026-01-05"])
+def test_history_chart_runs_from_the_oldest_tag_to_the_working_tree(repo: GitRepo, today: str) -> None:
+    """The target chart reads v1, v2, then "Current version", also when the build's today is v2's day or comes
+    before every tag (a build pinned with --today or SOURCE_DATE_EPOCH): a target raised 20 → 30 → 35 is
+    drawn rising, not as a V with the working tree first."""
+    two_versions(repo)
+    result = CliRunner().invoke(main, ["build", "content", "--all-versions", "--today", today])
+    assert result.exit_code == 0, result.output
+    html = page(repo, "history.html")
+    found = re.search(r'<script type="application/json" id="spec-target-history-new-clients">(.*?)</script>', html,
+                      re.S)
+    assert found is not None
+    line = next(layer for layer in json.loads(found.group(1))["layer"] if layer["mark"]["type"] == "line")
+    order = line["encoding"]["x"]["scale"]["domain"]
+    assert order == line["encoding"]["x"]["sort"] == ["v1", "v2", "Current version"]
+    targets = {row["version"]: row["target"] for row in line["data"]["values"]}
+    assert [targets[v] for v in order] == [20, 30, 35]
+    table = text_of(html)[text_of(html).index("New clients (clients)"):]
+    assert table.index("v1 11 Jan") < table.index("v2 10 Feb") < table.index("Current version")
 
 
 def test_an_identical_plan_is_not_checked_again(repo: GitRepo) -> None:
