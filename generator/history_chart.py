@@ -101,6 +101,7 @@ def target_history_charts(versions: Sequence[VersionTargets], fmt: Formatter) ->
 
 def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, float], order: list[str],
                  dates: dict[str, str], fmt: Formatter) -> Chart:
+    """KPI `kpi`'s chart, its table (a row per version, a dash where it had no target) and its sentence."""
     lang = fmt.language
     points: list[dict[str, Any]] = []
     labelled: list[dict[str, Any]] = []
