@@ -551,10 +551,6 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
 # --- funnel --------------------------------------------------------------------------------
 
 
-def _rate_text(rate: float | None, fmt: Formatter) -> str:
-    return fmt.rate(rate)
-
-
 FUNNEL_SERIES = ("need_by_due", "need_to_date", "actual_to_date")  # the bars of a stage, top to bottom
 FUNNEL_COLOURS = {"need_by_due": palette.ACCENT_LIGHT, "need_to_date": palette.ACCENT_MID,
                   "actual_to_date": palette.ACCENT}
@@ -606,11 +602,11 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
     for i, st in enumerate(state.stages):
         rows.append([
             st.stage.title,
-            _rate_text(float(st.stage.rate) if i and st.stage.rate is not None else None, fmt),
+            fmt.rate(float(st.stage.rate) if i and st.stage.rate is not None else None),
             fmt.number(float(st.need)),
             fmt.volume(st.need_to_date),
             fmt.volume(st.actual) if _finite(st.actual) else "–",
-            _rate_text(st.observed_rate, fmt),
+            fmt.rate(st.observed_rate),
         ])
     headers = [_text(fmt, k) for k in ("stage", "planned_rate", "need_by_due", "need_to_date", "actual_to_date",
                                        "observed_rate")]

@@ -20,6 +20,7 @@ from typing import Any
 
 from .compute import PlanState, number
 from .diagnostics import Diagnostics
+from .diff_causes import KPI_INPUTS, funnel_inputs, moved_inputs
 
 KINDS = ("plan", "objective", "kpi", "action", "funnel", "persona", "experience", "solution", "page")
 PLAN_ID = "strategy"  # the plan's own settings, written in strategy.yaml
@@ -41,6 +42,9 @@ class Facts:
     fields: dict[str, Any]
     compare: dict[str, Any] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)  # path → unit shown after the value
+    inputs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # computed path → paths it is computed from
+    # path → the titles of the stages a field is about (a rate: the stage it converts from, then its own)
+    subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def key(self, path: str) -> Any:
         return self.compare.get(path, self.fields.get(path))
@@ -65,6 +69,9 @@ class EntityChange:
     title: str
     fields: list[FieldChange]
     units: dict[str, str] = field(default_factory=dict)
+    # computed path → the changed fields it is computed from, with the values compared (a rate as a number)
+    causes: dict[str, list[FieldChange]] = field(default_factory=dict)
+    subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -179,6 +186,7 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
                 _put(f, "progress", _derived(k.progress))
             if kpi.unit:
                 f.units.update({p: kpi.unit for p in ("baseline", "target", "actual")})
+            f.inputs = KPI_INPUTS
         actions[obj.id] = []
         for action in obj.actions:
             f = Facts("action", "", action.title, {})
@@ -193,11 +201,15 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
         _put(f, "title", funnel.title)
         _put(f, "goal", funnel.goal)
         if funnel.stages:
-            f.units["goal"] = funnel.stages[-1].title.lower()
+            f.units["goal"] = common_noun(funnel.stages[-1].title)
+        f.inputs = funnel_inputs(funnel)
         _put(f, "due", funnel.due)
         _put(f, "stages", [st.id for st in funnel.stages])
         for i, st in enumerate(funnel.stages):
             _put(f, f"stages.{st.id}.title", st.title)
+            f.subjects[f"stages.{st.id}.cost"] = (st.title,)
+            if i:
+                f.subjects[f"stages.{st.id}.rate"] = (funnel.stages[i - 1].title, st.title)
             if i and st.rate is not None:
                 written = st.rate_written if st.rate_written is not None else st.rate
                 f.fields[f"stages.{st.id}.rate"] = written if isinstance(written, str) else plain(written)
@@ -316,6 +328,24 @@ def _field_changes(before: Facts | None, after: Facts | None) -> list[FieldChang
     return out
 
 
+def _causes(before: Facts, after: Facts, fields: list[FieldChange]) -> dict[str, list[FieldChange]]:
+    """Each changed computed value → the changed fields it is computed from, valued as compared."""
+    changed = [f.path for f in fields]
+    out: dict[str, list[FieldChange]] = {}
+    for f in fields:
+        if f.derived:
+            out[f.path] = [FieldChange(path, plain(before.key(path)), plain(after.key(path)))
+                           for path in moved_inputs(f.path, changed, before.inputs, after.inputs)]
+    return out
+
+
+def common_noun(title: str) -> str:
+    """A title inside a sentence: "Prospects" → "prospects", but "CRM leads" and "KPI" stay as written."""
+    if title[:2].isalpha() and title[:2].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 _recent_facts: list[tuple[PlanState, tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]]] = []
 
 
@@ -356,7 +386,9 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
         else:
             continue
         units = {**(before.units if before else {}), **(after.units if after else {})}
-        changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units))
+        subjects = {**(before.subjects if before else {}), **(after.subjects if after else {})}
+        changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units,
+                                    _causes(before, after, fields) if op == "changed" else {}, subjects))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,

@@ -6,14 +6,17 @@ pull request cannot inject links, images, mentions or markup into the comment th
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import html
 import json
 import re
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
-from .diff import EntityChange, FieldChange, PlanDiff
+from .diff import EntityChange, FieldChange, PlanDiff, common_noun
+from .diff_phrases import enumeration, phrase
 from .gitsource import WORKING_TREE
 from .i18n import Formatter
 
@@ -22,34 +25,8 @@ CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in th
 KIND_NAMES = {"plan": "plan", "objective": "objective", "kpi": "KPI", "action": "action", "funnel": "funnel",
               "persona": "persona", "experience": "experience", "solution": "solution", "page": "page"}
 OP_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
-
-# The phrases of the highlights and of edited text, in the plan's language on the site's pages. The terminal
-# and the pull-request comment are written for the team in English (their other words are English too).
-PHRASES: dict[str, dict[str, str]] = {
-    "en": {
-        "lines_changed": "text edited (+{added} −{removed} lines)",
-        "stage_needed": "{stage} needed {old} → {new}",
-        "goal": "goal of {id} {change}", "goal_so": "goal of {id} {change}, so {demand}",
-        "stage_of": "{id}: {demand}", "target": "target of {id} {change}",
-        "entity": "{kind} “{title}” {op}", "status": "{id} {old} → {new}",
-        "objective": "objective", "funnel": "funnel", "kpi": "KPI",
-        "added": "added", "removed": "removed",
-    },
-    "fr": {
-        "lines_changed": "texte modifié (+{added} −{removed} lignes)",
-        "stage_needed": "{stage} nécessaires {old} → {new}",
-        "goal": "but de {id} {change}", "goal_so": "but de {id} {change}, donc {demand}",
-        "stage_of": "{id} : {demand}", "target": "cible de {id} {change}",
-        "entity": "{kind} « {title} » {op}", "status": "{id} {old} → {new}",
-        "objective": "objectif", "funnel": "entonnoir", "kpi": "indicateur",
-        "added": "ajouté", "removed": "retiré",
-    },
-}
-
-
-def _phrase(language: str, key: str, **values: object) -> str:
-    return PHRASES.get(language, PHRASES["en"])[key].format(**values)
-
+# The summary sentences (`highlights`) and edited text are in the plan's language (diff_phrases); the
+# terminal's and the pull-request comment's other words (counts, field paths, table headers) are still English.
 
 # --- values in strategy terms ------------------------------------------------------------------
 
@@ -62,7 +39,7 @@ def _lines_changed(old: str | None, new: str | None, language: str = "en") -> st
             added += 1
         elif line.startswith("- "):
             removed += 1
-    return _phrase(language, "lines_changed", added=added, removed=removed)
+    return phrase(language, "lines_changed", added=added, removed=removed)
 
 
 def show_value(value: Any, path: str, fmt: Formatter) -> str:
@@ -115,44 +92,85 @@ def _revision_name(label: str) -> str:
 
 
 def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: str = "en") -> list[str]:
-    """The few changes that matter most, in one phrase each (the summary line of a comment), in `language`."""
-
-    def ident(text: str) -> str:
-        return f"`{text}`" if code else text  # ids match [a-z0-9-]: safe inside backticks
+    """The few changes that matter most, in one sentence each (the summary line of a comment), in `language`:
+    what a funnel now needs and why, KPI targets, entities added or removed, statuses. A computed value is
+    said after every changed field it is computed from, and entities and stages are named by their titles."""
 
     def title(text: str) -> str:
         return markdown_text(text) if code else text
 
     def say(key: str, **values: object) -> str:
-        return _phrase(language, key, **values)
+        return phrase(language, key, **values)
 
-    goals: list[str] = []  # a new funnel goal and what it demands: the most telling change
+    def about(c: EntityChange, what: str) -> str:
+        return say("about", title=title(c.title), what=what)
+
+    def why(c: EntityChange, path: str, effect: str) -> str:
+        """`effect`, after the changed fields it is computed from when there are some."""
+        causes = [_cause_text(cause, c, fmt, language, title) for cause in c.causes.get(path, [])]
+        return say("so", causes=enumeration(language, causes), effect=effect) if causes else effect
+
+    def moved(f: FieldChange) -> bool:
+        return f.old is not None and f.new is not None
+
+    funnels: list[str] = []  # what a funnel now demands, and why: the most telling change
     targets: list[str] = []
     entities: list[str] = []
     statuses: list[str] = []
     for c in diff.changes:
         fields = {f.path: f for f in c.fields}
+        status = fields.get("status")
         if c.op == "changed" and c.kind == "funnel":
-            needs = [f for f in c.fields if f.path.startswith("need.")]
-            top = needs[0] if needs else None
-            demand = ""
+            # the top of the funnel (the first need that moved, top stage first), then the budget when
+            # something else moved it too (a stage's cost)
+            top = next((f for f in c.fields if f.path.startswith("need.") and moved(f)), None)
             if top is not None:
-                demand = say("stage_needed", stage=title(c.units.get(top.path, top.path[5:]).lower()),
-                             old=show_value(top.old, top.path, fmt), new=show_value(top.new, top.path, fmt))
-            if "goal" in fields:
-                change = change_text(fields["goal"], fmt, c.units)
-                goals.append(say("goal_so", id=ident(c.id), change=change, demand=demand) if demand
-                             else say("goal", id=ident(c.id), change=change))
-            elif demand:
-                goals.append(say("stage_of", id=ident(c.id), demand=demand))
+                stage = title(common_noun(c.units.get(top.path, top.path[5:])))
+                funnels.append(about(c, why(c, top.path, say("stage_needed", stage=stage, old=show_value(
+                    top.old, top.path, fmt), new=show_value(top.new, top.path, fmt)))))
+            elif "goal" in fields:
+                funnels.append(about(c, say("goal", change=change_text(fields["goal"], fmt, c.units))))
+            budget = fields.get("budget")
+            said = {f.path for f in c.causes.get(top.path, [])} if top is not None else set()
+            if budget is not None and moved(budget) and not {f.path for f in c.causes.get("budget", [])} <= said:
+                funnels.append(about(c, why(c, "budget", say("budget", old=fmt.money(budget.old),
+                                                             new=fmt.money(budget.new)))))
+        elif c.op == "changed" and c.kind == "kpi" and status is not None and moved(status):
+            line = about(c, why(c, "status", say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
+            (targets if "target" in fields else statuses).append(line)
         elif c.op == "changed" and c.kind == "kpi" and "target" in fields:
-            targets.append(say("target", id=ident(c.id), change=change_text(fields["target"], fmt, c.units)))
+            targets.append(about(c, say("target", change=change_text(fields["target"], fmt, c.units))))
+        elif c.op == "changed" and c.kind == "objective" and status is not None and moved(status):
+            statuses.append(about(c, say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
         if c.op != "changed" and c.kind in ("objective", "funnel", "kpi"):
             entities.append(say("entity", kind=say(c.kind), title=title(c.title), op=say(c.op)))
-        status = fields.get("status")
-        if c.op == "changed" and c.kind in ("objective", "kpi") and status is not None:
-            statuses.append(say("status", id=ident(c.id), old=fmt.label(status.old), new=fmt.label(status.new)))
-    return goals + targets + entities + statuses
+    return funnels + targets + entities + statuses
+
+
+def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: str,
+                title: Callable[[str], str]) -> str:
+    """One changed field a computed value comes from, in words: "goal 5 → 8 clients", "rate prospects →
+    meetings 2% → 2.5%", "unit cost of meetings €10 → €12", "target 20 → 30 clients"."""
+    stages = [title(common_noun(name)) for name in c.subjects.get(cause.path, ())]
+    if cause.path.endswith(".rate") and len(stages) == 2:
+        if cause.old is None:
+            return phrase(language, "rate_added", stage=stages[1], new=fmt.rate(cause.new))
+        if cause.new is None:
+            return phrase(language, "rate_removed", stage=stages[1])
+        return phrase(language, "rate", source=stages[0], stage=stages[1], old=fmt.rate(cause.old),
+                      new=fmt.rate(cause.new))
+    if cause.path.endswith(".cost") and stages:
+        return phrase(language, "cost", stage=stages[0], old=show_value(cause.old, cause.path, fmt),
+                      new=show_value(cause.new, cause.path, fmt))
+    if cause.path == "due":
+        old, new = (fmt.date(dt.date.fromisoformat(v)) if isinstance(v, str) else "–" for v in (cause.old, cause.new))
+        return phrase(language, "due", old=old, new=new)
+    if cause.path in ("direction", "measurements"):
+        return phrase(language, cause.path, old=show_value(cause.old, cause.path, fmt),
+                      new=show_value(cause.new, cause.path, fmt))
+    if cause.path in ("goal", "target", "baseline"):  # with their unit
+        return phrase(language, cause.path, change=change_text(cause, fmt, c.units))
+    return change_text(cause, fmt, c.units)  # not a field `diff_causes` names
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -173,7 +191,7 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
 
     fmt = Formatter(diff.language, diff.currency)
     lines = [paint(f"{diff.old} → {diff.new}: {_counts(diff)}", "1")]
-    tops = highlights(diff, fmt, code=False)[:3]
+    tops = highlights(diff, fmt, code=False, language=diff.language)[:3]
     if tops:
         lines.append("  " + "; ".join(tops))
     colours = {"added": "32", "removed": "31", "changed": "33"}
@@ -267,7 +285,7 @@ def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
     if not counts:
         return (f"**No change to the plan** between {_revision_name(diff.old)} and "
                 f"{_revision_name(diff.new)}.\n")
-    tops = highlights(diff, fmt)[:2]
+    tops = highlights(diff, fmt, language=diff.language)[:2]
     head = f"**{counts}**" + (" — " + "; ".join(tops) if tops else "") + "\n\n"
     head += f"Plan compared as strategy: {_revision_name(diff.old)} → {_revision_name(diff.new)}.\n\n"
     if len(head) > limit // 2:

@@ -73,13 +73,6 @@ class Formatter:
             return "–"
         return self.number(value, 0 if abs(value) >= 20 else 1)
 
-    def rate(self, value: float | None) -> str:
-        """A conversion rate: "5 %" when whole, "1,3 %" otherwise."""
-        if value is None:
-            return "–"
-        whole = abs(value * 100 - round(value * 100)) < 1e-9
-        return self.percent(value, 0 if whole else 1)
-
     def percent(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return "–"
@@ -87,6 +80,13 @@ class Formatter:
             # the sign apart: -0.0 is 0.0 to the cache, yet Babel writes "-0 %"
             return _percent(self.language, type(value), value, math.copysign(1.0, value), digits)
         return _percent_pattern(self.language, digits).apply(value, self.locale)
+
+    def rate(self, value: float | None) -> str:
+        """A conversion rate as a percentage, a tenth of a percent when it is not whole: "2%", "2.5%"."""
+        if value is None:
+            return "–"
+        whole = abs(value * 100 - round(value * 100)) < 1e-9
+        return self.percent(value, 0 if whole else 1)
 
     def money(self, value: float | None) -> str:
         if value is None:

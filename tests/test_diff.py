@@ -177,7 +177,7 @@ def test_text_speaks_in_strategy_terms(repo: GitRepo) -> None:
     assert code == 0
     assert "\x1b[" not in out  # no colour when not on a terminal
     assert "~ funnel acquisition  Acquisition" in out
-    assert "goal of acquisition 5 → 8 clients, so prospects needed 1,250 → 2,000" in out
+    assert "Acquisition: goal 5 → 8 clients, so prospects needed 1,250 → 2,000" in out
     lines = [line.split() for line in out.splitlines()]
     assert ["goal", "5", "→", "8", "clients"] in lines
     assert ["need.prospects", "1,250", "→", "2,000", "(computed)"] in lines
@@ -194,7 +194,7 @@ def test_markdown_summary_first_then_folded_tables(repo: GitRepo) -> None:
     code, out, _ = run("v1", "v2", "--format", "markdown")
     assert code == 0
     first = out.splitlines()[0]
-    assert first.startswith("**1 changed, 1 added** — goal of `acquisition` 5 → 8 clients, "
+    assert first.startswith("**1 changed, 1 added** — Acquisition: goal 5 → 8 clients, "
                             "so prospects needed 1,250 → 2,000")
     assert out.count("<details>") == out.count("</details>") == 2
     assert "| need.prospects *(computed)* | 1,250 | 2,000 |" in out
@@ -299,7 +299,7 @@ def test_the_html_view_holds_plain_strings_for_the_site(repo: GitRepo) -> None:
     repo.commit(base_plan(goal=8), tag="v2")
     view = diff_view(compare_revisions(Path("content"), "v1", "v2", TODAY))
     assert view["counts"] == "1 changed"
-    assert view["highlights"] == ["goal of acquisition 5 → 8 clients, so prospects needed 1,250 → 2,000"]
+    assert view["highlights"] == ["Acquisition: goal 5 → 8 clients, so prospects needed 1,250 → 2,000"]
     (section,) = view["sections"]
     assert section["id"] == "acquisition" and section["op"] == "changed"
     assert section["rows"][0] == {"field": "goal", "before": "5", "after": "8 clients", "computed": False}
@@ -308,7 +308,7 @@ def test_the_html_view_holds_plain_strings_for_the_site(repo: GitRepo) -> None:
 
 def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> None:
     """On a French site the changes and history pages say what changed in French, with French numbers:
-    « but de acquisition 5 → 8 clients, donc prospects nécessaires 1 250 → 2 000 », and edited text
+    « Acquisition : but 5 → 8 clients, donc prospects nécessaires 1 250 → 2 000 », and edited text
     counts « lignes », not English words among French labels."""
     from generator.diff_format import diff_view
 
@@ -322,7 +322,7 @@ def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> 
     repo.commit(old, tag="v1")
     repo.commit(new, tag="v2")
     view = diff_view(compare_revisions(Path("content"), "v1", "v2", TODAY))
-    assert view["highlights"][0] == ("but de acquisition 5 → 8 clients, "
+    assert view["highlights"][0] == ("Acquisition : but 5 → 8 clients, "
                                      "donc prospects nécessaires 1\u202f250 → 2\u202f000")
     body = next(r for s in view["sections"] for r in s["rows"] if r["field"] == "body")
     assert body["before"] == "texte modifié (+2 −0 lignes)"  # a blank line and a sentence
