@@ -1,0 +1,189 @@
+"""The diff's summary says why a computed value moved (issue 13, item 4): every changed field it is computed
+from, and only those, with entities and stages named by their titles, in the plan's language — in
+`strategy diff` text and Markdown and on the changes pages of `build --all-versions`.
+
+Every test builds a real git repository; the plan is a funnel whose id (`acquisition`) differs from its title.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.test_gitsource import GitRepo, base_plan
+
+TODAY = "2026-11-23"
+FUNNELS = {
+    "en": ("Lead to client", ("Prospects", "Meetings", "Clients")),
+    "fr": ("Tunnel de vente", ("Prospects identifiés", "Rendez-vous qualifiés", "Clients signés")),
+}
+FUNNEL = """\
+title: {title}
+goal: {goal}
+stages:
+  - id: prospects
+    title: {stages[0]}
+  - id: meetings
+    title: {stages[1]}
+    rate: "{top_rate}"
+    cost: {cost}
+  - id: clients
+    title: {stages[2]}
+    rate: "{rate}"
+"""
+
+
+def plan(language: str = "en", *, goal: int = 5, rate: str = "1/5", top_rate: str = "1/50", cost: int = 10,
+         due: str | None = None, target: int = 20, data: str | None = None) -> dict[str, str]:
+    """base_plan in `language`, its funnel titled apart from its id, with the fields the tests move."""
+    files = base_plan(target=target)
+    files["strategy.yaml"] = files["strategy.yaml"].replace("language: en", f"language: {language}")
+    title, stages = FUNNELS[language]
+    files["funnels/acquisition.yaml"] = FUNNEL.format(title=title, goal=goal, stages=stages, rate=rate,
+                                                      top_rate=top_rate, cost=cost) + (f"due: {due}\n" if due else "")
+    if data is not None:
+        files["data/new-clients.csv"] = data
+    return files
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    monkeypatch.chdir(repo.root)
+    return repo
+
+
+def diff(*args: str) -> str:
+    result = CliRunner().invoke(main, ["diff", *args, "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def summary(text: str) -> str:
+    """The text output's summary line (the one under the counts), spaces made plain."""
+    return text.splitlines()[1].strip().replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def headline(markdown: str) -> str:
+    """The pull-request comment's first line, spaces made plain."""
+    return markdown.splitlines()[0].replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def versions(repo: GitRepo, old: dict[str, Any], new: dict[str, Any]) -> None:
+    repo.commit(old, tag="v1")
+    repo.commit(new, tag="v2")
+
+
+def test_goal_and_rate_both_named_in_english(repo: GitRepo) -> None:
+    """Goal 5 → 8 and the meetings → clients rate 1/5 → 25 % in one change: the summary names both, the funnel
+    and the stages by their titles, then the top of the funnel: "Lead to client: goal 5 → 8 clients and rate
+    meetings → clients 20% → 25%, so prospects needed 1,250 → 1,600", in the text and the comment."""
+    versions(repo, plan(goal=5), plan(goal=8, rate="25%"))
+    said = ("Lead to client: goal 5 → 8 clients and rate meetings → clients 20% → 25%, "
+            "so prospects needed 1,250 → 1,600")
+    assert summary(diff("v1", "v2")) == said
+    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 changed** — {said}"
+    assert "acquisition:" not in summary(diff("v1", "v2"))
+
+
+def test_goal_and_rate_both_named_in_french(repo: GitRepo) -> None:
+    """The same change in a French plan reads « Tunnel de vente : but 5 → 8 clients signés et taux rendez-vous
+    qualifiés → clients signés 20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600 », with French
+    numbers, in the text and the comment."""
+    versions(repo, plan("fr", goal=5), plan("fr", goal=8, rate="25%"))
+    said = ("Tunnel de vente : but 5 → 8 clients signés et taux rendez-vous qualifiés → clients signés "
+            "20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600")
+    assert summary(diff("v1", "v2")) == said
+    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 changed** — {said}"
+
+
+def test_one_cause_alone(repo: GitRepo) -> None:
+    """A goal change alone names the goal alone: "Lead to client: goal 5 → 8 clients, so prospects needed
+    1,250 → 2,000" — no rate, as none moved."""
+    versions(repo, plan(goal=5), plan(goal=8))
+    assert summary(diff("v1", "v2")) == "Lead to client: goal 5 → 8 clients, so prospects needed 1,250 → 2,000"
+
+
+def test_a_rate_alone_and_only_what_it_feeds(repo: GitRepo) -> None:
+    """The prospects → meetings rate 2 % → 2,5 % with the meetings' cost 10 → 12: the top need names the rate
+    (not the goal, not the cost); the budget names the cost alone, as that rate is above the meetings and does
+    not change how many are needed."""
+    versions(repo, plan("fr"), plan("fr", top_rate="2.5%", cost=12))
+    text = diff("v1", "v2")
+    assert summary(text) == (
+        "Tunnel de vente : taux prospects identifiés → rendez-vous qualifiés 2 % → 2,5 %, donc prospects "
+        "identifiés nécessaires 1 250 → 1 000; Tunnel de vente : coût unitaire des rendez-vous qualifiés "
+        "10 € → 12 €, donc budget 250 € → 300 €")
+    assert "but " not in summary(text)
+
+
+def test_a_rate_below_the_top_moves_the_top_in_english(repo: GitRepo) -> None:
+    """A rate at the bottom of the funnel changes every need above it: the summary shows the top stage's need."""
+    versions(repo, plan(), plan(rate="1/4"))
+    assert summary(diff("v1", "v2")) == ("Lead to client: rate meetings → clients 20% → 25%, "
+                                         "so prospects needed 1,250 → 1,000")
+
+
+def test_a_change_with_no_computed_effect_says_no_cause(repo: GitRepo) -> None:
+    """A due date and a KPI target that move no computed value are said as they are, with no "so": the funnel
+    has no summary line (its needs did not move) and the KPI reads "New clients: target 20 → 30 clients"."""
+    versions(repo, plan(), plan(due="2026-12-31", target=30))
+    text = diff("v1", "v2")
+    assert summary(text) == "New clients: target 20 → 30 clients"
+    assert "due" in text  # the funnel's change is in its table
+
+
+def test_a_target_that_changes_a_status_says_so(repo: GitRepo) -> None:
+    """Raising a target the measurements no longer keep up with reads « Nouveaux clients : cible 20 → 30 clients,
+    donc statut … → … » in a French plan, the KPI named by its title and the statuses in French."""
+    data = "date,value\n2026-01-31,2\n2026-06-30,9\n2026-10-31,18\n"
+    files = [plan("fr", target=target, data=data) for target in (20, 30)]
+    for files_of_side in files:
+        files_of_side["objectives/growth.md"] = files_of_side["objectives/growth.md"].replace(
+            "title: New clients", "title: Nouveaux clients")
+    versions(repo, *files)
+    line = summary(diff("v1", "v2"))
+    assert re.match(r"Nouveaux clients : cible 20 → 30 clients, donc statut en bonne voie → (à risque|en retard)",
+                    line), line
+
+
+# --- the changes pages of build --all-versions --------------------------------------------------
+
+
+def changes_page(repo: GitRepo) -> tuple[list[str], list[str]]:
+    """The summary items of changes/v1..v2.html and of history.html, as a reader sees them (spaces plain)."""
+    result = CliRunner().invoke(main, ["build", "content", "--all-versions", "--today", TODAY])
+    assert result.exit_code == 0, result.output
+
+    def items(rel: str) -> list[str]:
+        html = (repo.root / "output" / rel).read_text(encoding="utf-8")
+        return [" ".join(re.sub(r"<[^>]+>", " ", li).replace("&#39;", "'").split())
+                for li in re.findall(r"<li>(.*?)</li>", html, flags=re.S)]
+
+    return items("changes/v1..v2.html"), items("history.html")
+
+
+def test_the_changes_page_names_both_causes_in_french(repo: GitRepo) -> None:
+    """On a French site the changes page and the history say « Tunnel de vente : but 5 → 8 clients signés et taux
+    rendez-vous qualifiés → clients signés 20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600 »."""
+    versions(repo, plan("fr", goal=5), plan("fr", goal=8, rate="25%"))
+    repo.write(plan("fr", goal=8, rate="25%"))
+    page, history = changes_page(repo)
+    said = ("Tunnel de vente : but 5 → 8 clients signés et taux rendez-vous qualifiés → clients signés "
+            "20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600")  # narrow spaces shown as spaces
+    assert said in page
+    assert said in history
+
+
+def test_the_changes_page_names_a_rate_alone_in_english(repo: GitRepo) -> None:
+    """On an English site, a rate alone: "Lead to client: rate meetings → clients 20% → 25%, so prospects needed
+    1,250 → 1,000"."""
+    versions(repo, plan(), plan(rate="1/4"))
+    repo.write(plan(rate="1/4"))
+    page, _ = changes_page(repo)
+    assert "Lead to client: rate meetings → clients 20% → 25%, so prospects needed 1,250 → 1,000" in page
