@@ -99,6 +99,9 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
     def title(text: str) -> str:
         return markdown_text(text) if code else text
 
+    def units(c: EntityChange) -> dict[str, str]:
+        return {path: title(unit) for path, unit in c.units.items()}  # a goal's unit is a stage's title
+
     def say(key: str, **values: object) -> str:
         return phrase(language, key, **values)
 
@@ -107,7 +110,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
 
     def why(c: EntityChange, path: str, effect: str) -> str:
         """`effect`, after the changed fields it is computed from when there are some."""
-        causes = [_cause_text(cause, c, fmt, language, title) for cause in c.causes.get(path, [])]
+        causes = [_cause_text(cause, c, fmt, language, title, units(c)) for cause in c.causes.get(path, [])]
         return say("so", causes=enumeration(language, causes), effect=effect) if causes else effect
 
     def moved(f: FieldChange) -> bool:
@@ -129,7 +132,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
                 funnels.append(about(c, why(c, top.path, say("stage_needed", stage=stage, old=show_value(
                     top.old, top.path, fmt), new=show_value(top.new, top.path, fmt)))))
             elif "goal" in fields:
-                funnels.append(about(c, say("goal", change=change_text(fields["goal"], fmt, c.units))))
+                funnels.append(about(c, say("goal", change=change_text(fields["goal"], fmt, units(c)))))
             budget = fields.get("budget")
             said = {f.path for f in c.causes.get(top.path, [])} if top is not None else set()
             if budget is not None and moved(budget) and not {f.path for f in c.causes.get("budget", [])} <= said:
@@ -139,7 +142,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
             line = about(c, why(c, "status", say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
             (targets if "target" in fields else statuses).append(line)
         elif c.op == "changed" and c.kind == "kpi" and "target" in fields:
-            targets.append(about(c, say("target", change=change_text(fields["target"], fmt, c.units))))
+            targets.append(about(c, say("target", change=change_text(fields["target"], fmt, units(c)))))
         elif c.op == "changed" and c.kind == "objective" and status is not None and moved(status):
             statuses.append(about(c, say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
         if c.op != "changed" and c.kind in ("objective", "funnel", "kpi"):
@@ -148,7 +151,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
 
 
 def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: str,
-                title: Callable[[str], str]) -> str:
+                title: Callable[[str], str], units: dict[str, str]) -> str:
     """One changed field a computed value comes from, in words: "goal 5 → 8 clients", "rate prospects →
     meetings 2% → 2.5%", "unit cost of meetings €10 → €12", "target 20 → 30 clients"."""
     stages = [title(common_noun(name)) for name in c.subjects.get(cause.path, ())]
@@ -169,8 +172,8 @@ def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: s
         return phrase(language, cause.path, old=show_value(cause.old, cause.path, fmt),
                       new=show_value(cause.new, cause.path, fmt))
     if cause.path in ("goal", "target", "baseline"):  # with their unit
-        return phrase(language, cause.path, change=change_text(cause, fmt, c.units))
-    return change_text(cause, fmt, c.units)  # not a field `diff_causes` names
+        return phrase(language, cause.path, change=change_text(cause, fmt, units))
+    return change_text(cause, fmt, units)  # not a field `diff_causes` names
 
 
 # --- JSON ------------------------------------------------------------------------------------

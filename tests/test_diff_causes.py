@@ -187,3 +187,17 @@ def test_the_changes_page_names_a_rate_alone_in_english(repo: GitRepo) -> None:
     repo.write(plan(rate="1/4"))
     page, _ = changes_page(repo)
     assert "Lead to client: rate meetings → clients 20% → 25%, so prospects needed 1,250 → 1,000" in page
+
+
+def test_the_comment_escapes_titles_in_its_summary(repo: GitRepo) -> None:
+    """A funnel and stage titled with links, images and mentions cannot abuse the pull-request comment's summary
+    line: the goal's unit (the last stage's title) and the stages named in the causes are escaped too."""
+    hostile = "[click](https://evil.example) @team"
+    old, new = plan(goal=5), plan(goal=8, rate="25%")
+    for files in (old, new):
+        files["funnels/acquisition.yaml"] = files["funnels/acquisition.yaml"].replace(
+            "title: Clients", f"title: '{hostile}'").replace("title: Lead to client", f"title: '{hostile}'")
+    versions(repo, old, new)
+    first = headline(diff("v1", "v2", "--format", "markdown"))
+    assert "](https" not in first and "@team" not in first
+    assert first.count(r"\[click\]") == 3  # the funnel, the goal's unit and the rate's stage, escaped
