@@ -91,10 +91,12 @@ def _revision_name(label: str) -> str:
     return label if label == WORKING_TREE else f"`{label.replace('`', '')}`"
 
 
-def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: str = "en") -> list[str]:
+def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: str = "en",
+               limit: int = 3) -> list[str]:
     """The few changes that matter most, in one sentence each (the summary line of a comment), in `language`:
-    what a funnel now needs and why, KPI targets, entities added or removed, statuses. A computed value is
-    said after every changed field it is computed from, and entities and stages are named by their titles."""
+    the top of every changed funnel and why it moved, then up to `limit` sentences in all: budgets, KPI
+    targets, entities added or removed, statuses. A computed value is said after every changed field it is
+    computed from, and entities and stages are named by their titles."""
 
     def title(text: str) -> str:
         return markdown_text(text) if code else text
@@ -117,6 +119,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
         return f.old is not None and f.new is not None
 
     funnels: list[str] = []  # what a funnel now demands, and why: the most telling change
+    budgets: list[str] = []
     targets: list[str] = []
     entities: list[str] = []
     statuses: list[str] = []
@@ -136,7 +139,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
             budget = fields.get("budget")
             said = {f.path for f in c.causes.get(top.path, [])} if top is not None else set()
             if budget is not None and moved(budget) and not {f.path for f in c.causes.get("budget", [])} <= said:
-                funnels.append(about(c, why(c, "budget", say("budget", old=fmt.money(budget.old),
+                budgets.append(about(c, why(c, "budget", say("budget", old=fmt.money(budget.old),
                                                              new=fmt.money(budget.new)))))
         elif c.op == "changed" and c.kind == "kpi" and status is not None and moved(status):
             line = about(c, why(c, "status", say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
@@ -147,7 +150,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
             statuses.append(about(c, say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
         if c.op != "changed" and c.kind in ("objective", "funnel", "kpi"):
             entities.append(say("entity", kind=say(c.kind), title=title(c.title), op=say(c.op)))
-    return funnels + targets + entities + statuses
+    return funnels + (budgets + targets + entities + statuses)[:max(0, limit - len(funnels))]
 
 
 def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: str,
@@ -194,7 +197,7 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
 
     fmt = Formatter(diff.language, diff.currency)
     lines = [paint(f"{diff.old} → {diff.new}: {_counts(diff)}", "1")]
-    tops = highlights(diff, fmt, code=False, language=diff.language)[:3]
+    tops = highlights(diff, fmt, code=False, language=diff.language)
     if tops:
         lines.append("  " + "; ".join(tops))
     colours = {"added": "32", "removed": "31", "changed": "33"}
@@ -288,7 +291,7 @@ def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
     if not counts:
         return (f"**No change to the plan** between {_revision_name(diff.old)} and "
                 f"{_revision_name(diff.new)}.\n")
-    tops = highlights(diff, fmt, language=diff.language)[:2]
+    tops = highlights(diff, fmt, language=diff.language, limit=2)
     head = f"**{counts}**" + (" — " + "; ".join(tops) if tops else "") + "\n\n"
     head += f"Plan compared as strategy: {_revision_name(diff.old)} → {_revision_name(diff.new)}.\n\n"
     if len(head) > limit // 2:
@@ -347,5 +350,5 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
         computed_only = c.op == "changed" and bool(rows) and all(r["computed"] for r in rows)
         (moved if computed_only else sections).append(section)
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
-            "highlights": highlights(diff, fmt, code=False, language=diff.language)[:3], "sections": sections,
+            "highlights": highlights(diff, fmt, code=False, language=diff.language), "sections": sections,
             "moved": moved}

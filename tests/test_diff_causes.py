@@ -201,3 +201,17 @@ def test_the_comment_escapes_titles_in_its_summary(repo: GitRepo) -> None:
     first = headline(diff("v1", "v2", "--format", "markdown"))
     assert "](https" not in first and "@team" not in first
     assert first.count(r"\[click\]") == 3  # the funnel, the goal's unit and the rate's stage, escaped
+
+
+def test_the_comment_shows_the_top_of_every_changed_funnel(repo: GitRepo) -> None:
+    """Three funnels whose goals moved: the comment's summary line, short as it is, gives the top need of each."""
+    def three(goal: int) -> dict[str, str]:
+        files = plan(goal=goal)
+        for name in ("Partners", "Resellers"):
+            files[f"funnels/{name.lower()}.yaml"] = files["funnels/acquisition.yaml"].replace("Lead to client", name)
+        return files
+
+    versions(repo, three(5), three(8))
+    first = headline(diff("v1", "v2", "--format", "markdown"))
+    for name in ("Lead to client", "Partners", "Resellers"):
+        assert f"{name}: goal 5 → 8 clients, so prospects needed 1,250 → 2,000" in first
