@@ -388,7 +388,7 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
         units = {**(before.units if before else {}), **(after.units if after else {})}
         subjects = {**(before.subjects if before else {}), **(after.subjects if after else {})}
         changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units,
-                                    _causes(before, after, fields) if op == "changed" else {}, subjects))
+                                    _causes(before, after, fields) if before and after else {}, subjects))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,
