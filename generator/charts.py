@@ -66,7 +66,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Statut",
         "category": "Catégorie", "solutions": "Solutions", "yearly_cost": "Coût annuel",
         "kpi_caption": "{title} ({unit})",
-        "kpi_desc": "{title} : {actual} au {date} ({status}), cible {target} au {due}{forecast}.",
+        "kpi_desc": "{title} : {actual} {when} ({status}), cible {target} au {due}{forecast}.",
+        "when_day": "au {date}", "when_month": "en {date}", "when_quarter": "au {date}",
         "kpi_desc_forecast": ", prévision {value} à cette date",
         "kpi_desc_empty": "{title} : pas encore de mesure, cible {target} au {due}.",
         "funnel_caption": "{title} : volume nécessaire à chaque étape",
@@ -91,7 +92,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "status": "Status",
         "category": "Category", "solutions": "Solutions", "yearly_cost": "Yearly cost",
         "kpi_caption": "{title} ({unit})",
-        "kpi_desc": "{title}: {actual} on {date} ({status}), target {target} by {due}{forecast}.",
+        "kpi_desc": "{title}: {actual} {when} ({status}), target {target} by {due}{forecast}.",
+        "when_day": "on {date}", "when_month": "in {date}", "when_quarter": "in {date}",
         "kpi_desc_forecast": ", forecast {value} by then",
         "kpi_desc_empty": "{title}: no measurement yet, target {target} by {due}.",
         "funnel_caption": "{title}: volume needed at each stage",
@@ -469,19 +471,20 @@ _ROWS: dict[tuple[Any, ...], dict[str, Any]] = {}  # a KPI chart's data rows, ma
 _ROWS_MAX = 200_000
 
 
-def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float) -> dict[str, Any]:
-    """The data row of series `key` at `day`: the same (read-only) dict for every chart and version showing
-    that measurement, its labels formatted and its JSON written once (`_row_json`). A KPI chart is mostly
-    the rows of its measurements, which twenty versions of a plan and each rebuild of `serve` show again."""
+def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
+    """The data row of series `key` at `day` (the first day of `period`, which its date label names): the same
+    (read-only) dict for every chart and version showing that measurement, its labels formatted and its JSON
+    written once (`_row_json`). A KPI chart is mostly the rows of its measurements, which twenty versions of a
+    plan and each rebuild of `serve` show again."""
     # 1 and 1.0, 0.0 and -0.0 are equal keys but write different JSON: the type, and a zero's sign, are keys too
-    index = (fmt.language, fmt.currency, unit, key, day, type(value), value or repr(value))
+    index = (fmt.language, fmt.currency, unit, key, day, period, type(value), value or repr(value))
     row = _ROWS.get(index)
     if row is None:
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
         label = _with_unit(fmt.number(value), unit, fmt)
         row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
-                                  date_label=fmt.date(day), value_label=label)
+                                  date_label=fmt.period(day, period), value_label=label)
         if key == "target":
             row["text"] = _text(fmt, "target_label", value=label)
     return row
@@ -511,10 +514,10 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     target at the due date and the linear forecast."""
     kpi = state.kpi
 
-    def record(key: str, day: dt.date, value: float) -> dict[str, Any]:
-        return _row(fmt, kpi.unit, key, day, value)
+    def record(key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
+        return _row(fmt, kpi.unit, key, day, value, period)
 
-    measured = [record("measured", d, v) for d, v in state.points if _finite(v)]
+    measured = [record("measured", d, v, state.period_at(d)) for d, v in state.points if _finite(v)]
     expected = []
     if _finite(state.baseline):
         assert state.baseline is not None
@@ -523,7 +526,8 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     if (_finite(state.forecast) and state.actual_date is not None and state.actual is not None
             and state.actual_date < state.due):
         assert state.forecast is not None
-        forecast = [record("forecast", state.actual_date, state.actual), record("forecast", state.due, state.forecast)]
+        forecast = [record("forecast", state.actual_date, state.actual, state.period_at(state.actual_date)),
+                    record("forecast", state.due, state.forecast)]
     target = [record("target", state.due, kpi.target)] if _finite(kpi.target) else []
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
@@ -540,8 +544,10 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         forecast_text = ""
         if forecast:
             forecast_text = _text(fmt, "kpi_desc_forecast", value=forecast[-1]["value_label"])
+        when = _text(fmt, f"when_{state.period_at(state.actual_date)}",
+                     date=fmt.period(state.actual_date, state.period_at(state.actual_date)))
         description = _text(fmt, "kpi_desc", title=kpi.title, actual=measured[-1]["value_label"],
-                            date=measured[-1]["date_label"], status=fmt.label(state.status), target=target_text,
+                            when=when, status=fmt.label(state.status), target=target_text,
                             due=fmt.date(state.due), forecast=forecast_text)
     else:
         description = _text(fmt, "kpi_desc_empty", title=kpi.title, target=target_text, due=fmt.date(state.due))

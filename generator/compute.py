@@ -161,6 +161,8 @@ class KpiState:
     forecast: float | None = None
     status: str = "no-data"
     rule: str = "no-data"  # which rule of STATUS_RULES set the status
+    # the measurements that stand for a month or a quarter, by their first day (model.Point.period)
+    periods: dict[dt.date, str] = field(default_factory=dict)
 
     def path(self) -> list[tuple[dt.date, float]]:
         """The expected path's corners: (period start, baseline), the milestones, (due, target)."""
@@ -168,6 +170,10 @@ class KpiState:
             return []
         inner = [(d, v) for d, v in self.kpi.milestones if self.start < d < self.due]
         return [(self.start, self.baseline), *inner, (self.due, self.kpi.target)]
+
+    def period_at(self, day: dt.date | None) -> str:
+        """What the measurement dated `day` stands for: "day", "month" or "quarter"."""
+        return self.periods.get(day, "day") if day is not None else "day"
 
     def expected_at(self, day: dt.date) -> float | None:
         """The expected path read on `day`: straight from (period start, baseline) to (due, target), or
@@ -250,13 +256,15 @@ STATUS_RULES = {
 def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiState:
     start = plan.settings.period_start
     due = kpi.due or plan.settings.period_end
-    counted, future_points, forecast = _counted(plan.series.get(kpi.id), today, start, kpi.measure, due)
+    series = plan.series.get(kpi.id)
+    counted, future_points, forecast = _counted(series, today, start, kpi.measure, due)
     past = list(counted)
     baseline = kpi.baseline if kpi.baseline is not None else (past[0][1] if past else None)
     if kpi.baseline is None and kpi.measure == "cumulative":
         baseline = 0.0  # a running total starts from nothing at the period start, data or not
     state = KpiState(kpi=kpi, start=start, due=due, direction=kpi_direction(kpi, baseline),
-                     baseline=baseline, points=past, future_points=future_points)
+                     baseline=baseline, points=past, future_points=future_points,
+                     periods={p.date: p.period for p in series.points if p.period != "day"} if series else {})
     state.expected = state.expected_at(today)
     span = kpi.target - baseline if baseline is not None else 0.0
     if state.expected is not None and baseline is not None and span:

@@ -43,6 +43,10 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Babel patterns of a measurement's period (periods.py): a month in full, a quarter as "T3 2026" / "Q3 2026"
+_PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y"}
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one language and currency."""
@@ -100,6 +104,12 @@ class Formatter:
         if value is None:
             return "–"
         return _date(self.language, value, style)
+
+    def period(self, value: dt.date | None, period: str = "day") -> str:
+        """A measurement's date as the period it stands for: "1 nov. 2026", "novembre 2026", "T4 2026"."""
+        if value is None:
+            return "–"
+        return _date(self.language, value, _PERIOD_PATTERNS.get(period, "medium"))
 
     def month(self, value: dt.date) -> str:
         return format_date(value, format="MMM yyyy", locale=self.locale)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any, TypeVar, cast
 
-from . import yamlpos
+from . import periods, yamlpos
 from .diagnostics import Diagnostics, Location
 from .model import (
     KPI,
@@ -485,8 +485,6 @@ def _page(pid: str, c: dict[str, Any], checker: Checker, body: str) -> Page:
 # a CSV file's header and its rows: (line number, cells, the line as written)
 _Table = tuple[list[str], list[tuple[int, list[str], str]]]
 
-_CSV_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-
 
 class _CsvFile:
     """One data file of this check, and its rows once read."""
@@ -609,18 +607,19 @@ def _series_from_table(reader: FileReader, rel: str, table: _Table, kpi_id: str,
         return None
     di, vi = header.index("date"), header.index(column)
     points: list[Point] = []
-    seen: dict[dt.date, int] = {}
+    seen: dict[dt.date, tuple[int, str]] = {}  # the first day of a period → (line, date as written)
     for number, cells, line in rows:
         if len(cells) != len(header):
             reader.diagnostics.error("csv-row", reader.where(rel, number),
                                      f"this row has {len(cells)} cells but the header has {len(header)}",
                                      f"write one value per column: {','.join(header)}")
             continue
-        date = _csv_date(cells[di])
-        if date is None:
+        dated = _csv_date(cells[di])
+        if dated is None:
             reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, di)),
-                                     f"`{cells[di]}` is not a date", "write YYYY-MM-DD or YYYY-MM, e.g. 2026-03")
+                                     f"`{cells[di]}` is not a date", periods.hint_for(cells[di]))
             continue
+        date, period = dated
         value = _csv_number(cells[vi])
         if not cells[vi]:
             reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
@@ -638,24 +637,20 @@ def _series_from_table(reader: FileReader, rel: str, table: _Table, kpi_id: str,
                                      f"write a number with {MAX_NUMBER_HINT}, e.g. 1250.5")
             continue
         if date in seen:
-            reader.diagnostics.error("csv-row", reader.where(rel, number),
-                                     f"{cells[di]} is measured twice (also on line {seen[date]})",
-                                     "keep one row per date")
+            first_line, first_written = seen[date]
+            twice = (f"{cells[di]} is measured twice (also on line {first_line})" if first_written == cells[di]
+                     else f"{cells[di]} starts the same day as {first_written} on line {first_line}")
+            reader.diagnostics.error("csv-row", reader.where(rel, number), twice, "keep one row per period")
             continue
-        seen[date] = number
-        points.append(Point(date, value, number))
+        seen[date] = (number, cells[di])
+        points.append(Point(date, value, number, period))
     points.sort(key=lambda p: p.date)
     return Series(path=rel, column=column, points=tuple(points))
 
 
-def _csv_date(text: str) -> dt.date | None:
-    m = _CSV_DATE.match(text)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
-    except ValueError:
-        return None
+def _csv_date(text: str) -> tuple[dt.date, str] | None:
+    """(first day, period) of a CSV date: a day, a month `2026-11` or a quarter `2026-Q3`."""
+    return periods.parse(text)
 
 
 def _csv_number(text: str) -> float | None:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from . import periods
 from .diagnostics import Location
 
 ENTITY_FOLDERS = ("objectives", "funnels", "personas", "experiences", "solutions", "pages")
@@ -169,9 +170,15 @@ class Page(Entity):
 
 @dataclass(frozen=True)
 class Point:
-    date: dt.date
+    date: dt.date  # the first day of the period it stands for
     value: float
     line: int
+    period: str = periods.DAY  # what the CSV row names: a day, a month (2026-11) or a quarter (2026-Q3)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period it stands for."""
+        return periods.end(self.date, self.period)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charts, explain
+from . import charts, explain, periods
 from .compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from .i18n import Formatter
 from .model import Action, Objective
 from .ui_text import ui
-from .validate import CADENCE_DAYS
 
 SOON_DAYS = 30  # an action due within this many days is "due soon" on the dashboard
 
@@ -94,9 +93,10 @@ class ActionRow:
 class Freshness:
     kpi: KpiState
     objective: Objective
-    last: dt.date | None
-    age_days: int | None
+    last: dt.date | None  # the first day of the period the last measurement stands for
+    age_days: int | None  # days since that period ended
     stale: bool
+    period: str = "day"  # what `last` stands for: "day", "month" or "quarter" (show it with fmt.period)
 
 
 def _charts_for_kpis(kpis: list[KpiState], fmt: Formatter) -> list[charts.Chart]:
@@ -122,15 +122,20 @@ def action_rows(state: PlanState, *, only_pressing: bool) -> list[ActionRow]:
 
 
 def freshness(state: PlanState) -> list[Freshness]:
-    """How old each KPI's latest measurement is; stale past two cadence periods (as `strategy check`)."""
+    """How old each KPI's latest measurement is; stale two cadence periods after its period ended (the rule
+    of `strategy check`)."""
     rows = []
     for obj in state.plan.objectives.values():
         for kpi in obj.kpis:
             ks = state.kpis[kpi.id]
-            last = ks.points[-1][0] if ks.points else None
-            age = (state.today - last).days if last else None
-            stale = age is None or age > 2 * CADENCE_DAYS.get(kpi.cadence, 31)
-            rows.append(Freshness(kpi=ks, objective=obj, last=last, age_days=age, stale=stale))
+            if not ks.points:
+                rows.append(Freshness(kpi=ks, objective=obj, last=None, age_days=None, stale=True))
+                continue
+            last = ks.points[-1][0]
+            period = ks.period_at(last)
+            rows.append(Freshness(kpi=ks, objective=obj, last=last, period=period,
+                                  age_days=periods.age_days(last, period, state.today),
+                                  stale=periods.is_stale(last, period, kpi.cadence, state.today)))
     return rows
 
 

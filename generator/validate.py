@@ -9,12 +9,12 @@ import posixpath
 from collections.abc import Collection, Iterable
 from fractions import Fraction
 
+from . import periods
 from .compute import kpi_direction
 from .diagnostics import Diagnostics, Location
+from .i18n import Formatter
 from .model import KPI, Entity, Funnel, Plan, Series
 from .schema import MAX_VOLUME
-
-CADENCE_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92, "yearly": 366}
 
 
 def _ref(diags: Diagnostics, where: Location, what: str, value: str, known: Iterable[str], folder: str,
@@ -244,7 +244,8 @@ def _check_kpi(plan: Plan, kpi: KPI, series: Series | None, diags: Diagnostics, 
     if baseline is None and kpi.measure == "cumulative":
         baseline, source = 0.0, "zero, where a running total starts"
     elif baseline is None and counted:
-        baseline, source = counted[0].value, f"its first measurement ({counted[0].date.isoformat()})"
+        first = counted[0]
+        baseline, source = first.value, f"its first measurement ({periods.written(first.date, first.period)})"
     if baseline is not None:
         direction = kpi_direction(kpi, baseline)
         better = kpi.target > baseline if direction == "up" else kpi.target < baseline
@@ -267,9 +268,13 @@ def _check_kpi(plan: Plan, kpi: KPI, series: Series | None, diags: Diagnostics, 
     if not counted:
         return  # every measurement is dated after today
     last = counted[-1]
-    limit = 2 * CADENCE_DAYS[kpi.cadence]
-    if (today - last.date).days > limit:
+    if periods.is_stale(last.date, last.period, kpi.cadence, today):
+        if last.period == periods.DAY:
+            when = f"is from {last.date.isoformat()}, more than two {kpi.cadence} periods ago"
+        else:  # the check speaks English (as every diagnostic); the period as the CSV writes it too
+            when = (f"is for {Formatter('en').period(last.date, last.period)} "
+                    f"({periods.written(last.date, last.period)}), which ended more than two {kpi.cadence} "
+                    f"periods ago")
         diags.warning("stale-data", Location(_display(plan, series.path), last.line),
-                      f"the last measurement of `{kpi.id}` is from {last.date.isoformat()}, "
-                      f"older than two {kpi.cadence} periods",
+                      f"the last measurement of `{kpi.id}` {when}",
                       "add the recent measurements, or change `cadence` if it is measured less often")

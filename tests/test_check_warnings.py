@@ -151,7 +151,7 @@ def test_stale_data_ignores_future_rows(check_plan: CheckPlan) -> None:
     files = with_data("leads")
     files["data/leads.csv"] = "date,value\n2026-06,40\n2027-03,80\n"
     d = only(check_plan(files), "stale-data")
-    assert "2026-06-01" in d.message
+    assert "June 2026 (2026-06)" in d.message
 
 
 def test_unused_csv(check_plan: CheckPlan) -> None:

@@ -82,8 +82,9 @@ OBJECTIVES = {
           - {id: clicks, title: Clicks, baseline: 0, target: 200, cadence: quarterly}
         ---
         """,
-    # a fresh monthly KPI (last point 2026-11-01: 22 days), a stale one (2026-09: 83 days > 62)
-    "data/clients.csv": "date,value\n2026-03,1\n2026-09,2\n",
+    # a fresh monthly KPI (last point 2026-11-01: 22 days), a stale one (August, over since 2026-08-31:
+    # stale from November on, two months after)
+    "data/clients.csv": "date,value\n2026-03,1\n2026-08,2\n",
     "data/leads.csv": "date,value\n2026-10,20\n2026-11-01,24\n",
     # weekly: 2026-11-05 is 18 days old, more than two weeks
     "data/rank.csv": "date,value\n2026-11-05,12\n",
@@ -155,7 +156,7 @@ def test_freshness_marks_stale_kpis_as_check_does(plan: Checked) -> None:
     assert plan.state is not None
     rows = {r.kpi.kpi.id: r for r in freshness(plan.state)}
     assert {k: (r.last, r.age_days, r.stale) for k, r in rows.items()} == {
-        "clients": (dt.date(2026, 9, 1), 83, True),
+        "clients": (dt.date(2026, 8, 1), 84, True),
         "leads": (dt.date(2026, 11, 1), 22, False),
         "rank": (dt.date(2026, 11, 5), 18, True),
         "posts": (None, None, True),

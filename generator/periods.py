@@ -1,0 +1,94 @@
+"""What a KPI measurement stands for: a day, a month (`2026-11` in a CSV) or a quarter (`2026-Q3`).
+
+A measurement is dated by its period's first day (`Point.date`, which compute.py's arithmetic reads);
+its period decides how it is written for the reader ("novembre 2026", "T3 2026") and when it goes stale:
+a November figure exists only once November is over, so it is judged from the month's last day.
+`strategy check` (stale-data) and the dashboard's freshness table both ask `is_stale`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+DAY, MONTH, QUARTER = "day", "month", "quarter"
+
+# how often a KPI is measured, as a step of the calendar: (months, days)
+CADENCE_STEPS: dict[str, tuple[int, int]] = {
+    "daily": (0, 1), "weekly": (0, 7), "monthly": (1, 0), "quarterly": (3, 0), "yearly": (12, 0),
+}
+STALE_AFTER_STEPS = 2  # a measurement is stale once two cadence periods have passed since its period ended
+
+_FORMS = re.compile(r"^(\d{4})-(?:(\d{2})(?:-(\d{2}))?|[Qq]([1-4]))$")
+_QUARTER_LIKE = re.compile(r"^(\d{4})-[QqTt](\d+)$")
+
+
+def parse(text: str) -> tuple[dt.date, str] | None:
+    """`YYYY-MM-DD` (a day), `YYYY-MM` (a month) or `YYYY-Qn` (a quarter) as (first day, period);
+    None when it is none of them or names no real day."""
+    m = _FORMS.match(text)
+    if not m:
+        return None
+    year = int(m[1])
+    try:
+        if m[4]:
+            return dt.date(year, 3 * int(m[4]) - 2, 1), QUARTER
+        if m[3]:
+            return dt.date(year, int(m[2]), int(m[3])), DAY
+        return dt.date(year, int(m[2]), 1), MONTH
+    except ValueError:
+        return None
+
+
+def hint_for(text: str) -> str:
+    """What to write instead of `text`, which `parse` refused."""
+    quarter = _QUARTER_LIKE.match(text)
+    if quarter:  # 2026-T3 (French), 2026-Q5
+        number = quarter[2] if quarter[2] in ("1", "2", "3", "4") else "3"
+        return f"write a quarter as YYYY-Qn, Q1 to Q4, e.g. {quarter[1]}-Q{number}"
+    return "write YYYY-MM-DD for a day, YYYY-MM for a month or YYYY-Qn for a quarter, e.g. 2026-03 or 2026-Q3"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` moved by whole months; a month's last day stays its month's last day (30 Nov + 2 = 31 Jan)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return dt.date(year, month + 1, last if month_end else min(day.day, last))
+
+
+def end(start: dt.date, period: str) -> dt.date:
+    """The last day of the period that starts on `start`."""
+    if period == MONTH:
+        return add_months(start, 1) - dt.timedelta(days=1)
+    if period == QUARTER:
+        return add_months(start, 3) - dt.timedelta(days=1)
+    return start
+
+
+def fresh_until(start: dt.date, period: str, cadence: str) -> dt.date:
+    """The last day on which a measurement of this period is not stale for a KPI measured `cadence`."""
+    months, days = CADENCE_STEPS.get(cadence, CADENCE_STEPS["monthly"])
+    last = end(start, period)
+    return add_months(last, STALE_AFTER_STEPS * months) + dt.timedelta(days=STALE_AFTER_STEPS * days)
+
+
+def is_stale(start: dt.date, period: str, cadence: str, today: dt.date) -> bool:
+    """The one rule of `strategy check`'s stale-data warning and of the dashboard's freshness table."""
+    return today > fresh_until(start, period, cadence)
+
+
+def age_days(start: dt.date, period: str, today: dt.date) -> int:
+    """Days since the period ended (0 while it lasts)."""
+    return max(0, (today - end(start, period)).days)
+
+
+def written(start: dt.date, period: str) -> str:
+    """The period as a CSV writes it: 2026-11-15, 2026-11, 2026-Q4."""
+    if period == MONTH:
+        return f"{start.year:04d}-{start.month:02d}"
+    if period == QUARTER:
+        return f"{start.year:04d}-Q{(start.month + 2) // 3}"
+    return start.isoformat()
