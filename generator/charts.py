@@ -5,7 +5,7 @@ the spec (data inlined as values), a `Table` with the same numbers for screen re
 without JavaScript, and a one-sentence description for `aria-label`.
 
 Numbers and dates inside the specs are formatted two ways, on purpose:
-- axes use d3 format strings (",.2~f", "%b %Y"); the page hands vega-embed the locales built by
+- axes use d3 format strings (",.2~f", "%b %Y", see time_axis.py); the page hands vega-embed the locales built by
   `Formatter.vega_format_locale()` / `vega_time_locale()`, so axes get the plan's separators and months;
 - tooltips and mark labels use strings already formatted by the Formatter, the very strings of the
   table, so a reader sees the same "1 250" in the chart, the table and the prose.
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from . import palette
+from . import palette, time_axis
 from .i18n import Formatter
 
 if TYPE_CHECKING:
@@ -48,7 +48,6 @@ NUMBER_AXIS = ",.2~f"  # d3: grouped, at most two decimals, trailing zeros trimm
 COUNT_AXIS = ",.0f"
 PERCENT_AXIS = ".0%"
 MONEY_AXIS = "$,.0f"  # the currency symbol and its side come from the format locale
-DATE_AXIS = "%b %Y"
 
 DASH_EXPECTED = [6, 4]
 DASH_FORECAST = [2, 3]
@@ -428,8 +427,10 @@ _KPI_SERIES = ("measured", "expected", "forecast", "target")  # legend order
 
 
 @_shape
-def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: str | None) -> Any:
-    """The KPI chart of the series in `present`; the datasets are `present`'s rows, in that order."""
+def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: str | None,
+              axis: time_axis.TimeAxis) -> Any:
+    """The KPI chart of the series in `present`, its time axis ticking as `axis`; the datasets are `present`'s
+    rows, in that order."""
     names = {key: _t(lang, key) for key in _KPI_SERIES}
     data = {key: _data(alt, i) for i, key in enumerate(present)}
     status_colour = palette.STATUS_COLOURS.get(status, palette.ACCENT)
@@ -441,7 +442,7 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
                        sort=domain, legend=alt.Legend(symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5))
     dash = alt.StrokeDash("series:N", title=None, sort=domain,
                           scale=alt.Scale(domain=domain, range=[dashes[k] for k in present]))
-    x = alt.X("date:T", title=None, axis=alt.Axis(format=DATE_AXIS))
+    x = alt.X("date:T", title=None, axis=alt.Axis(**time_axis.axis_options(axis, lang)))
     y = alt.Y("value:Q", title=unit or _t(lang, "value"), scale=alt.Scale(zero=False, nice=True),
               axis=alt.Axis(format=NUMBER_AXIS))
     tooltip = [alt.Tooltip("series:N", title=_t(lang, "series")),
@@ -532,7 +533,10 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
                                              ("forecast", forecast), ("target", target)) if rows]
-    spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit,
+    measured_days = [d for d, v in state.points if _finite(v)]
+    days = measured_days + [state.due] + ([state.start] if expected else [])  # the x of every row
+    axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days))
+    spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis,
                      data=[rows for _, rows in present])
 
     rows = [[row["series"], row["date_label"], row["value_label"]] for _, group in present for row in group]

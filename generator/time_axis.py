@@ -1,0 +1,69 @@
+"""The time axis of a KPI chart: ticks on the data's cadence, each label written once.
+
+Left to itself, Vega picks weekly ticks on a wide chart, and a month format then writes "mars 2026" under
+four ticks, the label of a month falling under the previous month's point. Here the ticks follow what the
+measurements stand for (periods.py) or, for dated measurements, the KPI's cadence: months for monthly data,
+quarters for quarterly data, weeks written as day and month for weekly or daily data over a short span.
+A measurement is drawn at its period's first day, which is where its month's (quarter's) tick falls.
+
+The axis is a small hashable value, part of a chart's shape key (charts.py): a plan's charts share few of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from . import periods
+
+# the units the ladder walks, finest first, with their length in days
+_UNITS = (("week", 7.0), ("month", 30.44), ("quarter", 91.31), ("year", 365.25))
+_LENGTH = dict(_UNITS)
+_ORDER = [unit for unit, _ in _UNITS]
+_CADENCE_UNIT = {"daily": "week", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
+MIN_TICKS = 3  # fewer periods than this on the axis: the next finer unit
+MAX_TICKS = 24  # more than this: every `step`-th period
+MAX_WEEK_SPAN = 180  # days: a day and a month ("4 janv.") would come back after a year
+
+# d3-time-format patterns; the month and quarter names come from the page's time locale (i18n.py)
+_FORMATS = {"week": "%-d %b", "month": "%b %Y", "year": "%Y"}
+_QUARTER_FORMATS = {"fr": "T%q %Y", "en": "Q%q %Y"}
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    unit: str  # what a tick stands for and how it is written: "week", "month", "quarter" or "year"
+    step: int = 1  # a tick every `step` units
+
+
+def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date) -> TimeAxis:
+    """The axis of a chart from `first` to `last` whose measurements stand for the periods `measured`
+    ("day", "month", "quarter") of a KPI measured `cadence`."""
+    kinds = set(measured)
+    if kinds and periods.DAY not in kinds:
+        unit = "month" if periods.MONTH in kinds else "quarter"
+    else:
+        unit = _CADENCE_UNIT.get(cadence, "month")
+    span = max((last - first).days, 1)
+    while unit != "week" and span / _LENGTH[unit] + 1 < MIN_TICKS:  # ticks at both ends of an aligned span
+        unit = _ORDER[_ORDER.index(unit) - 1]
+    if unit == "week" and span > MAX_WEEK_SPAN:
+        unit = "month"
+    count = span / _LENGTH[unit]
+    step = 1
+    if count > MAX_TICKS:
+        # months by 3, 6 or 12 fall on quarters' and years' first months; quarters by 2 on half-years
+        steps = {"week": (2, 4), "month": (3, 6, 12), "quarter": (2, 4), "year": (2, 5, 10, 20, 50, 100)}[unit]
+        step = next((s for s in steps if count / s <= MAX_TICKS), steps[-1])
+    return TimeAxis(unit, step)
+
+
+def axis_options(axis: TimeAxis, language: str) -> dict[str, Any]:
+    """Vega-Lite axis properties: where the ticks fall and how they are written."""
+    interval, step = axis.unit, axis.step
+    if axis.unit == "quarter":  # a quarter is three months, from January
+        interval, step = "month", 3 * axis.step
+    fmt = _QUARTER_FORMATS.get(language, _QUARTER_FORMATS["en"]) if axis.unit == "quarter" else _FORMATS[axis.unit]
+    return {"tickCount": {"interval": interval, "step": step}, "format": fmt}
