@@ -548,8 +548,8 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         forecast_text = ""
         if forecast:
             forecast_text = _text(fmt, "kpi_desc_forecast", value=forecast[-1]["value_label"])
-        when = _text(fmt, f"when_{state.period_at(state.actual_date)}",
-                     date=fmt.period(state.actual_date, state.period_at(state.actual_date)))
+        period = state.period_at(state.actual_date)  # "au 1 oct. 2026", "en octobre 2026", "au T3 2026"
+        when = _text(fmt, f"when_{period}", date=fmt.period(state.actual_date, period))
         description = _text(fmt, "kpi_desc", title=kpi.title, actual=measured[-1]["value_label"],
                             when=when, status=fmt.label(state.status), target=target_text,
                             due=fmt.date(state.due), forecast=forecast_text)
