@@ -535,7 +535,8 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
                                              ("forecast", forecast), ("target", target)) if rows]
     measured_days = [d for d, v in state.points if _finite(v)]
     days = measured_days + [state.due] + ([state.start] if expected else [])  # the x of every row
-    axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days))
+    axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days),
+                            measured_days)
     spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis,
                      data=[rows for _, rows in present])
 

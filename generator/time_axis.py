@@ -12,7 +12,7 @@ The axis is a small hashable value, part of a chart's shape key (charts.py): a p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,11 +36,14 @@ _QUARTER_FORMATS = {"fr": "T%q %Y", "en": "Q%q %Y"}
 class TimeAxis:
     unit: str  # what a tick stands for and how it is written: "week", "month", "quarter" or "year"
     step: int = 1  # a tick every `step` units
+    # weekly ticks on the measurements' own days: Vega's weeks start on Sunday, a team's weekly figures seldom
+    values: tuple[dt.date, ...] = ()
 
 
-def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date) -> TimeAxis:
+def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date,
+           days: Sequence[dt.date] = ()) -> TimeAxis:
     """The axis of a chart from `first` to `last` whose measurements stand for the periods `measured`
-    ("day", "month", "quarter") of a KPI measured `cadence`."""
+    ("day", "month", "quarter") of a KPI measured `cadence`, on `days`."""
     kinds = set(measured)
     if kinds and periods.DAY not in kinds:
         unit = "month" if periods.MONTH in kinds else "quarter"
@@ -57,6 +60,10 @@ def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date)
         # months by 3, 6 or 12 fall on quarters' and years' first months; quarters by 2 on half-years
         steps = {"week": (2, 4), "month": (3, 6, 12), "quarter": (2, 4), "year": (2, 5, 10, 20, 50, 100)}[unit]
         step = next((s for s in steps if count / s <= MAX_TICKS), steps[-1])
+    if unit == "week" and days:
+        # every step-th measured day, counted back from the last, so that the last point sits on its label
+        ordered = sorted(set(days))
+        return TimeAxis(unit, step, tuple(reversed(ordered[::-1][::step])))
     return TimeAxis(unit, step)
 
 
@@ -66,4 +73,6 @@ def axis_options(axis: TimeAxis, language: str) -> dict[str, Any]:
     if axis.unit == "quarter":  # a quarter is three months, from January
         interval, step = "month", 3 * axis.step
     fmt = _QUARTER_FORMATS.get(language, _QUARTER_FORMATS["en"]) if axis.unit == "quarter" else _FORMATS[axis.unit]
+    if axis.values:
+        return {"values": [{"year": d.year, "month": d.month, "date": d.day} for d in axis.values], "format": fmt}
     return {"tickCount": {"interval": interval, "step": step}, "format": fmt}

@@ -145,12 +145,14 @@ def test_weekly_data_over_a_year_labels_each_month_once() -> None:
 
 
 def test_weekly_data_over_a_few_weeks_labels_day_and_month() -> None:
-    """Over a two-month plan, weekly rows tick on weeks written "4 Jan", "11 Jan", … each once."""
+    """Over a two-month plan, weekly rows (Mondays) tick on their own days, written "5 Jan", "12 Jan", … each
+    once, and the last week's point sits on its label (Vega's own weeks would start on Sundays)."""
     rows = ["2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26", "2026-02-02"]
     chart = _chart(rows, cadence="weekly", end="2026-02-28", today="2026-02-10", language="en")
-    labels = [text for text, _ in _labels(_svg(chart, EN, 800))]
-    assert labels[:3] == ["4 Jan", "11 Jan", "18 Jan"]
-    assert len(labels) == len(set(labels))
+    svg = _svg(chart, EN, 800)
+    labels = _labels(svg)
+    assert [text for text, _ in labels] == ["5 Jan", "12 Jan", "19 Jan", "26 Jan", "2 Feb"]
+    assert _measured_x(svg, "Measurements")[-1] == pytest.approx(dict(labels)["2 Feb"], abs=1)
 
 
 def test_a_long_monthly_plan_ticks_every_quarter_with_month_labels() -> None:
