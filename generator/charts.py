@@ -518,7 +518,8 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     def record(key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
         return _row(fmt, kpi.unit, key, day, value, period)
 
-    measured = [record("measured", d, v, state.period_at(d)) for d, v in state.points if _finite(v)]
+    # a month's or quarter's measurement stands at its period's end (compute.py), labelled by its period
+    measured = [record("measured", state.at(d), v, state.period_at(d)) for d, v in state.points if _finite(v)]
     expected = []
     if _finite(state.baseline):
         assert state.baseline is not None
@@ -527,16 +528,17 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     if (_finite(state.forecast) and state.actual_date is not None and state.actual is not None
             and state.actual_date < state.due):
         assert state.forecast is not None
-        forecast = [record("forecast", state.actual_date, state.actual, state.period_at(state.actual_date)),
+        forecast = [record("forecast", state.at(state.actual_date), state.actual, state.period_at(state.actual_date)),
                     record("forecast", state.due, state.forecast)]
     target = [record("target", state.due, kpi.target)] if _finite(kpi.target) else []
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
                                              ("forecast", forecast), ("target", target)) if rows]
     measured_days = [d for d, v in state.points if _finite(v)]
-    days = measured_days + [state.due] + ([state.start] if expected else [])  # the x of every row
+    drawn_days = [state.at(d) for d in measured_days]
+    days = drawn_days + [state.due] + ([state.start] if expected else [])  # the x of every row
     axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days),
-                            measured_days)
+                            drawn_days)
     spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis,
                      data=[rows for _, rows in present])
 
@@ -573,7 +575,8 @@ def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str,
     domain = [_t(lang, key) for key in series]
     y = alt.Y("stage:N", title=None, sort=list(order))
     # room on the right for the label of the longest bar
-    x = alt.X("value:Q", title=_t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1),
+    # about five round ticks: left to Vega, a narrow axis dropped overlapping labels unevenly (0, 500, 1,500…)
+    x = alt.X("value:Q", title=_t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1, tickCount=5),
               scale=alt.Scale(domainMax=widest * 1.15, nice=True))
     offset = alt.YOffset("series:N", sort=domain)
     colour = alt.Color("series:N", title=None, sort=domain,

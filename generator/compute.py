@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from . import periods
 from .model import KPI, Funnel, Objective, Plan, Series, Stage
 
 STATUS_ORDER = ("off-track", "at-risk", "no-data", "on-track", "achieved")  # weakest first
@@ -60,6 +61,7 @@ class FunnelState:
     funnel: Funnel
     stages: list[StageState]
     due: dt.date | None = None
+    start: dt.date | None = None  # the period start the volumes are counted from
     elapsed: float = 1.0  # share of the time from the period start to the due date gone by
     tolerance: float = 0.9  # a stage converting below this share of its planned rate is a bottleneck
     bottleneck: str | None = None  # the stage converting furthest below its planned rate (rules.bottleneck)
@@ -70,7 +72,8 @@ class FunnelState:
 
 
 def compute_funnel(funnel: Funnel, volumes: dict[str, float | None], *, elapsed: float = 1.0,
-                   tolerance: float = 0.9, due: dt.date | None = None) -> FunnelState | None:
+                   tolerance: float = 0.9, due: dt.date | None = None,
+                   start: dt.date | None = None) -> FunnelState | None:
     """The funnel worked backwards, with each stage's volume to date (`volumes`, by KPI id) read against it.
 
     `elapsed` is the share of the funnel's time gone by (1.0: the due date is reached), so the need to date
@@ -94,7 +97,7 @@ def compute_funnel(funnel: Funnel, volumes: dict[str, float | None], *, elapsed:
             st.observed_rate = st.actual / prev.actual
             assert st.stage.rate is not None
             st.ratio = st.observed_rate / float(st.stage.rate)
-    state = FunnelState(funnel=funnel, stages=states, due=due, elapsed=elapsed, tolerance=tolerance,
+    state = FunnelState(funnel=funnel, stages=states, due=due, start=start, elapsed=elapsed, tolerance=tolerance,
                         bottleneck=_lowest(states, "ratio", below=tolerance),
                         shortfall=_lowest(states, "pace", below=1.0))
     costed = [st.cost_total for st in states if st.cost_total is not None]
@@ -163,6 +166,9 @@ class KpiState:
     rule: str = "no-data"  # which rule of STATUS_RULES set the status
     # the measurements that stand for a month or a quarter, by their first day (model.Point.period)
     periods: dict[dt.date, str] = field(default_factory=dict)
+    # where those measurements stand: their period's last day, or today while the period lasts
+    positions: dict[dt.date, dt.date] = field(default_factory=dict)
+    expected_date: dt.date | None = None  # the day `expected` is read on: the latest measurement's, or today
 
     def path(self) -> list[tuple[dt.date, float]]:
         """The expected path's corners: (period start, baseline), the milestones, (due, target)."""
@@ -170,6 +176,10 @@ class KpiState:
             return []
         inner = [(d, v) for d, v in self.kpi.milestones if self.start < d < self.due]
         return [(self.start, self.baseline), *inner, (self.due, self.kpi.target)]
+
+    def at(self, day: dt.date) -> dt.date:
+        """Where the measurement dated `day` stands on the time line: its period's end (or today), or `day`."""
+        return self.positions.get(day, day)
 
     def period_at(self, day: dt.date | None) -> str:
         """What the measurement dated `day` stands for: "day", "month" or "quarter"."""
@@ -205,18 +215,23 @@ def kpi_direction(kpi: KPI, baseline: float | None) -> str:
 
 
 Counted = tuple[tuple[dt.date, float], ...]
+Positions = dict[dt.date, dt.date]
 
 # What compute_kpi derives from a KPI's measurements alone, by the Series it comes from. The loader hands
 # the same immutable Series to every check while its CSV file is unchanged (see parse_cache), so that
 # `strategy serve` derives again only the measurements of an edited file. Keyed by the Series' identity
 # (kept alive here, so that its id is not reused) and by everything else the result depends on.
-_DERIVED: dict[tuple[int, dt.date, dt.date, str, dt.date], tuple[Series, Counted, int, float | None]] = {}
+_DERIVED: dict[tuple[int, dt.date, dt.date, str, dt.date], tuple[Series, Counted, int, Positions]] = {}
 _DERIVED_MAX = 4096  # entries; the memo starts afresh past this (a big plan has about 1000 KPIs)
 
 
 def _counted(series: Series | None, today: dt.date, start: dt.date, measure: str,
-             due: dt.date) -> tuple[Counted, int, float | None]:
-    """(the measurements counted up to today, how many are later, the forecast at `due`)."""
+             due: dt.date) -> tuple[Counted, int, Positions]:
+    """(the measurements counted up to today, how many are later, where the month and quarter ones stand).
+
+    A measurement is dated by its period's first day, but it stands for the period as a whole: November's
+    running total is the total at the end of November. So it is compared, forecast from and drawn at its
+    period's last day (`Positions`, by first day), or today while the period lasts."""
     memo = series is not None and type(series.points) is tuple  # a Series made with a list may change
     key = (id(series), today, start, measure, due)
     if memo:
@@ -224,7 +239,9 @@ def _counted(series: Series | None, today: dt.date, start: dt.date, measure: str
         if kept is not None and kept[0] is series:
             return kept[1], kept[2], kept[3]
     measured = series.points if series else ()
-    past = [(p.date, p.value) for p in measured if p.date <= today]
+    kept_points = [p for p in measured if p.date <= today]
+    past = [(p.date, p.value) for p in kept_points]
+    positions = {p.date: min(p.end, today) for p in kept_points if p.period != "day"}
     future_points = len(measured) - len(past)
     if measure == "cumulative":
         counted, total = [], 0.0
@@ -233,7 +250,7 @@ def _counted(series: Series | None, today: dt.date, start: dt.date, measure: str
                 total += v
                 counted.append((d, total))
         past = counted
-    result = (tuple(past), future_points, _linear_forecast(past, due))
+    result = (tuple(past), future_points, positions)
     if memo:
         if len(_DERIVED) >= _DERIVED_MAX:
             _DERIVED.clear()
@@ -257,25 +274,34 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
     start = plan.settings.period_start
     due = kpi.due or plan.settings.period_end
     series = plan.series.get(kpi.id)
-    counted, future_points, forecast = _counted(series, today, start, kpi.measure, due)
+    counted, future_points, positions = _counted(series, today, start, kpi.measure, due)
     past = list(counted)
     baseline = kpi.baseline if kpi.baseline is not None else (past[0][1] if past else None)
     if kpi.baseline is None and kpi.measure == "cumulative":
         baseline = 0.0  # a running total starts from nothing at the period start, data or not
     state = KpiState(kpi=kpi, start=start, due=due, direction=kpi_direction(kpi, baseline),
-                     baseline=baseline, points=past, future_points=future_points,
+                     baseline=baseline, points=past, future_points=future_points, positions=positions,
                      periods={p.date: p.period for p in series.points if p.period != "day"} if series else {})
-    state.expected = state.expected_at(today)
+    if past:
+        state.actual_date, state.actual = past[-1]
+    # While it is fresh, the latest measurement is compared with what was expected when it was measured (the
+    # end of its month or quarter): a third-quarter figure against the path at the end of September, not in
+    # December. Once stale, it is compared with what is expected today: old data never keeps a KPI on track.
+    state.expected_date = today
+    if state.actual_date is not None:
+        period = state.period_at(state.actual_date)
+        if not periods.is_stale(state.actual_date, period, kpi.cadence, today):
+            state.expected_date = state.at(state.actual_date)
+    state.expected = state.expected_at(state.expected_date)
     span = kpi.target - baseline if baseline is not None else 0.0
     if state.expected is not None and baseline is not None and span:
         state.expected_progress = (state.expected - baseline) / span  # the path's progress, milestones included
     else:
-        state.expected_progress = time_share(start, due, today)
-    if not past or baseline is None:
+        state.expected_progress = time_share(start, due, state.expected_date)
+    if state.actual is None or baseline is None:
         return state
-    state.actual_date, state.actual = past[-1]
     state.progress = (state.actual - baseline) / span if span else (1.0 if state.actual == kpi.target else 0.0)
-    state.forecast = forecast
+    state.forecast = _forecast(state, [(state.at(d), v) for d, v in past], kpi.measure)
     sign = 1 if state.direction == "up" else -1
     if sign * (state.actual - kpi.target) >= 0:
         state.rule = "target-reached"
@@ -283,12 +309,28 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
         state.rule = "on-path"
     elif state.progress >= at_risk * state.expected_progress:
         state.rule = "near-path"
-    elif forecast is not None and sign * (forecast - kpi.target) >= 0:
+    elif state.forecast is not None and sign * (state.forecast - kpi.target) >= 0:
         state.rule = "forecast-reaches-target"  # never "off track" beside a forecast that reaches the target
     else:
         state.rule = "behind-path"
     state.status = STATUS_RULES[state.rule]
     return state
+
+
+def _forecast(state: KpiState, points: list[tuple[dt.date, float]], measure: str) -> float | None:
+    """The value at the due date: along the KPI's milestone path at the pace it keeps against that path, or
+    else the least-squares line through the measurements; a running total is never forecast to shrink."""
+    baseline, actual, expected = state.baseline, state.actual, state.expected
+    if actual is None or baseline is None:
+        return None
+    if state.kpi.milestones and expected is not None and expected != baseline:
+        # a back-loaded path: a straight line through the early, slow measurements would miss the late growth
+        forecast: float | None = baseline + (state.kpi.target - baseline) * (actual - baseline) / (expected - baseline)
+    else:
+        forecast = _linear_forecast(points, state.due)
+    if forecast is not None and measure == "cumulative" and state.direction == "up":
+        forecast = max(forecast, actual)
+    return forecast
 
 
 def _linear_forecast(points: list[tuple[dt.date, float]] | Counted, due: dt.date) -> float | None:
@@ -359,7 +401,7 @@ def compute_plan(plan: Plan, today: dt.date) -> PlanState:
         end = min(today, due)
         volumes = {s.kpi: stage_volume(plan.series.get(s.kpi), start, end) for s in funnel.stages if s.kpi}
         fs = compute_funnel(funnel, volumes, elapsed=time_share(start, due, today),
-                            tolerance=rules.bottleneck, due=due)
+                            tolerance=rules.bottleneck, due=due, start=start)
         if fs is not None:
             funnels[funnel.id] = fs
     budget = sum(s.yearly_cost for s in plan.solutions.values())

@@ -11,25 +11,27 @@ from .i18n import Formatter
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
-        "projection": "≈ {value} {unit} sur {goal} au {due}",
+        "projection": "≈ {value} {unit} sur {goal} au {due}, au rythme moyen depuis le {start}",
         "bottleneck": "Goulot d'étranglement : « {stage} » convertit {observed} de « {previous} », pour {planned} "
                       "prévus ({ratio} du taux prévu).",
         "shortfall": "Retard en volume : « {stage} » en est à {actual} pour {to_date} attendus à ce jour "
                      "({need} d'ici le {due}).",
-        "volume_limits": "Aucune étape ne convertit sous {tolerance} de son taux prévu : c'est le volume de "
-                         "« {stage} » qui limite l'entonnoir.",
+        "volume_limits": "Aucune étape ne convertit sous {tolerance} de son taux prévu : le retard vient du "
+                         "volume de « {stage} » ({actual} pour {to_date} attendus à ce jour).",
         "on_pace": "Aucun goulot : chaque étape convertit à au moins {tolerance} de son taux prévu et chaque "
                    "volume suivi atteint son besoin à ce jour.",
         "volumes_ok": "Aucun retard : chaque volume suivi atteint son besoin à ce jour. Reliez deux étapes "
                       "consécutives à un indicateur pour observer leur taux de conversion.",
+        "no_measurement": "Pas encore de mesure : les indicateurs des étapes n'ont aucune donnée depuis le début "
+                          "de la période.",
         "no_data": "Pas encore de mesure : reliez chaque étape à un indicateur pour suivre le réel.",
         "not_started": "La période n'a pas commencé : rien n'est encore attendu.",
         "target-reached": "Atteint : la dernière mesure ({actual}) atteint la cible ({target}).",
-        "on-path": "En bonne voie : la dernière mesure ({actual}) est au niveau attendu aujourd'hui ({expected}) "
+        "on-path": "En bonne voie : la dernière mesure ({actual}) est au niveau attendu au {when} ({expected}) "
                    "ou mieux.",
-        "near-path": "À risque : sous le niveau attendu aujourd'hui ({expected}), mais l'avancement ({progress}) "
+        "near-path": "À risque : sous le niveau attendu au {when} ({expected}), mais l'avancement ({progress}) "
                      "atteint au moins {tolerance} de l'avancement attendu ({expected_progress}).",
-        "forecast-reaches-target": "À risque plutôt qu'en retard : loin du niveau attendu aujourd'hui "
+        "forecast-reaches-target": "À risque plutôt qu'en retard : loin du niveau attendu au {when} "
                                    "({expected}), mais la prévision à l'échéance ({forecast}) atteint la cible "
                                    "({target}).",
         "behind-path": "En retard : l'avancement ({progress}) est sous {tolerance} de l'avancement attendu "
@@ -38,25 +40,26 @@ WORDS: dict[str, dict[str, str]] = {
         "no-data": "Sans données : aucune mesure à ce jour.",
     },
     "en": {
-        "projection": "≈ {value} {unit} of {goal} by {due}",
+        "projection": "≈ {value} {unit} of {goal} by {due}, at the average pace since {start}",
         "bottleneck": "Bottleneck: “{stage}” converts {observed} of “{previous}”, against {planned} planned "
                       "({ratio} of the planned rate).",
         "shortfall": "Volume behind: “{stage}” stands at {actual} against {to_date} expected by now "
                      "({need} by {due}).",
-        "volume_limits": "No stage converts below {tolerance} of its planned rate: the volume of “{stage}” is "
-                         "what limits the funnel.",
+        "volume_limits": "No stage converts below {tolerance} of its planned rate: the shortfall comes from the "
+                         "volume of “{stage}” ({actual} against {to_date} expected by now).",
         "on_pace": "No bottleneck: every stage converts at least {tolerance} of its planned rate and every "
                    "measured volume meets its need to date.",
         "volumes_ok": "Nothing behind: every measured volume meets its need to date. Link two consecutive "
                       "stages to a KPI to observe their conversion rate.",
+        "no_measurement": "No measurement yet: the stages' KPIs have no data since the period start.",
         "no_data": "No measurement yet: link each stage to a KPI to follow the actual volumes.",
         "not_started": "The period has not started: nothing is expected yet.",
         "target-reached": "Achieved: the latest measurement ({actual}) reaches the target ({target}).",
-        "on-path": "On track: the latest measurement ({actual}) is at or beyond today's expected value "
-                   "({expected}).",
-        "near-path": "At risk: below today's expected value ({expected}), but its progress ({progress}) is at least "
-                     "{tolerance} of the expected progress ({expected_progress}).",
-        "forecast-reaches-target": "At risk rather than off track: well below today's expected value "
+        "on-path": "On track: the latest measurement ({actual}) is at or beyond the value expected on "
+                   "{when} ({expected}).",
+        "near-path": "At risk: below the value expected on {when} ({expected}), but its progress ({progress}) is "
+                     "at least {tolerance} of the expected progress ({expected_progress}).",
+        "forecast-reaches-target": "At risk rather than off track: well below the value expected on {when} "
                                    "({expected}), but the forecast at the due date ({forecast}) reaches the "
                                    "target ({target}).",
         "behind-path": "Off track: its progress ({progress}) is below {tolerance} of the expected progress "
@@ -84,7 +87,7 @@ def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
         return None
     last = fs.stages[-1].stage
     return _w(fmt, "projection", value=fmt.number(fs.projection, 1), unit=in_sentence(last.title),
-              goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due))
+              goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due), start=fmt.date(fs.start))
 
 
 def _stage(fs: FunnelState, stage_id: str | None) -> tuple[int, StageState] | None:
@@ -97,7 +100,8 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
     tolerance = fmt.percent(fs.tolerance)
     measured = [st for st in fs.stages if st.actual is not None]
     if not measured:
-        return [_w(fmt, "no_data")]
+        linked = any(st.stage.kpi for st in fs.stages)
+        return [_w(fmt, "no_measurement" if linked else "no_data")]
     if fs.elapsed <= 0:
         return [_w(fmt, "not_started")]
     out = []
@@ -115,7 +119,10 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
                       to_date=fmt.volume(st.need_to_date), need=fmt.volume(float(st.need)),
                       due=fmt.date(fs.due)))
         if found is None:
-            out.append(_w(fmt, "volume_limits", tolerance=tolerance, stage=st.stage.title))
+            # every rate within tolerance: the shortfall starts at the top-most stage behind its need to date
+            top = next(s for s in fs.stages if s.pace is not None and s.pace < 1)
+            out.append(_w(fmt, "volume_limits", tolerance=tolerance, stage=top.stage.title,
+                          actual=fmt.volume(top.actual), to_date=fmt.volume(top.need_to_date)))
     if not out:
         rates_seen = any(st.ratio is not None for st in fs.stages)
         out.append(_w(fmt, "on_pace" if rates_seen else "volumes_ok", tolerance=tolerance))
@@ -137,6 +144,7 @@ def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
 
     values = {"actual": value(ks.actual), "target": value(ks.kpi.target), "expected": value(ks.expected),
               "forecast": value(ks.forecast), "progress": fmt.percent(ks.progress),
-              "expected_progress": fmt.percent(ks.expected_progress), "tolerance": fmt.percent(at_risk)}
+              "expected_progress": fmt.percent(ks.expected_progress), "tolerance": fmt.percent(at_risk),
+              "when": fmt.date(ks.expected_date)}
     clause = _w(fmt, "forecast_misses", **values) if ks.forecast is not None else ""
     return _w(fmt, ks.rule, forecast_clause=clause, **values)

@@ -14,10 +14,10 @@ HEADERS = {
 }
 FACTS = {
     "fr": {"goal": "but {goal} {unit} au {due}", "elapsed": "temps écoulé {share}", "budget": "budget {value}",
-           "cost_per_unit": "coût par résultat ({unit}) {value}", "projection": "projection au rythme actuel {text}",
+           "cost_per_unit": "coût par résultat ({unit}) {value}", "projection": "projection {text}",
            "none": "Le plan n'a pas d'entonnoir : ajoutez-en un dans funnels/ID.yaml."},
     "en": {"goal": "goal {goal} {unit} by {due}", "elapsed": "time elapsed {share}", "budget": "budget {value}",
-           "cost_per_unit": "cost per result ({unit}) {value}", "projection": "projected at the current pace {text}",
+           "cost_per_unit": "cost per result ({unit}) {value}", "projection": "projected {text}",
            "none": "The plan has no funnel: add one in funnels/ID.yaml."},
 }
 

@@ -270,9 +270,11 @@ class Checker:
             return None
         by_name = {f.name: f for f in fields}
         clean: dict[str, Any] = {}
+        suggested: set[str] = set()  # keys a misspelt key was taken for: their absence is that one mistake
         for key, value in data.items():
             if key not in by_name:
                 close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
+                suggested.update(close)
                 valid = ", ".join(by_name)
                 hint = (f"did you mean `{close[0]}`? " if close else "") + f"valid keys: {valid}"
                 self.error("unknown-key", (*path, key), f"`{key}` is not a key of {what}", hint, key=True)
@@ -289,7 +291,7 @@ class Checker:
                 if f.name in data:
                     self.error("required", (*path, f.name), f"`{f.name}` is required in {what} but is empty",
                                self._example(f), key=True)
-                else:
+                elif f.name not in suggested:  # `titel:` is one mistake: the unknown key says "did you mean"
                     self.error("required", path, f"{what} needs `{f.name}`", self._example(f))
         return clean
 

@@ -4,7 +4,8 @@ Left to itself, Vega picks weekly ticks on a wide chart, and a month format then
 four ticks, the label of a month falling under the previous month's point. Here the ticks follow what the
 measurements stand for (periods.py) or, for dated measurements, the KPI's cadence: months for monthly data,
 quarters for quarterly data, weeks written as day and month for weekly or daily data over a short span.
-A measurement is drawn at its period's first day, which is where its month's (quarter's) tick falls.
+A month's or quarter's measurement is drawn at its period's last day (compute.py), which is where its tick
+falls and its label is written.
 
 The axis is a small hashable value, part of a chart's shape key (charts.py): a plan's charts share few of them.
 """
@@ -64,7 +65,33 @@ def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date,
         # every step-th measured day, counted back from the last, so that the last point sits on its label
         ordered = sorted(set(days))
         return TimeAxis(unit, step, tuple(reversed(ordered[::-1][::step])))
+    if unit in ("month", "quarter") and _at_period_ends(kinds, days):
+        return TimeAxis(unit, step, _period_ends(unit, step, first, last))
     return TimeAxis(unit, step)
+
+
+def _at_period_ends(kinds: set[str], days: Sequence[dt.date]) -> bool:
+    """Whether the points stand at their month's last day: months and quarters do (compute.py draws them
+    there); dated rows do when most of them fall on a month's last day (2026-01-31 for January)."""
+    if kinds and periods.DAY not in kinds:
+        return True
+    ends = sum(1 for d in days if periods.end(d.replace(day=1), periods.MONTH) == d)
+    return bool(days) and ends * 2 > len(days)
+
+
+def _period_ends(unit: str, step: int, first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
+    """The last days of the months (every `step`-th, on quarters' or years' last months when `step` is 3, 6
+    or 12) or quarters from `first` to `last`, where a month's or quarter's point stands."""
+    months = step * (3 if unit == "quarter" else 1)
+    align = months if months in (3, 6, 12) else 1
+    day = periods.end(first.replace(day=1), periods.MONTH)
+    while day.month % align:
+        day = periods.add_months(day, 1)
+    ends = []
+    while day <= last:
+        ends.append(day)
+        day = periods.add_months(day, months)
+    return tuple(ends)
 
 
 def axis_options(axis: TimeAxis, language: str) -> dict[str, Any]:

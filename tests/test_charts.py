@@ -235,7 +235,7 @@ def test_kpi_chart_shows_measurements_expected_path_target_and_forecast(state: P
     assert [(r["date"], r["value"]) for r in by_series["Cible"]] == [("2026-12-31T00:00:00", 15000)]
     assert by_series["Cible"][0]["text"] == "Cible : 15\u202f000\u00a0visites"
     forecast = by_series["Prévision"]
-    assert forecast[0]["date"] == "2026-04-01T00:00:00" and forecast[0]["value"] == 12000
+    assert forecast[0]["date"] == "2026-04-30T00:00:00" and forecast[0]["value"] == 12000
     assert forecast[1]["date"] == "2026-12-31T00:00:00"
     assert forecast[1]["value"] == pytest.approx(kpi.forecast)
 
@@ -378,7 +378,7 @@ def test_progress_bars_are_clamped_but_the_table_keeps_the_true_value(state: Pla
     assert behind["progress"] == 0 and behind["progress_label"] == "-20\u202f%"
     table = {row[0]: row for row in chart.table.rows}
     assert table["Un objectif déjà dépassé"][1] == "150\u202f%"
-    assert table["Un objectif qui recule"][1:] == ["-20\u202f%", "45\u202f%", "en retard"]
+    assert table["Un objectif qui recule"][1:] == ["-20\u202f%", "41\u202f%", "en retard"]
     assert chart.table.headers == ["Objectif", "Avancement", "Avancement attendu", "Statut"]
 
 

@@ -560,3 +560,11 @@ def test_the_valid_plan_of_the_robustness_test_is_valid() -> None:
     checked = check(MemorySource(VALID_FILES), TODAY)
     assert codes(checked, "error") == [], checked.diagnostics.sorted()
     assert checked.state is not None
+
+
+def test_a_misspelt_required_key_is_one_error(check_plan) -> None:  # type: ignore[no-untyped-def]
+    """`titel:` instead of `title:` is one mistake: one unknown-key error saying "did you mean `title`?",
+    not a second "needs `title`" error before it."""
+    checked = check_plan({"objectives/o.md": "---\ntitel: Grow\ndue: 2026-12-31\n---\n"})
+    errors = checked.diagnostics.errors
+    assert [(e.code, e.hint.split("?")[0]) for e in errors] == [("unknown-key", "did you mean `title`")]

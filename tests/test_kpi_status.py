@@ -51,7 +51,9 @@ def test_expected_value_is_linear_from_start_to_due() -> None:
     assert s.expected_at(END) == 200
     assert s.expected_at(dt.date(2025, 6, 1)) == 100  # before the start: still the baseline
     assert s.expected_at(dt.date(2027, 6, 1)) == 200  # after the due date: the target
-    assert s.expected == pytest.approx(150) and s.expected_progress == pytest.approx(0.5)
+    # the latest measurement (1 June, still fresh on 2 July) is compared with the path on its own day
+    assert s.expected_date == d("2026-06-01")
+    assert s.expected == pytest.approx(100 + 100 * 151 / 364) and s.expected_progress == pytest.approx(151 / 364)
 
 
 def test_due_date_of_the_kpi_is_used() -> None:
@@ -191,7 +193,7 @@ def test_measurements_after_today_are_ignored() -> None:
     s = status_of(kpi(200, baseline=100), [("2026-06-01", 140), ("2026-09-01", 999)])
     assert s.actual == 140
     assert s.future_points == 1
-    assert s.status == "off-track"
+    assert s.status == "at-risk"  # 140 on 1 June against 141.5 expected that day
     later = status_of(kpi(200, baseline=100), [("2026-06-01", 140), ("2026-09-01", 999)], today=d("2026-09-01"))
     assert later.actual == 999 and later.future_points == 0
 
@@ -206,7 +208,8 @@ def test_today_option_wins_over_source_date_epoch(monkeypatch: pytest.MonkeyPatc
 
 
 def test_status_depends_on_today() -> None:
-    """The same data is on track early in the year and off track later."""
+    """The same data is on track early in the year and off track later: once stale, a measurement is
+    compared with what is expected today."""
     k = kpi(200, baseline=100)
     assert status_of(k, [("2026-02-01", 110)], today=d("2026-02-01")).status == "on-track"
     assert status_of(k, [("2026-02-01", 110)], today=d("2026-10-01")).status == "off-track"

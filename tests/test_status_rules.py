@@ -108,7 +108,7 @@ def test_the_page_says_which_rule_set_each_status(make_plan: Callable[..., Path]
     result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-06-30"])
     assert result.exit_code == 0, result.output
     text = page_text(out / "objectives" / "revenu.html")
-    assert "En bonne voie : la dernière mesure (111 k€) est au niveau attendu aujourd'hui (110 k€) ou mieux." \
+    assert "En bonne voie : la dernière mesure (111 k€) est au niveau attendu au 30 juin 2026 (110 k€) ou mieux." \
         in text
     assert "À risque plutôt qu'en retard" in text and "atteint la cible (1,5 %)" in text
     assert "en retard" not in text.split("Taux d'attrition mensuel", 1)[1].split("À risque", 1)[0]
@@ -148,3 +148,47 @@ def test_the_chart_draws_the_milestone_path() -> None:
     chart = charts.kpi_chart(state, Formatter("fr", "EUR"))
     expected = [row for row in chart.table.rows if row[0] == "Trajectoire attendue"]
     assert [row[2] for row in expected] == ["100", "110", "140", "200"]
+
+
+def test_a_running_total_is_never_forecast_to_shrink() -> None:
+    """A cumulative KPI (deals this year) whose last months were slow is forecast at least at its latest
+    total, never below it, beside an on-track badge."""
+    k = dataclasses.replace(kpi(30, baseline=0, measure="cumulative"))
+    points = [("2026-01-31", 8), ("2026-02-28", 6), ("2026-03-31", 2), ("2026-04-30", 1), ("2026-05-31", 0)]
+    state = compute_kpi(k, make_plan([k], {"k": points}), d("2026-06-01"), 0.9)
+    assert state.actual == 17
+    assert state.forecast is not None and state.forecast >= 17
+
+
+def test_on_the_milestone_path_the_forecast_reaches_the_target() -> None:
+    """With milestones, the forecast follows the path at the KPI's pace against it: on the path means a
+    forecast at the target, never an "on track" badge beside a forecast that misses it."""
+    k = with_milestones(kpi(55, baseline=38), ("2026-09-30", 44))
+    points = [("2026-03-31", 39.5), ("2026-06-30", 41.2), ("2026-09-30", 44.5)]
+    state = compute_kpi(k, make_plan([k], {"k": points}), d("2026-10-05"), 0.9)
+    assert state.status == "on-track"
+    assert state.forecast is not None and state.forecast >= 55
+
+
+def test_a_quarter_is_compared_with_the_path_at_its_end(check_plan: Callable[..., object]) -> None:
+    """A Q3 figure, fresh in December, is compared with the value expected at the end of September (where
+    its point is drawn), not with December's."""
+    objective = """\
+---
+title: Satisfaction
+due: 2026-12-31
+kpis:
+  - id: nps
+    title: NPS
+    baseline: 30
+    target: 50
+    cadence: quarterly
+---
+"""
+    checked = check_plan({"objectives/satisfaction.md": objective,
+                          "data/nps.csv": "date,value\n2026-Q1,31\n2026-Q2,36\n2026-Q3,45\n"},
+                         settings=SETTINGS, today=dt.date(2026, 12, 2))
+    state = checked.state.kpis["nps"]  # type: ignore[attr-defined]
+    assert state.expected_date == dt.date(2026, 9, 30)
+    assert state.expected == pytest.approx(30 + 20 * 272 / 364)
+    assert state.status == "on-track"
