@@ -21,6 +21,7 @@ from typing import Any
 from .compute import PlanState, number
 from .diagnostics import Diagnostics
 from .diff_causes import KPI_INPUTS, funnel_inputs, moved_inputs
+from .i18n import common_noun
 
 KINDS = ("plan", "objective", "kpi", "action", "funnel", "persona", "experience", "solution", "page")
 PLAN_ID = "strategy"  # the plan's own settings, written in strategy.yaml
@@ -72,6 +73,9 @@ class EntityChange:
     # computed path → the changed fields it is computed from, with the values compared (a rate as a number)
     causes: dict[str, list[FieldChange]] = field(default_factory=dict)
     subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a funnel's top need that did not move though fields it is computed from did (their changes offset),
+    # with its value: the summary still shows the top of the funnel, and why it stayed
+    steady: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -222,7 +226,7 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
                 f.units[f"need.{st_state.stage.id}"] = st_state.stage.title
             _put(f, "budget", fs.budget)
             _put(f, "cost_per_unit", fs.cost_per_unit)
-            _put(f, "bottleneck", fs.bottleneck)
+            _put(f, "bottleneck", next((st.stage.title for st in fs.stages if st.stage.id == fs.bottleneck), None))
         _put(f, "body", funnel.body.strip())
 
     for persona in plan.personas.values():
@@ -329,21 +333,23 @@ def _field_changes(before: Facts | None, after: Facts | None) -> list[FieldChang
 
 
 def _causes(before: Facts, after: Facts, fields: list[FieldChange]) -> dict[str, list[FieldChange]]:
-    """Each changed computed value → the changed fields it is computed from, valued as compared."""
+    """Each changed computed value (and a funnel's steady top, see `_steady_top`) → the changed fields it is
+    computed from, valued as compared."""
     changed = [f.path for f in fields]
-    out: dict[str, list[FieldChange]] = {}
-    for f in fields:
-        if f.derived:
-            out[f.path] = [FieldChange(path, plain(before.key(path)), plain(after.key(path)))
-                           for path in moved_inputs(f.path, changed, before.inputs, after.inputs)]
-    return out
+    derived = [f.path for f in fields if f.derived] + list(_steady_top(before, after, fields))
+    return {path: [FieldChange(cause, plain(before.key(cause)), plain(after.key(cause)))
+                   for cause in moved_inputs(path, changed, before.inputs, after.inputs)]
+            for path in derived}
 
 
-def common_noun(title: str) -> str:
-    """A title inside a sentence: "Prospects" → "prospects", but "CRM leads" and "KPI" stay as written."""
-    if title[:2].isalpha() and title[:2].isupper():
-        return title
-    return title[:1].lower() + title[1:]
+def _steady_top(before: Facts, after: Facts, fields: list[FieldChange]) -> dict[str, Any]:
+    """A funnel's top need, with its value, when it did not move although fields it is computed from did
+    (the goal up and a rate up: as many visitors needed as before)."""
+    top = next((path for path in after.fields if path.startswith("need.")), None)
+    if after.kind != "funnel" or top is None or top not in before.fields or any(f.path == top for f in fields):
+        return {}
+    changed = [f.path for f in fields]
+    return {top: after.fields[top]} if moved_inputs(top, changed, before.inputs, after.inputs) else {}
 
 
 _recent_facts: list[tuple[PlanState, tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]]] = []
@@ -388,7 +394,8 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
         units = {**(before.units if before else {}), **(after.units if after else {})}
         subjects = {**(before.subjects if before else {}), **(after.subjects if after else {})}
         changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units,
-                                    _causes(before, after, fields) if before and after else {}, subjects))
+                                    _causes(before, after, fields) if before and after else {}, subjects,
+                                    _steady_top(before, after, fields) if before and after else {}))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,

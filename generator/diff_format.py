@@ -15,10 +15,10 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from .diff import EntityChange, FieldChange, PlanDiff, common_noun
+from .diff import EntityChange, FieldChange, PlanDiff
 from .diff_phrases import enumeration, phrase
 from .gitsource import WORKING_TREE
-from .i18n import Formatter
+from .i18n import Formatter, common_noun
 
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
 CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in the site's diff
@@ -130,7 +130,14 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
             # the top of the funnel (the first need that moved, top stage first), then the budget when
             # something else moved it too (a stage's cost)
             top = next((f for f in c.fields if f.path.startswith("need.") and moved(f)), None)
-            if top is not None:
+            steady = next(iter(c.steady.items()), None)  # the top stage's need, kept by offsetting changes
+            if steady is not None:
+                path, value = steady
+                stage = title(common_noun(c.units.get(path, path[5:])))
+                funnels.append(about(c, why(c, path, say("stage_steady", stage=stage,
+                                                         value=show_value(value, path, fmt)))))
+                top = FieldChange(path, value, value)  # its causes are said: the budget need not repeat them
+            elif top is not None:
                 stage = title(common_noun(c.units.get(top.path, top.path[5:])))
                 funnels.append(about(c, why(c, top.path, say("stage_needed", stage=stage, old=show_value(
                     top.old, top.path, fmt), new=show_value(top.new, top.path, fmt)))))

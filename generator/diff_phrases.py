@@ -13,6 +13,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "about": "{title}: {what}", "so": "{causes}, so {effect}", "and": " and ",
         # what moved, computed
         "stage_needed": "{stage} needed {old} → {new}", "budget": "budget {old} → {new}",
+        "stage_steady": "{stage} needed unchanged at {value}",
         "status": "status {old} → {new}",
         # what moved, written
         "goal": "goal {change}", "rate": "rate {source} → {stage} {old} → {new}",
@@ -29,6 +30,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "lines_changed": "texte modifié (+{added} −{removed} lignes)",
         "about": "{title} : {what}", "so": "{causes}, donc {effect}", "and": " et ",
         "stage_needed": "{stage} nécessaires {old} → {new}", "budget": "budget {old} → {new}",
+        "stage_steady": "{stage} nécessaires inchangés à {value}",
         "status": "statut {old} → {new}",
         "goal": "but {change}", "rate": "taux {source} → {stage} {old} → {new}",
         "rate_added": "nouvelle étape {stage} à {new}", "rate_removed": "étape {stage} retirée",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .compute import FunnelState, KpiState, StageState
-from .i18n import Formatter
+from .i18n import Formatter, common_noun
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -74,19 +74,12 @@ def _w(fmt: Formatter, key: str, **values: object) -> str:
     return WORDS.get(fmt.language, WORDS["en"])[key].format(**values)
 
 
-def in_sentence(title: str) -> str:
-    """A title inside a sentence: "Clients signés" → "clients signés", "CRM leads" stays."""
-    if len(title) > 1 and title[0].isupper() and title[1].islower():
-        return title[0].lower() + title[1:]
-    return title
-
-
 def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
     """"≈ 3,3 clients signés sur 5 au 31 déc. 2026": the last stage at the due date, at the current pace."""
     if fs.projection is None:
         return None
     last = fs.stages[-1].stage
-    return _w(fmt, "projection", value=fmt.number(fs.projection, 1), unit=in_sentence(last.title),
+    return _w(fmt, "projection", value=fmt.number(fs.projection, 1), unit=common_noun(last.title),
               goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due), start=fmt.date(fs.start))
 
 
@@ -131,7 +124,7 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
 
 def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
     """What a page says of a funnel in words: its unit (the last stage), projection and diagnosis."""
-    return {"unit": in_sentence(fs.stages[-1].stage.title), "projection": projection_text(fs, fmt),
+    return {"unit": common_noun(fs.stages[-1].stage.title), "projection": projection_text(fs, fmt),
             "diagnosis": diagnosis(fs, fmt)}
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from .compute import FunnelState, PlanState, number
-from .explain import diagnosis, in_sentence, projection_text
-from .i18n import Formatter
+from .explain import diagnosis, projection_text
+from .i18n import Formatter, common_noun
 
 HEADERS = {
     "fr": ("étape", "taux", "besoin", "à ce jour", "réel", "observé", "coût/unité", "coût"),
@@ -68,7 +68,7 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
 
     f = fs.funnel
     facts = FACTS.get(fmt.language, FACTS["en"])
-    unit = in_sentence(f.stages[-1].title)
+    unit = common_noun(f.stages[-1].title)
     lines = [bold(f"{f.title} ({f.id})") + " — " + facts["goal"].format(goal=fmt.number(number(f.goal)), unit=unit,
                                                                          due=fmt.date(fs.due))]
     rows = [list(HEADERS.get(fmt.language, HEADERS["en"]))]

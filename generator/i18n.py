@@ -47,6 +47,13 @@ LABELS: dict[str, dict[str, str]] = {
 _PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y"}
 
 
+def common_noun(title: str) -> str:
+    """A title inside a sentence: "Prospects" → "prospects", but "CRM leads" and "KPI" stay as written."""
+    if title[:2].isalpha() and title[:2].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one language and currency."""

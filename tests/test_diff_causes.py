@@ -215,3 +215,15 @@ def test_the_comment_shows_the_top_of_every_changed_funnel(repo: GitRepo) -> Non
     first = headline(diff("v1", "v2", "--format", "markdown"))
     for name in ("Lead to client", "Partners", "Resellers"):
         assert f"{name}: goal 5 → 8 clients, so prospects needed 1,250 → 2,000" in first
+
+
+def test_offsetting_changes_still_show_the_top_of_the_funnel(repo: GitRepo) -> None:
+    """Goal 5 → 8 and meetings → clients 1/5 → 8/25: as many prospects needed as before. The summary (and
+    the two-line comment) still names both changes and says the top of the funnel stayed at 1,250, rather
+    than dropping the rate change."""
+    versions(repo, plan(), plan(goal=8, rate="8/25"))
+    line = summary(diff("v1", "v2"))
+    assert line.startswith("Lead to client: goal 5 → 8 clients and rate meetings → clients 20% → 32%, so "
+                           "prospects needed unchanged at 1,250"), line
+    comment = headline(diff("v1", "v2", "--format", "markdown"))
+    assert "20% → 32%" in comment and "unchanged at 1,250" in comment
