@@ -45,7 +45,7 @@ def _bullets(items: list[str]) -> str:
 def pages(plan_dir: Path, today: dt.date) -> dict[str, tuple[str, str]]:
     """Path (under the docs folder, `section/id.md`) → (title, Markdown body) for every page of the site."""
     from generator.pipeline import check
-    from generator.source import DirectorySource
+    from generator.read.source import DirectorySource
 
     checked = check(DirectorySource(plan_dir), today)
     assert checked.plan is not None and checked.state is not None, "the synthetic plan must check cleanly"

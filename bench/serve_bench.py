@@ -5,7 +5,7 @@
 
 Times are medians; CPU is the rebuilding thread's own time, which other work on the machine does not inflate.
 First `check` alone, in this process: the first check of the plan, then a check after each kind of one-file
-edit (the parse cache of generator/parse_cache.py then reads only the edited file). Then
+edit (the parse cache of generator/cache/parsed_files.py then reads only the edited file). Then
 it writes a synthetic plan (bench/synth.py) to a temporary folder, starts the preview on a free port, opens the
 event stream as a page would, then saves one file at a time and times, for each save: the rebuild (check, then
 re-render of what changed) as the server measured it, and the wall time from the file write to the `reload`
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import Size, write_plan
-from generator.serve import Server
+from generator.serve.server import Server
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -80,9 +80,9 @@ def ms(values: list[float]) -> str:
 
 def check_alone(plan: Path, rounds: int) -> None:
     """`check` of the whole plan as `strategy check` runs it, first with nothing cached, then after each edit."""
-    from generator.parse_cache import CACHE
+    from generator.cache.parsed_files import CACHE
     from generator.pipeline import check
-    from generator.source import DirectorySource
+    from generator.read.source import DirectorySource
 
     def timed() -> tuple[float, float]:
         wall, cpu = time.perf_counter(), time.thread_time()

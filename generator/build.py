@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostics, Location
 from .pipeline import Checked, check
-from .source import DirectorySource, Source
+from .plan.diagnostics import Diagnostics, Location
+from .read.source import DirectorySource, Source
 
 if TYPE_CHECKING:
-    from .render_memo import RenderMemo
+    from .cache.render_memo import RenderMemo
 
 BUNDLE_PATH = "static/vega-bundle.js"
 
@@ -62,10 +62,10 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from it instead of being made again (`strategy serve` keeps one between rebuilds). `jobs` is how many
     processes render the pages (default: as many as pay, see parallel.py).
     """
-    from .i18n import Formatter
-    from .pages import PageSpec, SiteContext, build_pages, navigation
     from .parallel import render_all
-    from .render import environment, render_page, static_files, theme_dirs
+    from .site.i18n import Formatter
+    from .site.pages import PageSpec, SiteContext, build_pages, navigation
+    from .site.render import environment, render_page, static_files, theme_dirs
 
     assert checked.state is not None and checked.plan is not None
     state, plan = checked.state, checked.plan
@@ -101,7 +101,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     if settings.base_url and version is None:
         out.files["sitemap.xml"] = _sitemap(settings.base_url, sorted(p for p in out.files if p.endswith(".html")))
     if with_static:
-        from .vega_bundle import vega_bundle
+        from .site.vega_bundle import vega_bundle
 
         for rel, file in static_files(search_path):
             out.copies[f"static/{rel}"] = file
@@ -125,7 +125,7 @@ def warn_unknown_theme(checked: Checked, plan_dir: Path) -> None:
     plan = checked.plan
     if plan is None or plan.settings.theme == "default":
         return
-    from .render import theme_dirs
+    from .site.render import theme_dirs
 
     if len(theme_dirs(plan_dir, plan.settings.theme)) == 1:
         where = plan.settings.locs.get("theme", plan.settings.loc)
@@ -141,8 +141,8 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
 
     With `search`, pages get a search box and pagefind indexes the staging folder before it is swapped in;
     a missing or failing pagefind fails the build (the site would otherwise differ by machine, silently)."""
-    from .search import start_index
-    from .writer import check_output, copy_files, staged, swap_in, write_files
+    from .site.search import start_index
+    from .site.writer import check_output, copy_files, staged, swap_in, write_files
 
     started = time.perf_counter()
     source = DirectorySource(plan_dir)
@@ -178,8 +178,8 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
 def failure_message(exc: Exception, output: Path) -> str:
     """What a build that failed while writing `output` tells the user: the output and search errors say
     it themselves, a file-system error names the folder, a template error its template and line."""
-    from .search import SearchIndexError
-    from .writer import OutputError
+    from .site.search import SearchIndexError
+    from .site.writer import OutputError
 
     if isinstance(exc, OutputError | SearchIndexError):
         return str(exc)

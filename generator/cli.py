@@ -33,7 +33,7 @@ def _today(value: dt.datetime | None) -> dt.date:
 
 
 def _source(plan: Path):  # type: ignore[no-untyped-def]
-    from .source import DirectorySource
+    from .read.source import DirectorySource
 
     if not plan.is_dir():
         raise click.UsageError(
@@ -72,10 +72,10 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
       strategy check content --format json
       strategy check --format github --strict      (in GitHub Actions)
     """
-    from . import diagnostics as d
     from .build import warn_unknown_theme
-    from .parse_cache import kept_on_disk
+    from .cache.parsed_files import kept_on_disk
     from .pipeline import check as run_check
+    from .plan import diagnostics as d
 
     with kept_on_disk():
         result = run_check(_source(plan), _today(today))
@@ -116,14 +116,14 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, today: dt.
       strategy build --today 2026-06-30         (KPIs as they stood on that day)
       strategy build --all-versions             (every tag v* too; needs the git history)
     """
-    from . import diagnostics as d
     from .build import build as run_build
     from .build import diagnostics_for_failure
-    from .parse_cache import kept_on_disk
+    from .cache.parsed_files import kept_on_disk
+    from .plan import diagnostics as d
 
     _source(plan)  # a missing plan folder is a usage error, before anything runs
     if all_versions:
-        from .versions_cli import build_all
+        from .versions.cli import build_all
 
         with kept_on_disk():
             build_all(plan, output, _today(today), strict=strict, colour=_colour())
@@ -158,7 +158,7 @@ def serve(plan: Path, host: str, port: int) -> None:
       strategy serve                       then open http://127.0.0.1:8000/
       strategy serve content --port 8001
     """
-    from .serve import PortInUse, run
+    from .serve.server import PortInUse, run
 
     _source(plan)
     try:
@@ -181,9 +181,9 @@ def funnel(plan: Path, fmt: str, today: dt.datetime | None) -> None:
       strategy funnel
       strategy funnel content --format json
     """
-    from .diagnostics import format_text
     from .funnel_report import funnels_json, funnels_text
     from .pipeline import check as run_check
+    from .plan.diagnostics import format_text
 
     result = run_check(_source(plan), _today(today))
     if result.state is None:
@@ -212,11 +212,11 @@ def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datet
       strategy diff v1.0 v2.0 --format json
       strategy diff origin/main HEAD --format markdown   (a pull-request comment)
     """
-    from .diagnostics import format_text
-    from .diff import PlanHasErrors, compare_revisions
-    from .diff_format import diff_json, diff_markdown, diff_text
-    from .gitsource import GitError
-    from .parse_cache import kept_on_disk
+    from .cache.parsed_files import kept_on_disk
+    from .diff.compare import PlanHasErrors, compare_revisions
+    from .diff.format import diff_json, diff_markdown, diff_text
+    from .plan.diagnostics import format_text
+    from .read.gitsource import GitError
 
     if old and new is None and ".." in old.strip("."):
         old, _, new = old.partition("..")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from .compute import FunnelState, PlanState, number
-from .explain import diagnosis, projection_text
-from .i18n import Formatter, common_noun
+from .plan.compute import FunnelState, PlanState, number
+from .site.explain import diagnosis, projection_text
+from .site.i18n import Formatter, common_noun
 
 HEADERS = {
     "fr": ("étape", "taux", "besoin", "à ce jour", "réel", "observé", "coût/unité", "coût"),

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from .loader import split_front_matter
+from .read.loader import split_front_matter
 from .schema_export import KIND_NAMES, dumps, file_schemas, schema_file_name
 
 LANGUAGES = ("fr", "en")

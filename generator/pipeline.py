@@ -13,13 +13,13 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .assets import check_assets
-from .compute import PlanState, compute_plan
-from .diagnostics import Diagnostics, Location
-from .loader import load_plan
-from .model import Plan
-from .source import Source
-from .validate import check_references, check_rules
+from .plan.compute import PlanState, compute_plan
+from .plan.diagnostics import Diagnostics, Location
+from .plan.model import Plan
+from .plan.validate import check_references, check_rules
+from .read.loader import load_plan
+from .read.source import Source
+from .site.assets import check_assets
 
 
 def resolve_today(today: dt.date | None = None) -> dt.date:

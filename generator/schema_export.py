@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .schema import ENTITY_FIELDS, ID_PATTERN, SETTINGS_FIELDS, Field
+from .plan.schema import ENTITY_FIELDS, ID_PATTERN, SETTINGS_FIELDS, Field
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from generator.diagnostics import Diagnostic
 from generator.pipeline import Checked, check
-from generator.source import DirectorySource
+from generator.plan.diagnostics import Diagnostic
+from generator.read.source import DirectorySource
 from tests.test_gitsource import GitRepo
 
 # CI (CI=true) runs hypothesis derandomized, with no example database: the same examples on every run,
@@ -39,7 +39,8 @@ def _no_kept_versions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     """Each test's `--all-versions` builds start with no version kept by an earlier build (of another test, or
     of the user's own plans), and its commands with no parse cache kept on disk: they keep theirs in a folder
     of their own (version_cache.cache_dir, parse_cache.disk_path)."""
-    from generator import parse_cache, version_cache
+    from generator.cache import archived_versions as version_cache
+    from generator.cache import parsed_files as parse_cache
 
     folder = tmp_path_factory.mktemp("kept-versions")
     monkeypatch.setattr(version_cache, "cache_dir", lambda: folder)

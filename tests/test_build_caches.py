@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import render, vega_bundle
 from generator.build import build
+from generator.site import render, vega_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator import render
 from generator.cli import main
+from generator.site import render
 
 from .conftest import EXAMPLE
 
@@ -321,7 +321,7 @@ def test_theme_templates_are_sandboxed(built: tuple[Path, dict[str, bytes]], pla
 
 def test_writer_never_writes_outside_output(tmp_path: Path) -> None:
     """A site file named with `..` or an absolute path is refused and nothing is swapped in."""
-    from generator.writer import OutputError, write_site
+    from generator.site.writer import OutputError, write_site
 
     out = tmp_path / "site"
     for bad in ("../escaped.html", "/tmp/absolute.html", "a/../../escaped.html"):
@@ -334,7 +334,7 @@ def test_writer_never_writes_outside_output(tmp_path: Path) -> None:
 def test_writer_does_not_follow_a_link_out_of_the_folder(tmp_path: Path) -> None:
     """A folder or file of the site that is a symbolic link to elsewhere is refused, and nothing is written
     or made where it points (files are checked once per folder, not one by one)."""
-    from generator.writer import OutputError, write_files
+    from generator.site.writer import OutputError, write_files
 
     root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
     root.mkdir()

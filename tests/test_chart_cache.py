@@ -14,10 +14,11 @@ import altair
 import pytest
 
 import generator
-from generator import chart_cache, charts
-from generator.i18n import Formatter
+from generator.cache import chart_shapes as chart_cache
 from generator.pipeline import check
-from generator.source import DirectorySource
+from generator.read.source import DirectorySource
+from generator.site import charts
+from generator.site.i18n import Formatter
 from tests.test_charts import PLAN_FILES, ROOT, TODAY, _all_charts
 
 
@@ -133,8 +134,8 @@ import hashlib, json, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from generator.pipeline import check
-from generator.source import DirectorySource
-from generator.i18n import Formatter
+from generator.read.source import DirectorySource
+from generator.site.i18n import Formatter
 from tests import test_charts as t
 state = check(DirectorySource(Path({plan!r})), t.TODAY).state
 specs = json.dumps([c.spec for c in t._all_charts(state, Formatter("fr", "EUR"))])

@@ -16,14 +16,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import charts, palette, vega_bundle
-from generator.compute import PlanState, compute_kpi
-from generator.diagnostics import Location
-from generator.history_chart import VersionTargets, target_history_charts
-from generator.i18n import Formatter
-from generator.model import KPI, Plan, Point, Series, Settings
 from generator.pipeline import check
-from generator.source import DirectorySource
+from generator.plan.compute import PlanState, compute_kpi
+from generator.plan.diagnostics import Location
+from generator.plan.model import KPI, Plan, Point, Series, Settings
+from generator.read.source import DirectorySource
+from generator.site import charts, palette, vega_bundle
+from generator.site.history_chart import VersionTargets, target_history_charts
+from generator.site.i18n import Formatter
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 6, 15)
@@ -448,8 +448,8 @@ import datetime as dt, hashlib, json, sys
 from pathlib import Path
 sys.path.insert(0, {tests!r})
 from generator.pipeline import check
-from generator.source import DirectorySource
-from generator.i18n import Formatter
+from generator.read.source import DirectorySource
+from generator.site.i18n import Formatter
 import test_charts as t
 state = check(DirectorySource(Path({plan!r})), t.TODAY).state
 specs = [c.spec for c in t._all_charts(state, Formatter("fr", "EUR"))]
@@ -475,7 +475,7 @@ def test_same_input_gives_byte_identical_specs_across_calls_and_processes(
 def test_page_gets_each_spec_as_the_json_of_its_dict(make_plan: Callable[..., Path]) -> None:
     """The spec a page embeds (written from text kept per shape and per data row) is the spec itself, byte for
     byte, in French and in English, for every chart builder: the drawn chart is the one the tests check."""
-    from generator.render import _json_script
+    from generator.site.render import _json_script
 
     for language, written in (("fr", None), ("en", EN_SETTINGS)):
         state = _state(make_plan, written)
@@ -501,7 +501,7 @@ def test_specs_pickle_as_plain_dicts(state: PlanState, fr: Formatter) -> None:
 def test_spec_text_cannot_be_forged_by_a_title(make_plan: Callable[..., Path], fr: Formatter) -> None:
     """A title that looks like the spec's internal placeholders, or closes the script, stays a title: the
     embedded JSON parses back to the spec and holds no `</script>`."""
-    from generator.render import _json_script
+    from generator.site.render import _json_script
 
     state = _state(make_plan)
     kpi = next(iter(state.kpis.values()))
@@ -530,7 +530,7 @@ def test_check_funnel_and_diff_do_not_import_altair(make_plan: Callable[..., Pat
     (folder / "data" / "avis.csv").write_text("date,value\n2026-05,15\n2026-06,18\n", encoding="utf-8")
     script = (
         "import os, sys\n"
-        "import generator.charts, generator.vega_bundle\n"
+        "import generator.site.charts, generator.site.vega_bundle\n"
         "from generator.cli import main\n"
         f"os.chdir({str(folder)!r})\n"
         "for args in (['check', '.'], ['funnel', '.'], ['diff', '--plan', '.']):\n"

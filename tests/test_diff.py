@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.diff import compare_revisions
-from generator.diff_format import MARKDOWN_LIMIT, diff_markdown, diff_text, markdown_text
+from generator.diff.compare import compare_revisions
+from generator.diff.format import MARKDOWN_LIMIT, diff_markdown, diff_text, markdown_text
 from tests.test_gitsource import GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
@@ -293,7 +293,7 @@ def test_a_plan_with_errors_at_one_revision_exits_1(repo: GitRepo) -> None:
 
 def test_the_html_view_holds_plain_strings_for_the_site(repo: GitRepo) -> None:
     """The site's changes page gets the same summary and rows as the text output, as plain strings."""
-    from generator.diff_format import diff_view
+    from generator.diff.format import diff_view
 
     repo.commit(base_plan(goal=5), tag="v1")
     repo.commit(base_plan(goal=8), tag="v2")
@@ -310,7 +310,7 @@ def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> 
     """On a French site the changes and history pages say what changed in French, with French numbers:
     « Acquisition : but 5 → 8 clients, donc prospects nécessaires 1 250 → 2 000 », and edited text
     counts « lignes », not English words among French labels."""
-    from generator.diff_format import diff_view
+    from generator.diff.format import diff_view
 
     def french(**values: Any) -> dict[str, str]:
         files = base_plan(**values)

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.compute import backward_needs, compute_funnel
-from generator.diagnostics import Location
-from generator.model import Funnel, Stage
-from generator.schema import parse_rate
+from generator.plan.compute import backward_needs, compute_funnel
+from generator.plan.diagnostics import Location
+from generator.plan.model import Funnel, Stage
+from generator.plan.schema import parse_rate
 
 
 def stage(stage_id: str, rate: object = None, *, kpi: str | None = None, cost: float | None = None) -> Stage:

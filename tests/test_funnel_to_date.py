@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.compute import compute_plan
-from generator.diagnostics import Location
-from generator.model import KPI, Funnel, Objective, Plan, Point, Series, Settings, Stage
+from generator.plan.compute import compute_plan
+from generator.plan.diagnostics import Location
+from generator.plan.model import KPI, Funnel, Objective, Plan, Point, Series, Settings, Stage
 
 # The trial's plan, as a French marketing lead wrote it: visits per month at the top (a level KPI), running
 # totals below; 4 of 8 clients signed on 2 December.

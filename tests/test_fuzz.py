@@ -19,10 +19,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import yamlpos
-from generator.compute import backward_needs
 from generator.pipeline import Checked, check
-from generator.schema import MAX_VOLUME, parse_rate
+from generator.plan.compute import backward_needs
+from generator.plan.schema import MAX_VOLUME, parse_rate
+from generator.read import yamlpos
 from tests.conftest import TODAY
 from tests.test_check_errors import VALID_FILES, MemorySource
 

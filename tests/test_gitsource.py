@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.gitsource import GitError, GitSource, Repository
 from generator.pipeline import check
-from generator.source import MAX_FILE_BYTES, FileTooLarge
+from generator.read.gitsource import GitError, GitSource, Repository
+from generator.read.source import MAX_FILE_BYTES, FileTooLarge
 
 SETTINGS = """\
 title: {title}

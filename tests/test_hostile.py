@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from generator.pipeline import check
-from generator.source import DirectorySource
+from generator.read.source import DirectorySource
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ROOT = CORPUS.parent.parent

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.init_plan import starter_files
-from generator.loader import split_front_matter
 from generator.pipeline import check
-from generator.source import DirectorySource
+from generator.read.loader import split_front_matter
+from generator.read.source import DirectorySource
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

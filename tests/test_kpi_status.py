@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from generator.compute import compute_kpi, compute_plan, kpi_direction, rollup
-from generator.diagnostics import Location
-from generator.model import KPI, Objective, Plan, Point, Rules, Series, Settings
 from generator.pipeline import resolve_today
+from generator.plan.compute import compute_kpi, compute_plan, kpi_direction, rollup
+from generator.plan.diagnostics import Location
+from generator.plan.model import KPI, Objective, Plan, Point, Rules, Series, Settings
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 HALF = dt.date(2026, 7, 2)  # 182 of the 364 days from start to due: half the way

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import split_front_matter
 from generator.pipeline import Checked
-from generator.yamlpos import parse_yaml
+from generator.read.loader import split_front_matter
+from generator.read.yamlpos import parse_yaml
 from tests.conftest import codes, only
 
 CheckPlan = Callable[..., Checked]

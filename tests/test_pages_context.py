@@ -1,4 +1,4 @@
-"""The site's page contexts as units (`generator/pages.py`): what each page holds, before any template."""
+"""The site's page contexts as units (`generator/site/pages.py`): what each page holds, before any template."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from generator.i18n import Formatter
-from generator.pages import PageSpec, action_rows, build_pages, freshness, navigation, objective_tree
 from generator.pipeline import Checked
+from generator.site.i18n import Formatter
+from generator.site.pages import PageSpec, action_rows, build_pages, freshness, navigation, objective_tree
 
 from .conftest import EXAMPLE, TODAY
 
@@ -103,7 +103,7 @@ def plan(check_plan: Callable[..., Checked]) -> Checked:
 @pytest.fixture(scope="module")
 def example() -> Checked:
     from generator.pipeline import check
-    from generator.source import DirectorySource
+    from generator.read.source import DirectorySource
 
     checked = check(DirectorySource(EXAMPLE), TODAY)
     assert checked.state is not None

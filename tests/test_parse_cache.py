@@ -1,4 +1,4 @@
-"""The parse cache (generator/parse_cache.py): `strategy serve` and `build --all-versions` check again and
+"""The parse cache (generator/cache/parsed_files.py): `strategy serve` and `build --all-versions` check again and
 again in one process, and reuse what the loader made of each unchanged file. A user must never see the
 cache: every check reports exactly what a first check of the same files reports, and nothing of one plan,
 revision or earlier save shows in another."""
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.diagnostics import Diagnostic
-from generator.parse_cache import CACHE, MISS, ParseCache
+from generator.cache.parsed_files import CACHE, MISS, ParseCache
 from generator.pipeline import Checked, check
-from generator.source import DirectorySource
+from generator.plan.diagnostics import Diagnostic
+from generator.read.source import DirectorySource
 from tests.conftest import EXAMPLE, MINIMAL_SETTINGS, TODAY
 from tests.test_check_errors import MemorySource
 
@@ -231,7 +231,7 @@ def test_kpi_figures_follow_each_saved_measurement_and_each_date(tmp_path: Path)
 def test_a_revision_reads_only_the_files_an_earlier_one_did_not_have(tmp_path: Path) -> None:
     """Checking a second git revision (as `build --all-versions` and `diff` do) reads only the files that
     differ from one already checked, and still reports each revision's own mistakes at its own files."""
-    from generator.gitsource import GitSource
+    from generator.read.gitsource import GitSource
     from tests.test_gitsource import GitRepo, base_plan
 
     repo = GitRepo(tmp_path / "repo")
@@ -261,7 +261,7 @@ def test_a_working_tree_shares_its_unchanged_files_with_the_committed_revision(t
     """Checking the newest tag after the working tree (as `build --all-versions` and `strategy diff` do)
     parses only the files edited since: the others are found by their git blob id, and both checks report
     what a first check of each reports."""
-    from generator.gitsource import GitSource, Repository
+    from generator.read.gitsource import GitSource, Repository
     from tests.test_gitsource import GitRepo, base_plan
 
     repo = GitRepo(tmp_path / "repo")
@@ -283,7 +283,7 @@ def test_the_next_command_reads_what_the_last_one_parsed(tmp_path: Path) -> None
     """`strategy check` or `build` in a new process starts from what the command before it parsed (kept in
     the user cache folder): a plan with errors gets exactly the first check's report without parsing a file
     again, and a file edited in between is read anew."""
-    from generator import parse_cache
+    from generator.cache import parsed_files as parse_cache
 
     broken = OBJECTIVE.replace("target: 100", "target: beaucoup")
     plan = write(tmp_path / "plan", {"objectives/croissance.md": broken, "data/leads.csv": CSV})
@@ -302,7 +302,7 @@ def test_the_next_command_reads_what_the_last_one_parsed(tmp_path: Path) -> None
 
 def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
     """A cache file cut short or overwritten is not read: the check parses the files and reports as usual."""
-    from generator import parse_cache
+    from generator.cache import parsed_files as parse_cache
 
     plan = write(tmp_path / "plan", {"objectives/croissance.md": OBJECTIVE, "data/leads.csv": CSV})
     CACHE.clear()

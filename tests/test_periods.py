@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import periods
 from generator.build import build
 from generator.cli import main
-from generator.pages import freshness
 from generator.pipeline import Checked
+from generator.plan import periods
+from generator.site.pages import freshness
 from tests.conftest import MINIMAL_SETTINGS, codes, only
 
 CheckPlan = Callable[..., Checked]

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from generator.cli import main
-from generator.loader import split_front_matter
-from generator.schema import ENTITY_FIELDS, SETTINGS_FIELDS, Field, parse_rate
+from generator.plan.schema import ENTITY_FIELDS, SETTINGS_FIELDS, Field, parse_rate
+from generator.read.loader import split_front_matter
 from generator.schema_export import KIND_NAMES, combined_schema, file_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +212,7 @@ def test_any_rate_check_accepts_is_valid_in_the_schema(text: str) -> None:
 
 def _codes_in_source() -> set[str]:
     pattern = re.compile(r'(?:error|warning|YamlProblem)\(\s*"([a-z][a-z-]+)"')
-    return {code for path in (ROOT / "generator").glob("*.py") for code in pattern.findall(path.read_text("utf-8"))}
+    return {code for path in (ROOT / "generator").rglob("*.py") for code in pattern.findall(path.read_text("utf-8"))}
 
 
 def test_format_reference_lists_every_diagnostic_code() -> None:

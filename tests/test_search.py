@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import generator.search
+import generator.site.search
 from generator.build import build
 from tests.conftest import EXAMPLE, TODAY
 
@@ -32,13 +32,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_index_is_written_beside_the_pages(site: Path) -> None:
     """The built site has pagefind/ with its entry file, its script and one index over every page, in the
     plan's language; pagefind's own UI bundles, which the theme does not use, are not published."""
-    entry = json.loads((site / generator.search.ENTRY).read_text(encoding="utf-8"))
+    entry = json.loads((site / generator.site.search.ENTRY).read_text(encoding="utf-8"))
     pages = sorted(site.rglob("*.html"))
     assert list(entry["languages"]) == ["fr"]
     assert entry["languages"]["fr"]["page_count"] == len(pages)
     assert (site / "pagefind" / "pagefind.js").is_file()
     assert list((site / "pagefind" / "fragment").iterdir()), "no page in the index"
-    left = [name for name in generator.search.UNUSED if (site / "pagefind" / name).exists()]
+    left = [name for name in generator.site.search.UNUSED if (site / "pagefind" / name).exists()]
     assert left == [], f"pagefind UI bundles published: {left}"
 
 
@@ -90,7 +90,7 @@ def test_missing_pagefind_fails_the_build_and_keeps_the_previous_site(tmp_path: 
     output = tmp_path / "site"
     assert build(EXAMPLE, output, TODAY).ok
     before = tree(output)
-    monkeypatch.setattr(generator.search, "pagefind_installed", lambda: False)
+    monkeypatch.setattr(generator.site.search, "pagefind_installed", lambda: False)
     result = build(EXAMPLE, output, TODAY)
     assert not result.ok
     assert result.message is not None and "pip install 'pagefind[bin]'" in result.message
@@ -102,7 +102,7 @@ def test_a_failing_pagefind_fails_the_build_with_its_reason(tmp_path: Path, monk
     """When pagefind itself fails, the build fails, says pagefind could not index the site and why, and
     writes nothing."""
     failing = "import sys; sys.stderr.write('Error: Pagefind could not write the index\\n'); sys.exit(1)"
-    monkeypatch.setattr(generator.search, "PAGEFIND", [sys.executable, "-c", failing])
+    monkeypatch.setattr(generator.site.search, "PAGEFIND", [sys.executable, "-c", failing])
     result = build(EXAMPLE, tmp_path / "site", TODAY)
     assert not result.ok
     assert result.message == "pagefind could not index the site for search: Error: Pagefind could not write the index"
@@ -127,9 +127,9 @@ def test_pagefind_reads_slim_pages_and_finds_the_same_words(site: Path, tmp_path
     import subprocess
 
     full = tmp_path / "full-index"
-    subprocess.run([*generator.search.pagefind_command(), "--site", ".", "--output-path", str(full),
+    subprocess.run([*generator.site.search.pagefind_command(), "--site", ".", "--output-path", str(full),
                     "--keep-index-url", "--quiet"], cwd=site, check=True, capture_output=True)
-    theirs, ours = _fragments(full), _fragments(site / generator.search.INDEX_DIR)
+    theirs, ours = _fragments(full), _fragments(site / generator.site.search.INDEX_DIR)
     assert sorted(ours) == sorted(theirs) and len(ours) > 20
     for url, record in theirs.items():
         mine = ours[url]
@@ -141,7 +141,7 @@ def test_pagefind_reads_slim_pages_and_finds_the_same_words(site: Path, tmp_path
 def test_searchable_cuts_only_what_pagefind_skips() -> None:
     """Chart specs and elements marked data-pagefind-ignore go, nested elements of the same name included;
     the words around them stay; text or an attribute value that merely says data-pagefind-ignore is left."""
-    from generator.search import searchable
+    from generator.site.search import searchable
 
     page = (b'<main data-pagefind-body><h1>Title</h1><script type="application/json" id="s">{"a":"<b>"}</script>'
             b'<p>kept</p><div class="x" data-pagefind-ignore><div>inner</div><p>gone</p></div><p>after</p>'

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 
 from generator.build import build
 from generator.cli import main
-from generator.render import default_theme_dir
-from generator.serve import Builder, PortInUse, Server, _editor_filter, client_tag
+from generator.serve.server import Builder, PortInUse, Server, _editor_filter, client_tag
+from generator.site.render import default_theme_dir
 from tests.conftest import EXAMPLE
 
 TODAY = dt.date(2026, 11, 23)

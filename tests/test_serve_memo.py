@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from watchfiles import Change
 
-from generator.serve import Builder
+from generator.serve.server import Builder
 from tests.conftest import EXAMPLE
 
 TODAY = dt.date(2026, 11, 23)

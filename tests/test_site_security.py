@@ -17,7 +17,7 @@ import pytest
 
 from generator.build import build
 from generator.pipeline import check
-from generator.source import DirectorySource
+from generator.read.source import DirectorySource
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -337,7 +337,7 @@ def test_theme_calls_are_judged_as_jinja_judges_them(tmp_path: Path) -> None:
     import jinja2
     from jinja2.sandbox import SecurityError
 
-    from generator.render import environment
+    from generator.site.render import environment
 
     theme = tmp_path / "theme"
     (theme / "templates").mkdir(parents=True)

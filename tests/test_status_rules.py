@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.compute import compute_kpi
+from generator.plan.compute import compute_kpi
 from tests.test_funnel_to_date import page_text
 from tests.test_kpi_status import HALF, d, kpi, make_plan
 
@@ -140,8 +140,8 @@ def test_a_bad_milestone_is_one_error_at_its_line(check_plan: Callable[..., obje
 
 def test_the_chart_draws_the_milestone_path() -> None:
     """The KPI chart's expected path runs through the milestones, not straight to the target."""
-    from generator import charts
-    from generator.i18n import Formatter
+    from generator.site import charts
+    from generator.site.i18n import Formatter
 
     k = with_milestones(kpi(200, baseline=100), ("2026-06-30", 110), ("2026-09-30", 140))
     state = compute_kpi(k, make_plan([k], {"k": [("2026-06-01", 109)]}), HALF, 0.9)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import version_cache
-from generator.versions_build import AllVersionsResult, build_all_versions
-from generator.versions_cli import summary_line
+from generator.cache import archived_versions as version_cache
+from generator.versions.build import AllVersionsResult, build_all_versions
+from generator.versions.cli import summary_line
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.gitsource import GitError
-from generator.versions import list_versions
+from generator.read.gitsource import GitError
+from generator.versions.tags import list_versions
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 

@@ -19,10 +19,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from generator.cache.render_memo import NOT_DRAWN, chart_key
 from generator.cli import main
-from generator.render_memo import NOT_DRAWN, chart_key
-from generator.versions_build import ProgressEvent, VersionOutcome, build_all_versions
-from generator.versions_cli import build_all, progress_line
+from generator.versions.build import ProgressEvent, VersionOutcome, build_all_versions
+from generator.versions.cli import build_all, progress_line
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
@@ -265,10 +265,10 @@ def test_an_identical_plan_is_not_checked_again(repo: GitRepo) -> None:
 def test_the_chart_cache_ignores_only_what_a_chart_does_not_draw(repo: GitRepo) -> None:
     """Changing a field the chart cache leaves out of its key (e.g. the expected value, which moves every day)
     leaves the KPI chart identical, so a cached chart is never a wrong one."""
-    from generator import charts
-    from generator.i18n import Formatter
     from generator.pipeline import check
-    from generator.source import DirectorySource
+    from generator.read.source import DirectorySource
+    from generator.site import charts
+    from generator.site.i18n import Formatter
 
     plan = base_plan()
     plan["data/new-clients.csv"] = "date,value\n2026-02-01,3\n2026-05-01,9\n"
@@ -412,7 +412,7 @@ def test_terminal_shows_progress_per_version(repo: GitRepo) -> None:
 
 def test_progress_line_says_why_a_version_was_skipped_or_reused() -> None:
     """A skipped version says why; a reused one names the version whose check it reused."""
-    from generator.versions import Version
+    from generator.versions.tags import Version
 
     version = Version("v3", "abc", dt.date(2026, 3, 1), "Plan", dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
     skipped = VersionOutcome(version, "skipped", dt.date(2026, 3, 1), note="2 error(s)")

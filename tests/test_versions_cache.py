@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.versions_build import VERSION_STAND_IN, build_all_versions, personalise
+from generator.versions.build import VERSION_STAND_IN, build_all_versions, personalise
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
@@ -54,7 +54,7 @@ def test_versions_built_in_two_processes_give_the_bytes_of_one(repo: GitRepo, tm
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """With four versions the older half is built by a forked copy of the build; the site is the one a
     single process writes (STRATEGY_JOBS=1), and a copy that fails leaves its work to the build itself."""
-    from generator.versions_build import _OtherProcess
+    from generator.versions.build import _OtherProcess
 
     history(repo)
     assert build_all_versions(repo.plan, tmp_path / "two", TODAY).ok
@@ -118,9 +118,9 @@ def test_digests_see_values_not_which_objects_hold_them() -> None:
     """Equal values digest alike whether or not they are one shared object (the loader's fresh objects vs
     those its parse cache hands out), so an unchanged page of the next version is found in the memo; and a
     location alone never tells two entities apart."""
-    from generator.diagnostics import Location
-    from generator.model import KPI
-    from generator.render_memo import digest_pickle
+    from generator.cache.render_memo import digest_pickle
+    from generator.plan.diagnostics import Location
+    from generator.plan.model import KPI
 
     level = "level"
     copy = "".join(["le", "vel"])

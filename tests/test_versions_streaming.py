@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-import generator.search
-import generator.versions_build as versions_build
-from generator.versions_build import build_all_versions
+import generator.site.search
+import generator.versions.build as versions_build
+from generator.versions.build import build_all_versions
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
@@ -82,7 +82,7 @@ def test_a_failing_search_index_leaves_the_previous_site_untouched(repo: GitRepo
     assert build_all_versions(repo.plan, output, TODAY).ok
     before = site(output)
     failing = "import sys; sys.stderr.write('Error: Pagefind could not write the index\\n'); sys.exit(1)"
-    monkeypatch.setattr(generator.search, "PAGEFIND", [sys.executable, "-c", failing])
+    monkeypatch.setattr(generator.site.search, "PAGEFIND", [sys.executable, "-c", failing])
     result = build_all_versions(repo.plan, output, TODAY)
     assert result.message == "pagefind could not index the site for search: Error: Pagefind could not write the index"
     assert site(output) == before

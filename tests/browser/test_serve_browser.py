@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import Server
+from generator.serve.server import Server
 from tests.browser.conftest import FIGURES, NewContext
 from tests.browser.helpers import Tab, no_problems
 from tests.conftest import EXAMPLE

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .vega_bundle import default_cache_dir, write_atomically
+from ..site.vega_bundle import default_cache_dir, write_atomically
 
 FORMAT = "2"  # bumped when the layout of an entry changes
 MAGIC = b"strategy-site version cache " + FORMAT.encode() + b"\n"
@@ -58,7 +58,7 @@ def code_digest() -> str:
     import sys
     from importlib.metadata import PackageNotFoundError, version
 
-    from . import __version__
+    from .. import __version__
 
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
@@ -67,7 +67,7 @@ def code_digest() -> str:
             digest.update(f"|{name}-{version(name)}".encode())
         except PackageNotFoundError:
             digest.update(f"|{name}-none".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # generator/, subpackages included
     for file in sorted(package.rglob("*.py")):
         try:
             digest.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes())
@@ -110,7 +110,7 @@ def _files_under(folder: Path) -> list[tuple[str, Path]]:
 
 def template_dirs(plan_dir: Path | None) -> list[Path]:
     """Every folder a version's templates can come from: the plan's `themes/` and the built-in theme."""
-    from .render import default_theme_dir
+    from ..site.render import default_theme_dir
 
     dirs = [default_theme_dir()]
     if plan_dir is not None:

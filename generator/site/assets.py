@@ -13,9 +13,9 @@ from __future__ import annotations
 import html
 import re
 
-from .diagnostics import Diagnostics, Location
-from .model import Plan
-from .source import FileTooLarge, Source
+from ..plan.diagnostics import Diagnostics, Location
+from ..plan.model import Plan
+from ..read.source import FileTooLarge, Source
 
 # opened directly, a browser renders these as documents or runs them as scripts
 ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml", ".xsl", ".xslt",

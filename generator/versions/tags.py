@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .gitsource import CatFile, GitError, Repository, run_git
+from ..read.gitsource import CatFile, GitError, Repository, run_git
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .diagnostics import Diagnostics, Location, format_text
-from .render_memo import RenderMemo
-from .source import DirectorySource
+from ..cache.render_memo import RenderMemo
+from ..plan.diagnostics import Diagnostics, Location, format_text
+from ..read.source import DirectorySource
 
 PREFIX = "__strategy__/"
 EVENTS_PATH = PREFIX + "events"
@@ -125,7 +125,7 @@ def _template_failure(exc: Exception) -> tuple[Location, str]:
     """Where in a template the build failed, and why."""
     import jinja2
 
-    from .build import explain_failure, failure_place
+    from ..build import explain_failure, failure_place
 
     where = failure_place(exc) or Location("(theme)")
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
@@ -145,9 +145,9 @@ class Builder:
         self._static: dict[Path, tuple[int, int, bytes]] = {}
 
     def build(self) -> tuple[Outcome, dict[str, bytes] | None]:
-        from .build import site_files
-        from .pipeline import check, resolve_today
-        from .render import theme_dirs
+        from ..build import site_files
+        from ..pipeline import check, resolve_today
+        from ..site.render import theme_dirs
 
         started, cpu = time.perf_counter(), time.thread_time()
         checked = check(self.source, resolve_today(self.today))
@@ -185,7 +185,7 @@ class Builder:
         edit recompile the templates and render every page again."""
         from watchfiles import Change
 
-        from .render import environment
+        from ..site.render import environment
 
         plan_root = self.plan_dir.resolve()
         theme_changed = False
@@ -536,12 +536,12 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
             log(f"strategy serve: listening on {host}, so other machines can see this preview; "
                 "the default --host 127.0.0.1 keeps it on this machine.", True)
         log(f"strategy serve: building {plan_dir} …", False)
-        from .parse_cache import load_from_disk, save_to_disk
+        from ..cache.parsed_files import load_from_disk, save_to_disk
 
         load_from_disk()  # what the last command parsed: the first build parses only what changed since
         server.start()
         save_to_disk()
-        from .build import shown_path
+        from ..build import shown_path
 
         log(f"strategy serve: {server.url}  (watching {', '.join(shown_path(str(d)) for d in server._watched())}; "
             "Ctrl-C to stop)", False)

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .vega_bundle import default_cache_dir, write_atomically
+from ..site.vega_bundle import default_cache_dir, write_atomically
 
 FORMAT = "1"  # bumped when the layout of an entry changes
 MAX_ENTRIES = 4000  # beyond this, the least recently written entries go (a shape is a few KB)
@@ -40,7 +40,8 @@ def code_key() -> str:
     if _code_key is None:
         from importlib.metadata import PackageNotFoundError, version
 
-        from . import __version__, charts, history_chart, palette
+        from .. import __version__
+        from ..site import charts, history_chart, palette
 
         try:
             altair_version = version("altair")

@@ -11,7 +11,7 @@ from typing import TextIO
 
 import click
 
-from .versions_build import AllVersionsResult, ProgressEvent, build_all_versions
+from .build import AllVersionsResult, ProgressEvent, build_all_versions
 
 EXIT_PLAN_ERRORS, EXIT_USAGE = 1, 2
 
@@ -56,8 +56,8 @@ def summary_line(result: AllVersionsResult, output: Path) -> str:
 def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour: bool,
               tty: bool | None = None, stream: TextIO | None = None) -> None:
     """Run the build and report it; exits 1 for a failed build, 2 when the repository cannot give versions."""
-    from . import diagnostics as d
-    from .build import diagnostics_for_failure
+    from ..build import diagnostics_for_failure
+    from ..plan import diagnostics as d
 
     err = stream or sys.stderr
     show_progress = err.isatty() if tty is None else tty

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..read.yamlpos import Path, YamlDoc
 from .diagnostics import Diagnostics, Location
-from .yamlpos import Path, YamlDoc
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ID_HINT = "use lower-case letters, digits and dashes, starting with a letter or digit, e.g. `croissance-ca`"

@@ -15,10 +15,10 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from .diff import EntityChange, FieldChange, PlanDiff
-from .diff_phrases import enumeration, phrase
-from .gitsource import WORKING_TREE
-from .i18n import Formatter, common_noun
+from ..read.gitsource import WORKING_TREE
+from ..site.i18n import Formatter, common_noun
+from .compare import EntityChange, FieldChange, PlanDiff
+from .phrases import enumeration, phrase
 
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
 CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in the site's diff
@@ -44,7 +44,7 @@ def _lines_changed(old: str | None, new: str | None, language: str = "en") -> st
 
 def show_value(value: Any, path: str, fmt: Formatter) -> str:
     """One value as a reader of the plan would write it."""
-    from .diff import MONEY_PATHS
+    from .compare import MONEY_PATHS
 
     if value is None:
         return "–"

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import periods
+from ..plan import periods
 
 # the units the ladder walks, finest first, with their length in days
 _UNITS = (("week", 7.0), ("month", 30.44), ("quarter", 91.31), ("year", 365.25))

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import charts, explain, periods
-from .compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
+from ..plan import periods
+from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
+from ..plan.model import Action, Objective
+from . import charts, explain
 from .i18n import Formatter
-from .model import Action, Objective
 from .ui_text import ui
 
 SOON_DAYS = 30  # an action due within this many days is "due soon" on the dashboard

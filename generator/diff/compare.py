@@ -18,10 +18,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .compute import PlanState, number
-from .diagnostics import Diagnostics
-from .diff_causes import KPI_INPUTS, funnel_inputs, moved_inputs
-from .i18n import common_noun
+from ..plan.compute import PlanState, number
+from ..plan.diagnostics import Diagnostics
+from ..site.i18n import common_noun
+from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
 
 KINDS = ("plan", "objective", "kpi", "action", "funnel", "persona", "experience", "solution", "page")
 PLAN_ID = "strategy"  # the plan's own settings, written in strategy.yaml
@@ -417,9 +417,9 @@ class PlanHasErrors(Exception):
 def compare_revisions(plan: Path, old: str | None, new: str | None, today: dt.date) -> PlanDiff:
     """The plan folder `plan` at revision `old` (default HEAD) against `new` (default the working
     tree). Raises GitError for repository problems and PlanHasErrors when a side does not check."""
-    from .gitsource import WORKING_TREE, GitError, GitSource
-    from .pipeline import check
-    from .source import DirectorySource
+    from ..pipeline import check
+    from ..read.gitsource import WORKING_TREE, GitError, GitSource
+    from ..read.source import DirectorySource
 
     old = old or "HEAD"
     states: list[PlanState] = []

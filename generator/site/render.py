@@ -35,7 +35,7 @@ def default_theme_dir() -> Path:
             return found
     except (ModuleNotFoundError, TypeError):
         pass
-    return Path(__file__).resolve().parent.parent / "themes" / "default"
+    return Path(__file__).resolve().parents[2] / "themes" / "default"
 
 
 def theme_dirs(plan_dir: Path | None, theme: str) -> list[Path]:

@@ -56,18 +56,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import BuildResult, SiteFiles, failure_message, failure_place, site_files
-from .gitsource import GitError, GitSource, Repository
-from .pipeline import Checked, check
-from .render_memo import RenderMemo
-from .source import DirectorySource
-from .versions import Version, list_versions
-from .writer import copy_files, write_files
+from ..build import BuildResult, SiteFiles, failure_message, failure_place, site_files
+from ..cache.render_memo import RenderMemo
+from ..pipeline import Checked, check
+from ..read.gitsource import GitError, GitSource, Repository
+from ..read.source import DirectorySource
+from ..site.writer import copy_files, write_files
+from .tags import Version, list_versions
 
 if TYPE_CHECKING:
-    from .compute import PlanState
-    from .search import Indexing
-    from .version_cache import Kept, VersionCache
+    from ..cache.archived_versions import Kept, VersionCache
+    from ..plan.compute import PlanState
+    from ..site.search import Indexing
 
 VERSIONS_DIR = "v"
 FROM_VERSION_TO_ROOT = "../../"  # from OUTPUT/v/TAG/ back to OUTPUT/
@@ -129,7 +129,7 @@ _SWITCHER_END = b"</details>"
 def version_neutral(env: Any) -> bool:
     """Whether pages may be rendered once for all versions and personalised (`personalise`): only when
     every template that mentions versions is the built-in theme's, whose switcher and banner are known."""
-    from .render import default_theme_dir
+    from ..site.render import default_theme_dir
 
     default = default_theme_dir().resolve()
     for name in env.loader.list_templates():
@@ -199,7 +199,7 @@ def switcher(here: str | None, tags: list[Version], today: dt.date, fmt: Any, la
     """The version switcher's entries for pages of version `here` (None: the current one; VERSION_STAND_IN:
     any tagged version, none marked current): `href` from that version's root to each version's index.html,
     newest first, the current version on top."""
-    from .ui_text import ui
+    from ..site.ui_text import ui
 
     back = "" if here is None else FROM_VERSION_TO_ROOT
     entries = [{"href": f"{back}index.html", "label": ui(language, "current_version"), "date": fmt.date(today),
@@ -254,7 +254,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     in one go. Never raises for a bad plan, repository or OUTPUT: the result says what went wrong.
 
     `share=False` renders every page of every version for itself (the same bytes, slower: for tests)."""
-    from .writer import check_output, staged, swap_in
+    from ..site.writer import check_output, staged, swap_in
 
     started = time.perf_counter()
     source = DirectorySource(plan_dir)
@@ -321,7 +321,7 @@ class _Site:
     def index(self, pages: dict[str, bytes]) -> None:
         """Start indexing `pages`, the files of the current version (and the history pages), once they are all
         in the staging folder."""
-        from .search import start_index
+        from ..site.search import start_index
 
         self._indexing = start_index(self.staging, pages)
 
@@ -433,8 +433,8 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     build are written by a forked copy of this process from the start; with enough other versions and cores,
     the older half of those is built (and written) by another forked copy meanwhile (rendering alone is not
     all of a version's work)."""
-    from .i18n import Formatter
-    from .parallel import MIN_PAGES_PER_WORKER, workers
+    from ..parallel import MIN_PAGES_PER_WORKER, workers
+    from ..site.i18n import Formatter
 
     assert checked.plan is not None and checked.state is not None
     settings = checked.plan.settings
@@ -442,7 +442,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     shown = Path(plan_dir).as_posix()
     cache = None
     if memo is not None:
-        from .version_cache import VersionCache, code_key, template_dirs
+        from ..cache.archived_versions import VersionCache, code_key, template_dirs
 
         cache = VersionCache(code_key(template_dirs(plan_dir)))
     good = _check_versions(repository, plan_path, shown, versions, today, result, cache)
@@ -654,7 +654,7 @@ def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.d
     """The files of tagged version `g` under its own folder: rendered once for any version (VERSION_STAND_IN)
     and personalised when the theme allows it (and then kept in `cache` for the next build), else rendered for
     this version alone."""
-    from .render import environment, theme_dirs
+    from ..site.render import environment, theme_dirs
 
     plan = g.plan_checked().plan
     assert plan is not None
@@ -675,7 +675,7 @@ def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.d
 
 def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path, today: dt.date,
                     memo: RenderMemo | None, jobs: int | None) -> SiteFiles:
-    from .i18n import Formatter
+    from ..site.i18n import Formatter
 
     checked = g.plan_checked()
     assert checked.plan is not None
@@ -693,7 +693,7 @@ class _Switchers:
     many levels). None for a theme whose switcher does not render on its own: such a version is not kept."""
 
     def __init__(self, env: Any, language: str, currency: str, tags: list[Version], today: dt.date) -> None:
-        from .i18n import Formatter
+        from ..site.i18n import Formatter
 
         self._env, self._language = env, language
         self._entries = switcher(VERSION_STAND_IN, tags, today, Formatter(language, currency), language)
@@ -707,7 +707,7 @@ class _Switchers:
     def _render(self, depth: int) -> bytes | None:
         from types import SimpleNamespace
 
-        from .ui_text import ui
+        from ..site.ui_text import ui
 
         try:
             html = self._env.get_template("version_switcher.html").render(
@@ -721,7 +721,7 @@ class _Switchers:
 def _keepable(files: SiteFiles, g: _Checked, tags: list[Version], today: dt.date, env: Any) -> Kept | None:
     """Version `g`'s files rendered with VERSION_STAND_IN, as kept for the next build: each page's switcher cut
     out, provided it is exactly the stand-alone switcher's render (so that splicing gives the page back)."""
-    from .version_cache import Kept, cut
+    from ..cache.archived_versions import Kept, cut
 
     plan = g.plan_checked().plan
     assert plan is not None
@@ -748,8 +748,8 @@ def _kept_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date
                 cache: VersionCache) -> SiteFiles | None:
     """Version `g`'s files as an earlier build kept them, with this build's switcher and the version's name
     put in; None when the entry cannot be read back (the version is then built)."""
-    from .render import environment, theme_dirs
-    from .version_cache import splice
+    from ..cache.archived_versions import splice
+    from ..site.render import environment, theme_dirs
 
     assert g.key is not None
     kept = cache.load(g.key)
@@ -807,14 +807,14 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     """changes/OLD..NEW.html for each pair of consecutive versions and changes/NEWEST..current.html from the
     newest tag to the working tree, and history.html, rendered with the
     current version's settings (language, theme) at the root."""
-    from .diff import diff_states
-    from .diff_format import diff_view
-    from .history_chart import VersionTargets, target_history_charts
-    from .i18n import Formatter
-    from .pages import PageSpec, SiteContext, navigation
-    from .parallel import render_all, workers
-    from .render import environment, render_page, theme_dirs
-    from .ui_text import ui
+    from ..diff.compare import diff_states
+    from ..diff.format import diff_view
+    from ..parallel import render_all, workers
+    from ..site.history_chart import VersionTargets, target_history_charts
+    from ..site.i18n import Formatter
+    from ..site.pages import PageSpec, SiteContext, navigation
+    from ..site.render import environment, render_page, theme_dirs
+    from ..site.ui_text import ui
 
     assert checked.plan is not None and checked.state is not None
     settings = checked.plan.settings

@@ -38,7 +38,7 @@ from . import palette, time_axis
 from .i18n import Formatter
 
 if TYPE_CHECKING:
-    from .compute import FunnelState, KpiState, PlanState
+    from ..plan.compute import FunnelState, KpiState, PlanState
 
 THEME_NAME = "strategy-site"
 HEIGHT = 260  # px; the width follows the container
@@ -346,7 +346,7 @@ def _shape(shape: Callable[..., tuple[Any, list[Any] | None]]) -> Callable[..., 
     `shape` builds the Altair chart from hashable arguments only, with `_data(alt, i)` standing for the
     i-th list of rows; the returned function gives a new spec dict with the rows inlined as `values`.
     Altair draws each distinct `args` once per machine (memory, then chart_cache on disk)."""
-    from . import chart_cache
+    from ..cache import chart_shapes as chart_cache
 
     name = shape.__name__
 

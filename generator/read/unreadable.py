@@ -12,7 +12,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from .schema import ID_PATTERN
+from ..plan.schema import ID_PATTERN
 
 # `id: X` or `data: X` anywhere a YAML key may start (a line, a `- ` item, `{`, `,`), whatever the indentation:
 # the file's own may be the mistake

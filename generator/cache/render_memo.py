@@ -41,7 +41,7 @@ def _without_where(obj: Any) -> Any:
 @functools.cache
 def _where_free_table() -> dict[type, Callable[[Any], Any]]:
     """A pickler dispatch table applying `_without_where` to every entity class and to the settings."""
-    from . import model
+    from ..plan import model
 
     classes: list[type] = [model.Settings]
     todo = [model.Entity]
@@ -149,7 +149,7 @@ def _frozen_point(point: Any) -> bool:
 
 def _frozen_series(series: Any) -> bool:
     """A loaded Series that can never change: its points a tuple of frozen Points of immutable values."""
-    from . import model
+    from ..plan import model
 
     return (type(series) is model.Series and type(series.points) is tuple
             and all(type(p) is model.Point and all(type(v) in _ATOMS for v in vars(p).values())
@@ -221,7 +221,8 @@ class RenderMemo:
         if self._prints is not None:
             yield
             return
-        from . import charts, compute, model
+        from ..plan import compute, model
+        from ..site import charts
 
         leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
         table = {**_where_free_table(), compute.KpiState: self._kpi_state_reduction}
@@ -309,7 +310,7 @@ class RenderMemo:
 
         pages.py calls the builders through the `charts` module, so they are swapped there (under a lock) and
         put back on exit; only `build_pages` needs to run inside."""
-        from . import charts
+        from ..site import charts
 
         with _SWAP_LOCK:
             saved = {name: getattr(charts, name) for name in CHART_BUILDERS}
@@ -325,7 +326,7 @@ class RenderMemo:
                jobs: int | None = None) -> list[bytes]:
         """`[render(page) for page in pages]`, each page's bytes taken from the memo when its context is the
         one it was last rendered from; `render` is `render_all`'d over the pages that are not."""
-        from .parallel import render_all
+        from ..parallel import render_all
 
         if not self._templates_cacheable(env):
             self.pages_rendered += len(pages)

@@ -16,9 +16,10 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any, TypeVar, cast
 
-from . import periods, yamlpos
-from .diagnostics import Diagnostics, Location
-from .model import (
+from ..cache.parsed_files import CACHE, MISS, blob_id
+from ..plan import periods
+from ..plan.diagnostics import Diagnostics, Location
+from ..plan.model import (
     KPI,
     Action,
     Experience,
@@ -34,8 +35,8 @@ from .model import (
     Solution,
     Stage,
 )
-from .parse_cache import CACHE, MISS, blob_id
-from .schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
+from ..plan.schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
+from . import yamlpos
 from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml

@@ -10,7 +10,7 @@ says). Paths are those of `diff.plan_facts`.
 
 from __future__ import annotations
 
-from .model import Funnel
+from ..plan.model import Funnel
 
 # A KPI's written fields (and its count of measurements) that decide its computed values, in the order a
 # sentence names them.

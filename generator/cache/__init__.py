@@ -1,0 +1,1 @@
+"""Every disk cache and in-process memo of the build, in one place; only the orchestrators import it."""
