@@ -62,12 +62,14 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from it instead of being made again (`strategy serve` keeps one between rebuilds). `jobs` is how many
     processes render the pages (default: as many as pay, see parallel.py).
     """
+    from .cache.chart_shapes import keep_drawn_shapes
     from .parallel import render_all
     from .site.i18n import Formatter
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
     from .site.render import environment, render_page, static_files, theme_dirs
 
     assert checked.state is not None and checked.plan is not None
+    keep_drawn_shapes()
     state, plan = checked.state, checked.plan
     settings = plan.settings
     fmt = Formatter(settings.language, settings.currency)

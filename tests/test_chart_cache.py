@@ -24,9 +24,10 @@ from tests.test_charts import PLAN_FILES, ROOT, TODAY, _all_charts
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty user cache, and no chart shape remembered in this process."""
+    """An empty user cache, plugged in as a build plugs it, and no chart shape remembered in this process."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(charts, "_memo", {})
+    monkeypatch.setattr(charts, "_shape_store", chart_cache)
     return tmp_path / "cache" / "strategy-site" / "charts"
 
 
@@ -94,6 +95,7 @@ def test_an_unusable_cache_folder_never_breaks_a_build(make_plan: Callable[..., 
     """A cache folder that cannot be created (a file is in the way) or read only costs Altair's time."""
     folder = make_plan(PLAN_FILES)
     monkeypatch.setattr(charts, "_memo", {})
+    monkeypatch.setattr(charts, "_shape_store", chart_cache)
     expected = _specs(folder)
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder", encoding="utf-8")
@@ -136,7 +138,9 @@ from pathlib import Path
 from generator.pipeline import check
 from generator.read.source import DirectorySource
 from generator.site.i18n import Formatter
+from generator.cache.chart_shapes import keep_drawn_shapes
 from tests import test_charts as t
+keep_drawn_shapes()  # as a build does
 state = check(DirectorySource(Path({plan!r})), t.TODAY).state
 specs = json.dumps([c.spec for c in t._all_charts(state, Formatter("fr", "EUR"))])
 print(hashlib.sha256(specs.encode()).hexdigest(), "altair" in sys.modules)

@@ -1,9 +1,9 @@
 """Chart specs made by Altair, kept on disk between builds under the user cache folder.
 
-`charts.py` asks Altair for each distinct chart *shape* (everything but the data rows, which are inlined
+`site/charts.py` asks Altair for each distinct chart *shape* (everything but the data rows, which are inlined
 afterwards); a shape's spec is stored here as JSON, named by a content hash of the shape's arguments and
 of the code that turns them into a spec: this package's version, Altair's version, and the bytes of
-charts.py, history_chart.py and palette.py (the theme). A code or Altair upgrade therefore never serves a
+site/charts.py, history_chart.py and palette.py (the theme). A code or Altair upgrade therefore never serves a
 stale spec, and a build whose shapes are all cached does not import Altair at all.
 
 The cache only ever saves time: a missing, corrupt or unreadable entry is rebuilt, and a folder that
@@ -26,6 +26,15 @@ MAX_ENTRIES = 4000  # beyond this, the least recently written entries go (a shap
 
 _code_key: str | None = None
 _pruned = False
+
+
+def keep_drawn_shapes() -> None:
+    """Have the chart builders read their shapes here and keep what Altair draws (the builds call this)."""
+    import sys
+
+    from ..site import charts
+
+    charts.keep_shapes_in(sys.modules[__name__])  # this module has the store's load() and store()
 
 
 def cache_dir() -> Path:

@@ -17,8 +17,9 @@ How Altair is kept cheap (it costs about 0.35 s to import and 5 ms a chart to se
   validate every builder's output against the Vega-Lite schema instead); each chart of that shape gets
   that dict with its rows inlined as `values`, sharing the unchanging parts (so specs are read-only).
   The 1,008 charts of the full-size benchmark plan have 9 shapes;
-- shapes are also kept on disk (chart_cache.py), keyed by a hash of their arguments and of the code that
-  draws them, so a build whose shapes are all known does not import Altair at all;
+- shapes are also kept on disk (cache/chart_shapes.py, plugged in by the build with `keep_shapes_in`), keyed
+  by a hash of their arguments and of the code that draws them, so a build whose shapes are all known does
+  not import Altair at all;
 - Altair is imported on the first shape to draw, never by `strategy check`, `funnel` or `diff`.
 """
 
@@ -30,7 +31,7 @@ import math
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import Markup, escape
 
@@ -214,8 +215,25 @@ _TOP_LEVEL_ONLY = frozenset({"$schema", "config", "width", "height", "autosize",
 _Slots = tuple[tuple[tuple[str | int, ...], int], ...]
 _memo: dict[str, tuple[dict[str, Any], _Slots, list[str]]] = {}  # shape → its spec, slots and JSON (_cut)
 _MEMO_MAX = 1024  # shapes kept in memory; `serve` makes new ones as titles and values change
-_stats = {"drawn": 0, "from_disk": 0}  # shapes Altair drew / read from chart_cache in this process
+_stats = {"drawn": 0, "from_disk": 0}  # shapes Altair drew / read from the shape store in this process
 _DRAW_LOCK = threading.Lock()  # the active Altair theme is global: one drawing at a time
+
+
+class ShapeStore(Protocol):
+    """Where drawn shapes outlive the process: cache/chart_shapes.py, which the orchestrators plug in."""
+
+    def load(self, key: str) -> dict[str, Any] | None: ...
+
+    def store(self, key: str, spec: dict[str, Any]) -> None: ...
+
+
+_shape_store: ShapeStore | None = None
+
+
+def keep_shapes_in(store: ShapeStore | None) -> None:
+    """Read shapes from `store` before drawing them and keep the drawn ones there (None: this process only)."""
+    global _shape_store
+    _shape_store = store
 
 
 def _draw(shape: Callable[..., tuple[Any, list[Any] | None]], args: tuple[Any, ...]) -> dict[str, Any]:
@@ -345,23 +363,23 @@ def _shape(shape: Callable[..., tuple[Any, list[Any] | None]]) -> Callable[..., 
 
     `shape` builds the Altair chart from hashable arguments only, with `_data(alt, i)` standing for the
     i-th list of rows; the returned function gives a new spec dict with the rows inlined as `values`.
-    Altair draws each distinct `args` once per machine (memory, then chart_cache on disk)."""
-    from ..cache import chart_shapes as chart_cache
-
+    Altair draws each distinct `args` once per process, once per machine with a shape store."""
     name = shape.__name__
 
     def spec(*args: Any, data: list[list[dict[str, Any]]]) -> dict[str, Any]:
         key = repr((name, args))  # repr, not the tuple: 0.0 and -0.0, 1 and True must not meet
         kept = _memo.get(key)
         if kept is None:
-            drawn = chart_cache.load(key)
+            store = _shape_store
+            drawn = store.load(key) if store is not None else None
             slots = _slots(drawn) if drawn is not None else ()
             if drawn is not None and sorted({i for _, i in slots}) == list(range(len(data))):
                 _stats["from_disk"] += 1
             else:  # not cached, or an entry that does not fit (damaged): Altair draws it again
                 drawn = _draw(shape, args)
                 slots = _slots(drawn)
-                chart_cache.store(key, drawn)
+                if store is not None:
+                    store.store(key, drawn)
             if len(_memo) >= _MEMO_MAX:
                 del _memo[next(iter(_memo))]
             kept = _memo[key] = (drawn, slots, _cut(drawn, slots))
