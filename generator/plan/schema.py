@@ -12,10 +12,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..read.yamlpos import Path, YamlDoc
 from .diagnostics import Diagnostics, Location
+
+if TYPE_CHECKING:  # the checker reads what read/yamlpos.py parsed; the plan's domain does not import the reader
+    from ..read.yamlpos import Path, YamlDoc
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ID_HINT = "use lower-case letters, digits and dashes, starting with a letter or digit, e.g. `croissance-ca`"
