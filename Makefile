@@ -26,6 +26,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy generator
 
 # The benchmark of docs/performance.md (a few minutes; writes the figures into it): make bench
 # ARGS go to bench/run.py instead: make bench ARGS="--size small"

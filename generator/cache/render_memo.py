@@ -60,7 +60,7 @@ def digest_pickle(obj: Any, table: dict[type, Callable[[Any], Any]] | None = Non
     two equal ones (a default "level" interned by the loader vs one unpickled from the parse cache)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = table or _where_free_table()  # type: ignore[misc]
+    pickler.dispatch_table = table or _where_free_table()
     pickler.fast = True
     try:
         pickler.dump(obj)
@@ -116,7 +116,7 @@ class _Fingerprints:
 class _DigestPickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
         super().__init__(file, protocol=5)
-        self.dispatch_table = prints.table  # type: ignore[misc]
+        self.dispatch_table = prints.table
         self.fast = True  # see digest_pickle
         self._prints = prints
         self._top = top
@@ -267,9 +267,9 @@ class RenderMemo:
         series = list(getattr(getattr(state, "plan", None), "series", {}).values())
         if self._prints is not None:
             for one in series:
-                kept = self._series.get(id(one))
-                if kept is not None and kept[0] is one:
-                    self._prints.known(one, kept[1])
+                known = self._series.get(id(one))
+                if known is not None and known[0] is one:
+                    self._prints.known(one, known[1])
         with self.chart_builders():
             pages = build_pages(state, fmt)
         if self._prints is not None:
@@ -277,9 +277,9 @@ class RenderMemo:
             for one in series:
                 if id(one) in self._series_used:
                     continue
-                kept = self._series.get(id(one))
-                if kept is not None and kept[0] is one:
-                    self._series_used[id(one)] = kept
+                known = self._series.get(id(one))
+                if known is not None and known[0] is one:
+                    self._series_used[id(one)] = known
                 elif _frozen_series(one):
                     self._series_used[id(one)] = (one, self._prints.of(one))
         return pages

@@ -151,6 +151,7 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
 
     s = plan.settings
     f = add(Facts("plan", PLAN_ID, s.title, {}))
+    value: Any  # a field's value: text, number, date, list of ids
     for path, value in (("title", s.title), ("organization", s.organization), ("language", s.language),
                         ("period.start", s.period_start), ("period.end", s.period_end), ("currency", s.currency),
                         ("sector", s.sector), ("positioning", s.positioning), ("vision", (s.vision or "").strip()),

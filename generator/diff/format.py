@@ -338,8 +338,8 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
     changed. Between versions tagged a month apart those are nearly every objective and KPI (progress, status
     and forecasts move with the date), and they would bury the few edits that make the new version."""
     fmt = Formatter(diff.language, diff.currency)
-    sections = []
-    moved = []
+    sections: list[dict[str, Any]] = []
+    moved: list[dict[str, Any]] = []
     for c in diff.changes:
         rows = []
         for f in c.fields:

@@ -158,7 +158,7 @@ class CatFile:
     def __init__(self, repo: Path) -> None:
         self.repo = repo
         self._proc: subprocess.Popen[bytes] | None = None
-        self._finalizer: weakref.finalize | None = None  # type: ignore[type-arg]
+        self._finalizer: weakref.finalize | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None:

@@ -112,7 +112,7 @@ _PYTHON_ONLY = re.compile(r"[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|[|>][-+0-9]*#")
 if yaml.__with_libyaml__:
     from yaml.cyaml import CParser
 
-    class _CLoader(CParser, _PlanComposer, Resolver):  # type: ignore[misc]
+    class _CLoader(CParser, _PlanComposer, Resolver):
         """libyaml's events (about 10x faster to read than pure Python), composed by `_PlanComposer`
         in Python so that anchors, aliases and depth are checked exactly as in `_PythonLoader` (the C
         composer would also recurse without limit and crash the interpreter on deep nesting)."""

@@ -31,7 +31,7 @@ import math
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from markupsafe import Markup, escape
 
@@ -193,7 +193,7 @@ def _alt() -> Any:
     if _altair_module is None:
         import altair as alt
 
-        alt.theme.register(THEME_NAME, enable=True)(theme)
+        alt.theme.register(THEME_NAME, enable=True)(cast(Any, theme))  # a plain dict, not Altair's TypedDict
         _altair_module = alt
     return _altair_module
 
@@ -286,13 +286,15 @@ def _slots(spec: dict[str, Any]) -> _Slots:
     return tuple(found)
 
 
-class InlinedSpec(dict):  # type: ignore[type-arg]
+class InlinedSpec(dict):
     """A chart's spec (a plain dict to every reader) that also knows how to write itself as JSON fast: its
     shape's JSON text is cut once where the datasets go, and each data row that `_row` made is serialised
     once per process, so a page writing the spec (render.py's `json_script`) joins ready-made text instead
     of serialising the shape again for every chart, and a row shown by twenty versions once."""
 
     __slots__ = ("_data", "_parts")
+    _parts: list[str]  # the shape's JSON text cut where the datasets go (_cut)
+    _data: list[list[dict[str, Any]]]
 
     def json_text(self) -> str:
         """`json.dumps(self, ensure_ascii=False, separators=(",", ":"))`, byte for byte."""
@@ -320,11 +322,12 @@ def _cut(drawn: dict[str, Any], slots: _Slots) -> list[str]:
     return re.split(r'\[\s*"' + re.escape(escaped) + r'(\d+)"\s*\]', text)
 
 
-class _Row(dict):  # type: ignore[type-arg]
+class _Row(dict):
     """A data row `_row` made (a plain dict to every reader), with its JSON once a page has needed it: in a
     render worker, as rows are made before the pages are shared out."""
 
     __slots__ = ("json",)
+    json: str
 
     def __reduce__(self) -> tuple[Any, ...]:  # a plain dict once pickled
         return dict, (dict(self),)
@@ -699,7 +702,7 @@ def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
     settings = plan.plan.settings
     titles = _unique((oid, o.objective.title) for oid, o in plan.objectives.items())
     records = []
-    rows = []
+    rows: list[list[str]] = []
     statuses: dict[str, int] = {}
     for oid, obj in plan.objectives.items():
         if obj.kpis:
@@ -711,7 +714,7 @@ def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
         shown = 0.0 if progress is None else min(PROGRESS_MAX, max(0.0, progress))
         status = fmt.label(obj.status)
         statuses[obj.status] = statuses.get(obj.status, 0) + 1
-        record = {"objective": titles[oid], "progress": shown, "expected": expected, "status": status,
+        record: dict[str, Any] = {"objective": titles[oid], "progress": shown, "expected": expected, "status": status,
                   "progress_label": fmt.percent(progress), "expected_label": fmt.percent(expected)}
         records.append(record)
         rows.append([obj.objective.title, record["progress_label"], record["expected_label"], status])

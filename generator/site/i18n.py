@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from babel import Locale
 from babel.dates import format_date
@@ -89,7 +91,7 @@ class Formatter:
             return "–"
         if type(value) is float or type(value) is int:
             # the sign apart: -0.0 is 0.0 to the cache, yet Babel writes "-0 %"
-            return _percent(self.language, type(value), value, math.copysign(1.0, value), digits)
+            return _percent(self.language, cast(Hashable, type(value)), value, math.copysign(1.0, value), digits)
         return _percent_pattern(self.language, digits).apply(value, self.locale)
 
     def rate(self, value: float | None) -> str:

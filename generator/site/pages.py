@@ -17,6 +17,7 @@ from ..plan import periods
 from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from ..plan.model import Action, Objective
 from . import charts, explain
+from .charts import Chart  # the name `charts` is also a field of PageSpec
 from .i18n import Formatter
 from .ui_text import ui
 
@@ -61,10 +62,10 @@ class PageSpec:
     title: str
     section: str
     data: dict[str, Any] = field(default_factory=dict)
-    charts: list[charts.Chart] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
     description: str = ""
     # charts made only when the page is rendered (`build_pages(defer_charts=True)`), in the process rendering it
-    deferred: Callable[[], list[charts.Chart]] | None = None
+    deferred: Callable[[], list[Chart]] | None = None
     deferred_count: int = 0
 
     def make_charts(self) -> None:
