@@ -7,7 +7,7 @@ one KPI target, as quarterly revisions do), timed against one build of the same 
 Both are run as separate processes (`python -m generator build ...`), so start-up and imports count; each
 time is the best of --repeat runs. `--all-versions` is timed three ways: the first build (no version kept by an
 earlier one), the next after a merge (the working tree edited) and the next after a new tag, each with the
-versions the one before kept (version_cache.py), in a cache folder of the bench's own. The peak resident
+versions the one before kept (cache/archived_versions.py), in a cache folder of the bench's own. The peak resident
 memory of `--all-versions` (the build's process, and its largest forked process apart) is the highest of the
 runs (Linux: sampled from /proc). bench/run.py calls `measure()` for its `versions` figures.
 """

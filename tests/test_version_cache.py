@@ -1,4 +1,4 @@
-"""Archived versions kept between builds of `--all-versions` (version_cache.py, issue 6: 20 versions should cost
+"""Archived versions kept between builds of `--all-versions` (cache/archived_versions, issue 6: 20 versions should cost
 little more than one build): the next build writes them out instead of checking and rendering them again, and
 what it writes is byte for byte what rendering them again gives, whatever changed around them (a new tag, an
 edited working tree, another day). A cache that lies (edited theme, corrupt entry) is never believed.

@@ -9,7 +9,7 @@ depend on, and the next build writes them out without checking, paging or render
 What a version's pages do not share with the next build is the version switcher, which lists every version and
 today's date: it is cut out of each page before the page is kept (`cut`) and rendered again for the build at
 hand when the page is written (`splice`), then the version's name is put in as for any shared page
-(versions_build.personalise). A version is kept only if every one of its switchers is exactly what the
+(versions/build.py, personalise). A version is kept only if every one of its switchers is exactly what the
 stand-alone switcher template gives, so a spliced page is byte for byte the page a render gives (tested).
 
 The comparison of two consecutive versions (a changes page's content) is kept the same way, by the two
@@ -120,7 +120,7 @@ def template_dirs(plan_dir: Path | None) -> list[Path]:
 
 @dataclass
 class Kept:
-    """A version's files as kept: HTML pages with the version's name as versions_build.VERSION_STAND_IN and
+    """A version's files as kept: HTML pages with the version's name as versions/build.py's VERSION_STAND_IN and
     SWITCHER_MARK for their switcher; `meta` holds what the build needs of the version without checking it."""
 
     files: dict[str, bytes]
@@ -246,7 +246,7 @@ class VersionCache:
         self._write(f"{key}.version", b"".join([str(len(header)).encode(), b"\n", header, body]))
 
     def load_view(self, key: str) -> dict[str, Any] | None:
-        """A kept comparison (versions_build's changes-page view), or None."""
+        """A kept comparison (the changes-page view of versions/build.py), or None."""
         data = self._read(f"{key}.pair")
         if data is None:
             return None

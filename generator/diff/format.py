@@ -25,7 +25,7 @@ CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in th
 KIND_NAMES = {"plan": "plan", "objective": "objective", "kpi": "KPI", "action": "action", "funnel": "funnel",
               "persona": "persona", "experience": "experience", "solution": "solution", "page": "page"}
 OP_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
-# The summary sentences (`highlights`) and edited text are in the plan's language (diff_phrases); the
+# The summary sentences (`highlights`) and edited text are in the plan's language (diff/phrases.py); the
 # terminal's and the pull-request comment's other words (counts, field paths, table headers) are still English.
 
 # --- values in strategy terms ------------------------------------------------------------------
@@ -183,7 +183,7 @@ def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: s
                       new=show_value(cause.new, cause.path, fmt))
     if cause.path in ("goal", "target", "baseline"):  # with their unit
         return phrase(language, cause.path, change=change_text(cause, fmt, units))
-    return change_text(cause, fmt, units)  # not a field `diff_causes` names
+    return change_text(cause, fmt, units)  # not a field diff/causes.py names
 
 
 # --- JSON ------------------------------------------------------------------------------------

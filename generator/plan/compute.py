@@ -218,7 +218,7 @@ Counted = tuple[tuple[dt.date, float], ...]
 Positions = dict[dt.date, dt.date]
 
 # What compute_kpi derives from a KPI's measurements alone, by the Series it comes from. The loader hands
-# the same immutable Series to every check while its CSV file is unchanged (see parse_cache), so that
+# the same immutable Series to every check while its CSV file is unchanged (see cache/parsed_files.py), so that
 # `strategy serve` derives again only the measurements of an edited file. Keyed by the Series' identity
 # (kept alive here, so that its id is not reused) and by everything else the result depends on.
 _DERIVED: dict[tuple[int, dt.date, dt.date, str, dt.date], tuple[Series, Counted, int, Positions]] = {}

@@ -165,7 +165,7 @@ class Page(Entity):
 
 
 # A KPI's measurements are immutable: the loader hands the same Series to every check while its CSV
-# file is unchanged (see parse_cache), instead of a copy per check.
+# file is unchanged (see cache/parsed_files.py), instead of a copy per check.
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ class Source(Protocol):
 def content_id(source: Source, path: str) -> str | None:
     """What names the bytes of `path` without reading them, when the source knows it: a git revision's
     blob id (a digest of the content), so that checking revisions whose files did not change reads none
-    of them again (see parse_cache). None when the source has no such id."""
+    of them again (see cache/parsed_files.py). None when the source has no such id."""
     object_id = getattr(source, "object_id", None)
     if object_id is None:
         return None

@@ -9,7 +9,7 @@ The live-reload client listens to server-sent events (same origin, so the site's
 allows it): `reload` after a good rebuild (with the paths whose bytes changed) and `errors` after a failed
 one (the diagnostics, shown as an overlay over the last good page).
 
-A rebuild after a one-file edit re-runs `check` on the whole plan (parse_cache.py re-parses only the edited file), then
+A rebuild after a one-file edit re-runs `check` on the whole plan (cache/parsed_files parses only the edited file), then
 re-renders only what changed (render_memo.py): chart specs are kept by a digest of their computed state, and
 pages by a digest of their context, so an edit of one objective rebuilds its charts and the few pages that
 show it.

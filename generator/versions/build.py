@@ -14,7 +14,7 @@ Decisions:
   git, so the output stays byte-identical for the same sources and the same `--today`.
 - Strict mode applies to the working tree only. An old version with errors is skipped with a warning: it was
   published once, and today's publication must not depend on fixing history.
-- Speed, across builds: a tagged version's files are kept on disk (version_cache.py), named by its plan's tree,
+- Speed, across builds: a tagged version's files are kept on disk (cache/archived_versions), named by its plan's tree,
   its evaluation day, the templates and this code; the next build (the next merge, the next tag) writes them
   out with its own switcher spliced in, by a forked copy from the start, without checking or rendering that
   version (it is checked only if a changes page must compare it anew). The comparisons behind the changes
@@ -191,7 +191,7 @@ CURRENT = "current"  # the working tree in the name of its changes page: changes
 
 
 def changes_path(old: str, new: str) -> str:
-    """As diff_format.full_diff_url names it (tags are SAFE_TAG, so nothing needs quoting)."""
+    """As diff/format.py's full_diff_url names it (tags are SAFE_TAG, so nothing needs quoting)."""
     return f"changes/{old}..{new}.html"
 
 
