@@ -290,6 +290,21 @@ def test_hostile_category_is_refused(tmp_path: Path) -> None:
     ("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><a href="&#106;ava&#x09;script:alert(1)">'
                         "<text>x</text></a></svg>"),
     ("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>'),
+    # issue 18: what an attack got through the extension list and the coarse SVG test
+    ("assets/logo.svg", '<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>alert(1)</svg:script></svg:svg>'),
+    ("assets/logo.svg", '<?xml-stylesheet type="text/xsl" href="x.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>'),
+    ("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" xmlns:h="http://www.w3.org/1999/xhtml">'
+                        '<h:iframe src="x"/></svg>'),
+    ("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.example/p.png"/></svg>'),
+    ("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><use href="//evil.example/x.svg#a"/></svg>'),
+    ("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="x"/></a></svg>'),
+    ("assets/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"><style>@import "https://x.example/a.css";</style></svg>'),
+    ("assets/logo.svg", '<!DOCTYPE svg [<!ENTITY e "x">]><svg xmlns="http://www.w3.org/2000/svg">&e;</svg>'),
+    ("assets/logo.svg", '<html xmlns="http://www.w3.org/1999/xhtml"><body>x</body></html>'),
+    ("assets/doc.rdf", '<html xmlns="http://www.w3.org/1999/xhtml"><script>alert(1)</script></html>'),
+    ("assets/photo.png", "<html><script>alert(1)</script></html>"),
+    ("assets/notes.txt", "  <!doctype html><script>alert(1)</script>"),
+    ("assets/README", "plain"),
 ])
 def test_assets_that_would_run_are_refused(tmp_path: Path, name: str, content: str) -> None:
     """`assets/` is published as it is, under the site's address: a page, a script or an SVG with a
@@ -319,6 +334,31 @@ def test_plain_svg_and_images_are_copied(tmp_path: Path) -> None:
     assert result.ok, result.message
     assert (tmp_path / "out" / "assets" / "logo.svg").read_text(encoding="utf-8") == svg
     assert (tmp_path / "out" / "assets" / "photo.png").exists()
+
+
+def test_drawing_programs_svg_and_passive_types_are_published(tmp_path: Path) -> None:
+    """An SVG as Inkscape saves it (its metadata namespaces, a DOCTYPE, a gradient and a local `<use>`),
+    and images, fonts, documents and data whose bytes are what their names say, are all published."""
+    plan = tmp_path / "plan"
+    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+           '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+           'xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" inkscape:version="1.3">'
+           '<sodipodi:namedview id="n"/><defs><linearGradient id="g"><stop offset="0"/></linearGradient>'
+           '<circle id="c" r="2"/></defs><style>.a{fill:url(#g)}</style>'
+           '<use xlink:href="#c" class="a"/><rect style="fill:url(#g)" width="1" height="1"/></svg>')
+    files = {"logo.svg": svg.encode(), "photo.jpg": b"\xff\xd8\xff\xe0" + b"\x00" * 16,
+             "font.woff2": b"wOF2" + b"\x00" * 16, "plan.pdf": b"%PDF-1.7\n", "chiffres.csv": b"date,value\n",
+             "pic.webp": b"RIFF\x00\x00\x00\x00WEBPVP8 "}
+    (plan / "assets").mkdir(parents=True)
+    (plan / "strategy.yaml").write_text("title: P\nperiod: {start: 2026-01-01, end: 2026-12-31}\n", encoding="utf-8")
+    for name, data in files.items():
+        (plan / "assets" / name).write_bytes(data)
+    result = build(plan, tmp_path / "out", TODAY)
+    assert result.ok, result.message
+    for name, data in files.items():
+        assert (tmp_path / "out" / "assets" / name).read_bytes() == data
 
 
 def test_the_audit_catches_what_it_looks_for() -> None:

@@ -16,6 +16,7 @@ import re
 from ..plan.diagnostics import Diagnostics, Location
 from ..plan.model import Plan
 from ..read.source import FileTooLarge, Source
+from .asset_guard import SNIFF_BYTES, asset_refusal, svg_refusal
 
 # opened directly, a browser renders these as documents or runs them as scripts
 ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml", ".xml", ".xsl", ".xslt",
@@ -33,7 +34,8 @@ def svg_problem(text: str) -> str | None:
 
 
 def check_assets(plan: Plan, source: Source, diagnostics: Diagnostics) -> None:
-    """An error for each asset a reader's browser would run."""
+    """An error for each asset a reader's browser would run, or that is not what its name says (see
+    asset_guard: an allow-list of types, each judged by its first bytes too)."""
     for rel in plan.assets:
         where = Location(source.display(rel))
         lower = rel.lower()
@@ -42,14 +44,21 @@ def check_assets(plan: Plan, source: Source, diagnostics: Diagnostics) -> None:
                 "unsafe-asset", where,
                 "a page or script in assets/ would run in readers' browsers under the site's address",
                 "write the page as Markdown in pages/, or link to where the file is published elsewhere")
+            continue
+        try:
+            data = source.read_bytes(rel)
+        except (OSError, FileTooLarge):
+            continue  # the build reports a file it cannot copy
+        refused = asset_refusal(rel, data[:SNIFF_BYTES])
+        if refused:
+            diagnostics.error("unsafe-asset", where, *refused)
         elif lower.endswith(".svg"):
-            try:
-                text = source.read_bytes(rel).decode("utf-8", errors="replace")
-            except (OSError, FileTooLarge):
-                continue  # the build reports a file it cannot copy
-            found = svg_problem(text)
+            coarse = svg_problem(data.decode("utf-8", errors="replace"))
+            found, line, column = (coarse, 1, 1) if coarse else (svg_refusal(data) or (None, 1, 1))
             if found:
                 diagnostics.error(
-                    "unsafe-asset", where,
-                    f"this SVG holds something that runs when the file is opened (`{found[:40]}`)",
-                    "export the image without scripts, event handlers or links (or as PNG)")
+                    "unsafe-asset", Location(where.file, line, column),
+                    f"this SVG holds something that runs or loads from elsewhere when the file is opened "
+                    f"(`{found[:60]}`)",
+                    "export the image without scripts, event handlers, stylesheets, foreign namespaces or links "
+                    "to other files (or as PNG)")
