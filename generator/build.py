@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .pipeline import Checked, check
-from .plan.diagnostics import Diagnostics, Location
+from .plan.diagnostics import Diagnostics, Location, shown_path
 from .read.source import DirectorySource, Source
 
 if TYPE_CHECKING:
@@ -123,12 +123,16 @@ def _sitemap(base_url: str, paths: list[str]) -> bytes:
 
 def warn_unknown_theme(checked: Checked, plan_dir: Path) -> None:
     """`theme: NAME` without a `themes/NAME/` folder beside the plan: the default theme is used, but a
-    typo must not pass unnoticed."""
+    typo must not pass unnoticed. A theme reached through a symbolic link is an error instead (theme_guard)."""
     plan = checked.plan
-    if plan is None or plan.settings.theme == "default":
+    if plan is None:
         return
     from .site.render import theme_dirs
+    from .site.theme_guard import report_theme_links, theme_links
 
+    report_theme_links(plan_dir, plan.settings.theme, checked.diagnostics)
+    if plan.settings.theme == "default" or theme_links(plan_dir, plan.settings.theme):
+        return
     if len(theme_dirs(plan_dir, plan.settings.theme)) == 1:
         where = plan.settings.locs.get("theme", plan.settings.loc)
         checked.diagnostics.warning(
@@ -216,17 +220,6 @@ def failure_place(exc: BaseException) -> Location | None:
         if frame.filename.endswith((".html", ".jinja", ".j2")):
             return Location(shown_path(frame.filename), frame.lineno or 1)
     return None
-
-
-def shown_path(path: str) -> str:
-    """A path as the user should see it: relative to the working folder when it is inside it."""
-    import os
-
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return path
-    return path if rel.startswith("..") else rel.replace(os.sep, "/")
 
 
 def diagnostics_for_failure(result: BuildResult) -> Diagnostics:

@@ -348,6 +348,51 @@ def test_writer_does_not_follow_a_link_out_of_the_folder(tmp_path: Path) -> None
     assert write_files(root, {"ok/a.html": b"ok", "ok/b.html": b"fine"}) == 6
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+@pytest.mark.parametrize("linked", ["template", "templates folder", "theme folder"])
+def test_a_theme_link_is_refused_not_followed(plan: Path, tmp_path: Path, linked: str) -> None:
+    """A theme comes with the plan's pull requests: a template that is a symbolic link to a private file
+    (or a theme folder linked from elsewhere) would publish that file. check and build refuse it with a
+    `theme-link` error naming the link; nothing is written and the secret is in no page."""
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "dashboard.html").write_text("PRIVATE-KEY-MATERIAL", encoding="utf-8")
+    theme = plan.parent / "themes" / "evil"
+    if linked == "theme folder":
+        (theme.parent).mkdir(parents=True, exist_ok=True)
+        (secret / "templates").mkdir()
+        (secret / "templates" / "dashboard.html").write_text("PRIVATE-KEY-MATERIAL", encoding="utf-8")
+        theme.symlink_to(secret, target_is_directory=True)
+    elif linked == "templates folder":
+        theme.mkdir(parents=True)
+        (theme / "templates").symlink_to(secret, target_is_directory=True)
+    else:
+        (theme / "templates").mkdir(parents=True)
+        (theme / "templates" / "dashboard.html").symlink_to(secret / "dashboard.html")
+    settings = plan / "strategy.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "theme: evil\n", encoding="utf-8")
+    out = tmp_path / "site-evil"
+    checked = CliRunner().invoke(main, ["check", str(plan), "--today", "2026-03-15"])
+    assert checked.exit_code == 1 and "[theme-link]" in checked.output and "symbolic link" in checked.output
+    assert checked.output.count("[theme-link]") == 1 and "[unknown-theme]" not in checked.output
+    built = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-03-15"])
+    assert built.exit_code == 1 and "[theme-link]" in built.output and "Traceback" not in built.output
+    assert not out.exists()
+
+
+def test_a_theme_template_link_is_refused_by_the_loader(plan: Path, tmp_path: Path) -> None:
+    """Even on a path that does not check the theme first, the template loader does not follow a link."""
+    from generator.render import environment
+    from generator.theme_guard import ThemeLinkError
+
+    theme = tmp_path / "themes" / "evil"
+    (theme / "templates").mkdir(parents=True)
+    (tmp_path / "secret.html").write_text("PRIVATE", encoding="utf-8")
+    (theme / "templates" / "page.html").symlink_to(tmp_path / "secret.html")
+    with pytest.raises(ThemeLinkError):
+        environment((theme,)).get_template("page.html")
+
+
 def test_a_theme_that_does_not_exist_is_a_warning(plan: Path, tmp_path: Path) -> None:
     """`theme: NAME` with no themes/NAME/ folder beside the plan (a typo) is reported by check and build,
     at the `theme:` line; the site is still built with the default theme, and --strict refuses it."""

@@ -137,10 +137,10 @@ def test_an_entry_with_the_wrong_fields_is_built_again(repo: GitRepo, tmp_path: 
     assert site(tmp_path / "second") == site(tmp_path / "first")
 
 
-def test_a_theme_linked_from_elsewhere_is_part_of_the_key(tmp_path: Path) -> None:
-    """A plan's theme may be a symbolic link to a shared folder: editing a template there renders the kept
-    versions again, as it renders the current one (the template loader follows the link)."""
-    shared = tmp_path / "shared-theme" / "templates"
+def test_an_edited_theme_template_is_part_of_the_key(tmp_path: Path) -> None:
+    """Editing a template of the plan's theme (outside git, in the working tree) renders the kept versions
+    again, as it renders the current one. (A theme linked from elsewhere is refused: see test_build_output.)"""
+    shared = tmp_path / "repo" / "themes" / "mine" / "templates"
     shared.mkdir(parents=True)
     default = Path(version_cache.template_dirs(None)[0]) / "templates" / "objective.html"
 
@@ -149,8 +149,6 @@ def test_a_theme_linked_from_elsewhere_is_part_of_the_key(tmp_path: Path) -> Non
             "{% block content %}", f"{{% block content %}}<p>{word}</p>", 1), encoding="utf-8")
 
     repo = GitRepo(tmp_path / "repo")
-    (repo.root / "themes").mkdir()
-    (repo.root / "themes" / "mine").symlink_to(shared.parent)
     for i in range(2):
         plan = base_plan(target=20 + i)
         plan["strategy.yaml"] += "theme: mine\n"

@@ -8,6 +8,7 @@ those of files that could not be read at all: the root causes, which may explain
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -168,3 +169,12 @@ def format_text(diagnostics: Diagnostics, *, colour: bool = False) -> str:
     else:
         out.append(paint("No problems found: " + summary, "32;1"))
     return "\n".join(out)
+
+
+def shown_path(path: str) -> str:
+    """A path as the user should see it: relative to the working folder when it is inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")

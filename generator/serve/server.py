@@ -148,6 +148,7 @@ class Builder:
         from ..build import site_files
         from ..pipeline import check, resolve_today
         from ..site.render import theme_dirs
+        from ..site.theme_guard import report_theme_links
 
         started, cpu = time.perf_counter(), time.thread_time()
         checked = check(self.source, resolve_today(self.today))
@@ -155,6 +156,7 @@ class Builder:
                           check_seconds=time.perf_counter() - started, check_cpu_seconds=time.thread_time() - cpu)
         if checked.plan is not None:
             self.theme_dirs = theme_dirs(self.plan_dir, checked.plan.settings.theme)
+            report_theme_links(self.plan_dir, checked.plan.settings.theme, checked.diagnostics)
         files: dict[str, bytes] | None = None
         if checked.ok:
             try:
@@ -541,7 +543,7 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
         load_from_disk()  # what the last command parsed: the first build parses only what changed since
         server.start()
         save_to_disk()
-        from ..build import shown_path
+        from ..plan.diagnostics import shown_path
 
         log(f"strategy serve: {server.url}  (watching {', '.join(shown_path(str(d)) for d in server._watched())}; "
             "Ctrl-C to stop)", False)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from .charts import InlinedSpec
 from .markdown_render import render_markdown
 from .pages import PageSpec, SiteContext
+from .theme_guard import guarded_loader, trusted_theme_dir
 
 THEME_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -42,8 +43,8 @@ def theme_dirs(plan_dir: Path | None, theme: str) -> list[Path]:
     """The theme search path, most specific first. The plan's `themes/NAME/` sits beside the plan folder."""
     dirs: list[Path] = []
     if plan_dir is not None:
-        own = plan_dir.resolve().parent / "themes" / theme
-        if own.is_dir() and own.resolve() != default_theme_dir().resolve():
+        own = trusted_theme_dir(plan_dir, theme)  # never through a symbolic link
+        if own is not None and own.resolve() != default_theme_dir().resolve():
             dirs.append(own)
     dirs.append(default_theme_dir())
     return dirs
@@ -159,7 +160,7 @@ def environment(search_path: tuple[Path, ...]) -> Any:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
-    loader = jinja2.FileSystemLoader([str(p / "templates") for p in search_path])
+    loader = guarded_loader([str(p / "templates") for p in search_path])  # no template through a link
     # sandboxed: a theme comes from the plan's repository, so its templates get no path to Python internals
     options: dict[str, Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
                                "lstrip_blocks": True, "keep_trailing_newline": True}
