@@ -241,3 +241,28 @@ def test_yaml_syntax_errors_in_plain_words(text: str, where: tuple[int, int], me
     assert (problem.line, problem.column) == where
     assert message in problem.message and "<" not in problem.message
     assert problem.hint and hint in problem.hint
+
+
+def test_a_plan_with_too_many_files_is_refused_before_any_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan folder holding more files than the budget gets one `plan-too-large` error naming the count,
+    and none of its files is read (here the budget is lowered to 10 to keep the test small)."""
+    import generator.budgets as budgets
+    from generator.diagnostics import Diagnostics
+    from generator.loader import load_plan
+    from generator.source import DirectorySource
+
+    monkeypatch.setattr(budgets, "MAX_PLAN_FILES", 10)
+    plan = tmp_path / "plan"
+    (plan / "pages").mkdir(parents=True)
+    (plan / "strategy.yaml").write_text("title: T\nperiod: {start: 2026-01-01, end: 2026-12-31}\n", encoding="utf-8")
+    for i in range(11):
+        (plan / "pages" / f"p{i}.md").write_text("---\ntitle: P\n---\n", encoding="utf-8")
+    source = DirectorySource(plan)
+    read: list[str] = []
+    real = source.read_bytes
+    monkeypatch.setattr(source, "read_bytes", lambda rel: read.append(rel) or real(rel))
+    diagnostics = Diagnostics()
+    assert load_plan(source, diagnostics) is None
+    (error,) = diagnostics.errors
+    assert error.code == "plan-too-large" and "12 files" in error.message and read == []

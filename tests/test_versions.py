@@ -71,6 +71,27 @@ def test_a_plan_without_a_readable_title_falls_back_to_the_tag(repo: GitRepo) ->
     assert version.title == "v1"
 
 
+def test_a_huge_strategy_yaml_in_an_old_tag_is_not_parsed_for_its_title(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing versions reads each tag's title: a 6 MB strategy.yaml in an old tag is known too large from
+    its size and never parsed (the version is named by its tag); an alias bomb there gives no title either."""
+    import generator.versions as versions
+
+    parsed: list[int] = []
+    real = versions.parse_yaml
+    monkeypatch.setattr(versions, "parse_yaml", lambda text: parsed.append(len(text)) or real(text))
+    huge = base_plan(title="Enorme")
+    huge["strategy.yaml"] += "# " + "x" * (6 * 1024 * 1024) + "\n"
+    repo.commit(huge, tag="v1", when=f"@{JAN_1} +0000")
+    bomb = base_plan()
+    bomb["strategy.yaml"] = "a: &a [x, x]\nb: &b [*a, *a]\ntitle: *b\n" + bomb["strategy.yaml"].split("\n", 1)[1]
+    repo.commit(bomb, tag="v2", when=f"@{JAN_1 + DAY} +0000")
+    repo.commit(base_plan(title="Petit"), tag="v3", when=f"@{JAN_1 + 2 * DAY} +0000")
+    listing = list_versions(repo.plan)
+    assert [(v.version, v.title) for v in listing.versions] == [("v3", "Petit"), ("v2", "v2"), ("v1", "v1")]
+    assert max(parsed) < 1024 * 1024
+
+
 def test_a_shallow_clone_warns_that_versions_may_be_missing(repo: GitRepo, tmp_path: Path) -> None:
     """In a shallow checkout the listing warns and says to check out with fetch-depth: 0."""
     repo.commit(base_plan(), tag="v1")

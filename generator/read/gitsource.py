@@ -171,8 +171,9 @@ class CatFile:
             self._finalizer = weakref.finalize(self, _stop, self._proc)
         return self._proc
 
-    def read(self, spec: str) -> bytes | None:
-        """The content of the object `spec` (an id, or `REV:path`), or None when it does not exist."""
+    def read(self, spec: str, limit: int | None = None) -> bytes | None:
+        """The content of the object `spec` (an id, or `REV:path`), or None when it does not exist. Past
+        `limit` bytes, FileTooLarge is raised without keeping the content (it is read past, in chunks)."""
         if "\n" in spec:
             return None
         proc = self._start()
@@ -189,7 +190,13 @@ class CatFile:
         parts = header.split()
         if len(parts) != 3 or parts[1] in (b"missing", b"ambiguous"):
             return None
-        return _read_exactly(stdout, int(parts[2]) + 1)[:-1]  # content, then a newline
+        size = int(parts[2])
+        if limit is not None and size > limit:
+            left = size + 1
+            while left:  # the stream must be read past the object before the next question
+                left -= len(_read_exactly(stdout, min(left, 1 << 20)))
+            raise FileTooLarge(spec, size)
+        return _read_exactly(stdout, size + 1)[:-1]  # content, then a newline
 
     def close(self) -> None:
         if self._finalizer is not None:

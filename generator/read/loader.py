@@ -37,6 +37,7 @@ from ..plan.model import (
 )
 from ..plan.schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
 from . import yamlpos
+from .budgets import too_many_files
 from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
@@ -186,6 +187,10 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
     """Read every file of the plan. Returns None only when strategy.yaml is unusable."""
     reader = FileReader(source, diagnostics)
     files = source.files()
+    too_many = too_many_files(len(files))
+    if too_many:  # before any file is read
+        diagnostics.error("plan-too-large", Location(source.label or "."), *too_many)
+        return None
     for rel in getattr(source, "escaping_links", []):
         diagnostics.error("outside-plan", reader.where(rel),
                           "this is a link to a file outside the plan folder; it is not read",

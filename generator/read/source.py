@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Protocol
 
 # A plan file larger than this is refused with a clear error rather than parsed: a strategy
-# document never needs it, and a hostile pull request must not exhaust memory.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+# document never needs it, and a hostile pull request must not exhaust memory (see budgets).
+from .budgets import MAX_FILE_BYTES
 
 
 class FileTooLarge(Exception):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..read.gitsource import CatFile, GitError, Repository, run_git
+from ..read.source import MAX_FILE_BYTES, FileTooLarge
+from ..read.yamlpos import parse_yaml
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,10 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
     cat = CatFile(repository.root)
     try:
         for name, commit, moment in found:
-            settings = cat.read(f"{commit}:{prefix}strategy.yaml")
+            try:  # the size is known before the content is read: a huge old strategy.yaml is never parsed
+                settings = cat.read(f"{commit}:{prefix}strategy.yaml", limit=MAX_FILE_BYTES)
+            except FileTooLarge:
+                settings = b""  # no title: the version's own check says why
             if settings is None:
                 where = "has no plan folder" if plan_path and cat.read(f"{commit}:{plan_path}") is None \
                     else "has no strategy.yaml in the plan folder"
@@ -93,10 +96,11 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
 
 def _title(settings: bytes) -> str | None:
     """The `title` of a strategy.yaml, or None when it cannot be read (the build says why)."""
-    try:
-        data = yaml.safe_load(settings.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
+    try:  # the plan's own YAML reader: no anchors or aliases, bounded depth and size
+        doc = parse_yaml(settings.decode("utf-8-sig"))
+    except (UnicodeDecodeError, RecursionError):
         return None
+    data = None if doc.problems else doc.data
     title = data.get("title") if isinstance(data, dict) else None
     return title.strip() if isinstance(title, str) and title.strip() else None
 
