@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .pipeline import Checked, check
 from .plan.diagnostics import Diagnostics, Location, shown_path
+from .read.budgets import check_page_weight
 from .read.source import DirectorySource, Source
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
             pages = memo.page_specs(state, fmt, build_pages)
             html = memo.render(env, pages, site, render, jobs=jobs)
     for page, text in zip(pages, html, strict=True):
+        check_page_weight(page.path, len(text))
         out.files[page.path] = text
         out.pages += 1
         out.charts += page.chart_count
@@ -184,10 +186,11 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
 def failure_message(exc: Exception, output: Path) -> str:
     """What a build that failed while writing `output` tells the user: the output and search errors say
     it themselves, a file-system error names the folder, a template error its template and line."""
+    from .read.budgets import PageTooHeavy
     from .site.search import SearchIndexError
     from .site.writer import OutputError
 
-    if isinstance(exc, OutputError | SearchIndexError):
+    if isinstance(exc, OutputError | SearchIndexError | PageTooHeavy):
         return str(exc)
     if isinstance(exc, OSError):
         return f"could not write the site to '{output}': {exc.strerror or exc}"

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -623,3 +624,48 @@ def test_real_bundle_defines_vega_embed(tmp_path: Path, monkeypatch: pytest.Monk
     for name in (b"window.vegaEmbed=", b"window.vega=", b"window.vegaLite="):
         assert name in data
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
+    """2,000 daily rows of one CSV read by two KPIs: each chart (and its table) holds 400 measurements,
+    evenly spaced, the last one included, and its description says so in the plan's language; the
+    objective's page stays small (60,000 such rows made a 45 MB page)."""
+    from generator.build import build
+
+    plan = tmp_path / "plan"
+    (plan / "objectives").mkdir(parents=True)
+    (plan / "data").mkdir()
+    start = dt.date(2020, 1, 1)
+    rows = [f"{(start + dt.timedelta(days=i)).isoformat()},{i},{2 * i}" for i in range(2000)]
+    (plan / "data" / "jours.csv").write_text("date,a,b\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (plan / "strategy.yaml").write_text("title: T\nlanguage: fr\nperiod: {start: 2026-01-01, end: 2026-12-31}\n",
+                                        encoding="utf-8")
+    kpis = "".join(f"  - id: k{c}\n    title: K{c}\n    target: 9000\n    data: data/jours.csv\n    column: {c}\n"
+                   for c in "ab")
+    (plan / "objectives" / "o.md").write_text(f"---\ntitle: O\ndue: 2026-12-31\nkpis:\n{kpis}---\n", encoding="utf-8")
+    result = build(plan, tmp_path / "out", dt.date(2026, 1, 1), search=False)
+    assert result.ok, result.message
+    page = (tmp_path / "out" / "objectives" / "o.html").read_text(encoding="utf-8")
+    assert len(page) < 400_000
+    assert page.count("Le graphique trace 400 des 2\u202f000 mesures, à intervalles réguliers.") == 2
+    specs = [json.loads(s) for s in re.findall(r'<script type="application/json" id="spec-[^"]*">(.*?)</script>', page)]
+    for spec in specs:
+        measured = [r for r in _values(spec) if r["series"] == "Mesures"]
+        assert len(measured) == 400 and measured[-1]["date"].startswith("2025-06-22")
+
+
+def test_a_page_over_its_budget_fails_the_build_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rendered page heavier than the page budget fails the build with a message naming the page and
+    what to do; the previous OUTPUT is untouched (the budget is lowered here to keep the plan small)."""
+    import generator.budgets as budgets
+    from generator.build import build
+
+    plan = tmp_path / "plan"
+    (plan / "objectives").mkdir(parents=True)
+    (plan / "strategy.yaml").write_text("title: T\nperiod: {start: 2026-01-01, end: 2026-12-31}\n", encoding="utf-8")
+    (plan / "objectives" / "o.md").write_text("---\ntitle: O\ndue: 2026-12-31\n---\n" + "mot " * 20_000,
+                                              encoding="utf-8")
+    monkeypatch.setattr(budgets, "MAX_PAGE_BYTES", 50_000)
+    result = build(plan, tmp_path / "out", dt.date(2026, 1, 1), search=False)
+    assert not result.ok and not (tmp_path / "out").exists()
+    assert "objectives/o.html" in result.message and "split" in result.message

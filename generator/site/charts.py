@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from markupsafe import Markup, escape
 
+from ..read.budgets import thinned
 from . import palette, time_axis
 from .i18n import Formatter
 
@@ -69,6 +70,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "kpi_desc": "{title} : {actual} {when} ({status}), cible {target} au {due}{forecast}.",
         "when_day": "au {date}", "when_month": "en {date}", "when_quarter": "au {date}",
         "kpi_desc_forecast": ", prévision {value} à cette date",
+        "kpi_desc_thinned": " Le graphique trace {shown} des {total} mesures, à intervalles réguliers.",
         "kpi_desc_empty": "{title} : pas encore de mesure, cible {target} au {due}.",
         "funnel_caption": "{title} : volume nécessaire à chaque étape",
         "funnel_desc": "{title} : il faut {top} « {top_stage} » pour atteindre {goal} « {last_stage} »{bottleneck}.",
@@ -95,6 +97,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "kpi_desc": "{title}: {actual} {when} ({status}), target {target} by {due}{forecast}.",
         "when_day": "on {date}", "when_month": "in {date}", "when_quarter": "in {date}",
         "kpi_desc_forecast": ", forecast {value} by then",
+        "kpi_desc_thinned": " The chart draws {shown} of the {total} measurements, evenly spaced.",
         "kpi_desc_empty": "{title}: no measurement yet, target {target} by {due}.",
         "funnel_caption": "{title}: volume needed at each stage",
         "funnel_desc": "{title}: {top} “{top_stage}” are needed to reach {goal} “{last_stage}”{bottleneck}.",
@@ -539,8 +542,10 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     def record(key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
         return _row(fmt, kpi.unit, key, day, value, period)
 
+    points = [(d, v) for d, v in state.points if _finite(v)]
+    drawn = thinned(points)  # a page's budget: a few hundred measurements, evenly spaced, the last included
     # a month's or quarter's measurement stands at its period's end (compute.py), labelled by its period
-    measured = [record("measured", state.at(d), v, state.period_at(d)) for d, v in state.points if _finite(v)]
+    measured = [record("measured", state.at(d), v, state.period_at(d)) for d, v in drawn]
     expected = []
     if _finite(state.baseline):
         assert state.baseline is not None
@@ -555,7 +560,7 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
                                              ("forecast", forecast), ("target", target)) if rows]
-    measured_days = [d for d, v in state.points if _finite(v)]
+    measured_days = [d for d, _ in drawn]
     drawn_days = [state.at(d) for d in measured_days]
     days = drawn_days + [state.due] + ([state.start] if expected else [])  # the x of every row
     axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days),
@@ -577,6 +582,8 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         description = _text(fmt, "kpi_desc", title=kpi.title, actual=measured[-1]["value_label"],
                             when=when, status=fmt.label(state.status), target=target_text,
                             due=fmt.date(state.due), forecast=forecast_text)
+        if len(drawn) < len(points):
+            description += _text(fmt, "kpi_desc_thinned", shown=fmt.number(len(drawn)), total=fmt.number(len(points)))
     else:
         description = _text(fmt, "kpi_desc_empty", title=kpi.title, target=target_text, due=fmt.date(state.due))
     return Chart(id=f"kpi-{kpi.id}", spec=spec, table=table, description=description)
