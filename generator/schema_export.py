@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .plan.schema import ENTITY_FIELDS, ID_PATTERN, SETTINGS_FIELDS, Field
+from .plan.schema import ENTITY_FIELDS, ID_PATTERN, MAX_ID_LENGTH, SETTINGS_FIELDS, Field
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -67,9 +67,9 @@ def _value_schema(f: Field) -> dict[str, Any]:
     if kind == "enum":
         return {"enum": list(f.choices)}
     if kind == "id":
-        return {"type": "string", "pattern": ID_PATTERN.pattern}
+        return {"type": "string", "pattern": ID_PATTERN.pattern, "maxLength": MAX_ID_LENGTH}
     if kind == "ids":
-        return {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN.pattern}}
+        return {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN.pattern, "maxLength": MAX_ID_LENGTH}}
     if kind == "texts":
         return {"type": "array", "items": _text(False)}
     if kind == "rate":

@@ -658,6 +658,7 @@ def test_a_page_over_its_budget_fails_the_build_by_name(tmp_path: Path, monkeypa
     """A rendered page heavier than the page budget fails the build with a message naming the page and
     what to do; the previous OUTPUT is untouched (the budget is lowered here to keep the plan small)."""
     import generator.budgets as budgets
+
     from generator.build import build
 
     plan = tmp_path / "plan"

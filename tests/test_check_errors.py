@@ -568,3 +568,25 @@ def test_a_misspelt_required_key_is_one_error(check_plan) -> None:  # type: igno
     checked = check_plan({"objectives/o.md": "---\ntitel: Grow\ndue: 2026-12-31\n---\n"})
     errors = checked.diagnostics.errors
     assert [(e.code, e.hint.split("?")[0]) for e in errors] == [("unknown-key", "did you mean `title`")]
+
+
+def test_an_id_ending_with_a_newline_is_not_an_id(check_plan: CheckPlan) -> None:
+    """`id: "grow\\n"` (or a `|` block) once passed the id pattern and coexisted with `grow`, its link
+    landing on the other KPI's page: it is a `bad-id` error at its line, the newline shown as `\\n`."""
+    kpis = ('kpis:\n  - id: grow\n    title: G\n    target: 5\n'
+            '  - id: "grow\\n"\n    title: G2\n    target: 5\n')
+    checked = check_plan({"objectives/croissance.md": objective(kpis)})
+    error = only(checked, "bad-id")
+    assert (error.line, error.column) == (8, 9) and "`grow\\n` is not a valid id" in error.message
+
+
+def test_an_id_too_long_for_a_file_name_is_refused_by_check(check_plan: CheckPlan) -> None:
+    """A 252-character id passed `check` and failed `build` (its page's file name is too long): check
+    refuses it, in a field and as a file name, saying the limit."""
+    long_id = "a" * 252
+    kpis = f"kpis:\n  - id: {long_id}\n    title: L\n    target: 5\n"
+    checked = check_plan({"objectives/croissance.md": objective(kpis), f"pages/{'b' * 200}.md": "---\ntitle: B\n---\n"})
+    errors = [d for d in checked.diagnostics.errors if d.code == "bad-id"]
+    assert len(errors) == 2
+    assert any("252 characters long, over 100" in d.message and d.line == 5 for d in errors)
+    assert any("200 characters long" in d.message and d.file.endswith(".md") for d in errors)

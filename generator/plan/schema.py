@@ -19,7 +19,10 @@ from .diagnostics import Diagnostics, Location
 if TYPE_CHECKING:  # the checker reads what read/yamlpos.py parsed; the plan's domain does not import the reader
     from ..read.yamlpos import Path, YamlDoc
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # always fullmatch: `$` alone lets `grow\n` through
+# an id names files (`objectives/ID.html`, `data/ID.csv`, the changes pages): far below a file name's 255 bytes
+MAX_ID_LENGTH = 100
+ID_LENGTH_HINT = f"an id names the page's file: keep it under {MAX_ID_LENGTH} characters, e.g. `croissance-ca`"
 ID_HINT = "use lower-case letters, digits and dashes, starting with a letter or digit, e.g. `croissance-ca`"
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-12-31"
 RATE_HINT = 'write a rate as a number in (0, 1] like 0.2, a fraction like "1/50", or a percentage like "2%"'
@@ -362,9 +365,14 @@ class Checker:
         if kind == "id":
             if not isinstance(value, str) or isinstance(value, bool):
                 return self._type(path, f, value, f"an id, e.g. {f.name}: my-id")
-            if not ID_PATTERN.match(value):
+            if not ID_PATTERN.fullmatch(value):
                 what = "a valid id" if not f.hint else f"a valid `{f.name}`: it is a plain name, not a path"
-                self.error("bad-id", path, f"`{value}` is not {what}", f.hint or ID_HINT)
+                shown = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")  # `grow\n`
+                self.error("bad-id", path, f"`{shown}` is not {what}", f.hint or ID_HINT)
+                return _INVALID
+            if len(value) > MAX_ID_LENGTH:
+                self.error("bad-id", path, f"this id is {len(value)} characters long, over {MAX_ID_LENGTH}",
+                           ID_LENGTH_HINT)
                 return _INVALID
             return value
         if kind in ("ids", "texts"):

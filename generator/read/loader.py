@@ -35,7 +35,17 @@ from ..plan.model import (
     Solution,
     Stage,
 )
-from ..plan.schema import ENTITY_FIELDS, ID_HINT, ID_PATTERN, MAX_NUMBER, MAX_NUMBER_HINT, SETTINGS_FIELDS, Checker
+from ..plan.schema import (
+    ENTITY_FIELDS,
+    ID_HINT,
+    ID_LENGTH_HINT,
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    MAX_NUMBER,
+    MAX_NUMBER_HINT,
+    SETTINGS_FIELDS,
+    Checker,
+)
 from . import yamlpos
 from .budgets import too_many_files
 from .source import FileTooLarge, Source, content_id
@@ -231,11 +241,16 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
         target: dict[str, Any] = getattr(plan, kind)
         for rel in rels:
             stem = posixpath.splitext(posixpath.basename(rel))[0]
-            if not ID_PATTERN.match(stem):
+            if not ID_PATTERN.fullmatch(stem):
                 diagnostics.error("bad-id", reader.where(rel),
                                   f"the file name `{posixpath.basename(rel)}` is not a valid id "
                                   "(an id is the file name without extension)",
                                   "rename the file: " + ID_HINT)
+                continue
+            if len(stem) > MAX_ID_LENGTH:
+                diagnostics.error("bad-id", reader.where(rel),
+                                  f"the file name is {len(stem)} characters long, over {MAX_ID_LENGTH} for an id",
+                                  "rename the file: " + ID_LENGTH_HINT)
                 continue
             if stem in target:
                 diagnostics.error("duplicate-id", reader.where(rel),

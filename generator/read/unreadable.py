@@ -76,7 +76,7 @@ def scan_objective(raw: bytes) -> Unread:
     kpis: list[str] = []
     data: list[str] = []
     for key, value in _KEY.findall(text):
-        if key == "id" and ID_PATTERN.match(value):
+        if key == "id" and ID_PATTERN.fullmatch(value):
             kpis.append(value)
             data.append(f"data/{value}.csv")
         elif key == "data":

@@ -357,7 +357,7 @@ def _published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tu
     warnings.extend(listing.warnings)
     versions = []
     for v in listing.versions:
-        if SAFE_TAG.match(v.version):
+        if SAFE_TAG.fullmatch(v.version):
             versions.append(v)
         else:
             warnings.append(f"the tag `{v.version}` cannot name a folder of the site (use letters, digits and "
