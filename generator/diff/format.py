@@ -15,6 +15,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+from ..plan.terminal_text import terminal_safe
 from ..read.gitsource import WORKING_TREE
 from ..site.i18n import Formatter, common_noun
 from .compare import EntityChange, FieldChange, PlanDiff
@@ -206,7 +207,7 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
     lines = [paint(f"{diff.old} → {diff.new}: {_counts(diff)}", "1")]
     tops = highlights(diff, fmt, code=False, language=diff.language)
     if tops:
-        lines.append("  " + "; ".join(tops))
+        lines.append("  " + terminal_safe("; ".join(tops)))
     colours = {"added": "32", "removed": "31", "changed": "33"}
     for c in diff.changes:
         lines.append("")
@@ -225,7 +226,8 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
 
 def _one_line(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return terminal_safe(text)  # no ESC, BEL or `::` of a title reaches the terminal or the CI log
 
 
 # --- Markdown --------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from .terminal_text import github_safe, terminal_safe
+
 Severity = Literal["error", "warning"]
 
 
@@ -127,10 +129,10 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
 def format_github(diagnostics: Diagnostics) -> str:
     lines = []
     for d in diagnostics.sorted():
-        message = d.message + (f" ({d.hint})" if d.hint else "")
+        message = github_safe(d.message + (f" ({d.hint})" if d.hint else ""))
         props = ",".join(
             [
-                f"file={_github_escape(d.file, property_value=True)}",
+                f"file={_github_escape(github_safe(d.file), property_value=True)}",
                 f"line={d.line}",
                 f"col={d.column}",
                 f"title={_github_escape(d.code, property_value=True)}",
@@ -148,16 +150,16 @@ def format_text(diagnostics: Diagnostics, *, colour: bool = False) -> str:
 
     out: list[str] = []
     current_file: str | None = None
-    for d in diagnostics.sorted():
+    for d in diagnostics.sorted():  # plan text (file names, titles quoted in messages) escaped: terminal_text
         if d.file != current_file:
             if current_file is not None:
                 out.append("")
-            out.append(paint(d.file, "1"))
+            out.append(paint(terminal_safe(d.file), "1"))
             current_file = d.file
         label = paint("error", "31;1") if d.severity == "error" else paint("warning", "33;1")
-        out.append(f"  {d.line}:{d.column}  {label}  {d.message}  {paint(f'[{d.code}]', '2')}")
+        out.append(f"  {d.line}:{d.column}  {label}  {terminal_safe(d.message)}  {paint(f'[{d.code}]', '2')}")
         if d.hint:
-            out.append(f"      {paint('hint:', '36')} {d.hint}")
+            out.append(f"      {paint('hint:', '36')} {terminal_safe(d.hint)}")
     n_err, n_warn = len(diagnostics.errors), len(diagnostics.warnings)
     if out:
         out.append("")
