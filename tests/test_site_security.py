@@ -402,3 +402,25 @@ def test_theme_calls_are_judged_as_jinja_judges_them(tmp_path: Path) -> None:
 
     assert env.get_template("t.html").render(f=plain) == "plain"
     assert env.get_template("t.html").render(f=[3, 1].copy) == "[3, 1]"
+
+
+def test_a_body_id_can_never_be_one_of_the_page_ids(tmp_path: Path) -> None:
+    """DOM clobbering: a heading "KPIs", or `{#spec-kpi-leads}` / `{#site-locale}` written in a body, once
+    gave a second element the id the page's section, chart spec or locale has, so `getElementById` could
+    return the author's element instead. Every id from a body now starts with `md-` (links to it follow),
+    and each id of the built page is unique."""
+    plan = tmp_path / "plan"
+    (plan / "objectives").mkdir(parents=True)
+    (plan / "strategy.yaml").write_text("title: P\nperiod: {start: 2026-01-01, end: 2026-12-31}\n", encoding="utf-8")
+    (plan / "objectives" / "croissance.md").write_text(
+        "---\ntitle: Croissance\ndue: 2026-12-31\nkpis:\n  - id: leads\n    title: Leads\n    target: 100\n---\n"
+        "## KPIs\n\nVoir [plus bas](#kpis).\n\n### Faux {#spec-kpi-leads}\n\n### Locale {#site-locale}\n",
+        encoding="utf-8")
+    result = build(plan, tmp_path / "out", TODAY, search=False)
+    assert result.ok, result.message
+    page = (tmp_path / "out" / "objectives" / "croissance.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]*)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {"md-kpis", "md-spec-kpi-leads", "md-site-locale"} <= set(ids)
+    assert ids.count("spec-kpi-leads") == 1 and ids.count("site-locale") == 1
+    assert 'href="#md-kpis"' in page

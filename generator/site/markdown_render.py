@@ -58,12 +58,28 @@ def _converter() -> Any:
     return md
 
 
+# every id a body gives (heading anchors, footnotes, `{#id}`) starts with this, and none of the page's own
+# ids does: a heading "KPIs" or `{#spec-kpi-leads}` can never take the place of the page's `kpis` section or
+# a chart's spec in `getElementById` (DOM clobbering); links to a fragment get the same prefix
+CONTENT_ID_PREFIX = "md-"
+
+
+def _fragment(fragment: str) -> str:
+    """`#x` of a link into a body, pointing at its prefixed id."""
+    return "#" + CONTENT_ID_PREFIX + fragment[1:] if len(fragment) > 1 else fragment
+
+
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
-    """Point links at `.md` sources to the built `.html` pages; drop class names we did not write."""
+    """Point links at `.md` sources to the built `.html` pages; prefix the body's ids (and the links to
+    them); drop class names we did not write."""
+    if attribute == "id":
+        return CONTENT_ID_PREFIX + value
     if element == "a" and attribute == "href":
+        if value.startswith("#"):
+            return _fragment(value)
         match = _ENTITY_LINK.match(value)
         if match:
-            return match.group("path") + ".html" + (match.group("rest") or "")
+            return match.group("path") + ".html" + _fragment(match.group("rest") or "")
     if element == "div" and attribute == "class":
         return value if value == "footnote" else None
     return value
