@@ -670,3 +670,19 @@ def test_a_page_over_its_budget_fails_the_build_by_name(tmp_path: Path, monkeypa
     result = build(plan, tmp_path / "out", dt.date(2026, 1, 1), search=False)
     assert not result.ok and not (tmp_path / "out").exists()
     assert "objectives/o.html" in result.message and "split" in result.message
+
+
+def test_a_line_separator_in_a_stage_title_does_not_break_its_chart(tmp_path: Path) -> None:
+    """U+2028 in a stage title ended a string of the expression Vega-Lite writes for the stages' order, and
+    Vega drew no chart: in a chart's categories it is a space; the page's text keeps the title as written."""
+    plan = tmp_path / "plan"
+    (plan / "funnels").mkdir(parents=True)
+    (plan / "strategy.yaml").write_text("title: T\nperiod: {start: 2026-01-01, end: 2026-12-31}\n", encoding="utf-8")
+    (plan / "funnels" / "acquisition.yaml").write_text(
+        'title: Acquisition\ngoal: 5\nstages:\n  - id: prospects\n    title: "Pros\\u2028pects"\n'
+        '  - id: clients\n    title: Clients\n    rate: "1/5"\n', encoding="utf-8")
+    result = check(DirectorySource(plan), TODAY)
+    assert result.state is not None, [d.message for d in result.diagnostics.errors]
+    chart = charts.funnel_chart(result.state.funnels["acquisition"], Formatter("en", "EUR"))
+    spec = json.dumps(chart.spec, ensure_ascii=False)
+    assert "\u2028" not in spec and "Pros pects" in spec

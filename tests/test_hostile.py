@@ -145,6 +145,11 @@ def _dangling_link(plan: Path) -> None:
     os.symlink(plan.parent / "nulle-part.md", plan / "pages" / "fantome.md")
 
 
+def _link_loop(plan: Path) -> None:
+    (plan / "pages").mkdir()
+    os.symlink("boucle.md", plan / "pages" / "boucle.md")  # once an internal error hiding every other diagnostic
+
+
 GENERATED_CASES: dict[str, tuple[Callable[[Path], None], Expect]] = {
     "deep-flow-nesting": (_deep_flow, Expect("yaml-too-deep", "pages/profond.yaml", 1, 48, "40 levels")),
     "deep-block-nesting": (_deep_block, Expect("yaml-too-deep", "pages/profond.yaml", 42, 42, "40 levels")),
@@ -159,6 +164,7 @@ GENERATED_CASES: dict[str, tuple[Callable[[Path], None], Expect]] = {
     "settings-link-outside": (_settings_link_outside, Expect("outside-plan", "strategy.yaml", 1, 1, "copy the file")),
     "folder-link-outside": (_folder_link_outside, Expect("outside-plan", "objectives", 1, 1, "copy the file")),
     "dangling-link": (_dangling_link, Expect("outside-plan", "pages/fantome.md", 1, 1, "copy the file")),
+    "link-loop": (_link_loop, Expect("link-loop", "pages/boucle.md", 1, 1, "leads back to itself")),
 }
 
 

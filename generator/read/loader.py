@@ -205,6 +205,10 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
         diagnostics.error("outside-plan", reader.where(rel),
                           "this is a link to a file outside the plan folder; it is not read",
                           "copy the file into the plan folder instead of linking to it")
+    for rel in getattr(source, "looping_links", []):
+        diagnostics.error("link-loop", reader.where(rel),
+                          "this symbolic link leads back to itself (a loop); it is not read",
+                          "delete the link, or point it at a file of the plan folder")
 
     settings = _load_settings(reader, files)
     plan = Plan(settings=settings or _fallback_settings(), label=source.label)

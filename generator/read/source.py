@@ -57,6 +57,14 @@ def content_id(source: Source, path: str) -> str | None:
         return None
 
 
+def _resolved(link: Path) -> Path | None:
+    """Where a symbolic link leads, or None when it leads back to itself (a loop)."""
+    try:
+        return link.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop, later versions OSError
+        return None
+
+
 @dataclass
 class DirectorySource:
     """A plan folder on disk. Symbolic links are listed in `escaping_links` when they lead
@@ -65,6 +73,7 @@ class DirectorySource:
     root: Path
     shown_as: str | None = None
     escaping_links: list[str] = field(default_factory=list)
+    looping_links: list[str] = field(default_factory=list)  # links that lead back to themselves
     _files: list[str] | None = None
 
     # (working directory, the label shown from it)
@@ -95,7 +104,10 @@ class DirectorySource:
                     full = Path(dirpath) / name
                     rel = full.relative_to(root).as_posix()
                     if full.is_symlink():
-                        target = full.resolve()
+                        target = _resolved(full)
+                        if target is None:
+                            self.looping_links.append(rel)
+                            continue
                         if not target.is_relative_to(root) or not target.is_file():
                             self.escaping_links.append(rel)
                             continue
@@ -105,8 +117,12 @@ class DirectorySource:
                 # symbolic links to folders are not walked; report those leading outside
                 for d in list(dirnames):
                     full = Path(dirpath) / d
-                    if full.is_symlink() and not full.resolve().is_relative_to(root):
-                        self.escaping_links.append(full.relative_to(root).as_posix())
+                    if full.is_symlink():
+                        target = _resolved(full)
+                        if target is None:
+                            self.looping_links.append(full.relative_to(root).as_posix())
+                        elif not target.is_relative_to(root):
+                            self.escaping_links.append(full.relative_to(root).as_posix())
             self._files = sorted(found)
         return self._files
 

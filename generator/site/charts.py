@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -431,10 +432,15 @@ def _with_unit(text: str, unit: str | None, fmt: Formatter) -> str:
     return f"{text}\u00a0{unit}"
 
 
+_LINE_BREAKS = re.compile("[\u2028\u2029\u0085\r\n]")
+
+
 def _unique(labels: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Display labels by id, with the id appended where two titles are the same (axis categories
-    must be distinct)."""
-    pairs = list(labels)
+    must be distinct). A line or paragraph separator (U+2028, U+2029, U+0085) becomes a space: Vega-Lite
+    writes a category order into an expression's string literals, where Vega's parser ends the string at one
+    of them, and the chart is not drawn."""
+    pairs = [(key, _LINE_BREAKS.sub(" ", label)) for key, label in labels]
     seen: dict[str, int] = {}
     for _, label in pairs:
         seen[label] = seen.get(label, 0) + 1
