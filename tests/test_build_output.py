@@ -382,8 +382,8 @@ def test_a_theme_link_is_refused_not_followed(plan: Path, tmp_path: Path, linked
 
 def test_a_theme_template_link_is_refused_by_the_loader(plan: Path, tmp_path: Path) -> None:
     """Even on a path that does not check the theme first, the template loader does not follow a link."""
-    from generator.render import environment
-    from generator.theme_guard import ThemeLinkError
+    from generator.site.render import environment
+    from generator.site.theme_guard import ThemeLinkError
 
     theme = tmp_path / "themes" / "evil"
     (theme / "templates").mkdir(parents=True)

@@ -657,8 +657,7 @@ def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
 def test_a_page_over_its_budget_fails_the_build_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A rendered page heavier than the page budget fails the build with a message naming the page and
     what to do; the previous OUTPUT is untouched (the budget is lowered here to keep the plan small)."""
-    import generator.budgets as budgets
-
+    import generator.read.budgets as budgets
     from generator.build import build
 
     plan = tmp_path / "plan"

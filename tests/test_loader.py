@@ -247,10 +247,10 @@ def test_a_plan_with_too_many_files_is_refused_before_any_is_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plan folder holding more files than the budget gets one `plan-too-large` error naming the count,
     and none of its files is read (here the budget is lowered to 10 to keep the test small)."""
-    import generator.budgets as budgets
-    from generator.diagnostics import Diagnostics
-    from generator.loader import load_plan
-    from generator.source import DirectorySource
+    import generator.read.budgets as budgets
+    from generator.plan.diagnostics import Diagnostics
+    from generator.read.loader import load_plan
+    from generator.read.source import DirectorySource
 
     monkeypatch.setattr(budgets, "MAX_PLAN_FILES", 10)
     plan = tmp_path / "plan"

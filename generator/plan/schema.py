@@ -367,8 +367,8 @@ class Checker:
                 return self._type(path, f, value, f"an id, e.g. {f.name}: my-id")
             if not ID_PATTERN.fullmatch(value):
                 what = "a valid id" if not f.hint else f"a valid `{f.name}`: it is a plain name, not a path"
-                shown = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")  # `grow\n`
-                self.error("bad-id", path, f"`{shown}` is not {what}", f.hint or ID_HINT)
+                printable = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")  # `grow\n`
+                self.error("bad-id", path, f"`{printable}` is not {what}", f.hint or ID_HINT)
                 return _INVALID
             if len(value) > MAX_ID_LENGTH:
                 self.error("bad-id", path, f"this id is {len(value)} characters long, over {MAX_ID_LENGTH}",
