@@ -65,7 +65,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     """
     from .cache.chart_shapes import keep_drawn_shapes
     from .parallel import render_all
-    from .site.i18n import Formatter
+    from .plan.i18n import Formatter
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
     from .site.render import environment, render_page, static_files, theme_dirs
 

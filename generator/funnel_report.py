@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from .plan.compute import FunnelState, PlanState, number
+from .plan.i18n import Formatter, common_noun
 from .site.explain import diagnosis, projection_text
-from .site.i18n import Formatter, common_noun
 
 HEADERS = {
     "fr": ("étape", "taux", "besoin", "à ce jour", "réel", "observé", "coût/unité", "coût"),

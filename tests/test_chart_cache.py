@@ -16,9 +16,9 @@ import pytest
 import generator
 from generator.cache import chart_shapes as chart_cache
 from generator.pipeline import check
+from generator.plan.i18n import Formatter
 from generator.read.source import DirectorySource
 from generator.site import charts
-from generator.site.i18n import Formatter
 from tests.test_charts import PLAN_FILES, ROOT, TODAY, _all_charts
 
 
@@ -137,7 +137,7 @@ sys.path.insert(0, {root!r})
 from pathlib import Path
 from generator.pipeline import check
 from generator.read.source import DirectorySource
-from generator.site.i18n import Formatter
+from generator.plan.i18n import Formatter
 from generator.cache.chart_shapes import keep_drawn_shapes
 from tests import test_charts as t
 keep_drawn_shapes()  # as a build does

@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from generator.pipeline import check
 from generator.plan.compute import PlanState, compute_kpi
 from generator.plan.diagnostics import Location
+from generator.plan.i18n import Formatter
 from generator.plan.model import KPI, Plan, Point, Series, Settings
 from generator.read.source import DirectorySource
 from generator.site import charts, palette, vega_bundle
 from generator.site.history_chart import VersionTargets, target_history_charts
-from generator.site.i18n import Formatter
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 6, 15)
@@ -450,7 +450,7 @@ from pathlib import Path
 sys.path.insert(0, {tests!r})
 from generator.pipeline import check
 from generator.read.source import DirectorySource
-from generator.site.i18n import Formatter
+from generator.plan.i18n import Formatter
 import test_charts as t
 state = check(DirectorySource(Path({plan!r})), t.TODAY).state
 specs = [c.spec for c in t._all_charts(state, Formatter("fr", "EUR"))]

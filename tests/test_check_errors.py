@@ -405,16 +405,17 @@ def test_bad_csv_date(check_plan: CheckPlan) -> None:
     checked = check_plan({"objectives/a.md": CSV_KPI, "data/leads.csv": "date,value\n2026-10,80\n2026-13,90\n"})
     d = only(checked, "csv-row")
     assert (d.file, d.line, d.column) == ("plan/data/leads.csv", 3, 1)
-    assert "2026-13" in d.message
-    assert d.hint and "YYYY-MM-DD" in d.hint
+    assert d.message == "`2026-13` n'est pas une date"  # the plan is in French
+    assert d.hint and "AAAA-MM-JJ" in d.hint
 
 
 def test_bad_csv_number(check_plan: CheckPlan) -> None:
-    """A number with a unit or a space is pointed at in its cell."""
-    checked = check_plan({"objectives/a.md": CSV_KPI, "data/leads.csv": "date,value\n2026-10,80\n2026-11,1 200\n"})
+    """A mistyped number (letters O for zeros) is pointed at in its cell, with an example of a number."""
+    checked = check_plan({"objectives/a.md": CSV_KPI, "data/leads.csv": "date,value\n2026-10,80\n2026-11,1 2OO\n"})
     d = only(checked, "csv-row")
     assert (d.file, d.line, d.column) == ("plan/data/leads.csv", 3, 9)
-    assert d.hint and "plain number" in d.hint
+    assert d.message == "`1 2OO` n'est pas un nombre"
+    assert d.hint == "écrivez un nombre, par ex. 1 250,5 ou 1250.5"
 
 
 def test_empty_csv_value(check_plan: CheckPlan) -> None:
@@ -422,7 +423,7 @@ def test_empty_csv_value(check_plan: CheckPlan) -> None:
     checked = check_plan({"objectives/a.md": CSV_KPI, "data/leads.csv": "date,value\n2026-10,80\n2026-11,\n"})
     d = only(checked, "csv-row")
     assert (d.line, d.column) == (3, 9)
-    assert "``" not in d.message and "empty" in d.message
+    assert "``" not in d.message and "vide" in d.message
 
 
 def test_csv_row_with_wrong_cell_count(check_plan: CheckPlan) -> None:
@@ -431,7 +432,7 @@ def test_csv_row_with_wrong_cell_count(check_plan: CheckPlan) -> None:
                           "data/leads.csv": "date,value\n2026-10,80\n\n2026-11,1,200\n"})
     d = only(checked, "csv-row")
     assert (d.file, d.line) == ("plan/data/leads.csv", 4)
-    assert "3 cells" in d.message and "2" in d.message
+    assert d.message == "cette ligne a 3 cellules mais l'en-tête en a 2"
     assert d.hint and "date,value" in d.hint
 
 
@@ -440,7 +441,7 @@ def test_csv_without_the_value_column(check_plan: CheckPlan) -> None:
     checked = check_plan({"objectives/a.md": CSV_KPI, "data/leads.csv": "date,valeur\n2026-10,80\n"})
     d = only(checked, "csv-header")
     assert (d.file, d.line) == ("plan/data/leads.csv", 1)
-    assert d.hint and "found: date,valeur" in d.hint
+    assert d.hint and "trouvé : date,valeur" in d.hint
 
 
 def test_csv_date_measured_twice(check_plan: CheckPlan) -> None:
@@ -448,7 +449,7 @@ def test_csv_date_measured_twice(check_plan: CheckPlan) -> None:
     checked = check_plan({"objectives/a.md": CSV_KPI, "data/leads.csv": "date,value\n2026-10,80\n2026-10-01,90\n"})
     d = only(checked, "csv-row")
     assert (d.line, d.column) == (3, 1)
-    assert "line 2" in d.message
+    assert d.message == "2026-10-01 commence le même jour que 2026-10, ligne 2"
 
 
 @pytest.mark.parametrize("path", ["../x.csv", "/etc/passwd", "data/../../x.csv", "C:/x.csv"])

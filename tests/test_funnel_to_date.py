@@ -246,8 +246,8 @@ def test_when_every_rate_is_within_tolerance_the_top_most_stage_behind_is_named(
     """Visits at 9,000 of 11,000 needed by now and signups converting at 3.9 % against 4 % (noise): the
     diagnosis names the visits as what limits the funnel, not the signups they feed."""
     from generator.plan.compute import compute_funnel
+    from generator.plan.i18n import Formatter
     from generator.site.explain import diagnosis
-    from generator.site.i18n import Formatter
 
     loc = Location("f.yaml")
     funnel = Funnel(id="f", loc=loc, locs={}, title="Self-serve", goal=120, stages=[

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from generator.plan.i18n import Formatter
 from generator.site import charts
 from generator.site.history_chart import VersionTargets, target_history_charts
-from generator.site.i18n import Formatter
 
 PROSPECTS = ["prospects", "Prospects identifiés", 1250, "prospects"]
 SATISFACTION = ["satisfaction", "Salariés satisfaits", 80, "%"]

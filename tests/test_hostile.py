@@ -101,7 +101,8 @@ def _latin1_settings(plan: Path) -> None:
 
 def _latin1_csv(plan: Path) -> None:
     _write(plan, "objectives/croissance.md", OBJECTIVE)
-    _write(plan, "data/leads.csv", "date,value\n2026-01,10\n2026-02,1\xa0200\n".encode("latin-1"))
+    # 0x81 is not a character in Windows-1252 either, the encoding a non-UTF-8 CSV is read in
+    _write(plan, "data/leads.csv", "date,value\n2026-01,10\n2026-02,1\xa0200\x81\n".encode("latin-1"))
 
 
 def _utf16_settings(plan: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from generator.pipeline import Checked
-from generator.site.i18n import Formatter
+from generator.plan.i18n import Formatter
 from generator.site.pages import PageSpec, action_rows, build_pages, freshness, navigation, objective_tree
 
 from .conftest import EXAMPLE, TODAY

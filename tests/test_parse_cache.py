@@ -98,7 +98,7 @@ def test_a_broken_measurement_shows_and_its_fix_clears_it(tmp_path: Path) -> Non
     data.write_text(CSV.replace("2026-02,20", "2026-02,vingt"), encoding="utf-8")
     broken = check(source(plan), TODAY)
     assert [(d.code, d.line, d.column, d.message) for d in errors(broken)] == \
-        [("csv-row", 3, 9, "`vingt` is not a number")]
+        [("csv-row", 3, 9, "`vingt` n'est pas un nombre")]
     data.write_text(CSV, encoding="utf-8")
     fixed = check(source(plan), TODAY)
     assert not errors(fixed)

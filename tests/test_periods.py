@@ -55,9 +55,10 @@ def test_a_month_and_a_quarter_are_read_as_periods(check_plan: CheckPlan) -> Non
 
 
 @pytest.mark.parametrize(("written", "hint"), [
-    ("2026-Q5", "write a quarter as YYYY-Qn, Q1 to Q4, e.g. 2026-Q3"),
-    ("2026-T3", "write a quarter as YYYY-Qn, Q1 to Q4, e.g. 2026-Q3"),  # the French "trimestre"
-    ("2026-13", "write YYYY-MM-DD for a day, YYYY-MM for a month or YYYY-Qn for a quarter, e.g. 2026-03 or 2026-Q3"),
+    ("2026-Q5", "écrivez un trimestre AAAA-Qn, de Q1 à Q4, par ex. 2026-Q3"),
+    ("2026-T3", "écrivez un trimestre AAAA-Qn, de Q1 à Q4, par ex. 2026-Q3"),  # the French "trimestre"
+    ("2026-13", "écrivez JJ/MM/AAAA ou AAAA-MM-JJ pour un jour, AAAA-MM pour un mois ou AAAA-Qn pour un "
+                "trimestre, par ex. 31/03/2026, 2026-03 ou 2026-Q3"),
 ])
 def test_a_bad_period_is_one_error_at_its_cell(check_plan: CheckPlan, written: str, hint: str) -> None:
     """A period that does not exist is one csv-row error at the file, line and column of the cell, saying
@@ -65,7 +66,7 @@ def test_a_bad_period_is_one_error_at_its_cell(check_plan: CheckPlan, written: s
     checked = check_plan({**PLAN, "data/ventes.csv": f"date,value\n2026-Q2,2\n{written},4\n"})
     d = only(checked, "csv-row")
     assert (d.file, d.line, d.column) == ("plan/data/ventes.csv", 3, 1)
-    assert d.message == f"`{written}` is not a date"
+    assert d.message == f"`{written}` n'est pas une date"  # in the plan's language
     assert d.hint == hint
     assert codes(checked, "error") == ["csv-row"]
 
@@ -75,8 +76,8 @@ def test_a_quarter_and_its_first_month_are_one_row_too_many(check_plan: CheckPla
     checked = check_plan({**PLAN, "data/leads.csv": "date,value\n2026-10,40\n2026-Q4,50\n"})
     d = only(checked, "csv-row")
     assert (d.file, d.line) == ("plan/data/leads.csv", 3)
-    assert d.message == "2026-Q4 starts the same day as 2026-10 on line 2"
-    assert d.hint == "keep one row per period"
+    assert d.message == "2026-Q4 commence le même jour que 2026-10, ligne 2"
+    assert d.hint == "gardez une ligne par période"
 
 
 # --- stale data ----------------------------------------------------------------------------------

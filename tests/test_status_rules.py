@@ -140,8 +140,8 @@ def test_a_bad_milestone_is_one_error_at_its_line(check_plan: Callable[..., obje
 
 def test_the_chart_draws_the_milestone_path() -> None:
     """The KPI chart's expected path runs through the milestones, not straight to the target."""
+    from generator.plan.i18n import Formatter
     from generator.site import charts
-    from generator.site.i18n import Formatter
 
     k = with_milestones(kpi(200, baseline=100), ("2026-06-30", 110), ("2026-09-30", 140))
     state = compute_kpi(k, make_plan([k], {"k": [("2026-06-01", 109)]}), HALF, 0.9)

@@ -16,9 +16,9 @@ import pytest
 from generator.plan import periods
 from generator.plan.compute import compute_kpi
 from generator.plan.diagnostics import Location
+from generator.plan.i18n import Formatter
 from generator.plan.model import KPI, Plan, Point, Series, Settings
 from generator.site import charts, time_axis
-from generator.site.i18n import Formatter
 
 SVG = "{http://www.w3.org/2000/svg}"
 FR, EN = Formatter("fr", "EUR"), Formatter("en", "EUR")

@@ -266,9 +266,9 @@ def test_the_chart_cache_ignores_only_what_a_chart_does_not_draw(repo: GitRepo) 
     """Changing a field the chart cache leaves out of its key (e.g. the expected value, which moves every day)
     leaves the KPI chart identical, so a cached chart is never a wrong one."""
     from generator.pipeline import check
+    from generator.plan.i18n import Formatter
     from generator.read.source import DirectorySource
     from generator.site import charts
-    from generator.site.i18n import Formatter
 
     plan = base_plan()
     plan["data/new-clients.csv"] = "date,value\n2026-02-01,3\n2026-05-01,9\n"

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..plan.compute import PlanState, number
 from ..plan.diagnostics import Diagnostics
-from ..site.i18n import common_noun
+from ..plan.i18n import common_noun
 from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
 
 KINDS = ("plan", "objective", "kpi", "action", "funnel", "persona", "experience", "solution", "page")

@@ -15,9 +15,9 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+from ..plan.i18n import Formatter, common_noun
 from ..plan.terminal_text import terminal_safe
 from ..read.gitsource import WORKING_TREE
-from ..site.i18n import Formatter, common_noun
 from .compare import EntityChange, FieldChange, PlanDiff
 from .phrases import enumeration, phrase
 

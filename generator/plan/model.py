@@ -68,6 +68,8 @@ class KPI(Entity):
     cadence: str = "monthly"
     data: str | None = None
     column: str = "value"
+    sheet: str | None = None  # of a workbook (.xlsx): default the first
+    csv: tuple[tuple[str, str], ...] = ()  # how its CSV is written, where reading cannot tell: (("decimal", ","),)
     milestones: tuple[tuple[dt.date, float], ...] = ()  # dated interim values that shape the expected path
 
 

@@ -9,10 +9,10 @@ import posixpath
 from collections.abc import Collection, Iterable
 from fractions import Fraction
 
-from ..site.i18n import Formatter
 from . import periods
 from .compute import kpi_direction
 from .diagnostics import Diagnostics, Location
+from .i18n import Formatter
 from .model import KPI, Entity, Funnel, Plan, Series
 from .schema import MAX_VOLUME
 

@@ -6,9 +6,7 @@ loading goes on, so that one run reports everything.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import posixpath
 import re
@@ -17,7 +15,6 @@ from functools import partial
 from typing import Any, TypeVar, cast
 
 from ..cache.parsed_files import CACHE, MISS, blob_id
-from ..plan import periods
 from ..plan.diagnostics import Diagnostics, Location
 from ..plan.model import (
     KPI,
@@ -28,7 +25,6 @@ from ..plan.model import (
     Page,
     Persona,
     Plan,
-    Point,
     Rules,
     Series,
     Settings,
@@ -41,13 +37,12 @@ from ..plan.schema import (
     ID_LENGTH_HINT,
     ID_PATTERN,
     MAX_ID_LENGTH,
-    MAX_NUMBER,
-    MAX_NUMBER_HINT,
     SETTINGS_FIELDS,
     Checker,
 )
-from . import yamlpos
+from . import kpi_data, yamlpos
 from .budgets import too_many_files
+from .data_words import Reporter
 from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
@@ -225,7 +220,7 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
             continue
         if top == "assets" and rest:
             plan.assets.append(rel)
-        elif top == "data" and rest and "/" not in rest and rest.endswith(".csv"):
+        elif top == "data" and rest and "/" not in rest and rest.lower().endswith(kpi_data.DATA_SUFFIXES):
             plan.data_files.append(rel)
         elif top in ENTITY_FIELDS and rest and "/" not in rest and rest.endswith(ENTITY_SUFFIXES):
             by_kind[top].append(rel)
@@ -288,7 +283,7 @@ def _unknown_message(rel: str, top: str, rest: str) -> str:
             return f"`{rel}` is in a sub-folder of {top}/, which is not read"
         return f"`{rel}` is not read: entity files end in .md or .yaml"
     if top == "data":
-        return f"`{rel}` is not read: data files are CSV files directly in data/"
+        return f"`{rel}` is not read: data files are CSV files or .xlsx workbooks directly in data/"
     if rest:
         return f"the folder `{top}/` is not part of a plan and is ignored"
     return f"the file `{rel}` is not part of a plan and is ignored"
@@ -436,7 +431,8 @@ def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str) -> Obje
             baseline=item.get("baseline"), due=item.get("due") or c.get("due"),
             direction=item.get("direction"), measure=item.get("measure", "level"),
             cadence=item.get("cadence", "monthly"), data=item.get("data"),
-            column=item.get("column", "value"), milestones=_milestones(item.get("milestones", [])),
+            column=item.get("column", "value"), sheet=item.get("sheet"),
+            csv=tuple(sorted(item.get("csv", {}).items())), milestones=_milestones(item.get("milestones", [])),
         ))
     actions = []
     for i, item in c.get("actions", []):
@@ -507,43 +503,10 @@ def _page(pid: str, c: dict[str, Any], checker: Checker, body: str) -> Page:
 
 # --- KPI data ------------------------------------------------------------------------------
 
-# a CSV file's header and its rows: (line number, cells, the line as written)
-_Table = tuple[list[str], list[tuple[int, list[str], str]]]
-
-
-class _CsvFile:
-    """One data file of this check, and its rows once read."""
-
-    def __init__(self, file: _PlanFile, table: _Table | None) -> None:
-        self.file, self._table = file, table
-
-    def table(self, reader: FileReader, raw: bytes) -> _Table:
-        if self._table is None:  # its problems came from the parse cache: read it again, quietly
-            scratch = reader.scratch()
-            self._table = _read_csv(scratch, self.file.rel, scratch.decode(self.file.rel, raw) or "") or ([], [])
-        return self._table
-
-
-def _csv_file(reader: FileReader, rel: str) -> _CsvFile | None:
-    """The data file `rel` when its rows can be read (its problems are reported once, here)."""
-    read: list[_Table] = []
-
-    def build(scratch: FileReader, raw: bytes) -> bool:
-        text = scratch.decode(rel, raw)
-        table = None if text is None else _read_csv(scratch, rel, text)
-        if table is not None:
-            read.append(table)
-        return table is not None
-
-    file = _PlanFile(reader, rel)
-    if not _memo(reader, ("csv",), file, build, False):
-        return None
-    return _CsvFile(file, read[0] if read else None)
-
 
 def _load_series(reader: FileReader, plan: Plan) -> None:
     files = set(reader.source.files())
-    parsed: dict[str, _CsvFile | None] = {}
+    opened: dict[str, _PlanFile] = {}
     for kpi in plan.kpis.values():
         if kpi.data is not None:
             rel = _safe_data_path(reader, kpi)
@@ -559,19 +522,19 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             rel = f"data/{kpi.id}.csv"
             if rel not in files:
                 continue
-        if rel not in parsed:
-            parsed[rel] = _csv_file(reader, rel)
-        data = parsed[rel]
-        if data is None:
-            continue
-        series = _memo(reader, ("series", kpi.id, kpi.column), data.file,
-                       partial(_series_of, data=data, kpi_id=kpi.id, column=kpi.column), None, shared=True)
+        if rel not in opened:
+            opened[rel] = _PlanFile(reader, rel)
+        spec = kpi_data.ReadSpec(kpi.id, kpi.column, kpi.unit, plan.settings.language, plan.settings.currency,
+                                 sheet=kpi.sheet, **dict(kpi.csv))
+        series = _memo(reader, ("series", spec), opened[rel], partial(_series_of, rel=rel, spec=spec), None,
+                       shared=True)
         if series is not None:
             plan.series[kpi.id] = series
 
 
-def _series_of(reader: FileReader, raw: bytes, data: _CsvFile, kpi_id: str, column: str) -> Series | None:
-    return _series_from_table(reader, data.file.rel, data.table(reader, raw), kpi_id, column)
+def _series_of(reader: FileReader, raw: bytes, rel: str, spec: kpi_data.ReadSpec) -> Series | None:
+    report = Reporter(reader.diagnostics, partial(reader.where, rel), spec.language)
+    return kpi_data.read_series(raw, rel, spec, report)
 
 
 def _safe_data_path(reader: FileReader, kpi: KPI) -> str | None:
@@ -583,103 +546,3 @@ def _safe_data_path(reader: FileReader, kpi: KPI) -> str | None:
                                  f"write a path inside the plan folder, e.g. data: data/{kpi.id}.csv")
         return None
     return norm
-
-
-def _read_csv(reader: FileReader, rel: str, text: str) -> _Table | None:
-    lines = text.splitlines()
-    rows: list[tuple[int, list[str], str]] = []
-    header: list[str] | None = None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            cells = next(csv.reader(io.StringIO(line)))
-        except csv.Error as exc:
-            reader.diagnostics.error("csv-row", reader.where(rel, number), f"this line cannot be read as CSV: {exc}",
-                                     'write the cells separated by commas; a quote " must be closed in the same cell')
-            continue
-        cells = [c.strip() for c in cells]
-        if header is None:
-            header = cells
-        else:
-            rows.append((number, cells, line))
-    if header is None:
-        reader.diagnostics.error("csv-header", reader.where(rel), "this CSV file is empty",
-                                 "start it with a header row, e.g. date,value")
-        return None
-    return header, rows
-
-
-def _column_of(line: str, index: int) -> int:
-    """1-based character column where the `index`-th comma-separated cell starts."""
-    position = 0
-    for _ in range(index):
-        comma = line.find(",", position)
-        if comma < 0:
-            break
-        position = comma + 1
-    return position + 1
-
-
-def _series_from_table(reader: FileReader, rel: str, table: _Table, kpi_id: str, column: str) -> Series | None:
-    header, rows = table
-    missing = [c for c in ("date", column) if c not in header]
-    if missing:
-        reader.diagnostics.error("csv-header", reader.where(rel),
-                                 f"the header has no column {', '.join(f'`{m}`' for m in missing)} (KPI `{kpi_id}`)",
-                                 f"the first line must name the columns, e.g. date,{column}; "
-                                 f"found: {','.join(header)}")
-        return None
-    di, vi = header.index("date"), header.index(column)
-    points: list[Point] = []
-    seen: dict[dt.date, tuple[int, str]] = {}  # the first day of a period → (line, date as written)
-    for number, cells, line in rows:
-        if len(cells) != len(header):
-            reader.diagnostics.error("csv-row", reader.where(rel, number),
-                                     f"this row has {len(cells)} cells but the header has {len(header)}",
-                                     f"write one value per column: {','.join(header)}")
-            continue
-        dated = _csv_date(cells[di])
-        if dated is None:
-            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, di)),
-                                     f"`{cells[di]}` is not a date", periods.hint_for(cells[di]))
-            continue
-        date, period = dated
-        value = _csv_number(cells[vi])
-        if not cells[vi]:
-            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
-                                     f"the `{column}` of {cells[di]} is empty",
-                                     "write the measured number, or remove the row until it is known")
-            continue
-        if value is None:
-            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
-                                     f"`{cells[vi]}` is not a number",
-                                     "write a plain number with a dot for decimals, e.g. 1250.5 (no unit, no spaces)")
-            continue
-        if abs(value) >= MAX_NUMBER:
-            reader.diagnostics.error("csv-row", reader.where(rel, number, _column_of(line, vi)),
-                                     f"`{cells[vi][:30]}` is too large for a plan",
-                                     f"write a number with {MAX_NUMBER_HINT}, e.g. 1250.5")
-            continue
-        if date in seen:
-            first_line, first_written = seen[date]
-            twice = (f"{cells[di]} is measured twice (also on line {first_line})" if first_written == cells[di]
-                     else f"{cells[di]} starts the same day as {first_written} on line {first_line}")
-            reader.diagnostics.error("csv-row", reader.where(rel, number), twice, "keep one row per period")
-            continue
-        seen[date] = (number, cells[di])
-        points.append(Point(date, value, number, period))
-    points.sort(key=lambda p: p.date)
-    return Series(path=rel, column=column, points=tuple(points))
-
-
-def _csv_date(text: str) -> tuple[dt.date, str] | None:
-    """(first day, period) of a CSV date: a day, a month `2026-11` or a quarter `2026-Q3`."""
-    return periods.parse(text)
-
-
-def _csv_number(text: str) -> float | None:
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None

@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from markupsafe import Markup, escape
 
+from ..plan.i18n import Formatter
 from ..read.budgets import thinned
 from . import palette, time_axis
-from .i18n import Formatter
 
 if TYPE_CHECKING:
     from ..plan.compute import FunnelState, KpiState, PlanState

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..plan.compute import FunnelState, KpiState, StageState
-from .i18n import Formatter, common_noun
+from ..plan.i18n import Formatter, common_noun
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {

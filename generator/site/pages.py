@@ -15,10 +15,10 @@ from typing import Any
 
 from ..plan import periods
 from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
+from ..plan.i18n import Formatter
 from ..plan.model import Action, Objective
 from . import charts, explain
 from .charts import Chart  # the name `charts` is also a field of PageSpec
-from .i18n import Formatter
 from .ui_text import ui
 
 SOON_DAYS = 30  # an action due within this many days is "due soon" on the dashboard

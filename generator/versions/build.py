@@ -434,7 +434,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     the older half of those is built (and written) by another forked copy meanwhile (rendering alone is not
     all of a version's work)."""
     from ..parallel import MIN_PAGES_PER_WORKER, workers
-    from ..site.i18n import Formatter
+    from ..plan.i18n import Formatter
 
     assert checked.plan is not None and checked.state is not None
     settings = checked.plan.settings
@@ -675,7 +675,7 @@ def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.d
 
 def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path, today: dt.date,
                     memo: RenderMemo | None, jobs: int | None) -> SiteFiles:
-    from ..site.i18n import Formatter
+    from ..plan.i18n import Formatter
 
     checked = g.plan_checked()
     assert checked.plan is not None
@@ -693,7 +693,7 @@ class _Switchers:
     many levels). None for a theme whose switcher does not render on its own: such a version is not kept."""
 
     def __init__(self, env: Any, language: str, currency: str, tags: list[Version], today: dt.date) -> None:
-        from ..site.i18n import Formatter
+        from ..plan.i18n import Formatter
 
         self._env, self._language = env, language
         self._entries = switcher(VERSION_STAND_IN, tags, today, Formatter(language, currency), language)
@@ -811,8 +811,8 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     from ..diff.compare import diff_states
     from ..diff.format import diff_view
     from ..parallel import render_all, workers
+    from ..plan.i18n import Formatter
     from ..site.history_chart import VersionTargets, target_history_charts
-    from ..site.i18n import Formatter
     from ..site.pages import PageSpec, SiteContext, navigation
     from ..site.render import environment, render_page, theme_dirs
     from ..site.ui_text import ui
