@@ -185,6 +185,8 @@ def _decimal(cells: list[tuple[Cell, Written]], separator: str | None, spec: Rea
     neither while reading differently (reported)."""
     if spec.decimal is not None:
         return spec.decimal
+    if separator == "," and spec.language != "fr":
+        return "."  # an English comma-separated file: "1,250" is 1250, and "18,50" a mistake, at its cell
     comma = dot = either = None
     for cell, number in cells:
         with_comma, with_dot = number.readings()
@@ -199,13 +201,13 @@ def _decimal(cells: list[tuple[Cell, Written]], separator: str | None, spec: Rea
         report("error", "csv-row", second.line, second.column, "decimal-mixed", cell=second.name,
                comma=comma[0].text, comma_line=comma[0].line, dot=dot[0].text, dot_line=dot[0].line, kpi=spec.kpi)
         return None
-    if comma:  # in a comma-separated file of an English plan, 18,50 is a mistake, reported at its cell
-        return "." if separator == "," and spec.language != "fr" else ","
+    if comma:
+        return ","
     if dot or either is None:
         return "."
     cell, number = either
-    if separator == "," and (spec.language != "fr" or "," not in number.body):
-        return "."  # 1.250 in a comma-separated file is 1.25, as it always was; "1,250" in English 1250
+    if separator == "," and "," not in number.body:
+        return "."  # 1.250 in a comma-separated file is 1.25, as it always was
     with_comma, with_dot = number.readings()
     fmt = i18n.Formatter(spec.language)
     report("error", "csv-row", cell.line, cell.column, "decimal-either", cell=cell.name, text=cell.text,
