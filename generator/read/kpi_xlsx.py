@@ -47,6 +47,9 @@ def grid(raw: bytes, sheet: str | None, kpi: str, column: str, report: Reporter)
                 table = Grid(cells)
             else:
                 table.rows.append(cells)
+    except Exception as exc:  # a damaged sheet, found while reading it
+        report("error", "xlsx", 1, 1, "xlsx-unreadable", reason=str(exc) or type(exc).__name__)
+        return None
     finally:
         book.close()
     if table is None:
