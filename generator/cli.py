@@ -283,13 +283,44 @@ def init(directory: Path, lang: str) -> None:
 
 
 @main.command()
+@PLAN_ARG
+@click.option("--source", "source_name", default=None, help="Only the KPIs of this source (sources/NAME.yaml).")
+@click.option("--kpi", "kpi_id", default=None, help="Only this KPI.")
+def refresh(plan: Path, source_name: str | None, kpi_id: str | None) -> None:
+    """Run the SQL queries of the KPIs that have a `source:`, and write their snapshots.
+
+    Each KPI's rows go to its CSV (data/ID.csv) and its line to sources.lock.json (the query's digest,
+    the row count, when the snapshot changed): commit both. check, build and diff read these files and
+    never connect to a database. Connection URLs come from the environment (a source's url_env).
+
+    \b
+    Examples:
+      strategy refresh
+      strategy refresh content --source crm
+      strategy refresh --kpi leads-qualifies
+    """
+    from . import diagnostics as d
+    from .refresh import refresh as run_refresh
+
+    _source(plan)
+    result = run_refresh(plan, source=source_name, kpi=kpi_id)
+    if result.diagnostics.errors:
+        click.echo(d.format_text(result.diagnostics, colour=_colour()), nl=False)
+    for line in result.lines:
+        click.echo(line)
+    for line in result.errors:
+        click.echo(f"strategy refresh: {line}", err=True)
+    sys.exit(EXIT_OK if result.ok else EXIT_PLAN_ERRORS)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write one NAME.schema.json per file kind into this folder instead of printing.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of strategy.yaml and of each entity kind, for editors.
 
     Printed as one document with the kinds under $defs (strategy, objective, funnel, persona,
-    experience, solution, page); with --output, written as one file per kind.
+    experience, solution, page, source); with --output, written as one file per kind.
 
     \b
     Examples:

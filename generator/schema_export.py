@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .plan.schema import ENTITY_FIELDS, ID_PATTERN, MAX_ID_LENGTH, SETTINGS_FIELDS, Field
+from .plan.schema import ENTITY_FIELDS, ID_PATTERN, MAX_ID_LENGTH, SETTINGS_FIELDS, SOURCE_FIELDS, Field
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -28,6 +28,7 @@ KIND_NAMES = {  # folder → schema name (the entity kind, singular)
     "experiences": "experience",
     "solutions": "solution",
     "pages": "page",
+    "sources": "source",
 }
 
 TITLES = {
@@ -38,6 +39,7 @@ TITLES = {
     "experience": "An experience (experiences/ID.md front matter): step 4, where personas convert",
     "solution": "A solution (solutions/ID.md front matter): step 5, tools and services with their cost",
     "page": "A free page (pages/ID.md front matter)",
+    "source": "A SQL source (sources/NAME.yaml): where `strategy refresh` runs the KPIs' queries",
 }
 
 
@@ -126,6 +128,7 @@ def file_schemas() -> dict[str, dict[str, Any]]:
     """One standalone schema per file kind: `strategy`, then each entity kind (singular)."""
     kinds: dict[str, tuple[Field, ...]] = {"strategy": SETTINGS_FIELDS}
     kinds.update({KIND_NAMES[folder]: fields for folder, fields in ENTITY_FIELDS.items()})
+    kinds["source"] = SOURCE_FIELDS
     return {
         name: {"$schema": DRAFT, "title": TITLES[name], **object_schema(fields)}
         for name, fields in kinds.items()

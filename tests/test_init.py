@@ -97,7 +97,7 @@ def test_repository_files(made: tuple[str, Path]) -> None:
     assert (target / "README.md").exists() and (target / "requirements.txt").exists()
     settings = json.loads((target / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     mapped = settings["yaml.schemas"]
-    assert len(mapped) == 7
+    assert len(mapped) == 8  # strategy.yaml, the six entity folders and sources/
     for schema, globs in mapped.items():
         assert (target / schema).is_file(), schema
         assert all(g.startswith("content/") for g in globs)

@@ -23,7 +23,7 @@ from generator.schema_export import KIND_NAMES, combined_schema, file_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content"
-KINDS = ["strategy", "objective", "funnel", "persona", "experience", "solution", "page"]
+KINDS = ["strategy", "objective", "funnel", "persona", "experience", "solution", "page", "source"]
 
 
 def _validator(name: str) -> Draft202012Validator:

@@ -70,6 +70,8 @@ class KPI(Entity):
     column: str = "value"
     sheet: str | None = None  # of a workbook (.xlsx): default the first
     csv: tuple[tuple[str, str], ...] = ()  # how its CSV is written, where reading cannot tell: (("decimal", ","),)
+    source: str | None = None  # sources/NAME.yaml, where `strategy refresh` runs `query`
+    query: str | None = None
     milestones: tuple[tuple[dt.date, float], ...] = ()  # dated interim values that shape the expected path
 
 

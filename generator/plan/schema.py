@@ -76,6 +76,8 @@ KPI_FIELDS = (
         F("encoding", "enum", "(default: UTF-8, UTF-16 with BOM, else Windows-1252 with a warning)",
           choices=("utf-8", "utf-16", "windows-1252")),
     )),
+    F("source", "id", "a SQL source, sources/NAME.yaml: `strategy refresh` runs the KPI's query there"),
+    F("query", "text", "SQL returning the columns date, value (one row per date), run by `strategy refresh`"),
     F("milestones", "list", "dated interim values that shape the expected path (default: a straight line)",
       fields=(F("date", "date", "between the period start and the KPI's due date", required=True),
               F("value", "number", "the value expected on that date", required=True))),
@@ -176,6 +178,12 @@ SETTINGS_FIELDS = (
     )),
 )
 
+SOURCE_FIELDS = (  # sources/NAME.yaml
+    F("type", "enum", "the kind of database", required=True, choices=("sqlite", "duckdb", "postgres")),
+    F("database", "text", "sqlite, duckdb: the database file, relative to the plan folder"),
+    F("url_env", "text", "the environment variable holding the connection URL (secrets never live in the plan)"),
+)
+
 ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
     "objectives": OBJECTIVE_FIELDS,
     "funnels": FUNNEL_FIELDS,
@@ -196,6 +204,7 @@ WHAT = {  # how a mapping is named in messages, by its fields
     SOLUTION_FIELDS: "a solution",
     PAGE_FIELDS: "a page",
     SETTINGS_FIELDS: "strategy.yaml",
+    SOURCE_FIELDS: "a source",
 }
 
 

@@ -261,7 +261,8 @@ def _check_kpi(plan: Plan, kpi: KPI, series: Series | None, diags: Diagnostics, 
             diags.warning("no-data", Location(_display(plan, series.path)),
                           f"the KPI `{kpi.id}` has no measurement yet",
                           f"add rows under the header, e.g. 2026-01-31,120 for date,{kpi.column}")
-        elif kpi.data is None and "data" not in kpi.locs and f"data/{kpi.id}.csv" not in plan.data_files:
+        elif (kpi.data is None and "data" not in kpi.locs and f"data/{kpi.id}.csv" not in plan.data_files
+              and kpi.source is None):  # a sourced KPI without its snapshot is an error (sources.py)
             diags.warning("no-data", kpi.at("id"), f"the KPI `{kpi.id}` has no data",
                           f"add data/{kpi.id}.csv with the columns date,value")
         return

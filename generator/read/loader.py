@@ -40,14 +40,14 @@ from ..plan.schema import (
     SETTINGS_FIELDS,
     Checker,
 )
-from . import kpi_data, yamlpos
+from . import kpi_data, sources, yamlpos
 from .budgets import too_many_files
 from .data_words import Reporter
 from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
 
-KNOWN_FOLDERS = (*ENTITY_FIELDS, "data", "assets")
+KNOWN_FOLDERS = (*ENTITY_FIELDS, "data", "assets", sources.FOLDER)
 ENTITY_SUFFIXES = (".md", ".yaml", ".yml")
 
 
@@ -212,11 +212,13 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
         plan.unread.settings = True
         diagnostics.mark_root_cause(reader.display("strategy.yaml"))
 
+    declared = sources.read_configs(source, diagnostics)
+    databases = {c.database for c in declared[0].values()}
     unknown_reported: set[str] = set()
     by_kind: dict[str, list[str]] = {kind: [] for kind in ENTITY_FIELDS}
     for rel in files:
         top, _, rest = rel.partition("/")
-        if rel == "strategy.yaml":
+        if rel == "strategy.yaml" or sources.is_source_file(rel) or rel in databases:  # sources.py reads these
             continue
         if top == "assets" and rest:
             plan.assets.append(rel)
@@ -264,6 +266,7 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
                 target[stem] = entity
 
     _load_series(reader, plan)
+    sources.check(source, plan, diagnostics, reader.display, declared)
     return plan
 
 
@@ -432,7 +435,8 @@ def _objective(oid: str, c: dict[str, Any], checker: Checker, body: str) -> Obje
             direction=item.get("direction"), measure=item.get("measure", "level"),
             cadence=item.get("cadence", "monthly"), data=item.get("data"),
             column=item.get("column", "value"), sheet=item.get("sheet"),
-            csv=tuple(sorted(item.get("csv", {}).items())), milestones=_milestones(item.get("milestones", [])),
+            csv=tuple(sorted(item.get("csv", {}).items())), source=item.get("source"), query=item.get("query"),
+            milestones=_milestones(item.get("milestones", [])),
         ))
     actions = []
     for i, item in c.get("actions", []):

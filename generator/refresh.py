@@ -1,0 +1,211 @@
+"""`strategy refresh`: run each sourced KPI's query, read-only, and keep what it returns as the KPI's
+snapshot (data/ID.csv) with its line in sources.lock.json, both to be committed and reviewed.
+
+The only place that connects to a database. SQLite needs nothing; DuckDB and PostgreSQL come with the
+extras `strategy-site[duckdb]` and `strategy-site[postgres]`. A snapshot that did not change keeps its
+lock line as it was, so that a refresh with nothing new changes no file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .plan import periods
+from .plan.diagnostics import Diagnostics
+from .plan.model import KPI
+from .read import sources
+from .read.loader import load_plan
+from .read.source import DirectorySource
+from .read.sources import SourceConfig
+
+WORDS = {
+    "en": {
+        "written": "{kpi}: {rows} rows from `{source}` → {path} ({state})", "changed": "changed",
+        "unchanged": "unchanged", "new": "new",
+        "no-kpi": "no KPI takes its data from a source{which}", "no-such-kpi": "there is no KPI `{kpi}` with a source",
+        "failed": "{kpi}: {reason}",
+        "missing-db": "the database file {path} of the source `{source}` does not exist",
+        "missing-env": "the environment variable {env} of the source `{source}` is not set (it holds the URL)",
+        "driver": "the source `{source}` needs {package}: pip install 'strategy-site[{extra}]'",
+        "query": "the query failed: {error}",
+        "columns": "the query must return two columns, date and value (it returned {found})",
+        "bad-date": "row {row}: `{value}` is not a date (return a date, or text as YYYY-MM-DD, YYYY-MM or YYYY-Qn)",
+        "bad-value": "row {row}: `{value}` is not a number",
+        "not-csv": "the snapshot is written as CSV: `data:` must name a .csv file, not {path}",
+    },
+    "fr": {
+        "written": "{kpi} : {rows} lignes de `{source}` → {path} ({state})", "changed": "modifié",
+        "unchanged": "inchangé", "new": "nouveau",
+        "no-kpi": "aucun indicateur ne prend ses données d'une source{which}",
+        "no-such-kpi": "il n'y a pas d'indicateur `{kpi}` avec une source",
+        "failed": "{kpi} : {reason}",
+        "missing-db": "le fichier de base de données {path} de la source `{source}` n'existe pas",
+        "missing-env": "la variable d'environnement {env} de la source `{source}` n'est pas définie "
+                       "(elle contient l'URL)",
+        "driver": "la source `{source}` demande {package} : pip install 'strategy-site[{extra}]'",
+        "query": "la requête a échoué : {error}",
+        "columns": "la requête doit rendre deux colonnes, date et value (elle a rendu {found})",
+        "bad-date": "ligne {row} : `{value}` n'est pas une date (rendez une date, ou un texte AAAA-MM-JJ, AAAA-MM "
+                    "ou AAAA-Qn)",
+        "bad-value": "ligne {row} : `{value}` n'est pas un nombre",
+        "not-csv": "l'instantané est écrit en CSV : `data:` doit nommer un fichier .csv, pas {path}",
+    },
+}
+
+
+class RefreshError(Exception):
+    """A query that could not run or returned what is not a KPI's measurements: (word key, values)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+@dataclass
+class RefreshResult:
+    lines: list[str] = field(default_factory=list)  # one per KPI, in the plan's language
+    errors: list[str] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)  # the plan's or the sources' files
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.diagnostics.errors
+
+
+def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None,
+            now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> RefreshResult:
+    """Run the queries of the sourced KPIs (of one source, or one KPI) and write their snapshots."""
+    result = RefreshResult()
+    folder = DirectorySource(plan_dir)
+    plan = load_plan(folder, Diagnostics())  # its own problems are check's to report; the KPIs are enough
+    language = plan.settings.language if plan is not None else "en"
+    say = WORDS.get(language, WORDS["en"])
+    configs, _ = sources.read_configs(folder, result.diagnostics)
+    if result.diagnostics.errors or plan is None:
+        return result
+    chosen = [k for k in plan.kpis.values() if k.source and k.query
+              and (source is None or k.source == source) and (kpi is None or k.id == kpi)]
+    if not chosen:
+        which = f" `{source}`" if source else ""
+        result.errors.append(say["no-such-kpi"].format(kpi=kpi) if kpi else say["no-kpi"].format(which=which))
+        return result
+    lock_path = plan_dir / sources.LOCK
+    lock = sources.read_lock(folder, result.diagnostics)
+    for item in chosen:
+        config = configs.get(item.source or "")
+        try:
+            if config is None:
+                raise RefreshError("failed", kpi=item.id, reason=f"source `{item.source}`?")
+            rows = _measurements(config, item, plan_dir)
+        except RefreshError as exc:
+            reason = say[exc.key].format(**exc.values)
+            result.errors.append(say["failed"].format(kpi=item.id, reason=reason))
+            continue
+        rel = sources.snapshot_path(item.id, item.data)
+        if not rel.endswith(".csv"):
+            result.errors.append(say["failed"].format(kpi=item.id, reason=say["not-csv"].format(path=rel)))
+            continue
+        text = "date,value\n" + "".join(f"{d},{v}\n" for d, v in rows)
+        path = plan_dir / rel
+        before = path.read_bytes() if path.exists() else None
+        entry = {"source": item.source, "query_sha256": sources.digest(item.query or ""), "rows": len(rows),
+                 "snapshot": rel}
+        changed = before != text.encode("utf-8") or {k: v for k, v in lock.get(item.id, {}).items()
+                                                      if k != "refreshed"} != entry
+        if changed:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            lock[item.id] = {**entry, "refreshed": now().replace(microsecond=0).isoformat()}
+        state = "new" if before is None else "changed" if changed else "unchanged"
+        result.lines.append(say["written"].format(kpi=item.id, rows=len(rows), source=item.source, path=rel,
+                                                  state=say[state]))
+    text = json.dumps({"version": 1, "kpis": dict(sorted(lock.items()))}, indent=2, ensure_ascii=False) + "\n"
+    if not lock_path.exists() or lock_path.read_text(encoding="utf-8") != text:
+        lock_path.write_text(text, encoding="utf-8", newline="\n")
+    return result
+
+
+def _measurements(config: SourceConfig, kpi: KPI, plan_dir: Path) -> list[tuple[str, str]]:
+    """(date as a CSV writes it, number) for each row the KPI's query returns, read-only."""
+    connection = _connect(config, plan_dir)
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(kpi.query)
+            names = [d[0].lower() for d in cursor.description or ()]
+            fetched = cursor.fetchall()
+        except Exception as exc:  # each driver has its own errors; the message is the database's
+            raise RefreshError("query", error=str(exc).strip().splitlines()[0] if str(exc).strip() else exc) from exc
+    finally:
+        connection.close()
+    if "date" in names and "value" in names:
+        di, vi = names.index("date"), names.index("value")
+    elif len(names) == 2:
+        di, vi = 0, 1
+    else:
+        raise RefreshError("columns", found=", ".join(names) or "nothing")
+    return [(_date(row[di], n), _number(row[vi], n)) for n, row in enumerate(fetched, start=1)]
+
+
+def _connect(config: SourceConfig, plan_dir: Path) -> Any:
+    url = None
+    if config.url_env:
+        url = os.environ.get(config.url_env)
+        if not url:
+            raise RefreshError("missing-env", env=config.url_env, source=config.name)
+    database = plan_dir / config.database if config.database else None
+    if database is not None and not database.exists():
+        raise RefreshError("missing-db", path=config.database, source=config.name)
+    if config.type == "sqlite":
+        target = str(database) if database is not None else (url or "").removeprefix("sqlite:///")
+        # mode=ro: the file is opened read-only; query_only refuses every write, even to a temporary table
+        connection = sqlite3.connect(f"file:{urllib.parse.quote(target)}?mode=ro", uri=True)
+        connection.execute("PRAGMA query_only = ON")
+        return connection
+    if config.type == "duckdb":
+        try:
+            import duckdb
+        except ImportError as exc:
+            raise RefreshError("driver", source=config.name, package="duckdb", extra="duckdb") from exc
+        # never install or load an extension at run time; a database file is opened read-only
+        settings = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        target = str(database) if database is not None else (url or ":memory:")
+        return duckdb.connect(target, read_only=target != ":memory:", config=settings)
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise RefreshError("driver", source=config.name, package="psycopg", extra="postgres") from exc
+    try:
+        connection = psycopg.connect(url or "", connect_timeout=20)
+    except Exception as exc:
+        raise RefreshError("query", error=str(exc).strip().splitlines()[0]) from exc
+    connection.read_only = True  # every statement runs in a READ ONLY transaction
+    return connection
+
+
+def _date(value: object, row: int) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip() if value is not None else ""
+    if periods.parse(text) is None:
+        raise RefreshError("bad-date", row=row, value=text)
+    return text
+
+
+def _number(value: object, row: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | decimal.Decimal):
+        raise RefreshError("bad-value", row=row, value=value)
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
+    return repr(value) if isinstance(value, float) else str(value)

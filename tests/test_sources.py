@@ -1,0 +1,182 @@
+"""SQL sources: `strategy refresh` runs a KPI's query read-only and writes its snapshot and lock line;
+check, build and diff read only those files and say when a snapshot is missing or out of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from generator.source import DirectorySource
+
+from generator.cli import main
+from generator.pipeline import Checked, check
+from generator.refresh import refresh
+from tests.conftest import MINIMAL_SETTINGS, codes, only
+
+TODAY = dt.date(2026, 4, 15)
+QUERY = """SELECT strftime('%Y-%m', created) AS date, count(*) AS value
+      FROM leads GROUP BY 1 ORDER BY 1"""
+OBJECTIVE = """---
+title: Acquisition
+due: 2026-12-31
+kpis:
+  - id: leads
+    title: Leads
+    target: 300
+    source: crm
+    query: |
+      {query}
+---
+"""
+EXPECTED = [(dt.date(2026, 1, 1), 100.0), (dt.date(2026, 2, 1), 100.0), (dt.date(2026, 3, 1), 100.0)]
+
+
+def make(tmp_path: Path, query: str = QUERY, source: str = "type: sqlite\ndatabase: crm.sqlite\n") -> Path:
+    """A French plan whose KPI `leads` counts the rows of crm.sqlite's table `leads` per month."""
+    plan = tmp_path / "plan"
+    (plan / "objectives").mkdir(parents=True)
+    (plan / "sources").mkdir()
+    (plan / "strategy.yaml").write_text(MINIMAL_SETTINGS, encoding="utf-8")
+    (plan / "objectives" / "acquisition.md").write_text(OBJECTIVE.format(query=query), encoding="utf-8")
+    (plan / "sources" / "crm.yaml").write_text(source, encoding="utf-8")
+    with sqlite3.connect(plan / "crm.sqlite") as db:
+        db.execute("CREATE TABLE leads (id INTEGER, created TEXT)")
+        db.executemany("INSERT INTO leads VALUES (?, ?)", [(i, f"2026-0{1 + i % 3}-1{i % 9}") for i in range(300)])
+    db.close()
+    return plan
+
+
+def checked(plan: Path, monkeypatch: pytest.MonkeyPatch) -> Checked:
+    monkeypatch.chdir(plan.parent)
+    return check(DirectorySource(Path(plan.name)), TODAY)
+
+
+def test_refresh_writes_the_snapshot_and_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`strategy refresh` writes data/leads.csv from the query and its lock line (digest, rows, when); the
+    plan then checks clean, its database file not an unknown file, and has the query's numbers."""
+    plan = make(tmp_path)
+    result = refresh(plan, now=lambda: dt.datetime(2026, 4, 1, 6, 0, tzinfo=dt.UTC))
+    assert result.ok, result.errors
+    assert result.lines == ["leads : 3 lignes de `crm` → data/leads.csv (nouveau)"]
+    assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,100\n2026-02,100\n2026-03,100\n"
+    lock = json.loads((plan / "sources.lock.json").read_text())
+    assert lock["kpis"]["leads"]["rows"] == 3 and lock["kpis"]["leads"]["refreshed"] == "2026-04-01T06:00:00+00:00"
+    assert len(lock["kpis"]["leads"]["query_sha256"]) == 64
+    done = checked(plan, monkeypatch)
+    assert codes(done) == []
+    assert done.plan is not None
+    assert [(p.date, p.value) for p in done.plan.series["leads"].points] == EXPECTED
+
+
+def test_a_refresh_with_nothing_new_changes_no_file(tmp_path: Path) -> None:
+    """Refreshing again when the data did not move leaves the snapshot and the lock byte for byte, so the
+    scheduled refresh opens no pull request; a new row changes both."""
+    plan = make(tmp_path)
+    refresh(plan, now=lambda: dt.datetime(2026, 4, 1, tzinfo=dt.UTC))
+    before = {p: p.read_bytes() for p in (plan / "data" / "leads.csv", plan / "sources.lock.json")}
+    again = refresh(plan, now=lambda: dt.datetime(2026, 4, 8, tzinfo=dt.UTC))
+    assert again.lines == ["leads : 3 lignes de `crm` → data/leads.csv (inchangé)"]
+    assert {p: p.read_bytes() for p in before} == before
+    with sqlite3.connect(plan / "crm.sqlite") as db:
+        db.execute("INSERT INTO leads VALUES (1000, '2026-04-02')")
+    db.close()
+    moved = refresh(plan, now=lambda: dt.datetime(2026, 4, 15, tzinfo=dt.UTC))
+    assert moved.lines == ["leads : 4 lignes de `crm` → data/leads.csv (modifié)"]
+    assert (plan / "data" / "leads.csv").read_text().endswith("2026-04,1\n")
+    assert '"refreshed": "2026-04-15T00:00:00+00:00"' in (plan / "sources.lock.json").read_text()
+
+
+def test_a_sourced_kpi_without_snapshot_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the first refresh, check reports one error at the KPI's `source:` saying to run refresh, and
+    no "no data" warning beside it."""
+    result = checked(make(tmp_path), monkeypatch)
+    d = only(result, "no-snapshot")
+    assert (d.file, d.line, d.column) == ("plan/objectives/acquisition.md", 8, 13)
+    assert d.hint and "strategy refresh --kpi leads" in d.hint
+    assert codes(result) == ["no-snapshot"]
+
+
+def test_an_edited_query_is_flagged_until_refreshed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query edited after its snapshot was taken is a `query-changed` warning at the query; re-indenting
+    it is not an edit; a refresh clears it."""
+    plan = make(tmp_path)
+    refresh(plan)
+    objective = plan / "objectives" / "acquisition.md"
+    text = objective.read_text()
+    objective.write_text(text.replace("      FROM leads", "        FROM   leads"))
+    assert codes(checked(plan, monkeypatch)) == []
+    objective.write_text(text.replace("count(*)", "count(DISTINCT id)"))
+    d = only(checked(plan, monkeypatch), "query-changed")
+    assert (d.severity, d.line) == ("warning", 9)
+    assert refresh(plan).ok
+    assert codes(checked(plan, monkeypatch)) == []
+
+
+def test_check_never_connects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """check (hence build and diff) reads the snapshot only: with every database connection failing, the
+    refreshed plan still checks clean."""
+    plan = make(tmp_path)
+    refresh(plan)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("check connected to a database")
+
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    assert codes(checked(plan, monkeypatch)) == []
+
+
+def test_a_query_that_writes_is_refused(tmp_path: Path) -> None:
+    """A query that would delete rows fails, saying why, and the database keeps its rows."""
+    plan = make(tmp_path, query="DELETE FROM leads RETURNING created AS date, id AS value")
+    result = refresh(plan)
+    assert not result.ok
+    assert result.errors[0].startswith("leads : la requête a échoué : attempt to write a readonly database")
+    with sqlite3.connect(plan / "crm.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM leads").fetchone() == (300,)
+    db.close()
+    assert not (plan / "data" / "leads.csv").exists()
+
+
+def test_an_unknown_source_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`source: crm` without sources/crm.yaml is one unknown-ref error at the KPI's `source:`."""
+    plan = make(tmp_path)
+    (plan / "sources" / "crm.yaml").rename(plan / "sources" / "ventes.yaml")
+    d = only(checked(plan, monkeypatch), "unknown-ref")
+    assert d.message == "there is no source `crm`"
+    assert d.hint and "sources/crm.yaml" in d.hint and "ventes" in d.hint
+
+
+def test_a_postgres_source_without_its_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A postgres source reads its URL from the environment only: when the variable is unset, refresh says
+    which one (and a URL written in the plan is not a key a source has)."""
+    monkeypatch.delenv("CRM_URL", raising=False)
+    plan = make(tmp_path, source="type: postgres\nurl_env: CRM_URL\n")
+    result = refresh(plan)
+    assert result.errors == ["leads : la variable d'environnement CRM_URL de la source `crm` n'est pas définie "
+                             "(elle contient l'URL)"]
+    (plan / "sources" / "crm.yaml").write_text("type: postgres\nurl: postgresql://u:secret@db/crm\n")
+    assert "unknown-key" in codes(checked(plan, monkeypatch))
+
+
+@pytest.mark.skipif(importlib.util.find_spec("duckdb") is not None, reason="duckdb is installed")
+def test_duckdb_without_its_extra_says_what_to_install(tmp_path: Path) -> None:
+    """A duckdb source on an install without the extra says which pip command adds it."""
+    plan = make(tmp_path, source="type: duckdb\ndatabase: crm.sqlite\n")
+    assert refresh(plan).errors == ["leads : la source `crm` demande duckdb : pip install 'strategy-site[duckdb]'"]
+
+
+def test_the_command_line(tmp_path: Path) -> None:
+    """`strategy refresh PLAN --kpi ID` prints one line per KPI and exits 0; an unknown KPI exits 1."""
+    plan = make(tmp_path)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["refresh", str(plan), "--kpi", "leads"])
+    assert ok.exit_code == 0, ok.output
+    assert "leads : 3 lignes de `crm` → data/leads.csv (nouveau)" in ok.output
+    bad = runner.invoke(main, ["refresh", str(plan), "--kpi", "ventes"])
+    assert bad.exit_code == 1
+    assert "il n'y a pas d'indicateur `ventes` avec une source" in bad.output
