@@ -37,6 +37,7 @@ WORDS = {
         "missing-env": "the environment variable {env} of the source `{source}` is not set (it holds the URL)",
         "driver": "the source `{source}` needs {package}: pip install 'strategy-site[{extra}]'",
         "query": "the query failed: {error}",
+        "select-only": "the query runs read-only: write one SELECT statement (found {found})",
         "columns": "the query must return two columns, date and value (it returned {found})",
         "bad-date": "row {row}: `{value}` is not a date (return a date, or text as YYYY-MM-DD, YYYY-MM or YYYY-Qn)",
         "bad-value": "row {row}: `{value}` is not a number",
@@ -53,6 +54,8 @@ WORDS = {
                        "(elle contient l'URL)",
         "driver": "la source `{source}` demande {package} : pip install 'strategy-site[{extra}]'",
         "query": "la requête a échoué : {error}",
+        "select-only": "la requête s'exécute en lecture seule : écrivez une seule instruction SELECT "
+                       "(trouvé : {found})",
         "columns": "la requête doit rendre deux colonnes, date et value (elle a rendu {found})",
         "bad-date": "ligne {row} : `{value}` n'est pas une date (rendez une date, ou un texte AAAA-MM-JJ, AAAA-MM "
                     "ou AAAA-Qn)",
@@ -89,7 +92,7 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
     plan = load_plan(folder, Diagnostics())  # its own problems are check's to report; the KPIs are enough
     language = plan.settings.language if plan is not None else "en"
     say = WORDS.get(language, WORDS["en"])
-    configs, _ = sources.read_configs(folder, result.diagnostics)
+    configs, _ = sources.read_configs(folder, result.diagnostics, language)
     if result.diagnostics.errors or plan is None:
         return result
     chosen = [k for k in plan.kpis.values() if k.source and k.query
@@ -99,7 +102,7 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
         result.errors.append(say["no-such-kpi"].format(kpi=kpi) if kpi else say["no-kpi"].format(which=which))
         return result
     lock_path = plan_dir / sources.LOCK
-    lock = sources.read_lock(folder, result.diagnostics)
+    lock = sources.read_lock(folder, result.diagnostics, language)
     for item in chosen:
         config = configs.get(item.source or "")
         try:
@@ -138,6 +141,8 @@ def _measurements(config: SourceConfig, kpi: KPI, plan_dir: Path) -> list[tuple[
     """(date as a CSV writes it, number) for each row the KPI's query returns, read-only."""
     connection = _connect(config, plan_dir)
     try:
+        if config.type == "duckdb":  # an in-memory DuckDB has no file to open read-only: COPY … TO would write
+            _one_select(connection, kpi.query or "")
         cursor = connection.cursor()
         try:
             cursor.execute(kpi.query)
@@ -154,6 +159,17 @@ def _measurements(config: SourceConfig, kpi: KPI, plan_dir: Path) -> list[tuple[
     else:
         raise RefreshError("columns", found=", ".join(names) or "nothing")
     return [(_date(row[di], n), _number(row[vi], n)) for n, row in enumerate(fetched, start=1)]
+
+
+def _one_select(connection: Any, query: str) -> None:
+    import duckdb
+
+    try:
+        kinds = [statement.type for statement in connection.extract_statements(query)]
+    except duckdb.Error as exc:
+        raise RefreshError("query", error=str(exc).strip().splitlines()[0]) from exc
+    if kinds != [duckdb.StatementType.SELECT]:
+        raise RefreshError("select-only", found=", ".join(k.name for k in kinds) or "nothing")
 
 
 def _connect(config: SourceConfig, plan_dir: Path) -> Any:
@@ -177,7 +193,9 @@ def _connect(config: SourceConfig, plan_dir: Path) -> Any:
         except ImportError as exc:
             raise RefreshError("driver", source=config.name, package="duckdb", extra="duckdb") from exc
         # never install or load an extension at run time; a database file is opened read-only
-        settings = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        # and a file a query reads (read_parquet('exports/leads.parquet')) is found from the plan folder
+        settings = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                    "file_search_path": str(plan_dir)}
         target = str(database) if database is not None else (url or ":memory:")
         return duckdb.connect(target, read_only=target != ":memory:", config=settings)
     try:

@@ -4,9 +4,9 @@ check, build and diff read only those files and say when a snapshot is missing o
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,7 +147,7 @@ def test_an_unknown_source_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     plan = make(tmp_path)
     (plan / "sources" / "crm.yaml").rename(plan / "sources" / "ventes.yaml")
     d = only(checked(plan, monkeypatch), "unknown-ref")
-    assert d.message == "there is no source `crm`"
+    assert d.message == "il n'y a pas de source `crm`"
     assert d.hint and "sources/crm.yaml" in d.hint and "ventes" in d.hint
 
 
@@ -163,11 +163,53 @@ def test_a_postgres_source_without_its_variable(tmp_path: Path, monkeypatch: pyt
     assert "unknown-key" in codes(checked(plan, monkeypatch))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("duckdb") is not None, reason="duckdb is installed")
-def test_duckdb_without_its_extra_says_what_to_install(tmp_path: Path) -> None:
+def test_duckdb_without_its_extra_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A duckdb source on an install without the extra says which pip command adds it."""
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # what `import duckdb` meets without the extra
     plan = make(tmp_path, source="type: duckdb\ndatabase: crm.sqlite\n")
     assert refresh(plan).errors == ["leads : la source `crm` demande duckdb : pip install 'strategy-site[duckdb]'"]
+
+
+# --- DuckDB, in process ---------------------------------------------------------------------------
+
+DUCK_QUERY = "SELECT strftime(created, '%Y-%m') AS date, count(*) AS value FROM leads GROUP BY 1 ORDER BY 1"
+
+
+def test_a_duckdb_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A DuckDB database file gives the same snapshot as the SQLite one, opened read-only: a query that
+    deletes fails and the rows stay."""
+    duckdb = pytest.importorskip("duckdb")
+    plan = make(tmp_path, query=DUCK_QUERY, source="type: duckdb\ndatabase: crm.duckdb\n")
+    with duckdb.connect(str(plan / "crm.duckdb")) as db:
+        db.execute("CREATE TABLE leads (id INTEGER, created DATE)")
+        db.executemany("INSERT INTO leads VALUES (?, ?)",
+                       [(i, f"2026-0{1 + i % 3}-1{i % 9}") for i in range(300)])
+    assert refresh(plan).ok
+    assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,100\n2026-02,100\n2026-03,100\n"
+    objective = plan / "objectives" / "acquisition.md"
+    objective.write_text(objective.read_text().replace(DUCK_QUERY, "DELETE FROM leads RETURNING created, id"))
+    failed = refresh(plan)
+    assert failed.errors == ["leads : la requête s'exécute en lecture seule : écrivez une seule instruction SELECT "
+                             "(trouvé : DELETE)"]
+    with duckdb.connect(str(plan / "crm.duckdb"), read_only=True) as db:
+        assert db.execute("SELECT count(*) FROM leads").fetchone() == (300,)
+
+
+def test_duckdb_reads_a_csv_export_of_the_plan(tmp_path: Path) -> None:
+    """A duckdb source without a database file queries files of the plan folder (here a CSV export),
+    found from the plan folder whatever the current directory."""
+    pytest.importorskip("duckdb")
+    query = "SELECT month AS date, sum(amount) AS value FROM read_csv('exports/sales.csv') GROUP BY 1 ORDER BY 1"
+    plan = make(tmp_path, query=query, source="type: duckdb\n")
+    (plan / "exports").mkdir()
+    (plan / "exports" / "sales.csv").write_text("month,amount\n2026-01,10\n2026-01,5.5\n2026-02,7\n")
+    result = refresh(plan)
+    assert result.ok, result.errors
+    assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,15.5\n2026-02,7.0\n"
+    objective = plan / "objectives" / "acquisition.md"
+    objective.write_text(objective.read_text().replace(query, "COPY (SELECT 1) TO 'written.csv'"))
+    assert refresh(plan).errors[0].endswith("(trouvé : COPY)")
+    assert not list(plan.rglob("written.csv")) and not (tmp_path / "written.csv").exists()
 
 
 def test_the_command_line(tmp_path: Path) -> None:

@@ -212,7 +212,7 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
         plan.unread.settings = True
         diagnostics.mark_root_cause(reader.display("strategy.yaml"))
 
-    declared = sources.read_configs(source, diagnostics)
+    declared = sources.read_configs(source, diagnostics, plan.settings.language)
     databases = {c.database for c in declared[0].values()}
     unknown_reported: set[str] = set()
     by_kind: dict[str, list[str]] = {kind: [] for kind in ENTITY_FIELDS}

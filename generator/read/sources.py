@@ -26,6 +26,72 @@ from .yamlpos import parse_yaml
 FOLDER = "sources"
 LOCK = "sources.lock.json"
 
+WORDS: dict[str, dict[str, tuple[str, str]]] = {  # (message, hint) in the plan's language
+    "en": {
+        "bad-name": ("the file name `{name}` is not a valid source name", "rename the file: {hint}"),
+        "both": ("a source takes `database:` or `url_env:`, not both",
+                 "keep `database:` for a file, `url_env:` for a server's URL held in an environment variable"),
+        "postgres": ("a postgres source needs `url_env:`",
+                     "add url_env: NAME, the environment variable holding its URL (postgresql://…); "
+                     "the URL itself never lives in the plan"),
+        "sqlite": ("a sqlite source needs `database:`",
+                   "add database: the path of the file, relative to the plan folder, e.g. database: crm.sqlite"),
+        "outside": ("the database path `{path}` leads outside the plan folder",
+                    "write a path inside the plan folder, or use url_env: for a database elsewhere"),
+        "lock": ("sources.lock.json cannot be read: {reason}",
+                 "run `strategy refresh` to write it again (it is written by refresh, not by hand)"),
+        "no-query": ("the KPI `{kpi}` takes `source: {source}` but has no `query:`",
+                     "add query: SELECT … AS date, … AS value FROM …"),
+        "no-source": ("the KPI `{kpi}` has a `query:` but no `source:`",
+                      "add source: NAME, the name of a file sources/NAME.yaml"),
+        "unknown": ("there is no source `{source}`",
+                    "add sources/{source}.yaml (type: sqlite, database: …), or write one of: {known}"),
+        "none-yet": ("", "none yet"),
+        "no-snapshot": ("the KPI `{kpi}` takes its data from the source `{source}` but has no snapshot {path}",
+                        "run `strategy refresh --kpi {kpi}`: it runs the query and writes the file, "
+                        "to commit with the plan"),
+        "changed": ("the snapshot {path} of `{kpi}` was taken with another query",
+                    "run `strategy refresh --kpi {kpi}` and commit the snapshot with sources.lock.json"),
+        "untaken": ("the snapshot {path} of `{kpi}` was not taken by `strategy refresh`",
+                    "run `strategy refresh --kpi {kpi}` and commit the snapshot with sources.lock.json"),
+    },
+    "fr": {
+        "bad-name": ("le nom de fichier `{name}` n'est pas un nom de source valide", "renommez le fichier : {hint}"),
+        "both": ("une source prend `database:` ou `url_env:`, pas les deux",
+                 "gardez `database:` pour un fichier, `url_env:` pour l'URL d'un serveur tenue dans une variable "
+                 "d'environnement"),
+        "postgres": ("une source postgres demande `url_env:`",
+                     "ajoutez url_env: NOM, la variable d'environnement qui tient son URL (postgresql://…) ; "
+                     "l'URL elle-même ne vit jamais dans le plan"),
+        "sqlite": ("une source sqlite demande `database:`",
+                   "ajoutez database: le chemin du fichier, relatif au dossier du plan, par ex. database: crm.sqlite"),
+        "outside": ("le chemin de base de données `{path}` sort du dossier du plan",
+                    "écrivez un chemin dans le dossier du plan, ou url_env: pour une base ailleurs"),
+        "lock": ("sources.lock.json ne peut pas être lu : {reason}",
+                 "lancez `strategy refresh` pour le réécrire (refresh l'écrit, pas la main)"),
+        "no-query": ("l'indicateur `{kpi}` prend `source: {source}` mais n'a pas de `query:`",
+                     "ajoutez query: SELECT … AS date, … AS value FROM …"),
+        "no-source": ("l'indicateur `{kpi}` a une `query:` mais pas de `source:`",
+                      "ajoutez source: NOM, le nom d'un fichier sources/NOM.yaml"),
+        "unknown": ("il n'y a pas de source `{source}`",
+                    "ajoutez sources/{source}.yaml (type: sqlite, database: …), ou écrivez l'une de : {known}"),
+        "none-yet": ("", "aucune pour l'instant"),
+        "no-snapshot": ("l'indicateur `{kpi}` prend ses données de la source `{source}` mais n'a pas "
+                        "d'instantané {path}",
+                        "lancez `strategy refresh --kpi {kpi}` : il exécute la requête et écrit le fichier, "
+                        "à committer avec le plan"),
+        "changed": ("l'instantané {path} de `{kpi}` a été pris avec une autre requête",
+                    "lancez `strategy refresh --kpi {kpi}` et committez l'instantané avec sources.lock.json"),
+        "untaken": ("l'instantané {path} de `{kpi}` n'a pas été pris par `strategy refresh`",
+                    "lancez `strategy refresh --kpi {kpi}` et committez l'instantané avec sources.lock.json"),
+    },
+}
+
+
+def _say(language: str, key: str, **values: object) -> tuple[str, str]:
+    message, hint = WORDS.get(language, WORDS["en"])[key]
+    return message.format(**values), hint.format(**values)
+
 
 @dataclass(frozen=True)
 class SourceConfig:
@@ -49,7 +115,8 @@ def is_source_file(rel: str) -> bool:
     return rel == LOCK or rel.startswith(f"{FOLDER}/")
 
 
-def read_configs(source: Source, diagnostics: Diagnostics) -> tuple[dict[str, SourceConfig], set[str]]:
+def read_configs(source: Source, diagnostics: Diagnostics,
+                 language: str = "en") -> tuple[dict[str, SourceConfig], set[str]]:
     """The sources declared in sources/, and the names of those that could not be read (reported)."""
     configs: dict[str, SourceConfig] = {}
     unread: set[str] = set()
@@ -60,10 +127,9 @@ def read_configs(source: Source, diagnostics: Diagnostics) -> tuple[dict[str, So
         stem = posixpath.splitext(name)[0]
         where = Location(source.display(rel))
         if not ID_PATTERN.match(stem):
-            diagnostics.error("bad-id", where, f"the file name `{name}` is not a valid source name",
-                              "rename the file: " + ID_HINT)
+            diagnostics.error("bad-id", where, *_say(language, "bad-name", name=name, hint=ID_HINT))
             continue
-        config = _config(source, rel, stem, diagnostics)
+        config = _config(source, rel, stem, diagnostics, language)
         if config is None:
             unread.add(stem)
         else:
@@ -71,7 +137,7 @@ def read_configs(source: Source, diagnostics: Diagnostics) -> tuple[dict[str, So
     return configs, unread
 
 
-def _config(source: Source, rel: str, name: str, diagnostics: Diagnostics) -> SourceConfig | None:
+def _config(source: Source, rel: str, name: str, diagnostics: Diagnostics, language: str) -> SourceConfig | None:
     shown = source.display(rel)
     text = _text(source, rel, diagnostics)
     if text is None:
@@ -88,23 +154,18 @@ def _config(source: Source, rel: str, name: str, diagnostics: Diagnostics) -> So
         return None
     kind, database, url_env = clean["type"], clean.get("database"), clean.get("url_env")
     if database and url_env:
-        checker.error("source-connection", ("url_env",), "a source takes `database:` or `url_env:`, not both",
-                      "keep `database:` for a file, `url_env:` for a server's URL held in an environment variable")
+        checker.error("source-connection", ("url_env",), *_say(language, "both"))
         return None
     if kind == "postgres" and not url_env:
-        checker.error("source-connection", (), "a postgres source needs `url_env:`",
-                      "add url_env: NAME, the environment variable holding its URL (postgresql://…); "
-                      "the URL itself never lives in the plan")
+        checker.error("source-connection", (), *_say(language, "postgres"))
         return None
     if kind == "sqlite" and not (database or url_env):
-        checker.error("source-connection", (), "a sqlite source needs `database:`",
-                      "add database: the path of the file, relative to the plan folder, e.g. database: crm.sqlite")
+        checker.error("source-connection", (), *_say(language, "sqlite"))
         return None
     if database:
         norm = posixpath.normpath(database.replace("\\", "/"))
         if database.startswith(("/", "\\")) or norm == ".." or norm.startswith("../") or ":" in database[:3]:
-            checker.error("data-path", ("database",), f"the database path `{database}` leads outside the plan folder",
-                          "write a path inside the plan folder, or use url_env: for a database elsewhere")
+            checker.error("data-path", ("database",), *_say(language, "outside", path=database))
             return None
         database = norm
     return SourceConfig(name, kind, database, url_env)
@@ -124,7 +185,7 @@ def _text(source: Source, rel: str, diagnostics: Diagnostics) -> str | None:
         return None
 
 
-def read_lock(source: Source, diagnostics: Diagnostics) -> dict[str, dict[str, Any]]:
+def read_lock(source: Source, diagnostics: Diagnostics, language: str = "en") -> dict[str, dict[str, Any]]:
     """sources.lock.json's line per KPI ({} when there is none yet)."""
     if LOCK not in source.files():
         return {}
@@ -133,8 +194,7 @@ def read_lock(source: Source, diagnostics: Diagnostics) -> dict[str, dict[str, A
         data = json.loads(text) if text is not None else {}
     except json.JSONDecodeError as exc:
         diagnostics.error("sources-lock", Location(source.display(LOCK), exc.lineno, exc.colno),
-                          f"sources.lock.json cannot be read: {exc.msg}",
-                          "run `strategy refresh` to write it again (it is written by refresh, not by hand)")
+                          *_say(language, "lock", reason=exc.msg))
         return {}
     kpis = data.get("kpis") if isinstance(data, dict) else None
     return {k: v for k, v in kpis.items() if isinstance(v, dict)} if isinstance(kpis, dict) else {}
@@ -148,37 +208,31 @@ def check(source: Source, plan: Plan, diagnostics: Diagnostics, display: Callabl
     sourced = [k for k in plan.kpis.values() if k.source is not None or k.query is not None]
     if not sourced:
         return
-    lock = read_lock(source, diagnostics)
+    language = plan.settings.language
+    lock = read_lock(source, diagnostics, language)
     files = set(source.files())
     for kpi in sourced:
         if kpi.query is None:
-            diagnostics.error("required", kpi.at("source"), f"the KPI `{kpi.id}` takes `source: {kpi.source}` "
-                              "but has no `query:`", "add query: SELECT … AS date, … AS value FROM …")
+            diagnostics.error("required", kpi.at("source"), *_say(language, "no-query", kpi=kpi.id, source=kpi.source))
             continue
         if kpi.source is None:
-            diagnostics.error("required", kpi.at("query"), f"the KPI `{kpi.id}` has a `query:` but no `source:`",
-                              "add source: NAME, the name of a file sources/NAME.yaml")
+            diagnostics.error("required", kpi.at("query"), *_say(language, "no-source", kpi=kpi.id))
             continue
         if kpi.source not in configs:
             if kpi.source not in unread:
-                known = ", ".join(sorted(configs)) or "none yet"
-                diagnostics.error("unknown-ref", kpi.at("source="), f"there is no source `{kpi.source}`",
-                                  f"add sources/{kpi.source}.yaml (type: sqlite, database: …), or write one of: "
-                                  f"{known}")
+                known = ", ".join(sorted(configs)) or _say(language, "none-yet")[1]
+                diagnostics.error("unknown-ref", kpi.at("source="),
+                                  *_say(language, "unknown", source=kpi.source, known=known))
             continue
         snapshot = snapshot_path(kpi.id, kpi.data)
         if snapshot not in files:
             if kpi.data is None:  # a `data:` that does not exist is already `missing-data`
                 diagnostics.error("no-snapshot", kpi.at("source="),
-                                  f"the KPI `{kpi.id}` takes its data from the source `{kpi.source}` but has no "
-                                  f"snapshot {display(snapshot)}",
-                                  f"run `strategy refresh --kpi {kpi.id}`: it runs the query and writes the file, "
-                                  "to commit with the plan")
+                                  *_say(language, "no-snapshot", kpi=kpi.id, source=kpi.source,
+                                        path=display(snapshot)))
             continue
         entry = lock.get(kpi.id)
         if entry is None or entry.get("query_sha256") != digest(kpi.query):
-            taken = "was not taken by `strategy refresh`" if entry is None else "was taken with another query"
             diagnostics.warning("query-changed", kpi.at("query="),
-                                f"the snapshot {display(snapshot)} of `{kpi.id}` {taken}",
-                                f"run `strategy refresh --kpi {kpi.id}` and commit the snapshot with "
-                                f"{LOCK}")
+                                *_say(language, "untaken" if entry is None else "changed", kpi=kpi.id,
+                                      path=display(snapshot)))
