@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
 import sqlite3
+import subprocess
 import sys
+import tempfile
+import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -222,3 +228,77 @@ def test_the_command_line(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["refresh", str(plan), "--kpi", "ventes"])
     assert bad.exit_code == 1
     assert "il n'y a pas d'indicateur `ventes` avec une source" in bad.output
+
+
+# --- PostgreSQL: a real server, started here in a temporary folder on a Unix socket ---------------------
+
+
+def _initdb() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    on_path = shutil.which("initdb")
+    return found[-1] if found else Path(on_path) if on_path else None
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """The URL of a database `crm` on a PostgreSQL server of its own (Debian's `postgresql`, which
+    scripts/install-test-tools installs), listening only on a Unix socket in a temporary folder; as root,
+    the server runs as the `postgres` user, as PostgreSQL requires. Stopped and removed afterwards."""
+    initdb = _initdb()
+    if initdb is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is missing: scripts/install-test-tools installs Debian's postgresql")
+        pytest.skip("PostgreSQL is not installed (bash scripts/install-test-tools installs it)")
+    folder = Path(tempfile.mkdtemp(prefix="strategy-pg-"))
+    as_server: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+        as_server = ["runuser", "-u", "postgres", "--"]
+    bin_dir = initdb.parent
+    data = folder / "data"
+    quiet = {"check": True, "capture_output": True, "text": True}
+    subprocess.run([*as_server, str(initdb), "-D", str(data), "-A", "trust", "-U", "strategy", "-E", "UTF8",
+                    "--no-sync"], **quiet)
+    subprocess.run([*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w",
+                    "-o", f"-k {folder} -c listen_addresses= -c fsync=off", "start"], **quiet)
+    try:
+        import psycopg
+
+        with psycopg.connect(f"host={folder} dbname=postgres user=strategy", autocommit=True) as db:
+            db.execute("CREATE DATABASE crm")
+        yield f"postgresql://strategy@/crm?host={urllib.parse.quote(str(folder))}"
+    finally:
+        subprocess.run([*as_server, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_postgres_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> None:
+    """A PostgreSQL source, its URL in the environment variable the source names, gives the same snapshot as
+    SQLite (dates and numerics as the server types them); a query that deletes runs in a read-only
+    transaction and fails, and the rows stay."""
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("DROP TABLE IF EXISTS leads")
+        db.execute("CREATE TABLE leads (id integer, created date, amount numeric(10, 2))")
+        with db.cursor() as cursor:
+            cursor.executemany("INSERT INTO leads VALUES (%s, %s, 1.25)",
+                               [(i, f"2026-0{1 + i % 3}-1{i % 9}") for i in range(300)])
+    monkeypatch.setenv("CRM_URL", postgres_url)
+    query = "SELECT date_trunc('month', created)::date AS date, count(*) AS value FROM leads GROUP BY 1 ORDER BY 1"
+    plan = make(tmp_path, query=query, source="type: postgres\nurl_env: CRM_URL\n")
+    assert refresh(plan).ok
+    assert (plan / "data" / "leads.csv").read_text() == (
+        "date,value\n2026-01-01,100\n2026-02-01,100\n2026-03-01,100\n")
+    objective = plan / "objectives" / "acquisition.md"
+    text = objective.read_text()
+    objective.write_text(text.replace(query, "SELECT to_char(created, 'YYYY-MM') AS date, sum(amount) AS value "
+                                             "FROM leads GROUP BY 1 ORDER BY 1"))
+    assert refresh(plan).ok
+    assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,125\n2026-02,125\n2026-03,125\n"
+    objective.write_text(text.replace(query, "DELETE FROM leads RETURNING created AS date, id AS value"))
+    failed = refresh(plan)
+    assert failed.errors == ["leads : la requête a échoué : cannot execute DELETE in a read-only transaction"]
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT count(*) FROM leads").fetchone() == (300,)
