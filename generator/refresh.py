@@ -31,6 +31,7 @@ WORDS = {
     "en": {
         "written": "{kpi}: {rows} rows from `{source}` → {path} ({state})", "changed": "changed",
         "unchanged": "unchanged", "new": "new",
+        "no-plan": "strategy.yaml cannot be read: `strategy check` says why",
         "no-kpi": "no KPI takes its data from a source{which}", "no-such-kpi": "there is no KPI `{kpi}` with a source",
         "failed": "{kpi}: {reason}",
         "missing-db": "the database file {path} of the source `{source}` does not exist",
@@ -46,6 +47,7 @@ WORDS = {
     "fr": {
         "written": "{kpi} : {rows} lignes de `{source}` → {path} ({state})", "changed": "modifié",
         "unchanged": "inchangé", "new": "nouveau",
+        "no-plan": "strategy.yaml ne peut pas être lu : `strategy check` dit pourquoi",
         "no-kpi": "aucun indicateur ne prend ses données d'une source{which}",
         "no-such-kpi": "il n'y a pas d'indicateur `{kpi}` avec une source",
         "failed": "{kpi} : {reason}",
@@ -93,7 +95,10 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
     language = plan.settings.language if plan is not None else "en"
     say = WORDS.get(language, WORDS["en"])
     configs, _ = sources.read_configs(folder, result.diagnostics, language)
-    if result.diagnostics.errors or plan is None:
+    if plan is None or plan.unread.settings:
+        result.errors.append(say["no-plan"])
+        return result
+    if result.diagnostics.errors:
         return result
     chosen = [k for k in plan.kpis.values() if k.source and k.query
               and (source is None or k.source == source) and (kpi is None or k.id == kpi)]

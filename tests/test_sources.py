@@ -219,7 +219,8 @@ def test_duckdb_reads_a_csv_export_of_the_plan(tmp_path: Path) -> None:
 
 
 def test_the_command_line(tmp_path: Path) -> None:
-    """`strategy refresh PLAN --kpi ID` prints one line per KPI and exits 0; an unknown KPI exits 1."""
+    """`strategy refresh PLAN --kpi ID` prints one line per KPI and exits 0; an unknown KPI, or a folder
+    without a readable strategy.yaml, exits 1 saying so."""
     plan = make(tmp_path)
     runner = CliRunner()
     ok = runner.invoke(main, ["refresh", str(plan), "--kpi", "leads"])
@@ -228,6 +229,10 @@ def test_the_command_line(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["refresh", str(plan), "--kpi", "ventes"])
     assert bad.exit_code == 1
     assert "il n'y a pas d'indicateur `ventes` avec une source" in bad.output
+    (tmp_path / "empty").mkdir()
+    nothing = runner.invoke(main, ["refresh", str(tmp_path / "empty")])
+    assert nothing.exit_code == 1
+    assert "strategy.yaml cannot be read: `strategy check` says why" in nothing.output
 
 
 # --- PostgreSQL: a real server, started here in a temporary folder on a Unix socket ---------------------
