@@ -299,7 +299,7 @@ def refresh(plan: Path, source_name: str | None, kpi_id: str | None) -> None:
       strategy refresh content --source crm
       strategy refresh --kpi leads-qualifies
     """
-    from . import diagnostics as d
+    from .plan import diagnostics as d
     from .refresh import refresh as run_refresh
 
     _source(plan)

@@ -189,7 +189,7 @@ def _connect(config: SourceConfig, plan_dir: Path) -> Any:
     if config.type == "sqlite":
         target = str(database) if database is not None else (url or "").removeprefix("sqlite:///")
         # mode=ro: the file is opened read-only; query_only refuses every write, even to a temporary table
-        connection = sqlite3.connect(f"file:{urllib.parse.quote(target)}?mode=ro", uri=True)
+        connection: Any = sqlite3.connect(f"file:{urllib.parse.quote(target)}?mode=ro", uri=True)
         connection.execute("PRAGMA query_only = ON")
         return connection
     if config.type == "duckdb":
@@ -202,7 +202,7 @@ def _connect(config: SourceConfig, plan_dir: Path) -> Any:
         settings = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                     "file_search_path": str(plan_dir)}
         target = str(database) if database is not None else (url or ":memory:")
-        return duckdb.connect(target, read_only=target != ":memory:", config=settings)
+        return duckdb.connect(target, read_only=target != ":memory:", config=settings)  # type: ignore[arg-type]
     try:
         import psycopg
     except ImportError as exc:

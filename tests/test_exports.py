@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from generator.source import DirectorySource
+from generator.read.source import DirectorySource
 from openpyxl import Workbook
 
 from generator.build import build

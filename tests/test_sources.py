@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from generator.source import DirectorySource
+from generator.read.source import DirectorySource
 
 from generator.cli import main
 from generator.pipeline import Checked, check

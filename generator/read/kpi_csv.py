@@ -187,6 +187,7 @@ class Written:
     def value(self, decimal: str) -> float | None:
         """The number when `decimal` is its decimal mark; None when it does not read so."""
         body = self.body
+        number: float | None
         if decimal == "." and _EXPONENT.fullmatch(body):
             number = float(body)
         else:

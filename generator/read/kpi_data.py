@@ -91,8 +91,8 @@ def _series(table: Grid, rel: str, spec: ReadSpec, report: Reporter) -> Series |
                 report("error", "csv-row", cells[0].line, 1, key, count=len(cells), expected=len(names),
                        header=shown_separator.join(names))
                 continue
-        value = cells[vi]
-        rows.append((cells[di], value, kpi_csv.written(value.text) if isinstance(value.value, str) else None))
+        cell = cells[vi]
+        rows.append((cells[di], cell, kpi_csv.written(cell.text) if isinstance(cell.value, str) else None))
     order = _date_order([d for d, _, _ in rows], spec, report)
     decimal = _decimal([(v, n) for _, v, n in rows if n is not None], table.separator, spec, report)
     if order is None or decimal is None:
