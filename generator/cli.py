@@ -193,6 +193,28 @@ def funnel(plan: Path, fmt: str, today: dt.datetime | None) -> None:
 
 
 @main.command()
+@PLAN_ARG
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF to write.  [default: board-pack.pdf]")
+@TODAY_OPT
+def pack(plan: Path, output: Path | None, today: dt.datetime | None) -> None:
+    """Write the board pack: an A4 PDF with a cover, the contents, a one-page summary, a page per
+    objective with its charts, and the funnels, in the plan's language.
+
+    In a git repository, the summary also says what changed since the last version tag. The same plan
+    and --today give the same PDF, byte for byte.
+
+    \b
+    Examples:
+      strategy pack
+      strategy pack content -o output/board-pack.pdf --today 2026-06-30
+    """
+    from .pack_cli import run_pack
+
+    sys.exit(run_pack(_source(plan), plan, output, _today(today), colour=_colour()))
+
+
+@main.command()
 @click.argument("old", required=False)
 @click.argument("new", required=False)
 @click.option("--plan", "plan", default="content", show_default=True,

@@ -1,0 +1,83 @@
+"""`strategy pack`: the board pack, an A4 PDF of the plan (cover, contents, one-page summary, a page per
+objective, the funnels), made by WeasyPrint from the theme's `pack/` template (pack_content.py gathers what it
+shows). The same plan and `--today` give the same bytes: the PDF's dates are the plan's day, not the clock.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pack_content import PackContent, gather, when, words
+from .pipeline import Checked
+
+PACK_FILE = "board-pack.pdf"  # its default name, and its name in a built site (linked from the dashboard)
+
+
+class PackError(Exception):
+    """The PDF cannot be made on this machine (a missing library): `key` names the message and its hint in
+    pack_content.WORDS, `detail` what the library said."""
+
+    def __init__(self, key: str, detail: str = "") -> None:
+        super().__init__(f"{key}: {detail}")
+        self.key, self.detail = key, detail
+
+    def lines(self, language: str) -> list[str]:
+        """The error and what to do about it, in `language`."""
+        return [words(language, self.key, error=self.detail),
+                words(language, "hint", hint=words(language, f"{self.key}_hint"))]
+
+
+@dataclass
+class Pack:
+    pdf: bytes
+    pages: int
+    seconds: float
+
+
+def template_dirs(plan_dir: Path | None, theme: str) -> list[Path]:
+    """The theme's `pack/` folders, most specific first (a plan's own theme may restyle the pack)."""
+    from .render import theme_dirs
+
+    return [d / "pack" for d in theme_dirs(plan_dir, theme) if (d / "pack").is_dir()]
+
+
+def render_html(content: PackContent, plan_dir: Path | None) -> str:
+    """The pack as one HTML document (its CSS inside), ready for WeasyPrint."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dirs(plan_dir, content.settings.theme)),
+                             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
+    return env.get_template("pack.html").render(p=content, s=content.settings, fmt=content.fmt, t=content.t,
+                                                 w=content.w, when=when, created=content.state.today.isoformat())
+
+
+def _weasyprint():  # type: ignore[no-untyped-def]
+    try:
+        import weasyprint
+    except ImportError as exc:
+        raise PackError("no_weasyprint") from exc
+    except OSError as exc:  # WeasyPrint is there, but not the Pango library it loads
+        raise PackError("no_pango", str(exc)) from exc
+    return weasyprint
+
+
+def write_pdf(html: str) -> tuple[bytes, int]:
+    """The PDF of `html` and its number of pages. Its dates come from the document's
+    `dcterms.created`/`dcterms.modified`, so two runs give the same bytes."""
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def make_pack(checked: Checked, plan_dir: Path | None, *, with_changes: bool = True) -> Pack:
+    """The board pack of a checked plan (its state must be computed)."""
+    assert checked.state is not None
+    started = time.perf_counter()
+    _weasyprint()  # before drawing any chart: a missing library is said at once
+    content = gather(checked.state, plan_dir, with_changes=with_changes)
+    pdf, pages = write_pdf(render_html(content, plan_dir))
+    return Pack(pdf=pdf, pages=pages, seconds=time.perf_counter() - started)
+

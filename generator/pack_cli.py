@@ -1,0 +1,61 @@
+"""What `strategy pack` does and prints: check the plan, make the PDF, write it whole (never half a file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from .pack_content import words
+from .source import Source
+
+EXIT_OK, EXIT_PLAN_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def write_whole(target: Path, data: bytes) -> None:
+    """`data` into `target` through a temporary file beside it: a reader never sees half a PDF."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".pack-", suffix=".pdf", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *, colour: bool) -> int:
+    """The exit code of `strategy pack` (0, or 1 for a plan with errors or a PDF that cannot be made)."""
+    from .diagnostics import format_text
+    from .pack import PACK_FILE, PackError, make_pack
+    from .pipeline import check
+
+    checked = check(source, today)
+    language = checked.plan.settings.language if checked.plan is not None else "en"
+    if checked.state is None or checked.diagnostics.errors:
+        click.echo(format_text(checked.diagnostics, colour=colour), err=True)
+        click.echo(words(language, "not_written"), err=True)
+        return EXIT_PLAN_ERRORS
+    target = output or Path(PACK_FILE)
+    try:
+        made = make_pack(checked, plan)
+        write_whole(target, made.pdf)
+    except PackError as exc:
+        for line in exc.lines(language):
+            click.echo(line, err=True)
+        return EXIT_PLAN_ERRORS
+    except OSError as exc:
+        click.echo(words(language, "cannot_write", file=exc.filename or target, error=exc.strerror or exc), err=True)
+        return EXIT_PLAN_ERRORS
+    from .i18n import Formatter
+
+    fmt = Formatter(language)
+    click.echo(words(language, "written", file=target, pages=made.pages,
+                     size=f"{fmt.number(len(made.pdf) / 1000, 0)} {'ko' if language == 'fr' else 'kB'}",
+                     seconds=fmt.number(made.seconds, 1)))
+    return EXIT_OK

@@ -1,0 +1,240 @@
+"""What the board pack says (`strategy pack`): the computed plan gathered for its template, every word in
+the plan's language, every chart drawn as vector SVG. No PDF here (pack.py makes it), so the content is
+tested without WeasyPrint.
+
+The pack reuses the site's sentences and numbers: the statuses and funnels of compute.py, the projection and
+diagnosis of explain.py, the KPI and funnel charts of charts.py (the same Vega-Lite specs, drawn by
+vl-convert with the site's d3 locales), and the diff code for what changed since the last tag.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from markupsafe import Markup
+
+from . import charts, explain
+from .compute import FunnelState, KpiState, ObjectiveState, PlanState
+from .i18n import LOCALES, Formatter
+from .pages import ActionRow, action_rows, objective_tree, status_counts
+from .ui_text import ui
+
+CHART_WIDTH = 640  # px of the SVG's plot; the page scales it to the text width (vectors: no loss), about 8-pt text
+CHART_HEIGHT = 130  # px: lower than on the site (260), so that three KPI charts fit on an objective's page
+MAX_LATE_ACTIONS = 8  # on the one-page summary; the objective pages list every action
+
+WORDS: dict[str, dict[str, Any]] = {
+    "fr": {
+        "pack": "Dossier du conseil",
+        "as_of": "Situation au {date}",
+        "contents": "Sommaire",
+        "summary": "Synthèse",
+        "changes_none": "Aucun changement depuis {version}.",
+        "changed": ("{n} entité modifiée", "{n} entités modifiées"),
+        "added": ("{n} ajoutée", "{n} ajoutées"),
+        "removed": ("{n} retirée", "{n} retirées"),
+        "more_actions": ("… et {n} autre action : voir les pages des objectifs.",
+                         "… et {n} autres actions : voir les pages des objectifs."),
+        "kpi_count": ("{n} indicateur", "{n} indicateurs"),
+        "why": "Pourquoi ce statut",
+        "late_by": ("{n} jour de retard", "{n} jours de retard"),
+        "due_in": ("dans {n} jour", "dans {n} jours"),
+        "due_today": "aujourd'hui",
+        "written": "strategy pack : {file} écrit, {pages} pages, {size} ({seconds} s)",
+        "not_written": "strategy pack : rien n'est écrit, le plan a des erreurs ; corrigez-les d'abord.",
+        "cannot_write": "strategy pack : impossible d'écrire {file} : {error}",
+        "no_weasyprint": "strategy pack : WeasyPrint n'est pas installé",
+        "no_weasyprint_hint": "réinstallez strategy-site (pip install strategy-site), qui l'installe",
+        "no_pango": "strategy pack : WeasyPrint ne trouve pas la bibliothèque Pango ({error})",
+        "no_pango_hint": "installez Pango, par exemple `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0` "
+                         "sous Debian ou Ubuntu, `brew install pango` sous macOS, puis relancez la commande",
+        "hint": "  conseil : {hint}",
+    },
+    "en": {
+        "pack": "Board pack",
+        "as_of": "Status as of {date}",
+        "contents": "Contents",
+        "summary": "Summary",
+        "changes_none": "No change since {version}.",
+        "changed": ("{n} entity changed", "{n} entities changed"),
+        "added": ("{n} added", "{n} added"),
+        "removed": ("{n} removed", "{n} removed"),
+        "more_actions": ("… and {n} more action: see the objective pages.",
+                         "… and {n} more actions: see the objective pages."),
+        "kpi_count": ("{n} KPI", "{n} KPIs"),
+        "why": "Why this status",
+        "late_by": ("{n} day late", "{n} days late"),
+        "due_in": ("in {n} day", "in {n} days"),
+        "due_today": "today",
+        "written": "strategy pack: wrote {file}, {pages} pages, {size} ({seconds} s)",
+        "not_written": "strategy pack: nothing written, the plan has errors; fix them first.",
+        "cannot_write": "strategy pack: cannot write {file}: {error}",
+        "no_weasyprint": "strategy pack: WeasyPrint is not installed",
+        "no_weasyprint_hint": "reinstall strategy-site (pip install strategy-site), which installs it",
+        "no_pango": "strategy pack: WeasyPrint cannot load the Pango library ({error})",
+        "no_pango_hint": "install Pango, e.g. `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0` on Debian or "
+                         "Ubuntu, `brew install pango` on macOS, then run the command again",
+        "hint": "  hint: {hint}",
+    },
+}
+
+
+def words(language: str, key: str, n: int | None = None, **values: object) -> str:
+    """The pack's word for `key` in `language`; with `n`, the singular or plural by Babel's plural rules
+    (French says "0 jour", English "0 days")."""
+    entry = WORDS.get(language, WORDS["en"])[key]
+    if n is not None:
+        form = Locale.parse(LOCALES.get(language, "en_GB")).plural_form(abs(n))
+        entry = entry[0] if form == "one" else entry[1]
+        values = {"n": n, **values}
+    return entry.format(**values)
+
+
+@dataclass
+class KpiView:
+    state: KpiState
+    rule: str  # which rule gave the status, with its numbers (explain.status_rule)
+    chart: Markup  # the KPI chart as inline SVG
+    caption: str  # the chart's one-sentence description
+
+
+@dataclass
+class ObjectiveView:
+    anchor: str
+    state: ObjectiveState
+    kpis: list[KpiView]
+    actions: list[ActionRow]
+
+
+@dataclass
+class FunnelView:
+    anchor: str
+    state: FunnelState
+    unit: str  # the last stage's title, inside a sentence
+    projection: str | None
+    diagnosis: list[str]
+    chart: Markup | None = None
+    caption: str = ""
+
+
+@dataclass
+class Changes:
+    """What changed since the last version tag (the diff code's own sentences)."""
+
+    version: str
+    counts: str  # "3 entités modifiées, 1 ajoutée", or "" for no change
+    highlights: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PackContent:
+    language: str
+    fmt: Formatter
+    state: PlanState
+    counts: list[tuple[str, int]]  # objectives by status, best first
+    objectives: list[ObjectiveView]
+    funnels: list[FunnelView]
+    late: list[ActionRow]
+    late_more: int  # late or due-soon actions left off the summary
+    changes: Changes | None
+
+    @property
+    def settings(self) -> Any:
+        return self.state.plan.settings
+
+    def t(self, key: str, **values: object) -> str:
+        """The site's word for `key` (ui_text.py)."""
+        return ui(self.language, key, **values)
+
+    def w(self, key: str, n: int | None = None, **values: object) -> str:
+        """The pack's own word for `key`."""
+        return words(self.language, key, n, **values)
+
+
+def svg(chart: charts.Chart, fmt: Formatter, *, height: int | None = CHART_HEIGHT) -> Markup:
+    """The chart as an SVG document drawn by vl-convert, with the plan's number and date locales (the ones
+    the site hands vega-embed), at a fixed width since a PDF page has no container to fit."""
+    import vl_convert
+
+    spec = json.loads(json.dumps(chart.spec))  # a deep copy: the site's specs are shared, read-only
+    spec["width"] = CHART_WIDTH
+    spec.pop("autosize", None)
+    if height is not None and "height" in spec:
+        spec["height"] = height
+    drawn = vl_convert.vegalite_to_svg(spec, format_locale=fmt.vega_format_locale(),
+                                       time_format_locale=fmt.vega_time_locale())
+    # the SVG scales with the page (its viewBox stays); the figure's CSS gives the width
+    drawn = drawn.replace('class="marks" width=', 'class="marks" data-width=', 1)
+    return Markup(drawn.replace(" height=", " data-height=", 1))
+
+
+def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None:
+    """What changed since the newest version tag that is not the commit checked out (on a tag's own build,
+    the one before it), or None outside a git repository, without a tag, or when a side cannot be compared."""
+    from .diff import PlanHasErrors, compare_revisions
+    from .diff_format import highlights
+    from .gitsource import GitError, Repository
+    from .versions import list_versions
+
+    try:
+        versions = list_versions(plan_dir, state.plan.settings.version_tags).versions
+        head = Repository.find(plan_dir).resolve("HEAD") if versions else None
+        last = next((v for v in versions if v.commit != head), None)
+        if last is None:
+            return None
+        diff = compare_revisions(plan_dir, last.version, None, state.today)
+    except (GitError, PlanHasErrors, OSError):
+        return None
+    language = fmt.language
+    parts = [words(language, op, n) for op in ("changed", "added", "removed") if (n := diff.summary[op])]
+    return Changes(version=last.version, counts=", ".join(parts),
+                   highlights=highlights(diff, fmt, code=False, language=language))
+
+
+def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True) -> PackContent:
+    """Everything the pack shows, charts drawn. `plan_dir` (a folder in a git repository) gives the changes
+    since the last tag."""
+    settings = state.plan.settings
+    fmt = Formatter(settings.language, settings.currency)
+    at_risk = settings.rules.at_risk
+    actions = action_rows(state, only_pressing=False)
+    objectives = []
+    for obj_state, _depth in objective_tree(state):
+        obj = obj_state.objective
+        kpis = []
+        for ks in obj_state.kpis:
+            chart = charts.kpi_chart(ks, fmt)
+            kpis.append(KpiView(ks, explain.status_rule(ks, fmt, at_risk), svg(chart, fmt), chart.description))
+        objectives.append(ObjectiveView(f"objective-{obj.id}", obj_state, kpis,
+                                        [r for r in actions if r.objective.id == obj.id]))
+    funnels = []
+    for fs in state.funnels.values():
+        facts = explain.facts(fs, fmt)
+        chart = charts.funnel_chart(fs, fmt)
+        funnels.append(FunnelView(f"funnel-{fs.funnel.id}", fs, facts["unit"], facts["projection"],
+                                  facts["diagnosis"], svg(chart, fmt, height=None), chart.description))
+    pressing = action_rows(state, only_pressing=True)
+    changes = _changes(plan_dir, state, fmt) if with_changes and plan_dir is not None else None
+    return PackContent(language=settings.language, fmt=fmt, state=state,
+                       counts=status_counts(list(state.objectives.values())), objectives=objectives,
+                       funnels=funnels, late=pressing[:MAX_LATE_ACTIONS],
+                       late_more=max(0, len(pressing) - MAX_LATE_ACTIONS), changes=changes)
+
+
+def when(row: ActionRow, language: str) -> str:
+    """"3 jours de retard", "dans 12 jours"."""
+    if row.days is None:
+        return ""
+    if row.days < 0:
+        return words(language, "late_by", -row.days)
+    if row.days == 0:
+        return words(language, "due_today")
+    return words(language, "due_in", row.days)
+
+
+__all__ = ["PackContent", "gather", "svg", "when", "words"]
+
