@@ -173,8 +173,9 @@ def svg(chart: charts.Chart, fmt: Formatter, *, height: int | None = CHART_HEIGH
 
 
 def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None:
-    """What changed since the newest version tag that is not the commit checked out (on a tag's own build,
-    the one before it), or None outside a git repository, without a tag, or when a side cannot be compared."""
+    """What changed since the newest version tag, or, when nothing did and that tag is the commit checked out
+    (the publish workflow on a new tag), since the tag before it. None outside a git repository, without a
+    tag, or when a side cannot be compared."""
     from .diff import PlanHasErrors, compare_revisions
     from .diff_format import highlights
     from .gitsource import GitError, Repository
@@ -182,11 +183,13 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
 
     try:
         versions = list_versions(plan_dir, state.plan.settings.version_tags).versions
-        head = Repository.find(plan_dir).resolve("HEAD") if versions else None
-        last = next((v for v in versions if v.commit != head), None)
-        if last is None:
+        if not versions:
             return None
+        last = versions[0]
         diff = compare_revisions(plan_dir, last.version, None, state.today)
+        if not diff.changes and len(versions) > 1 and last.commit == Repository.find(plan_dir).resolve("HEAD"):
+            last = versions[1]
+            diff = compare_revisions(plan_dir, last.version, None, state.today)
     except (GitError, PlanHasErrors, OSError):
         return None
     language = fmt.language

@@ -1,0 +1,181 @@
+"""`strategy pack`: the board pack PDF (issue 14, item 3), read back as a board member would: its pages in
+order, their text, its numbering, the same bytes twice, and pictures of its first pages for the README."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import explain
+from generator.cli import main
+from generator.i18n import Formatter
+from generator.pipeline import check
+from generator.source import DirectorySource
+from tests.conftest import EXAMPLE, ROOT
+from tests.test_gitsource import GitRepo, base_plan
+
+pypdf = pytest.importorskip("pypdf")
+
+TODAY = "2026-06-30"
+DOCS = ROOT / "docs"
+
+
+def pack(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["pack", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages]
+
+
+@pytest.fixture(scope="module")
+def example_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example plan's pack (French), made once for the module."""
+    out = tmp_path_factory.mktemp("pack") / "board-pack.pdf"
+    code, stdout, stderr = pack(str(EXAMPLE), "-o", str(out), "--today", TODAY)
+    assert code == 0, stderr
+    assert stdout.startswith(f"strategy pack : {out} écrit, 11 pages, "), stdout
+    return out
+
+
+def test_the_pack_has_a_cover_a_summary_then_a_page_per_objective_and_the_funnels(example_pack: Path) -> None:
+    """Page 1 is the cover (title, organization, period, date) with the contents; page 2 the summary; then each
+    objective starts a page, in the order of the contents, and the funnels close the pack."""
+    pages = page_texts(example_pack)
+    cover = pages[0]
+    assert "Plan stratégique numérique 2026" in cover and "Atelier Numérique Lyonnais" in cover
+    assert "1 janv. 2026 – 31 déc. 2026" in cover and "Situation au 30 juin 2026" in cover
+    assert "Dossier du conseil".upper() in cover.upper() and "Sommaire" in cover
+    assert pages[1].startswith("Synthèse")
+    checked = check(DirectorySource(EXAMPLE), dt.date.fromisoformat(TODAY))
+    assert checked.state is not None
+    titles = [o.objective.title for o in checked.state.objectives.values()]
+    starts = {title: next(i for i, text in enumerate(pages) if text.startswith(title)) for title in titles}
+    assert min(starts.values()) == 2, starts
+    funnel_pages = [i for i, text in enumerate(pages) if text.startswith("Entonnoir : ")]
+    assert len(funnel_pages) == 2 and min(funnel_pages) > max(starts.values())
+    # the contents on the cover give each part's page number, after a dotted leader
+    for title, index in {"Synthèse": 1, **starts}.items():
+        assert re.search(re.escape(title) + r"[ .]*\.{3}[ .]*" + f"{index + 1} ", cover), (title, index + 1)
+
+
+def test_every_page_is_numbered_n_of_total(example_pack: Path) -> None:
+    """Each page's footer says "3 / 11", from "1 / 11" on the cover to "11 / 11"."""
+    pages = page_texts(example_pack)
+    assert len(pages) == 11
+    for number, text in enumerate(pages, start=1):
+        assert f"{number} / 11" in text, (number, text[-80:])
+
+
+def test_the_summary_says_where_the_plan_stands_in_french(example_pack: Path) -> None:
+    """The summary page counts the objectives by status, gives each funnel's projection sentence and its
+    diagnosis (the site's own sentences), and lists the late actions, all in French."""
+    summary = page_texts(example_pack)[1]
+    checked = check(DirectorySource(EXAMPLE), dt.date.fromisoformat(TODAY))
+    assert checked.state is not None
+    fmt = Formatter("fr", "EUR")
+    acquisition = checked.state.funnels["acquisition"]
+    projection = explain.projection_text(acquisition, fmt)
+    assert projection is not None
+    assert f"Projection au rythme actuel : {' '.join(projection.split())}" in summary
+    assert "4 à risque" in summary and "1 en retard" in summary
+    assert "Goulot d'étranglement : « Clients signés »" in summary
+    assert "Actions en retard ou à échéance proche" in summary and "Besoin à ce jour" in summary
+    for english in ("Summary", "Contents", "Need to date", "Projected", "Bottleneck"):
+        assert english not in summary
+
+
+def test_an_objective_page_has_its_kpis_numbers_and_vector_charts(example_pack: Path) -> None:
+    """An objective's page gives each KPI's latest, expected and target values with units, and its charts as
+    vectors: their French axis labels ("janv. 2026") are text in the PDF, not pixels."""
+    pages = page_texts(example_pack)
+    page = next(text for text in pages if text.startswith("Signer 5 nouveaux clients"))
+    assert "Nouveaux clients signés depuis janvier" in page and "5 clients" in page
+    assert "Dernière mesure" in page and "Attendu aujourd'hui" in page
+    assert "janv. 2026" in page and "Trajectoire attendue" in page and "Cible : 5 clients" in page
+    assert "En retard : l'avancement" in page
+
+
+def test_the_same_plan_and_day_give_the_same_bytes(example_pack: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs with --today (or SOURCE_DATE_EPOCH) give the same PDF, whose dates are that day."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782777600")  # 2026-06-30
+    code, _, stderr = pack(str(EXAMPLE), "-o", str(tmp_path / "again.pdf"))
+    assert code == 0, stderr
+    assert (tmp_path / "again.pdf").read_bytes() == example_pack.read_bytes()
+    info = pypdf.PdfReader(example_pack).metadata
+    assert info["/CreationDate"].startswith("D:20260630")
+    assert info["/Title"] == "Plan stratégique numérique 2026 · Dossier du conseil"
+
+
+def test_an_english_plan_gets_an_english_pack_with_the_changes_since_its_last_tag(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a git repository, the summary says what changed since the last version tag, with the diff's own
+    sentence; an English plan's pack has English words only."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(base_plan(goal=5), tag="v1")
+    repo.write(base_plan(goal=8))
+    monkeypatch.chdir(repo.root)
+    code, stdout, stderr = pack("content", "--today", "2026-11-23")
+    assert code == 0, stderr
+    assert stdout.startswith("strategy pack: wrote board-pack.pdf, ")
+    pages = page_texts(repo.root / "board-pack.pdf")
+    assert "Board pack".upper() in pages[0].upper() and "Contents" in pages[0]
+    summary = pages[1]
+    assert summary.startswith("Summary Status as of 23 Nov 2026")
+    assert "Changes since v1" in summary and "1 entity changed" in summary
+    assert "Acquisition" in summary.split("Changes since v1")[1]
+    for french in ("Synthèse", "Sommaire", "Besoin", "Entonnoir"):
+        assert french not in " ".join(pages)
+
+
+def test_the_changes_are_said_since_the_previous_tag_on_a_tags_own_build(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built from the commit a tag points at (the publish workflow on a new tag), the pack compares with the
+    tag before it, not with itself."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(base_plan(goal=5), tag="v1")
+    repo.commit(base_plan(goal=8), tag="v2")
+    monkeypatch.chdir(repo.root)
+    code, _, stderr = pack("content", "--today", "2026-11-23", "-o", "pack.pdf")
+    assert code == 0, stderr
+    assert "Changes since v1" in page_texts(repo.root / "pack.pdf")[1]
+
+
+def test_a_plan_with_errors_writes_no_pack(make_plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A plan with errors gets its errors and a French sentence saying nothing was written; no PDF, no
+    traceback."""
+    plan = make_plan({"objectives/x.md": "---\ntitle: X\nkpis: 3\n---\n"})
+    out = tmp_path / "pack.pdf"
+    code, _, stderr = pack(str(plan), "-o", str(out))
+    assert code == 1
+    assert "rien n'est écrit, le plan a des erreurs" in stderr and "Traceback" not in stderr
+    assert not out.exists()
+
+
+def test_pictures_of_the_first_two_pages_for_the_readme(example_pack: Path, tmp_path: Path) -> None:
+    """docs/pack-1.png and docs/pack-2.png (shown by the README) are the cover and the summary of the example
+    plan's pack, each under 300 KB."""
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm is missing: scripts/install-test-tools installs poppler-utils")
+        pytest.skip("pdftoppm is missing (apt-get install poppler-utils)")
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(example_pack), str(tmp_path / "page")],
+                   check=True)
+    for number in (1, 2):
+        picture = next(tmp_path.glob(f"page-*{number}.png"))
+        data = picture.read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) < 300_000
+        target = DOCS / f"pack-{number}.png"
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
