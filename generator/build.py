@@ -55,13 +55,15 @@ class BuildResult:
 def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",
                version: str | None = None, versions: list[dict[str, Any]] | None = None,
                current_version_path: str | None = None, with_static: bool = True,
-               search: bool = False, memo: RenderMemo | None = None, jobs: int | None = None) -> SiteFiles:
+               search: bool = False, memo: RenderMemo | None = None, jobs: int | None = None,
+               pack: bool = False) -> SiteFiles:
     """The pages (and, with `with_static`, the theme's static files and the chart bundle) of a checked plan.
 
     `static_root` is prepended to `page.root` for links to `static/`, so versions under `v/TAG/` share the
     root's static folder (`"../../"`). With `memo`, charts and pages whose inputs it already holds are taken
     from it instead of being made again (`strategy serve` keeps one between rebuilds). `jobs` is how many
-    processes render the pages (default: as many as pay, see parallel.py).
+    processes render the pages (default: as many as pay, see parallel.py). With `pack`, the board pack PDF
+    (pack.py) is made too, at the root, and the dashboard links it.
     """
     from .cache.chart_shapes import keep_drawn_shapes
     from .parallel import render_all
@@ -83,6 +85,11 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
     env = environment(search_path)
     out = SiteFiles()
+    if pack:
+        from .pack import PACK_FILE, make_pack
+
+        out.files[PACK_FILE] = make_pack(checked, plan_dir).pdf
+        site.pack = PACK_FILE
 
     def render(page: PageSpec) -> bytes:
         page.make_charts()
@@ -143,7 +150,8 @@ def warn_unknown_theme(checked: Checked, plan_dir: Path) -> None:
             "to use the default theme")
 
 
-def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False, search: bool = True) -> BuildResult:
+def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False, search: bool = True,
+          pack: bool = False) -> BuildResult:
     """Check the plan in `plan_dir` and, when it has no error (and no warning with `strict`), write its site
     to `output`. Never raises for a bad plan or an unusable OUTPUT: the result says what went wrong.
 
@@ -163,7 +171,7 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
         return result
     try:
         check_output(output, plan_dir)
-        files = site_files(checked, source, plan_dir, search=search)
+        files = site_files(checked, source, plan_dir, search=search, pack=pack)
         with staged(output) as staging:
             # pagefind indexes the pages from memory while they are written, into the staging folder
             indexing = start_index(staging, files.files) if search else None
@@ -186,11 +194,12 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
 def failure_message(exc: Exception, output: Path) -> str:
     """What a build that failed while writing `output` tells the user: the output and search errors say
     it themselves, a file-system error names the folder, a template error its template and line."""
+    from .pack.render import PackError
     from .read.budgets import PageTooHeavy
     from .site.search import SearchIndexError
     from .site.writer import OutputError
 
-    if isinstance(exc, OutputError | SearchIndexError | PageTooHeavy):
+    if isinstance(exc, OutputError | SearchIndexError | PageTooHeavy | PackError):
         return str(exc)
     if isinstance(exc, OSError):
         return f"could not write the site to '{output}': {exc.strerror or exc}"

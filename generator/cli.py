@@ -102,8 +102,10 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
 @click.option("--all-versions", is_flag=True,
               help="Also build every git tag matching versions.tags at v/TAG/, with versions.json, the changes "
                    "between versions and a history page.")
+@click.option("--pack", is_flag=True, help="Also write the board pack (board-pack.pdf, as `strategy pack` makes it), "
+                                           "linked from the dashboard.")
 @TODAY_OPT
-def build(plan: Path, output: Path, strict: bool, all_versions: bool, today: dt.datetime | None) -> None:
+def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool, today: dt.datetime | None) -> None:
     """Check the plan and write its website to OUTPUT.
 
     A plan with errors (or, with --strict, warnings) builds nothing, and a failed build leaves the
@@ -126,10 +128,10 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, today: dt.
         from .versions.cli import build_all
 
         with kept_on_disk():
-            build_all(plan, output, _today(today), strict=strict, colour=_colour())
+            build_all(plan, output, _today(today), strict=strict, colour=_colour(), pack=pack)
         return
     with kept_on_disk():
-        result = run_build(plan, output, _today(today), strict=strict)
+        result = run_build(plan, output, _today(today), strict=strict, pack=pack)
     diags = diagnostics_for_failure(result)
     if diags.errors or diags.warnings:
         click.echo(d.format_text(diags, colour=_colour()), err=True)

@@ -23,6 +23,9 @@ class PackError(Exception):
         super().__init__(f"{key}: {detail}")
         self.key, self.detail = key, detail
 
+    def __str__(self) -> str:  # what `strategy build --pack` says when it fails
+        return "; ".join(line.strip() for line in self.lines("en")).removeprefix("strategy pack: ")
+
     def lines(self, language: str) -> list[str]:
         """The error and what to do about it, in `language`."""
         return [words(language, self.key, error=self.detail),

@@ -179,3 +179,20 @@ def test_pictures_of_the_first_two_pages_for_the_readme(example_pack: Path, tmp_
         target = DOCS / f"pack-{number}.png"
         if not target.exists() or target.read_bytes() != data:
             target.write_bytes(data)
+
+
+def test_build_with_pack_links_the_pdf_from_the_dashboard(tmp_path: Path) -> None:
+    """`strategy build --pack` puts board-pack.pdf at the site's root and a "Board pack" link on the dashboard;
+    a build without it has neither (no dead link)."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(base_plan())
+    with_pack, without = tmp_path / "with", tmp_path / "without"
+    for out, extra in ((with_pack, ["--pack"]), (without, [])):
+        result = CliRunner().invoke(main, ["build", str(repo.plan), "-o", str(out), "--today", "2026-11-23", *extra])
+        assert result.exit_code == 0, result.output
+    assert (with_pack / "board-pack.pdf").read_bytes().startswith(b"%PDF-")
+    assert '<a href="board-pack.pdf" type="application/pdf">Board pack</a> <small>(PDF to print)</small>' \
+        in (with_pack / "index.html").read_text(encoding="utf-8")
+    assert not (without / "board-pack.pdf").exists()
+    assert "board-pack" not in (without / "index.html").read_text(encoding="utf-8")
+

@@ -241,7 +241,8 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_publish_workflow(plan_repo: Path) -> None:
     """Publishing runs on main, on tags v* and by hand; builds every version from the full history
-    with --strict; deploys to Pages with the Pages rights in the deploy job only; one at a time."""
+    with --strict and the board pack (linked from the dashboard); deploys to Pages with the Pages rights in the
+    deploy job only; one at a time."""
     doc = _load(plan_repo / ".github" / "workflows" / "publish.yml")
     assert doc["on"]["push"] == {"branches": ["main"], "tags": ["v*"]}
     assert "workflow_dispatch" in doc["on"]
@@ -251,7 +252,7 @@ def test_publish_workflow(plan_repo: Path) -> None:
     steps = {s.get("uses", "").partition("@")[0] or s.get("name"): s for s in build["steps"]}
     assert steps["actions/checkout"]["with"]["fetch-depth"] == 0
     assert steps["actions/setup-python"]["with"]["cache"] == "pip"
-    assert "strategy build content --all-versions --strict" in [s.get("run") for s in build["steps"]]
+    assert "strategy build content --all-versions --strict --pack" in [s.get("run") for s in build["steps"]]
     assert steps["actions/upload-pages-artifact"]["with"]["path"] == "output"
     assert "permissions" not in build
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}

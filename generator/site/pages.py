@@ -46,6 +46,7 @@ class SiteContext:
     current_version_path: str | None = None  # from this version's root to the current site's root
     search: bool = False  # a pagefind index is (or will be) written beside the pages
     static_root: str = ""  # added to a page's root for static/: "../../" for a version under v/TAG/
+    pack: str | None = None  # the board pack PDF beside the pages (build --pack), from the site root
 
     @property
     def settings(self) -> Any:

@@ -249,11 +249,12 @@ class _Checked:
 
 
 def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
-                       progress: Progress | None = None, share: bool = True) -> AllVersionsResult:
+                       progress: Progress | None = None, share: bool = True, pack: bool = False) -> AllVersionsResult:
     """Check the working tree (strictly with `strict`), then every tagged version, and write the whole site
     in one go. Never raises for a bad plan, repository or OUTPUT: the result says what went wrong.
 
-    `share=False` renders every page of every version for itself (the same bytes, slower: for tests)."""
+    `share=False` renders every page of every version for itself (the same bytes, slower: for tests). `pack`
+    adds the current version's board pack (pack/render.py)."""
     from ..site.writer import check_output, staged, swap_in
 
     started = time.perf_counter()
@@ -269,7 +270,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
         check_output(output, plan_dir)
         with staged(output) as staging, _Site(staging) as site:
             with memo.build() if memo is not None else contextlib.nullcontext():
-                counts = _gather(plan_dir, checked, source, today, result, progress, memo, site)
+                counts = _gather(plan_dir, checked, source, today, result, progress, memo, site, pack=pack)
             result.bytes_written = swap_in(staging, output, site.bytes, before_swap=site.finish)
         if memo is not None:
             result.charts_made, result.charts_reused = memo.charts_built, memo.charts_reused
@@ -427,7 +428,7 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
 
 
 def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt.date, result: AllVersionsResult,
-            progress: Progress | None, memo: RenderMemo | None, site: _Site) -> SiteFiles:
+            progress: Progress | None, memo: RenderMemo | None, site: _Site, *, pack: bool = False) -> SiteFiles:
     """Every file of the site, written into `site` as soon as it is made (returns the counts only, no files):
     the current version, the history pages, then the tagged versions one by one. Versions kept by an earlier
     build are written by a forked copy of this process from the start; with enough other versions and cores,
@@ -460,7 +461,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         evaluated = Counter([today, *(g.outcome.today for g in fresh)])
         fmt = Formatter(settings.language, settings.currency)
         current = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
-                             if tags else None, search=True, memo=memo if evaluated[today] > 1 else None)
+                             if tags else None, search=True, memo=memo if evaluated[today] > 1 else None, pack=pack)
         current.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
                                           + "\n").encode("utf-8")
         if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest

@@ -54,7 +54,7 @@ def summary_line(result: AllVersionsResult, output: Path) -> str:
 
 
 def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour: bool,
-              tty: bool | None = None, stream: TextIO | None = None) -> None:
+              tty: bool | None = None, stream: TextIO | None = None, pack: bool = False) -> None:
     """Run the build and report it; exits 1 for a failed build, 2 when the repository cannot give versions."""
     from ..build import diagnostics_for_failure
     from ..plan import diagnostics as d
@@ -65,7 +65,8 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     def progress(event: ProgressEvent) -> None:
         click.echo(progress_line(event), file=err)
 
-    result = build_all_versions(plan, output, today, strict=strict, progress=progress if show_progress else None)
+    result = build_all_versions(plan, output, today, strict=strict, progress=progress if show_progress else None,
+                                pack=pack)
     if result.git_error is not None:
         click.echo(f"strategy build: {result.git_error.message}", err=True)
         if result.git_error.hint:
