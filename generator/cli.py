@@ -12,8 +12,24 @@ import click
 
 EXIT_OK, EXIT_PLAN_ERRORS, EXIT_USAGE = 0, 1, 2
 
+def _plan_here(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """The plan folder when none is given: the one this command runs in or under (it holds strategy.yaml),
+    else ./content (a plan repository's root)."""
+    from .init_plan import PLAN_FOLDER
+
+    if value is not None:
+        return value
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "strategy.yaml").is_file():
+            return Path(os.path.relpath(folder, here))
+        if (folder / PLAN_FOLDER / "strategy.yaml").is_file() or (folder / ".git").exists():
+            break  # a repository's root: its plan is in ./content, and nothing above belongs to it
+    return Path(PLAN_FOLDER)
+
+
 PLAN_ARG = click.argument(
-    "plan", required=False, default="content",
+    "plan", required=False, default=None, callback=_plan_here,
     type=click.Path(file_okay=False, path_type=Path),
 )
 TODAY_OPT = click.option(
@@ -275,7 +291,8 @@ def init(directory: Path, lang: str) -> None:
     It follows the five steps (objectives with KPIs and actions, funnel, personas, experiences,
     solutions), with a CSV per KPI, the GitHub workflows (publish to Pages, pull-request preview),
     a .gitignore, a README and the editor schemas. It never overwrites a file: when one exists,
-    it lists them and writes nothing.
+    it lists them and writes nothing. DIR becomes a git repository on branch main, unless it is
+    inside one already.
 
     \b
     Examples:
@@ -296,14 +313,11 @@ def init(directory: Path, lang: str) -> None:
     except OSError as exc:
         click.echo(f"strategy init: cannot write {exc.filename or directory}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_PLAN_ERRORS)
-    where = "the current folder" if directory == Path(".") else f"{directory}/"
-    click.echo(f"Created a plan repository in {where} ({len(written)} files); the plan is in {PLAN_FOLDER}/.")
-    click.echo("Next:")
-    if directory != Path("."):
-        click.echo(f"  cd {directory}")
-    click.echo(f"  strategy check {PLAN_FOLDER}        then edit the files and check again")
-    click.echo(f"  strategy build {PLAN_FOLDER}        and open output/index.html")
-    click.echo("  git init && git add . && git commit -m 'Plan'   then push to GitHub (see README.md)")
+    from .init_git import make_repository, next_steps
+
+    repository = make_repository(directory)
+    for line in next_steps(lang, directory, PLAN_FOLDER, len(written), repository):
+        click.echo(line)
 
 
 @main.command()
