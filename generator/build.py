@@ -86,7 +86,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     env = environment(search_path)
     out = SiteFiles()
     if pack:
-        from .pack import PACK_FILE, make_pack
+        from .pack.render import PACK_FILE, make_pack
 
         out.files[PACK_FILE] = make_pack(checked, plan_dir).pdf
         site.pack = PACK_FILE

@@ -227,7 +227,7 @@ def pack(plan: Path, output: Path | None, today: dt.datetime | None) -> None:
       strategy pack
       strategy pack content -o output/board-pack.pdf --today 2026-06-30
     """
-    from .pack_cli import run_pack
+    from .pack.cli import run_pack
 
     sys.exit(run_pack(_source(plan), plan, output, _today(today), colour=_colour()))
 

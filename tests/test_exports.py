@@ -9,11 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from generator.read.source import DirectorySource
 from openpyxl import Workbook
 
 from generator.build import build
 from generator.pipeline import Checked, check
+from generator.read.source import DirectorySource
 from tests.conftest import MINIMAL_SETTINGS, codes, only
 
 TODAY = dt.date(2026, 4, 15)

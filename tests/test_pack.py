@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from generator.plan.i18n import Formatter
+from generator.read.source import DirectorySource
 
-from generator import explain
+from generator.site import explain
 from generator.cli import main
-from generator.i18n import Formatter
 from generator.pipeline import check
-from generator.source import DirectorySource
 from tests.conftest import EXAMPLE, ROOT
 from tests.test_gitsource import GitRepo, base_plan
 
@@ -87,8 +87,12 @@ def test_the_summary_says_where_the_plan_stands_in_french(example_pack: Path) ->
     acquisition = checked.state.funnels["acquisition"]
     projection = explain.projection_text(acquisition, fmt)
     assert projection is not None
-    assert f"Projection au rythme actuel : {' '.join(projection.split())}" in summary
-    assert "4 à risque" in summary and "1 en retard" in summary
+    assert f"Projection à l'échéance : {' '.join(projection.split())}" in summary
+    counts = {}
+    for objective in checked.state.objectives.values():
+        counts[objective.status] = counts.get(objective.status, 0) + 1
+    for status, n in counts.items():  # the same counts as the site's, in words
+        assert f"{n} {fmt.label(status)}" in summary
     assert "Goulot d'étranglement : « Clients signés »" in summary
     assert "Actions en retard ou à échéance proche" in summary and "Besoin à ce jour" in summary
     for english in ("Summary", "Contents", "Need to date", "Projected", "Bottleneck"):
@@ -101,7 +105,7 @@ def test_an_objective_page_has_its_kpis_numbers_and_vector_charts(example_pack: 
     pages = page_texts(example_pack)
     page = next(text for text in pages if text.startswith("Signer 5 nouveaux clients"))
     assert "Nouveaux clients signés depuis janvier" in page and "5 clients" in page
-    assert "Dernière mesure" in page and "Attendu aujourd'hui" in page
+    assert "Dernière mesure" in page and "Attendu à cette date" in page
     assert "janv. 2026" in page and "Trajectoire attendue" in page and "Cible : 5 clients" in page
     assert "En retard : l'avancement" in page
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from generator.read.source import DirectorySource
 
 from generator.cli import main
 from generator.pipeline import Checked, check
+from generator.read.source import DirectorySource
 from generator.refresh import refresh
 from tests.conftest import MINIMAL_SETTINGS, codes, only
 

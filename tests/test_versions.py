@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.read.gitsource import GitError
-from generator.versions.tags import list_versions
+from generator.read.tags import list_versions
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 
@@ -75,7 +75,7 @@ def test_a_huge_strategy_yaml_in_an_old_tag_is_not_parsed_for_its_title(
         repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     """Listing versions reads each tag's title: a 6 MB strategy.yaml in an old tag is known too large from
     its size and never parsed (the version is named by its tag); an alias bomb there gives no title either."""
-    import generator.versions.tags as versions
+    import generator.read.tags as versions
 
     parsed: list[int] = []
     real = versions.parse_yaml

@@ -412,7 +412,7 @@ def test_terminal_shows_progress_per_version(repo: GitRepo) -> None:
 
 def test_progress_line_says_why_a_version_was_skipped_or_reused() -> None:
     """A skipped version says why; a reused one names the version whose check it reused."""
-    from generator.versions.tags import Version
+    from generator.read.tags import Version
 
     version = Version("v3", "abc", dt.date(2026, 3, 1), "Plan", dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
     skipped = VersionOutcome(version, "skipped", dt.date(2026, 3, 1), note="2 error(s)")

@@ -61,8 +61,8 @@ from ..cache.render_memo import RenderMemo
 from ..pipeline import Checked, check
 from ..read.gitsource import GitError, GitSource, Repository
 from ..read.source import DirectorySource
+from ..read.tags import Version, list_versions
 from ..site.writer import copy_files, write_files
-from .tags import Version, list_versions
 
 if TYPE_CHECKING:
     from ..cache.archived_versions import Kept, VersionCache

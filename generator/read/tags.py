@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..read.gitsource import CatFile, GitError, Repository, run_git
-from ..read.source import MAX_FILE_BYTES, FileTooLarge
-from ..read.yamlpos import parse_yaml
+from .gitsource import CatFile, GitError, Repository, run_git
+from .source import MAX_FILE_BYTES, FileTooLarge
+from .yamlpos import parse_yaml
 
 
 @dataclass(frozen=True)

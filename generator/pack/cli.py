@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from .pack_content import words
-from .source import Source
+from ..read.source import Source
+from .content import words
 
 EXIT_OK, EXIT_PLAN_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -31,9 +31,9 @@ def write_whole(target: Path, data: bytes) -> None:
 
 def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *, colour: bool) -> int:
     """The exit code of `strategy pack` (0, or 1 for a plan with errors or a PDF that cannot be made)."""
-    from .diagnostics import format_text
-    from .pack import PACK_FILE, PackError, make_pack
-    from .pipeline import check
+    from ..pipeline import check
+    from ..plan.diagnostics import format_text
+    from .render import PACK_FILE, PackError, make_pack
 
     checked = check(source, today)
     language = checked.plan.settings.language if checked.plan is not None else "en"
@@ -52,7 +52,7 @@ def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *,
     except OSError as exc:
         click.echo(words(language, "cannot_write", file=exc.filename or target, error=exc.strerror or exc), err=True)
         return EXIT_PLAN_ERRORS
-    from .i18n import Formatter
+    from ..plan.i18n import Formatter
 
     fmt = Formatter(language)
     click.echo(words(language, "written", file=target, pages=made.pages,

@@ -17,11 +17,11 @@ from typing import Any
 from babel import Locale
 from markupsafe import Markup
 
-from . import charts, explain
-from .compute import FunnelState, KpiState, ObjectiveState, PlanState
-from .i18n import LOCALES, Formatter
-from .pages import ActionRow, action_rows, objective_tree, status_counts
-from .ui_text import ui
+from ..plan.compute import FunnelState, KpiState, ObjectiveState, PlanState
+from ..plan.i18n import LOCALES, Formatter
+from ..site import charts, explain
+from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
+from ..site.ui_text import ui
 
 CHART_WIDTH = 640  # px of the SVG's plot; the page scales it to the text width (vectors: no loss), about 8-pt text
 CHART_HEIGHT = 130  # px: lower than on the site (260), so that three KPI charts fit on an objective's page
@@ -176,10 +176,10 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     """What changed since the newest version tag, or, when nothing did and that tag is the commit checked out
     (the publish workflow on a new tag), since the tag before it. None outside a git repository, without a
     tag, or when a side cannot be compared."""
-    from .diff import PlanHasErrors, compare_revisions
-    from .diff_format import highlights
-    from .gitsource import GitError, Repository
-    from .versions import list_versions
+    from ..diff.compare import PlanHasErrors, compare_revisions
+    from ..diff.format import highlights
+    from ..read.gitsource import GitError, Repository
+    from ..read.tags import list_versions
 
     try:
         versions = list_versions(plan_dir, state.plan.settings.version_tags).versions

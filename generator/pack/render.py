@@ -1,5 +1,5 @@
 """`strategy pack`: the board pack, an A4 PDF of the plan (cover, contents, one-page summary, a page per
-objective, the funnels), made by WeasyPrint from the theme's `pack/` template (pack_content.py gathers what it
+objective, the funnels), made by WeasyPrint from the theme's `pack/` template (content.py gathers what it
 shows). The same plan and `--today` give the same bytes: the PDF's dates are the plan's day, not the clock.
 """
 
@@ -9,15 +9,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .pack_content import PackContent, gather, when, words
-from .pipeline import Checked
+from ..pipeline import Checked
+from .content import PackContent, gather, when, words
 
 PACK_FILE = "board-pack.pdf"  # its default name, and its name in a built site (linked from the dashboard)
 
 
 class PackError(Exception):
     """The PDF cannot be made on this machine (a missing library): `key` names the message and its hint in
-    pack_content.WORDS, `detail` what the library said."""
+    content.WORDS, `detail` what the library said."""
 
     def __init__(self, key: str, detail: str = "") -> None:
         super().__init__(f"{key}: {detail}")
@@ -41,7 +41,7 @@ class Pack:
 
 def template_dirs(plan_dir: Path | None, theme: str) -> list[Path]:
     """The theme's `pack/` folders, most specific first (a plan's own theme may restyle the pack)."""
-    from .render import theme_dirs
+    from ..site.render import theme_dirs
 
     return [d / "pack" for d in theme_dirs(plan_dir, theme) if (d / "pack").is_dir()]
 

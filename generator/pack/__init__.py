@@ -1,0 +1,1 @@
+"""The board pack: an A4 PDF of the plan for a board (`strategy pack`, `strategy build --pack`)."""
