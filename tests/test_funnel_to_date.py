@@ -259,4 +259,4 @@ def test_when_every_rate_is_within_tolerance_the_top_most_stage_behind_is_named(
     fs = compute_funnel(funnel, {"visits": 9000, "signups": 351, "paying": 88}, elapsed=11 / 12)
     assert fs is not None and fs.bottleneck is None
     text = " ".join(diagnosis(fs, Formatter("en", "USD")))
-    assert "the shortfall comes from the volume of “Website visits” (9,000 against 11,000 expected by now)" in text
+    assert "the shortfall comes from the volume of “Website visits” (9,000 against 11,000 expected by now" in text

@@ -17,7 +17,7 @@ WORDS: dict[str, dict[str, str]] = {
         "shortfall": "Retard en volume : « {stage} » en est à {actual} pour {to_date} attendus à ce jour "
                      "({need} d'ici le {due}).",
         "volume_limits": "Aucune étape ne convertit sous {tolerance} de son taux prévu : le retard vient du "
-                         "volume de « {stage} » ({actual} pour {to_date} attendus à ce jour).",
+                         "volume de « {stage} » ({actual} pour {to_date} attendus à ce jour, {need} d'ici le {due}).",
         "on_pace": "Aucun goulot : chaque étape convertit à au moins {tolerance} de son taux prévu et chaque "
                    "volume suivi atteint son besoin à ce jour.",
         "volumes_ok": "Aucun retard : chaque volume suivi atteint son besoin à ce jour. Reliez deux étapes "
@@ -46,7 +46,7 @@ WORDS: dict[str, dict[str, str]] = {
         "shortfall": "Volume behind: “{stage}” stands at {actual} against {to_date} expected by now "
                      "({need} by {due}).",
         "volume_limits": "No stage converts below {tolerance} of its planned rate: the shortfall comes from the "
-                         "volume of “{stage}” ({actual} against {to_date} expected by now).",
+                         "volume of “{stage}” ({actual} against {to_date} expected by now, {need} by {due}).",
         "on_pace": "No bottleneck: every stage converts at least {tolerance} of its planned rate and every "
                    "measured volume meets its need to date.",
         "volumes_ok": "Nothing behind: every measured volume meets its need to date. Link two consecutive "
@@ -108,14 +108,15 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
     behind = _stage(fs, fs.shortfall)
     if behind is not None:
         _, st = behind
-        out.append(_w(fmt, "shortfall", stage=st.stage.title, actual=fmt.volume(st.actual),
-                      to_date=fmt.volume(st.need_to_date), need=fmt.volume(float(st.need)),
-                      due=fmt.date(fs.due)))
-        if found is None:
-            # every rate within tolerance: the shortfall starts at the top-most stage behind its need to date
-            top = next(s for s in fs.stages if s.pace is not None and s.pace < 1)
-            out.append(_w(fmt, "volume_limits", tolerance=tolerance, stage=top.stage.title,
-                          actual=fmt.volume(top.actual), to_date=fmt.volume(top.need_to_date)))
+        # every rate within tolerance: the shortfall starts at the top-most stage behind its need to date
+        top = st if found is not None else next(s for s in fs.stages if s.pace is not None and s.pace < 1)
+        if top is not st:
+            out.append(_w(fmt, "shortfall", stage=st.stage.title, actual=fmt.volume(st.actual),
+                          to_date=fmt.volume(st.need_to_date), need=fmt.volume(float(st.need)),
+                          due=fmt.date(fs.due)))
+        out.append(_w(fmt, "shortfall" if found is not None else "volume_limits", tolerance=tolerance,
+                      stage=top.stage.title, actual=fmt.volume(top.actual), to_date=fmt.volume(top.need_to_date),
+                      need=fmt.volume(float(top.need)), due=fmt.date(fs.due)))
     if not out:
         rates_seen = any(st.ratio is not None for st in fs.stages)
         out.append(_w(fmt, "on_pace" if rates_seen else "volumes_ok", tolerance=tolerance))
