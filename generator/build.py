@@ -20,8 +20,6 @@ from .read.source import DirectorySource, Source
 if TYPE_CHECKING:
     from .cache.render_memo import RenderMemo
 
-BUNDLE_PATH = "static/vega-bundle.js"
-
 
 @dataclass
 class SiteFiles:
@@ -57,7 +55,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
                current_version_path: str | None = None, with_static: bool = True,
                search: bool = False, memo: RenderMemo | None = None, jobs: int | None = None,
                pack: bool = False) -> SiteFiles:
-    """The pages (and, with `with_static`, the theme's static files and the chart bundle) of a checked plan.
+    """The pages (and, with `with_static`, the theme's static files) of a checked plan.
 
     `static_root` is prepended to `page.root` for links to `static/`, so versions under `v/TAG/` share the
     root's static folder (`"../../"`). With `memo`, charts and pages whose inputs it already holds are taken
@@ -112,11 +110,8 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     if settings.base_url and version is None:
         out.files["sitemap.xml"] = _sitemap(settings.base_url, sorted(p for p in out.files if p.endswith(".html")))
     if with_static:
-        from .site.vega_bundle import vega_bundle
-
         for rel, file in static_files(search_path):
             out.copies[f"static/{rel}"] = file
-        out.files[BUNDLE_PATH] = vega_bundle()
     return out
 
 

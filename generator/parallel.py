@@ -8,7 +8,8 @@ byte-identical to a one-process build.
 
 Serial instead when it would not pay or not be safe: a small site (forking costs more than it saves), one
 core, no `fork` (only Linux is trusted with it), or other threads running (`strategy serve`: a fork copies
-locks another thread may hold). `STRATEGY_JOBS=1` forces one process; `STRATEGY_JOBS=N` caps the workers.
+locks another thread may hold; vl-convert's are such threads, once this process has drawn a chart).
+`STRATEGY_JOBS=1` forces one process; `STRATEGY_JOBS=N` caps the workers.
 """
 
 from __future__ import annotations
@@ -33,9 +34,17 @@ def workers(pages: int) -> int:
     wanted = os.environ.get("STRATEGY_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         cores = min(cores, int(wanted))
-    if sys.platform != "linux" or threading.active_count() > 1:
+    if sys.platform != "linux" or threading.active_count() > 1 or _drawing_engine_started():
         return 1
     return max(1, min(cores, pages // MIN_PAGES_PER_WORKER))
+
+
+def _drawing_engine_started() -> bool:
+    """vl-convert's runtime has threads of its own that a fork does not copy: a forked worker would wait on
+    them forever (site/chart_svg.py)."""
+    from .site.chart_svg import engine_started
+
+    return engine_started()
 
 
 def render_all(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int | None = None) -> list[bytes]:

@@ -5,14 +5,14 @@ Regenerate them with one command, then review the diff before committing:
 
     make golden            (runs: python -m tests.golden_pages)
 
-The chart specs embedded in a page are one long line of JSON each; they are stored pretty-printed (the
-only normalisation), so that a change to a chart shows as a readable diff of the lines that moved.
+A chart drawn at build time is one long line of SVG: it is stored as its root tag and then what a reader
+reads in it, one line each, its texts (axes, labels, legend) and its tooltips (<title>), without the shapes'
+geometry (the only normalisation), so that a change to a chart shows as a readable diff of what moved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import sys
 import tempfile
@@ -24,20 +24,18 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 TODAY = dt.date(2026, 11, 23)
 PAGES = ("index.html", "objectives/croissance-clients.html", "funnels/acquisition.html")
 
-_SPEC = re.compile(r'(<script type="application/json" id="spec-[^"]*">)(.*?)(</script>)', re.DOTALL)
+_DRAWING = re.compile(r'(<svg [^>]*class="chart-svg"[^>]*>)(.*?)(</svg>)', re.DOTALL)
+_READ = re.compile(r"<(text|title)\b[^>]*>([^<]*)</\1>")
 
 
-def _pretty(match: re.Match[str]) -> str:
-    spec = json.loads(match.group(2))
-    text = json.dumps(spec, ensure_ascii=False, indent=1, sort_keys=True)
-    # as the page escapes it: nothing in the JSON can close the script element
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"{match.group(1)}\n{text}\n{match.group(3)}"
+def _readable(match: re.Match[str]) -> str:
+    lines = [f"<{tag}>{text}</{tag}>" for tag, text in _READ.findall(match.group(2))]
+    return "\n".join([match.group(1), *lines, match.group(3)])
 
 
 def normalise(html: str) -> str:
-    """The page with each chart spec pretty-printed (keys sorted, one value a line)."""
-    return _SPEC.sub(_pretty, html)
+    """The page with each chart's drawing reduced to its root tag, its texts and its tooltips, a line each."""
+    return _DRAWING.sub(_readable, html)
 
 
 def built_pages() -> dict[str, str]:

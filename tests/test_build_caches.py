@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.site import render, vega_bundle
+from generator.cache import chart_drawings
+from generator.site import render
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -33,13 +34,12 @@ def themed_plan(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cache folder of our own, with the chart bundle copied in if the machine has it (building
-    it takes seconds and is tested elsewhere)."""
-    bundle = vega_bundle.bundle_path()
+    """An empty cache folder of our own, with the chart drawings copied in if the machine has them (drawing
+    the example's charts takes seconds and is tested elsewhere)."""
+    drawings = chart_drawings.cache_dir()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    if bundle.exists():
-        vega_bundle.bundle_path().parent.mkdir(parents=True)
-        shutil.copyfile(bundle, vega_bundle.bundle_path())
+    if drawings.is_dir():
+        shutil.copytree(drawings, chart_drawings.cache_dir())
     return tmp_path / "cache" / "strategy-site"
 
 
@@ -78,7 +78,6 @@ def test_an_unusable_cache_still_builds_the_same_site(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    monkeypatch.setattr(vega_bundle, "vega_bundle", lambda cache_dir=None: b"/* bundle */")
     render.environment.cache_clear()
     assert build(themed_plan, tmp_path / "second", TODAY).ok
     assert _free_page(tmp_path / "first") == _free_page(tmp_path / "second")

@@ -23,7 +23,7 @@ from generator.plan.diagnostics import Location
 from generator.plan.i18n import Formatter
 from generator.plan.model import KPI, Plan, Point, Series, Settings
 from generator.read.source import DirectorySource
-from generator.site import charts, palette, vega_bundle
+from generator.site import charts, palette
 from generator.site.history_chart import VersionTargets, target_history_charts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -531,7 +531,7 @@ def test_check_funnel_and_diff_do_not_import_altair(make_plan: Callable[..., Pat
     (folder / "data" / "avis.csv").write_text("date,value\n2026-05,15\n2026-06,18\n", encoding="utf-8")
     script = (
         "import os, sys\n"
-        "import generator.site.charts, generator.site.vega_bundle\n"
+        "import generator.site.charts, generator.site.chart_svg\n"
         "from generator.cli import main\n"
         f"os.chdir({str(folder)!r})\n"
         "for args in (['check', '.'], ['funnel', '.'], ['diff', '--plan', '.']):\n"
@@ -571,61 +571,6 @@ def test_rendered_budget_axis_puts_the_euro_after_the_number(state: PlanState, f
     assert ">2\u202f500\u00a0€<" in svg  # the label of the web bar, formatted by Babel
 
 
-# --- the offline bundle --------------------------------------------------------------------
-
-
-def test_bundle_is_built_once_then_read_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The 1.5 s bundle build happens once per machine: later builds read the cached file."""
-    import vl_convert
-
-    calls: list[int] = []
-
-    def fake_bundle() -> str:
-        calls.append(1)
-        return "window.vegaEmbed = function () {};"
-
-    monkeypatch.setattr(vl_convert, "javascript_bundle", fake_bundle)
-    monkeypatch.setattr(vega_bundle, "_memo", {})
-    cache = tmp_path / "cache"
-    first = vega_bundle.vega_bundle(cache)
-    assert first == b"window.vegaEmbed = function () {};"
-    assert [p.name for p in cache.iterdir()] == [f"vega-bundle-vl-convert-{vl_convert.__version__}.js"]
-    assert vega_bundle.vega_bundle(cache) == first  # in-process memo
-    monkeypatch.setattr(vega_bundle, "_memo", {})  # a new process
-    assert vega_bundle.vega_bundle(cache) == first
-    assert calls == [1]
-
-
-def test_bundle_cache_defaults_to_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without a cache folder, the bundle goes to $XDG_CACHE_HOME/strategy-site."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert vega_bundle.bundle_path().parent == tmp_path / "strategy-site"
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert vega_bundle.bundle_path().parent == tmp_path / "home" / ".cache" / "strategy-site"
-
-
-def test_unwritable_cache_still_gives_the_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cache folder that cannot be created only costs the rebuild; the build still gets its script."""
-    import vl_convert
-
-    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda: "window.vegaEmbed = 1;")
-    monkeypatch.setattr(vega_bundle, "_memo", {})
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    assert vega_bundle.vega_bundle(blocker / "cache") == b"window.vegaEmbed = 1;"
-
-
-def test_real_bundle_defines_vega_embed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cached bundle is the offline script that gives pages vegaEmbed, vega and vegaLite."""
-    monkeypatch.setattr(vega_bundle, "_memo", {})
-    data = vega_bundle.vega_bundle(tmp_path)
-    assert len(data) > 500_000
-    for name in (b"window.vegaEmbed=", b"window.vega=", b"window.vegaLite="):
-        assert name in data
-    assert not list(tmp_path.glob("*.tmp"))
-
-
 def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
     """2,000 daily rows of one CSV read by two KPIs: each chart (and its table) holds 400 measurements,
     evenly spaced, the last one included, and its description says so in the plan's language; the
@@ -648,10 +593,12 @@ def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "objectives" / "o.html").read_text(encoding="utf-8")
     assert len(page) < 400_000
     assert page.count("Le graphique trace 400 des 2\u202f000 mesures, à intervalles réguliers.") == 2
-    specs = [json.loads(s) for s in re.findall(r'<script type="application/json" id="spec-[^"]*">(.*?)</script>', page)]
-    for spec in specs:
-        measured = [r for r in _values(spec) if r["series"] == "Mesures"]
-        assert len(measured) == 400 and measured[-1]["date"].startswith("2025-06-22")
+    assert len(re.findall(r'<svg [^>]*class="chart-svg"', page)) == 4  # two charts, wide and narrow
+    assert "<title>Série : Mesures" not in page  # 400 points would touch: the line is drawn without them
+    tables = re.findall(r"<tbody>(.*?)</tbody>", page, re.DOTALL)
+    for table in tables:
+        assert table.count('<tr><th scope="row">Mesures</th>') == 400
+        assert "<td>22 juin 2025</td>" in table
 
 
 def test_a_page_over_its_budget_fails_the_build_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..site.vega_bundle import default_cache_dir, write_atomically
+from ..site.user_cache import default_cache_dir, write_atomically
 
 FORMAT = "2"  # bumped when the layout of an entry changes
 MAGIC = b"strategy-site version cache " + FORMAT.encode() + b"\n"
@@ -47,7 +47,7 @@ _SHAPERS = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "altair", "vl-conver
 
 
 def cache_dir() -> Path:
-    """`<user cache>/strategy-site/versions` (beside the chart cache, see vega_bundle.py)."""
+    """`<user cache>/strategy-site/versions` (beside the chart cache, see user_cache.py)."""
     return default_cache_dir() / "versions"
 
 

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..site.vega_bundle import default_cache_dir, write_atomically
+from ..site.user_cache import default_cache_dir, write_atomically
 
 FORMAT = "1"  # bumped when the layout of an entry changes
 MAX_ENTRIES = 4000  # beyond this, the least recently written entries go (a shape is a few KB)
@@ -29,16 +29,19 @@ _pruned = False
 
 
 def keep_drawn_shapes() -> None:
-    """Have the chart builders read their shapes here and keep what Altair draws (the builds call this)."""
+    """Have the chart builders read their shapes here and keep what Altair draws, and the SVG drawings of the
+    charts in their own store (the builds call this)."""
     import sys
 
     from ..site import charts
+    from .chart_drawings import keep_drawings
 
     charts.keep_shapes_in(sys.modules[__name__])  # this module has the store's load() and store()
+    keep_drawings()
 
 
 def cache_dir() -> Path:
-    """`<user cache>/strategy-site/charts` (the folder of the Vega bundle, see vega_bundle.py)."""
+    """`<user cache>/strategy-site/charts` (see user_cache.py)."""
     return default_cache_dir() / "charts"
 
 

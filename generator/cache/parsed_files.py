@@ -190,7 +190,7 @@ _loaded_stores = 0  # how many entries had been stored when the file was read or
 
 def disk_path() -> Path:
     """`<user cache>/strategy-site/parse-<digest of the code>.pickle`."""
-    from ..site.vega_bundle import default_cache_dir
+    from ..site.user_cache import default_cache_dir
     from .archived_versions import code_digest
 
     return default_cache_dir() / f"parse-{code_digest()[:20]}.pickle"
@@ -216,7 +216,7 @@ def save_to_disk(path: Path | None = None) -> None:
     global _loaded_stores
     if CACHE.stores == _loaded_stores:
         return
-    from ..site.vega_bundle import write_atomically
+    from ..site.user_cache import write_atomically
 
     try:
         data = DISK_MAGIC + pickle.dumps(CACHE.entries(), protocol=pickle.HIGHEST_PROTOCOL)

@@ -18,7 +18,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .charts import InlinedSpec
+from .chart_svg import NARROW, WIDE, draw_chart
+from .charts import Chart, InlinedSpec
+from .i18n import Formatter
 from .markdown_render import render_markdown
 from .pages import PageSpec, SiteContext
 from .theme_guard import guarded_loader, trusted_theme_dir
@@ -61,7 +63,7 @@ def _json_script(value: Any) -> Markup:
 
 
 def _bytecode_cache(kind: type, options: dict[str, Any]) -> Any:
-    """Compiled templates kept in the user's cache folder (beside the chart bundle) across builds:
+    """Compiled templates kept in the user's cache folder (beside the chart shapes) across builds:
     compiling the theme is most of a small site's build. Jinja checks each entry against a hash of the
     template's source, so an edited theme is compiled again; the folder is named by what the compiled code
     also depends on (Jinja's version, the environment's class and options). A cache that cannot be written
@@ -70,7 +72,7 @@ def _bytecode_cache(kind: type, options: dict[str, Any]) -> Any:
 
     import jinja2
 
-    from .vega_bundle import default_cache_dir
+    from .user_cache import default_cache_dir
 
     class Cache(jinja2.FileSystemBytecodeCache):
         def dump_bytecode(self, bucket: Any) -> None:
@@ -154,6 +156,14 @@ def _markdown(text: str | None) -> Markup:
     return render_markdown(text)
 
 
+def _drawn(chart: Chart, fmt: Formatter) -> tuple[Markup, Markup] | None:
+    """A chart's SVG drawings, wide and narrow (chart_svg.py), or None when it cannot be drawn."""
+    locales = (fmt.language, fmt.vega_format_locale(), fmt.vega_time_locale())
+    wide = draw_chart(chart.spec, WIDE, *locales)
+    narrow = draw_chart(chart.spec, NARROW, *locales) if wide is not None else None
+    return (wide, narrow) if wide is not None and narrow is not None else None
+
+
 @functools.lru_cache(maxsize=8)
 def environment(search_path: tuple[Path, ...]) -> Any:
     """One Jinja environment per theme search path (templates are compiled once and cached)."""
@@ -167,6 +177,7 @@ def environment(search_path: tuple[Path, ...]) -> Any:
     env = _sandbox_class()(loader=loader, bytecode_cache=_bytecode_cache(SandboxedEnvironment, options), **options)
     env.filters["markdown"] = _markdown
     env.filters["json_script"] = _json_script
+    env.filters["drawn"] = _drawn
     return env
 
 

@@ -28,7 +28,7 @@ Decisions:
   and its bytes are those a render for each version gives (tests/test_versions_cache.py). A version whose
   plan is byte-identical to one already checked (same fingerprint, same evaluation date) is not checked,
   paged or rendered again. Files read from git are read once by object id across versions. The theme's
-  static files and the chart bundle are written once, at the root (`static_root="../../"`), and the search
+  static files are written once, at the root (`static_root="../../"`), and the search
   index is made from the current version's pages only (archived ones are not indexed anyway).
   With four versions or more on a multi-core machine, a forked copy of the build makes the older half of the
   versions while this process makes the newer half (each writes its own versions' files), and the changes

@@ -1,0 +1,171 @@
+"""Charts drawn as SVG at build time, with vl-convert, from the very Vega-Lite specs of charts.py.
+
+Each chart is drawn twice: WIDE for a screen, NARROW for a phone (the page shows one of them with a CSS media
+query). A drawing is a pure function of the spec, the width, the plan's d3 number and date locales and the
+vl-convert version, so it is kept under a digest of those (cache/chart_drawings.py, plugged in by the
+builds with `keep_drawings_in`): a chart is drawn once until it changes (about 0.1 s a drawing).
+
+What the page gets differs from vl-convert's output in three ways, all for the reader:
+- no ARIA of Vega's own (English sentences such as "X-axis for a time scale..."): the figure's `aria-label`,
+  in the plan's language, describes the chart, and the data table beside it holds the numbers;
+- each mark that had a tooltip carries it as an SVG `<title>` (the browser shows it on hover, with no
+  script), the same lines as the tooltip: "Série : Mesures", "Valeur : 1 250 clients";
+- the root `<svg>` is hidden from assistive technology and has a class for the theme's CSS.
+
+vl-convert runs Vega in a Deno runtime whose threads do not survive a fork: a process that has drawn must
+not fork render workers (parallel.py asks `engine_started()`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from typing import Any, Protocol
+
+from markupsafe import Markup
+
+WIDE = 720  # px: the content column of a screen (the figure scales it down to fit, keeping its proportions)
+NARROW = 340  # px: a 390 px phone less the page's margins
+DENSE = 120  # a line of more points than this is drawn without them: they would touch, each with its title
+FORMAT = "1"  # bumped when the post-processing below changes what a drawing holds
+
+TIP_SEPARATOR = {"fr": " : ", "en": ": "}  # "Valeur : 12" in French, "Value: 12" in English
+
+_engine_pid: int | None = None  # the process that started vl-convert's runtime
+
+
+class DrawingStore(Protocol):
+    """Where drawings outlive the process: cache/chart_drawings.py, which the orchestrators plug in."""
+
+    def load(self, key: str) -> str | None: ...
+
+    def store(self, key: str, svg: str) -> None: ...
+
+
+_store: DrawingStore | None = None
+_memo: dict[str, Markup] = {}  # key → drawing, in this process (serve redraws a page with the same charts)
+_MEMO_MAX = 2048
+
+
+def keep_drawings_in(store: DrawingStore | None) -> None:
+    """Read drawings from `store` before drawing them and keep the new ones there (None: this process only)."""
+    global _store
+    _store = store
+
+
+def engine_started() -> bool:
+    """Whether this process has started vl-convert's runtime (then it must not fork: see the module's doc)."""
+    import os
+
+    return _engine_pid == os.getpid()
+
+
+@functools.lru_cache(maxsize=1)
+def _engine_version() -> str:
+    import vl_convert
+
+    return str(getattr(vl_convert, "__version__", "unknown"))
+
+
+def draw_chart(spec: dict[str, Any], width: int, language: str, format_locale: dict[str, Any],
+               time_locale: dict[str, Any]) -> Markup | None:
+    """The chart of `spec` as an SVG `width` px wide in the plan's locale, from the store when it was drawn
+    before; None when vl-convert cannot draw it (the page then shows its data table open)."""
+    text = _spec_text(spec)
+    drawing = _drawing_spec(json.loads(text), width, language)
+    source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
+    locales = json.dumps([format_locale, time_locale], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    key = hashlib.blake2b(f"{FORMAT}|{_engine_version()}|{locales}|{source}".encode("utf-8", "surrogatepass"),
+                          digest_size=20).hexdigest()
+    found = _memo.get(key)
+    if found is not None:
+        return found
+    svg = _store.load(key) if _store is not None else None
+    if svg is None or not svg.startswith("<svg"):
+        svg = _draw(source, format_locale, time_locale)
+        if svg is None:
+            return None
+        if _store is not None:
+            _store.store(key, svg)
+    if len(_memo) >= _MEMO_MAX:
+        del _memo[next(iter(_memo))]
+    _memo[key] = Markup(svg)
+    return _memo[key]
+
+
+def _spec_text(spec: dict[str, Any]) -> str:
+    json_text = getattr(spec, "json_text", None)  # charts.InlinedSpec writes itself fast
+    return json_text() if callable(json_text) else json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+
+
+def _draw(source: str, format_locale: dict[str, Any], time_locale: dict[str, Any]) -> str | None:
+    global _engine_pid
+    import os
+
+    import vl_convert
+
+    _engine_pid = os.getpid()
+    try:
+        svg = vl_convert.vegalite_to_svg(source, format_locale=format_locale, time_format_locale=time_locale)
+    except Exception:  # a spec Vega cannot draw: the data table stands in for it
+        return None
+    return _for_the_page(svg)
+
+
+def _drawing_spec(spec: dict[str, Any], width: int, language: str) -> dict[str, Any]:
+    """`spec` at a fixed width, without Vega's ARIA, with each tooltip written out as the mark's description
+    (which `_for_the_page` turns into a `<title>`)."""
+    spec["width"] = width
+    config = spec.setdefault("config", {})
+    config["aria"] = False
+    if width < WIDE:  # a phone: the long labels of a bar chart's categories would leave the bars no room
+        config["axis"] = {**config.get("axis", {}), "labelLimit": width * 2 // 5}
+        config["legend"] = {**config.get("legend", {}), "labelLimit": width * 3 // 5, "columns": 1}
+    separator = TIP_SEPARATOR.get(language, ": ")
+    for unit in _units(spec):
+        tooltip = unit.get("encoding", {}).get("tooltip")
+        if not isinstance(tooltip, list) or not tooltip:
+            continue
+        lines = [f"{json.dumps(str(t.get('title', t['field'])) + separator)} + datum[{json.dumps(t['field'])}]"
+                 for t in tooltip if isinstance(t, dict) and "field" in t]
+        unit["transform"] = [*unit.get("transform", []), {"calculate": " + '\\n' + ".join(lines), "as": "_tip"}]
+        unit["encoding"] = {**unit["encoding"], "description": {"field": "_tip", "type": "nominal"}}
+        del unit["encoding"]["tooltip"]
+        mark = unit["mark"] if isinstance(unit["mark"], dict) else {"type": unit["mark"]}
+        if mark.get("type") == "line":  # one title for a whole line would name its first point only
+            mark = {**mark, "aria": False}
+            if len(unit.get("data", {}).get("values", ())) > DENSE:
+                mark["point"] = False
+            elif mark.get("point"):
+                mark["point"] = {**(mark["point"] if isinstance(mark["point"], dict) else {}), "aria": True}
+        else:
+            mark = {**mark, "aria": True}
+        unit["mark"] = mark
+    return spec
+
+
+def _units(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The unit specs (those with a mark) of `spec`, through its layers."""
+    if "mark" in spec:
+        return [spec]
+    return [unit for layer in spec.get("layer", []) if isinstance(layer, dict) for unit in _units(layer)]
+
+
+_SELF_CLOSED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)/>')
+_OPENED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)>')
+_ARIA_NOISE = re.compile(r' (?:role|aria-roledescription|aria-hidden)="[^"]*"')
+
+
+def _for_the_page(svg: str) -> str:
+    """vl-convert's SVG with each mark's description as its `<title>`, the rest of the ARIA dropped, and the
+    root hidden from assistive technology (the figure describes the chart)."""
+    svg = _ARIA_NOISE.sub("", svg)
+    svg = _SELF_CLOSED.sub(r"<\1\2\4><title>\3</title></\1>", svg)
+    svg = _OPENED.sub(r"<\1\2\4><title>\3</title>", svg)
+    svg = svg.replace('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                      'version="1.1" class="marks"',
+                      '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" aria-hidden="true" '
+                      'focusable="false"', 1)
+    return svg.strip()

@@ -1,0 +1,132 @@
+"""Charts drawn as SVG at build time (site/chart_svg.py) and kept in the user cache (cache/chart_drawings.py):
+what a reader gets with no script at all, in the plan's language, and a chart drawn once until it changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.cache import chart_drawings
+from generator.site import chart_svg
+from generator.site.i18n import Formatter
+from tests.conftest import EXAMPLE
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "out"
+    result = build(EXAMPLE, out, TODAY, search=False)
+    assert result.ok, result.message
+    return out
+
+
+def _svgs(html: str) -> list[str]:
+    return re.findall(r'<svg [^>]*class="chart-svg".*?</svg>', html, re.DOTALL)
+
+
+def test_every_chart_is_in_the_page_wide_and_narrow_with_its_size(example_site: Path) -> None:
+    """The dashboard's charts are SVG in the HTML itself (there with JavaScript off), each drawn for a screen
+    and for a phone, with width and height so that the page keeps their place before they are painted."""
+    html = (example_site / "index.html").read_text(encoding="utf-8")
+    figures = html.count('<figure class="chart"')
+    assert figures >= 2
+    assert html.count('<div class="chart-wide"><svg') == figures
+    assert html.count('<div class="chart-narrow"><svg') == figures
+    sizes = [re.search(r'width="(\d+)" height="(\d+)"', svg) for svg in _svgs(html)]
+    assert all(sizes) and {int(m.group(1)) for m in sizes if m} == {chart_svg.WIDE, chart_svg.NARROW}
+
+
+def test_pages_load_no_chart_code(example_site: Path) -> None:
+    """No page loads a chart library or carries a chart spec: the only script left is the search's, and
+    the Vega bundle is no longer in the site."""
+    for page in example_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "vega" not in html.lower(), page
+        assert re.findall(r"<script[^>]*>", html) == [], page  # built with search=False
+    assert not list(example_site.glob("static/vega-bundle*"))
+
+
+def test_tooltips_are_titles_in_the_plan_language(example_site: Path) -> None:
+    """Hovering a bar shows the tooltip the browser draws from the mark's <title>, in French, with the
+    numbers of the table; Vega's own English ARIA sentences ("X-axis for a time scale…") are gone."""
+    html = (example_site / "funnels" / "acquisition.html").read_text(encoding="utf-8")
+    assert "<title>Étape : Prospects identifiés&#xA;Série : Besoin à l'échéance&#xA;Volume : 1\u202f250</title>" in html
+    assert "X-axis" not in html and "aria-roledescription" not in html
+    assert '<div class="chart-canvas" data-chart="funnel-acquisition" role="img" aria-label="' in html
+
+
+def test_an_english_plan_gets_english_tooltips() -> None:
+    """A tooltip line reads "Stage: …" in English, "Étape : …" in French."""
+    spec = {"data": {"values": [{"stage": "Leads", "label": "1,250", "value": 1250}]},
+            "mark": "bar", "encoding": {"y": {"field": "stage", "type": "nominal"},
+                                        "x": {"field": "value", "type": "quantitative"},
+                                        "tooltip": [{"field": "stage", "type": "nominal", "title": "Stage"},
+                                                    {"field": "label", "type": "nominal", "title": "Volume"}]}}
+    en = Formatter("en", "EUR")
+    svg = chart_svg.draw_chart(spec, chart_svg.NARROW, "en", en.vega_format_locale(), en.vega_time_locale())
+    assert svg is not None and "<title>Stage: Leads&#xA;Volume: 1,250</title>" in svg
+
+
+def test_a_chart_is_drawn_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second build (a new process: nothing in memory) takes the drawing from the user cache; a chart
+    whose numbers changed is drawn again."""
+    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
+    chart_drawings.keep_drawings()
+    drawn: list[str] = []
+    real = chart_svg._draw
+    monkeypatch.setattr(chart_svg, "_draw", lambda source, *a: drawn.append(source) or real(source, *a))
+    fr = Formatter("fr", "EUR")
+    spec = {"data": {"values": [{"a": "x", "b": 1}]}, "mark": "bar",
+            "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+    args = (chart_svg.WIDE, "fr", fr.vega_format_locale(), fr.vega_time_locale())
+    first = chart_svg.draw_chart(spec, *args)
+    monkeypatch.setattr(chart_svg, "_memo", {})  # a new process
+    assert chart_svg.draw_chart(spec, *args) == first
+    assert len(drawn) == 1 and len(list((tmp_path / "drawings").iterdir())) == 1
+    spec["data"]["values"][0]["b"] = 2
+    assert chart_svg.draw_chart(spec, *args) != first
+    assert len(drawn) == 2
+
+
+def test_an_unwritable_cache_still_gives_the_drawing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache folder that cannot be made only costs drawing again; the page still gets its chart."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: blocker / "drawings")
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    chart_drawings.keep_drawings()
+    fr = Formatter("fr", "EUR")
+    spec = {"data": {"values": [{"a": "y", "b": 3}]}, "mark": "bar",
+            "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+    svg = chart_svg.draw_chart(spec, chart_svg.WIDE, "fr", fr.vega_format_locale(), fr.vega_time_locale())
+    assert svg is not None and svg.startswith("<svg")
+
+
+def test_a_chart_that_cannot_be_drawn_shows_its_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When vl-convert cannot draw a chart, the page shows its data table open in its place."""
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    monkeypatch.setattr(chart_drawings, "load", lambda key: None)
+    monkeypatch.setattr(chart_svg, "_draw", lambda *a: None)
+    result = build(EXAMPLE, tmp_path / "out", TODAY, search=False)
+    assert result.ok, result.message
+    html = (tmp_path / "out" / "funnels" / "acquisition.html").read_text(encoding="utf-8")
+    assert '<details class="chart-data" open' in html and "chart-svg" not in html
+
+
+def test_a_process_that_has_drawn_renders_without_forking() -> None:
+    """vl-convert's runtime does not survive a fork: once this process has drawn, pages render in it alone
+    (a forked worker would wait forever)."""
+    from generator import parallel
+
+    fr = Formatter("fr", "EUR")
+    state_spec = {"data": {"values": [{"a": "z", "b": 1}]}, "mark": "point",
+                  "encoding": {"x": {"field": "a", "type": "nominal"}}}
+    chart_svg.draw_chart(state_spec, chart_svg.WIDE, "fr", fr.vega_format_locale(), fr.vega_time_locale())
+    assert chart_svg.engine_started()
+    assert parallel.workers(10_000) == 1
