@@ -67,7 +67,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from .parallel import render_all
     from .plan.i18n import Formatter
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
-    from .site.render import environment, render_page, static_files, theme_dirs
+    from .site.render import environment, render_page, static_files, static_names, theme_dirs
 
     assert checked.state is not None and checked.plan is not None
     keep_drawn_shapes()
@@ -81,6 +81,8 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
                        today=state.today, version=version, versions=versions or [],
                        current_version_path=current_version_path, search=search, static_root=static_root)
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
+    statics = list(static_files(search_path))
+    site.static_names = static_names(statics)
     env = environment(search_path)
     out = SiteFiles()
     if pack:
@@ -110,8 +112,9 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     if settings.base_url and version is None:
         out.files["sitemap.xml"] = _sitemap(settings.base_url, sorted(p for p in out.files if p.endswith(".html")))
     if with_static:
-        for rel, file in static_files(search_path):
-            out.copies[f"static/{rel}"] = file
+        for rel, file in statics:
+            out.copies[f"static/{site.static_names[rel]}"] = file
+            out.copies[f"static/{rel}"] = file  # also by its own name: a theme's CSS or script may refer to it
     return out
 
 

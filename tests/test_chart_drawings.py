@@ -69,7 +69,7 @@ def test_an_english_plan_gets_english_tooltips() -> None:
                                         "tooltip": [{"field": "stage", "type": "nominal", "title": "Stage"},
                                                     {"field": "label", "type": "nominal", "title": "Volume"}]}}
     en = Formatter("en", "EUR")
-    svg = chart_svg.draw_chart(spec, chart_svg.NARROW, "en", en.vega_format_locale(), en.vega_time_locale())
+    svg = chart_svg.draw_chart(spec, chart_svg.NARROW, en)
     assert svg is not None and "<title>Stage: Leads&#xA;Volume: 1,250</title>" in svg
 
 
@@ -84,7 +84,7 @@ def test_a_chart_is_drawn_once_until_it_changes(tmp_path: Path, monkeypatch: pyt
     fr = Formatter("fr", "EUR")
     spec = {"data": {"values": [{"a": "x", "b": 1}]}, "mark": "bar",
             "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
-    args = (chart_svg.WIDE, "fr", fr.vega_format_locale(), fr.vega_time_locale())
+    args = (chart_svg.WIDE, fr)
     first = chart_svg.draw_chart(spec, *args)
     monkeypatch.setattr(chart_svg, "_memo", {})  # a new process
     assert chart_svg.draw_chart(spec, *args) == first
@@ -104,7 +104,7 @@ def test_an_unwritable_cache_still_gives_the_drawing(tmp_path: Path, monkeypatch
     fr = Formatter("fr", "EUR")
     spec = {"data": {"values": [{"a": "y", "b": 3}]}, "mark": "bar",
             "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
-    svg = chart_svg.draw_chart(spec, chart_svg.WIDE, "fr", fr.vega_format_locale(), fr.vega_time_locale())
+    svg = chart_svg.draw_chart(spec, chart_svg.WIDE, fr)
     assert svg is not None and svg.startswith("<svg")
 
 
@@ -127,6 +127,6 @@ def test_a_process_that_has_drawn_renders_without_forking() -> None:
     fr = Formatter("fr", "EUR")
     state_spec = {"data": {"values": [{"a": "z", "b": 1}]}, "mark": "point",
                   "encoding": {"x": {"field": "a", "type": "nominal"}}}
-    chart_svg.draw_chart(state_spec, chart_svg.WIDE, "fr", fr.vega_format_locale(), fr.vega_time_locale())
+    chart_svg.draw_chart(state_spec, chart_svg.WIDE, fr)
     assert chart_svg.engine_started()
     assert parallel.workers(10_000) == 1

@@ -159,8 +159,9 @@ class _Audit(HTMLParser):
                 self.problems.append(f"<{tag} style={value!r}>: a style that fetches or runs")
         if tag == "form" and a.get("role") == "search" and not ({"action", "method"} & set(a)):
             pass  # the site's own search box: it submits nowhere (search.js reads it)
-        elif tag == "svg" and not self.chart_depth and a.get("class") == "chart-svg" and a.get("aria-hidden") == "true":
-            self.chart_depth = 1  # a chart drawn at build time: only shapes and text may follow
+        elif tag == "svg" and not self.chart_depth and a.get("class") in ("chart-svg", "bar-svg") \
+                and a.get("aria-hidden") == "true":
+            self.chart_depth = 1  # a chart or progress bar drawn at build time: only shapes and text may follow
         elif self.chart_depth:
             if tag not in CHART_SVG_TAGS:
                 self.problems.append(f"<{tag}> in a chart's drawing")
@@ -202,7 +203,8 @@ class _Audit(HTMLParser):
                 self.problems.append(f"a JSON data block with attributes {sorted(a)}")
         elif a.get("src") and not text.strip():
             src = a["src"] or ""
-            if re.match(r"^([a-z]+:|//)", src, re.IGNORECASE) or not re.search(r"(^|/)static/[a-z-]+\.js$", src):
+            own = re.search(r"(^|/)static/[a-z-]+(\.[0-9a-f]{8})?\.js$", src)  # named by its content
+            if re.match(r"^([a-z]+:|//)", src, re.IGNORECASE) or not own:
                 self.problems.append(f"<script src={src!r}>: not one of the site's own scripts")
             if set(a) - {"src"}:
                 self.problems.append(f"<script> with attributes {sorted(a)}")
@@ -276,6 +278,17 @@ def test_every_page_has_a_csp_without_inline_script(built: Path) -> None:
         assert directives.get("base-uri") == ["'none'"] and "object-src" not in directives, page
         text = page.read_text(encoding="utf-8")
         assert text.index("Content-Security-Policy") < text.index("<script"), page
+
+
+def test_no_inline_style_and_no_data_image_are_allowed(built: Path) -> None:
+    """Styles come from the site's stylesheets only and images from the site only (SECURITY.md): the CSP
+    allows neither an inline style nor a `data:` image, and no page needs one (the progress bars and charts
+    are SVG sized by attributes)."""
+    for page in _pages(built):
+        audit = _audit(page)
+        directives = {d.split()[0]: d.split()[1:] for d in audit.csp[0].split(";") if d.strip()}
+        assert directives["style-src"] == ["'self'"] and directives["img-src"] == ["'self'"], page
+        assert not re.search(r"<[a-z]+[^>]*\sstyle=", page.read_text(encoding="utf-8")), page
 
 
 def test_hostile_category_is_refused(tmp_path: Path) -> None:

@@ -26,6 +26,8 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
+from .i18n import Formatter
+
 WIDE = 720  # px: the content column of a screen (the figure scales it down to fit, keeping its proportions)
 NARROW = 340  # px: a 390 px phone less the page's margins
 DENSE = 120  # a line of more points than this is drawn without them: they would touch, each with its title
@@ -69,22 +71,23 @@ def _engine_version() -> str:
     return str(getattr(vl_convert, "__version__", "unknown"))
 
 
-def draw_chart(spec: dict[str, Any], width: int, language: str, format_locale: dict[str, Any],
-               time_locale: dict[str, Any]) -> Markup | None:
+def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | None:
     """The chart of `spec` as an SVG `width` px wide in the plan's locale, from the store when it was drawn
-    before; None when vl-convert cannot draw it (the page then shows its data table open)."""
+    before; None when vl-convert cannot draw it (the page then shows its data table open).
+
+    The key hashes the spec's own JSON text (charts.py writes it fast): a chart already drawn costs a digest
+    and a read, not the rewriting below."""
     text = _spec_text(spec)
-    drawing = _drawing_spec(json.loads(text), width, language)
-    source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
-    locales = json.dumps([format_locale, time_locale], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    key = hashlib.blake2b(f"{FORMAT}|{_engine_version()}|{locales}|{source}".encode("utf-8", "surrogatepass"),
-                          digest_size=20).hexdigest()
+    locales = _locales(fmt.language, fmt.currency)
+    key = hashlib.blake2b(f"{FORMAT}|{_engine_version()}|{width}|{fmt.language}|{locales[2]}|{text}".encode(
+        "utf-8", "surrogatepass"), digest_size=20).hexdigest()
     found = _memo.get(key)
     if found is not None:
         return found
     svg = _store.load(key) if _store is not None else None
     if svg is None or not svg.startswith("<svg"):
-        svg = _draw(source, format_locale, time_locale)
+        drawing = _drawing_spec(json.loads(text), width, fmt.language)
+        svg = _draw(json.dumps(drawing, ensure_ascii=False, separators=(",", ":")), locales[0], locales[1])
         if svg is None:
             return None
         if _store is not None:
@@ -93,6 +96,14 @@ def draw_chart(spec: dict[str, Any], width: int, language: str, format_locale: d
         del _memo[next(iter(_memo))]
     _memo[key] = Markup(svg)
     return _memo[key]
+
+
+@functools.lru_cache(maxsize=16)
+def _locales(language: str, currency: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The d3 number and time locales of a plan's language and currency, and their JSON (for the key)."""
+    fmt = Formatter(language, currency)
+    format_locale, time_locale = fmt.vega_format_locale(), fmt.vega_time_locale()
+    return format_locale, time_locale, json.dumps([format_locale, time_locale], ensure_ascii=False, sort_keys=True)
 
 
 def _spec_text(spec: dict[str, Any]) -> str:

@@ -47,6 +47,11 @@ class SiteContext:
     search: bool = False  # a pagefind index is (or will be) written beside the pages
     static_root: str = ""  # added to a page's root for static/: "../../" for a version under v/TAG/
     pack: str | None = None  # the board pack PDF beside the pages (build --pack), from the site root
+    static_names: dict[str, str] = field(default_factory=dict)  # a theme's static file → its name by content
+
+    def static_name(self, rel: str) -> str:
+        """The name under static/ that pages link to for the theme's file `rel` (render.static_names)."""
+        return self.static_names.get(rel, rel)
 
     @property
     def settings(self) -> Any:

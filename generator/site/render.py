@@ -158,9 +158,8 @@ def _markdown(text: str | None) -> Markup:
 
 def _drawn(chart: Chart, fmt: Formatter) -> tuple[Markup, Markup] | None:
     """A chart's SVG drawings, wide and narrow (chart_svg.py), or None when it cannot be drawn."""
-    locales = (fmt.language, fmt.vega_format_locale(), fmt.vega_time_locale())
-    wide = draw_chart(chart.spec, WIDE, *locales)
-    narrow = draw_chart(chart.spec, NARROW, *locales) if wide is not None else None
+    wide = draw_chart(chart.spec, WIDE, fmt)
+    narrow = draw_chart(chart.spec, NARROW, fmt) if wide is not None else None
     return (wide, narrow) if wide is not None and narrow is not None else None
 
 
@@ -184,6 +183,26 @@ def environment(search_path: tuple[Path, ...]) -> Any:
 def render_page(env: Any, page: PageSpec, site: SiteContext) -> str:
     template = env.get_template(page.template)
     return template.render(page=page, site=site, fmt=site.fmt, t=site.t, data=page.data)
+
+
+def static_names(files: list[tuple[str, Path]]) -> dict[str, str]:
+    """Each static file's name with a digest of its bytes before the extension (`site.3f9a1c2e.css`): pages link
+    to these, so a deploy is applied whole (a browser never keeps an old stylesheet with new pages) and the
+    files can be cached for good. A file that cannot be read keeps its name (the copy will say why)."""
+    import hashlib
+
+    names = {}
+    for rel, file in files:
+        try:
+            digest = hashlib.blake2b(file.read_bytes(), digest_size=4).hexdigest()
+        except OSError:
+            names[rel] = rel
+            continue
+        folder, _, name = rel.rpartition("/")
+        stem, dot, ext = name.rpartition(".")
+        hashed = f"{stem}.{digest}.{ext}" if dot and stem else f"{name}.{digest}"
+        names[rel] = f"{folder}/{hashed}" if folder else hashed
+    return names
 
 
 def static_files(search_path: tuple[Path, ...]) -> Iterator[tuple[str, Path]]:

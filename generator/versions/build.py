@@ -815,7 +815,7 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     from ..plan.i18n import Formatter
     from ..site.history_chart import VersionTargets, target_history_charts
     from ..site.pages import PageSpec, SiteContext, navigation
-    from ..site.render import environment, render_page, theme_dirs
+    from ..site.render import environment, render_page, static_files, static_names, theme_dirs
     from ..site.ui_text import ui
 
     assert checked.plan is not None and checked.state is not None
@@ -827,7 +827,9 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     site = SiteContext(state=checked.state, fmt=fmt, nav=navigation(checked.state, lang, history=HISTORY_PATH),
                        language=lang, today=today, versions=switcher(None, tags, today, fmt, lang),
                        static_root="")
-    env = environment(tuple(theme_dirs(plan_dir, settings.theme)))
+    search_path = tuple(theme_dirs(plan_dir, settings.theme))
+    site.static_names = static_names(list(static_files(search_path)))
+    env = environment(search_path)
 
     timeline: list[dict[str, Any]] = [{"label": ui(lang, "current_version"), "title": settings.title,
                                        "date": fmt.date(today), "href": "index.html", "changes": None,
