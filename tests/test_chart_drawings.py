@@ -11,8 +11,8 @@ import pytest
 
 from generator.build import build
 from generator.cache import chart_drawings
+from generator.plan.i18n import Formatter
 from generator.site import chart_svg
-from generator.site.i18n import Formatter
 from tests.conftest import EXAMPLE
 
 TODAY = dt.date(2026, 11, 23)

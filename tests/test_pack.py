@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from generator.plan.i18n import Formatter
-from generator.read.source import DirectorySource
 
-from generator.site import explain
 from generator.cli import main
 from generator.pipeline import check
+from generator.plan.i18n import Formatter
+from generator.read.source import DirectorySource
+from generator.site import explain
 from tests.conftest import EXAMPLE, ROOT
 from tests.test_gitsource import GitRepo, base_plan
 

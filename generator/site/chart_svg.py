@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from .i18n import Formatter
+from ..plan.i18n import Formatter
 
 WIDE = 720  # px: the content column of a screen (the figure scales it down to fit, keeping its proportions)
 NARROW = 340  # px: a 390 px phone less the page's margins

@@ -18,9 +18,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..plan.i18n import Formatter
 from .chart_svg import NARROW, WIDE, draw_chart
 from .charts import Chart, InlinedSpec
-from .i18n import Formatter
 from .markdown_render import render_markdown
 from .pages import PageSpec, SiteContext
 from .theme_guard import guarded_loader, trusted_theme_dir
