@@ -115,15 +115,17 @@ def test_check_clean_plan_exits_0(make_plan: MakePlan, in_tmp: Path) -> None:
 
 
 def test_check_text_lists_problems_by_file(make_plan: MakePlan, in_tmp: Path) -> None:
-    """Text output groups problems under their file, with line:column, the code, the hint, and a summary."""
+    """Text output groups problems under their file, with line:column, the code, the hint, and a summary, in the
+    plan's language (French here); the code stays English."""
     make_plan(BROKEN)
     result = run("check", "plan", "--today", "2026-11-23")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert "plan/objectives/growth.md" in lines
-    assert any(line.startswith("  7:13  error  `target` cannot be") and line.endswith("[type]") for line in lines)
-    assert any(line.strip().startswith("hint: write a plain number") for line in lines)
-    assert lines[-1] == "1 error, 2 warnings"
+    assert any(line.startswith("  7:13  erreur  `target` ne peut pas être") and line.endswith("[type]")
+               for line in lines)
+    assert any(line.strip().startswith("conseil : écrivez un nombre simple") for line in lines)
+    assert lines[-1] == "1 erreur, 2 avertissements"
     assert "\x1b[" not in result.output  # no colour when not on a terminal
 
 
@@ -141,7 +143,7 @@ def test_check_json_has_the_spec_shape(make_plan: MakePlan, in_tmp: Path) -> Non
     error = next(d for d in payload["diagnostics"] if d["severity"] == "error")
     assert error["code"] == "type"
     assert (error["file"], error["line"], error["column"]) == ("plan/objectives/growth.md", 7, 13)
-    assert isinstance(error["message"], str) and error["hint"].startswith("write a plain number")
+    assert isinstance(error["message"], str) and error["hint"].startswith("écrivez un nombre simple")
     assert {d["code"] for d in payload["diagnostics"] if d["severity"] == "warning"} == {"no-kpi", "no-due"}
 
 
@@ -173,7 +175,7 @@ def test_check_github_annotations(make_plan: MakePlan, in_tmp: Path) -> None:
     assert len(annotations) == 3
     error = next(line for line in annotations if line.startswith("::error "))
     assert error.startswith("::error file=plan/objectives/growth.md,line=7,col=13,")
-    assert "::`target` cannot be" in error and "(write a plain number" in error
+    assert "::`target` ne peut pas être" in error and "(écrivez un nombre simple" in error
     assert sum(line.startswith("::warning file=plan/objectives/brand.md,") for line in annotations) == 2
 
 

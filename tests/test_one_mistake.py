@@ -299,9 +299,10 @@ def test_text_report_lists_the_root_cause_first_then_errors_then_warnings(ordere
     lines = _cli().splitlines()
     files = [line for line in lines if line.startswith("plan/")]
     assert files == [file for _, _, file in EXPECTED_ORDER]
+    french = {"error": "erreur", "warning": "avertissement"}
     assert [line.split()[1] for line in lines if line.startswith("  ") and not line.startswith("      ")] == \
-        [severity for severity, _, _ in EXPECTED_ORDER]
-    assert lines[-1] == "2 errors, 1 warning"
+        [french[severity] for severity, _, _ in EXPECTED_ORDER]
+    assert lines[-1] == "2 erreurs, 1 avertissement"  # the plan is French
 
 
 def test_json_report_lists_the_root_cause_first_then_errors_then_warnings(ordered_plan: Path) -> None:

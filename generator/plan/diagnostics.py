@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from .messages import Msg, msg, reader_language, render, words
 from .terminal_text import github_safe, terminal_safe
 
 Severity = Literal["error", "warning"]
@@ -32,6 +33,9 @@ class Location:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem. `message` and `hint` are in English; `said` keeps them as `Msg` (key and values) when they
+    were given so, to be worded in the reader's language when printed (`text`, `hint_text`)."""
+
     severity: Severity
     code: str
     file: str
@@ -39,16 +43,30 @@ class Diagnostic:
     column: int
     message: str
     hint: str | None = None
+    said: tuple[str | Msg, str | Msg | None] | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)
+
+    def text(self, language: str = "en") -> str:
+        """The message in `language`."""
+        return self.message if self.said is None else words(language, self.said[0]) or ""
+
+    def hint_text(self, language: str = "en") -> str | None:
+        return self.hint if self.said is None else words(language, self.said[1])
+
+    def as_json(self, language: str) -> dict[str, object]:
+        return {"severity": self.severity, "code": self.code, "file": self.file, "line": self.line,
+                "column": self.column, "message": self.text(language), "hint": self.hint_text(language)}
 
 
 class Diagnostics:
     """An ordered collection of diagnostics, de-duplicated."""
 
     def __init__(self) -> None:
+        # the plan's language once strategy.yaml says it (the loader sets it): what the formats speak
+        self.language: str | None = None
         self._items: list[Diagnostic] = []
         self._seen: set[Diagnostic] = set()
         self._root_files: set[str] = set()
@@ -62,19 +80,25 @@ class Diagnostics:
         severity: Severity,
         code: str,
         where: Location,
-        message: str,
-        hint: str | None = None,
+        message: str | Msg,
+        hint: str | Msg | None = None,
     ) -> None:
-        item = Diagnostic(severity, code, where.file, where.line, where.column, message, hint)
+        said = (message, hint) if isinstance(message, Msg) or isinstance(hint, Msg) else None
+        item = Diagnostic(severity, code, where.file, where.line, where.column, words("en", message) or "",
+                          words("en", hint), said)
         if item not in self._seen:
             self._seen.add(item)
             self._items.append(item)
 
-    def error(self, code: str, where: Location, message: str, hint: str | None = None) -> None:
+    def error(self, code: str, where: Location, message: str | Msg, hint: str | Msg | None = None) -> None:
         self.add("error", code, where, message, hint)
 
-    def warning(self, code: str, where: Location, message: str, hint: str | None = None) -> None:
+    def warning(self, code: str, where: Location, message: str | Msg, hint: str | Msg | None = None) -> None:
         self.add("warning", code, where, message, hint)
+
+    def speaks(self, fallback: str | None = None) -> str:
+        """The reader's language: the plan's, else `fallback` (--lang), else the locale's, else English."""
+        return reader_language(self.language, fallback)
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         for item in other:
@@ -109,11 +133,13 @@ class Diagnostics:
 # --- output formats -------------------------------------------------------------------------
 
 
-def format_json(diagnostics: Diagnostics) -> str:
+def format_json(diagnostics: Diagnostics, language: str | None = None) -> str:
+    """`message` and `hint` in the reader's language; `code` stays English, for tools."""
+    language = diagnostics.speaks(language)
     payload = {
         "errors": len(diagnostics.errors),
         "warnings": len(diagnostics.warnings),
-        "diagnostics": [asdict(d) for d in diagnostics.sorted()],
+        "diagnostics": [d.as_json(language) for d in diagnostics.sorted()],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
@@ -126,10 +152,12 @@ def _github_escape(text: str, *, property_value: bool = False) -> str:
     return text
 
 
-def format_github(diagnostics: Diagnostics) -> str:
+def format_github(diagnostics: Diagnostics, language: str | None = None) -> str:
+    language = diagnostics.speaks(language)
     lines = []
     for d in diagnostics.sorted():
-        message = github_safe(d.message + (f" ({d.hint})" if d.hint else ""))
+        hint = d.hint_text(language)
+        message = github_safe(d.text(language) + (f" ({hint})" if hint else ""))
         props = ",".join(
             [
                 f"file={_github_escape(github_safe(d.file), property_value=True)}",
@@ -142,8 +170,15 @@ def format_github(diagnostics: Diagnostics) -> str:
     return "\n".join(lines)
 
 
-def format_text(diagnostics: Diagnostics, *, colour: bool = False) -> str:
+def summary(diagnostics: Diagnostics, language: str) -> str:
+    """"1 error, 2 warnings", "1 erreur, 2 avertissements": plurals by Babel's rules."""
+    return render(language, "summary", errors=msg("errors", count=len(diagnostics.errors)),
+                  warnings=msg("warnings", count=len(diagnostics.warnings)))
+
+
+def format_text(diagnostics: Diagnostics, *, colour: bool = False, language: str | None = None) -> str:
     """Grouped by file, one line per problem and its hint beneath, then a summary line."""
+    language = diagnostics.speaks(language)
 
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
@@ -156,20 +191,22 @@ def format_text(diagnostics: Diagnostics, *, colour: bool = False) -> str:
                 out.append("")
             out.append(paint(terminal_safe(d.file), "1"))
             current_file = d.file
-        label = paint("error", "31;1") if d.severity == "error" else paint("warning", "33;1")
-        out.append(f"  {d.line}:{d.column}  {label}  {terminal_safe(d.message)}  {paint(f'[{d.code}]', '2')}")
-        if d.hint:
-            out.append(f"      {paint('hint:', '36')} {terminal_safe(d.hint)}")
+        label = paint(render(language, "label-" + d.severity), "31;1" if d.severity == "error" else "33;1")
+        text = terminal_safe(d.text(language))
+        out.append(f"  {d.line}:{d.column}  {label}  {text}  {paint(f'[{d.code}]', '2')}")
+        hint = d.hint_text(language)
+        if hint:
+            out.append(f"      {paint(render(language, 'label-hint'), '36')} {terminal_safe(hint)}")
     n_err, n_warn = len(diagnostics.errors), len(diagnostics.warnings)
     if out:
         out.append("")
-    summary = f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
+    counts = summary(diagnostics, language)
     if n_err:
-        out.append(paint(summary, "31;1"))
+        out.append(paint(counts, "31;1"))
     elif n_warn:
-        out.append(paint(summary, "33;1"))
+        out.append(paint(counts, "33;1"))
     else:
-        out.append(paint("No problems found: " + summary, "32;1"))
+        out.append(paint(render(language, "no-problems", summary=counts), "32;1"))
     return "\n".join(out)
 
 

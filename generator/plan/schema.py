@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics, Location
+from .messages import Msg, msg
 
 if TYPE_CHECKING:  # the checker reads what read/yamlpos.py parsed; the plan's domain does not import the reader
     from ..read.yamlpos import Path, YamlDoc
@@ -22,13 +23,13 @@ if TYPE_CHECKING:  # the checker reads what read/yamlpos.py parsed; the plan's d
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # always fullmatch: `$` alone lets `grow\n` through
 # an id names files (`objectives/ID.html`, `data/ID.csv`, the changes pages): far below a file name's 255 bytes
 MAX_ID_LENGTH = 100
-ID_LENGTH_HINT = f"an id names the page's file: keep it under {MAX_ID_LENGTH} characters, e.g. `croissance-ca`"
-ID_HINT = "use lower-case letters, digits and dashes, starting with a letter or digit, e.g. `croissance-ca`"
-DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-12-31"
-RATE_HINT = 'write a rate as a number in (0, 1] like 0.2, a fraction like "1/50", or a percentage like "2%"'
+ID_LENGTH_HINT = msg("hint.id-length", max=MAX_ID_LENGTH)
+ID_HINT = msg("hint.id")
+DATE_HINT = msg("hint.date")
+RATE_HINT = msg("hint.rate")
 # No strategy counts beyond a million billion; the bound keeps every sum, product and chart value finite.
 MAX_NUMBER = 1e15
-MAX_NUMBER_HINT = "at most 15 digits before the decimal point"
+MAX_NUMBER_HINT = "at most 15 digits before the decimal point"  # the English data-file hint (data_words.py)
 # The funnel's first stage may not need more than this (goal divided by the product of the rates).
 MAX_VOLUME = 10**18
 
@@ -194,17 +195,17 @@ ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
 }
 
 WHAT = {  # how a mapping is named in messages, by its fields
-    KPI_FIELDS: "a KPI",
-    ACTION_FIELDS: "an action",
-    STAGE_FIELDS: "a funnel stage",
-    OBJECTIVE_FIELDS: "an objective",
-    FUNNEL_FIELDS: "a funnel",
-    PERSONA_FIELDS: "a persona",
-    EXPERIENCE_FIELDS: "an experience",
-    SOLUTION_FIELDS: "a solution",
-    PAGE_FIELDS: "a page",
-    SETTINGS_FIELDS: "strategy.yaml",
-    SOURCE_FIELDS: "a source",
+    KPI_FIELDS: msg("what.kpi"),
+    ACTION_FIELDS: msg("what.action"),
+    STAGE_FIELDS: msg("what.stage"),
+    OBJECTIVE_FIELDS: msg("what.objective"),
+    FUNNEL_FIELDS: msg("what.funnel"),
+    PERSONA_FIELDS: msg("what.persona"),
+    EXPERIENCE_FIELDS: msg("what.experience"),
+    SOLUTION_FIELDS: msg("what.solution"),
+    PAGE_FIELDS: msg("what.page"),
+    SETTINGS_FIELDS: msg("what.settings"),
+    SOURCE_FIELDS: msg("what.source"),
 }
 
 
@@ -247,23 +248,37 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any) -> Msg:
+    """A value as a message names it: "nothing", "a list", "the number 12", "\"texte\""."""
     if value is None:
-        return "nothing"
+        return msg("describe.nothing")
     if isinstance(value, bool):
-        return f"the yes/no value {str(value).lower()}"
+        return msg("describe.yes-no", value=str(value).lower())
     if isinstance(value, dict):
-        return "a mapping"
+        return msg("describe.mapping")
     if isinstance(value, list):
-        return "a list"
+        return msg("describe.list")
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return msg("describe.date", value=value.isoformat())
     if isinstance(value, int) and abs(value) >= 10**20:
-        return f"a number of {len(str(abs(value)))} digits"
+        return msg("describe.digits", count=len(str(abs(value))))
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return msg("describe.number", value=str(value))
     text = str(value)
-    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+    return msg("describe.text", text=f"{text[:40]}…" if len(text) > 40 else text)
+
+
+def _did_you_mean(close: list[str]) -> Msg:
+    return msg("did-you-mean", close=close[0]) if close else msg("nothing")
+
+
+def _quoted_item(value: Any) -> str | None:
+    """`Objectif : croissance`, when YAML read a text with " : " as a one-line mapping."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, inner), = value.items()
+        if isinstance(key, str) and isinstance(inner, str | int | float) and not isinstance(inner, bool):
+            return f"{key} : {inner}"
+    return None
 
 
 @dataclass
@@ -279,18 +294,20 @@ class Checker:
         line, col = self.doc.key_pos(path) if key else self.doc.value_pos(path)
         return Location(self.file, line, col)
 
-    def error(self, code: str, path: Path, message: str, hint: str | None = None, *, key: bool = False) -> None:
+    def error(self, code: str, path: Path, message: str | Msg, hint: str | Msg | None = None, *,
+              key: bool = False) -> None:
         self.diagnostics.error(code, self.loc(path, key=key), message, hint)
 
     def mapping(self, data: Any, fields: tuple[Field, ...], path: Path = ()) -> dict[str, Any] | None:
         """Check a mapping; returns cleaned values for the keys that are valid."""
-        what = WHAT.get(fields) or (f"`{path[-1]}`" if path and isinstance(path[-1], str) else "this mapping")
+        what = WHAT.get(fields) or (msg("what.key", key=path[-1]) if path and isinstance(path[-1], str)
+                                    else msg("what.mapping"))
         if not isinstance(data, dict):
             example = [f"{f.name}: …" for f in fields if f.required] or [f"{fields[0].name}: …"]
             if path and isinstance(path[-1], str):
                 example = [f"{path[-1]}:", *(f"  {line}" for line in example)]
-            self.error("type", path, f"{what} must be a mapping of `key: value` lines, not {_describe(data)}",
-                       "write it like this:\n" + "\n".join(f"  {line}" for line in example))
+            self.error("type", path, msg("type.mapping", what=what, value=_describe(data)),
+                       msg("hint.like-this", example="\n".join(f"  {line}" for line in example)))
             return None
         by_name = {f.name: f for f in fields}
         clean: dict[str, Any] = {}
@@ -299,9 +316,8 @@ class Checker:
             if key not in by_name:
                 close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.6)
                 suggested.update(close)
-                valid = ", ".join(by_name)
-                hint = (f"did you mean `{close[0]}`? " if close else "") + f"valid keys: {valid}"
-                self.error("unknown-key", (*path, key), f"`{key}` is not a key of {what}", hint, key=True)
+                hint = msg("hint.valid-keys", close=_did_you_mean(close), valid=", ".join(by_name))
+                self.error("unknown-key", (*path, key), msg("unknown-key", key=str(key), what=what), hint, key=True)
                 continue
             self.positions[(*path, key)] = self.loc((*path, key), key=True)
             if value is None and not by_name[key].required:
@@ -313,92 +329,104 @@ class Checker:
             value = data.get(f.name)
             if f.required and (value is None or (isinstance(value, str) and not value.strip())):
                 if f.name in data:
-                    self.error("required", (*path, f.name), f"`{f.name}` is required in {what} but is empty",
+                    self.error("required", (*path, f.name), msg("required.empty", name=f.name, what=what),
                                self._example(f), key=True)
                 elif f.name not in suggested:  # `titel:` is one mistake: the unknown key says "did you mean"
-                    self.error("required", path, f"{what} needs `{f.name}`", self._example(f))
+                    self.error("required", path, msg("required.missing", name=f.name, what=what), self._example(f))
         return clean
 
-    def _example(self, f: Field) -> str:
+    def _example(self, f: Field) -> Msg:
         examples = {
             "date": f"{f.name}: 2026-12-31", "number": f"{f.name}: 100", "integer": f"{f.name}: 1",
             "rate": f'{f.name}: "1/5"', "list": f"{f.name}:\n  - …", "mapping": f"{f.name}:\n  …",
             "id": f"{f.name}: my-id", "enum": f"{f.name}: {f.choices[0] if f.choices else ''}",
         }
-        return "add: " + examples.get(f.kind, f'{f.name}: "…"')
+        return msg("hint.add", example=examples.get(f.kind, f'{f.name}: "…"'))
 
     def value(self, value: Any, f: Field, path: Path) -> Any:
         kind = f.kind
         if kind in ("text", "markdown", "url"):
+            quoted = _quoted_item(value)
+            if quoted is not None:  # `- Objectif : croissance`: the French " : " made it a mapping
+                self.error("type", path, msg("type.colon", text=quoted), msg("hint.quote-item", text=quoted))
+                return _INVALID
             if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
-                return self._type(path, f, value, f'a text, e.g. {f.name}: "…" (quotes keep yes/no and dates as text)')
+                return self._type(path, f, value, msg("expected.text", name=f.name))
             text = value.isoformat() if isinstance(value, dt.date) else str(value)
             if kind == "url" and not re.match(r"^https?://[^\s]+$", text):
-                self.error("type", path, f"`{f.name}` must be a web address starting with https://",
-                           f"e.g. {f.name}: https://example.github.io/strategy/")
+                self.error("type", path, msg("type.url", name=f.name), msg("hint.url", name=f.name))
                 return _INVALID
             return text
         if kind == "date":
             parsed = parse_date(value)
             if parsed is None:
                 if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", value):
-                    self.error("bad-date", path, f"`{f.name}` is not a real date: {value}", DATE_HINT)
+                    padded = _padded_date(value)
+                    if padded is not None:  # 2026-12-1: a real date, written without its zeros
+                        self.error("bad-date", path, msg("bad-date.padding", name=f.name, value=value.strip()),
+                                   msg("hint.write", example=f"{f.name}: {padded.isoformat()}"))
+                    else:
+                        self.error("bad-date", path, msg("bad-date", name=f.name, value=value.strip()), DATE_HINT)
                     return _INVALID
-                return self._type(path, f, value, DATE_HINT)
+                return self._type(path, f, value, msg("expected.date"))
             return parsed
         if kind in ("number", "integer"):
             ok = isinstance(value, int | float) and not isinstance(value, bool)
             if kind == "integer":
                 ok = ok and (isinstance(value, int) or float(value).is_integer())
             if not ok:
-                expected = "a whole number" if kind == "integer" else "a plain number"
-                return self._type(path, f, value, f"{expected}, e.g. {f.name}: 1250 (a dot for decimals, no unit)")
+                expected = "expected.whole" if kind == "integer" else "expected.number"
+                return self._type(path, f, value, msg(expected, name=f.name))
             if isinstance(value, float) and not math.isfinite(value):
-                self.error("type", path, f"`{f.name}` must be a finite number, not {value}",
-                           f"e.g. {f.name}: 1250")
+                self.error("type", path, msg("type.finite", name=f.name, value=str(value)),
+                           msg("hint.example", example=f"{f.name}: 1250"))
                 return _INVALID
             if abs(value) >= MAX_NUMBER:  # also a huge int, which float() would overflow on
-                self.error("range", path, f"`{f.name}` is too large for a plan: {_describe(value)}",
-                           f"write a number with {MAX_NUMBER_HINT}, e.g. {f.name}: 1250")
+                self.error("range", path, msg("range.large", name=f.name, value=_describe(value)),
+                           msg("hint.large", name=f.name))
                 return _INVALID
             if f.minimum is not None and value < f.minimum:
-                self.error("range", path, f"`{f.name}` must be {f.minimum:g} or more, not {value:g}",
-                           f"write a number of at least {f.minimum:g}, e.g. {f.name}: {max(f.minimum, 1):g}")
+                self.error("range", path, msg("range.minimum", name=f.name, minimum=f"{f.minimum:g}",
+                                              value=f"{value:g}"),
+                           msg("hint.minimum", minimum=f"{f.minimum:g}", example=f"{f.name}: {max(f.minimum, 1):g}"))
                 return _INVALID
             if f.exclusive_minimum is not None and value <= f.exclusive_minimum:
-                self.error("range", path, f"`{f.name}` must be greater than {f.exclusive_minimum:g}, not {value:g}",
-                           f"e.g. {f.name}: 5")
+                self.error("range", path, msg("range.above", name=f.name, minimum=f"{f.exclusive_minimum:g}",
+                                              value=f"{value:g}"),
+                           msg("hint.example", example=f"{f.name}: 5"))
                 return _INVALID
             return int(value) if kind == "integer" else value
         if kind == "boolean":
             if not isinstance(value, bool):
-                return self._type(path, f, value, f"true or false, e.g. {f.name}: true")
+                return self._type(path, f, value, msg("expected.boolean", name=f.name))
             return value
         if kind == "enum":
             if value not in f.choices:
                 close = difflib.get_close_matches(str(value), f.choices, n=1, cutoff=0.6)
-                hint = (f"did you mean `{close[0]}`? " if close else "") + "write one of: " + ", ".join(f.choices)
-                self.error("bad-value", path, f"`{f.name}` cannot be {_describe(value)}", hint)
+                hint = msg("hint.one-of", close=_did_you_mean(close), choices=", ".join(f.choices))
+                self.error("bad-value", path, msg("type", name=f.name, value=_describe(value)), hint)
                 return _INVALID
             return value
         if kind == "id":
             if not isinstance(value, str) or isinstance(value, bool):
-                return self._type(path, f, value, f"an id, e.g. {f.name}: my-id")
+                return self._type(path, f, value, msg("expected.id", name=f.name))
             if not ID_PATTERN.fullmatch(value):
-                what = "a valid id" if not f.hint else f"a valid `{f.name}`: it is a plain name, not a path"
                 printable = value if value.isprintable() else value.encode("unicode_escape").decode("ascii")  # `grow\n`
-                self.error("bad-id", path, f"`{printable}` is not {what}", f.hint or ID_HINT)
+                if f.hint:  # a name with its own rule (a theme: a folder's name)
+                    self.error("bad-id", path, msg("bad-id.name", value=printable, name=f.name), msg("hint.theme"))
+                else:
+                    self.error("bad-id", path, msg("bad-id", value=printable), ID_HINT)
                 return _INVALID
             if len(value) > MAX_ID_LENGTH:
-                self.error("bad-id", path, f"this id is {len(value)} characters long, over {MAX_ID_LENGTH}",
+                self.error("bad-id", path, msg("bad-id.length", length=len(value), max=MAX_ID_LENGTH),
                            ID_LENGTH_HINT)
                 return _INVALID
             return value
         if kind in ("ids", "texts"):
             if isinstance(value, str):
-                return self._type(path, f, value, f"a list, e.g. {f.name}: [{value}]")
+                return self._type(path, f, value, msg("expected.list", example=f"{f.name}: [{value}]"))
             if not isinstance(value, list):
-                return self._type(path, f, value, f"a list, e.g. {f.name}: [a, b]")
+                return self._type(path, f, value, msg("expected.list", example=f"{f.name}: [a, b]"))
             items = []
             inner = Field(f.name, "id" if kind == "ids" else "text")
             for i, item in enumerate(value):
@@ -411,27 +439,28 @@ class Checker:
             shown = value if isinstance(value, int | float | str) and not isinstance(value, bool) else None
             if rate is None:
                 short = shown if not isinstance(shown, str) or len(shown) <= 40 else shown[:40] + "…"
-                what = f"`{short}`" if isinstance(short, str) and short.strip() else _describe(value)
-                self.error("bad-rate", path, f"the rate cannot be {what}: it is not a number", RATE_HINT)
+                what = msg("describe.code", text=short) if isinstance(short, str) and short.strip() \
+                    else _describe(value)
+                self.error("bad-rate", path, msg("bad-rate.number", value=what), RATE_HINT)
                 return _INVALID
             if not 0 < rate <= 1:
-                hint = ("a conversion rate is the share of the stage above that reaches this stage: "
-                        'more than 0 and at most 1, e.g. 0.2, "1/50" or "2%"')
                 if isinstance(shown, int | float) and 1 < shown <= 100:
-                    hint = f'for {shown:g} %, write "{shown:g}%" or {shown / 100:g}; ' + hint
-                self.error("bad-rate", path, f"the rate `{shown}` is outside (0, 1]", hint)
+                    hint = msg("hint.rate-percent", percent=f"{shown:g}", share=f"{shown / 100:g}")
+                else:
+                    hint = msg("hint.rate-range")
+                self.error("bad-rate", path, msg("bad-rate.range", value=str(shown)), hint)
                 return _INVALID
             return (rate, value)
         if kind == "currency":
             if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
-                return self._type(path, f, value, "an ISO 4217 code in capitals, e.g. EUR, USD, CHF")
+                return self._type(path, f, value, msg("expected.currency"))
             return value
         if kind == "mapping":
             result = self.mapping(value, f.fields, path)
             return _INVALID if result is None else result
         if kind == "list":
             if not isinstance(value, list):
-                return self._type(path, f, value, f"a list of items each starting with `- ` under `{f.name}:`")
+                return self._type(path, f, value, msg("expected.items", name=f.name))
             out = []
             for i, item in enumerate(value):
                 result = self.mapping(item, f.fields, (*path, i))
@@ -439,9 +468,18 @@ class Checker:
             return out
         raise AssertionError(kind)  # pragma: no cover
 
-    def _type(self, path: Path, f: Field, value: Any, expected: str) -> Any:
-        self.error("type", path, f"`{f.name}` cannot be {_describe(value)}", f"write {expected}")
+    def _type(self, path: Path, f: Field, value: Any, expected: Msg) -> Any:
+        self.error("type", path, msg("type", name=f.name, value=_describe(value)), msg("hint.write", example=expected))
         return _INVALID
+
+
+def _padded_date(text: str) -> dt.date | None:
+    """2026-12-1 as the date it means, when it is one."""
+    try:
+        year, month, day = (int(part) for part in text.strip().split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 class _Invalid:

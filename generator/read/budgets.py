@@ -11,18 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from ..plan.messages import Msg, msg
+
 # a plan file larger than this is refused (`file-too-large`) rather than parsed
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # a plan folder with more files than this is refused (`plan-too-large`) before any of them is read
 MAX_PLAN_FILES = 20_000
 
 
-def too_many_files(count: int) -> tuple[str, str] | None:
+def too_many_files(count: int) -> tuple[Msg, Msg] | None:
     """(message, hint) when a plan folder holds more files than a plan can, else None."""
     if count <= MAX_PLAN_FILES:
         return None
-    return (f"the plan folder holds {count:,} files, over the {MAX_PLAN_FILES:,} a plan may hold; none is read",
-            "keep generated or bulky files outside the plan folder (assets are for a site's images)")
+    return msg("plan-too-large", count=count, max=MAX_PLAN_FILES), msg("hint.plan-too-large")
 
 # what one page may hold: a chart draws at most this many measurements of a KPI (its table lists the same
 # ones), and a rendered page heavier than MAX_PAGE_BYTES fails the build, naming the page

@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 
 from ..cache.parsed_files import CACHE, MISS, blob_id
 from ..plan.diagnostics import Diagnostics, Location
+from ..plan.messages import Msg, msg
 from ..plan.model import (
     KPI,
     Action,
@@ -79,24 +80,23 @@ class FileReader:
         try:
             return self.source.read_bytes(rel)
         except FileTooLarge as exc:
-            self.diagnostics.error("file-too-large", self.where(rel),
-                                   f"this file is {exc.size / 1_048_576:.1f} MB, over the 5 MB limit for a plan file",
-                                   "split it, or keep large data outside the plan")
+            size = f"{exc.size / 1_048_576:.1f}"
+            self.diagnostics.error("file-too-large", self.where(rel), msg("file-too-large", size=size),
+                                   msg("hint.file-too-large"))
             return None
         except OSError as exc:
-            self.diagnostics.error("unreadable", self.where(rel), f"this file cannot be read: {exc.strerror or exc}",
-                                   "check that the file exists and that you may read it")
+            self.diagnostics.error("unreadable", self.where(rel), msg("unreadable", reason=str(exc.strerror or exc)),
+                                   msg("hint.unreadable"))
             return None
 
     def decode(self, rel: str, raw: bytes) -> str | None:
         wide = wide_encoding(raw)
         if wide is not None:  # what Windows editors call "Unicode": its NUL bytes are not a binary file's
-            self.diagnostics.error("encoding", self.where(rel), f"this file is {wide[0]}, not UTF-8",
-                                   "save the file as UTF-8 in your editor (Save as…, Encoding: UTF-8)")
+            self.diagnostics.error("encoding", self.where(rel), msg("encoding.wide", name=wide[0]),
+                                   msg("hint.encoding-wide"))
             return None
         if b"\x00" in raw:
-            self.diagnostics.error("binary-file", self.where(rel), "this is a binary file, not text",
-                                   "plan files are UTF-8 text; images belong in assets/")
+            self.diagnostics.error("binary-file", self.where(rel), msg("binary-file"), msg("hint.binary-file"))
             return None
         try:
             text = raw.decode("utf-8")
@@ -105,8 +105,7 @@ class FileReader:
             line = before.count(b"\n") + 1
             column = exc.start - (before.rfind(b"\n") + 1) + 1
             self.diagnostics.error("encoding", self.where(rel, line, column),
-                                   f"this file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be read)",
-                                   "save the file as UTF-8 in your editor")
+                                   msg("encoding.byte", byte=f"{raw[exc.start]:02x}"), msg("hint.encoding"))
             return None
         return text.removeprefix("\ufeff")
 
@@ -197,16 +196,13 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
         diagnostics.error("plan-too-large", Location(source.label or "."), *too_many)
         return None
     for rel in getattr(source, "escaping_links", []):
-        diagnostics.error("outside-plan", reader.where(rel),
-                          "this is a link to a file outside the plan folder; it is not read",
-                          "copy the file into the plan folder instead of linking to it")
+        diagnostics.error("outside-plan", reader.where(rel), msg("outside-plan"), msg("hint.outside-plan"))
     for rel in getattr(source, "looping_links", []):
-        diagnostics.error("link-loop", reader.where(rel),
-                          "this symbolic link leads back to itself (a loop); it is not read",
-                          "delete the link, or point it at a file of the plan folder")
+        diagnostics.error("link-loop", reader.where(rel), msg("link-loop"), msg("hint.link-loop"))
 
     settings = _load_settings(reader, files)
     plan = Plan(settings=settings or _fallback_settings(), label=source.label)
+    diagnostics.language = settings.language if settings is not None else _declared_language(reader, files)
     if settings is None:
         plan.settings.title = ""
         plan.unread.settings = True
@@ -243,20 +239,17 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
         for rel in rels:
             stem = posixpath.splitext(posixpath.basename(rel))[0]
             if not ID_PATTERN.fullmatch(stem):
-                diagnostics.error("bad-id", reader.where(rel),
-                                  f"the file name `{posixpath.basename(rel)}` is not a valid id "
-                                  "(an id is the file name without extension)",
-                                  "rename the file: " + ID_HINT)
+                diagnostics.error("bad-id", reader.where(rel), msg("bad-id.file", name=posixpath.basename(rel)),
+                                  msg("hint.rename", hint=ID_HINT))
                 continue
             if len(stem) > MAX_ID_LENGTH:
-                diagnostics.error("bad-id", reader.where(rel),
-                                  f"the file name is {len(stem)} characters long, over {MAX_ID_LENGTH} for an id",
-                                  "rename the file: " + ID_LENGTH_HINT)
+                diagnostics.error("bad-id", reader.where(rel), msg("bad-id.file-length", length=len(stem),
+                                                                   max=MAX_ID_LENGTH),
+                                  msg("hint.rename", hint=ID_LENGTH_HINT))
                 continue
             if stem in target:
-                diagnostics.error("duplicate-id", reader.where(rel),
-                                  f"two files define the {kind[:-1]} `{stem}`",
-                                  "keep one file per id: remove or rename one of them")
+                diagnostics.error("duplicate-id", reader.where(rel), msg(f"duplicate-file.{kind}", id=stem),
+                                  msg("hint.duplicate-file"))
                 continue
             entity = _cached_entity(reader, rel, kind, stem, builders[kind])
             if isinstance(entity, Unread):
@@ -280,24 +273,24 @@ def _note_unread(plan: Plan, kind: str, stem: str, unread: Unread) -> None:
             plan.unread.data.update(unread.data)
 
 
-def _unknown_message(rel: str, top: str, rest: str) -> str:
+def _unknown_message(rel: str, top: str, rest: str) -> Msg:
     if top in ENTITY_FIELDS:
         if "/" in rest:
-            return f"`{rel}` is in a sub-folder of {top}/, which is not read"
-        return f"`{rel}` is not read: entity files end in .md or .yaml"
+            return msg("unknown-file.sub-folder", file=rel, folder=top)
+        return msg("unknown-file.suffix", file=rel)
     if top == "data":
-        return f"`{rel}` is not read: data files are CSV files or .xlsx workbooks directly in data/"
+        return msg("unknown-file.data", file=rel)
     if rest:
-        return f"the folder `{top}/` is not part of a plan and is ignored"
-    return f"the file `{rel}` is not part of a plan and is ignored"
+        return msg("unknown-file.folder", folder=top)
+    return msg("unknown-file", file=rel)
 
 
-def _unknown_hint(top: str, rest: str) -> str:
+def _unknown_hint(top: str, rest: str) -> Msg:
     import difflib
 
     close = difflib.get_close_matches(top, KNOWN_FOLDERS, n=1, cutoff=0.6) if rest else []
-    hint = f"did you mean `{close[0]}/`? " if close else ""
-    return hint + "a plan holds strategy.yaml and the folders " + ", ".join(f"{k}/" for k in KNOWN_FOLDERS)
+    return msg("hint.unknown-file", close=msg("did-you-mean", close=close[0] + "/") if close else msg("nothing"),
+               folders=", ".join(f"{k}/" for k in KNOWN_FOLDERS))
 
 
 def _fallback_settings() -> Settings:
@@ -328,14 +321,12 @@ def _load_entity(reader: FileReader, rel: str, kind: str, text: str) -> tuple[di
     if rel.endswith(".md"):
         front, offset, body, problem = split_front_matter(text)
         if problem == "frontmatter-unclosed":
-            reader.diagnostics.error("frontmatter-unclosed", reader.where(rel),
-                                     "the front matter opened by `---` on line 1 is never closed",
-                                     "add a line with only `---` after the last key, before the text")
+            reader.diagnostics.error("frontmatter-unclosed", reader.where(rel), msg("frontmatter-unclosed"),
+                                     msg("hint.frontmatter-unclosed"))
             return None
         if problem == "frontmatter-missing":
-            reader.diagnostics.error("frontmatter-missing", reader.where(rel),
-                                     "this file has no front matter",
-                                     "start the file with a line `---`, the keys (title: …), then `---`")
+            reader.diagnostics.error("frontmatter-missing", reader.where(rel), msg("frontmatter-missing"),
+                                     msg("hint.frontmatter-missing"))
             return None
         doc = reader.yaml(rel, front or "", offset)
     else:
@@ -377,12 +368,24 @@ def _file_loc(checker: Checker) -> Location:
 def _load_settings(reader: FileReader, files: list[str]) -> Settings | None:
     rel = "strategy.yaml"
     if rel not in files:
-        hint = "create strategy.yaml with at least:\n  title: …\n  period:\n    start: 2026-01-01\n    end: 2026-12-31"
-        if "strategy.yml" in files:
-            hint = "rename strategy.yml to strategy.yaml"
-        reader.diagnostics.error("missing-settings", reader.where(rel), "the plan has no strategy.yaml", hint)
+        hint = msg("hint.rename-yml" if "strategy.yml" in files else "hint.missing-settings")
+        reader.diagnostics.error("missing-settings", reader.where(rel), msg("missing-settings"), hint)
         return None
     return _memo(reader, ("settings",), _PlanFile(reader, rel), partial(_settings_of, rel=rel), None)
+
+
+_LANGUAGE_LINE = re.compile(rb"^language:[ \t]*[\"']?(fr|en)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _declared_language(reader: FileReader, files: list[str]) -> str | None:
+    """The `language:` line of a strategy.yaml that cannot be used, so that its errors are said in it."""
+    if "strategy.yaml" not in files:
+        return None
+    try:
+        found = _LANGUAGE_LINE.search(reader.source.read_bytes("strategy.yaml"))
+    except Exception:  # unreadable: its error is reported already
+        return None
+    return found[1].decode() if found else None
 
 
 def _settings_of(reader: FileReader, raw: bytes, rel: str) -> Settings | None:
@@ -396,8 +399,8 @@ def _settings_of(reader: FileReader, raw: bytes, rel: str) -> Settings | None:
     clean = checker.mapping(doc.data if doc.data is not None else {}, SETTINGS_FIELDS)
     period = (clean or {}).get("period", {})
     if "start" in period and "end" in period and period["end"] <= period["start"]:  # even without a title
-        checker.error("bad-period", ("period", "end"), "the period must end after it starts",
-                      f"write an end date after the start, {period['start'].isoformat()}")
+        checker.error("bad-period", ("period", "end"), msg("bad-period"),
+                      msg("hint.bad-period", start=period["start"].isoformat()))
     if clean is None or "title" not in clean or "start" not in period or "end" not in period:
         return None
     rules = Rules(**clean.get("rules", {}))
@@ -517,10 +520,8 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             if rel is None:
                 continue
             if rel not in files:
-                reader.diagnostics.error("missing-data", kpi.at("data"),
-                                         f"the data file `{kpi.data}` does not exist",
-                                         f"create {reader.display(rel)} "
-                                         f"(columns date,{kpi.column}) or fix the path")
+                reader.diagnostics.error("missing-data", kpi.at("data"), msg("missing-data", path=kpi.data),
+                                         msg("hint.missing-data", file=reader.display(rel), column=kpi.column))
                 continue
         else:
             rel = f"data/{kpi.id}.csv"
@@ -545,8 +546,7 @@ def _safe_data_path(reader: FileReader, kpi: KPI) -> str | None:
     raw = kpi.data or ""
     norm = posixpath.normpath(raw.replace("\\", "/"))
     if raw.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", raw) or norm == ".." or norm.startswith("../"):
-        reader.diagnostics.error("data-path", kpi.at("data"),
-                                 f"the data path `{raw}` leads outside the plan folder",
-                                 f"write a path inside the plan folder, e.g. data: data/{kpi.id}.csv")
+        reader.diagnostics.error("data-path", kpi.at("data"), msg("data-path", path=raw),
+                                 msg("hint.data-path", id=kpi.id))
         return None
     return norm

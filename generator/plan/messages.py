@@ -1,0 +1,114 @@
+"""Every sentence the tool says to a person, in the reader's language: one table per language
+(messages_en.py, messages_fr.py), keyed by a stable message key.
+
+A diagnostic keeps its `Msg` (key and values), not only its English text, so that `check`, `build`,
+`serve` and `diff` print it in the plan's language, and the JSON output may carry it with its stable code.
+Where there is no readable plan, the language is `--lang`, else the locale (LC_ALL, LC_MESSAGES, LANG),
+else English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import string
+from dataclasses import dataclass
+
+from babel import Locale
+
+from .i18n import Formatter
+from .messages_en import EN
+from .messages_fr import FR
+
+LANGUAGES = ("en", "fr")
+# a template is a string, or its plural forms by Babel's plural rules ("one", "other"…), chosen by `count`
+Template = str | dict[str, str]
+MESSAGES: dict[str, dict[str, Template]] = {"en": EN, "fr": FR}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence not yet worded: its key in MESSAGES and its values (themselves `Msg` when they are words)."""
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def render(self, language: str) -> str:
+        return render(language, self.key, **dict(self.values))
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A measurement's period in the reader's words: "novembre 2026", "Q4 2026"."""
+
+    date: dt.date
+    period: str
+
+    def render(self, language: str) -> str:
+        return Formatter(language).period(self.date, self.period)
+
+
+def msg(key: str, /, **values: object) -> Msg:
+    """`msg("no-kpi", id="croissance")`: values must be hashable (a diagnostic is de-duplicated by them)."""
+    return Msg(key, tuple(values.items()))
+
+
+def render(language: str, key: str, /, **values: object) -> str:
+    """The sentence `key` in `language` (English when the language has no table)."""
+    table = MESSAGES.get(language, EN)
+    template = table.get(key, EN[key])
+    shown = {name: _shown(language, value) for name, value in values.items()}
+    if isinstance(template, dict):
+        count = values.get("count", 0)
+        form = _plural_form(language, count if isinstance(count, int | float) else 0)
+        template = template.get(form, template["other"])
+    return template.format(**shown)
+
+
+def words(language: str, text: str | Msg | None) -> str | None:
+    """A message or hint as the reader sees it: plain text as it is, a `Msg` worded in `language`."""
+    if isinstance(text, Msg):
+        return text.render(language)
+    return text
+
+
+def _shown(language: str, value: object) -> object:
+    if isinstance(value, Msg | Period):
+        return value.render(language)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return Formatter(language).number(value, 0)  # "20,000", "20 000": a count as the reader groups digits
+    if isinstance(value, tuple) and value and all(isinstance(v, Msg) for v in value):
+        return "".join(v.render(language) for v in value)  # parts said one after the other
+    return value
+
+
+@functools.lru_cache(maxsize=64)
+def _plural_form(language: str, count: float) -> str:
+    return Locale.parse({"fr": "fr_FR"}.get(language, "en_GB")).plural_form(abs(count))
+
+
+def placeholders(template: Template) -> set[str]:
+    """The names a template fills in (each plural form alike)."""
+    forms = template.values() if isinstance(template, dict) else [template]
+    return {name.split(".")[0].split("[")[0] for form in forms
+            for _, name, _, _ in string.Formatter().parse(form) if name}
+
+
+def locale_language(environ: dict[str, str] | None = None) -> str | None:
+    """The language of the user's locale (LC_ALL, then LC_MESSAGES, then LANG), when the tool speaks it."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip()
+        if value:  # the first one set decides, as for every program
+            language = value.split("_")[0].split(".")[0].split("-")[0].lower()
+            return language if language in LANGUAGES else None
+    return None
+
+
+def reader_language(plan_language: str | None, option: str | None = None) -> str:
+    """The plan's language when it could be read; else `--lang`, else the locale's, else English."""
+    return plan_language or option or locale_language() or "en"
