@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .pipeline import Checked, check
 from .plan.diagnostics import Diagnostics, Location, shown_path
+from .plan.messages import Msg, msg
 from .read.budgets import check_page_weight
 from .read.source import DirectorySource, Source
 
@@ -46,7 +47,7 @@ class BuildResult:
     charts: int = 0
     bytes_written: int = 0
     seconds: float = 0.0
-    message: str | None = None  # why the build failed, when it is not the plan's diagnostics
+    message: str | Msg | None = None  # why the build failed, when it is not the plan's diagnostics
     where: Location | None = None  # the theme template's line it failed at, when it did in one
 
 
@@ -165,7 +166,7 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     result = BuildResult(checked=checked, ok=False)
     failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
     if failed or checked.state is None:
-        result.message = "the plan has errors" if checked.diagnostics.errors else "warnings fail a --strict build"
+        result.message = msg("build.errors" if checked.diagnostics.errors else "build.strict")
         return result
     try:
         check_output(output, plan_dir)

@@ -32,10 +32,21 @@ PLAN_ARG = click.argument(
     "plan", required=False, default=None, callback=_plan_here,
     type=click.Path(file_okay=False, path_type=Path),
 )
+LANG_OPT = click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default=None,
+    help="Language of the messages when the plan's own (`language` in strategy.yaml) cannot be read. "
+         "Default: the locale's (LC_ALL, LANG), else English.",
+)
 TODAY_OPT = click.option(
     "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
     help="Evaluate KPIs as of this date (YYYY-MM-DD). Default: SOURCE_DATE_EPOCH, else today.",
 )
+
+
+def _decimal(language: str, value: float, digits: int = 1) -> str:
+    """A measurement in the reader's writing: "1.5", "1,5"."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "fr" else text
 
 
 def _colour() -> bool:
@@ -79,7 +90,8 @@ def main() -> None:
               show_default=True, help="text for people, json for tools, github for Actions annotations.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @TODAY_OPT
-def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None:
+@LANG_OPT
+def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None, lang: str | None) -> None:
     """Check the plan and report every problem at file:line:column.
 
     \b
@@ -96,16 +108,16 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
     with kept_on_disk():
         result = run_check(_source(plan), _today(today))
     warn_unknown_theme(result, plan)
+    language = result.diagnostics.speaks(lang)
     if fmt == "json":
-        click.echo(d.format_json(result.diagnostics))
+        click.echo(d.format_json(result.diagnostics, language))
     elif fmt == "github":
-        out = d.format_github(result.diagnostics)
+        out = d.format_github(result.diagnostics, language)
         if out:
             click.echo(out)
-        n_err, n_warn = len(result.diagnostics.errors), len(result.diagnostics.warnings)
-        click.echo(f"strategy check: {n_err} error(s), {n_warn} warning(s)", err=True)
+        click.echo(f"strategy check: {d.summary(result.diagnostics, language)}", err=True)
     else:
-        click.echo(d.format_text(result.diagnostics, colour=_colour()))
+        click.echo(d.format_text(result.diagnostics, colour=_colour(), language=language))
     failed = bool(result.diagnostics.errors) or (strict and bool(result.diagnostics.warnings))
     sys.exit(EXIT_PLAN_ERRORS if failed else EXIT_OK)
 
@@ -121,7 +133,9 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None
 @click.option("--pack", is_flag=True, help="Also write the board pack (board-pack.pdf, as `strategy pack` makes it), "
                                            "linked from the dashboard.")
 @TODAY_OPT
-def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool, today: dt.datetime | None) -> None:
+@LANG_OPT
+def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool, today: dt.datetime | None,
+          lang: str | None) -> None:
     """Check the plan and write its website to OUTPUT.
 
     A plan with errors (or, with --strict, warnings) builds nothing, and a failed build leaves the
@@ -138,6 +152,7 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
     from .build import diagnostics_for_failure
     from .cache.parsed_files import kept_on_disk
     from .plan import diagnostics as d
+    from .plan.messages import render, words
 
     _source(plan)  # a missing plan folder is a usage error, before anything runs
     if all_versions:
@@ -149,13 +164,17 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
     with kept_on_disk():
         result = run_build(plan, output, _today(today), strict=strict, pack=pack)
     diags = diagnostics_for_failure(result)
+    language = diags.speaks(lang)
     if diags.errors or diags.warnings:
-        click.echo(d.format_text(diags, colour=_colour()), err=True)
+        click.echo(d.format_text(diags, colour=_colour(), language=language), err=True)
     if not result.ok:
-        click.echo(f"strategy build: nothing written ({result.message}); {output} is as it was.", err=True)
+        reason = words(language, result.message)
+        click.echo("strategy build: " + render(language, "build.nothing-written", reason=reason, output=str(output)),
+                   err=True)
         sys.exit(EXIT_PLAN_ERRORS)
-    click.echo(f"strategy build: {result.pages} pages, {result.charts} charts, "
-               f"{result.bytes_written / 1e6:.1f} MB in {output} ({result.seconds:.2f} s)")
+    click.echo("strategy build: " + render(language, "build.written", pages=result.pages, charts=result.charts,
+                                           size=_decimal(language, result.bytes_written / 1e6),
+                                           output=str(output), seconds=_decimal(language, result.seconds, 2)))
 
 
 @main.command()
@@ -191,7 +210,8 @@ def serve(plan: Path, host: str, port: int) -> None:
 @PLAN_ARG
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @TODAY_OPT
-def funnel(plan: Path, fmt: str, today: dt.datetime | None) -> None:
+@LANG_OPT
+def funnel(plan: Path, fmt: str, today: dt.datetime | None, lang: str | None) -> None:
     """Show what each funnel demands of each stage, worked backwards from the goal.
 
     \b
@@ -205,7 +225,8 @@ def funnel(plan: Path, fmt: str, today: dt.datetime | None) -> None:
 
     result = run_check(_source(plan), _today(today))
     if result.state is None:
-        click.echo(format_text(result.diagnostics, colour=_colour()), err=True)
+        click.echo(format_text(result.diagnostics, colour=_colour(), language=result.diagnostics.speaks(lang)),
+                   err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     click.echo(funnels_json(result.state) if fmt == "json" else funnels_text(result.state, colour=_colour()))
 
@@ -240,7 +261,8 @@ def pack(plan: Path, output: Path | None, today: dt.datetime | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="text for people, markdown for a pull-request comment, json for tools.")
 @TODAY_OPT
-def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datetime | None) -> None:
+@LANG_OPT
+def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datetime | None, lang: str | None) -> None:
     """Show what changed in the plan between two git revisions, in strategy terms.
 
     OLD defaults to HEAD and NEW to the working tree; `OLD..NEW` also works. Derived values are
@@ -269,8 +291,11 @@ def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datet
             click.echo(f"  hint: {exc.hint}", err=True)
         sys.exit(EXIT_USAGE)
     except PlanHasErrors as exc:
-        click.echo(f"strategy diff: the plan at {exc.label} has errors; fix them first:\n", err=True)
-        click.echo(format_text(exc.diagnostics, colour=_colour()), err=True)
+        from .plan.messages import render
+
+        language = exc.diagnostics.speaks(lang)
+        click.echo("strategy diff: " + render(language, "diff.plan-has-errors", label=exc.label) + "\n", err=True)
+        click.echo(format_text(exc.diagnostics, colour=_colour(), language=language), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     if fmt == "json":
         click.echo(diff_json(result))

@@ -157,7 +157,7 @@ def test_an_edit_reloads_the_page_with_the_new_content(preview: Preview) -> None
     assert "solutions/index.html" not in reload["changed"], "a page the edit does not touch is not reloaded"
     status, html = preview.get("/" + OBJECTIVE_PAGE)
     assert status == 200 and "Attirer des leads" in html
-    assert any(line.startswith("rebuilt in ") and " ms" in line for line in preview.log)
+    assert any(line.startswith("reconstruit en ") and " ms" in line for line in preview.log)  # the plan is French
     stream.close()
 
 
@@ -174,8 +174,9 @@ def test_a_broken_edit_shows_errors_and_keeps_the_last_good_site(preview: Previe
     status, html = preview.get("/" + OBJECTIVE_PAGE)
     assert status == 200 and html == before
     terminal = "\n".join(preview.log)
-    assert OBJECTIVE in terminal and f"  {first['line']}:{first['column']}  error" in terminal
-    assert any("serving the last good site" in line for line in preview.log)
+    assert OBJECTIVE in terminal and f"  {first['line']}:{first['column']}  erreur" in terminal  # French plan
+    assert any("le dernier site correct reste servi" in line for line in preview.log)
+    assert report["words"]["heading"].startswith("strategy serve : le plan a ")
     # a page opened while the plan is broken gets the errors at once
     late = events(preview)
     assert late.next("errors")["errors"] == report["errors"]
@@ -306,7 +307,7 @@ def test_ctrl_c_stops_without_a_traceback(tmp_path: Path) -> None:
             lines.append(line)
             if "http://127.0.0.1:" in line:
                 break
-        assert any(line.startswith("built in ") for line in lines), lines
+        assert any(line.startswith("construit en ") for line in lines), lines  # the example plan is French
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=WAIT)
     finally:

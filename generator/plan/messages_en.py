@@ -184,4 +184,63 @@ EN: dict[str, str | dict[str, str]] = {
     "hint.missing-data": "create {file} (columns date,{column}) or fix the path",
     "data-path": "the data path `{path}` leads outside the plan folder",
     "hint.data-path": "write a path inside the plan folder, e.g. data: data/{id}.csv",
+    # --- YAML (read/yamlpos.py)
+    "yaml-syntax": "YAML syntax error: {problem}",
+    "yaml-too-deep": "the YAML is nested too deeply to read",
+    "yaml-too-deep.levels": "the YAML is nested more than {depth} levels deep",
+    "yaml-too-many": "the YAML has more than {nodes} values",
+    "hint.yaml-too-big": "a plan file needs no more than {depth} levels of nesting and {nodes} values: "
+                         "close the brackets opened here, or split the file",
+    "yaml-control": "the file contains an invisible control character (#x{character})",
+    "yaml-unreadable-character": "the file contains a character that cannot be read",
+    "hint.yaml-control": "delete it: retype the end of this line",
+    "yaml.tab": "a tab is used here", "hint.yaml-tab": "indent with spaces, not tabs",
+    "yaml.colon": "a `:` here cannot be read",
+    "hint.yaml-colon": "put quotes around a text that contains \": \", e.g. title: \"Objectif : croissance\"; "
+                       "if this line is a key of its own, align it with the keys above",
+    "yaml.after-quote": "there is text after a closing quote",
+    "hint.yaml-after-quote": "put the whole text inside the quotes, e.g. title: \"Le plan « 2026 » en bref\"",
+    "yaml.indent": "this line is not indented like the lines above it",
+    "hint.yaml-indent": "keys of the same mapping start in the same column; indent with spaces under a `key:` "
+                        "or a `- ` item, as the lines above",
+    "yaml.quote": "a quote opened here is never closed",
+    "hint.yaml-quote": "close it on the same line, e.g. title: \"Objectif 2026\"",
+    "yaml.not-key-value": "this line is not `key: value`",
+    "hint.yaml-not-key-value": "each line of a mapping is `key: value`; keys of the same mapping start in the same "
+                               "column; indent with spaces under a `key:` or a `- ` item, as the lines above",
+    "yaml.list": "a list opened with `[` is not closed",
+    "hint.yaml-list": "close it on the same line, e.g. personas: [anne, bob]; put quotes around a text that starts "
+                      "with \"[\"",
+    "yaml.mapping": "a mapping opened with `{{` is not closed",
+    "hint.yaml-mapping": "close it on the same line, e.g. cost: {{amount: 90, per: month}}; put quotes around a text "
+                         "that starts with \"{{\"",
+    "yaml.start": "a value cannot start with `{char}`",
+    "hint.yaml-start": "put quotes around the text, e.g. title: \"{char}marque\"",
+    "yaml.document": "a second YAML document starts here",
+    "hint.yaml-document": "a plan file holds one mapping: remove this `---` line (in a .md file, the front matter "
+                          "ends at the second `---`)",
+    "hint.yaml-alias": "write the value out in full",
+    "yaml.key": "a key must be a plain word, not a list or mapping",
+    "duplicate-key": "`{key}` is written twice in the same mapping (first on line {line})",
+    "hint.duplicate-key": "keep one of the two; YAML would silently use the last",
+    # --- the commands' own lines (cli.py, build.py)
+    "build.errors": "the plan has errors", "build.strict": "warnings fail a --strict build",
+    "build.nothing-written": "nothing written ({reason}); {output} is as it was.",
+    "build.written": "{pages} pages, {charts} charts, {size} MB in {output} ({seconds} s)",
+    "diff.plan-has-errors": "the plan at {label} has errors; fix them first:",
+    # --- strategy serve (serve/server.py, its overlay live_reload.js)
+    "serve.failed": "the build failed after {ms}; {still}.",
+    "serve.still-serving": "serving the last good site", "serve.nothing-to-serve": "nothing to serve until it is fixed",
+    "serve.overlay.heading": {"one": "strategy serve: the plan has {count} error; this page shows the last good "
+                                     "build. Fix and save: it reloads by itself.",
+                              "other": "strategy serve: the plan has {count} errors; this page shows the last good "
+                                       "build. Fix and save: it reloads by itself."},
+    "serve.overlay.hint": "hint:", "serve.overlay.close": "Hide until the next rebuild",
+    "serve.overlay.label": "strategy serve: build errors",
+    "serve.built": "built in {ms} (check {check}, {rendered}, {charts}, {changed}{warned})",
+    "serve.rebuilt": "rebuilt in {ms} (check {check}, {rendered}, {charts}, {changed}{warned})",
+    "serve.warned": ", {warnings}",
+    "n.pages-rendered": {"one": "{count} page rendered", "other": "{count} pages rendered"},
+    "n.pages-changed": {"one": "{count} page changed", "other": "{count} pages changed"},
+    "n.charts": {"one": "{count} chart", "other": "{count} charts"},
 }

@@ -21,12 +21,13 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from ..plan.messages import Msg, msg
+
 Path = tuple[str | int, ...]
 
 MAX_DEPTH = 40
 MAX_NODES = 200_000
-TOO_BIG_HINT = (f"a plan file needs no more than {MAX_DEPTH} levels of nesting and {MAX_NODES} values: "
-                "close the brackets opened here, or split the file")
+TOO_BIG_HINT = msg("hint.yaml-too-big", depth=MAX_DEPTH, nodes=MAX_NODES)
 
 
 @dataclass
@@ -34,8 +35,8 @@ class YamlProblem:
     code: str
     line: int
     column: int
-    message: str
-    hint: str | None = None
+    message: str | Msg
+    hint: str | Msg | None = None
 
 
 @dataclass
@@ -187,8 +188,8 @@ _constructor = SafeConstructor()
 
 
 class _TooBig(Exception):
-    def __init__(self, node: Node, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, node: Node, message: Msg) -> None:
+        super().__init__(str(message))
         self.node = node
         self.message = message
 
@@ -203,8 +204,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
         root = _compose(text)
     except _TooDeep as exc:
         mark = exc.problem_mark
-        doc.problems.append(YamlProblem("yaml-too-deep", mark.line + 1 + line_offset, mark.column + 1, exc.problem,
-                                        TOO_BIG_HINT))
+        doc.problems.append(YamlProblem("yaml-too-deep", mark.line + 1 + line_offset, mark.column + 1,
+                                        msg("yaml-too-deep.levels", depth=MAX_DEPTH), TOO_BIG_HINT))
         return doc
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or "invalid YAML"
@@ -213,20 +214,21 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message, hint = _explain(problem, exc.context or "")
-        doc.problems.append(YamlProblem("yaml-syntax", line + line_offset, col, f"YAML syntax error: {message}", hint))
+        doc.problems.append(YamlProblem("yaml-syntax", line + line_offset, col, msg("yaml-syntax", problem=message),
+                                        hint))
         return doc
     except RecursionError:
         doc.problems.append(
-            YamlProblem("yaml-too-deep", 1 + line_offset, 1, "the YAML is nested too deeply to read", TOO_BIG_HINT)
+            YamlProblem("yaml-too-deep", 1 + line_offset, 1, msg("yaml-too-deep"), TOO_BIG_HINT)
         )
         return doc
     except yaml.reader.ReaderError as exc:  # control characters: no mark, but a position
         before = text[: exc.position]
         doc.problems.append(YamlProblem(
             "yaml-syntax", before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1,
-            f"the file contains an invisible control character (#x{exc.character:04x})"
-            if isinstance(exc.character, int) else "the file contains a character that cannot be read",
-            "delete it: retype the end of this line"))
+            msg("yaml-control", character=f"{exc.character:04x}")
+            if isinstance(exc.character, int) else msg("yaml-unreadable-character"),
+            msg("hint.yaml-control")))
         return doc
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises nothing else without a mark
         doc.problems.append(YamlProblem("yaml-syntax", 1 + line_offset, 1, f"YAML error: {exc}"))
@@ -245,45 +247,32 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
     return doc
 
 
-QUOTE_HINT = 'put quotes around a text that contains ": ", e.g. title: "Objectif : croissance"'
-INDENT_HINT = ("keys of the same mapping start in the same column; indent with spaces under a `key:` "
-               "or a `- ` item, as the lines above")
-
-
-def _explain(problem: str, context: str) -> tuple[str, str | None]:
+def _explain(problem: str, context: str) -> tuple[str | Msg, Msg | None]:
     """PyYAML's problem in words a plan author knows, and what to write instead."""
     if "found character '\\t'" in problem:
-        return "a tab is used here", "indent with spaces, not tabs"
+        return msg("yaml.tab"), msg("hint.yaml-tab")
     if "mapping values are not allowed" in problem:
-        return ("a `:` here cannot be read",
-                QUOTE_HINT + "; if this line is a key of its own, align it with the keys above")
+        return msg("yaml.colon"), msg("hint.yaml-colon")
     if "expected <block end>" in problem and "<scalar>" in problem:
-        return ("there is text after a closing quote",
-                'put the whole text inside the quotes, e.g. title: "Le plan « 2026 » en bref"')
+        return msg("yaml.after-quote"), msg("hint.yaml-after-quote")
     if "expected <block end>" in problem or "did not find expected key" in problem \
             or "did not find expected '-'" in problem:
-        return "this line is not indented like the lines above it", INDENT_HINT
+        return msg("yaml.indent"), msg("hint.yaml-indent")
     if "end of stream" in problem and "quoted" in context:
-        return "a quote opened here is never closed", 'close it on the same line, e.g. title: "Objectif 2026"'
+        return msg("yaml.quote"), msg("hint.yaml-quote")
     if "could not find expected ':'" in problem:
-        return "this line is not `key: value`", "each line of a mapping is `key: value`; " + INDENT_HINT
+        return msg("yaml.not-key-value"), msg("hint.yaml-not-key-value")
     if "expected ',' or ']'" in problem:
-        return ("a list opened with `[` is not closed",
-                'close it on the same line, e.g. personas: [anne, bob]; put quotes around a text that starts with "["')
+        return msg("yaml.list"), msg("hint.yaml-list")
     if "expected ',' or '}'" in problem:
-        return ("a mapping opened with `{` is not closed",
-                "close it on the same line, e.g. cost: {amount: 90, per: month}; "
-                'put quotes around a text that starts with "{"')
+        return msg("yaml.mapping"), msg("hint.yaml-mapping")
     if "that cannot start any token" in problem:
-        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
-        return (f"a value cannot start with `{char}`",
-                f'put quotes around the text, e.g. title: "{char}marque"')
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "?"
+        return msg("yaml.start", char=char), msg("hint.yaml-start", char=char)
     if "found another document" in problem:
-        return ("a second YAML document starts here",
-                "a plan file holds one mapping: remove this `---` line (in a .md file, the front matter "
-                "ends at the second `---`)")
+        return msg("yaml.document"), msg("hint.yaml-document")
     if "aliases" in problem or "anchors" in problem:
-        return problem, "write the value out in full"
+        return problem, msg("hint.yaml-alias")
     return problem, None
 
 
@@ -299,9 +288,9 @@ def _tag_problem(node: Node, offset: int) -> YamlProblem:
 def _convert(node: Node, path: Path, doc: YamlDoc, offset: int, depth: int, counter: list[int]) -> Any:
     counter[0] += 1
     if depth > MAX_DEPTH:
-        raise _TooBig(node, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+        raise _TooBig(node, msg("yaml-too-deep.levels", depth=MAX_DEPTH))
     if counter[0] > MAX_NODES:
-        raise _TooBig(node, f"the YAML has more than {MAX_NODES} values")
+        raise _TooBig(node, msg("yaml-too-many", nodes=MAX_NODES))
     doc.values[path] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     if isinstance(node, ScalarNode):
         try:
@@ -328,7 +317,7 @@ def _convert(node: Node, path: Path, doc: YamlDoc, offset: int, depth: int, coun
                 doc.problems.append(
                     YamlProblem("type", key_node.start_mark.line + 1 + offset,
                                 key_node.start_mark.column + 1,
-                                "a key must be a plain word, not a list or mapping")
+                                msg("yaml.key"))
                 )
                 continue
             key = str(key_node.value)
@@ -337,8 +326,7 @@ def _convert(node: Node, path: Path, doc: YamlDoc, offset: int, depth: int, coun
                 first = doc.keys[(*path, key)]
                 doc.problems.append(
                     YamlProblem("duplicate-key", *key_pos,
-                                f"`{key}` is written twice in the same mapping (first on line {first[0]})",
-                                "keep one of the two; YAML would silently use the last")
+                                msg("duplicate-key", key=key, line=first[0]), msg("hint.duplicate-key"))
                 )
                 continue
             doc.keys[(*path, key)] = key_pos

@@ -45,18 +45,17 @@
     });
     box.id = OVERLAY_ID;
     box.setAttribute("role", "alert");
-    box.setAttribute("aria-label", "strategy serve: build errors");
+    var words = report.words || {};  // in the plan's language (plan/messages_*.py)
+    box.setAttribute("aria-label", words.label || "strategy serve: build errors");
     var close = element("button", "×", {
       float: "right", font: "inherit", fontSize: "20px", lineHeight: "1", border: "0", background: "none",
       cursor: "pointer", color: "#1f2328"
     });
     close.type = "button";
-    close.setAttribute("aria-label", "Hide until the next rebuild");
+    close.setAttribute("aria-label", words.close || "Hide until the next rebuild");
     close.addEventListener("click", hideOverlay);
     box.appendChild(close);
-    var count = report.errors + " error" + (report.errors === 1 ? "" : "s");
-    box.appendChild(element("p", "strategy serve: the plan has " + count +
-      "; this page shows the last good build. Fix and save: it reloads by itself.",
+    box.appendChild(element("p", words.heading || ("strategy serve: the plan has " + report.errors + " error(s)"),
       { margin: "0 0 8px", fontWeight: "700", color: "#b71c1c" }));
     var list = element("ol", "", { margin: "0", paddingLeft: "20px" });
     (report.diagnostics || []).forEach(function (d) {
@@ -71,7 +70,7 @@
       item.appendChild(message);
       item.appendChild(element("span", "  [" + d.code + "]", { color: "#57606a" }));
       if (d.hint) {
-        var hint = element("div", "hint: " + d.hint, { color: "#0b5394" });
+        var hint = element("div", (words.hint || "hint:") + " " + d.hint, { color: "#0b5394" });
         hint.className = "hint";
         item.appendChild(hint);
       }

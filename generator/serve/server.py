@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..cache.render_memo import RenderMemo
 from ..plan.diagnostics import Diagnostics, Location, format_text
+from ..plan.messages import msg, render
 from ..read.source import DirectorySource
 
 PREFIX = "__strategy__/"
@@ -246,10 +247,14 @@ def sse(event: str, data: Any, event_id: str) -> bytes:
 
 
 def errors_payload(diagnostics: Diagnostics) -> dict[str, Any]:
-    """What the overlay shows: the errors (file, line, column, message, hint) and how many warnings."""
+    """What the overlay shows: the errors (file, line, column, message, hint) and how many warnings, and its
+    own words, all in the plan's language."""
+    language = diagnostics.speaks()
     errors = [d for d in diagnostics.sorted() if d.severity == "error"]
     return {"errors": len(errors), "warnings": len(diagnostics.warnings),
-            "diagnostics": [dataclasses.asdict(d) for d in errors]}
+            "diagnostics": [d.as_json(language) for d in errors],
+            "words": {key: render(language, f"serve.overlay.{key}", count=len(errors))
+                      for key in ("heading", "hint", "close", "label")}}
 
 
 # --- the server ----------------------------------------------------------------------------------
@@ -361,17 +366,22 @@ class Server:
         diags = outcome.diagnostics
         ms = f"{outcome.seconds * 1000:.0f} ms"
         if not outcome.ok:
+            language = diags.speaks()
             self.log(format_text(diags, colour=self.colour), True)
-            still = "serving the last good site" if self.snapshot else "nothing to serve until it is fixed"
-            self.log(f"strategy serve: the build failed after {ms}; {still}.", True)
+            still = "serve.still-serving" if self.snapshot else "serve.nothing-to-serve"
+            self.log("strategy serve: " + render(language, "serve.failed", ms=ms, still=msg(still)), True)
             return
         if first and diags.warnings:
             self.log(format_text(diags, colour=self.colour), True)
-        warned = f", {len(diags.warnings)} warning(s)" if diags.warnings else ""
+        language = diags.speaks()
+        warned = msg("serve.warned", warnings=msg("warnings", count=len(diags.warnings))) if diags.warnings \
+            else msg("nothing")
         pages = sum(1 for p in outcome.changed if p.endswith(".html"))
-        verb = "built" if first else "rebuilt"
-        self.log(f"{verb} in {ms} (check {outcome.check_seconds * 1000:.0f} ms, {outcome.pages_rendered} page(s) "
-                 f"rendered, {outcome.charts_built} chart(s), {pages} page(s) changed{warned})", False)
+        self.log(render(language, "serve.built" if first else "serve.rebuilt", ms=ms,
+                        check=f"{outcome.check_seconds * 1000:.0f} ms",
+                        rendered=msg("n.pages-rendered", count=outcome.pages_rendered),
+                        charts=msg("n.charts", count=outcome.charts_built),
+                        changed=msg("n.pages-changed", count=pages), warned=warned), False)
 
     def _watched(self) -> list[Path]:
         dirs = [self.builder.plan_dir.resolve()]
