@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .plan.compute import FunnelState, PlanState, number
-from .plan.i18n import Formatter, common_noun
+from .plan.i18n import Formatter
 from .site.explain import diagnosis, projection_text
 
 HEADERS = {
@@ -68,8 +68,8 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
 
     f = fs.funnel
     facts = FACTS.get(fmt.language, FACTS["en"])
-    unit = common_noun(f.stages[-1].title)
-    lines = [bold(f"{f.title} ({f.id})") + " — " + facts["goal"].format(goal=fmt.number(number(f.goal)), unit=unit,
+    goal_unit = fmt.unit(f.goal, f.stages[-1].title)
+    lines = [bold(f"{f.title} ({f.id})") + " — " + facts["goal"].format(goal=fmt.number(number(f.goal)), unit=goal_unit,
                                                                          due=fmt.date(fs.due))]
     rows = [list(HEADERS.get(fmt.language, HEADERS["en"]))]
     for i, st in enumerate(fs.stages):
@@ -89,7 +89,8 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
     notes = [facts["elapsed"].format(share=fmt.percent(fs.elapsed))]
     if fs.budget is not None:
         notes.append(facts["budget"].format(value=fmt.money(fs.budget)))
-        notes.append(facts["cost_per_unit"].format(unit=unit, value=fmt.money(fs.cost_per_unit)))
+        one = fmt.unit(1, f.stages[-1].title)  # "coût par résultat (client signé)"
+        notes.append(facts["cost_per_unit"].format(unit=one, value=fmt.money(fs.cost_per_unit)))
     projected = projection_text(fs, fmt)
     if projected:
         notes.append(facts["projection"].format(text=projected))

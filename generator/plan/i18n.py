@@ -56,6 +56,13 @@ def common_noun(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
+def _singular(word: str) -> str:
+    """"clients" → "client", "signés" → "signé"; "rendez-vous", "Ads", "KPIs" and "process" stay as written."""
+    if len(word) > 3 and word.endswith("s") and word[-2].islower() and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one language and currency."""
@@ -71,6 +78,13 @@ class Formatter:
         if key is None:
             return ""
         return LABELS.get(self.language, LABELS["en"]).get(key, key)
+
+    def unit(self, count: float | int | None, title: str) -> str:
+        """A stage's title after a count of it: "5 clients signés", "1 client signé", "1 250 prospects"."""
+        noun = common_noun(title)
+        if count is None or self.locale.plural_form(abs(float(count))) != "one":
+            return noun
+        return " ".join(_singular(word) for word in noun.split(" "))
 
     def number(self, value: float | int | None, digits: int = 2) -> str:
         if value is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..plan.compute import FunnelState, KpiState, StageState
-from ..plan.i18n import Formatter, common_noun
+from ..plan.i18n import Formatter
 
 WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -79,7 +79,7 @@ def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
     if fs.projection is None:
         return None
     last = fs.stages[-1].stage
-    return _w(fmt, "projection", value=fmt.number(fs.projection, 1), unit=common_noun(last.title),
+    return _w(fmt, "projection", value=fmt.number(fs.projection, 1), unit=fmt.unit(round(fs.projection, 1), last.title),
               goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due), start=fmt.date(fs.start))
 
 
@@ -125,8 +125,9 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
 
 def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
     """What a page says of a funnel in words: its unit (the last stage), projection and diagnosis."""
-    return {"unit": common_noun(fs.stages[-1].stage.title), "projection": projection_text(fs, fmt),
-            "diagnosis": diagnosis(fs, fmt)}
+    last = fs.stages[-1].stage.title
+    return {"unit": fmt.unit(fs.funnel.goal, last), "one_unit": fmt.unit(1, last),
+            "projection": projection_text(fs, fmt), "diagnosis": diagnosis(fs, fmt)}
 
 
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:

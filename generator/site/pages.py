@@ -16,7 +16,7 @@ from typing import Any
 from ..plan import periods
 from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from ..plan.i18n import Formatter
-from ..plan.model import Action, Objective
+from ..plan.model import Action, Objective, Plan
 from . import charts, explain
 from .charts import Chart  # the name `charts` is also a field of PageSpec
 from .ui_text import ui
@@ -200,6 +200,18 @@ def by_department(state: PlanState) -> list[tuple[str | None, list[ObjectiveStat
     return sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
 
 
+def _experience_places(plan: Plan) -> dict[str, str]:
+    """Where each experience happens, by titles: "Acquisition / Rendez-vous" (a reader never sees an id)."""
+    places: dict[str, str] = {}
+    for eid, exp in plan.experiences.items():
+        funnel = plan.funnels.get(exp.funnel) if exp.funnel else None
+        if funnel is None:
+            continue
+        stage = next((s.title for s in funnel.stages if s.id == exp.stage), None)
+        places[eid] = funnel.title + (f" / {stage}" if stage else "")
+    return places
+
+
 def _funnel_refs(state: PlanState, fid: str) -> list[Any]:
     return [e for e in state.plan.experiences.values() if e.funnel == fid]
 
@@ -267,7 +279,8 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
 
     # step 4: experiences
     pages.append(PageSpec(path="experiences/index.html", template="experiences.html", title=ui(lang, "step4"),
-                          section="experiences", data={"experiences": list(plan.experiences.values())}))
+                          section="experiences", data={"experiences": list(plan.experiences.values()),
+                                                       "places": _experience_places(plan)}))
     for eid, exp in plan.experiences.items():
         funnel = state.funnels.get(exp.funnel) if exp.funnel else None
         stage = next((s for s in funnel.stages if s.stage.id == exp.stage), None) if funnel else None
