@@ -117,7 +117,8 @@ def test_a_french_colon_in_a_list_item_gets_the_quoting_hint(check_plan):
     diagnostic = only(checked, "type")
     assert (diagnostic.line, diagnostic.column) == (4, 5)
     assert "mapping" not in diagnostic.message
-    assert diagnostic.text("fr") == "cet élément se lit comme `clé: valeur` à cause de son « : » : Objectif : croissance"
+    assert diagnostic.text("fr") == ("cet élément se lit comme `clé: valeur` à cause de son « : » : "
+                                     "Objectif : croissance")
     assert diagnostic.hint_text("fr") == 'mettez tout le texte entre guillemets, par ex. - "Objectif : croissance"'
 
 
