@@ -170,34 +170,37 @@ def test_old_dot_dot_new_and_no_change(repo: GitRepo) -> None:
 
 
 def test_text_speaks_in_strategy_terms(repo: GitRepo) -> None:
-    """The text output groups by entity and reads 'goal 5 → 8 clients', 'need.prospects 1,250 → 2,000'."""
+    """The text output groups by entity and names fields in words, units on both sides of the arrow: 'Goal 5 clients
+    → 8 clients', 'Prospects needed 1,250 → 2,000 (computed)'."""
     repo.commit(base_plan(goal=5), tag="v1")
     repo.commit(base_plan(goal=8), tag="v2")
     code, out, _ = run("v1", "v2")
     assert code == 0
     assert "\x1b[" not in out  # no colour when not on a terminal
     assert "~ funnel acquisition  Acquisition" in out
-    assert "Acquisition: goal 5 → 8 clients, so prospects needed 1,250 → 2,000" in out
+    assert "Acquisition: goal 5 clients → 8 clients, so prospects needed 1,250 → 2,000" in out
     lines = [line.split() for line in out.splitlines()]
-    assert ["goal", "5", "→", "8", "clients"] in lines
-    assert ["need.prospects", "1,250", "→", "2,000", "(computed)"] in lines
+    assert ["Goal", "5", "clients", "→", "8", "clients"] in lines
+    assert ["Prospects", "needed", "1,250", "→", "2,000", "(computed)"] in lines
     coloured = diff_text(compare_revisions(Path("content"), "v1", "v2", TODAY), colour=True)
     assert "\x1b[33;1m~ funnel acquisition" in coloured
 
 
 def test_markdown_summary_first_then_folded_tables(repo: GitRepo) -> None:
-    """The PR comment starts with a one-line summary and folds each entity in <details> with a table."""
+    """The PR comment starts with a plain-Markdown summary (counts, then one bullet per decision) a board update
+    takes as it is, and folds each entity in <details> with a table."""
     repo.commit(base_plan(goal=5), tag="v1")
     v2 = base_plan(goal=8)
     v2["objectives/loyalty.md"] = "---\ntitle: Fidéliser\n---\n"
     repo.commit(v2, tag="v2")
     code, out, _ = run("v1", "v2", "--format", "markdown")
     assert code == 0
-    first = out.splitlines()[0]
-    assert first.startswith("**1 changed, 1 added** — Acquisition: goal 5 → 8 clients, "
-                            "so prospects needed 1,250 → 2,000")
+    assert out.startswith("**1 changed, 1 added**\n\n- Acquisition: goal 5 clients → 8 clients, "
+                          "so prospects needed 1,250 → 2,000\n")
+    summary = out.split("<details>")[0]
+    assert "<" not in summary.replace("&lt;", "")  # no HTML in what is pasted
     assert out.count("<details>") == out.count("</details>") == 2
-    assert "| need.prospects *(computed)* | 1,250 | 2,000 |" in out
+    assert "| Prospects needed *(computed)* | 1,250 | 2,000 |" in out
 
 
 def test_markdown_escapes_everything_from_the_plan(repo: GitRepo) -> None:
@@ -211,7 +214,7 @@ def test_markdown_escapes_everything_from_the_plan(repo: GitRepo) -> None:
     assert code == 0
     for forbidden in ("<script>", "](https", "@team", "a | b"):
         assert forbidden not in out
-    row = next(line for line in out.splitlines() if line.startswith("| title |"))
+    row = next(line for line in out.splitlines() if line.startswith("| Title |"))
     assert len(re.findall(r"(?<!\\)\|", row)) == 4  # three cells: the plan's pipe is escaped
     assert r"a \| b &lt;script&gt;" in row
     assert markdown_text("x\ny") == "x<br>y"
@@ -299,16 +302,18 @@ def test_the_html_view_holds_plain_strings_for_the_site(repo: GitRepo) -> None:
     repo.commit(base_plan(goal=8), tag="v2")
     view = diff_view(compare_revisions(Path("content"), "v1", "v2", TODAY))
     assert view["counts"] == "1 changed"
-    assert view["highlights"] == ["Acquisition: goal 5 → 8 clients, so prospects needed 1,250 → 2,000"]
+    assert view["highlights"] == ["Acquisition: goal 5 clients → 8 clients, so prospects needed 1,250 → 2,000"]
     (section,) = view["sections"]
     assert section["id"] == "acquisition" and section["op"] == "changed"
-    assert section["rows"][0] == {"field": "goal", "before": "5", "after": "8 clients", "computed": False}
-    assert section["rows"][1] == {"field": "need.prospects", "before": "1,250", "after": "2,000", "computed": True}
+    assert section["rows"][0] == {"field": "Goal", "path": "goal", "before": "5 clients", "after": "8 clients",
+                                  "computed": False}
+    assert section["rows"][1] == {"field": "Prospects needed", "path": "need.prospects", "before": "1,250",
+                                  "after": "2,000", "computed": True}
 
 
 def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> None:
     """On a French site the changes and history pages say what changed in French, with French numbers:
-    « Acquisition : but 5 → 8 clients, donc prospects nécessaires 1 250 → 2 000 », and edited text
+    « Acquisition : but 5 clients → 8 clients, donc prospects nécessaires 1 250 → 2 000 », and edited text
     counts « lignes », not English words among French labels."""
     from generator.diff.format import diff_view
 
@@ -322,7 +327,7 @@ def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> 
     repo.commit(old, tag="v1")
     repo.commit(new, tag="v2")
     view = diff_view(compare_revisions(Path("content"), "v1", "v2", TODAY))
-    assert view["highlights"][0] == ("Acquisition : but 5 → 8 clients, "
+    assert view["highlights"][0] == ("Acquisition : but 5 clients → 8 clients, "
                                      "donc prospects nécessaires 1\u202f250 → 2\u202f000")
-    body = next(r for s in view["sections"] for r in s["rows"] if r["field"] == "body")
+    body = next(r for s in view["sections"] for r in s["rows"] if r["path"] == "body")
     assert body["before"] == "texte modifié (+2 −0 lignes)"  # a blank line and a sentence

@@ -65,13 +65,15 @@ def diff(*args: str) -> str:
 
 
 def summary(text: str) -> str:
-    """The text output's summary line (the one under the counts), spaces made plain."""
-    return text.splitlines()[1].strip().replace("\u202f", " ").replace("\u00a0", " ")
+    """The text output's summary sentences (the bullets under the counts) on one line, spaces made plain."""
+    bullets = [line.strip().removeprefix("• ") for line in text.splitlines() if line.startswith("  • ")]
+    return "; ".join(bullets).replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def headline(markdown: str) -> str:
-    """The pull-request comment's first line, spaces made plain."""
-    return markdown.splitlines()[0].replace("\u202f", " ").replace("\u00a0", " ")
+    """The pull-request comment's summary: its counts and the bullets under them, spaces made plain."""
+    head = markdown.split("\n\nPlan compar")[0]
+    return head.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def versions(repo: GitRepo, old: dict[str, Any], new: dict[str, Any]) -> None:
@@ -81,32 +83,32 @@ def versions(repo: GitRepo, old: dict[str, Any], new: dict[str, Any]) -> None:
 
 def test_goal_and_rate_both_named_in_english(repo: GitRepo) -> None:
     """Goal 5 → 8 and the meetings → clients rate 1/5 → 25 % in one change: the summary names both, the funnel
-    and the stages by their titles, then the top of the funnel: "Lead to client: goal 5 → 8 clients and rate
+    and the stages by their titles, then the top of the funnel: "Lead to client: goal 5 clients → 8 clients and rate
     meetings → clients 20% → 25%, so prospects needed 1,250 → 1,600", in the text and the comment."""
     versions(repo, plan(goal=5), plan(goal=8, rate="25%"))
-    said = ("Lead to client: goal 5 → 8 clients and rate meetings → clients 20% → 25%, "
+    said = ("Lead to client: goal 5 clients → 8 clients and rate meetings → clients 20% → 25%, "
             "so prospects needed 1,250 → 1,600")
     assert summary(diff("v1", "v2")) == said
-    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 changed** — {said}"
+    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 changed**\n\n- {said}"
     assert "acquisition:" not in summary(diff("v1", "v2"))
 
 
 def test_goal_and_rate_both_named_in_french(repo: GitRepo) -> None:
-    """The same change in a French plan reads « Tunnel de vente : but 5 → 8 clients signés et taux rendez-vous
-    qualifiés → clients signés 20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600 », with French
-    numbers, in the text and the comment."""
+    """The same change in a French plan reads « Tunnel de vente : but 5 clients signés → 8 clients signés et taux
+    rendez-vous qualifiés → clients signés 20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600 »,
+    with French numbers, in the text and the comment."""
     versions(repo, plan("fr", goal=5), plan("fr", goal=8, rate="25%"))
-    said = ("Tunnel de vente : but 5 → 8 clients signés et taux rendez-vous qualifiés → clients signés "
+    said = ("Tunnel de vente : but 5 clients signés → 8 clients signés et taux rendez-vous qualifiés → clients signés "
             "20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600")
     assert summary(diff("v1", "v2")) == said
-    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 changed** — {said}"
+    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 modifié**\n\n- {said}"
 
 
 def test_one_cause_alone(repo: GitRepo) -> None:
-    """A goal change alone names the goal alone: "Lead to client: goal 5 → 8 clients, so prospects needed
+    """A goal change alone names the goal alone: "Lead to client: goal 5 clients → 8 clients, so prospects needed
     1,250 → 2,000" — no rate, as none moved."""
     versions(repo, plan(goal=5), plan(goal=8))
-    assert summary(diff("v1", "v2")) == "Lead to client: goal 5 → 8 clients, so prospects needed 1,250 → 2,000"
+    assert summary(diff("v1", "v2")) == "Lead to client: goal 5 clients → 8 clients, so prospects needed 1,250 → 2,000"
 
 
 def test_a_rate_alone_and_only_what_it_feeds(repo: GitRepo) -> None:
@@ -131,15 +133,16 @@ def test_a_rate_below_the_top_moves_the_top_in_english(repo: GitRepo) -> None:
 
 def test_a_change_with_no_computed_effect_says_no_cause(repo: GitRepo) -> None:
     """A due date and a KPI target that move no computed value are said as they are, with no "so": the funnel
-    has no summary line (its needs did not move) and the KPI reads "New clients: target 20 → 30 clients"."""
+    has no summary line (its needs did not move) and the KPI reads "New clients: target 20 clients → 30 clients"."""
     versions(repo, plan(), plan(due="2026-12-31", target=30))
     text = diff("v1", "v2")
-    assert summary(text) == "New clients: target 20 → 30 clients"
-    assert "due" in text  # the funnel's change is in its table
+    assert summary(text) == "New clients: target 20 clients → 30 clients"
+    assert "Due date  – → 2026-12-31" in text  # the funnel's change is in its table, named in words
 
 
 def test_a_target_that_changes_a_status_says_so(repo: GitRepo) -> None:
-    """Raising a target the measurements no longer keep up with reads « Nouveaux clients : cible 20 → 30 clients,
+    """Raising a target the measurements no longer keep up with reads « Nouveaux clients : cible 20 clients →
+    30 clients,
     donc statut … → … » in a French plan, the KPI named by its title and the statuses in French."""
     data = "date,value\n2026-01-31,2\n2026-06-30,9\n2026-10-31,18\n"
     files = [plan("fr", target=target, data=data) for target in (20, 30)]
@@ -148,7 +151,8 @@ def test_a_target_that_changes_a_status_says_so(repo: GitRepo) -> None:
             "title: New clients", "title: Nouveaux clients")
     versions(repo, *files)
     line = summary(diff("v1", "v2"))
-    assert re.match(r"Nouveaux clients : cible 20 → 30 clients, donc statut en bonne voie → (à risque|en retard)",
+    assert re.match(r"Nouveaux clients : cible 20 clients → 30 clients, "
+                    r"donc statut en bonne voie → (à risque|en retard)",
                     line), line
 
 
@@ -169,12 +173,13 @@ def changes_page(repo: GitRepo) -> tuple[list[str], list[str]]:
 
 
 def test_the_changes_page_names_both_causes_in_french(repo: GitRepo) -> None:
-    """On a French site the changes page and the history say « Tunnel de vente : but 5 → 8 clients signés et taux
-    rendez-vous qualifiés → clients signés 20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600 »."""
+    """On a French site the changes page and the history say « Tunnel de vente : but 5 clients signés →
+    8 clients signés et taux rendez-vous qualifiés → clients signés 20 % → 25 %, donc prospects identifiés
+    nécessaires 1 250 → 1 600 »."""
     versions(repo, plan("fr", goal=5), plan("fr", goal=8, rate="25%"))
     repo.write(plan("fr", goal=8, rate="25%"))
     page, history = changes_page(repo)
-    said = ("Tunnel de vente : but 5 → 8 clients signés et taux rendez-vous qualifiés → clients signés "
+    said = ("Tunnel de vente : but 5 clients signés → 8 clients signés et taux rendez-vous qualifiés → clients signés "
             "20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600")  # narrow spaces shown as spaces
     assert said in page
     assert said in history
@@ -200,7 +205,7 @@ def test_the_comment_escapes_titles_in_its_summary(repo: GitRepo) -> None:
     versions(repo, old, new)
     first = headline(diff("v1", "v2", "--format", "markdown"))
     assert "](https" not in first and "@team" not in first
-    assert first.count(r"\[click\]") == 3  # the funnel, the goal's unit and the rate's stage, escaped
+    assert first.count(r"\[click\]") == 4  # the funnel, the goal's unit on both sides and the rate's stage
 
 
 def test_the_comment_shows_the_top_of_every_changed_funnel(repo: GitRepo) -> None:
@@ -214,7 +219,7 @@ def test_the_comment_shows_the_top_of_every_changed_funnel(repo: GitRepo) -> Non
     versions(repo, three(5), three(8))
     first = headline(diff("v1", "v2", "--format", "markdown"))
     for name in ("Lead to client", "Partners", "Resellers"):
-        assert f"{name}: goal 5 → 8 clients, so prospects needed 1,250 → 2,000" in first
+        assert f"{name}: goal 5 clients → 8 clients, so prospects needed 1,250 → 2,000" in first
 
 
 def test_offsetting_changes_still_show_the_top_of_the_funnel(repo: GitRepo) -> None:
@@ -223,7 +228,7 @@ def test_offsetting_changes_still_show_the_top_of_the_funnel(repo: GitRepo) -> N
     than dropping the rate change."""
     versions(repo, plan(), plan(goal=8, rate="8/25"))
     line = summary(diff("v1", "v2"))
-    assert line.startswith("Lead to client: goal 5 → 8 clients and rate meetings → clients 20% → 32%, so "
+    assert line.startswith("Lead to client: goal 5 clients → 8 clients and rate meetings → clients 20% → 32%, so "
                            "prospects needed unchanged at 1,250"), line
     comment = headline(diff("v1", "v2", "--format", "markdown"))
     assert "20% → 32%" in comment and "unchanged at 1,250" in comment

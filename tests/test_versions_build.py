@@ -165,9 +165,9 @@ def test_changes_page_lists_the_changed_fields(repo: GitRepo) -> None:
     html = page(repo, "changes/v1..v2.html")
     text = text_of(html)
     assert "Changes v1 → v2" in text
-    assert "goal 5 8 clients" in text
-    assert "need.prospects (computed) 1,250 2,000" in text
-    assert "target 20 30 clients" in text
+    assert "Goal 5 clients 8 clients" in text  # the field in words, the unit on both sides
+    assert "Prospects needed (computed) 1,250 2,000" in text
+    assert "Target 20 clients 30 clients" in text
     assert 'href="../v/v2/funnels/acquisition.html"' in html
     assert 'href="../v/v1/index.html"' in html and 'href="../v/v2/index.html"' in html
 
@@ -188,7 +188,7 @@ def test_changes_page_puts_edits_first_and_folds_what_only_moved_with_the_data(r
     assert edited.count('<section aria-labelledby="change-') == 1, "only the funnel has a section"
     folded = moved[moved.index("<details>"):moved.index("</details>")]
     assert "<code>new-clients</code>" in folded and "<code>growth</code>" in folded
-    assert "<td><code>actual</code></td><td>2</td><td>5 clients</td>" in folded
+    assert "<td>Latest value</td><td>2 clients</td><td>5 clients</td>" in folded
     assert "Computed values that moved" in text_of(moved)
 
 
@@ -201,7 +201,7 @@ def test_the_working_tree_gets_its_changes_since_the_newest_tag(repo: GitRepo) -
     html = page(repo, "changes/v2..current.html")
     text = text_of(html)
     assert "Changes v2 → Current version" in text
-    assert "goal 8 10 clients" in text
+    assert "Goal 8 clients 10 clients" in text
     assert 'href="../funnels/acquisition.html"' in html and 'href="../index.html"' in html
     history = page(repo, "history.html")
     assert 'href="changes/v2..current.html"' in history

@@ -19,6 +19,7 @@ from ..plan.i18n import Formatter, common_noun
 from ..plan.terminal_text import terminal_safe
 from ..read.gitsource import WORKING_TREE
 from .compare import EntityChange, FieldChange, PlanDiff
+from .fields import counts, field_name, is_decision, kind_name, said
 from .phrases import enumeration, phrase
 
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
@@ -26,8 +27,8 @@ CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in th
 KIND_NAMES = {"plan": "plan", "objective": "objective", "kpi": "KPI", "action": "action", "funnel": "funnel",
               "persona": "persona", "experience": "experience", "solution": "solution", "page": "page"}
 OP_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
-# The summary sentences (`highlights`) and edited text are in the plan's language (diff/phrases.py); the
-# terminal's and the pull-request comment's other words (counts, field paths, table headers) are still English.
+# Every word is in the plan's language: the summary sentences and edited text (diff/phrases.py), the fields
+# named in words (diff/fields.py), counts, headers and notes (plan/messages_*.py, `diff.*`).
 
 # --- values in strategy terms ------------------------------------------------------------------
 
@@ -66,26 +67,46 @@ def show_value(value: Any, path: str, fmt: Formatter) -> str:
     return text
 
 
+def with_unit(value: Any, path: str, fmt: Formatter, units: dict[str, str]) -> str:
+    """A value and its unit, agreed with it: "5 clients signés", "1 client signé", "20 %"."""
+    shown = show_value(value, path, fmt)
+    unit = "" if path.startswith("need.") else units.get(path, "")  # a need's field names its stage
+    if not unit or value is None:
+        return shown
+    if isinstance(value, int | float) and not isinstance(value, bool) and unit not in ("%", "€", "$"):
+        return f"{shown} {fmt.unit(value, unit)}"
+    return f"{shown}\u00a0{unit}" if unit in ("%", "€") and fmt.language == "fr" else f"{shown} {unit}"
+
+
 def change_text(change: FieldChange, fmt: Formatter, units: dict[str, str]) -> str:
-    """`goal 5 → 8 clients`, `need.prospects 1 250 → 2 000`."""
+    """`5 clients → 8 clients` (the unit on both sides of the arrow), `1 250 → 2 000`."""
     if change.path in ("body", "vision"):
-        return _lines_changed(change.old, change.new)
-    unit = units.get(change.path, "")
-    if change.path.startswith("need."):
-        unit = ""  # the path already names the stage
-    old, new = show_value(change.old, change.path, fmt), show_value(change.new, change.path, fmt)
+        return _lines_changed(change.old, change.new, fmt.language)
     if isinstance(change.old, list) and isinstance(change.new, list):
         gone = [str(v) for v in change.old if v not in change.new]
         came = [str(v) for v in change.new if v not in change.old]
         if gone or came:
             return " ".join([f"+{v}" for v in came] + [f"−{v}" for v in gone])
-    return f"{old} → {new}" + (f" {unit}" if unit and change.new is not None else "")
+    return f"{with_unit(change.old, change.path, fmt, units)} → {with_unit(change.new, change.path, fmt, units)}"
 
 
 def _counts(diff: PlanDiff) -> str:
-    summary = diff.summary
-    parts = [f"{summary[op]} {op}" for op in ("changed", "added", "removed") if summary[op]]
-    return ", ".join(parts) if parts else "no change"
+    return ", ".join(counts(diff.summary, diff.language)) or said(diff.language, "diff.no-change")
+
+
+def _decided(c: EntityChange) -> bool:
+    """Someone decided this change (an entity added or removed, a written field edited); else only computed
+    values moved with the date and the measurements, and the change is folded below the decisions."""
+    return c.op != "changed" or any(not f.derived for f in c.fields)
+
+
+def _by_weight(changes: list[EntityChange]) -> list[EntityChange]:
+    """Decisions first (goals, targets, rates, entities added or removed), then other edits, then the rest."""
+    def weight(c: EntityChange) -> int:
+        if c.op != "changed" or any(is_decision(f.path) for f in c.fields):
+            return 0
+        return 1 if _decided(c) else 2
+    return sorted(changes, key=weight)  # stable: the compared order within each
 
 
 def _revision_name(label: str) -> str:
@@ -158,7 +179,7 @@ def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: s
             statuses.append(about(c, say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
         if c.op != "changed" and c.kind in ("objective", "funnel", "kpi"):
             entities.append(say("entity", kind=say(c.kind), title=title(c.title), op=say(c.op)))
-    return funnels + (budgets + targets + entities + statuses)[:max(0, limit - len(funnels))]
+    return funnels + (targets + entities + budgets + statuses)[:max(0, limit - len(funnels))]
 
 
 def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: str,
@@ -204,23 +225,35 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
     fmt = Formatter(diff.language, diff.currency)
-    lines = [paint(f"{diff.old} → {diff.new}: {_counts(diff)}", "1")]
-    tops = highlights(diff, fmt, code=False, language=diff.language)
-    if tops:
-        lines.append("  " + terminal_safe("; ".join(tops)))
+    language = diff.language
+    lines = [paint(f"{diff.old} → {diff.new}{said(language, 'colon')}{_counts(diff)}", "1")]
+    tops = highlights(diff, fmt, code=False, language=language, limit=5)
+    lines += ["  • " + terminal_safe(top) for top in tops]
     colours = {"added": "32", "removed": "31", "changed": "33"}
-    for c in diff.changes:
+    computed = said(language, "diff.computed")
+    changes = _by_weight(diff.changes)
+    decided = [c for c in changes if _decided(c)]
+    for c in decided:
         lines.append("")
-        lines.append(paint(f"{OP_SIGNS[c.op]} {KIND_NAMES[c.kind]} {c.id}", colours[c.op] + ";1")
-                     + f"  {_one_line(c.title)}" + ("" if c.op == "changed" else f"  ({c.op})"))
+        lines.append(paint(f"{OP_SIGNS[c.op]} {kind_name(c.kind, language)} {c.id}", colours[c.op] + ";1")
+                     + f"  {_one_line(c.title)}"
+                     + ("" if c.op == "changed" else f"  ({said(language, 'diff.op.' + c.op)})"))
         if c.op != "changed":
             continue
-        width = max(len(f.path) for f in c.fields)
+        names = {f.path: field_name(c, f.path, fmt) for f in c.fields}
+        width = max(len(name) for name in names.values())
         for f in c.fields:
-            note = paint("  (computed)", "2") if f.derived else ""
-            lines.append(f"    {f.path.ljust(width)}  {_one_line(change_text(f, fmt, c.units))}{note}")
+            note = paint(f"  ({computed})", "2") if f.derived else ""
+            shown = _one_line(change_text(f, fmt, c.units))
+            lines.append(f"    {_one_line(names[f.path]).ljust(width)}  {shown}{note}")
+    moved = [c for c in changes if not _decided(c)]
+    if moved:  # measurements that only moved, folded: one line per entity
+        lines += ["", paint(said(language, "diff.moved", count=len(moved)), "2")]
+        for c in moved:
+            parts = [f"{field_name(c, f.path, fmt)} {change_text(f, fmt, c.units)}" for f in c.fields]
+            lines.append(f"    {_one_line(c.title, 60)}{said(language, 'colon')}{_one_line('; '.join(parts), 200)}")
     if not diff.changes:
-        lines.append("The two plans are the same, as strategy: no entity added, removed or changed.")
+        lines.append(said(language, "diff.same"))
     return "\n".join(lines)
 
 
@@ -258,28 +291,44 @@ def _cell(text: str) -> str:
 
 
 def _entity_block(c: EntityChange, fmt: Formatter) -> str:
-    count = f"{len(c.fields)} field{'s' if len(c.fields) != 1 else ''}"
-    summary = (f"{OP_SIGNS[c.op]} {KIND_NAMES[c.kind]} <code>{html_text(c.id)}</code> · {html_text(c.title)}"
-               f" — {c.op}" + (f" ({count})" if c.op == "changed" else ""))
+    language = fmt.language
+    count = said(language, "diff.fields", count=len(c.fields))
+    summary = (f"{OP_SIGNS[c.op]} {kind_name(c.kind, language)} <code>{html_text(c.id)}</code> · "
+               f"{html_text(c.title)} — {said(language, 'diff.op.' + c.op)}"
+               + (f" ({count})" if c.op == "changed" else ""))
+    head = {key: said(language, f"diff.header.{key}") for key in ("field", "before", "after", "value")}
+    computed = said(language, "diff.computed")
     rows: list[str]
     if c.op == "changed":
-        rows = ["| field | before | after |", "|---|---|---|"]
+        rows = [f"| {head['field']} | {head['before']} | {head['after']} |", "|---|---|---|"]
         for f in c.fields:
-            path = markdown_text(f.path) + (" *(computed)*" if f.derived else "")
+            name = markdown_text(field_name(c, f.path, fmt)) + (f" *({computed})*" if f.derived else "")
             if f.path in ("body", "vision"):
-                rows.append(f"| {path} | {_cell(_lines_changed(f.old, f.new))} | |")
+                rows.append(f"| {name} | {_cell(_lines_changed(f.old, f.new, language))} | |")
             else:
-                unit = "" if f.path.startswith("need.") else c.units.get(f.path, "")
-                old = show_value(f.old, f.path, fmt)
-                new = show_value(f.new, f.path, fmt) + (f" {unit}" if unit and f.new is not None else "")
-                rows.append(f"| {path} | {_cell(old)} | {_cell(new)} |")
+                old, new = with_unit(f.old, f.path, fmt, c.units), with_unit(f.new, f.path, fmt, c.units)
+                rows.append(f"| {name} | {_cell(old)} | {_cell(new)} |")
     else:
-        rows = ["| field | value |", "|---|---|"]
+        rows = [f"| {head['field']} | {head['value']} |", "|---|---|"]
         for f in c.fields:
             value = f.new if c.op == "added" else f.old
-            shown = f"text ({len(str(value).splitlines())} lines)" if f.path in ("body", "vision") \
-                else show_value(value, f.path, fmt)
-            rows.append(f"| {markdown_text(f.path)} | {_cell(shown)} |")
+            shown = said(language, "diff.text-lines", count=len(str(value).splitlines())) \
+                if f.path in ("body", "vision") else with_unit(value, f.path, fmt, c.units)
+            rows.append(f"| {markdown_text(field_name(c, f.path, fmt))} | {_cell(shown)} |")
+    return f"<details><summary>{summary}</summary>\n\n" + "\n".join(rows) + "\n\n</details>\n\n"
+
+
+def _moved_block(moved: list[EntityChange], fmt: Formatter) -> str:
+    """The entities whose computed values alone moved, in one folded table."""
+    language = fmt.language
+    head = [said(language, "diff.header." + key) for key in ("field", "before", "after")]
+    rows = [f"| | {' | '.join(head)} |", "|---|---|---|---|"]
+    for c in moved:
+        for i, f in enumerate(c.fields):
+            rows.append(f"| {_cell(c.title) if i == 0 else ''} | {markdown_text(field_name(c, f.path, fmt))} | "
+                        f"{_cell(with_unit(f.old, f.path, fmt, c.units))} | "
+                        f"{_cell(with_unit(f.new, f.path, fmt, c.units))} |")
+    summary = html_text(said(language, "diff.moved", count=len(moved)))
     return f"<details><summary>{summary}</summary>\n\n" + "\n".join(rows) + "\n\n</details>\n\n"
 
 
@@ -295,19 +344,22 @@ def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
     """A pull-request comment: the one-line summary, then each entity folded with its table.
     Never longer than `limit` characters: what does not fit is counted and pointed to."""
     fmt = Formatter(diff.language, diff.currency)
-    summary = diff.summary
-    counts = ", ".join(f"{summary[op]} {op}" for op in ("changed", "added", "removed") if summary[op])
-    if not counts:
-        return (f"**No change to the plan** between {_revision_name(diff.old)} and "
-                f"{_revision_name(diff.new)}.\n")
-    tops = highlights(diff, fmt, language=diff.language, limit=2)
-    head = f"**{counts}**" + (" — " + "; ".join(tops) if tops else "") + "\n\n"
-    head += f"Plan compared as strategy: {_revision_name(diff.old)} → {_revision_name(diff.new)}.\n\n"
+    language = diff.language
+    shown_counts = ", ".join(counts(diff.summary, language))
+    old, new = _revision_name(diff.old), _revision_name(diff.new)
+    if not shown_counts:
+        return said(language, "diff.no-change-between", old=old, new=new) + "\n"
+    # the summary a board update takes as it is: plain Markdown, the decisions first
+    tops = highlights(diff, fmt, language=language, limit=5)
+    head = f"**{shown_counts}**\n\n" + "".join(f"- {top}\n" for top in tops) + ("\n" if tops else "")
+    head += said(language, "diff.compared", old=old, new=new) + "\n\n"
     if len(head) > limit // 2:
         head = head[: limit // 2 - 2] + "…\n\n"
 
     url = full_diff_url(diff)
-    blocks = [_entity_block(c, fmt) for c in diff.changes]
+    changes = _by_weight(diff.changes)
+    moved = [c for c in changes if not _decided(c)]
+    blocks = [_entity_block(c, fmt) for c in changes if _decided(c)] + ([_moved_block(moved, fmt)] if moved else [])
     out = [head]
     used = len(head)
     for shown, block in enumerate(blocks):
@@ -322,12 +374,12 @@ def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
 
 
 def _truncation_footer(left: int, diff: PlanDiff, url: str | None) -> str:
-    more = f"**{left} more change{'s' if left != 1 else ''} not shown** (this comment is limited to " \
-           f"{MARKDOWN_LIMIT:,} characters)."
+    language = diff.language
+    more = said(language, "diff.more", count=left, limit=Formatter(language).number(MARKDOWN_LIMIT, 0))
     if url:
-        return f"\n{more} [Full diff on the site]({url})\n"
+        return f"\n{more} {said(language, 'diff.full-site', url=url)}\n"
     command = "strategy diff " + diff.old + ("" if diff.new == WORKING_TREE else f" {diff.new}")
-    return f"\n{more} Full diff: `{command.replace('`', '')}`\n"
+    return f"\n{more} {said(language, 'diff.full-command', command=command.replace('`', ''))}\n"
 
 
 # --- a view for HTML templates (the site's changes/OLD..NEW.html) ------------------------------
@@ -342,22 +394,22 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
     fmt = Formatter(diff.language, diff.currency)
     sections: list[dict[str, Any]] = []
     moved: list[dict[str, Any]] = []
-    for c in diff.changes:
+    for c in _by_weight(diff.changes):
         rows = []
         for f in c.fields:
             if c.op == "changed" and f.path in ("body", "vision"):
                 before, after = _lines_changed(f.old, f.new, diff.language), ""
             else:
-                unit = "" if f.path.startswith("need.") else c.units.get(f.path, "")
-                before = show_value(f.old, f.path, fmt) if f.old is not None else ""
-                after = show_value(f.new, f.path, fmt) if f.new is not None else ""
-                if unit and after:
-                    after += f" {unit}"
-            rows.append({"field": f.path, "before": before, "after": after, "computed": f.derived})
+                before = with_unit(f.old, f.path, fmt, c.units) if f.old is not None else ""
+                after = with_unit(f.new, f.path, fmt, c.units) if f.new is not None else ""
+            rows.append({"field": field_name(c, f.path, fmt), "path": f.path, "before": before, "after": after,
+                         "computed": f.derived})
         section = {"kind": c.kind, "kind_name": KIND_NAMES[c.kind], "id": c.id, "title": c.title, "op": c.op,
                    "rows": rows}
         computed_only = c.op == "changed" and bool(rows) and all(r["computed"] for r in rows)
         (moved if computed_only else sections).append(section)
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
+            "count_words": dict(zip([op for op in ("changed", "added", "removed") if diff.summary[op]],
+                                    counts(diff.summary, diff.language), strict=True)),
             "highlights": highlights(diff, fmt, code=False, language=diff.language), "sections": sections,
             "moved": moved}

@@ -1,0 +1,58 @@
+"""A diff's fields named in words, as a board reads them, never as paths: "Besoin en visiteurs du site",
+"Taux Prospects → Rendez-vous", "Coût par client signé". The words are in plan/messages_*.py (`diff.*` keys)."""
+
+from __future__ import annotations
+
+from ..plan.i18n import Formatter
+from ..plan.messages import MESSAGES, render
+from .compare import EntityChange
+
+# fields of a funnel stage: stages.ID.rate, stages.ID.cost, stages.ID.title, stages.ID.kpi
+_STAGE_FIELDS = ("rate", "cost", "title", "kpi")
+# what a board decides (goals, targets, rates, costs, dates, entities added or removed); the rest is written
+# detail, and the computed values only move with it or with the measurements
+DECISION_PATHS = ("goal", "target", "baseline", "due", "direction", "cost.amount", "cost.per", "period.start",
+                  "period.end", "parent", "kpis", "stages")
+
+
+def is_decision(path: str) -> bool:
+    return path in DECISION_PATHS or (path.startswith("stages.") and path.rsplit(".", 1)[-1] in ("rate", "cost"))
+
+
+def field_name(c: EntityChange, path: str, fmt: Formatter) -> str:
+    """`need.prospects` → "Besoin en prospects identifiés"; an unknown path stays as written."""
+    name = _name(c, path, fmt)
+    return name[:1].upper() + name[1:]
+
+
+def _name(c: EntityChange, path: str, fmt: Formatter) -> str:
+    language = fmt.language
+    if path.startswith("need."):
+        stage = c.units.get(path, path[5:])
+        return render(language, "diff.field.need", stage=fmt.unit(2, stage))
+    if path.startswith("stages.") and path.rsplit(".", 1)[-1] in _STAGE_FIELDS:
+        field = path.rsplit(".", 1)[-1]
+        titles = c.subjects.get(path) or c.subjects.get(path.rsplit(".", 1)[0] + ".cost") or (path.split(".")[1],)
+        if field == "rate" and len(titles) == 2:
+            return render(language, "diff.field.rate", source=titles[0], stage=titles[1])
+        return render(language, f"diff.field.stage-{field}", stage=titles[-1])
+    if path == "cost_per_unit":
+        unit = c.units.get("goal")
+        if unit:
+            return render(language, "diff.field.cost-per", unit=fmt.unit(1, unit))
+    key = f"diff.field.{path}"
+    return render(language, key) if key in MESSAGES["en"] else path
+
+
+def counts(summary: dict[str, int], language: str) -> list[str]:
+    """"9 modifiés", "3 ajoutés" (Babel's plurals), in the order changed, added, removed."""
+    return [render(language, f"diff.count.{op}", count=summary[op]) for op in ("changed", "added", "removed")
+            if summary[op]]
+
+
+def kind_name(kind: str, language: str) -> str:
+    return render(language, f"diff.kind.{kind}")
+
+
+def said(language: str, key: str, **values: object) -> str:
+    return render(language, key, **values)
