@@ -232,3 +232,19 @@ def test_offsetting_changes_still_show_the_top_of_the_funnel(repo: GitRepo) -> N
                            "prospects needed unchanged at 1,250"), line
     comment = headline(diff("v1", "v2", "--format", "markdown"))
     assert "20% → 32%" in comment and "unchanged at 1,250" in comment
+
+
+def test_a_french_diff_is_french_throughout(repo: GitRepo) -> None:
+    """A French plan's diff names its fields in words (« Besoin en prospects identifiés », « Taux Prospects
+    identifiés → Rendez-vous qualifiés »), counts and notes in French (« 1 modifié », « (calculé) »), and puts
+    the unit on both sides of the arrow, in the text and in the comment's tables."""
+    versions(repo, plan("fr", goal=5, top_rate="1/50"), plan("fr", goal=8, top_rate="1/40"))
+    text = diff("v1", "v2").replace("\u202f", " ").replace("\u00a0", " ")
+    assert text.splitlines()[0] == "v1 → v2 : 1 modifié"
+    assert "Besoin en prospects identifiés" in text and "(calculé)" in text
+    assert "But" in text and "5 clients signés → 8 clients signés" in text
+    markdown = diff("v1", "v2", "--format", "markdown").replace("\u202f", " ").replace("\u00a0", " ")
+    assert markdown.startswith("**1 modifié**\n\n- Tunnel de vente : ")
+    assert "| champ | avant | après |" in markdown
+    assert "| Taux Prospects identifiés → Rendez-vous qualifiés | 1/50 | 1/40 |" in markdown
+    assert "need." not in markdown and "stages." not in markdown
