@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print("bench: strategy build, cold", file=sys.stderr)
         cold = cold_build(plan, work / "site", repeat)
         figures["cold_s"], figures["cold_cpu_s"], figures["cold_peak_mb"] = cold.seconds, cold.cpu, cold.peak_mb
-        counts = re.search(r"(\d+) pages, (\d+) charts", cold.stdout)
+        counts = re.search(r"(\d+) pages, (\d+) (?:charts|graphiques)", cold.stdout)  # the plan's language
         if counts:
             figures["pages"], figures["charts"] = int(counts[1]), int(counts[2])
         print(f"bench: strategy build --all-versions ({versions} tags)", file=sys.stderr)

@@ -117,7 +117,7 @@ def test_failure_while_rendering_leaves_the_previous_site(built: tuple[Path, dic
     result = run("build", str(plan), "-o", str(out), "--today", TODAY)
     assert result.exit_code == 1
     assert calls["n"] > 3
-    assert "disk on fire" in result.output and "as it was" in result.output
+    assert "disk on fire" in result.output and "est tel qu'il était" in result.output  # the plan is French
     assert snapshot(out) == before
     assert leftovers(out.parent) == []
 
@@ -269,7 +269,7 @@ def test_theme_template_error_names_file_and_line(built: tuple[Path, dict[str, b
     result = run("build", str(plan), "-o", str(out), "--today", TODAY)
     assert result.exit_code == 1
     assert "themes/broken/templates/dashboard.html:3" in result.output.replace(os.sep, "/")
-    assert "themes/broken/templates/dashboard.html\n  3:1  error" in result.output.replace(os.sep, "/")
+    assert "themes/broken/templates/dashboard.html\n  3:1  erreur" in result.output.replace(os.sep, "/")
     assert "Traceback" not in result.output
     assert snapshot(out) == before
 
@@ -296,7 +296,7 @@ def test_exit_codes(plan: Path, tmp_path: Path) -> None:
     (plan / "data" / "clients.csv").unlink()
     result = run("build", str(plan), "-o", str(out), "--today", TODAY)
     assert result.exit_code == 0, result.output
-    assert "warning" in result.output
+    assert "avertissement" in result.output  # the plan is French
     result = run("build", str(plan), "-o", str(out), "--today", TODAY, "--strict")
     assert result.exit_code == 1
     assert "--strict" in result.output

@@ -272,7 +272,7 @@ def test_funnel_text(make_plan: MakePlan, in_tmp: Path) -> None:
     assert out.startswith("Acquisition (acquisition) — goal 5")
     assert "Prospects" in out and "1,250" in out and "1/50" in out and "20%" in out and "to date" in out
     assert "budget €22,750" in out
-    assert "cost per result (clients) €4,550" in out
+    assert "cost per result (client) €4,550" in out  # per one client
     assert "projected ≈ 3.4 clients of 5 by 31 Dec 2026, at the average pace since 1 Jan 2026" in out
     assert "Bottleneck: “Clients” converts 13.6% of “Meetings”, against 20% planned (68% of the planned rate)." \
         in out

@@ -113,7 +113,9 @@ def test_the_stale_warning_names_the_period(check_plan: CheckPlan) -> None:
     d = only(check_plan(PLAN, today=FEB_1), "stale-data")
     assert (d.file, d.line) == ("plan/data/leads.csv", 3)
     assert d.message == ("the last measurement of `leads` is for November 2026 (2026-11), which ended more than "
-                         "two monthly periods ago")
+                         "two months ago")
+    assert d.text("fr") == ("la dernière mesure de `leads` porte sur novembre 2026 (2026-11), période finie il y a "
+                            "plus de deux mois")
 
 
 def test_a_dated_row_keeps_its_day(check_plan: CheckPlan) -> None:
@@ -121,7 +123,7 @@ def test_a_dated_row_keeps_its_day(check_plan: CheckPlan) -> None:
     files = {**PLAN, "data/leads.csv": "date,value\n2026-11-30,50\n"}
     assert "stale-data" not in codes(check_plan(files, today=JAN_31))
     d = only(check_plan(files, today=FEB_1), "stale-data")
-    assert "is from 2026-11-30, more than two monthly periods ago" in d.message
+    assert "is from 2026-11-30, more than two months ago" in d.message
 
 
 def test_the_first_measurement_is_named_as_written(check_plan: CheckPlan) -> None:
@@ -187,4 +189,4 @@ def test_build_strict_publishes_a_plan_whose_months_are_up_to_date(make_plan: Ca
     assert (tmp_path / "jan" / "index.html").exists()
     late = runner.invoke(main, ["build", str(plan), "-o", str(tmp_path / "feb"), "--today", "2027-02-01", "--strict"])
     assert late.exit_code == 1
-    assert "stale-data" in late.output and "November 2026 (2026-11)" in late.output
+    assert "stale-data" in late.output and "novembre 2026 (2026-11)" in late.output  # the plan is French
