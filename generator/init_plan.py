@@ -35,6 +35,8 @@ COMMON_FILES = {
     "workflows/publish.yml": ".github/workflows/publish.yml",
     "workflows/preview.yml": ".github/workflows/preview.yml",
     "workflows/preview-comment.yml": ".github/workflows/preview-comment.yml",
+    "dependabot.yml": ".github/dependabot.yml",  # keeps the pinned actions current
+    "zizmor.yml": ".github/zizmor.yml",  # the findings of the Actions linter that are explained, not fixed
 }
 
 

@@ -24,17 +24,19 @@ OWN_WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONS = sorted((ROOT / ".github" / "actions").glob("*/action.yml"))
 TODAY = dt.date(2026, 11, 23)
 
-# The current major of every action the workflows use: the one place to bump them.
-CURRENT_MAJORS = {
-    "actions/checkout": "v6",
-    "actions/setup-python": "v6",
-    "actions/upload-artifact": "v7",
-    "actions/download-artifact": "v8",
-    "actions/upload-pages-artifact": "v5",
-    "actions/deploy-pages": "v5",
-    "actions/github-script": "v9",
-    "actions/cache": "v6",
+# Every action the workflows use, pinned by commit (a tag can be moved to other code, a commit cannot), with
+# the release that commit is: the one place to bump them (Dependabot proposes the bumps in a plan repository).
+PINS = {
+    "actions/checkout": ("d23441a48e516b6c34aea4fa41551a30e30af803", "v6.1.0"),
+    "actions/setup-python": ("ece7cb06caefa5fff74198d8649806c4678c61a1", "v6.3.0"),
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+    "actions/download-artifact": ("3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
+    "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
+    "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
+    "actions/github-script": ("3a2844b7e9c422d3c10d287c895573f7108da1b3", "v9.0.0"),
+    "actions/cache": ("55cc8345863c7cc4c66a329aec7e433d2d1c52a9", "v6.1.0"),
 }
+USES_LINE = re.compile(r"^\s*(?:- )?uses:\s*(\S+)(.*)$", re.MULTILINE)
 # contexts a pull request's author controls (titles, bodies, branch names, commit messages…)
 UNTRUSTED = re.compile(r"github\.event\.(pull_request|issue|comment|review|review_comment|head_commit|commits|"
                        r"workflow_run)|github\.head_ref")
@@ -206,19 +208,108 @@ def test_comment_workflow_never_runs_pull_request_code(plan_repo: Path) -> None:
     assert "require('child_process')" not in script and "exec" not in script
 
 
-def test_action_versions_are_current(plan_repo: Path) -> None:
-    """Every action is used at its current major version (checkout v6, setup-python v6, …)."""
+def test_actions_are_pinned_by_commit_with_their_release(plan_repo: Path) -> None:
+    """Every action is pinned by its full commit SHA and says which release that is (`@<sha>  # v6.1.0`),
+    so a moved tag cannot change what runs, and a reader (or Dependabot) sees the version."""
     seen = set()
     for path in _all_files(plan_repo):
-        for step in _steps(_load(path)):
-            uses = step.get("uses", "")
-            if not uses or uses.startswith("./"):
+        for uses, rest in USES_LINE.findall(path.read_text(encoding="utf-8")):
+            if uses.startswith("./"):
                 continue
             name, _, ref = uses.partition("@")
-            assert name in CURRENT_MAJORS, f"{path.name}: {uses} is not in CURRENT_MAJORS"
-            assert ref == CURRENT_MAJORS[name], f"{path.name}: {uses}, current is {CURRENT_MAJORS[name]}"
+            assert name in PINS, f"{path.name}: {uses} is not in PINS"
+            sha, release = PINS[name]
+            assert (ref, rest.strip()) == (sha, f"# {release}"), f"{path.name}: {uses}{rest}, pin is {sha}  # {release}"
             seen.add(name)
-    assert seen == set(CURRENT_MAJORS)
+    assert seen == set(PINS)
+
+
+def test_every_checkout_leaves_no_token_behind(plan_repo: Path) -> None:
+    """No checkout keeps the job's token in .git/config (`persist-credentials: false`), so no later step
+    and no uploaded folder can carry it away; publishing included."""
+    checkouts = 0
+    for path in _all_files(plan_repo):
+        for step in _steps(_load(path)):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                checkouts += 1
+                assert step.get("with", {}).get("persist-credentials") is False, path.name
+    assert checkouts == 5
+
+
+def test_publishing_uses_no_pip_cache(plan_repo: Path) -> None:
+    """The jobs that publish a site restore no pip cache (a poisoned entry would run where the site is
+    made): neither the starter's publish.yml nor this repository's pages.yml."""
+    publish = _load(plan_repo / ".github" / "workflows" / "publish.yml")
+    setup = next(s for s in _steps(publish) if s.get("uses", "").startswith("actions/setup-python@"))
+    assert "cache" not in setup["with"] and "cache-dependency-path" not in setup["with"]
+    pages = _load(ROOT / ".github" / "workflows" / "pages.yml")
+    action = next(s for s in _steps(pages) if s.get("uses") == "./.github/actions/strategy")
+    assert action["with"]["cache-dependency-path"] == ""  # the composite action's way of saying no pip cache
+
+
+def test_init_writes_a_dependabot_config_for_the_actions(plan_repo: Path) -> None:
+    """`strategy init` writes .github/dependabot.yml: weekly pull requests that bump the pinned actions,
+    valid for GitHub (offline schema)."""
+    path = plan_repo / ".github" / "dependabot.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    (update,) = config["updates"]
+    assert update["package-ecosystem"] == "github-actions" and update["directory"] == "/"
+    assert update["schedule"]["interval"] == "weekly"
+    result = _check_jsonschema("vendor.dependabot", [path, ROOT / ".github" / "dependabot.yml"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _zizmor(*args: str) -> subprocess.CompletedProcess[str]:
+    binary = shutil.which("zizmor", path=str(Path(sys.executable).parent)) or shutil.which("zizmor")
+    if binary is None:
+        pytest.skip("zizmor is not installed (pip install -e '.[test]')")
+    return subprocess.run([binary, "--offline", "--no-progress", "--color", "never", *args],
+                          capture_output=True, text=True, check=False)
+
+
+def _explained_ignores(config: Path) -> list[str]:
+    """The entries a zizmor config ignores; each must follow a comment that explains it."""
+    lines = config.read_text(encoding="utf-8").splitlines()
+    entries = []
+    for at, line in enumerate(lines):
+        if line.strip().startswith("- "):
+            assert lines[at - 1].strip().startswith("#"), f"{config}: `{line.strip()}` is ignored without a why"
+            entries.append(line.strip()[2:])
+    return entries
+
+
+def test_zizmor_finds_nothing_in_the_starter_workflows(plan_repo: Path) -> None:
+    """zizmor (offline) finds nothing in what `strategy init` writes, workflows and Dependabot config: the
+    one finding it ignores (the `workflow_run` trigger of the comment) is explained in .github/zizmor.yml."""
+    assert _explained_ignores(plan_repo / ".github" / "zizmor.yml") == ["preview-comment.yml"]
+    result = _zizmor(str(plan_repo))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings" in result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_in_this_repositorys_workflows() -> None:
+    """zizmor (offline) finds nothing in this repository's workflows and composite action, but the
+    findings its .github/zizmor.yml explains."""
+    assert _explained_ignores(ROOT / ".github" / "zizmor.yml")
+    result = _zizmor(str(ROOT / ".github"), "--config", str(ROOT / ".github" / "zizmor.yml"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_would_catch_a_mistake(tmp_path: Path) -> None:
+    """The zizmor test is not vacuous: an action used by tag, a checkout that keeps its token, and a pip
+    cache in a publishing workflow are each reported."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "publish.yml").write_text(
+        "on:\n  push:\n    tags: [\"v*\"]\npermissions: {}\njobs:\n  build:\n    name: Build\n"
+        "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v6\n"
+        "      - uses: actions/setup-python@v6\n        with:\n          cache: pip\n"
+        "      - uses: actions/upload-pages-artifact@v5\n", encoding="utf-8")
+    result = _zizmor(str(tmp_path))
+    assert result.returncode != 0
+    for audit in ("unpinned-uses", "artipacked", "cache-poisoning"):
+        assert audit in result.stdout, audit
 
 
 # --- what each workflow does -----------------------------------------------------------------
@@ -251,7 +342,6 @@ def test_publish_workflow(plan_repo: Path) -> None:
     build, deploy = doc["jobs"]["build"], doc["jobs"]["deploy"]
     steps = {s.get("uses", "").partition("@")[0] or s.get("name"): s for s in build["steps"]}
     assert steps["actions/checkout"]["with"]["fetch-depth"] == 0
-    assert steps["actions/setup-python"]["with"]["cache"] == "pip"
     assert "strategy build content --all-versions --strict --pack" in [s.get("run") for s in build["steps"]]
     assert steps["actions/upload-pages-artifact"]["with"]["path"] == "output"
     assert "permissions" not in build
@@ -272,7 +362,7 @@ def test_example_site_is_published() -> None:
     assert checkout["with"]["fetch-depth"] == 0
     action = next(s for s in build["steps"] if s.get("uses") == "./.github/actions/strategy")
     assert action["with"] == {"command": "build", "all-versions": "true", "strict": "true",
-                              "cache-dependency-path": "pyproject.toml"}
+                              "cache-dependency-path": ""}
     assert "permissions" not in build
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
 
