@@ -138,7 +138,11 @@ def test_every_link_resolves_on_disk(repo: GitRepo) -> None:
     of the site, so the site opens from disk and from a sub-path."""
     two_versions(repo)
     assert run()[0] == 0
-    site = repo.root / "output"
+    assert broken_links(repo.root / "output") == []
+
+
+def broken_links(site: Path) -> list[str]:
+    """The links of the site's pages that name no file of the site (page: link)."""
     problems = []
     for file in site.rglob("*.html"):
         parser = _Links()
@@ -154,7 +158,7 @@ def test_every_link_resolves_on_disk(repo: GitRepo) -> None:
             target = (file.parent / unquote(parts.path)).resolve()
             if not target.is_file() or not target.is_relative_to(site.resolve()):
                 problems.append(f"{file.relative_to(site)}: {link}")
-    assert problems == []
+    return problems
 
 
 def test_changes_page_lists_the_changed_fields(repo: GitRepo) -> None:
@@ -419,3 +423,29 @@ def test_progress_line_says_why_a_version_was_skipped_or_reused() -> None:
     reused = VersionOutcome(version, "reused", dt.date(2026, 3, 1), pages=12, seconds=0.2, note="same plan as v2")
     assert progress_line(ProgressEvent(4, 12, skipped)) == "[ 4/12] v3  skipped (2 error(s))"
     assert progress_line(ProgressEvent(5, 12, reused)) == "[ 5/12] v3  reused the check of v2, 12 pages (0.20 s)"
+
+
+def test_two_long_tags_get_a_bounded_changes_page_that_every_link_reaches(repo: GitRepo) -> None:
+    """Two valid tags of 150 characters build (their changes page would be a 310-character file name): the page
+    is named by both tags' start and a digest, the history page and the pull-request comment link to it, and a
+    tag too long to name a folder is skipped with a warning saying so."""
+    from generator.diff.compare import PlanDiff
+    from generator.diff.format import full_diff_url
+
+    old, new = "v1-" + "a" * 147, "v2-" + "b" * 147
+    repo.commit(base_plan(goal=5, target=20), tag=old, when=f"@{JAN_1 + 10 * DAY} +0000")
+    repo.commit(base_plan(goal=8, target=30), tag=new, when=f"@{JAN_1 + 40 * DAY} +0000")
+    repo.commit(base_plan(goal=9, target=30), tag="v3-" + "c" * 202, when=f"@{JAN_1 + 50 * DAY} +0000")
+    code, _out, err = run()
+    assert code == 0, err
+    site = repo.root / "output"
+    changes = sorted(p.name for p in (site / "changes").iterdir())
+    pair = next(name for name in changes if name.startswith("v1-"))
+    assert len(pair) <= 120 and pair.startswith("v1-" + "a" * 45) and ".." in pair
+    assert "goal" in text_of((site / "changes" / pair).read_text(encoding="utf-8")).lower()
+    assert f'href="changes/{pair}"' in page(repo, "history.html")
+    assert broken_links(site) == []
+    diff = PlanDiff(old=old, new=new, changes=[], base_url="https://example.org/plan/")
+    assert full_diff_url(diff) == f"https://example.org/plan/changes/{pair}"
+    assert "is 205 characters long, too long to name a folder of the site (at most 200); it is skipped" in err
+    assert len(list((site / "v").iterdir())) == 2

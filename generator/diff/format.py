@@ -332,12 +332,29 @@ def _moved_block(moved: list[EntityChange], fmt: Formatter) -> str:
     return f"<details><summary>{summary}</summary>\n\n" + "\n".join(rows) + "\n\n</details>\n\n"
 
 
+CHANGES_NAME_LIMIT = 120  # characters of a changes page's file name: far below the 255 bytes file systems allow
+CHANGES_TAG_KEPT = 48  # of each tag, in a shortened name
+
+
+def changes_page_name(old: str, new: str) -> str:
+    """The file name of the site's changes page between two versions: `OLD..NEW.html`, or, when two long tags
+    would make it too long for a file system, both tags cut to their start and a digest of the whole pair
+    (`OLD-START..NEW-START-0123456789ab.html`), so that every pair still has its own page."""
+    name = f"{old}..{new}.html"
+    if len(name) <= CHANGES_NAME_LIMIT:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(f"{old}..{new}".encode()).hexdigest()[:12]
+    return f"{old[:CHANGES_TAG_KEPT]}..{new[:CHANGES_TAG_KEPT]}-{digest}.html"
+
+
 def full_diff_url(diff: PlanDiff) -> str | None:
     """The site's page for this diff, when the site's address is known and both sides are revisions."""
     if not diff.base_url or diff.new == WORKING_TREE or not _SAFE_URL.match(diff.base_url):
         return None
-    name = urllib.parse.quote(f"{diff.old}..{diff.new}", safe="")
-    return f"{diff.base_url.rstrip('/')}/changes/{name}.html"
+    name = urllib.parse.quote(changes_page_name(diff.old, diff.new), safe=".")
+    return f"{diff.base_url.rstrip('/')}/changes/{name}"
 
 
 def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:

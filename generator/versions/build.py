@@ -76,6 +76,7 @@ ARCHIVED = f"{VERSIONS_DIR}/"  # where the tagged versions' files are, in the si
 PAIR_WEIGHT = 20  # a pair of versions to compare, in pages to render (parallel.MIN_PAGES_PER_WORKER)
 # a tag becomes a folder name and part of a file name (changes/OLD..NEW.html): keep it plain
 SAFE_TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
+MAX_TAG_LENGTH = 200  # a folder name has at most 255 bytes
 
 
 @dataclass
@@ -191,8 +192,11 @@ CURRENT = "current"  # the working tree in the name of its changes page: changes
 
 
 def changes_path(old: str, new: str) -> str:
-    """As diff/format.py's full_diff_url names it (tags are SAFE_TAG, so nothing needs quoting)."""
-    return f"changes/{old}..{new}.html"
+    """As diff/format.py's full_diff_url names it (tags are SAFE_TAG, so nothing needs quoting; two long ones
+    give a shortened name, see changes_page_name)."""
+    from ..diff.format import changes_page_name
+
+    return f"changes/{changes_page_name(old, new)}"
 
 
 def switcher(here: str | None, tags: list[Version], today: dt.date, fmt: Any, language: str) -> list[dict[str, Any]]:
@@ -358,8 +362,11 @@ def _published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tu
     warnings.extend(listing.warnings)
     versions = []
     for v in listing.versions:
-        if SAFE_TAG.fullmatch(v.version):
+        if SAFE_TAG.fullmatch(v.version) and len(v.version) <= MAX_TAG_LENGTH:
             versions.append(v)
+        elif SAFE_TAG.fullmatch(v.version):
+            warnings.append(f"the tag `{v.version[:40]}…` is {len(v.version)} characters long, too long to name a "
+                            f"folder of the site (at most {MAX_TAG_LENGTH}); it is skipped")
         else:
             warnings.append(f"the tag `{v.version}` cannot name a folder of the site (use letters, digits and "
                             "`.`, `_`, `+`, `-`, e.g. v1.2); it is skipped")
