@@ -373,7 +373,7 @@ def test_a_theme_link_is_refused_not_followed(plan: Path, tmp_path: Path, linked
     settings.write_text(settings.read_text(encoding="utf-8") + "theme: evil\n", encoding="utf-8")
     out = tmp_path / "site-evil"
     checked = CliRunner().invoke(main, ["check", str(plan), "--today", "2026-03-15"])
-    assert checked.exit_code == 1 and "[theme-link]" in checked.output and "symbolic link" in checked.output
+    assert checked.exit_code == 1 and "[theme-link]" in checked.output and "lien symbolique" in checked.output
     assert checked.output.count("[theme-link]") == 1 and "[unknown-theme]" not in checked.output
     built = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-03-15"])
     assert built.exit_code == 1 and "[theme-link]" in built.output and "Traceback" not in built.output

@@ -20,6 +20,8 @@ import html
 import re
 import xml.parsers.expat
 
+from ..plan.messages import Msg, msg
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -173,7 +175,7 @@ def _looks_like_markup(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n\x0c").startswith(b"<")
 
 
-def asset_refusal(rel: str, head: bytes) -> tuple[str, str] | None:
+def asset_refusal(rel: str, head: bytes) -> tuple[Msg, Msg] | None:
     """(what is wrong, what to do) for an asset that is not a passive file of an allowed type, judged by
     its extension and the first bytes of its content; None when it may be published (an SVG's body is
     judged separately, by `svg_refusal`)."""
@@ -181,17 +183,14 @@ def asset_refusal(rel: str, head: bytes) -> tuple[str, str] | None:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = ", ".join(ALLOWED_EXTENSIONS)
     if extension not in ALLOWED_EXTENSIONS:
-        kind = f"a .{extension} file" if extension else "a file without extension"
-        return (f"{kind} is not published from assets/: only images, fonts, documents and plain data are, "
-                "since a page or a script there would run under the site's address",
-                f"write a page as Markdown in pages/, or keep to these types: {allowed}")
+        return (msg("asset.type" if extension else "asset.type.none", extension=extension),
+                msg("asset.type.hint", allowed=allowed))
     if extension == "svg":
         return None
     expected_text = _SIGNATURES.get(extension, ()) is None
     if expected_text:
         if _looks_like_markup(head):
-            return (f"this .{extension} file starts like a page (`<`): a browser could open it as one",
-                    f"save it as plain .{extension} data, or publish the page as Markdown in pages/")
+            return msg("asset.markup", extension=extension), msg("asset.markup.hint", extension=extension)
         return None
     if extension in _RIFF:
         ok = head[:4] == b"RIFF" and head[8:12] == _RIFF[extension]
@@ -201,6 +200,5 @@ def asset_refusal(rel: str, head: bytes) -> tuple[str, str] | None:
         ok = head.startswith(_SIGNATURES[extension] or ())
     if ok:
         return None
-    what = "starts like a page" if _looks_like_markup(head) else "does not start like one"
-    return (f"this file is named .{extension} but its content {what}",
-            f"export it again as a real .{extension} file, or give it the extension of what it is")
+    what = "asset.content.page" if _looks_like_markup(head) else "asset.content.other"
+    return msg(what, extension=extension), msg("asset.content.hint", extension=extension)

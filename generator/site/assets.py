@@ -14,6 +14,7 @@ import html
 import re
 
 from ..plan.diagnostics import Diagnostics, Location
+from ..plan.messages import msg
 from ..plan.model import Plan
 from ..read.source import FileTooLarge, Source
 from .asset_guard import SNIFF_BYTES, asset_refusal, svg_refusal
@@ -40,10 +41,7 @@ def check_assets(plan: Plan, source: Source, diagnostics: Diagnostics) -> None:
         where = Location(source.display(rel))
         lower = rel.lower()
         if lower.endswith(ACTIVE_SUFFIXES):
-            diagnostics.error(
-                "unsafe-asset", where,
-                "a page or script in assets/ would run in readers' browsers under the site's address",
-                "write the page as Markdown in pages/, or link to where the file is published elsewhere")
+            diagnostics.error("unsafe-asset", where, msg("asset.active"), msg("asset.active.hint"))
             continue
         try:
             data = source.read_bytes(rel)
@@ -56,9 +54,5 @@ def check_assets(plan: Plan, source: Source, diagnostics: Diagnostics) -> None:
             coarse = svg_problem(data.decode("utf-8", errors="replace"))
             found, line, column = (coarse, 1, 1) if coarse else (svg_refusal(data) or (None, 1, 1))
             if found:
-                diagnostics.error(
-                    "unsafe-asset", Location(where.file, line, column),
-                    f"this SVG holds something that runs or loads from elsewhere when the file is opened "
-                    f"(`{found[:60]}`)",
-                    "export the image without scripts, event handlers, stylesheets, foreign namespaces or links "
-                    "to other files (or as PNG)")
+                diagnostics.error("unsafe-asset", Location(where.file, line, column),
+                                  msg("asset.svg", found=found[:60]), msg("asset.svg.hint"))

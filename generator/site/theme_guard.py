@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plan.diagnostics import Diagnostics, Location, shown_path
+from ..plan.messages import msg
 
 
 class ThemeLinkError(Exception):
@@ -57,11 +58,7 @@ def report_theme_links(plan_dir: Path, theme: str, diagnostics: Diagnostics) -> 
 
 
     for link in theme_links(plan_dir, theme):
-        diagnostics.error(
-            "theme-link", Location(shown_path(str(link))),
-            "this theme file or folder is a symbolic link: a theme's files are rendered and published, so a link "
-            "could publish any file of the machine that builds",
-            "copy the file or folder into the theme instead of linking to it")
+        diagnostics.error("theme-link", Location(shown_path(str(link))), msg("theme-link"), msg("theme-link.hint"))
 
 
 def guarded_loader(search_path: list[str]) -> Any:
