@@ -72,8 +72,31 @@ def _walk(folder: resources.abc.Traversable, prefix: str = "") -> dict[str, str]
     return found
 
 
-def _fill(text: str, year: int) -> str:
-    return text.replace("__YEAR__", str(year)).replace("__INSTALL__", INSTALL_REQUIREMENT)
+# The preview's pull-request comment around the diff, in the plan's language: each a bash double-quoted string
+# (a backtick escaped, $RUN_URL the run's address).
+COMMENT_WORDS = {
+    "en": {
+        "DIFF_FAILED": "**The strategy diff could not be computed.**",
+        "CHECK_OK": "✅ \\`strategy check\\`: no error.",
+        "CHECK_FAILED": "❌ \\`strategy check\\` found errors: see the annotations under *Files changed*.",
+        "SITE_BUILT": "The built site is the **site-preview** artifact of [this run]($RUN_URL).",
+        "SITE_FAILED": "The site was not built: see [the run]($RUN_URL).",
+    },
+    "fr": {
+        "DIFF_FAILED": "**Les changements de stratégie n'ont pas pu être calculés.**",
+        "CHECK_OK": "✅ \\`strategy check\\` : aucune erreur.",
+        "CHECK_FAILED": "❌ \\`strategy check\\` a trouvé des erreurs : voir les annotations sous *Files changed*.",
+        "SITE_BUILT": "Le site construit est l'artefact **site-preview** de [cette exécution]($RUN_URL).",
+        "SITE_FAILED": "Le site n'a pas été construit : voir [l'exécution]($RUN_URL).",
+    },
+}
+
+
+def _fill(text: str, year: int, lang: str = "en") -> str:
+    text = text.replace("__YEAR__", str(year)).replace("__INSTALL__", INSTALL_REQUIREMENT)
+    for key, words in COMMENT_WORDS.get(lang, COMMENT_WORDS["en"]).items():
+        text = text.replace(f"__COMMENT_{key}__", words)
+    return text
 
 
 def starter_kpis(files: dict[str, str]) -> list[StarterKPI]:
@@ -126,9 +149,9 @@ def starter_files(lang: str, today: dt.date) -> dict[str, str]:
         raise ValueError(f"no starter plan in {lang!r}; choose one of {', '.join(LANGUAGES)}")
     year = today.year
     root = _starter()
-    files = {rel: _fill(text, year) for rel, text in _walk(root / lang).items()}
+    files = {rel: _fill(text, year, lang) for rel, text in _walk(root / lang).items()}
     for source, target in COMMON_FILES.items():
-        files[target] = _fill((root / "common" / source).read_text(encoding="utf-8"), year)
+        files[target] = _fill((root / "common" / source).read_text(encoding="utf-8"), year, lang)
     for kpi in starter_kpis(files):
         files[f"{PLAN_FOLDER}/data/{kpi.id}.csv"] = monthly_csv(kpi, year, today)
     for name, schema in file_schemas().items():

@@ -393,11 +393,16 @@ def test_preview_workflow(plan_repo: Path) -> None:
 
 
 def test_fr_and_en_plans_get_the_same_workflows(tmp_path: Path) -> None:
-    """The workflows do not depend on the plan's language."""
+    """The workflows do not depend on the plan's language, but for the words of the preview's comment."""
+    from generator.init_plan import COMMENT_WORDS
+
     init_plan(tmp_path / "fr", "fr", TODAY)
     init_plan(tmp_path / "en", "en", TODAY)
     for path in _generated(tmp_path / "en"):
-        assert path.read_bytes() == (tmp_path / "fr" / ".github" / "workflows" / path.name).read_bytes()
+        french = (tmp_path / "fr" / ".github" / "workflows" / path.name).read_text(encoding="utf-8")
+        for key, words in COMMENT_WORDS["fr"].items():
+            french = french.replace(words, COMMENT_WORDS["en"][key])
+        assert path.read_text(encoding="utf-8") == french
 
 
 # --- the scripts, run as GitHub would run them --------------------------------------------------
@@ -563,3 +568,20 @@ def test_documented_action_example_passes_both_linters(tmp_path: Path) -> None:
     result = subprocess.run([_actionlint(), "-no-color", str(workflow)], cwd=tmp_path,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout
+
+
+def test_preview_comment_speaks_the_plan_language(tmp_path: Path) -> None:
+    """A French plan's preview comment wraps the diff in French ("aucune erreur", "cette exécution"), an English
+    one in English; the script runs in bash either way."""
+    target = tmp_path / "plan"
+    init_plan(target, "fr", TODAY)
+    doc = _load(target / ".github" / "workflows" / "preview.yml")
+    writer = next(s for s in _steps(doc) if s.get("name") == "Write the comment")
+    assert "__COMMENT_" not in writer["run"]
+    assert "aucune erreur" in writer["run"] and "cette exécution" in writer["run"]
+    result = _bash(writer["run"], target, {"BASE_SHA": "0" * 40, "HEAD_SHA": "0" * 40, "PR_NUMBER": "1",
+                                           "CHECK_OUTCOME": "success", "BUILD_OUTCOME": "success", "RUN_URL": "u"})
+    assert result.returncode == 0, result.stderr
+    comment = (target / "comment" / "comment.md").read_text(encoding="utf-8")
+    assert "n'ont pas pu être calculés" in comment and "✅ `strategy check` : aucune erreur." in comment
+    assert "[cette exécution](u)" in comment
