@@ -97,7 +97,7 @@ def test_a_broken_save_shows_the_errors_over_the_last_good_page(served: tuple[Se
     overlay = tab.page.locator(OVERLAY)
     overlay.wait_for(state="visible", timeout=WAIT_MS)
     text = overlay.inner_text()
-    assert f"{OBJECTIVE}:" in text and "<b>x</b>" in text and "hint:" in text
+    assert f"{OBJECTIVE}:" in text and "<b>x</b>" in text and "conseil :" in text  # the example plan speaks French
     assert overlay.locator("b").count() == 0, "plan text was parsed as HTML"
     assert overlay.get_attribute("role") == "alert"
     where = overlay.locator(".strategy-serve-diagnostic .where").first.inner_text()
