@@ -5,6 +5,10 @@ the folder a `strategy build` publishes, and "keep serving the last good site" i
 failed rebuild does not replace. The pages it serves are the bytes `strategy build` writes, plus one
 `<script src="/__strategy__/live.js">` added before `</body>` as they are sent, so a built site never holds it.
 
+Connections are read and answered by reception.py (a bounded pool of workers, deadlines for slow clients,
+and only requests whose `Host` names this machine); the watcher follows the plan folder even when it is
+replaced by a new one.
+
 The live-reload client listens to server-sent events (same origin, so the site's CSP `connect-src 'self'`
 allows it): `reload` after a good rebuild (with the paths whose bytes changed) and `errors` after a failed
 one (the diagnostics, shown as an overlay over the last good page).
@@ -22,11 +26,12 @@ import dataclasses
 import datetime as dt
 import errno
 import http.server
-import json
+import io
 import mimetypes
 import os
 import queue
 import re
+import socket
 import sys
 import threading
 import time
@@ -39,6 +44,8 @@ from ..cache.render_memo import RenderMemo
 from ..plan.diagnostics import Diagnostics, Location, format_text
 from ..plan.messages import msg, render
 from ..read.source import DirectorySource
+from .events import Hub, errors_payload, sse
+from .reception import Reception, host_allowed, origin_allowed
 
 PREFIX = "__strategy__/"
 EVENTS_PATH = PREFIX + "events"
@@ -47,6 +54,7 @@ CLIENT_FILE = Path(__file__).with_name("live_reload.js")
 KEEPALIVE_SECONDS = 15.0
 WATCH_STEP_MS = 30  # a change is rebuilt once nothing else changed for this long (an editor's save is several writes)
 WATCH_DEBOUNCE_MS = 400  # ... or after this long, however busy the folder is
+WATCH_IDENTITY_SECONDS = 1.0  # how often the watcher looks whether the plan folder itself was replaced
 
 # files editors write beside the one being saved; DirectorySource never reads dot-files either
 EDITOR_TEMP = re.compile(r"^\.|~$|^#.*#$|^4913$|\.sw.$|\.tmp$|\.crswap$|\.kate-swp$|___jb_...___$")
@@ -183,6 +191,12 @@ class Builder:
             self._static[path] = kept
         return kept[2]
 
+    def forget_all(self) -> None:
+        """The plan folder was replaced: read every file again (the rendered charts and pages, kept by digests
+        of what they show, stay valid)."""
+        self.source.forget(None, listing=True)
+        self._static.clear()
+
     def forget(self, changes: Iterable[tuple[Any, str]]) -> None:
         """Take the watcher's changes into account: re-read the plan files that changed, and after a theme
         edit recompile the templates and render every page again."""
@@ -202,59 +216,6 @@ class Builder:
         if theme_changed:
             environment.cache_clear()
             self.memo.clear_pages()
-
-
-# --- the live-reload channel ------------------------------------------------------------------
-
-
-class Hub:
-    """Server-sent events to every open page."""
-
-    def __init__(self) -> None:
-        self._clients: set[queue.Queue[bytes | None]] = set()
-        self._lock = threading.Lock()
-
-    def subscribe(self) -> queue.Queue[bytes | None]:
-        inbox: queue.Queue[bytes | None] = queue.Queue()
-        with self._lock:
-            self._clients.add(inbox)
-        return inbox
-
-    def unsubscribe(self, inbox: queue.Queue[bytes | None]) -> None:
-        with self._lock:
-            self._clients.discard(inbox)
-
-    def publish(self, event: str, data: Any, event_id: str) -> None:
-        message = sse(event, data, event_id)
-        with self._lock:
-            for inbox in self._clients:
-                inbox.put(message)
-
-    def close(self) -> None:
-        with self._lock:
-            for inbox in self._clients:
-                inbox.put(None)
-            self._clients.clear()
-
-    def count(self) -> int:
-        with self._lock:
-            return len(self._clients)
-
-
-def sse(event: str, data: Any, event_id: str) -> bytes:
-    """One server-sent event; the id is the build token, which the browser sends back on reconnecting."""
-    return f"id: {event_id}\nevent: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
-
-
-def errors_payload(diagnostics: Diagnostics) -> dict[str, Any]:
-    """What the overlay shows: the errors (file, line, column, message, hint) and how many warnings, and its
-    own words, all in the plan's language."""
-    language = diagnostics.speaks()
-    errors = [d for d in diagnostics.sorted() if d.severity == "error"]
-    return {"errors": len(errors), "warnings": len(diagnostics.warnings),
-            "diagnostics": [d.as_json(language) for d in errors],
-            "words": {key: render(language, f"serve.overlay.{key}", count=len(errors))
-                      for key in ("heading", "hint", "close", "label")}}
 
 
 # --- the server ----------------------------------------------------------------------------------
@@ -279,7 +240,7 @@ class Server:
         self._epoch = format(time.time_ns() // 1_000_000 % 36**6, "x")
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._httpd: _HTTPServer | None = None
+        self._httpd: Reception | None = None
         self._lock = threading.Lock()
         self._frozen = False
 
@@ -301,14 +262,14 @@ class Server:
 
     def start(self) -> None:
         try:
-            self._httpd = _HTTPServer((self.host, self.port), _handler(self), ipv6=":" in self.host)
+            self._httpd = Reception(self.host, self.port, _answerer(self))
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
                 why = "is already in use" if exc.errno == errno.EADDRINUSE else "may not be used by this user"
                 raise PortInUse(f"port {self.port} on {self.host} {why}: choose another, "
                                 f"e.g. strategy serve --port {self.port + 1 if self.port else 8001}") from exc
             raise PortInUse(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
-        self.port = self._httpd.server_address[1]
+        self.port = self._httpd.address[1]
         self._spawn(self._httpd.serve_forever, "serve-http")
         self.rebuild(first=True)
         if self.watch:
@@ -324,7 +285,7 @@ class Server:
         self.hub.close()
         if self._httpd is not None:
             self._httpd.shutdown()
-            self._httpd.server_close()
+            self._httpd.close()
         for thread in self._threads:
             thread.join(timeout=5)
 
@@ -389,15 +350,47 @@ class Server:
         return sorted(set(dirs))
 
     def _watch_loop(self) -> None:
+        """Rebuild on every change; when the plan folder itself is replaced (renamed away and made anew, as
+        `git checkout` of another branch or a sync tool may do), watch the new one, and say so."""
         import watchfiles
 
+        plan = self.builder.plan_dir
+        identity = _identity(plan)
         while not self._stop.is_set():
+            if identity is None:
+                self._stop.wait(WATCH_IDENTITY_SECONDS)
+                identity = _identity(plan)
+                if identity is not None:
+                    self.log(f"strategy serve: the plan folder {plan} is back; watching it.", False)
+                    self.builder.forget_all()
+                    self.rebuild()
+                continue
             dirs = self._watched()
-            for changes in watchfiles.watch(*dirs, watch_filter=_editor_filter, debounce=WATCH_DEBOUNCE_MS,
-                                            step=WATCH_STEP_MS, stop_event=self._stop, raise_interrupt=False):
-                self.rebuild(changes)
-                if self._watched() != dirs:  # `theme:` changed in strategy.yaml
-                    break
+            try:
+                for changes in watchfiles.watch(*dirs, watch_filter=_editor_filter, debounce=WATCH_DEBOUNCE_MS,
+                                                step=WATCH_STEP_MS, stop_event=self._stop, raise_interrupt=False,
+                                                rust_timeout=int(WATCH_IDENTITY_SECONDS * 1000),
+                                                yield_on_timeout=True):
+                    if _identity(plan) != identity:
+                        break
+                    if changes:
+                        self.rebuild(changes)
+                    if self._watched() != dirs:  # `theme:` changed in strategy.yaml
+                        break
+            except (FileNotFoundError, OSError):  # a watched folder vanished as the watch began
+                self._stop.wait(WATCH_IDENTITY_SECONDS)
+            now = _identity(plan)
+            if now == identity or self._stop.is_set():
+                continue
+            identity = now
+            if now is None:
+                self.log(f"strategy serve: the plan folder {plan} is gone; serving the last good site until it "
+                         "is back.", True)
+            else:
+                self.log(f"strategy serve: the plan folder {plan} was replaced by a new folder; watching the new "
+                         "one.", False)
+                self.builder.forget_all()
+                self.rebuild()
 
     # serving
 
@@ -414,6 +407,15 @@ class Server:
         if rel.endswith(".html"):
             body = inject(body, snapshot.token)
         return 200, body, kind
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at `folder` now (device, inode); None when there is none."""
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
 
 
 def _editor_filter(change: Any, path: str) -> bool:
@@ -444,30 +446,62 @@ def _placeholder(message: str, token: str) -> bytes:
             '<p><a href="/">Home page</a></p></main>\n</body></html>\n').encode() + client_tag(token)
 
 
-class _HTTPServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True  # an open event stream never holds up Ctrl-C
+class _SocketWriter:
+    """What BaseHTTPRequestHandler writes to: every byte sent (sendall), nothing buffered."""
 
-    def __init__(self, address: tuple[str, int], handler: type, *, ipv6: bool) -> None:
-        if ipv6:
-            import socket
+    def __init__(self, conn: socket.socket) -> None:
+        self._conn = conn
 
-            self.address_family = socket.AF_INET6
-        super().__init__(address, handler)
+    def write(self, data: bytes) -> int:
+        self._conn.sendall(data)
+        return len(data)
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a closed tab is not an error
-            super().handle_error(request, client_address)
+    def flush(self) -> None:
+        pass
 
 
-def _handler(server: Server) -> type[http.server.BaseHTTPRequestHandler]:
+def _answerer(server: Server) -> Callable[[socket.socket, bytes, Any], None]:
+    """What answers one complete request head (reception.py reads it): the handler below, once."""
+    handler = _handler(server)
+
+    def answer(conn: socket.socket, head: bytes, address: Any) -> None:
+        handler(conn, address, head)
+
+    return answer
+
+
+def _handler(server: Server) -> Callable[[socket.socket, Any, bytes], Any]:
     client = CLIENT_FILE.read_bytes()
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "strategy-serve"
 
+        def __init__(self, conn: socket.socket, address: Any, head: bytes) -> None:
+            self._head = head
+            super().__init__(conn, address, None)  # type: ignore[arg-type]  # no socketserver behind it
+
+        def setup(self) -> None:
+            self.connection = self.request
+            self.rfile = io.BytesIO(self._head)  # the head only: one request a connection, no body read
+            self.wfile = _SocketWriter(self.connection)  # type: ignore[assignment]
+
         def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows rebuilds
             pass
+
+        def parse_request(self) -> bool:
+            if not super().parse_request():
+                return False
+            if not host_allowed(self.headers.get("Host"), server.host, server.port):
+                self._refuse(421)  # addressed to another name: a DNS rebinding page gets nothing
+                return False
+            return True
+
+        def _refuse(self, status: int) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
 
         def do_HEAD(self) -> None:
             self.do_GET(head=True)
@@ -488,6 +522,7 @@ def _handler(server: Server) -> type[http.server.BaseHTTPRequestHandler]:
                 self.send_response(301)
                 self.send_header("Location", f"/{rel}/")
                 self.send_header("Content-Length", "0")
+                self.send_header("Connection", "close")
                 self.end_headers()
                 return
             status, body, kind = server.page(rel)
@@ -499,11 +534,23 @@ def _handler(server: Server) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")  # a reload must fetch the rebuilt page
             self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Connection", "close")
             self.end_headers()
             if not head:
                 self.wfile.write(body)
 
         def _events(self, build: str) -> None:
+            if not origin_allowed(self.headers.get("Origin"), server.host, server.port):
+                self._refuse(403)  # another site's page may not listen to the plan's diagnostics
+                return
+            assert server._httpd is not None
+            with server._httpd.stream_slot() as free:
+                if not free:
+                    self._refuse(503)  # every stream slot is taken: pages are still served
+                    return
+                self._stream(build)
+
+        def _stream(self, build: str) -> None:
             inbox = server.hub.subscribe()  # before looking at the state, so no rebuild falls in between
             try:
                 self.send_response(200)
