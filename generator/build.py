@@ -157,9 +157,10 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     With `search`, pages get a search box and pagefind indexes the staging folder before it is swapped in;
     a missing or failing pagefind fails the build (the site would otherwise differ by machine, silently)."""
     from .site.search import start_index
-    from .site.writer import check_output, copy_files, staged, swap_in, write_files
+    from .site.writer import check_output, copy_files, staged, swap_in, tidy_output, write_files
 
     started = time.perf_counter()
+    tidy_output(output)  # a killed build's half swap is put back first, so a failed build leaves the previous site
     source = DirectorySource(plan_dir)
     checked = check(source, today)
     warn_unknown_theme(checked, plan_dir)

@@ -145,7 +145,11 @@ def test_failure_while_writing_leaves_the_previous_site(built: tuple[Path, dict[
 
 def test_failure_during_the_swap_puts_the_previous_site_back(built: tuple[Path, dict[str, bytes]], plan: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """If moving the new site in fails after the old one was moved aside, the old one is moved back."""
+    """Where the file system cannot exchange two folders in one step (two renames instead), a failure to move
+    the new site in after the old one was moved aside moves the old one back."""
+    from generator.site import swap
+
+    monkeypatch.setattr(swap, "_exchange", lambda a, b: False)
     out, before = built
     real = os.replace
     calls = {"n": 0}

@@ -164,7 +164,7 @@ def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
     site = site.resolve()
     if not pagefind_installed():
         raise SearchIndexError(MISSING)
-    read = Path(tempfile.mkdtemp(prefix="strategy-search-"))
+    read = reading_folder(site)
     try:
         _write_searchable(read, pages)
     except OSError as exc:
@@ -185,6 +185,14 @@ def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
         shutil.rmtree(read, ignore_errors=True)
         raise SearchIndexError(f"could not run pagefind for the search index: {exc}") from exc
     return Indexing(site, process, output, read)
+
+
+def reading_folder(site: Path) -> Path:
+    """The new folder pagefind reads the pages from: beside the staging folder `site`, named after it, so that
+    the next build removes it if this one is killed (swap.py)."""
+    read = site.with_name(site.name + ".search")
+    read.mkdir()
+    return read
 
 
 def _write_searchable(folder: Path, pages: Mapping[str, bytes]) -> None:

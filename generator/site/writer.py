@@ -1,9 +1,11 @@
-"""The only code that writes the site: everything is written into a temporary folder beside OUTPUT,
-then swapped in with two renames, so a build that fails at any point leaves the previous OUTPUT byte
-for byte, and a reader never sees half a site.
+"""The only code that writes the site: everything is written into a staging folder beside OUTPUT, then
+put in its place in one step (swap.py), so a build that fails at any point leaves the previous OUTPUT byte
+for byte, a build killed at any point leaves a whole site, and a reader never sees half a site.
 
-OUTPUT is emptied on every build, so the writer refuses a folder it did not make (no `.strategy-site`
-marker) unless it is empty: `strategy build -o ~` must never delete a home folder.
+OUTPUT is replaced on every build, so the writer refuses a folder it did not make (no `.strategy-site`
+marker) unless it is empty: `strategy build -o ~` must never delete a home folder. What a user adds to the
+output folder for publishing, `CNAME`, `.nojekyll` and `.git/` (a checkout of a `gh-pages` branch), is kept
+by every build (KEPT).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-MARKER = ".strategy-site"
+from . import swap
+
+MARKER = swap.MARKER
+KEPT = ("CNAME", ".nojekyll", ".git")  # a user's files in OUTPUT that each build carries over, unless it makes them
 
 
 class OutputError(Exception):
@@ -36,7 +40,7 @@ def check_output(output: Path, plan_dir: Path | None) -> None:
                               "the plan would then contain its own site. Use -o output")
     if out.exists() and not out.is_dir():
         raise OutputError(f"'{output}' is a file, not a folder: give a folder for -o")
-    if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()):
+    if out.is_dir() and not (out / MARKER).exists() and any(p.name not in KEPT for p in out.iterdir()):
         raise OutputError(f"'{output}' is not empty and was not written by strategy build, and a build "
                           "replaces the whole folder: choose another folder with -o, or empty this one first")
 
@@ -60,11 +64,19 @@ def staged(output: Path) -> Iterator[Path]:
     not) has it removed."""
     out = output.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    staging, lock = swap.new_staging(out)  # removes what killed builds left beside OUTPUT first
     try:
         yield staging
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # gone already once swapped in (renamed to OUTPUT)
+        shutil.rmtree(staging, ignore_errors=True)  # once swapped in, the previous site is there
+        if lock is not None:
+            os.close(lock)
+
+
+def tidy_output(output: Path) -> None:
+    """Before a build: put back a site a killed build left half swapped, remove killed builds' folders."""
+    with contextlib.suppress(OSError):
+        swap.tidy(output.resolve())
 
 
 def write_files(root: Path, files: Mapping[str, bytes]) -> int:
@@ -97,9 +109,33 @@ def swap_in(staging: Path, output: Path, total: int, *, before_swap: Callable[[P
     if before_swap is not None:
         before_swap(staging)
         total = sum(f.stat().st_size for f in staging.rglob("*") if f.is_file() and f.name != MARKER)
+    keep_user_files(output.resolve(), staging)
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is read by a web server
-    _swap(staging, output.resolve())
+    swap.swap(staging, output.resolve())
     return total
+
+
+def keep_user_files(out: Path, staging: Path) -> None:
+    """Carry OUTPUT's KEPT files and folders (those the site does not make) into the staging folder: hard links
+    where the file system allows (a `.git/` of any size costs no copy, and OUTPUT keeps its own until the
+    swap), copies elsewhere; a symbolic link stays a link."""
+    for name in KEPT:
+        source, target = out / name, staging / name
+        if not os.path.lexists(source) or os.path.lexists(target):
+            continue
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        elif source.is_dir():
+            shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(source, target)
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _inside(root: Path, rel: str, folders: set[Path]) -> Path:
@@ -119,19 +155,3 @@ def _inside(root: Path, rel: str, folders: set[Path]) -> Path:
     if target.is_symlink():
         raise OutputError(f"refusing to write '{rel}' outside the output folder")
     return target
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` in place of `out` with renames on the same filesystem."""
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous-", dir=out.parent))
-    os.rmdir(retired)
-    os.replace(out, retired)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        os.replace(retired, out)  # put the previous site back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

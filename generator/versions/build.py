@@ -259,9 +259,10 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
 
     `share=False` renders every page of every version for itself (the same bytes, slower: for tests). `pack`
     adds the current version's board pack (pack/render.py)."""
-    from ..site.writer import check_output, staged, swap_in
+    from ..site.writer import check_output, staged, swap_in, tidy_output
 
     started = time.perf_counter()
+    tidy_output(output)  # as build.build: a killed build's half swap is put back first
     source = DirectorySource(plan_dir)
     checked = check(source, today)
     result = AllVersionsResult(checked=checked, ok=False)
