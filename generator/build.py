@@ -49,6 +49,21 @@ class BuildResult:
     seconds: float = 0.0
     message: str | Msg | None = None  # why the build failed, when it is not the plan's diagnostics
     where: Location | None = None  # the theme template's line it failed at, when it did in one
+    output_at_start: tuple[int, ...] | None = None  # which OUTPUT folder was there when the build began
+
+
+def nothing_written(result: BuildResult, output: Path, why: str | None = None, language: str = "en") -> str:
+    """The last line of a failed build, in `language`: OUTPUT "is as it was" only when it is, not when another
+    build, run meanwhile, put its site there."""
+    from .plan.messages import render
+    from .site.writer import output_identity
+
+    key = "build.nothing-written"
+    if output_identity(output) != result.output_at_start:
+        key += ".replaced"
+    if not why:
+        key += ".bare"
+    return "strategy build: " + render(language, key, reason=why or "", output=str(output))
 
 
 def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",
@@ -160,11 +175,11 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     from .site.writer import check_output, copy_files, staged, swap_in, tidy_output, write_files
 
     started = time.perf_counter()
-    tidy_output(output)  # a killed build's half swap is put back first, so a failed build leaves the previous site
+    at_start = tidy_output(output)  # a killed build's half swap is put back first: a failed build leaves a site
     source = DirectorySource(plan_dir)
     checked = check(source, today)
     warn_unknown_theme(checked, plan_dir)
-    result = BuildResult(checked=checked, ok=False)
+    result = BuildResult(checked=checked, ok=False, output_at_start=at_start)
     failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
     if failed or checked.state is None:
         result.message = msg("build.errors" if checked.diagnostics.errors else "build.strict")

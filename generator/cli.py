@@ -149,7 +149,7 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
       strategy build --all-versions             (every tag v* too; needs the git history)
     """
     from .build import build as run_build
-    from .build import diagnostics_for_failure
+    from .build import diagnostics_for_failure, nothing_written
     from .cache.parsed_files import kept_on_disk
     from .plan import diagnostics as d
     from .plan.messages import render, words
@@ -168,9 +168,7 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
     if diags.errors or diags.warnings:
         click.echo(d.format_text(diags, colour=_colour(), language=language), err=True)
     if not result.ok:
-        reason = words(language, result.message)
-        click.echo("strategy build: " + render(language, "build.nothing-written", reason=reason, output=str(output)),
-                   err=True)
+        click.echo(nothing_written(result, output, words(language, result.message), language), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     click.echo("strategy build: " + render(language, "build.written", pages=result.pages, charts=result.charts,
                                            size=_decimal(language, result.bytes_written / 1e6),

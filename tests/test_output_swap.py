@@ -68,7 +68,7 @@ def test_a_build_killed_in_the_middle_of_the_swap_is_put_back_by_the_next(
     assert not out.exists() and leftovers(out.parent)
     (plan / "objectives" / "grow.md").write_text("---\ntitle: Grow\nparent: nowhere\n---\n", encoding="utf-8")
     result = run("build", str(plan), "-o", str(out), "--today", TODAY)
-    assert result.exit_code == 1 and "is as it was" in result.output
+    assert result.exit_code == 1 and "est tel qu'il était" in result.output  # the plan speaks French
     assert snapshot(out) == before
     assert leftovers(out.parent) == []
 
@@ -160,3 +160,30 @@ def test_concurrent_builds_into_one_output_all_succeed_and_leave_a_whole_site(tm
     site = snapshot(out)
     assert site["index.html"] == site["objectives/a.html"] and ".strategy-site" in site
     assert leftovers(tmp_path) == []
+
+
+def test_a_build_that_fails_while_another_replaced_the_site_does_not_say_as_it_was(
+        built: tuple[Path, dict[str, bytes]], plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a build fails after another build, run meanwhile, put its site in OUTPUT, its last line says so
+    instead of claiming that OUTPUT "is as it was"; a failure with nothing else going on still says it."""
+    import generator.build as build_module
+
+    out, _before = built
+
+    def another_build_swaps_then_this_one_fails(*args: object, **kwargs: object) -> object:
+        write_site(out, {"index.html": b"the other build's site"})
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "site_files", another_build_swaps_then_this_one_fails)
+    result = run("build", str(plan), "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 1
+    assert "nothing written by this build" in result.output
+    assert f"{out} a été remplacé entre-temps par un autre build." in result.output
+    assert "tel qu'il était" not in result.output
+
+    def this_one_fails(*args: object, **kwargs: object) -> object:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "site_files", this_one_fails)
+    result = run("build", str(plan), "-o", str(out), "--today", TODAY)
+    assert result.exit_code == 1 and f"{out} est tel qu'il était." in result.output

@@ -345,4 +345,7 @@ EN: dict[str, str | dict[str, str]] = {
     "asset.svg.hint": "export the image without scripts, event handlers, stylesheets, foreign namespaces or links to other files (or as PNG)",
     "theme-link": "this theme file or folder is a symbolic link: a theme's files are rendered and published, so a link could publish any file of the machine that builds",
     "theme-link.hint": "copy the file or folder into the theme instead of linking to it",
+    "build.nothing-written.bare": "nothing written; {output} is as it was.",
+    "build.nothing-written.replaced": "nothing written by this build ({reason}); {output} was replaced meanwhile by another build.",
+    "build.nothing-written.replaced.bare": "nothing written by this build; {output} was replaced meanwhile by another build.",
 }

@@ -351,4 +351,7 @@ FR: dict[str, str | dict[str, str]] = {
     "asset.svg.hint": "exportez l'image sans scripts, gestionnaires d'événements, feuilles de style, espaces de noms étrangers ni liens vers d'autres fichiers (ou en PNG)",
     "theme-link": "ce fichier ou dossier du thème est un lien symbolique : les fichiers d'un thème sont rendus et publiés, un lien pourrait donc publier n'importe quel fichier de la machine qui construit le site",
     "theme-link.hint": "copiez le fichier ou le dossier dans le thème au lieu d'en faire un lien",
+    "build.nothing-written.bare": "rien n'est écrit ; {output} est tel qu'il était.",
+    "build.nothing-written.replaced": "rien n'est écrit par ce build ({reason}) ; {output} a été remplacé entre-temps par un autre build.",
+    "build.nothing-written.replaced.bare": "rien n'est écrit par ce build ; {output} a été remplacé entre-temps par un autre build.",
 }

@@ -73,10 +73,21 @@ def staged(output: Path) -> Iterator[Path]:
             os.close(lock)
 
 
-def tidy_output(output: Path) -> None:
-    """Before a build: put back a site a killed build left half swapped, remove killed builds' folders."""
+def tidy_output(output: Path) -> tuple[int, ...] | None:
+    """Before a build: put back a site a killed build left half swapped, remove killed builds' folders; returns
+    which OUTPUT is there then (`output_identity`)."""
     with contextlib.suppress(OSError):
         swap.tidy(output.resolve())
+    return output_identity(output)
+
+
+def output_identity(output: Path) -> tuple[int, ...] | None:
+    """Which OUTPUT folder is there (each swap puts another folder in place); None when there is none."""
+    try:
+        stat = os.stat(output)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
 
 
 def write_files(root: Path, files: Mapping[str, bytes]) -> int:

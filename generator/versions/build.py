@@ -262,10 +262,10 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     from ..site.writer import check_output, staged, swap_in, tidy_output
 
     started = time.perf_counter()
-    tidy_output(output)  # as build.build: a killed build's half swap is put back first
+    at_start = tidy_output(output)  # as build.build: a killed build's half swap is put back first
     source = DirectorySource(plan_dir)
     checked = check(source, today)
-    result = AllVersionsResult(checked=checked, ok=False)
+    result = AllVersionsResult(checked=checked, ok=False, output_at_start=at_start)
     failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
     if failed or checked.state is None or checked.plan is None:
         result.message = "the plan has errors" if checked.diagnostics.errors else "warnings fail a --strict build"

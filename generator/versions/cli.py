@@ -56,7 +56,7 @@ def summary_line(result: AllVersionsResult, output: Path) -> str:
 def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour: bool,
               tty: bool | None = None, stream: TextIO | None = None, pack: bool = False) -> None:
     """Run the build and report it; exits 1 for a failed build, 2 when the repository cannot give versions."""
-    from ..build import diagnostics_for_failure
+    from ..build import diagnostics_for_failure, nothing_written
     from ..plan import diagnostics as d
 
     err = stream or sys.stderr
@@ -71,7 +71,7 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
         click.echo(f"strategy build: {result.git_error.message}", err=True)
         if result.git_error.hint:
             click.echo(f"  hint: {result.git_error.hint}", err=True)
-        click.echo(f"strategy build: nothing written; {output} is as it was.", err=True)
+        click.echo(nothing_written(result, output), err=True)
         sys.exit(EXIT_USAGE)
     diags = diagnostics_for_failure(result)
     if diags.errors or diags.warnings:
@@ -79,6 +79,6 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not result.ok:
-        click.echo(f"strategy build: nothing written ({result.message}); {output} is as it was.", err=True)
+        click.echo(nothing_written(result, output, result.message), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     click.echo(summary_line(result, output))
