@@ -177,7 +177,7 @@ def test_a_build_that_fails_while_another_replaced_the_site_does_not_say_as_it_w
     monkeypatch.setattr(build_module, "site_files", another_build_swaps_then_this_one_fails)
     result = run("build", str(plan), "-o", str(out), "--today", TODAY)
     assert result.exit_code == 1
-    assert "nothing written by this build" in result.output
+    assert "rien n'est écrit par ce build" in result.output
     assert f"{out} a été remplacé entre-temps par un autre build." in result.output
     assert "tel qu'il était" not in result.output
 
