@@ -52,12 +52,13 @@ class BuildResult:
     output_at_start: tuple[int, ...] | None = None  # which OUTPUT folder was there when the build began
 
 
-def nothing_written(result: BuildResult, output: Path, why: str | None = None, language: str = "en") -> str:
+def nothing_written(result: BuildResult, output: Path, why: str | Msg | None = None, language: str = "en") -> str:
     """The last line of a failed build, in `language`: OUTPUT "is as it was" only when it is, not when another
     build, run meanwhile, put its site there."""
-    from .plan.messages import render
+    from .plan.messages import render, words
     from .site.writer import output_identity
 
+    why = words(language, why)
     key = "build.nothing-written"
     if output_identity(output) != result.output_at_start:
         key += ".replaced"

@@ -79,6 +79,6 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not result.ok:
-        click.echo(nothing_written(result, output, result.message), err=True)
+        click.echo(nothing_written(result, output, result.message, diags.speaks()), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     click.echo(summary_line(result, output))
