@@ -10,7 +10,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .pipeline import Checked, check
 from .plan.diagnostics import Diagnostics, Location, shown_path
@@ -68,7 +68,7 @@ def nothing_written(result: BuildResult, output: Path, why: str | Msg | None = N
 
 
 def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",
-               version: str | None = None, versions: list[dict[str, Any]] | None = None,
+               version: str | None = None, versions: bool = False,
                current_version_path: str | None = None, with_static: bool = True,
                search: bool = False, memo: RenderMemo | None = None, jobs: int | None = None,
                pack: bool = False) -> SiteFiles:
@@ -78,7 +78,8 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     root's static folder (`"../../"`). With `memo`, charts and pages whose inputs it already holds are taken
     from it instead of being made again (`strategy serve` keeps one between rebuilds). `jobs` is how many
     processes render the pages (default: as many as pay, see parallel.py). With `pack`, the board pack PDF
-    (pack.py) is made too, at the root, and the dashboard links it.
+    (pack.py) is made too, at the root, and the dashboard links it. `versions`: the site is built with its
+    versions (`--all-versions`), so its pages show the version switcher and link the history page.
     """
     from .cache.chart_shapes import keep_drawn_shapes
     from .parallel import render_all
@@ -95,7 +96,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     history = (current_version_path or "") + "history.html" if versions else None
     site = SiteContext(state=state, fmt=fmt, nav=navigation(state, settings.language, history=history),
                        language=settings.language,
-                       today=state.today, version=version, versions=versions or [],
+                       today=state.today, version=version, versions=versions,
                        current_version_path=current_version_path, search=search, static_root=static_root)
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
     statics = list(static_files(search_path))

@@ -68,17 +68,19 @@ def test_the_next_build_keeps_every_version_and_writes_the_same_bytes(repo: GitR
 
 
 def test_a_new_tag_an_edit_and_another_day_are_in_every_kept_page(repo: GitRepo, tmp_path: Path) -> None:
-    """After a new tag, an edit of the working tree and a build on another day, the kept versions' switchers
-    list the new tag and the day's current version, and the changes pages are made again where needed: the
-    site is still the bytes of a full render."""
+    """After a new tag, an edit of the working tree and a build on another day, the kept versions' files are
+    written as they were (the switcher's versions.js lists the new tag), and the changes pages are made again
+    where needed: the site is still the bytes of a full render."""
     assert build_all_versions(repo.plan, tmp_path / "first", TODAY).ok
     repo.commit(base_plan(target=50, goal=7), tag="v5", when=f"@{JAN_1 + 200 * DAY} +0000")
     repo.write(base_plan(target=60, title="Plan, revised"))
     later = TODAY + dt.timedelta(days=3)
     second = build_all_versions(repo.plan, tmp_path / "second", later)
     assert second.ok and statuses(second) == ["built"] + ["cached"] * 4
-    kept_page = (tmp_path / "second" / "v" / "v1" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../../v/v5/index.html"' in kept_page
+    before, after = site(tmp_path / "first"), site(tmp_path / "second")
+    assert {p: b for p, b in after.items() if p.startswith("v/") and not p.startswith("v/v5/")} == \
+        {p: b for p, b in before.items() if p.startswith("v/")}
+    assert b'"tag":"v5"' in after["versions.js"]
     assert site(tmp_path / "second") == fresh(repo, tmp_path / "fresh", later)
 
 
@@ -117,7 +119,7 @@ def test_a_corrupt_entry_is_built_again(repo: GitRepo, tmp_path: Path, _no_kept_
     assert site(tmp_path / "second") == fresh(repo, tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("meta", [{}, {"targets": [["x"]]}, {"language": "xx"}, {"switched": "index.html"}])
+@pytest.mark.parametrize("meta", [{}, {"targets": [["x"]]}, {"language": "xx"}, {"pages": "12"}])
 def test_an_entry_with_the_wrong_fields_is_built_again(repo: GitRepo, tmp_path: Path, _no_kept_versions: Path,
                                                        meta: dict[str, object]) -> None:
     """An entry whose header reads as JSON but lacks a field, or holds one of the wrong kind (written by hand,
@@ -177,21 +179,10 @@ def test_pruning_drops_the_least_recently_used_entries_first(tmp_path: Path) -> 
     cache = version_cache.VersionCache("code", tmp_path)
     for age, name in enumerate(["new", "old", "older", "in-use"]):
         cache.store(name, version_cache.Kept({"index.html": b"x" * 1000}, {
-            "language": "en", "currency": "EUR", "theme": "default", "pages": 1, "charts": 0, "switched": [],
+            "language": "en", "currency": "EUR", "theme": "default", "pages": 1, "charts": 0,
             "targets": []}))
         stamp = 1_700_000_000 - 1000 * age
         os.utime(tmp_path / f"{name}.version", (stamp, stamp))
     cache = version_cache.VersionCache("code", tmp_path)  # another build: nothing used yet
     cache.prune(limit=2500, keep=["in-use"])
     assert sorted(p.stem for p in tmp_path.glob("*.version")) == ["in-use", "new"]
-
-
-def test_a_page_is_kept_only_with_exactly_one_switcher() -> None:
-    """The switcher is cut out of a page only where it appears exactly once: splicing puts back the page."""
-    switcher = b'<details class="versions"><a href="x">v1</a></details>'
-    page = b"<header>" + switcher + b"</header><main>text</main>"
-    kept = version_cache.cut(page, switcher)
-    assert kept is not None and switcher not in kept
-    assert version_cache.splice(kept, switcher) == page
-    assert version_cache.cut(page + switcher, switcher) is None
-    assert version_cache.cut(b"<main>no switcher</main>", switcher) is None

@@ -115,8 +115,8 @@ def test_a_forked_builder_that_fails_midway_is_redone_here(repo: GitRepo, tmp_pa
 def test_forgetting_older_versions_keeps_the_bytes(tmp_path: Path, days_apart: int,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The memo keeps only what the last version used (older charts and pages are let go): the site is the
-    same bytes as when every version is rendered for itself, and charts and pages are still shared between
-    neighbours evaluated on the same day (versions a month apart have none to share)."""
+    same bytes as when every version is rendered for itself, and charts are still shared between neighbours
+    evaluated on the same day (versions a month apart have none to share; pages name their own version)."""
     repo = tagged(tmp_path / "repo", days_apart)
     monkeypatch.setenv("STRATEGY_JOBS", "1")
     shared = build_all_versions(repo.plan, tmp_path / "shared", TODAY)
@@ -124,5 +124,5 @@ def test_forgetting_older_versions_keeps_the_bytes(tmp_path: Path, days_apart: i
     assert shared.ok and alone.ok, (shared.message, alone.message)
     assert site(tmp_path / "shared") == site(tmp_path / "alone")
     if days_apart == 0:
-        assert shared.charts_reused > 0 and shared.pages_reused > 0
+        assert shared.charts_reused > 0
     assert shared.pages == alone.pages and shared.charts == alone.charts

@@ -6,11 +6,9 @@ from its neighbours', so the render memo finds nothing to share; but the next bu
 tag) shows the same versions again. Each version's files are kept here once built, named by a hash of all they
 depend on, and the next build writes them out without checking, paging or rendering that version again.
 
-What a version's pages do not share with the next build is the version switcher, which lists every version and
-today's date: it is cut out of each page before the page is kept (`cut`) and rendered again for the build at
-hand when the page is written (`splice`), then the version's name is put in as for any shared page
-(versions/build.py, personalise). A version is kept only if every one of its switchers is exactly what the
-stand-alone switcher template gives, so a spliced page is byte for byte the page a render gives (tested).
+A version's pages name only that version: the list of versions, today's date and which pages each version
+has are in versions.js at the site's root (versions/switcher.py), so a kept page is the very page a render
+gives, whatever tags came since.
 
 The comparison of two consecutive versions (a changes page's content) is kept the same way, by the two
 versions' keys.
@@ -36,11 +34,9 @@ from typing import Any
 
 from ..site.user_cache import default_cache_dir, write_atomically
 
-FORMAT = "2"  # bumped when the layout of an entry changes
+FORMAT = "3"  # bumped when the layout of an entry changes
 MAGIC = b"strategy-site version cache " + FORMAT.encode() + b"\n"
 MAX_BYTES = 1 << 30  # beyond 1 GiB, the least recently used entries go (a 250-objective version is ~14 MB)
-# what a kept page holds where its version switcher was: private-use characters, which no plan holds
-SWITCHER_MARK = "\ue002strategy-switcher\ue003".encode()
 LANGUAGES = ("fr", "en")  # a kept version's language must be one a plan may have (schema.py)
 # the distributions whose code shapes a page, besides this package
 _SHAPERS = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "altair", "vl-convert-python")
@@ -120,8 +116,7 @@ def template_dirs(plan_dir: Path | None) -> list[Path]:
 
 @dataclass
 class Kept:
-    """A version's files as kept: HTML pages with the version's name as versions/build.py's VERSION_STAND_IN and
-    SWITCHER_MARK for their switcher; `meta` holds what the build needs of the version without checking it."""
+    """A version's files as kept; `meta` holds what the build needs of the version without checking it."""
 
     files: dict[str, bytes]
     meta: dict[str, Any] = field(default_factory=dict)
@@ -140,7 +135,6 @@ def _sound_header(header: Any) -> bool:
         ok = (isinstance(header["digest"], str) and isinstance(meta["language"], str)
               and meta["language"] in LANGUAGES and isinstance(meta["currency"], str)
               and isinstance(meta["theme"], str) and type(meta["pages"]) is int and type(meta["charts"]) is int
-              and isinstance(meta["switched"], list) and all(isinstance(p, str) for p in meta["switched"])
               and isinstance(meta["targets"], list) and isinstance(files, list))
         ok = ok and all(isinstance(t, list) and len(t) == 4 and isinstance(t[0], str) and isinstance(t[1], str)
                         and (t[2] is None or type(t[2]) in (int, float)) and (t[3] is None or isinstance(t[3], str))
@@ -168,20 +162,6 @@ def _sound_view(view: Any) -> bool:
         return False
 
 
-def cut(html: bytes, switcher: bytes) -> bytes | None:
-    """A page without its version switcher, `switcher` exactly (SWITCHER_MARK instead); None unless the page
-    holds it exactly once."""
-    start = html.find(switcher)
-    if not switcher or start < 0 or html.find(switcher, start + 1) >= 0 or SWITCHER_MARK in html:
-        return None
-    return html[:start] + SWITCHER_MARK + html[start + len(switcher):]
-
-
-def splice(kept: bytes, switcher: bytes) -> bytes:
-    """A kept page with `switcher` back in its place."""
-    return kept.replace(SWITCHER_MARK, switcher, 1)
-
-
 class VersionCache:
     """The kept versions and comparisons of one build (`code` is `code_key` for its plan)."""
 
@@ -190,10 +170,10 @@ class VersionCache:
         self.folder = folder or cache_dir()
         self.used: set[str] = set()  # entry names read or written by this build
 
-    def version_key(self, plan_path: str, tree: str, day: Any) -> str:
-        """The name of a version's entry: its plan's place and content (the git tree of the plan folder), its
-        evaluation day, the code."""
-        return self._name(f"version\n{plan_path}\n{tree}\n{day}")
+    def version_key(self, tag: str, plan_path: str, tree: str, day: Any) -> str:
+        """The name of a version's entry: its tag (its pages name it), its plan's place and content (the git tree
+        of the plan folder), its evaluation day, the code."""
+        return self._name(f"version\n{tag}\n{plan_path}\n{tree}\n{day}")
 
     def pair_key(self, old: str, new: str, old_label: str, new_label: str) -> str:
         """The name of the comparison of two kept versions (by their keys), labelled as the changes page is."""

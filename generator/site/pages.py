@@ -42,7 +42,7 @@ class SiteContext:
     language: str
     today: dt.date
     version: str | None = None  # the version this site is, when built with --all-versions
-    versions: list[dict[str, Any]] = field(default_factory=list)  # switcher entries, newest first
+    versions: bool = False  # built with its versions: pages show the switcher, drawn from versions.js
     current_version_path: str | None = None  # from this version's root to the current site's root
     search: bool = False  # a pagefind index is (or will be) written beside the pages
     static_root: str = ""  # added to a page's root for static/: "../../" for a version under v/TAG/

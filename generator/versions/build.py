@@ -1,6 +1,7 @@
 """`strategy build --all-versions`: the working tree at the root of OUTPUT, every published version (git tags
-matching `versions.tags`) at `v/TAG/` built from its own revision, `versions.json`, one `changes/OLD..NEW.html`
-per pair of consecutive versions and a `history.html` page (SPEC §5).
+matching `versions.tags`) at `v/TAG/` built from its own revision, `versions.json`, `versions.js` (what the
+version switcher shows, versions/switcher.py), one `changes/OLD..NEW.html` per pair of consecutive versions and a
+`history.html` page (SPEC §5).
 
 Each version's files are written as soon as that version is built (the current version into the writer's
 staging folder, the tagged ones into a folder beside it, moved in at the end), never held for the others: 20
@@ -14,20 +15,21 @@ Decisions:
   git, so the output stays byte-identical for the same sources and the same `--today`.
 - Strict mode applies to the working tree only. An old version with errors is skipped with a warning: it was
   published once, and today's publication must not depend on fixing history.
-- Speed, across builds: a tagged version's files are kept on disk (cache/archived_versions), named by its plan's tree,
-  its evaluation day, the templates and this code; the next build (the next merge, the next tag) writes them
-  out with its own switcher spliced in, by a forked copy from the start, without checking or rendering that
-  version (it is checked only if a changes page must compare it anew). The comparisons behind the changes
-  pages are kept the same way. With versions a month apart nothing else is shared, so this is what makes 20
-  versions cost little more than one build once they were built once.
+- Archived versions never change: a tagged version's pages name only that version (its tag in the banner, the
+  switcher's title and the footer); the list of versions, each version's pages and today's date are in one
+  script at the root (versions.js, versions/switcher.py) from which each page draws its switcher at run time.
+  Adding a tag rewrites nothing under v/.
+- Speed, across builds: a tagged version's files are kept on disk (cache/archived_versions), named by its plan's
+  tree, its evaluation day, the templates and this code; the next build (the next merge, the next tag) writes
+  them out as they are, by a forked copy from the start, without checking or rendering that version (it is
+  checked only if a changes page must compare it anew). The comparisons behind the changes pages are kept the
+  same way. With versions a month apart nothing else is shared, so this is what makes 20 versions cost little
+  more than one build once they were built once.
 - Speed, within a build: all versions are one build of one `RenderMemo` (render_memo.py): a chart is drawn
-  once for what it draws, and a page rendered once for its context, whichever versions show them (used only
-  for versions evaluated on the same day as another one: KPI states depend on the day). Pages of tagged versions
-  are rendered with a stand-in for the version's name and no switcher entry marked as current, then the
-  name and the mark are put in each version's copy: a page that two versions show alike is rendered once,
-  and its bytes are those a render for each version gives (tests/test_versions_cache.py). A version whose
-  plan is byte-identical to one already checked (same fingerprint, same evaluation date) is not checked,
-  paged or rendered again. Files read from git are read once by object id across versions. The theme's
+  once for what it draws, whichever versions show it, and a page rendered once for its context (used only
+  for versions evaluated on the same day as another one: KPI states depend on the day). A version whose
+  plan is byte-identical to one already checked (same fingerprint, same evaluation date) is not checked
+  again. Files read from git are read once by object id across versions. The theme's
   static files are written once, at the root (`static_root="../../"`), and the search
   index is made from the current version's pages only (archived ones are not indexed anyway).
   With four versions or more on a multi-core machine, a forked copy of the build makes the older half of the
@@ -63,9 +65,10 @@ from ..read.gitsource import GitError, GitSource, Repository
 from ..read.source import DirectorySource
 from ..read.tags import Version, list_versions
 from ..site.writer import copy_files, write_files
+from .switcher import VERSIONS_SCRIPT, SwitcherEntry, versions_script
 
 if TYPE_CHECKING:
-    from ..cache.archived_versions import Kept, VersionCache
+    from ..cache.archived_versions import VersionCache
     from ..plan.compute import PlanState
     from ..site.search import Indexing
 
@@ -99,6 +102,7 @@ class ProgressEvent:
 
 
 Progress = Callable[[ProgressEvent], None]
+Made = tuple[int, int, list[str]]  # what building a version made: its pages, its charts, its pages' paths
 
 
 @dataclass
@@ -114,50 +118,6 @@ class AllVersionsResult(BuildResult):
     @property
     def built(self) -> list[VersionOutcome]:
         return [o for o in self.outcomes if o.status != "skipped"]
-
-
-# --- one render for every version -----------------------------------------------------------------
-
-# What a tagged version's pages are rendered with instead of its name: private-use characters, which no
-# escaping changes and no plan holds, so that each version's copy is the render with its name put in.
-VERSION_STAND_IN = "\ue000strategy-version\ue001"
-_STAND_IN = VERSION_STAND_IN.encode("utf-8")
-_SWITCHER = b'<details class="versions">'
-_SWITCHER_END = b"</details>"
-
-
-@functools.lru_cache(maxsize=8)
-def version_neutral(env: Any) -> bool:
-    """Whether pages may be rendered once for all versions and personalised (`personalise`): only when
-    every template that mentions versions is the built-in theme's, whose switcher and banner are known."""
-    from ..site.render import default_theme_dir
-
-    default = default_theme_dir().resolve()
-    for name in env.loader.list_templates():
-        try:
-            source, filename, _ = env.loader.get_source(env, name)
-        except Exception:
-            return False
-        if "version" in source and not Path(filename).resolve().is_relative_to(default):
-            return False
-    return True
-
-
-def personalise(html: bytes, page_path: str, tag: str) -> bytes | None:
-    """A page rendered with VERSION_STAND_IN and no current switcher entry, as version `tag` shows it: its
-    name in, and its own entry of the switcher marked current. None when the page is not as expected."""
-    out = html.replace(_STAND_IN, tag.encode("utf-8"))  # a SAFE_TAG, which HTML escaping leaves as it is
-    start = out.find(_SWITCHER)
-    if start < 0:
-        return out
-    end = out.find(_SWITCHER_END, start)
-    root = "../" * page_path.count("/")
-    link = f'<a href="{root}{FROM_VERSION_TO_ROOT}{version_root(tag)}index.html"'.encode()
-    inside = out[start:end]
-    if end < 0 or inside.count(link + b">") != 1:
-        return None
-    inside = inside.replace(link + b">", link + b' aria-current="true">')
-    return out[:start] + inside + out[end:]
 
 
 class _SharedBlobs(GitSource):
@@ -197,21 +157,6 @@ def changes_path(old: str, new: str) -> str:
     from ..diff.format import changes_page_name
 
     return f"changes/{changes_page_name(old, new)}"
-
-
-def switcher(here: str | None, tags: list[Version], today: dt.date, fmt: Any, language: str) -> list[dict[str, Any]]:
-    """The version switcher's entries for pages of version `here` (None: the current one; VERSION_STAND_IN:
-    any tagged version, none marked current): `href` from that version's root to each version's index.html,
-    newest first, the current version on top."""
-    from ..site.ui_text import ui
-
-    back = "" if here is None else FROM_VERSION_TO_ROOT
-    entries = [{"href": f"{back}index.html", "label": ui(language, "current_version"), "date": fmt.date(today),
-                "current": here is None}]
-    for v in tags:
-        entries.append({"href": f"{back}{version_root(v.version)}index.html", "label": v.version,
-                        "date": fmt.date(v.date), "current": here == v.version})
-    return entries
 
 
 # --- the build -----------------------------------------------------------------------------------
@@ -398,7 +343,7 @@ def _check_versions(repository: Repository, plan_path: str, shown: str, versions
         when = min(v.date, today)
         outcome = VersionOutcome(version=v, status="built", today=when)
         result.outcomes.append(outcome)
-        entry = cache.version_key(plan_path, tree, when) if cache is not None and tree is not None else None
+        entry = cache.version_key(v.version, plan_path, tree, when) if cache is not None and tree is not None else None
         kept = cache.meta(entry) if cache is not None and entry is not None else None
         if kept is not None:
             outcome.status = "cached"
@@ -460,16 +405,16 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     kept = [g for g in good if g.kept is not None]
 
     with contextlib.ExitStack() as stack:
-        # kept versions are only read, spliced and written: disk work, done aside while this process renders
+        # kept versions are only read and written: disk work, done aside while this process renders
         # (where forking is safe and pays, as for rendering: parallel.workers)
-        writer = stack.enter_context(_OtherProcess(lambda: _kept_there(kept, tags, plan_dir, today, cache, site))) \
+        writer = stack.enter_context(_OtherProcess(lambda: _kept_there(kept, cache, site))) \
             if kept and cache is not None and workers(2 * MIN_PAGES_PER_WORKER) >= 2 else None
         # The memo finds a page again only in a version evaluated on the same day as another one (KPI states,
         # hence nearly every page, depend on the day); for the others, digesting each page's inputs is wasted.
         evaluated = Counter([today, *(g.outcome.today for g in fresh)])
         fmt = Formatter(settings.language, settings.currency)
-        current = site_files(checked, source, plan_dir, versions=switcher(None, tags, today, fmt, settings.language)
-                             if tags else None, search=True, memo=memo if evaluated[today] > 1 else None, pack=pack)
+        current = site_files(checked, source, plan_dir, versions=bool(tags), search=True,
+                             memo=memo if evaluated[today] > 1 else None, pack=pack)
         current.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
                                           + "\n").encode("utf-8")
         if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest
@@ -481,6 +426,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
             memo.charts_built += current.charts
             memo.pages_rendered += current.pages
         counts = SiteFiles(pages=current.pages, charts=current.charts)
+        switcher = [SwitcherEntry("", fmt.date(today), "", html_pages(current))]
         site.index(current.files)
         del current
 
@@ -490,16 +436,16 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
                 progress(ProgressEvent(index + 1, total, outcome))
         done = total - len(good)
 
-        def build(g: _Checked, jobs: int | None = None) -> tuple[int, int]:
-            """Build and write version `g`: its pages and charts."""
+        def build(g: _Checked, jobs: int | None = None) -> Made:
+            """Build and write version `g`: its pages and charts, and its pages' paths."""
             began = time.perf_counter()
-            files = _kept_files(g, tags, plan_dir, today, cache) if g.kept is not None and cache is not None \
+            files = _kept_files(g, cache) if g.kept is not None and cache is not None \
                 else None
             if files is None:
                 if g.kept is not None:  # its entry could not be read back
                     g.outcome.status, g.kept = "built", None
                 shared = memo if evaluated[g.outcome.today] > 1 else None
-                files = _version_files(g, tags, plan_dir, today, shared, jobs, cache)
+                files = _version_files(g, plan_dir, shared, jobs, cache)
                 if memo is not None and shared is None:  # counted as the memo counts what it makes
                     memo.charts_built += files.charts
                     memo.pages_rendered += files.pages
@@ -508,13 +454,16 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
                 memo.forget_older()
             g.outcome.pages = files.pages
             g.outcome.seconds += time.perf_counter() - began
-            return files.pages, files.charts
+            return files.pages, files.charts, html_pages(files)
 
-        def report(g: _Checked, made: tuple[int, int]) -> None:
+        pages_of: dict[str, list[str]] = {}
+
+        def report(g: _Checked, made: Made) -> None:
             nonlocal done
             done += 1
             counts.pages += made[0]
             counts.charts += made[1]
+            pages_of[g.version.version] = made[2]
             if progress is not None:
                 progress(ProgressEvent(done, total, g.outcome))
 
@@ -552,26 +501,30 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
                     report(g, build(g))
                 else:
                     g.outcome.pages, g.outcome.seconds = outcome[0], outcome[2]
-                    report(g, (outcome[0], outcome[1]))
+                    report(g, (outcome[0], outcome[1], outcome[3]))
+        # newest first, as `good` is: the switcher's order
+        switcher += [SwitcherEntry(g.version.version, fmt.date(g.version.date), version_root(g.version.version),
+                                   pages_of[g.version.version]) for g in good]
+        site.current(SiteFiles(files={VERSIONS_SCRIPT: versions_script(switcher)}))
     if cache is not None:
         cache.prune(keep=[g.key for g in good if g.key is not None])
     return counts
 
 
-def _kept_there(kept: list[_Checked], tags: list[Version], plan_dir: Path, today: dt.date, cache: VersionCache | None,
-                site: _Site) -> list[tuple[int, int, float] | None]:
-    """What the writer of kept versions sends back once it has written their files: each one's pages, charts
-    and seconds, None for a version whose entry could not be read back (this process builds it)."""
+def _kept_there(kept: list[_Checked], cache: VersionCache | None,
+                site: _Site) -> list[tuple[int, int, float, list[str]] | None]:
+    """What the writer of kept versions sends back once it has written their files: each one's pages, charts,
+    seconds and pages' paths, None for a version whose entry could not be read back (this process builds it)."""
     assert cache is not None
-    out: list[tuple[int, int, float] | None] = []
+    out: list[tuple[int, int, float, list[str]] | None] = []
     for g in kept:
         began = time.perf_counter()
-        files = _kept_files(g, tags, plan_dir, today, cache)
+        files = _kept_files(g, cache)
         if files is None:
             out.append(None)
             continue
         site.version(g.version.version, files)
-        out.append((files.pages, files.charts, time.perf_counter() - began))
+        out.append((files.pages, files.charts, time.perf_counter() - began, html_pages(files)))
     return out
 
 
@@ -627,7 +580,7 @@ class _OtherProcess:
         self._file.close()
 
 
-_Theirs = tuple[list[tuple[int, int]], list[tuple[int, float]], tuple[int, int, int, int]]
+_Theirs = tuple[list["Made"], list[tuple[int, float]], tuple[int, int, int, int]]
 
 
 def _memo_counts(memo: RenderMemo | None) -> tuple[int, int, int, int]:
@@ -636,7 +589,7 @@ def _memo_counts(memo: RenderMemo | None) -> tuple[int, int, int, int]:
     return (memo.charts_built, memo.charts_reused, memo.pages_rendered, memo.pages_reused)
 
 
-def _built_there(versions: list[_Checked], build: Callable[..., tuple[int, int]], memo: RenderMemo | None) -> _Theirs:
+def _built_there(versions: list[_Checked], build: Callable[..., Made], memo: RenderMemo | None) -> _Theirs:
     """What the other process sends back once it has written the versions' files: their pages and charts,
     their outcomes, and what its memo counted (the files themselves are on disk, never sent back)."""
     before = _memo_counts(memo)
@@ -645,7 +598,7 @@ def _built_there(versions: list[_Checked], build: Callable[..., tuple[int, int]]
     return made, [(g.outcome.pages, g.outcome.seconds) for g in versions], counts  # type: ignore[return-value]
 
 
-def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -> list[tuple[int, int]]:
+def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -> list[Made]:
     """Take back the other process's outcomes and counts."""
     made, outcomes, counts = theirs
     for g, (pages, seconds) in zip(versions, outcomes, strict=True):
@@ -658,146 +611,44 @@ def _adopt(theirs: _Theirs, versions: list[_Checked], memo: RenderMemo | None) -
     return made
 
 
-def _version_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date,
-                   memo: RenderMemo | None, jobs: int | None = None, cache: VersionCache | None = None) -> SiteFiles:
-    """The files of tagged version `g` under its own folder: rendered once for any version (VERSION_STAND_IN)
-    and personalised when the theme allows it (and then kept in `cache` for the next build), else rendered for
-    this version alone."""
-    from ..site.render import environment, theme_dirs
-
-    plan = g.plan_checked().plan
-    assert plan is not None
-    env = environment(tuple(theme_dirs(plan_dir, plan.settings.theme)))
-    try:
-        if (memo is not None or cache is not None) and version_neutral(env):
-            files = _render_version(g, VERSION_STAND_IN, tags, plan_dir, today, memo, jobs)
-            kept = _keepable(files, g, tags, today, env) if cache is not None and g.key is not None else None
-            personalised = _personalised(files, g)
-            if personalised is not None:
-                if kept is not None and cache is not None and g.key is not None:
-                    cache.store(g.key, kept)
-                return personalised
-        return _render_version(g, g.version.version, tags, plan_dir, today, memo, jobs)
-    finally:
-        g.source.close()
-
-
-def _render_version(g: _Checked, here: str, tags: list[Version], plan_dir: Path, today: dt.date,
-                    memo: RenderMemo | None, jobs: int | None) -> SiteFiles:
-    from ..plan.i18n import Formatter
+def _version_files(g: _Checked, plan_dir: Path, memo: RenderMemo | None, jobs: int | None = None,
+                   cache: VersionCache | None = None) -> SiteFiles:
+    """The files of tagged version `g` under its own folder, kept in `cache` for the next build. They depend on
+    the version alone (its plan, its evaluation day, the code and templates): the list of versions is in
+    versions.js at the site's root, so the next tag changes none of them."""
+    from ..cache.archived_versions import Kept
 
     checked = g.plan_checked()
     assert checked.plan is not None
     settings = checked.plan.settings
-    fmt = Formatter(settings.language, settings.currency)
-    return site_files(checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=here,
-                      versions=switcher(here, tags, today, fmt, settings.language),
-                      current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True, memo=memo,
-                      jobs=jobs)
+    try:
+        files = site_files(checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=g.version.version,
+                           versions=True, current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True,
+                           memo=memo, jobs=jobs)
+    finally:
+        g.source.close()
+    if cache is not None and g.key is not None:
+        cache.store(g.key, Kept(dict(files.files), {
+            "language": settings.language, "currency": settings.currency, "theme": settings.theme,
+            "pages": files.pages, "charts": files.charts, "targets": g.targets()}))
+    return files
 
 
-class _Switchers:
-    """The version switcher of a tagged version's pages, rendered stand-alone with VERSION_STAND_IN as in the
-    pages themselves, once per folder depth (a page `depth` folders below its version's root links up as
-    many levels). None for a theme whose switcher does not render on its own: such a version is not kept."""
-
-    def __init__(self, env: Any, language: str, currency: str, tags: list[Version], today: dt.date) -> None:
-        from ..plan.i18n import Formatter
-
-        self._env, self._language = env, language
-        self._entries = switcher(VERSION_STAND_IN, tags, today, Formatter(language, currency), language)
-        self._made: dict[int, bytes | None] = {}
-
-    def at(self, depth: int) -> bytes | None:
-        if depth not in self._made:
-            self._made[depth] = self._render(depth)
-        return self._made[depth]
-
-    def _render(self, depth: int) -> bytes | None:
-        from types import SimpleNamespace
-
-        from ..site.ui_text import ui
-
-        try:
-            html = self._env.get_template("version_switcher.html").render(
-                site=SimpleNamespace(version=VERSION_STAND_IN, versions=self._entries),
-                page=SimpleNamespace(root="../" * depth), t=functools.partial(ui, self._language))
-        except Exception:  # a theme's switcher needing more than these
-            return None
-        return html.encode("utf-8")
-
-
-def _keepable(files: SiteFiles, g: _Checked, tags: list[Version], today: dt.date, env: Any) -> Kept | None:
-    """Version `g`'s files rendered with VERSION_STAND_IN, as kept for the next build: each page's switcher cut
-    out, provided it is exactly the stand-alone switcher's render (so that splicing gives the page back)."""
-    from ..cache.archived_versions import Kept, cut
-
-    plan = g.plan_checked().plan
-    assert plan is not None
-    settings = plan.settings
-    switchers = _Switchers(env, settings.language, settings.currency, tags, today)
-    assets = set(plan.assets)
-    kept: dict[str, bytes] = {}
-    switched: list[str] = []
-    for path, data in files.files.items():
-        if path in assets or not path.endswith(".html"):
-            kept[path] = data
-            continue
-        html = switchers.at(path.count("/"))
-        page = cut(data, html) if html is not None else None
-        if page is None:
-            return None
-        kept[path] = page
-        switched.append(path)
-    return Kept(kept, {"language": settings.language, "currency": settings.currency, "theme": settings.theme,
-                       "pages": files.pages, "charts": files.charts, "switched": switched, "targets": g.targets()})
-
-
-def _kept_files(g: _Checked, tags: list[Version], plan_dir: Path, today: dt.date,
-                cache: VersionCache) -> SiteFiles | None:
-    """Version `g`'s files as an earlier build kept them, with this build's switcher and the version's name
-    put in; None when the entry cannot be read back (the version is then built)."""
-    from ..cache.archived_versions import splice
-    from ..site.render import environment, theme_dirs
-
+def _kept_files(g: _Checked, cache: VersionCache) -> SiteFiles | None:
+    """Version `g`'s files as an earlier build kept them; None when the entry cannot be read back (the version is
+    then built)."""
     assert g.key is not None
     kept = cache.load(g.key)
     if kept is None:
         return None
-    try:
-        meta = kept.meta
-        switched = set(meta["switched"])
-        env = environment(tuple(theme_dirs(plan_dir, meta["theme"])))
-        switchers = _Switchers(env, meta["language"], meta["currency"], tags, today)
-        files = SiteFiles(pages=int(meta["pages"]), charts=int(meta["charts"]))
-    except (KeyError, TypeError, ValueError):
-        return None
-    tag = g.version.version
-    for path, data in kept.files.items():
-        if path in switched:
-            html = switchers.at(path.count("/"))
-            page = personalise(splice(data, html), path, tag) if html is not None else None
-            if page is None:
-                return None
-            data = page
-        files.files[path] = data
+    files = SiteFiles(files=kept.files, pages=int(kept.meta["pages"]), charts=int(kept.meta["charts"]))
     g.outcome.pages = files.pages
     return files
 
 
-def _personalised(files: SiteFiles, g: _Checked) -> SiteFiles | None:
-    """`files` rendered with VERSION_STAND_IN, as version `g` shows them (None: a page is not as expected)."""
-    plan = g.plan_checked().plan
-    assert plan is not None
-    assets = set(plan.assets)
-    for path, html in files.files.items():
-        if path in assets or not path.endswith(".html"):
-            continue
-        mine = personalise(html, path, g.version.version)
-        if mine is None:
-            return None
-        files.files[path] = mine
-    return files
+def html_pages(files: SiteFiles) -> list[str]:
+    """A version's pages, by their path from its folder, as versions.js lists them."""
+    return sorted(path for path in files.files if path.endswith(".html"))
 
 
 def _entity_href(kind: str, ident: str, base: str) -> str | None:
@@ -831,9 +682,8 @@ def _history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[_Check
     settings = checked.plan.settings
     lang = settings.language
     fmt = Formatter(lang, settings.currency)
-    tags = [g.version for g in good]
     site = SiteContext(state=checked.state, fmt=fmt, nav=navigation(checked.state, lang, history=HISTORY_PATH),
-                       language=lang, today=today, versions=switcher(None, tags, today, fmt, lang),
+                       language=lang, today=today, versions=True,
                        static_root="")
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
     site.static_names = static_names(list(static_files(search_path)))

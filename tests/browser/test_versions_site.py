@@ -1,6 +1,7 @@
 """A site built with `--all-versions` from a repository with two tags, served under /strategy-site/ (as on
 GitHub project pages) in Chromium: the switcher, the banner, the changes and the history pages all lead
-to pages that exist, charts draw in old versions (whose static/ is the root's) and nothing fails."""
+to pages that exist, charts draw in old versions (whose static/ is the root's) and nothing fails. The switcher,
+drawn from versions.js at run time, leads to the same page in another version, or says it did not exist there."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.conftest import SUB_PATH, TODAY, NewContext
 from tests.browser.helpers import LOCAL_HOST, PageReport, SiteServer, Tab, host_of, no_problems, path_of
@@ -19,24 +21,28 @@ pytestmark = pytest.mark.browser
 JAN_1 = 1_767_225_600  # 2026-01-01T00:00:00Z
 DAY = 86_400
 PAGES = ["index.html", "history.html", "changes/v1..v2.html", "v/v1/index.html", "v/v1/funnels/acquisition.html",
-         "v/v2/objectives/growth.html"]
+         "v/v2/objectives/growth.html", "v/v2/personas/buyer.html"]
+BUYER = "---\nname: Buyer\nrole: Purchasing\n---\nBuys things.\n"
 
 
-def _plan(goal: int, target: int) -> dict[str, str]:
+def _plan(goal: int, target: int, *, buyer: bool = False) -> dict[str, str]:
     plan = base_plan(goal=goal, target=target)
     plan["data/new-clients.csv"] = "date,value\n2026-01-05,2\n"
+    if buyer:  # a persona page v1 does not have
+        plan["personas/buyer.md"] = BUYER
     return plan
 
 
 @pytest.fixture(scope="module")
 def versions_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two tags and a working tree, built with --all-versions into www/strategy-site."""
+    """Two tags and a working tree, built with --all-versions into www/strategy-site; v2 and the working tree
+    have a persona page that v1 does not."""
     import subprocess
 
     repo = GitRepo(tmp_path_factory.mktemp("versions") / "repo")
     repo.commit(_plan(5, 20), tag="v1", when=f"@{JAN_1 + 10 * DAY} +0000")
-    repo.commit(_plan(8, 30), tag="v2", when=f"@{JAN_1 + 40 * DAY} +0000")
-    repo.write(_plan(10, 35))
+    repo.commit(_plan(8, 30, buyer=True), tag="v2", when=f"@{JAN_1 + 40 * DAY} +0000")
+    repo.write(_plan(10, 35, buyer=True))
     www = repo.root.parent / "www"
     done = subprocess.run([sys.executable, "-m", "generator", "build", "content", "--all-versions", "-o",
                            str(www / SUB_PATH), "--today", TODAY], cwd=repo.root, capture_output=True, text=True,
@@ -96,14 +102,16 @@ def test_every_link_resolves_under_the_sub_path(reports: dict[str, PageReport], 
 
 def test_switcher_banner_and_history_lead_where_they_say(reports: dict[str, PageReport],
                                                          versions_server: SiteServer) -> None:
-    """The switcher of an old page lists the current version, v2 and v1; its banner leads to the root's
-    dashboard; the history page links to the changes page and to each version."""
+    """The switcher of an old page leads to that same page in the current version, v2 and v1, and to the
+    history page; its banner leads to the same page in the current version; the history page links to the
+    changes page and to each version."""
     def targets(rel: str) -> set[str]:
         return {t for link in reports[rel].links if link.is_navigation
                 and (t := _site_path(versions_server, link.url)) is not None}
 
     old = targets("v/v1/funnels/acquisition.html")
-    assert {"index.html", "v/v2/index.html", "v/v1/index.html", "history.html"} <= old
+    assert {"funnels/acquisition.html", "v/v2/funnels/acquisition.html", "v/v1/funnels/acquisition.html",
+            "history.html"} <= old
     history = targets("history.html")
     assert {"changes/v1..v2.html", "v/v1/index.html", "v/v2/index.html", "index.html"} <= history
     assert {"v/v1/index.html", "v/v2/index.html", "v/v2/funnels/acquisition.html"} <= targets("changes/v1..v2.html")
@@ -125,16 +133,58 @@ def test_switcher_opens_and_navigates(versions_server: SiteServer, new_context: 
     page.close()
 
 
+def _switcher(page: Page) -> list[tuple[str, str, bool, str]]:
+    """Each entry of the page's switcher: its label, where it leads (from the site's root), whether it is marked
+    as the page's own version, and its note."""
+    found = page.evaluate("""() => [...document.querySelectorAll("details.versions li")].map(li => {
+        const a = li.querySelector("a");
+        const note = li.querySelector(".version-missing");
+        return [a.textContent, a.href, a.getAttribute("aria-current") === "true", note ? note.textContent : ""];
+    })""")
+    return [tuple(entry) for entry in found]
+
+
+def test_switcher_stays_on_the_same_page_or_says_it_is_missing(versions_server: SiteServer,
+                                                                new_context: NewContext) -> None:
+    """On v2's persona page the switcher lists the current version, v2 (marked) and v1 with their dates, each
+    leading to the persona page, but v1, which had no such page: that entry says so and leads to v1's
+    dashboard; the history page comes last. The banner leads to the persona page of the current version."""
+    context, _keeper = new_context()
+    page = context.new_page()
+    page.goto(versions_server.base_url + "v/v2/personas/buyer.html")
+    base = versions_server.base_url
+    missing = "(no such page in this version: links to its home page)"
+    assert _switcher(page) == [
+        ("Current version", base + "personas/buyer.html", False, ""),
+        ("v2", base + "v/v2/personas/buyer.html", True, ""),
+        ("v1", base + "v/v1/index.html", False, missing),
+        ("All versions", base + "history.html", False, ""),
+    ]
+    dates = page.locator("details.versions li small:not(.version-missing)").all_text_contents()
+    assert dates == ["23 Nov 2026", "10 Feb 2026", "11 Jan 2026"]
+    assert page.locator(".banner a").get_attribute("href") == "../../../personas/buyer.html"
+    page.locator("details.versions summary").click()
+    page.locator("details.versions a", has_text="v1").click()
+    page.wait_for_load_state("load")
+    assert page.url == base + "v/v1/index.html"
+    page.close()
+
+
 def test_old_version_opens_from_disk(versions_root: Path, new_context: NewContext) -> None:
-    """Opened from disk (file://), an old version's page finds its stylesheet and draws its charts."""
+    """Opened from disk (file://), an old version's page finds its stylesheet, draws its charts and lists
+    the versions in its switcher, each leading to the same page."""
     root = versions_root
     context, _keeper = new_context()
     tab = Tab(context)
     not_drawn = tab.open((root / "v/v1/funnels/acquisition.html").as_uri())
     # site.css loaded from ../../../static/: the skip link is moved off screen by it
     styled = tab.page.evaluate("() => getComputedStyle(document.querySelector('a.skip')).position !== 'static'")
+    # the switcher is drawn from versions.js there too: a script, which a page opened from disk may load
+    entries = _switcher(tab.page)
     tab.close()
     assert not_drawn == [] and styled
+    assert [entry[0] for entry in entries] == ["Current version", "v2", "v1", "All versions"]
+    assert entries[1][1] == (root / "v/v2/funnels/acquisition.html").as_uri()
 
 
 def test_versioned_pages_are_valid_html(versions_root: Path, java: str, vnu_jar: Path) -> None:
