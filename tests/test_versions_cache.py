@@ -54,16 +54,16 @@ def test_versions_built_in_two_processes_give_the_bytes_of_one(repo: GitRepo, tm
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """With four versions the older half is built by a forked copy of the build; the site is the one a
     single process writes (STRATEGY_JOBS=1), and a copy that fails leaves its work to the build itself."""
-    from generator.versions.build import _OtherProcess
+    from generator.versions.fork import OtherProcess
 
     history(repo)
     assert build_all_versions(repo.plan, tmp_path / "two", TODAY).ok
     monkeypatch.setenv("STRATEGY_JOBS", "1")
     assert build_all_versions(repo.plan, tmp_path / "one", TODAY).ok
     assert site(tmp_path / "two") == site(tmp_path / "one")
-    with _OtherProcess(lambda: ["sent", "back"]) as other:
+    with OtherProcess(lambda: ["sent", "back"]) as other:
         assert other.result() == ["sent", "back"]
-    with _OtherProcess(lambda: 1 / 0) as other:
+    with OtherProcess(lambda: 1 / 0) as other:
         assert other.result() is None
 
 

@@ -16,6 +16,7 @@ import pytest
 
 import generator.site.search
 import generator.versions.build as versions_build
+import generator.versions.version_files as version_files
 from generator.versions.build import build_all_versions
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
@@ -44,8 +45,8 @@ def site(root: Path) -> dict[str, bytes]:
 def fail_on(monkeypatch: pytest.MonkeyPatch, tag: str) -> None:
     """Building version `tag` raises, wherever it is built (here or in the forked copy), and so does writing
     it out from what an earlier build kept of it."""
-    for name in ("_version_files", "_kept_files"):
-        real = getattr(versions_build, name)
+    for name in ("version_files", "kept_files"):
+        real = getattr(version_files, name)
 
         def failing(g: Any, *args: Any, real: Any = real, **kwargs: Any) -> Any:
             if g.version.version == tag:
@@ -53,6 +54,7 @@ def fail_on(monkeypatch: pytest.MonkeyPatch, tag: str) -> None:
             return real(g, *args, **kwargs)
 
         monkeypatch.setattr(versions_build, name, failing)
+        monkeypatch.setattr(version_files, name, failing)  # where the writer of kept versions calls it
 
 
 @pytest.mark.parametrize("jobs", ["1", ""], ids=["one-process", "forked"])
@@ -97,7 +99,7 @@ def test_a_forked_builder_that_fails_midway_is_redone_here(repo: GitRepo, tmp_pa
     monkeypatch.setenv("STRATEGY_JOBS", "1")
     assert build_all_versions(repo.plan, tmp_path / "one", TODAY).ok
     monkeypatch.delenv("STRATEGY_JOBS")
-    real = versions_build._built_there
+    real = versions_build.built_there
 
     def built_there(versions: Any, build: Any, memo: Any) -> Any:
         real(versions, build, memo)
@@ -106,7 +108,7 @@ def test_a_forked_builder_that_fails_midway_is_redone_here(repo: GitRepo, tmp_pa
                 (folder / "stray.html").write_bytes(b"half-written")
         raise RuntimeError("the copy dies")
 
-    monkeypatch.setattr(versions_build, "_built_there", built_there)
+    monkeypatch.setattr(versions_build, "built_there", built_there)
     assert build_all_versions(repo.plan, tmp_path / "two", TODAY).ok
     assert site(tmp_path / "two") == site(tmp_path / "one")
 

@@ -226,7 +226,7 @@ class VersionCache:
         self._write(f"{key}.version", b"".join([str(len(header)).encode(), b"\n", header, body]))
 
     def load_view(self, key: str) -> dict[str, Any] | None:
-        """A kept comparison (the changes-page view of versions/build.py), or None."""
+        """A kept comparison (the changes-page view of versions/history.py), or None."""
         data = self._read(f"{key}.pair")
         if data is None:
             return None

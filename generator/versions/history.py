@@ -1,0 +1,123 @@
+"""The history page (`history.html`: every version, newest first, and each KPI's target across versions) and
+the changes pages (`changes/OLD..NEW.html`, one per pair of consecutive versions, and the newest tag to the
+working tree), written at the site's root with the current version's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import pickle
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..build import SiteFiles
+from ..pipeline import Checked
+from .links import CURRENT, HISTORY_PATH, changes_path, entity_href, version_root
+from .revisions import CheckedVersion, targets_of
+
+if TYPE_CHECKING:
+    from ..cache.archived_versions import VersionCache
+
+PAIR_WEIGHT = 20  # a pair of versions to compare, in pages to render (parallel.MIN_PAGES_PER_WORKER)
+
+
+def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[CheckedVersion], today: dt.date,
+             cache: VersionCache | None = None) -> None:
+    """changes/OLD..NEW.html for each pair of consecutive versions and changes/NEWEST..current.html from the
+    newest tag to the working tree, and history.html, rendered with the
+    current version's settings (language, theme) at the root."""
+    from ..cache.chart_shapes import keep_drawn_shapes
+    from ..diff.compare import diff_states
+    from ..diff.format import diff_view
+    from ..parallel import render_all, workers
+    from ..plan.i18n import Formatter
+    from ..site.history_chart import VersionTargets, target_history_charts
+    from ..site.pages import PageSpec, SiteContext, navigation
+    from ..site.render import environment, render_page, static_files, static_names, theme_dirs
+    from ..site.ui_text import ui
+
+    assert checked.plan is not None and checked.state is not None
+    keep_drawn_shapes()  # the history page's charts
+    settings = checked.plan.settings
+    lang = settings.language
+    fmt = Formatter(lang, settings.currency)
+    site = SiteContext(state=checked.state, fmt=fmt, nav=navigation(checked.state, lang, history=HISTORY_PATH),
+                       language=lang, today=today, versions=True,
+                       static_root="")
+    search_path = tuple(theme_dirs(plan_dir, settings.theme))
+    site.static_names = static_names(list(static_files(search_path)))
+    env = environment(search_path)
+
+    timeline: list[dict[str, Any]] = [{"label": ui(lang, "current_version"), "title": settings.title,
+                                       "date": fmt.date(today), "href": "index.html", "changes": None,
+                                       "current": True}]
+    oldest_first = list(reversed(good))
+    entries: dict[str, dict[str, Any]] = {}
+    for g in good:
+        entries[g.version.version] = {"label": g.version.version, "title": g.version.title,
+                                      "date": fmt.date(g.version.date),
+                                      "href": f"{version_root(g.version.version)}index.html", "changes": None,
+                                      "current": False}
+        timeline.append(entries[g.version.version])
+    # each pair of consecutive tags, then the newest tag and the working tree (the current version, None),
+    # unless a tag is named like the current version's page
+    pairs: list[tuple[CheckedVersion, CheckedVersion | None]] = list(itertools.pairwise(oldest_first))
+    current = timeline[0]
+    if CURRENT not in entries:
+        pairs.append((good[0], None))
+        entries[CURRENT] = current
+    names = [(a.version.version, CURRENT if b is None else b.version.version) for a, b in pairs]
+    # a comparison of two versions kept by an earlier build was kept with them
+    keys = [cache.pair_key(a.key, b.key, a.version.version, b.version.version)
+            if cache is not None and b is not None and a.key is not None and b.key is not None else None
+            for a, b in pairs]
+    views: list[dict[str, Any] | None] = [None if key is None or cache is None else cache.load_view(key)
+                                          for key in keys]
+    missing = [i for i, view in enumerate(views) if view is None]
+
+    def state_of(g: CheckedVersion | None) -> Any:
+        """A version's computed plan (checked now if it was kept); the working tree's for None."""
+        return checked.state if g is None else g.plan_checked().state
+
+    states = [(names[i][0], state_of(pairs[i][0]), names[i][1], state_of(pairs[i][1])) for i in missing]
+
+    def compare(pair: tuple[str, Any, str, Any]) -> bytes:
+        old, before, new, after = pair
+        assert before is not None and after is not None
+        view = diff_view(diff_states(before, after, old, entries[new]["label"]))
+        return pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # each pair compares two whole plans (and a changes page of dated versions lists every KPI): on every
+    # core, as pages are, then the pages once every entry of the timeline is complete
+    jobs = workers(PAIR_WEIGHT * len(pairs))
+    for i, data in zip(missing, render_all(compare, states, jobs=workers(PAIR_WEIGHT * len(states))), strict=True):
+        views[i] = pickle.loads(data)
+        if keys[i] is not None and cache is not None:
+            cache.store_view(keys[i], views[i])  # type: ignore[arg-type]
+    pages: list[PageSpec] = []
+    for (old, new), view in zip(names, views, strict=True):
+        assert view is not None
+        for section in view["sections"] + view["moved"]:
+            base = version_root(old) if section["op"] == "removed" else \
+                "" if new == CURRENT else version_root(new)
+            section["href"] = entity_href(section["kind"], section["id"], base)
+        path = changes_path(old, new)
+        entries[new]["changes"] = {"href": path, "summary": view["summary"], "highlights": view["highlights"],
+                                   "from": old}
+        pages.append(PageSpec(path=path, template="changes.html",
+                              title=f"{ui(lang, 'changes')} {old} → {entries[new]['label']}", section="history",
+                              data={"diff": view, "old": entries[old], "new": entries[new]}))
+    html = render_all(lambda page: render_page(env, page, site).encode("utf-8"), pages, jobs=jobs)
+    for page, text in zip(pages, html, strict=True):
+        out.files[page.path] = text
+        out.pages += 1
+
+    # oldest tag first, the working tree last, whatever their dates (`today` may come before the last tag)
+    versions = [VersionTargets(g.version.version, g.version.date, g.targets()) for g in oldest_first]
+    versions.append(VersionTargets(ui(lang, "current_version"), today, targets_of(checked.state)))
+    kpi_charts = target_history_charts(versions, fmt)
+    page = PageSpec(path=HISTORY_PATH, template="history.html", title=ui(lang, "history"), section="history",
+                    data={"timeline": timeline}, charts=kpi_charts)
+    out.files[HISTORY_PATH] = render_page(env, page, site).encode("utf-8")
+    out.pages += 1
+    out.charts += len(kpi_charts)
