@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .plan.schema import ENTITY_FIELDS, ID_PATTERN, MAX_ID_LENGTH, SETTINGS_FIELDS, SOURCE_FIELDS, Field
+from .plan.kinds import KINDS
+from .plan.schema import ID_PATTERN, MAX_ID_LENGTH, SETTINGS_FIELDS, SOURCE_FIELDS, Field
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -21,24 +22,12 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 _NUMBER = r"(\d+([.,]\d+)?|[.,]\d+)"
 RATE_TEXT_PATTERN = rf"^\s*({_NUMBER}\s*/\s*{_NUMBER}|{_NUMBER}\s*%|{_NUMBER})\s*$"
 
-KIND_NAMES = {  # folder → schema name (the entity kind, singular)
-    "objectives": "objective",
-    "funnels": "funnel",
-    "personas": "persona",
-    "experiences": "experience",
-    "solutions": "solution",
-    "pages": "page",
-    "sources": "source",
-}
+# folder → schema name (the entity kind, singular): each kind of the registry (plan/kinds.py), and the sources
+KIND_NAMES = {**{kind.folder: kind.name for kind in KINDS}, "sources": "source"}
 
 TITLES = {
     "strategy": "strategy.yaml: the plan's header and settings",
-    "objective": "An objective (objectives/ID.md front matter): step 1, objectives, KPIs and actions",
-    "funnel": "A conversion funnel (funnels/ID.yaml): step 2, worked backwards from the goal",
-    "persona": "A buyer persona (personas/ID.md front matter): step 3",
-    "experience": "An experience (experiences/ID.md front matter): step 4, where personas convert",
-    "solution": "A solution (solutions/ID.md front matter): step 5, tools and services with their cost",
-    "page": "A free page (pages/ID.md front matter)",
+    **{kind.name: kind.schema_title for kind in KINDS},
     "source": "A SQL source (sources/NAME.yaml): where `strategy refresh` runs the KPIs' queries",
 }
 
@@ -127,7 +116,7 @@ def object_schema(fields: tuple[Field, ...]) -> dict[str, Any]:
 def file_schemas() -> dict[str, dict[str, Any]]:
     """One standalone schema per file kind: `strategy`, then each entity kind (singular)."""
     kinds: dict[str, tuple[Field, ...]] = {"strategy": SETTINGS_FIELDS}
-    kinds.update({KIND_NAMES[folder]: fields for folder, fields in ENTITY_FIELDS.items()})
+    kinds.update({kind.name: kind.fields for kind in KINDS})
     kinds["source"] = SOURCE_FIELDS
     return {
         name: {"$schema": DRAFT, "title": TITLES[name], **object_schema(fields)}

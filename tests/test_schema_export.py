@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from generator.cli import main
-from generator.plan.schema import ENTITY_FIELDS, SETTINGS_FIELDS, Field, parse_rate
+from generator.plan import kinds
+from generator.plan.schema import SETTINGS_FIELDS, Field, parse_rate
 from generator.read.loader import split_front_matter
 from generator.schema_export import KIND_NAMES, combined_schema, file_schemas
 
@@ -88,7 +89,7 @@ def test_schemas_follow_the_field_declarations() -> None:
     """Every key of schema.py, nested ones included, is in the schema with a description, in the same
     order; the required keys are required, and any other key is refused."""
     _all_fields(SETTINGS_FIELDS, file_schemas()["strategy"], "strategy")
-    for folder, fields in ENTITY_FIELDS.items():
+    for folder, fields in ((kind.folder, kind.fields) for kind in kinds.KINDS):
         _all_fields(fields, file_schemas()[KIND_NAMES[folder]], folder)
 
 
@@ -230,7 +231,7 @@ def test_format_reference_lists_every_key() -> None:
     def names(fields: tuple[Field, ...]) -> set[str]:
         return {n for f in fields for n in {f.name, *names(f.fields)}}
 
-    keys = names(SETTINGS_FIELDS) | {n for fields in ENTITY_FIELDS.values() for n in names(fields)}
+    keys = names(SETTINGS_FIELDS) | {n for kind in kinds.KINDS for n in names(kind.fields)}
     # `key`, or inside a code span such as `versions.tags` or `{amount: number, per: month}`
     missing = [k for k in sorted(keys) if not re.search(rf"`[^`\n]*\b{k}\b[^`\n]*`", text)]
     assert missing == []

@@ -21,9 +21,12 @@ from typing import Any
 from ..plan.compute import PlanState, number
 from ..plan.diagnostics import Diagnostics
 from ..plan.i18n import common_noun
+from ..plan.kinds import KINDS as ENTITY_KINDS
 from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
 
-KINDS = ("plan", "objective", "kpi", "action", "funnel", "persona", "experience", "solution", "page")
+# the order of a diff's changes: the plan, then each kind of the registry (plan/kinds.py), an objective's KPIs
+# and actions right after the objectives
+KINDS = ("plan", "objective", "kpi", "action", *(kind.name for kind in ENTITY_KINDS if kind.name != "objective"))
 PLAN_ID = "strategy"  # the plan's own settings, written in strategy.yaml
 
 # Paths whose value is computed rather than written: shown as such by the formats.

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..plan.i18n import Formatter, common_noun
+from ..plan.kinds import KINDS
 from ..plan.terminal_text import terminal_safe
 from ..read.gitsource import WORKING_TREE
 from .compare import EntityChange, FieldChange, PlanDiff
@@ -24,8 +25,8 @@ from .phrases import enumeration, phrase
 
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
 CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in the site's diff
-KIND_NAMES = {"plan": "plan", "objective": "objective", "kpi": "KPI", "action": "action", "funnel": "funnel",
-              "persona": "persona", "experience": "experience", "solution": "solution", "page": "page"}
+# the changes page's kind of each section: the plan, KPIs, actions, and each kind of the registry (plan/kinds.py)
+KIND_NAMES = {"plan": "plan", "kpi": "KPI", "action": "action", **{kind.name: kind.name for kind in KINDS}}
 OP_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 # Every word is in the plan's language: the summary sentences and edited text (diff/phrases.py), the fields
 # named in words (diff/fields.py), counts, headers and notes (plan/messages_*.py, `diff.*`).

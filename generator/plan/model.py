@@ -13,8 +13,6 @@ from fractions import Fraction
 from . import periods
 from .diagnostics import Location
 
-ENTITY_FOLDERS = ("objectives", "funnels", "personas", "experiences", "solutions", "pages")
-
 
 @dataclass
 class Rules:

@@ -185,14 +185,6 @@ SOURCE_FIELDS = (  # sources/NAME.yaml
     F("url_env", "text", "the environment variable holding the connection URL (secrets never live in the plan)"),
 )
 
-ENTITY_FIELDS: dict[str, tuple[Field, ...]] = {
-    "objectives": OBJECTIVE_FIELDS,
-    "funnels": FUNNEL_FIELDS,
-    "personas": PERSONA_FIELDS,
-    "experiences": EXPERIENCE_FIELDS,
-    "solutions": SOLUTION_FIELDS,
-    "pages": PAGE_FIELDS,
-}
 
 WHAT = {  # how a mapping is named in messages, by its fields
     KPI_FIELDS: msg("what.kpi"),

@@ -15,6 +15,8 @@ from typing import Any, TypeVar, cast
 
 from ..cache.parsed_files import CACHE, MISS, blob_id
 from ..plan.diagnostics import Diagnostics, Location
+from ..plan.entities import file_loc, locs_of
+from ..plan.kinds import BY_FOLDER
 from ..plan.messages import Msg, msg
 from ..plan.model import (
     KPI,
@@ -24,7 +26,6 @@ from ..plan.model import (
     Settings,
 )
 from ..plan.schema import (
-    ENTITY_FIELDS,
     ID_HINT,
     ID_LENGTH_HINT,
     ID_PATTERN,
@@ -35,12 +36,11 @@ from ..plan.schema import (
 from . import kpi_data, sources, yamlpos
 from .budgets import too_many_files
 from .data_words import Reporter
-from .entities import BUILDERS, file_loc, locs_of
 from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
 
-KNOWN_FOLDERS = (*ENTITY_FIELDS, "data", "assets", sources.FOLDER)
+KNOWN_FOLDERS = (*BY_FOLDER, "data", "assets", sources.FOLDER)
 ENTITY_SUFFIXES = (".md", ".yaml", ".yml")
 
 
@@ -203,7 +203,7 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
     declared = sources.read_configs(source, diagnostics, plan.settings.language)
     databases = {c.database for c in declared[0].values()}
     unknown_reported: set[str] = set()
-    by_kind: dict[str, list[str]] = {kind: [] for kind in ENTITY_FIELDS}
+    by_kind: dict[str, list[str]] = {kind: [] for kind in BY_FOLDER}
     for rel in files:
         top, _, rest = rel.partition("/")
         if rel == "strategy.yaml" or sources.is_source_file(rel) or rel in databases:  # sources.py reads these
@@ -212,7 +212,7 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
             plan.assets.append(rel)
         elif top == "data" and rest and "/" not in rest and rest.lower().endswith(kpi_data.DATA_SUFFIXES):
             plan.data_files.append(rel)
-        elif top in ENTITY_FIELDS and rest and "/" not in rest and rest.endswith(ENTITY_SUFFIXES):
+        elif top in BY_FOLDER and rest and "/" not in rest and rest.endswith(ENTITY_SUFFIXES):
             by_kind[top].append(rel)
         else:
             key = top if rest and top not in KNOWN_FOLDERS else rel
@@ -239,7 +239,7 @@ def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
                 diagnostics.error("duplicate-id", reader.where(rel), msg(f"duplicate-file.{kind}", id=stem),
                                   msg("hint.duplicate-file"))
                 continue
-            entity = _cached_entity(reader, rel, kind, stem, BUILDERS[kind])
+            entity = _cached_entity(reader, rel, kind, stem, BY_FOLDER[kind].make)
             if isinstance(entity, Unread):
                 _note_unread(plan, kind, stem, entity)
                 diagnostics.mark_root_cause(reader.display(rel))
@@ -262,7 +262,7 @@ def _note_unread(plan: Plan, kind: str, stem: str, unread: Unread) -> None:
 
 
 def _unknown_message(rel: str, top: str, rest: str) -> Msg:
-    if top in ENTITY_FIELDS:
+    if top in BY_FOLDER:
         if "/" in rest:
             return msg("unknown-file.sub-folder", file=rel, folder=top)
         return msg("unknown-file.suffix", file=rel)
@@ -324,7 +324,7 @@ def _load_entity(reader: FileReader, rel: str, kind: str, text: str) -> tuple[di
     checker = Checker(doc, reader.display(rel), reader.diagnostics)
     if doc.data is None:
         doc.data = {}
-    clean = checker.mapping(doc.data, ENTITY_FIELDS[kind])
+    clean = checker.mapping(doc.data, BY_FOLDER[kind].fields)
     if clean is None:
         return None
     return clean, checker, body

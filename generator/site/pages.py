@@ -16,6 +16,7 @@ from typing import Any
 from ..plan import periods
 from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from ..plan.i18n import Formatter
+from ..plan.kinds import KINDS
 from ..plan.model import Action, Objective, Plan
 from . import charts, explain
 from .charts import Chart  # the name `charts` is also a field of PageSpec
@@ -159,12 +160,10 @@ def navigation(state: PlanState, language: str, *, history: str | None = None) -
     at `history` (from the site root)."""
     plan = state.plan
     items = [NavItem("dashboard", ui(language, "dashboard"), "index.html")]
-    steps = [("objectives", "step1", plan.objectives), ("funnels", "step2", plan.funnels),
-             ("personas", "step3", plan.personas), ("experiences", "step4", plan.experiences),
-             ("solutions", "step5", plan.solutions)]
-    for number, (kind, key, entities) in enumerate(steps, start=1):
-        if entities or kind == "objectives":
-            items.append(NavItem(kind, ui(language, key), f"{kind}/index.html", step=number))
+    for kind in sorted((k for k in KINDS if k.step is not None), key=lambda k: k.step or 0):
+        if getattr(plan, kind.folder) or kind.step == 1:  # the first step even when empty
+            items.append(NavItem(kind.folder, ui(language, f"step{kind.step}"), f"{kind.folder}/index.html",
+                                 step=kind.step))
     for page in sorted(plan.pages.values(), key=lambda p: (p.order, p.title)):
         items.append(NavItem(f"page-{page.id}", page.title, f"pages/{page.id}.html"))
     if history is not None:

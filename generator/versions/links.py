@@ -31,10 +31,10 @@ def changes_path(old: str, new: str) -> str:
 
 def entity_href(kind: str, ident: str, base: str) -> str | None:
     """The page of a changed entity in a version (`base` is that version's folder from the site root)."""
-    folders = {"objective": "objectives", "funnel": "funnels", "persona": "personas", "experience": "experiences",
-               "solution": "solutions", "page": "pages"}
+    from ..plan.kinds import BY_NAME
+
     if kind == "plan":
         return f"{base}index.html"
-    if kind in folders:
-        return f"{base}{folders[kind]}/{ident}.html"
+    if kind in BY_NAME:
+        return f"{base}{BY_NAME[kind].folder}/{ident}.html"
     return None

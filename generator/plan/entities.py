@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from typing import Any
 
-from ..plan.diagnostics import Location
-from ..plan.model import KPI, Action, Experience, Funnel, Objective, Page, Persona, Solution, Stage
-from ..plan.schema import Checker
+from .diagnostics import Location
+from .model import KPI, Action, Experience, Funnel, Objective, Page, Persona, Solution, Stage
+from .schema import Checker
 
 
 def locs_of(checker: Checker, prefix: tuple[Any, ...] = ()) -> dict[str, Location]:
@@ -129,10 +128,3 @@ def solution(sid: str, c: dict[str, Any], checker: Checker, body: str) -> Soluti
 def page(pid: str, c: dict[str, Any], checker: Checker, body: str) -> Page:
     return Page(id=pid, loc=file_loc(checker), locs=locs_of(checker), title=c.get("title", pid),
                 order=c.get("order", 0), body=body)
-
-
-# each entity kind's builder, by its folder: (id, checked keys, checker, Markdown body) -> the entity
-BUILDERS: dict[str, Callable[[str, dict[str, Any], Checker, str], Any]] = {
-    "objectives": objective, "funnels": funnel, "personas": persona,
-    "experiences": experience, "solutions": solution, "pages": page,
-}
