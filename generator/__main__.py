@@ -2,4 +2,5 @@
 
 from .cli import main
 
-main()
+if __name__ == "__main__":  # not when a drawing worker is spawned (it imports the main module again)
+    main()

@@ -82,7 +82,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     versions (`--all-versions`), so its pages show the version switcher and link the history page.
     """
     from .cache.chart_shapes import keep_drawn_shapes
-    from .parallel import render_all
+    from .parallel import render_drawn
     from .plan.i18n import Formatter
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
     from .site.render import environment, render_page, static_files, static_names, theme_dirs
@@ -115,7 +115,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
 
     if memo is None:
         pages = build_pages(state, fmt, defer_charts=True)  # each page's charts made where it is rendered
-        html = render_all(render, pages, jobs=jobs)  # on every core
+        html = render_drawn(render, pages, jobs=jobs)  # on every core, the charts the cache lacks drawn first
     else:
         with memo.build():
             pages = memo.page_specs(state, fmt, build_pages)

@@ -10,6 +10,9 @@ Serial instead when it would not pay or not be safe: a small site (forking costs
 core, no `fork` (only Linux is trusted with it), or other threads running (`strategy serve`: a fork copies
 locks another thread may hold; vl-convert's are such threads, once this process has drawn a chart).
 `STRATEGY_JOBS=1` forces one process; `STRATEGY_JOBS=N` caps the workers.
+
+The chart drawings the cache lacks (a first build) are drawn apart, by fresh worker processes that need no
+fork (`render_drawn`, site/drawing_pool.py), so the building process never starts vl-convert itself.
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R")
 
 MIN_PAGES_PER_WORKER = 40  # below this, a worker's start-up (≈ 20 ms) outweighs what it renders
+MIN_DRAWINGS_PER_WORKER = 24  # below this, a drawing worker's start-up (≈ 1.5 s: vl-convert's) does not pay
 
-_job: tuple[Callable[[Any], bytes], Sequence[Any], int] | None = None  # what forked workers inherit
+_job: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None  # what forked workers inherit
 
 
-def workers(pages: int) -> int:
-    """How many processes to render `pages` pages with (1: in this process only)."""
+def _cores() -> int:
+    """The cores this process may use, capped by STRATEGY_JOBS."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -34,9 +40,26 @@ def workers(pages: int) -> int:
     wanted = os.environ.get("STRATEGY_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) > 0:
         cores = min(cores, int(wanted))
+    return cores
+
+
+def workers(pages: int) -> int:
+    """How many processes to render `pages` pages with (1: in this process only)."""
+    cores = _cores()
     if sys.platform != "linux" or threading.active_count() > 1 or _drawing_engine_started():
         return 1
     return max(1, min(cores, pages // MIN_PAGES_PER_WORKER))
+
+
+def drawing_workers(drawings: int, jobs: int | None = None) -> int:
+    """How many spawned processes to draw `drawings` charts with (0: this process draws them). Spawned, not
+    forked, so threads or vl-convert running here do not matter; `jobs` below 2 (STRATEGY_JOBS=1, or a
+    version built beside its siblings) keeps the drawing here."""
+    if jobs is not None and jobs < 2:
+        return 0
+    cores = _cores() if jobs is None else min(_cores(), jobs)
+    count = min(cores, drawings // MIN_DRAWINGS_PER_WORKER)
+    return count if count >= 2 else 0  # one worker would draw no faster than this process, a start-up later
 
 
 def _drawing_engine_started() -> bool:
@@ -47,7 +70,32 @@ def _drawing_engine_started() -> bool:
     return engine_started()
 
 
-def render_all(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int | None = None) -> list[bytes]:
+def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int | None = None) -> list[bytes]:
+    """`render_all`, the chart drawings the cache lacks drawn on every core in between: the pages are
+    rendered collecting them (site/chart_svg.py), spawned workers draw them all at once, then the pages that
+    lacked one are rendered again. With every drawing in the cache, that is one `render_all`."""
+    from .site import chart_svg
+
+    def collecting(page: Any) -> tuple[bytes, dict[str, Any]]:
+        chart_svg.collect_missing(True)
+        try:
+            html = render(page)
+        finally:
+            missing = chart_svg.collect_missing(False)
+        return html, missing
+
+    first = render_all(collecting, pages, jobs)
+    html = [text for text, _ in first]
+    again = [i for i, (_, missing) in enumerate(first) if missing]
+    if again:
+        requests = {key: request for i in again for key, request in first[i][1].items()}
+        chart_svg.draw_ahead(list(requests.values()), drawing_workers(len(requests), jobs))
+        for i, text in zip(again, render_all(render, [pages[i] for i in again], jobs), strict=True):
+            html[i] = text
+    return html
+
+
+def render_all(render: Callable[[Any], R], pages: Sequence[Any], jobs: int | None = None) -> list[R]:
     """`[render(page) for page in pages]`, shared over `jobs` processes (default: `workers()`)."""
     count = workers(len(pages)) if jobs is None else max(1, min(jobs, len(pages)))
     if count < 2:
@@ -60,11 +108,11 @@ def render_all(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int |
     try:
         with ProcessPoolExecutor(count - 1, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_share, worker) for worker in range(1, count)]
-            shares: list[list[bytes] | None] = [[render(page) for page in pages[0::count]]]
+            shares: list[list[R] | None] = [[render(page) for page in pages[0::count]]]
             shares += [_result(future) for future in futures]
     finally:
         _job = None
-    out: list[bytes] = [b""] * len(pages)
+    out: list[Any] = [None] * len(pages)
     for worker, share in enumerate(shares):
         # a worker that failed (a template error, a crash) has its pages rendered here, where the error is
         # raised as the user must see it rather than as whatever survived the trip between processes
@@ -72,7 +120,7 @@ def render_all(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int |
     return out
 
 
-def _share(worker: int) -> list[bytes] | None:
+def _share(worker: int) -> list[Any] | None:
     assert _job is not None
     render, pages, count = _job
     try:
@@ -81,9 +129,9 @@ def _share(worker: int) -> list[bytes] | None:
         return None
 
 
-def _result(future: Any) -> list[bytes] | None:
+def _result(future: Any) -> list[Any] | None:
     try:
-        result: list[bytes] | None = future.result()
+        result: list[Any] | None = future.result()
     except Exception:  # the worker died (killed, out of memory): its share is rendered in this process
         return None
     return result

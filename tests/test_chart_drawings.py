@@ -130,3 +130,48 @@ def test_a_process_that_has_drawn_renders_without_forking() -> None:
     chart_svg.draw_chart(state_spec, chart_svg.WIDE, fr)
     assert chart_svg.engine_started()
     assert parallel.workers(10_000) == 1
+
+
+def _bars(n: int) -> dict[str, object]:
+    """A bar chart with rounded bars (vl-convert clips them with a clip path)."""
+    return {"data": {"values": [{"a": f"bar {n}", "b": n}]}, "mark": {"type": "bar", "cornerRadiusEnd": 2},
+            "encoding": {"y": {"field": "a", "type": "nominal"}, "x": {"field": "b", "type": "quantitative"}}}
+
+
+def test_missing_drawings_are_drawn_by_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build has the charts the cache lacks drawn all at once by fresh worker processes: the pages get
+    the very drawings this process would make, they are kept for the next build, and the building process
+    itself draws nothing (vl-convert started in it would stop it sharing its pages out)."""
+    from generator import parallel
+
+    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
+    chart_drawings.keep_drawings()
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    monkeypatch.setattr(parallel, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_DRAWINGS_PER_WORKER", 1)
+    fr = Formatter("fr", "EUR")
+    specs = [_bars(n) for n in range(4)]
+    expected = [chart_svg.draw_chart(spec, chart_svg.WIDE, fr) for spec in specs]  # drawn here, as before
+    for entry in (tmp_path / "drawings").iterdir():
+        entry.unlink()
+    monkeypatch.setattr(chart_svg, "_memo", {})
+
+    def no_drawing_here(*args: object) -> None:
+        raise AssertionError("the building process drew a chart")
+
+    monkeypatch.setattr(chart_svg, "_draw", no_drawing_here)
+    pages = parallel.render_drawn(lambda spec: str(chart_svg.draw_chart(spec, chart_svg.WIDE, fr)).encode(), specs)
+    assert pages == [str(svg).encode() for svg in expected]
+    assert len(list((tmp_path / "drawings").iterdir())) == 4
+
+
+def test_two_charts_of_a_page_never_share_a_clip_path() -> None:
+    """Each drawing names its clip paths after itself, numbered from 1 in the drawing, whatever process drew
+    it and whatever it drew before: a chart is never clipped by another chart's path on the same page, and
+    the same chart is the same bytes in every build."""
+    fr = Formatter("fr", "EUR")
+    first, second = (str(chart_svg.draw_chart(_bars(n), chart_svg.WIDE, fr)) for n in (10, 11))
+    ids = [re.findall(r'id="(clip[^"]*)"', svg) for svg in (first, second)]
+    assert ids[0] and ids[1] and not set(ids[0]) & set(ids[1])
+    assert all(name.endswith("-1") for name in (ids[0][0], ids[1][0]))
+    assert all(f'url(#{name})' in svg for names, svg in zip(ids, (first, second), strict=True) for name in names)

@@ -326,11 +326,11 @@ class RenderMemo:
                jobs: int | None = None) -> list[bytes]:
         """`[render(page) for page in pages]`, each page's bytes taken from the memo when its context is the
         one it was last rendered from; `render` is `render_all`'d over the pages that are not."""
-        from ..parallel import render_all
+        from ..parallel import render_drawn
 
         if not self._templates_cacheable(env):
             self.pages_rendered += len(pages)
-            return render_all(render, pages, jobs=jobs)
+            return render_drawn(render, pages, jobs=jobs)
         keys = [self._page_key(env, page, site) for page in pages]
         out: list[bytes | None] = []
         missing: list[int] = []
@@ -341,7 +341,7 @@ class RenderMemo:
             else:
                 out.append(None)
                 missing.append(i)
-        made = render_all(render, [pages[i] for i in missing], jobs=jobs)
+        made = render_drawn(render, [pages[i] for i in missing], jobs=jobs)
         for i, html in zip(missing, made, strict=True):
             out[i] = html
             self.pages[pages[i].path] = (keys[i], html)

@@ -13,7 +13,9 @@ What the page gets differs from vl-convert's output in three ways, all for the r
 - the root `<svg>` is hidden from assistive technology and has a class for the theme's CSS.
 
 vl-convert runs Vega in a Deno runtime whose threads do not survive a fork: a process that has drawn must
-not fork render workers (parallel.py asks `engine_started()`).
+not fork render workers (parallel.py asks `engine_started()`). So a build first renders its pages
+*collecting* the drawings the cache lacks (`collect_missing`), has them drawn by spawned workers
+(`draw_ahead`, drawing_pool.py), then renders again the pages that lacked one.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ..plan.i18n import Formatter
 WIDE = 720  # px: the content column of a screen (the figure scales it down to fit, keeping its proportions)
 NARROW = 340  # px: a 390 px phone less the page's margins
 DENSE = 120  # a line of more points than this is drawn without them: they would touch, each with its title
-FORMAT = "1"  # bumped when the post-processing below changes what a drawing holds
+FORMAT = "2"  # bumped when the post-processing below changes what a drawing holds
 
 TIP_SEPARATOR = {"fr": " : ", "en": ": "}  # "Valeur : 12" in French, "Value: 12" in English
 
@@ -49,6 +51,8 @@ class DrawingStore(Protocol):
 _store: DrawingStore | None = None
 _memo: dict[str, Markup] = {}  # key → drawing, in this process (serve redraws a page with the same charts)
 _MEMO_MAX = 2048
+_ahead: dict[str, Markup | None] = {}  # key → drawing made by draw_ahead for this build (None: cannot be)
+_missing: dict[str, tuple[str, str, str, str]] | None = None  # while collecting: key → drawing request
 
 
 def keep_drawings_in(store: DrawingStore | None) -> None:
@@ -84,10 +88,16 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
     found = _memo.get(key)
     if found is not None:
         return found
+    if key in _ahead:
+        return _ahead[key]
     svg = _store.load(key) if _store is not None else None
     if svg is None or not svg.startswith("<svg"):
         drawing = _drawing_spec(json.loads(text), width, fmt.language)
-        svg = _draw(json.dumps(drawing, ensure_ascii=False, separators=(",", ":")), locales[0], locales[1])
+        source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
+        if _missing is not None:  # drawn later, with the others the build lacks (draw_ahead)
+            _missing[key] = (key, source, fmt.language, fmt.currency)
+            return None
+        svg = _draw(source, locales[0], locales[1], key)
         if svg is None:
             return None
         if _store is not None:
@@ -96,6 +106,44 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
         del _memo[next(iter(_memo))]
     _memo[key] = Markup(svg)
     return _memo[key]
+
+
+def collect_missing(on: bool) -> dict[str, tuple[str, str, str, str]]:
+    """Start (`on`) or stop collecting the drawings the cache lacks instead of drawing them: meanwhile
+    `draw_chart` answers None for them (the page is to be rendered again). Returns what was collected."""
+    global _missing
+    collected = _missing or {}
+    _missing = {} if on else None
+    return collected
+
+
+def draw_ahead(requests: list[tuple[str, str, str, str]], processes: int) -> int:
+    """Draw the `requests` collected by `collect_missing` in `processes` spawned workers (drawing_pool.py)
+    and keep the drawings for this build and in the store; returns how many were drawn. With no process
+    (too few drawings to pay for a worker's start-up), none is: `draw_chart` draws them in this process
+    when the pages are rendered again."""
+    from .drawing_pool import draw_all
+
+    _ahead.clear()  # the drawings of an earlier build are in the store or in _memo
+    if processes < 1:
+        return 0
+    drawn = draw_all(requests, processes)
+    for key, svg in drawn.items():
+        if svg is not None and _store is not None:
+            _store.store(key, svg)
+        _ahead[key] = Markup(svg) if svg is not None else None
+    return len(drawn)
+
+
+def collecting() -> bool:
+    """Whether drawings the cache lacks are being collected (`collect_missing`) rather than drawn."""
+    return _missing is not None
+
+
+def draw_source(key: str, source: str, language: str, currency: str) -> str | None:
+    """The SVG of a drawing spec written by `draw_chart` (in a drawing worker), or None when it cannot be."""
+    format_locale, time_locale, _ = _locales(language, currency)
+    return _draw(source, format_locale, time_locale, key)
 
 
 @functools.lru_cache(maxsize=16)
@@ -111,7 +159,7 @@ def _spec_text(spec: dict[str, Any]) -> str:
     return json_text() if callable(json_text) else json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
 
 
-def _draw(source: str, format_locale: dict[str, Any], time_locale: dict[str, Any]) -> str | None:
+def _draw(source: str, format_locale: dict[str, Any], time_locale: dict[str, Any], key: str) -> str | None:
     global _engine_pid
     import os
 
@@ -122,7 +170,7 @@ def _draw(source: str, format_locale: dict[str, Any], time_locale: dict[str, Any
         svg = vl_convert.vegalite_to_svg(source, format_locale=format_locale, time_format_locale=time_locale)
     except Exception:  # a spec Vega cannot draw: the data table stands in for it
         return None
-    return _for_the_page(svg)
+    return _for_the_page(svg, key)
 
 
 def _drawing_spec(spec: dict[str, Any], width: int, language: str) -> dict[str, Any]:
@@ -167,11 +215,16 @@ def _units(spec: dict[str, Any]) -> list[dict[str, Any]]:
 _SELF_CLOSED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)/>')
 _OPENED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)>')
 _ARIA_NOISE = re.compile(r' (?:role|aria-roledescription|aria-hidden)="[^"]*"')
+_CLIP_ID = re.compile(r'(?<=id=")clip\d+(?=")|(?<=url\(#)clip\d+(?=\))')
 
 
-def _for_the_page(svg: str) -> str:
-    """vl-convert's SVG with each mark's description as its `<title>`, the rest of the ARIA dropped, and the
-    root hidden from assistive technology (the figure describes the chart)."""
+def _for_the_page(svg: str, key: str) -> str:
+    """vl-convert's SVG with each mark's description as its `<title>`, the rest of the ARIA dropped, the
+    root hidden from assistive technology (the figure describes the chart), and its clip paths named after
+    the drawing: vl-convert numbers them by process (`clip51`), so two charts of a page drawn by two
+    processes could share one, and a chart would be clipped by the other's path."""
+    ids: dict[str, str] = {}
+    svg = _CLIP_ID.sub(lambda m: ids.setdefault(m.group(), f"clip-{key[:12]}-{len(ids) + 1}"), svg)
     svg = _ARIA_NOISE.sub("", svg)
     svg = _SELF_CLOSED.sub(r"<\1\2\4><title>\3</title></\1>", svg)
     svg = _OPENED.sub(r"<\1\2\4><title>\3</title>", svg)
