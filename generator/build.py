@@ -84,6 +84,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from .cache.chart_shapes import keep_drawn_shapes
     from .parallel import render_drawn
     from .plan.i18n import Formatter
+    from .site.long_series import csv_files
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
     from .site.render import environment, render_page, static_files, static_names, theme_dirs
 
@@ -125,6 +126,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
         out.files[page.path] = text
         out.pages += 1
         out.charts += page.chart_count
+    out.files.update(csv_files(state))  # the full series of the KPIs whose tables are summarised
     for rel in plan.assets:
         out.files[rel] = source.read_bytes(rel)
     if settings.base_url and version is None:

@@ -46,7 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 # Babel patterns of a measurement's period (periods.py): a month in full, a quarter as "T3 2026" / "Q3 2026"
-_PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y"}
+_PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y", "year": "y"}
 
 
 def common_noun(title: str) -> str:

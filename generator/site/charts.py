@@ -38,7 +38,7 @@ from markupsafe import Markup, escape
 
 from ..plan.i18n import Formatter
 from ..read.budgets import thinned
-from . import palette, time_axis
+from . import long_series, palette, time_axis
 
 if TYPE_CHECKING:
     from ..plan.compute import FunnelState, KpiState, PlanState
@@ -61,6 +61,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "measured": "Mesures", "expected": "Trajectoire attendue", "forecast": "Prévision", "target": "Cible",
         "target_label": "Cible : {value}",
         "date": "Date", "value": "Valeur", "series": "Série",
+        "table_by_month": "Le tableau donne une ligne par mois : la valeur à la dernière mesure du mois.",
+        "table_by_quarter": "Le tableau donne une ligne par trimestre : la valeur à la dernière mesure du trimestre.",
+        "table_by_year": "Le tableau donne une ligne par an : la valeur à la dernière mesure de l'année.",
+        "table_by_recent_year": "Le tableau donne une ligne par an pour les {count} dernières années : la valeur à "
+                                "la dernière mesure de l'année.",
+        "full_series": "Les {count} mesures (CSV)",
         "stage": "Étape", "need": "Besoin", "actual": "Réel", "volume": "Volume",
         "need_by_due": "Besoin à l'échéance", "need_to_date": "Besoin à ce jour", "actual_to_date": "Réel à ce jour",
         "planned_rate": "Taux prévu", "observed_rate": "Taux observé",
@@ -88,6 +94,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "measured": "Measurements", "expected": "Expected path", "forecast": "Forecast", "target": "Target",
         "target_label": "Target: {value}",
         "date": "Date", "value": "Value", "series": "Series",
+        "table_by_month": "The table gives one row per month: the value at the month's last measurement.",
+        "table_by_quarter": "The table gives one row per quarter: the value at the quarter's last measurement.",
+        "table_by_year": "The table gives one row per year: the value at the year's last measurement.",
+        "table_by_recent_year": "The table gives one row per year for the last {count} years: the value at the "
+                                "year's last measurement.",
+        "full_series": "All {count} measurements (CSV)",
         "stage": "Stage", "need": "Needed", "actual": "Actual", "volume": "Volume",
         "need_by_due": "Needed by the due date", "need_to_date": "Needed by now", "actual_to_date": "Actual so far",
         "planned_rate": "Planned rate", "observed_rate": "Observed rate",
@@ -121,6 +133,9 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[str]]  # already formatted with the Formatter (plan language)
+    note: str = ""  # how the rows are summarised, when they are (long_series.py)
+    download: str = ""  # the address of the full series as CSV, from the page, when the table summarises it
+    download_label: str = ""
 
     @property
     def body(self) -> Markup:
@@ -578,6 +593,18 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     caption = _text(fmt, "kpi_caption", title=kpi.title, unit=kpi.unit) if kpi.unit else kpi.title
     table = Table(caption=caption, headers=[_text(fmt, "series"), _text(fmt, "date"), _text(fmt, "value")],
                   rows=rows)
+    period = long_series.summary_period(points)
+    if period is not None:  # a long series: a row per period in the table, every measurement in a CSV file
+        name = _label(fmt.language, "measured")
+        periods = long_series.by_period(points, period)
+        recent = periods[-long_series.TABLE_MAX_ROWS:]  # centuries of daily rows: the latest years only
+        summary = [[name, fmt.period(start, period), _with_unit(fmt.number(value), kpi.unit, fmt)]
+                   for start, value in recent]
+        table.rows = summary + [row for row in rows if row[0] != name]
+        table.note = (_text(fmt, f"table_by_{period}") if len(recent) == len(periods)
+                      else _text(fmt, "table_by_recent_year", count=fmt.number(len(recent))))
+        table.download = long_series.csv_link(kpi.objective, kpi.id)
+        table.download_label = _text(fmt, "full_series", count=fmt.number(len(points)))
     target_text = _with_unit(fmt.number(kpi.target), kpi.unit, fmt)
     if measured and state.actual is not None:
         forecast_text = ""

@@ -1,0 +1,84 @@
+"""A KPI's long series on its page: the data table summarised by period, the full series as a CSV file.
+
+A KPI measured daily for years would make a data table of thousands of rows (300,000 daily rows made a page of
+tens of MB). Beyond TABLE_MAX_ROWS measurements, the table shows one row per month (per quarter or per year
+when months would still be too many): the value at the period's last measurement, which is the level of a
+`level` KPI and the running total of a `cumulative` one, as the chart draws them. Every measurement is in
+`objectives/OBJECTIVE/kpi-KPI.csv` beside the page (ids are checked `[a-z0-9-]` names, so the path is safe;
+the writer refuses any path outside the output anyway), linked from the chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..plan.compute import PlanState
+
+TABLE_MAX_ROWS = 60  # a data table longer than this is summarised by period
+PERIODS = ("month", "quarter", "year")  # the summary's period: the shortest giving at most TABLE_MAX_ROWS rows
+
+Point = tuple[dt.date, float]
+
+
+def summary_period(points: Sequence[Point]) -> str | None:
+    """The period the table of `points` is summarised by, or None when it lists them all."""
+    if len(points) <= TABLE_MAX_ROWS:
+        return None
+    for period in PERIODS:
+        if len({_period_start(day, period) for day, _ in points}) <= TABLE_MAX_ROWS:
+            return period
+    return PERIODS[-1]
+
+
+def by_period(points: Sequence[Point], period: str) -> list[tuple[dt.date, float]]:
+    """(the period's first day, the value at its last measurement) for each period with a measurement, in
+    order; `points` are sorted by date."""
+    last: dict[dt.date, float] = {}
+    for day, value in points:
+        last[_period_start(day, period)] = value
+    return list(last.items())
+
+
+def csv_files(state: PlanState) -> dict[str, bytes]:
+    """The CSV file of each KPI whose table is summarised, by its path in the site."""
+    files = {}
+    for objective in state.objectives.values():
+        for kpi in objective.kpis:
+            points = [(day, value) for day, value in kpi.points if math.isfinite(value)]  # as the chart's
+            if summary_period(points) is not None:
+                files[csv_path(kpi.kpi.objective, kpi.kpi.id)] = series_csv(points)
+    return files
+
+
+def csv_path(objective: str, kpi: str) -> str:
+    """Where the full series of KPI `kpi` is written in the site."""
+    return f"objectives/{objective}/kpi-{kpi}.csv"
+
+
+def csv_link(objective: str, kpi: str) -> str:
+    """The CSV's address from the objective's page (`objectives/OBJECTIVE.html`)."""
+    return f"{objective}/kpi-{kpi}.csv"
+
+
+def series_csv(points: Sequence[Point]) -> bytes:
+    """Every measurement as CSV, as a plan's data files are written: `date,value`, ISO dates, a dot for
+    decimals (what a spreadsheet or a script reads without asking)."""
+    lines = ["date,value"]
+    lines += [f"{day.isoformat()},{_number(value)}" for day, value in points]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def _period_start(day: dt.date, period: str) -> dt.date:
+    if period == "month":
+        return day.replace(day=1)
+    if period == "quarter":
+        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return dt.date(day.year, 1, 1)

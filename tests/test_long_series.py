@@ -1,0 +1,92 @@
+"""A KPI's long series on its page: its data table summarised by period, every measurement one click away in a
+CSV file beside the page, and the page light whatever the number of rows (site/long_series.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+from generator.site import long_series
+from tests.conftest import EXAMPLE
+
+TODAY = dt.date(2026, 11, 23)
+KPI, OBJECTIVE = "ambassadeurs-actifs", "ambassadeurs-numeriques"
+
+
+def _plan_with_daily_rows(folder: Path, rows: int, language: str = "fr") -> Path:
+    """The example plan with `rows` daily measurements of one KPI, the last one yesterday."""
+    plan = folder / "plan"
+    shutil.copytree(EXAMPLE, plan)
+    start = TODAY - dt.timedelta(days=rows)
+    lines = ["date,value"] + [f"{start + dt.timedelta(days=i)},{4 + i % 11}" for i in range(rows)]
+    (plan / "data" / f"{KPI}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if language != "fr":
+        settings = plan / "strategy.yaml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace("language: fr", f"language: {language}"),
+                             encoding="utf-8")
+    return plan
+
+
+def _measured_rows(html: str) -> list[tuple[str, str]]:
+    """The measurement rows of the KPI's data table (the page has other KPIs' tables)."""
+    name = "Mesures" if 'lang="fr"' in html else "Measurements"
+    html = html.split(f'id="chart-kpi-{KPI}"', 1)[1].split("</figure>", 1)[0]
+    return re.findall(rf'<tr><th scope="row">{name}</th><td>([^<]*)</td><td>([^<]*)</td></tr>', html)
+
+
+def test_300000_daily_rows_make_a_light_page_and_a_full_csv(tmp_path: Path) -> None:
+    """A KPI of 300,000 daily rows: its page stays under 3 MB with a table of at most 60 measurement rows (the
+    latest years, one row a year), and the link beside the chart ("Les 300 000 mesures (CSV)") gives every
+    row, in order."""
+    plan = _plan_with_daily_rows(tmp_path, 300_000)
+    out = tmp_path / "site"
+    result = build(plan, out, TODAY, search=False)
+    assert result.ok, result.message
+    page = out / "objectives" / f"{OBJECTIVE}.html"
+    assert page.stat().st_size < 3 * 1024 * 1024
+    html = page.read_text(encoding="utf-8")
+    rows = _measured_rows(html)
+    assert len(rows) == long_series.TABLE_MAX_ROWS and rows[-1] == ("2026", "11\xa0salariés")  # 4 + 299,999 mod 11
+    assert "une ligne par an pour les 60 dernières années" in html
+    link = re.search(r'<a href="([^"]+)" download>Les 300\u202f000 mesures \(CSV\)</a>', html)
+    assert link is not None
+    csv = (page.parent / link.group(1)).read_text(encoding="utf-8").splitlines()
+    assert csv[0] == "date,value" and len(csv) == 300_001
+    assert csv[1] == f"{TODAY - dt.timedelta(days=300_000)},4" and csv[-1] == f"{TODAY - dt.timedelta(days=1)},11"
+
+
+def test_a_few_hundred_rows_are_summarised_by_month_in_the_plan_language(tmp_path: Path) -> None:
+    """200 daily rows in an English plan: one table row per month, May to November ("November 2026", the value
+    at its last measurement), a note saying so, and "All 200 measurements (CSV)" beside the chart."""
+    plan = _plan_with_daily_rows(tmp_path, 200, language="en")
+    out = tmp_path / "site"
+    assert build(plan, out, TODAY, search=False).ok
+    html = (out / "objectives" / f"{OBJECTIVE}.html").read_text(encoding="utf-8")
+    rows = _measured_rows(html)
+    assert len(rows) == 7 and rows[0][0] == "May 2026"
+    assert rows[-1] == ("November 2026", "5\xa0salariés")  # 4 + 199 mod 11
+    assert "The table gives one row per month: the value at the month&#39;s last measurement." in html
+    assert f'<a href="{OBJECTIVE}/kpi-{KPI}.csv" download>All 200 measurements (CSV)</a>' in html
+    assert (out / long_series.csv_path(OBJECTIVE, KPI)).read_bytes().count(b"\n") == 201
+
+
+def test_a_short_series_keeps_its_table_and_gets_no_csv(tmp_path: Path) -> None:
+    """Up to 60 measurements, the table lists them all and no CSV file is written."""
+    out = tmp_path / "site"
+    assert build(EXAMPLE, out, TODAY, search=False).ok
+    assert not list(out.glob("objectives/*/*.csv"))
+    assert 'class="chart-note"' not in (out / "objectives" / f"{OBJECTIVE}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("days", "period"), [(60, None), (61, "month"), (5 * 365, "month"), (15 * 365, "quarter"),
+                                              (40 * 365, "year")])
+def test_the_summary_period_is_the_shortest_that_fits(days: int, period: str | None) -> None:
+    """Daily rows are listed up to 60, then summarised by month, by quarter beyond 60 months, by year beyond."""
+    start = dt.date(1980, 1, 1)
+    points = [(start + dt.timedelta(days=i), 1.0) for i in range(days)]
+    assert long_series.summary_period(points) == period
