@@ -146,6 +146,25 @@ def all_versions(plan: Path, out: Path, repeat: int, tags: int) -> dict[str, Any
     return figures
 
 
+def drawing_costs(plan: Path, work: Path, first_cache: Path, first_s: float) -> dict[str, Any]:
+    """What the SVG drawings of the charts cost: on a first-ever build, that build's time less the time of a
+    first-ever build whose cache holds only the drawings (everything else made again); on a warm build, the
+    time to read every drawing back from the cache, in one process (the build spreads it over its workers)."""
+    from generator.cache import chart_drawings
+
+    drawings = first_cache / "strategy-site" / "drawings"
+    entries = sorted(drawings.glob("*.svg.z"))
+    only_drawings = work / "drawings-only-cache"
+    shutil.rmtree(only_drawings, ignore_errors=True)
+    shutil.copytree(drawings, only_drawings / "strategy-site" / "drawings")
+    without = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(only_drawings))).seconds
+    started = time.perf_counter()
+    for entry in entries:
+        chart_drawings.load(entry.name.removesuffix(".svg.z"), drawings)
+    return {"drawings": len(entries), "first_draw_s": max(0.0, first_s - without),
+            "warm_draw_s": time.perf_counter() - started}
+
+
 def reference_tools(plan: Path, work: Path, repeat: int) -> dict[str, Any]:
     """Hugo and MkDocs on the same pages' text and tables; a tool that is missing is skipped, saying why."""
     figures: dict[str, Any] = {}
@@ -241,7 +260,11 @@ def verdicts(figures: dict[str, Any], full: bool) -> list[dict[str, Any]]:
 
 LABELS = [
     ("check_s", "strategy check", "s"), ("cold_s", "strategy build, cold", "s"),
-    ("first_s", "strategy build, first ever (empty cache)", "s"), ("rebuild_s", "rebuild after one edit", "s"),
+    ("first_s", "strategy build, first ever (empty cache)", "s"),
+    ("drawings", "chart drawings (SVG, wide and narrow) of a build", "n"),
+    ("first_draw_s", "drawing them, first ever (empty cache): the first-ever build less one with them cached", "s"),
+    ("warm_draw_s", "reading them back from the cache, warm build (one process)", "s"),
+    ("rebuild_s", "rebuild after one edit", "s"),
     ("reload_s", "serve: save → browser reload", "s"),
     ("versions_s", "build --all-versions, the first (no version kept)", "s"),
     ("versions_next_s", "build --all-versions, the next after a merge (versions kept)", "s"),
@@ -263,6 +286,8 @@ def _value(value: Any, unit: str) -> str:
         return "–"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "n":
+        return f"{value:,}"
     if unit == "×":
         return f"{value:.2f} ×"
     return f"{value:.2f} s"
@@ -357,6 +382,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         empty_cache = work / "empty-cache"
         shutil.rmtree(empty_cache, ignore_errors=True)
         figures["first_s"] = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(empty_cache))).seconds
+        print("bench: what drawing the charts costs, first ever and warm", file=sys.stderr)
+        figures.update(drawing_costs(plan, work, empty_cache, figures["first_s"]))
         print("bench: rebuild after one edit", file=sys.stderr)
         figures.update(rebuild_after_edit(size, repeat))
         print("bench: the example plan", file=sys.stderr)

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_small_bench_produces_every_figure_and_verdict(tmp_path: Path) -> None:
-    """`python bench/run.py --size small` times check, builds, a save in serve, --all-versions and the
-    example plan, writes its figures as JSON and its table into a document between the markers."""
+    """`python bench/run.py --size small` times check, builds (what drawing the charts costs included), a save
+    in serve, --all-versions and the example plan, writes its figures as JSON and its table into a document
+    between the markers."""
     doc = tmp_path / "performance.md"
     doc.write_text("# Performance\n\nBy hand.\n\n<!-- bench:begin -->\nSTALE FIGURES\n<!-- bench:end -->\n\nAfter.\n",
                    encoding="utf-8")
@@ -34,6 +35,9 @@ def test_small_bench_produces_every_figure_and_verdict(tmp_path: Path) -> None:
                 "peak_mb"):
         assert isinstance(figures.get(key), int | float) and figures[key] > 0, key
     assert figures["pages"] > 20 and figures["charts"] > 20
+    # the cost of drawing the charts' SVGs, on a first-ever build and read back on a warm one
+    assert figures["drawings"] >= 2 * figures["charts"] - 10 and figures["first_draw_s"] >= 0
+    assert figures["warm_draw_s"] > 0
     assert result["size"]["objectives"] == 10 and result["versions"] == 3
     assert [b["figure"] for b in result["budgets"]] == ["cold_vs_hugo", "rebuild_s", "versions_next_vs_cold",
                                                         "peak_mb", "example_cold_s"]
