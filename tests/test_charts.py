@@ -572,8 +572,9 @@ def test_rendered_budget_axis_puts_the_euro_after_the_number(state: PlanState, f
 
 
 def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
-    """2,000 daily rows of one CSV read by two KPIs: each chart (and its table) holds 400 measurements,
-    evenly spaced, the last one included, and its description says so in the plan's language; the
+    """2,000 daily rows of one CSV read by two KPIs: each chart holds 400 measurements, evenly spaced, the
+    last one included, and its description says so in the plan's language; its table gives one row a
+    quarter (66 months would be over 60 rows), the value at the quarter's last measurement; the
     objective's page stays small (60,000 such rows made a 45 MB page)."""
     from generator.build import build
 
@@ -596,9 +597,11 @@ def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
     assert len(re.findall(r'<svg [^>]*class="chart-svg"', page)) == 4  # two charts, wide and narrow
     assert "<title>Série : Mesures" not in page  # 400 points would touch: the line is drawn without them
     tables = re.findall(r"<tbody>(.*?)</tbody>", page, re.DOTALL)
-    for table in tables:
-        assert table.count('<tr><th scope="row">Mesures</th>') == 400
-        assert "<td>22 juin 2025</td>" in table
+    assert len(tables) == 2
+    for table, last in zip(tables, ("1\u202f999", "3\u202f998"), strict=True):
+        assert table.count('<tr><th scope="row">Mesures</th>') == 22  # T1 2020 … T2 2025
+        assert f'<tr><th scope="row">Mesures</th><td>T2 2025</td><td>{last}</td></tr>' in table
+    assert page.count("Les 2\u202f000 mesures (CSV)</a>") == 2
 
 
 def test_a_page_over_its_budget_fails_the_build_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
