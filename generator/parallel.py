@@ -75,6 +75,7 @@ def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int
     rendered collecting them (site/chart_svg.py), spawned workers draw them all at once, then the pages that
     lacked one are rendered again. With every drawing in the cache, that is one `render_all`."""
     from .site import chart_svg
+    from .site.drawing_pool import draw_all
 
     def collecting(page: Any) -> tuple[bytes, dict[str, Any]]:
         chart_svg.collect_missing(True)
@@ -89,7 +90,9 @@ def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int
     again = [i for i, (_, missing) in enumerate(first) if missing]
     if again:
         requests = {key: request for i in again for key, request in first[i][1].items()}
-        chart_svg.draw_ahead(list(requests.values()), drawing_workers(len(requests), jobs))
+        processes = drawing_workers(len(requests), jobs)
+        # too few to pay for a worker's start-up: drawn here, as the pages are rendered again
+        chart_svg.keep_drawn_ahead(draw_all(list(requests.values()), processes) if processes else {})
         for i, text in zip(again, render_all(render, [pages[i] for i in again], jobs), strict=True):
             html[i] = text
     return html

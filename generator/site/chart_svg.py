@@ -14,8 +14,8 @@ What the page gets differs from vl-convert's output in three ways, all for the r
 
 vl-convert runs Vega in a Deno runtime whose threads do not survive a fork: a process that has drawn must
 not fork render workers (parallel.py asks `engine_started()`). So a build first renders its pages
-*collecting* the drawings the cache lacks (`collect_missing`), has them drawn by spawned workers
-(`draw_ahead`, drawing_pool.py), then renders again the pages that lacked one.
+*collecting* the drawings the cache lacks (`collect_missing`), has them drawn by worker processes
+(drawing_pool.py, `keep_drawn_ahead`), then renders again the pages that lacked one.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class DrawingStore(Protocol):
 _store: DrawingStore | None = None
 _memo: dict[str, Markup] = {}  # key → drawing, in this process (serve redraws a page with the same charts)
 _MEMO_MAX = 2048
-_ahead: dict[str, Markup | None] = {}  # key → drawing made by draw_ahead for this build (None: cannot be)
+_ahead: dict[str, Markup | None] = {}  # key → drawing made by drawing_pool.py for this build (None: cannot be)
 _missing: dict[str, tuple[str, str, str, str]] | None = None  # while collecting: key → drawing request
 
 
@@ -94,7 +94,7 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
     if svg is None or not svg.startswith("<svg"):
         drawing = _drawing_spec(json.loads(text), width, fmt.language)
         source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
-        if _missing is not None:  # drawn later, with the others the build lacks (draw_ahead)
+        if _missing is not None:  # drawn later, with the others the build lacks (parallel.render_drawn)
             _missing[key] = (key, source, fmt.language, fmt.currency)
             return None
         svg = _draw(source, locales[0], locales[1], key)
@@ -117,22 +117,15 @@ def collect_missing(on: bool) -> dict[str, tuple[str, str, str, str]]:
     return collected
 
 
-def draw_ahead(requests: list[tuple[str, str, str, str]], processes: int) -> int:
-    """Draw the `requests` collected by `collect_missing` in `processes` spawned workers (drawing_pool.py)
-    and keep the drawings for this build and in the store; returns how many were drawn. With no process
-    (too few drawings to pay for a worker's start-up), none is: `draw_chart` draws them in this process
-    when the pages are rendered again."""
-    from .drawing_pool import draw_all
-
-    _ahead.clear()  # the drawings of an earlier build are in the store or in _memo
-    if processes < 1:
-        return 0
-    drawn = draw_all(requests, processes)
+def keep_drawn_ahead(drawn: dict[str, str | None]) -> None:
+    """Keep for this build the drawings made by drawing_pool.py from the requests `collect_missing`
+    returned (None: vl-convert cannot draw it), and in the store for later builds. Any request left out
+    of `drawn` is drawn by `draw_chart` in this process when its page is rendered again."""
+    global _ahead
     for key, svg in drawn.items():
         if svg is not None and _store is not None:
             _store.store(key, svg)
-        _ahead[key] = Markup(svg) if svg is not None else None
-    return len(drawn)
+    _ahead = {key: Markup(svg) if svg is not None else None for key, svg in drawn.items()}
 
 
 def collecting() -> bool:
