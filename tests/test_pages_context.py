@@ -219,13 +219,14 @@ def test_free_pages_in_the_menu_by_order(check_plan: Callable[..., Checked]) -> 
 
 def test_every_entity_gets_a_page_at_kind_id(example: Checked) -> None:
     """Every objective, funnel, persona, experience, solution and free page has its page at KIND/ID.html,
-    each kind has an index, and the dashboard is index.html; no two pages share a path."""
+    each kind has an index, the dashboard is index.html with its full lists beside it (actions.html,
+    freshness.html); no two pages share a path."""
     assert example.plan is not None
     specs = build_pages(example.state, Formatter("fr", "EUR"))  # type: ignore[arg-type]
     paths = [p.path for p in specs]
     assert len(paths) == len(set(paths))
     plan = example.plan
-    expected = {"index.html"}
+    expected = {"index.html", "actions.html", "freshness.html"}
     for kind, entities in (("objectives", plan.objectives), ("funnels", plan.funnels), ("personas", plan.personas),
                            ("experiences", plan.experiences), ("solutions", plan.solutions)):
         assert entities, f"the example plan should have {kind}"

@@ -161,21 +161,21 @@ def _cells(html: str, heading: str) -> list[str]:
 ])
 def test_the_site_shows_the_period(make_plan: Callable[..., Path], tmp_path: Path, settings: str, heading: str,
                                    leads: str, ventes: str, latest: str) -> None:
-    """Built on 15 January, the dashboard's freshness table reads "novembre 2026" (not "1 nov. 2026") and
+    """Built on 15 January, the freshness table (freshness.html) reads "novembre 2026" (not "1 nov. 2026") and
     "T3 2026", up to date, aged from the period's end; the objective page's latest measurement and its chart
     table name the month too."""
     out = tmp_path / "site"
     result = build(make_plan(PLAN, settings=settings), out, JAN_15)
     assert result.ok, result.message
-    dashboard = (out / "index.html").read_text(encoding="utf-8")
-    rows = _cells(dashboard, heading)
+    listing = (out / "freshness.html").read_text(encoding="utf-8")
+    rows = _cells(listing, heading)
     assert leads in rows and ventes in rows, rows
     objective = (out / "objectives" / "croissance.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", objective))
     assert latest in text
     month = latest.split(" 50 ")[1]
     assert f"<td>{month}</td>" in objective  # the chart's data table
-    assert "1 nov. 2026" not in dashboard + objective and "1 Nov 2026" not in dashboard + objective
+    assert "1 nov. 2026" not in listing + objective and "1 Nov 2026" not in listing + objective
 
 
 def test_build_strict_publishes_a_plan_whose_months_are_up_to_date(make_plan: Callable[..., Path],

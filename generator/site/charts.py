@@ -739,12 +739,19 @@ def _progress_spec(alt: Any, lang: str, objectives: tuple[str, ...], present: tu
 def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
     """One bar per objective of its progress, coloured by status, with a tick at the progress
     expected today."""
+    return progress_chart_of(plan, fmt, None)
+
+
+def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -> Chart:
+    """The progress chart of the objectives `only`, in this order (the dashboard's, of a large plan); all
+    of them when None. (Not a memoized builder: render_memo's take the state and the formatter alone.)"""
     settings = plan.plan.settings
-    titles = _unique((oid, o.objective.title) for oid, o in plan.objectives.items())
+    drawn = [(oid, plan.objectives[oid]) for oid in only] if only is not None else list(plan.objectives.items())
+    titles = _unique((oid, o.objective.title) for oid, o in drawn)
     records = []
     rows: list[list[str]] = []
     statuses: dict[str, int] = {}
-    for oid, obj in plan.objectives.items():
+    for oid, obj in drawn:
         if obj.kpis:
             expected = sum(k.expected_progress for k in obj.kpis) / len(obj.kpis)
         else:

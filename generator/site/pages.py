@@ -18,7 +18,7 @@ from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from ..plan.i18n import Formatter
 from ..plan.kinds import KINDS
 from ..plan.model import Action, Objective, Plan
-from . import charts, explain
+from . import attention, charts, explain
 from .charts import Chart  # the name `charts` is also a field of PageSpec
 from .ui_text import ui
 
@@ -223,16 +223,28 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
     lang = fmt.language
     pages: list[PageSpec] = []
 
-    # the dashboard: every funnel at a glance, or those marked `main: true`
+    # the dashboard: where the objectives stand, what needs attention (bounded, the full lists a link away:
+    # attention.py), every funnel at a glance, or those marked `main: true`
     glance = [fs for fs in state.funnels.values() if fs.funnel.main] or list(state.funnels.values())
-    dash_charts = [charts.progress_chart(state, fmt), *(charts.funnel_chart(fs, fmt) for fs in glance)]
+    shown = attention.objectives_shown(list(state.objectives.values()), plan.settings.period_end)
+    progress = (charts.progress_chart_of(state, fmt, [o.objective.id for o in shown.items]) if shown.more
+                else charts.progress_chart(state, fmt))
+    dash_charts = [progress, *(charts.funnel_chart(fs, fmt) for fs in glance)]
+    pressing = action_rows(state, only_pressing=True)
+    fresh = freshness(state)
     pages.append(PageSpec(
         path="index.html", template="dashboard.html", title=plan.settings.title, section="dashboard",
-        data={"tree": objective_tree(state), "pressing": action_rows(state, only_pressing=True),
-              "freshness": freshness(state), "funnels": list(state.funnels.values()),
+        data={"objectives": shown, "tree": objective_tree(state), "pressing": pressing,
+              "late": attention.first(pressing, attention.ACTIONS_SHOWN),
+              "freshness": fresh, "stale": attention.first(attention.stale_first(fresh), attention.FRESHNESS_SHOWN),
+              "funnels": list(state.funnels.values()),
               "glance": [{"f": fs, **explain.facts(fs, fmt)} for fs in glance],
               "counts": status_counts(list(state.objectives.values()))},
         charts=dash_charts, description=plan.settings.positioning or ""))
+    pages.append(PageSpec(path="actions.html", template="actions.html", title=ui(lang, "late_actions"),
+                          section="dashboard", data={"pressing": pressing}))
+    pages.append(PageSpec(path="freshness.html", template="freshness.html", title=ui(lang, "freshness"),
+                          section="dashboard", data={"freshness": fresh}))
 
     # step 1: objectives
     pages.append(PageSpec(

@@ -67,6 +67,10 @@ UI: dict[str, dict[str, str]] = {
         "kpi_status_count": "{n} indicateurs", "free_pages": "Pages", "total_budget": "Budget annuel des solutions",
         "funnel_for": "Entonnoir", "personas_none": "Aucun persona associé.",
         "board_pack": "Dossier du conseil", "board_pack_note": "PDF à imprimer",
+        "objectives_status": "Où en sont les objectifs", "objectives_shown": "Les {shown} plus en difficulté sur {total}.",
+        "see_all_objectives": "Tous les objectifs ({n})", "see_all_late": "Toutes les actions en retard ou à échéance proche ({n})",
+        "see_all_freshness": "La fraîcheur de chaque indicateur ({n})", "all_fresh": "Toutes les données sont à jour.",
+        "about_plan": "Le plan",
     },
     "en": {
         "dashboard": "Dashboard", "step1": "Objectives", "step2": "Funnels", "step3": "Personas",
@@ -128,6 +132,10 @@ UI: dict[str, dict[str, str]] = {
         "kpi_status_count": "{n} KPIs", "free_pages": "Pages", "total_budget": "Yearly budget of the solutions",
         "funnel_for": "Funnel", "personas_none": "No persona attached.",
         "board_pack": "Board pack", "board_pack_note": "PDF to print",
+        "objectives_status": "Where the objectives stand", "objectives_shown": "The {shown} weakest of {total}.",
+        "see_all_objectives": "All objectives ({n})", "see_all_late": "All actions late or due soon ({n})",
+        "see_all_freshness": "The freshness of every KPI ({n})", "all_fresh": "All data is up to date.",
+        "about_plan": "The plan",
     },
 }
 
