@@ -189,7 +189,8 @@ def test_changes_page_puts_edits_first_and_folds_what_only_moved_with_the_data(r
     assert edited.count('<section aria-labelledby="change-') == 1, "only the funnel has a section"
     folded = moved[moved.index("<details>"):moved.index("</details>")]
     assert "<code>new-clients</code>" in folded and "<code>growth</code>" in folded
-    assert "<td>Latest value</td><td>2 clients</td><td>5 clients</td>" in folded
+    assert ('<td data-label="Field">Latest value</td><td data-label="Before">2 clients</td>'
+            '<td data-label="After">5 clients</td>') in folded
     assert "Computed values that moved" in text_of(moved)
 
 
