@@ -9,12 +9,10 @@ alone without a word.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import zlib
 from pathlib import Path
 
-from ..site.user_cache import default_cache_dir, write_atomically
+from ..site.user_cache import default_cache_dir, prune_oldest, write_atomically
 
 MAX_ENTRIES = 20_000  # beyond this, the least recently written go (≈ 3 KB each)
 
@@ -54,16 +52,4 @@ def store(key: str, svg: str, folder: Path | None = None) -> None:
     write_atomically(path, zlib.compress(svg.encode("utf-8"), 6))
     if not _pruned:
         _pruned = True
-        _prune(path.parent)
-
-
-def _prune(folder: Path) -> None:
-    """Once per process: keep the folder to MAX_ENTRIES files."""
-    with contextlib.suppress(OSError):
-        entries = [e for e in os.scandir(folder) if e.name.endswith(".svg.z")]
-        if len(entries) <= MAX_ENTRIES:
-            return
-        entries.sort(key=lambda e: e.stat().st_mtime)
-        for entry in entries[: len(entries) - MAX_ENTRIES * 3 // 4]:
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+        prune_oldest(path.parent, ".svg.z", MAX_ENTRIES)

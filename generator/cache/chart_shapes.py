@@ -12,14 +12,13 @@ cannot be written is left alone, without a word.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from ..site.user_cache import default_cache_dir, write_atomically
+from ..site.user_cache import default_cache_dir, prune_oldest, write_atomically
 
 FORMAT = "1"  # bumped when the layout of an entry changes
 MAX_ENTRIES = 4000  # beyond this, the least recently written entries go (a shape is a few KB)
@@ -95,16 +94,4 @@ def store(key: str, spec: dict[str, Any], folder: Path | None = None) -> None:
     write_atomically(path, data)
     if not _pruned:
         _pruned = True
-        _prune(path.parent)
-
-
-def _prune(folder: Path) -> None:
-    """Once per process: keep the folder to MAX_ENTRIES files (entries of old code versions pile up)."""
-    with contextlib.suppress(OSError):
-        entries = [e for e in os.scandir(folder) if e.name.endswith(".json")]
-        if len(entries) <= MAX_ENTRIES:
-            return
-        entries.sort(key=lambda e: e.stat().st_mtime)
-        for entry in entries[: len(entries) - MAX_ENTRIES * 3 // 4]:
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+        prune_oldest(path.parent, ".json", MAX_ENTRIES)

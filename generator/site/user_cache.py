@@ -32,3 +32,16 @@ def write_atomically(path: Path, data: bytes) -> None:
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def prune_oldest(folder: Path, suffix: str, most: int) -> None:
+    """Keep `folder` to `most` files ending with `suffix`: past that, the least recently written go, down to
+    three quarters of it (so that pruning is rare). Any failure is ignored: a cache only costs time."""
+    with contextlib.suppress(OSError):
+        entries = [e for e in os.scandir(folder) if e.name.endswith(suffix)]
+        if len(entries) <= most:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime)
+        for entry in entries[: len(entries) - most * 3 // 4]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
