@@ -156,6 +156,25 @@ def test_a_target_that_changes_a_status_says_so(repo: GitRepo) -> None:
                     line), line
 
 
+def test_a_data_refresh_reads_as_actuals_and_statuses_moving(repo: GitRepo) -> None:
+    """A change of data alone (a refreshed CSV) reads as what the KPI now measures and what it did to its status,
+    « Nouveaux clients : réel 9 clients → 21 clients, donc statut … → atteint », not as a count of rows; the
+    funnel stage the KPI feeds shows its volume so far moving in the details."""
+    old = "date,value\n2026-01-31,2\n2026-06-30,9\n"
+    new = old + "2026-10-31,21\n"
+    files = [plan("fr", target=20, data=data) for data in (old, new)]
+    for side in files:
+        side["objectives/growth.md"] = side["objectives/growth.md"].replace("title: New clients",
+                                                                            "title: Nouveaux clients")
+        side["funnels/acquisition.yaml"] = side["funnels/acquisition.yaml"].replace(
+            "title: Clients signés", "title: Clients signés\n    kpi: new-clients")
+    versions(repo, *files)
+    text = diff("v1", "v2")
+    line = summary(text)
+    assert re.search(r"Nouveaux clients : réel 9 clients → 21 clients, donc statut [^;]+ → atteint", line), line
+    assert "Volume à ce jour" in text
+
+
 # --- the changes pages of build --all-versions --------------------------------------------------
 
 

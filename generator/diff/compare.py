@@ -31,7 +31,7 @@ PLAN_ID = "strategy"  # the plan's own settings, written in strategy.yaml
 
 # Paths whose value is computed rather than written: shown as such by the formats.
 DERIVED_PATHS = re.compile(r"^(need\..*|budget|budget\.solutions|cost_per_unit|bottleneck|status|progress|actual|"
-                           r"measurements|cost\.yearly)$")
+                           r"measurements|cost\.yearly|volume\..*)$")
 MONEY_PATHS = re.compile(r"^(budget|budget\.solutions|cost_per_unit|cost\.amount|cost\.yearly|stages\..*\.cost)$")
 
 
@@ -228,6 +228,9 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
             for st_state in fs.stages:
                 _put(f, f"need.{st_state.stage.id}", st_state.need)
                 f.units[f"need.{st_state.stage.id}"] = st_state.stage.title
+                # its volume since the period start: a data refresh moves it (actuals, then statuses)
+                _put(f, f"volume.{st_state.stage.id}", _derived(st_state.actual))
+                f.units[f"volume.{st_state.stage.id}"] = st_state.stage.title
             _put(f, "budget", fs.budget)
             _put(f, "cost_per_unit", fs.cost_per_unit)
             _put(f, "bottleneck", next((st.stage.title for st in fs.stages if st.stage.id == fs.bottleneck), None))

@@ -30,6 +30,9 @@ def _name(c: EntityChange, path: str, fmt: Formatter) -> str:
     if path.startswith("need."):
         stage = c.units.get(path, path[5:])
         return render(language, "diff.field.need", stage=fmt.unit(2, stage))
+    if path.startswith("volume."):
+        stage = c.units.get(path, path[7:])
+        return render(language, "diff.field.volume", stage=fmt.unit(2, stage))
     if path.startswith("stages.") and path.rsplit(".", 1)[-1] in _STAGE_FIELDS:
         field = path.rsplit(".", 1)[-1]
         titles = c.subjects.get(path) or c.subjects.get(path.rsplit(".", 1)[0] + ".cost") or (path.split(".")[1],)

@@ -201,6 +201,9 @@ def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: s
     if cause.path == "due":
         old, new = (fmt.date(dt.date.fromisoformat(v)) if isinstance(v, str) else "–" for v in (cause.old, cause.new))
         return phrase(language, "due", old=old, new=new)
+    actual = next((f for f in c.fields if f.path == "actual"), None)
+    if cause.path == "measurements" and actual is not None:  # new data: say what it measures, not how many rows
+        return phrase(language, "actual", change=change_text(actual, fmt, units))
     if cause.path in ("direction", "measurements"):
         return phrase(language, cause.path, old=show_value(cause.old, cause.path, fmt),
                       new=show_value(cause.new, cause.path, fmt))

@@ -20,7 +20,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "rate_added": "new stage {stage} at {new}", "rate_removed": "stage {stage} removed",
         "cost": "unit cost of {stage} {old} → {new}", "target": "target {change}",
         "baseline": "baseline {change}", "due": "due date {old} → {new}", "direction": "direction {old} → {new}",
-        "measurements": "measurements {old} → {new}",
+        "measurements": "measurements {old} → {new}", "actual": "actual {change}",
         # entities added or removed
         "entity": "{kind} “{title}” {op}",
         "objective": "objective", "funnel": "funnel", "kpi": "KPI",
@@ -36,7 +36,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "rate_added": "nouvelle étape {stage} à {new}", "rate_removed": "étape {stage} retirée",
         "cost": "coût unitaire des {stage} {old} → {new}", "target": "cible {change}",
         "baseline": "point de départ {change}", "due": "échéance {old} → {new}", "direction": "sens {old} → {new}",
-        "measurements": "mesures {old} → {new}",
+        "measurements": "mesures {old} → {new}", "actual": "réel {change}",
         "entity": "{kind} « {title} » {op}",
         "objective": "objectif", "funnel": "entonnoir", "kpi": "indicateur",
         "added": "ajouté", "removed": "retiré",

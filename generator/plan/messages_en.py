@@ -244,7 +244,7 @@ EN: dict[str, str | dict[str, str]] = {
     "n.pages-changed": {"one": "{count} page changed", "other": "{count} pages changed"},
     "n.charts": {"one": "{count} chart", "other": "{count} charts"},
     # --- strategy diff (diff/format.py, diff/fields.py)
-    "diff.field.need": "{stage} needed", "diff.field.rate": "Rate {source} → {stage}",
+    "diff.field.need": "{stage} needed", "diff.field.volume": "Volume so far", "diff.field.rate": "Rate {source} → {stage}",
     "diff.field.stage-cost": "Unit cost of {stage}", "diff.field.stage-title": "Title of the stage {stage}",
     "diff.field.stage-kpi": "KPI of the stage {stage}", "diff.field.stage-rate": "Rate of {stage}",
     "diff.field.cost-per": "Cost per {unit}",

@@ -247,7 +247,7 @@ FR: dict[str, str | dict[str, str]] = {
     "n.pages-rendered": {"one": "{count} page rendue", "other": "{count} pages rendues"},
     "n.pages-changed": {"one": "{count} page modifiée", "other": "{count} pages modifiées"},
     "n.charts": {"one": "{count} graphique", "other": "{count} graphiques"},
-    "diff.field.need": "Besoin en {stage}", "diff.field.rate": "Taux {source} → {stage}",
+    "diff.field.need": "Besoin en {stage}", "diff.field.volume": "Volume à ce jour", "diff.field.rate": "Taux {source} → {stage}",
     "diff.field.stage-cost": "Coût unitaire : {stage}", "diff.field.stage-title": "Titre de l'étape {stage}",
     "diff.field.stage-kpi": "Indicateur de l'étape {stage}", "diff.field.stage-rate": "Taux : {stage}",
     "diff.field.cost-per": "Coût par {unit}",
