@@ -35,6 +35,7 @@ COMMON_FILES = {
     "workflows/publish.yml": ".github/workflows/publish.yml",
     "workflows/preview.yml": ".github/workflows/preview.yml",
     "workflows/preview-comment.yml": ".github/workflows/preview-comment.yml",
+    "workflows/refresh.yml": ".github/workflows/refresh.yml",  # the SQL sources' snapshots, reviewed as a PR
     "dependabot.yml": ".github/dependabot.yml",  # keeps the pinned actions current
     "zizmor.yml": ".github/zizmor.yml",  # the findings of the Actions linter that are explained, not fixed
 }
@@ -72,30 +73,39 @@ def _walk(folder: resources.abc.Traversable, prefix: str = "") -> dict[str, str]
     return found
 
 
-# The preview's pull-request comment around the diff, in the plan's language: each a bash double-quoted string
-# (a backtick escaped, $RUN_URL the run's address).
-COMMENT_WORDS = {
+# The workflows' words a reader sees (the preview's pull-request comment around the diff, the refresh's commit and
+# pull request), in the plan's language: each replaces __KEY__ in a bash double-quoted string (a backtick
+# escaped, $RUN_URL the run's address).
+WORKFLOW_WORDS = {
     "en": {
-        "DIFF_FAILED": "**The strategy diff could not be computed.**",
-        "CHECK_OK": "✅ \\`strategy check\\`: no error.",
-        "CHECK_FAILED": "❌ \\`strategy check\\` found errors: see the annotations under *Files changed*.",
-        "SITE_BUILT": "The built site is the **site-preview** artifact of [this run]($RUN_URL).",
-        "SITE_FAILED": "The site was not built: see [the run]($RUN_URL).",
+        "REFRESH_COMMIT": "Refresh the KPI data from their sources",
+        "REFRESH_TITLE": "New KPI data from the sources",
+        "REFRESH_DIFF_FAILED": "The new snapshots could not be compared with the plan: see the workflow run.",
+        "COMMENT_DIFF_FAILED": "**The strategy diff could not be computed.**",
+        "COMMENT_CHECK_OK": "✅ \\`strategy check\\`: no error.",
+        "COMMENT_CHECK_FAILED": "❌ \\`strategy check\\` found errors: see the annotations under *Files changed*.",
+        "COMMENT_SITE_BUILT": "The built site is the **site-preview** artifact of [this run]($RUN_URL).",
+        "COMMENT_SITE_FAILED": "The site was not built: see [the run]($RUN_URL).",
     },
     "fr": {
-        "DIFF_FAILED": "**Les changements de stratégie n'ont pas pu être calculés.**",
-        "CHECK_OK": "✅ \\`strategy check\\` : aucune erreur.",
-        "CHECK_FAILED": "❌ \\`strategy check\\` a trouvé des erreurs : voir les annotations sous *Files changed*.",
-        "SITE_BUILT": "Le site construit est l'artefact **site-preview** de [cette exécution]($RUN_URL).",
-        "SITE_FAILED": "Le site n'a pas été construit : voir [l'exécution]($RUN_URL).",
+        "REFRESH_COMMIT": "Données des indicateurs rafraîchies depuis leurs sources",
+        "REFRESH_TITLE": "Nouvelles données des indicateurs",
+        "REFRESH_DIFF_FAILED": "Les nouveaux instantanés n'ont pas pu être comparés au plan : "
+                               "voir l'exécution du workflow.",
+        "COMMENT_DIFF_FAILED": "**Les changements de stratégie n'ont pas pu être calculés.**",
+        "COMMENT_CHECK_OK": "✅ \\`strategy check\\` : aucune erreur.",
+        "COMMENT_CHECK_FAILED": "❌ \\`strategy check\\` a trouvé des erreurs : voir les annotations sous "
+                                "*Files changed*.",
+        "COMMENT_SITE_BUILT": "Le site construit est l'artefact **site-preview** de [cette exécution]($RUN_URL).",
+        "COMMENT_SITE_FAILED": "Le site n'a pas été construit : voir [l'exécution]($RUN_URL).",
     },
 }
 
 
 def _fill(text: str, year: int, lang: str = "en") -> str:
     text = text.replace("__YEAR__", str(year)).replace("__INSTALL__", INSTALL_REQUIREMENT)
-    for key, words in COMMENT_WORDS.get(lang, COMMENT_WORDS["en"]).items():
-        text = text.replace(f"__COMMENT_{key}__", words)
+    for key, words in WORKFLOW_WORDS.get(lang, WORKFLOW_WORDS["en"]).items():
+        text = text.replace(f"__{key}__", words)
     return text
 
 

@@ -91,7 +91,7 @@ def test_repository_files(made: tuple[str, Path]) -> None:
     README, the install line, and the editor wiring to schemas that exist."""
     _, target = made
     workflows = sorted(p.name for p in (target / ".github" / "workflows").iterdir())
-    assert workflows == ["preview-comment.yml", "preview.yml", "publish.yml"]
+    assert workflows == ["preview-comment.yml", "preview.yml", "publish.yml", "refresh.yml"]
     ignored = (target / ".gitignore").read_text(encoding="utf-8").split()
     assert "output/" in ignored and ".venv/" in ignored
     assert (target / "README.md").exists() and (target / "requirements.txt").exists()

@@ -233,7 +233,7 @@ def test_every_checkout_leaves_no_token_behind(plan_repo: Path) -> None:
             if step.get("uses", "").startswith("actions/checkout@"):
                 checkouts += 1
                 assert step.get("with", {}).get("persist-credentials") is False, path.name
-    assert checkouts == 5
+    assert checkouts == 6
 
 
 def test_publishing_uses_no_pip_cache(plan_repo: Path) -> None:
@@ -394,14 +394,14 @@ def test_preview_workflow(plan_repo: Path) -> None:
 
 def test_fr_and_en_plans_get_the_same_workflows(tmp_path: Path) -> None:
     """The workflows do not depend on the plan's language, but for the words of the preview's comment."""
-    from generator.init_plan import COMMENT_WORDS
+    from generator.init_plan import WORKFLOW_WORDS
 
     init_plan(tmp_path / "fr", "fr", TODAY)
     init_plan(tmp_path / "en", "en", TODAY)
     for path in _generated(tmp_path / "en"):
         french = (tmp_path / "fr" / ".github" / "workflows" / path.name).read_text(encoding="utf-8")
-        for key, words in COMMENT_WORDS["fr"].items():
-            french = french.replace(words, COMMENT_WORDS["en"][key])
+        for key, words in WORKFLOW_WORDS["fr"].items():
+            french = french.replace(words, WORKFLOW_WORDS["en"][key])
         assert path.read_text(encoding="utf-8") == french
 
 
@@ -585,3 +585,49 @@ def test_preview_comment_speaks_the_plan_language(tmp_path: Path) -> None:
     comment = (target / "comment" / "comment.md").read_text(encoding="utf-8")
     assert "n'ont pas pu être calculés" in comment and "✅ `strategy check` : aucune erreur." in comment
     assert "[cette exécution](u)" in comment
+
+
+def test_refresh_workflow_commits_new_snapshots_and_writes_the_review(tmp_path: Path) -> None:
+    """The refresh workflow, as far as it runs off GitHub: after `strategy refresh` wrote a newer snapshot, its
+    commit step puts it on the refresh branch and writes the pull request's description, which is the strategy
+    diff in the plan's language (the KPI's actual moving); with nothing new it says so and commits nothing."""
+    import sqlite3
+
+    repo = tmp_path / "plan"
+    init_plan(repo, "fr", TODAY)
+    doc = _load(repo / ".github" / "workflows" / "refresh.yml")
+    step = next(s for s in _steps(doc) if s.get("name") == "Commit the new snapshots on their branch")
+    assert "__" not in step["run"] and "Données des indicateurs rafraîchies" in step["run"]
+    content = repo / "content"
+    (content / "sources").mkdir()
+    (content / "sources" / "crm.yaml").write_text("type: sqlite\ndatabase: crm.sqlite\n", encoding="utf-8")
+    objective = next((content / "objectives").glob("*.md"))
+    text = objective.read_text(encoding="utf-8")
+    text = re.sub(r"(  - id: [a-z0-9-]+[^\n]*\n)", r"\1    source: crm\n"
+                  r"    query: SELECT month AS date, n AS value FROM leads ORDER BY month\n", text, count=1)
+    objective.write_text(text, encoding="utf-8")
+    with sqlite3.connect(content / "crm.sqlite") as db:
+        db.execute("CREATE TABLE leads (month TEXT, n INTEGER)")
+        db.executemany("INSERT INTO leads VALUES (?, ?)", [(f"{TODAY.year}-{m:02d}", 20 + m) for m in range(1, 10)])
+    db.close()
+    env = {"GITHUB_OUTPUT": str(tmp_path / "out"), "BRANCH": "strategy/refresh-kpi-data"}
+    assert subprocess.run(["strategy", "refresh", "content"], cwd=repo, capture_output=True, text=True,
+                          check=False).returncode == 0
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "plan")
+    result = _bash(step["run"], repo, env)  # nothing new since the commit
+    assert result.returncode == 0, result.stderr
+    assert "changed=false" in (tmp_path / "out").read_text()
+    with sqlite3.connect(content / "crm.sqlite") as db:
+        db.execute("INSERT INTO leads VALUES (?, ?)", (f"{TODAY.year}-10", 45))
+    db.close()
+    assert subprocess.run(["strategy", "refresh", "content"], cwd=repo, capture_output=True, text=True,
+                          check=False).returncode == 0
+    result = _bash(step["run"], repo, env)
+    assert result.returncode == 0, result.stderr
+    assert "changed=true" in (tmp_path / "out").read_text()
+    assert _git(repo, "branch", "--show-current") == "strategy/refresh-kpi-data"
+    assert _git(repo, "log", "-1", "--format=%s") == "Données des indicateurs rafraîchies depuis leurs sources"
+    body = (repo / "pr-body.md").read_text(encoding="utf-8")
+    assert "réel" in body, body
