@@ -110,8 +110,14 @@ def _by_weight(changes: list[EntityChange]) -> list[EntityChange]:
     return sorted(changes, key=weight)  # stable: the compared order within each
 
 
-def _revision_name(label: str) -> str:
-    return label if label == WORKING_TREE else f"`{label.replace('`', '')}`"
+def _revision_name(label: str, language: str = "en") -> str:
+    """A revision as the reader sees it: `v1` in code, the working tree in words."""
+    return said(language, "diff.working-tree") if label == WORKING_TREE else f"`{label.replace('`', '')}`"
+
+
+def _revision_words(label: str, language: str) -> str:
+    """A revision in text output: its name as the user gave it, the working tree in words."""
+    return said(language, "diff.working-tree") if label == WORKING_TREE else label
 
 
 def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: str = "en",
@@ -230,7 +236,8 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
 
     fmt = Formatter(diff.language, diff.currency)
     language = diff.language
-    lines = [paint(f"{diff.old} → {diff.new}{said(language, 'colon')}{_counts(diff)}", "1")]
+    lines = [paint(f"{_revision_words(diff.old, language)} → {_revision_words(diff.new, language)}"
+                   f"{said(language, 'colon')}{_counts(diff)}", "1")]
     tops = highlights(diff, fmt, code=False, language=language, limit=5)
     lines += ["  • " + terminal_safe(top) for top in tops]
     colours = {"added": "32", "removed": "31", "changed": "33"}
@@ -367,7 +374,7 @@ def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
     fmt = Formatter(diff.language, diff.currency)
     language = diff.language
     shown_counts = ", ".join(counts(diff.summary, language))
-    old, new = _revision_name(diff.old), _revision_name(diff.new)
+    old, new = _revision_name(diff.old, language), _revision_name(diff.new, language)
     if not shown_counts:
         return said(language, "diff.no-change-between", old=old, new=new) + "\n"
     # the summary a board update takes as it is: plain Markdown, the decisions first

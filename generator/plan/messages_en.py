@@ -348,4 +348,5 @@ EN: dict[str, str | dict[str, str]] = {
     "build.nothing-written.bare": "nothing written; {output} is as it was.",
     "build.nothing-written.replaced": "nothing written by this build ({reason}); {output} was replaced meanwhile by another build.",
     "build.nothing-written.replaced.bare": "nothing written by this build; {output} was replaced meanwhile by another build.",
+    "diff.working-tree": "working tree",
 }

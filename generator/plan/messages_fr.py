@@ -354,4 +354,5 @@ FR: dict[str, str | dict[str, str]] = {
     "build.nothing-written.bare": "rien n'est écrit ; {output} est tel qu'il était.",
     "build.nothing-written.replaced": "rien n'est écrit par ce build ({reason}) ; {output} a été remplacé entre-temps par un autre build.",
     "build.nothing-written.replaced.bare": "rien n'est écrit par ce build ; {output} a été remplacé entre-temps par un autre build.",
+    "diff.working-tree": "version en cours (non enregistrée dans git)",
 }
