@@ -161,7 +161,7 @@ def test_a_replaced_plan_folder_is_watched_anew(served: tuple[Server, Path, list
     fresh.rename(plan)
     stream.next("reload")
     until(lambda: "Attirer des leads" in ask(server.port, f"/{OBJECTIVE_PAGE}")[1].decode(), "the new plan served")
-    assert any("was replaced by a new folder; watching the new one" in line for line in log)
+    assert any("a été remplacé par un nouveau dossier ; c'est lui qui est surveillé" in line for line in log)
     # edits in the new folder are seen
     path = plan / OBJECTIVE
     path.write_text(path.read_text(encoding="utf-8").replace("Attirer des leads", "Capter des leads", 1),

@@ -349,4 +349,11 @@ EN: dict[str, str | dict[str, str]] = {
     "build.nothing-written.replaced": "nothing written by this build ({reason}); {output} was replaced meanwhile by another build.",
     "build.nothing-written.replaced.bare": "nothing written by this build; {output} was replaced meanwhile by another build.",
     "diff.working-tree": "working tree",
+    "serve.plan-back": "the plan folder {plan} is back; watching it.",
+    "serve.plan-gone": "the plan folder {plan} is gone; serving the last good site until it is back.",
+    "serve.plan-replaced": "the plan folder {plan} was replaced by a new folder; watching the new one.",
+    "serve.listening-wide": "listening on {host}, so other machines can see this preview; the default --host 127.0.0.1 keeps it on this machine.",
+    "serve.building": "building {plan} …",
+    "serve.watching": "(watching {folders}; Ctrl-C to stop)",
+    "serve.stopped": "stopped.",
 }

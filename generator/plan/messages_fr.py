@@ -355,4 +355,11 @@ FR: dict[str, str | dict[str, str]] = {
     "build.nothing-written.replaced": "rien n'est écrit par ce build ({reason}) ; {output} a été remplacé entre-temps par un autre build.",
     "build.nothing-written.replaced.bare": "rien n'est écrit par ce build ; {output} a été remplacé entre-temps par un autre build.",
     "diff.working-tree": "version en cours (non enregistrée dans git)",
+    "serve.plan-back": "le dossier du plan {plan} est revenu ; il est de nouveau surveillé.",
+    "serve.plan-gone": "le dossier du plan {plan} a disparu ; le dernier site correct reste servi jusqu'à son retour.",
+    "serve.plan-replaced": "le dossier du plan {plan} a été remplacé par un nouveau dossier ; c'est lui qui est surveillé.",
+    "serve.listening-wide": "écoute sur {host} : d'autres machines peuvent voir cet aperçu ; l'option par défaut --host 127.0.0.1 le garde sur cette machine.",
+    "serve.building": "construction de {plan} …",
+    "serve.watching": "(surveille {folders} ; Ctrl-C pour arrêter)",
+    "serve.stopped": "arrêté.",
 }

@@ -11,6 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable, Hashable
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from ..cache.parsed_files import CACHE, MISS, blob_id
@@ -36,7 +37,7 @@ from ..plan.schema import (
 from . import kpi_data, sources, yamlpos
 from .budgets import too_many_files
 from .data_words import Reporter
-from .source import FileTooLarge, Source, content_id
+from .source import MAX_FILE_BYTES, FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
 
@@ -340,6 +341,17 @@ def _load_settings(reader: FileReader, files: list[str]) -> Settings | None:
 
 
 _LANGUAGE_LINE = re.compile(rb"^language:[ \t]*[\"']?(fr|en)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def plan_language(plan_dir: Path) -> str | None:
+    """The `language:` a plan folder's strategy.yaml declares, read from its line without parsing the file (for
+    what a command says before or without a check: `serve`'s first lines); None when it cannot be read."""
+    try:
+        with open(plan_dir / "strategy.yaml", "rb") as file:
+            found = _LANGUAGE_LINE.search(file.read(MAX_FILE_BYTES))
+    except OSError:
+        return None
+    return found[1].decode() if found else None
 
 
 def _declared_language(reader: FileReader, files: list[str]) -> str | None:

@@ -42,7 +42,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..cache.render_memo import RenderMemo
 from ..plan.diagnostics import Diagnostics, Location, format_text
-from ..plan.messages import msg, render
+from ..plan.messages import msg, reader_language, render
+from ..read.loader import plan_language
 from ..read.source import DirectorySource
 from .events import Hub, errors_payload, sse
 from .reception import Reception, host_allowed, origin_allowed
@@ -232,6 +233,8 @@ class Server:
         self.builder = Builder(plan_dir, today)
         self.host, self.port = host, port
         self.log, self.colour, self.watch = log, colour, watch
+        # what serve says before any check, and of its plan folder: in the language the plan declares
+        self.language = reader_language(plan_language(plan_dir))
         self.hub = Hub()
         self.snapshot: Snapshot | None = None
         self.errors: dict[str, Any] | None = None  # the failed build's diagnostics, while the plan is broken
@@ -361,7 +364,7 @@ class Server:
                 self._stop.wait(WATCH_IDENTITY_SECONDS)
                 identity = _identity(plan)
                 if identity is not None:
-                    self.log(f"strategy serve: the plan folder {plan} is back; watching it.", False)
+                    self.log("strategy serve: " + render(self.language, "serve.plan-back", plan=str(plan)), False)
                     self.builder.forget_all()
                     self.rebuild()
                 continue
@@ -384,11 +387,10 @@ class Server:
                 continue
             identity = now
             if now is None:
-                self.log(f"strategy serve: the plan folder {plan} is gone; serving the last good site until it "
-                         "is back.", True)
+                self.log("strategy serve: " + render(self.language, "serve.plan-gone", plan=str(plan)), True)
             else:
-                self.log(f"strategy serve: the plan folder {plan} was replaced by a new folder; watching the new "
-                         "one.", False)
+                self.log("strategy serve: " + render(self.language, "serve.plan-replaced", plan=str(plan)),
+                         False)
                 self.builder.forget_all()
                 self.rebuild()
 
@@ -590,11 +592,11 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
         colour: bool = False) -> int:
     """`strategy serve`: serve until Ctrl-C; returns the exit code. Raises PortInUse."""
     server = Server(plan_dir, host, port, log=log, colour=colour)
+    language = server.language
     try:
         if host not in ("127.0.0.1", "localhost", "::1"):
-            log(f"strategy serve: listening on {host}, so other machines can see this preview; "
-                "the default --host 127.0.0.1 keeps it on this machine.", True)
-        log(f"strategy serve: building {plan_dir} …", False)
+            log("strategy serve: " + render(language, "serve.listening-wide", host=host), True)
+        log("strategy serve: " + render(language, "serve.building", plan=str(plan_dir)), False)
         from ..cache.parsed_files import load_from_disk, save_to_disk
 
         load_from_disk()  # what the last command parsed: the first build parses only what changed since
@@ -602,11 +604,11 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
         save_to_disk()
         from ..plan.diagnostics import shown_path
 
-        log(f"strategy serve: {server.url}  (watching {', '.join(shown_path(str(d)) for d in server._watched())}; "
-            "Ctrl-C to stop)", False)
+        log(f"strategy serve: {server.url}  " + render(language, "serve.watching", folders=", ".join(
+            shown_path(str(d)) for d in server._watched())), False)
         server.wait()
     except KeyboardInterrupt:
-        log("strategy serve: stopped.", False)
+        log("strategy serve: " + render(language, "serve.stopped"), False)
     finally:
         with contextlib.suppress(KeyboardInterrupt):
             server.close()
