@@ -210,7 +210,7 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     return result
 
 
-def failure_message(exc: Exception, output: Path) -> str:
+def failure_message(exc: Exception, output: Path) -> str | Msg:
     """What a build that failed while writing `output` tells the user: the output and search errors say
     it themselves, a file-system error names the folder, a template error its template and line."""
     from .pack.render import PackError
@@ -218,10 +218,12 @@ def failure_message(exc: Exception, output: Path) -> str:
     from .site.search import SearchIndexError
     from .site.writer import OutputError
 
-    if isinstance(exc, OutputError | SearchIndexError | PageTooHeavy | PackError):
+    if isinstance(exc, OutputError):
+        return exc.said
+    if isinstance(exc, SearchIndexError | PageTooHeavy | PackError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"could not write the site to '{output}': {exc.strerror or exc}"
+        return msg("output.cannot-write", output=str(output), error=str(exc.strerror or exc))
     return explain_failure(exc)
 
 

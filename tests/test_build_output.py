@@ -200,8 +200,8 @@ def test_refuses_a_non_empty_folder_it_did_not_make(plan: Path, tmp_path: Path) 
     (precious / "thesis.txt").write_text("years of work", encoding="utf-8")
     result = run("build", str(plan), "-o", str(precious), "--today", TODAY)
     assert result.exit_code == 1
-    assert "not empty" in result.output and "-o" in result.output
-    assert result.output.count("not empty") == 1 and "1:1" not in result.output
+    assert "n'est pas vide" in result.output and "-o" in result.output  # the plan speaks French
+    assert result.output.count("n'est pas vide") == 1 and "1:1" not in result.output
     assert snapshot(precious) == {"thesis.txt": b"years of work"}
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -217,7 +217,7 @@ def test_refuses_an_output_that_holds_or_is_the_plan(plan: Path, where: str) -> 
     before = snapshot(plan.parent)
     result = run("build", str(plan), "-o", str(output), "--today", TODAY)
     assert result.exit_code == 1
-    assert "plan folder" in result.output
+    assert "dossier du plan" in result.output  # the plan speaks French
     assert snapshot(plan.parent) == before
     assert leftovers(plan.parent) == [] and leftovers(plan.parent.parent) == []
 

@@ -356,4 +356,10 @@ EN: dict[str, str | dict[str, str]] = {
     "serve.building": "building {plan} …",
     "serve.watching": "(watching {folders}; Ctrl-C to stop)",
     "serve.stopped": "stopped.",
+    "output.holds-plan": "the output folder '{output}' holds the plan folder '{plan}': building there would delete the plan. Use -o output",
+    "output.inside-plan": "the output folder '{output}' is inside the plan folder '{plan}': the plan would then contain its own site. Use -o output",
+    "output.is-file": "'{output}' is a file, not a folder: give a folder for -o",
+    "output.not-ours": "'{output}' is not empty and was not written by strategy build, and a build replaces the whole folder: choose another folder with -o, or empty this one first",
+    "output.outside": "refusing to write '{rel}' outside the output folder",
+    "output.cannot-write": "could not write the site to '{output}': {error}",
 }

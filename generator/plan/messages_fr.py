@@ -362,4 +362,10 @@ FR: dict[str, str | dict[str, str]] = {
     "serve.building": "construction de {plan} …",
     "serve.watching": "(surveille {folders} ; Ctrl-C pour arrêter)",
     "serve.stopped": "arrêté.",
+    "output.holds-plan": "le dossier de sortie '{output}' contient le dossier du plan '{plan}' : construire là effacerait le plan. Utilisez -o output",
+    "output.inside-plan": "le dossier de sortie '{output}' est dans le dossier du plan '{plan}' : le plan contiendrait alors son propre site. Utilisez -o output",
+    "output.is-file": "'{output}' est un fichier, pas un dossier : donnez un dossier à -o",
+    "output.not-ours": "'{output}' n'est pas vide et n'a pas été écrit par strategy build, or un build remplace tout le dossier : choisissez un autre dossier avec -o, ou videz celui-ci d'abord",
+    "output.outside": "refus d'écrire '{rel}' hors du dossier de sortie",
+    "output.cannot-write": "impossible d'écrire le site dans '{output}' : {error}",
 }

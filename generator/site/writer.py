@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from ..plan.messages import Msg, msg
 from . import swap
 
 MARKER = swap.MARKER
@@ -23,7 +24,11 @@ KEPT = ("CNAME", ".nojekyll", ".git")  # a user's files in OUTPUT that each buil
 
 
 class OutputError(Exception):
-    """OUTPUT cannot be used; the message says why and what to do."""
+    """OUTPUT cannot be used; the message says why and what to do (`said`, in the reader's language)."""
+
+    def __init__(self, said: Msg) -> None:
+        super().__init__(said.render("en"))
+        self.said = said
 
 
 def check_output(output: Path, plan_dir: Path | None) -> None:
@@ -33,16 +38,13 @@ def check_output(output: Path, plan_dir: Path | None) -> None:
     if plan_dir is not None:
         plan = plan_dir.resolve()
         if out == plan or plan.is_relative_to(out):
-            raise OutputError(f"the output folder '{output}' holds the plan folder '{plan_dir}': "
-                              "building there would delete the plan. Use -o output")
+            raise OutputError(msg("output.holds-plan", output=str(output), plan=str(plan_dir)))
         if out.is_relative_to(plan):
-            raise OutputError(f"the output folder '{output}' is inside the plan folder '{plan_dir}': "
-                              "the plan would then contain its own site. Use -o output")
+            raise OutputError(msg("output.inside-plan", output=str(output), plan=str(plan_dir)))
     if out.exists() and not out.is_dir():
-        raise OutputError(f"'{output}' is a file, not a folder: give a folder for -o")
+        raise OutputError(msg("output.is-file", output=str(output)))
     if out.is_dir() and not (out / MARKER).exists() and any(p.name not in KEPT for p in out.iterdir()):
-        raise OutputError(f"'{output}' is not empty and was not written by strategy build, and a build "
-                          "replaces the whole folder: choose another folder with -o, or empty this one first")
+        raise OutputError(msg("output.not-ours", output=str(output)))
 
 
 def write_site(output: Path, files: Mapping[str, bytes], *, copies: Mapping[str, Path] | None = None,
@@ -155,14 +157,14 @@ def _inside(root: Path, rel: str, folders: set[Path]) -> Path:
     once, not each of its files (resolving is a system call per part of the path, for 6,000 pages)."""
     norm = os.path.normpath(rel)
     if os.path.isabs(norm) or norm == "." or norm == ".." or norm.startswith("../"):
-        raise OutputError(f"refusing to write '{rel}' outside the output folder")
+        raise OutputError(msg("output.outside", rel=rel))
     target = root / norm
     folder = target.parent
     if folder not in folders:
         if not folder.resolve().is_relative_to(root.resolve()):
-            raise OutputError(f"refusing to write '{rel}' outside the output folder")
+            raise OutputError(msg("output.outside", rel=rel))
         folder.mkdir(parents=True, exist_ok=True)
         folders.add(folder)
     if target.is_symlink():
-        raise OutputError(f"refusing to write '{rel}' outside the output folder")
+        raise OutputError(msg("output.outside", rel=rel))
     return target
