@@ -92,7 +92,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     keep_drawn_shapes()
     state, plan = checked.state, checked.plan
     settings = plan.settings
-    fmt = Formatter(settings.language, settings.currency)
+    fmt = Formatter(settings.language, settings.currency, settings.locale)
     # with versions, the history page sits at the root of the whole site (versions/links.py, HISTORY_PATH)
     history = (current_version_path or "") + "history.html" if versions else None
     site = SiteContext(state=state, fmt=fmt, nav=navigation(state, settings.language, history=history),

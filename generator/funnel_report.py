@@ -100,7 +100,7 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
 
 
 def funnels_text(state: PlanState, *, colour: bool = False) -> str:
-    fmt = Formatter(state.plan.settings.language, state.plan.settings.currency)
+    fmt = Formatter(state.plan.settings.language, state.plan.settings.currency, state.plan.settings.locale)
     if not state.funnels:
         return FACTS.get(fmt.language, FACTS["en"])["none"]
     return "\n\n".join(funnel_text(fs, fmt, colour=colour) for fs in state.funnels.values())

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .plan.i18n import LOCALE_PATTERN
 from .plan.kinds import KINDS
 from .plan.schema import ID_PATTERN, MAX_ID_LENGTH, SETTINGS_FIELDS, SOURCE_FIELDS, Field
 
@@ -70,6 +71,8 @@ def _value_schema(f: Field) -> dict[str, Any]:
         ]}
     if kind == "currency":
         return {"type": "string", "pattern": "^[A-Z]{3}$"}
+    if kind == "locale":
+        return {"type": "string", "pattern": LOCALE_PATTERN}
     if kind == "mapping":
         return object_schema(f.fields)
     if kind == "list":

@@ -273,10 +273,10 @@ def test_funnel_text(make_plan: MakePlan, in_tmp: Path) -> None:
     assert "Prospects" in out and "1,250" in out and "1/50" in out and "20%" in out and "to date" in out
     assert "budget €22,750" in out
     assert "cost per result (client) €4,550" in out  # per one client
-    assert "projected ≈ 3.4 clients of 5 by 31 Dec 2026, at the average pace since 1 Jan 2026" in out
+    assert "projected ≈ 3.4 clients of 5 by Dec 31, 2026, at the average pace since Jan 1, 2026" in out
     assert "Bottleneck: “Clients” converts 13.6% of “Meetings”, against 20% planned (68% of the planned rate)." \
         in out
-    assert "Volume behind: “Clients” stands at 3 against 4.5 expected by now (5 by 31 Dec 2026)." in out
+    assert "Volume behind: “Clients” stands at 3 against 4.5 expected by now (5 by Dec 31, 2026)." in out
     assert "Newsletter (newsletter) — goal 40" in out and "20,000" in out
 
 

@@ -192,7 +192,7 @@ def test_english_weekly_plan_compares_the_year_so_far(make_plan: Callable[..., P
     assert top["actual"] == 15480 * 20
     assert top["need_to_date"] == pytest.approx(16_000 * 139 / 364, abs=0.01)
     out = run("funnel", str(plan), "--today", "2026-05-20")
-    assert re.search(r"projected ≈ [\d.]+ clients signés of 8 by 31 Dec 2026", out)
+    assert re.search(r"projected ≈ [\d.]+ clients signés of 8 by Dec 31, 2026", out)
 
 
 # --- the property the issue names ------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_an_english_plan_gets_an_english_pack_with_the_changes_since_its_last_ta
     pages = page_texts(repo.root / "board-pack.pdf")
     assert "Board pack".upper() in pages[0].upper() and "Contents" in pages[0]
     summary = pages[1]
-    assert summary.startswith("Summary Status as of 23 Nov 2026")
+    assert summary.startswith("Summary Status as of Nov 23, 2026")
     assert "Changes since v1" in summary and "1 entity changed" in summary
     assert "Acquisition" in summary.split("Changes since v1")[1]
     for french in ("Synthèse", "Sommaire", "Besoin", "Entonnoir"):

@@ -108,8 +108,9 @@ def test_the_page_says_which_rule_set_each_status(make_plan: Callable[..., Path]
     result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-06-30"])
     assert result.exit_code == 0, result.output
     text = page_text(out / "objectives" / "revenu.html")
-    assert "En bonne voie : la dernière mesure (111 k€) est au niveau attendu au 30 juin 2026 (110 k€) ou mieux." \
-        in text
+    # k€ is money: the rule says the exact amounts, in euros
+    assert ("En bonne voie : la dernière mesure (111 000 €) est au niveau attendu au 30 juin 2026 "
+            "(110 000 €) ou mieux.") in text
     assert "À risque plutôt qu'en retard" in text and "atteint la cible (1,5 %)" in text
     assert "en retard" not in text.split("Taux d'attrition mensuel", 1)[1].split("À risque", 1)[0]
 

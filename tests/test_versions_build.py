@@ -102,8 +102,8 @@ def test_an_old_version_is_evaluated_as_of_its_tag_date(repo: GitRepo) -> None:
     """An old version reads as it did when it was published: "Plan as of" its tag date, not today."""
     two_versions(repo)
     assert run()[0] == 0
-    assert "Plan as of 11 January 2026" in text_of(page(repo, "v/v1/index.html"))
-    assert "Plan as of 23 November 2026" in text_of(page(repo, "index.html"))
+    assert "Plan as of January 11, 2026" in text_of(page(repo, "v/v1/index.html"))
+    assert "Plan as of November 23, 2026" in text_of(page(repo, "index.html"))
 
 
 def test_the_banner_and_switcher_link_to_the_current_version(repo: GitRepo) -> None:
@@ -220,8 +220,8 @@ def test_history_page_has_the_timeline_and_the_target_chart(repo: GitRepo) -> No
     assert text.index("Current version") < text.index("v2 Plan 2026, revised") < text.index("v1 Plan 2026")
     assert 'href="changes/v1..v2.html"' in html
     assert 'data-chart="target-history-new-clients"' in html
-    assert ("New clients (clients) Version Date Target v1 11 Jan 2026 20 clients v2 10 Feb 2026 30 clients "
-            "Current version 23 Nov 2026 35 clients") in text
+    assert ("New clients (clients) Version Date Target v1 Jan 11, 2026 20 clients v2 Feb 10, 2026 30 clients "
+            "Current version Nov 23, 2026 35 clients") in text
     assert 'href="history.html"' in page(repo, "index.html")
     assert 'href="../../../history.html"' in page(repo, "v/v1/objectives/growth.html")
 
@@ -244,7 +244,7 @@ def test_history_chart_runs_from_the_oldest_tag_to_the_working_tree(repo: GitRep
     tips = re.findall(r"<title>Version: ([^&]*)&#xA;.*?Target: (\d+)", found.group(1))
     assert tips == [("v1", "20"), ("v2", "30"), ("Current version", "35")]
     table = text_of(html)[text_of(html).index("New clients (clients)"):]
-    assert table.index("v1 11 Jan") < table.index("v2 10 Feb") < table.index("Current version")
+    assert table.index("v1 Jan 11") < table.index("v2 Feb 10") < table.index("Current version")
 
 
 def test_an_identical_plan_is_not_checked_again(repo: GitRepo) -> None:

@@ -177,7 +177,7 @@ def chart_key(builder: str, state: Any, fmt: Any) -> bytes:
 
 
 def _chart_digest(builder: str, drawn: bytes, fmt: Any) -> bytes:
-    return hashlib.blake2b(builder.encode() + b"|" + drawn + f"|{fmt.language}|{fmt.currency}".encode(),
+    return hashlib.blake2b(builder.encode() + b"|" + drawn + f"|{fmt.language}|{fmt.currency}|{fmt.tag}".encode(),
                            digest_size=20).digest()
 
 

@@ -88,6 +88,7 @@ class PlanDiff:
     changes: list[EntityChange]
     language: str = "en"
     currency: str = "EUR"
+    locale: str | None = None  # the plan's `locale` (i18n.Formatter): how money, numbers and dates read
     base_url: str | None = None
 
     @property
@@ -406,7 +407,8 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,
-                    currency=settings.currency, base_url=settings.base_url or old.plan.settings.base_url)
+                    currency=settings.currency, locale=settings.locale,
+                    base_url=settings.base_url or old.plan.settings.base_url)
 
 
 # --- two revisions of a plan folder -----------------------------------------------------------

@@ -234,7 +234,7 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
-    fmt = Formatter(diff.language, diff.currency)
+    fmt = Formatter(diff.language, diff.currency, diff.locale)
     language = diff.language
     lines = [paint(f"{_revision_words(diff.old, language)} → {_revision_words(diff.new, language)}"
                    f"{said(language, 'colon')}{_counts(diff)}", "1")]
@@ -371,7 +371,7 @@ def full_diff_url(diff: PlanDiff) -> str | None:
 def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
     """A pull-request comment: the one-line summary, then each entity folded with its table.
     Never longer than `limit` characters: what does not fit is counted and pointed to."""
-    fmt = Formatter(diff.language, diff.currency)
+    fmt = Formatter(diff.language, diff.currency, diff.locale)
     language = diff.language
     shown_counts = ", ".join(counts(diff.summary, language))
     old, new = _revision_name(diff.old, language), _revision_name(diff.new, language)
@@ -419,7 +419,7 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
     rows (field, before, after, computed), and apart, in `moved`, the entities whose computed values alone
     changed. Between versions tagged a month apart those are nearly every objective and KPI (progress, status
     and forecasts move with the date), and they would bury the few edits that make the new version."""
-    fmt = Formatter(diff.language, diff.currency)
+    fmt = Formatter(diff.language, diff.currency, diff.locale)
     sections: list[dict[str, Any]] = []
     moved: list[dict[str, Any]] = []
     for c in _by_weight(diff.changes):

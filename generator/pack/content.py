@@ -88,7 +88,7 @@ def words(language: str, key: str, n: int | None = None, **values: object) -> st
     (French says "0 jour", English "0 days")."""
     entry = WORDS.get(language, WORDS["en"])[key]
     if n is not None:
-        form = Locale.parse(LOCALES.get(language, "en_GB")).plural_form(abs(n))
+        form = Locale.parse(LOCALES.get(language, "en_US")).plural_form(abs(n))
         entry = entry[0] if form == "one" else entry[1]
         values = {"n": n, **values}
     return entry.format(**values)
@@ -202,7 +202,7 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
     """Everything the pack shows, charts drawn. `plan_dir` (a folder in a git repository) gives the changes
     since the last tag."""
     settings = state.plan.settings
-    fmt = Formatter(settings.language, settings.currency)
+    fmt = Formatter(settings.language, settings.currency, settings.locale)
     at_risk = settings.rules.at_risk
     actions = action_rows(state, only_pressing=False)
     objectives = []

@@ -1,11 +1,16 @@
-"""Numbers, dates, currency and labels in the plan's language (Babel), and the same separators
-handed to Vega so that prose and chart axes agree."""
+"""Numbers, dates, currency and labels in the plan's language and local conventions (Babel), and the same
+separators handed to Vega so that prose and chart axes agree.
+
+The language picks the words; the locale (`locale:` in strategy.yaml, "fr-CA", "en-GB"; the language's own by
+default: fr-FR, en-US) picks how money, numbers and dates are written: "$12,000,000" in en-US, "12 000 000 €"
+in fr-FR. Figures a reader scans (tiles, summaries) may be compact ("$12M", "1,2 M €"); tables stay exact."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,9 +18,35 @@ from typing import cast
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import NumberPattern, format_currency, get_currency_symbol, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    get_currency_symbol,
+    is_currency,
+    parse_pattern,
+)
 
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+DEFAULT_LOCALES = {"fr": "fr-FR", "en": "en-US"}  # a plan's locale when strategy.yaml names none
+LOCALES = {language: tag.replace("-", "_") for language, tag in DEFAULT_LOCALES.items()}  # Babel's ids
+LOCALE_PATTERN = "^[a-z]{2}-[A-Z]{2}$"  # a language and a region: fr-CA, en-GB
+COMPACT_FROM = 100_000  # a scanned figure from this size on is compact: "1,2 M", "$250K"
+
+# a KPI unit that is money: a currency's symbol or code, maybe in thousands or millions ("k€", "M$", "kEUR")
+_MONEY_UNIT = re.compile(r"^(?P<scale>[kKM]|Md)?\s?(?P<currency>€|\$|£|US\$|[A-Z]{3})$")
+_SYMBOLS = {"€": "EUR", "£": "GBP", "US$": "USD"}
+_DOLLARS = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "MXN"})  # what "$" may mean in a plan
+_SCALES = {None: 1, "k": 1_000, "K": 1_000, "M": 1_000_000, "Md": 1_000_000_000}
+
+
+def known_locale(tag: str) -> bool:
+    """Whether Babel knows the locale `tag` ("fr-CA")."""
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (ValueError, LookupError):
+        return False
+    return True
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -65,14 +96,20 @@ def _singular(word: str) -> str:
 
 @dataclass(frozen=True)
 class Formatter:
-    """Formats values for one language and currency."""
+    """Formats values for one language, currency and locale (the language's own when `region` is None)."""
 
     language: str = "en"
     currency: str = "EUR"
+    region: str | None = None  # the plan's `locale:`, "fr-CA"
+
+    @property
+    def tag(self) -> str:
+        """The locale that writes money, numbers and dates: "fr-CA", else the language's ("fr-FR", "en-US")."""
+        return self.region or DEFAULT_LOCALES.get(self.language, "en-US")
 
     @cached_property
     def locale(self) -> Locale:
-        return Locale.parse(LOCALES.get(self.language, "en_GB"))
+        return _locale(self.tag)
 
     def label(self, key: str | None) -> str:
         if key is None:
@@ -92,7 +129,13 @@ class Formatter:
         rounded = round(float(value), digits)
         if rounded == 0 and math.copysign(1.0, rounded) < 0:  # -0.0 is 0.0 to the cache, yet Babel writes "-0"
             return _decimal_pattern(digits).apply(rounded, self.locale)
-        return _number(self.language, rounded, digits)
+        return _number(self.tag, rounded, digits)
+
+    def compact(self, value: float | int | None, digits: int = 2) -> str:
+        """A figure a reader scans: "1,2 M", "250K" from COMPACT_FROM on, else as `number` writes it."""
+        if value is None or abs(value) < COMPACT_FROM:
+            return self.number(value, digits)
+        return format_compact_decimal(value, locale=self.locale, fraction_digits=1)
 
     def volume(self, value: float | None) -> str:
         """A volume a reader counts: whole from 20 up, one decimal below (4,6 clients expected to date)."""
@@ -105,7 +148,8 @@ class Formatter:
             return "–"
         if type(value) is float or type(value) is int:
             # the sign apart: -0.0 is 0.0 to the cache, yet Babel writes "-0 %"
-            return _percent(self.language, cast(Hashable, type(value)), value, math.copysign(1.0, value), digits)
+            return _percent(self.language, self.tag, cast(Hashable, type(value)), value,
+                            math.copysign(1.0, value), digits)
         return _percent_pattern(self.language, digits).apply(value, self.locale)
 
     def rate(self, value: float | None) -> str:
@@ -115,24 +159,53 @@ class Formatter:
         whole = abs(value * 100 - round(value * 100)) < 1e-9
         return self.percent(value, 0 if whole else 1)
 
-    def money(self, value: float | None) -> str:
+    def money(self, value: float | None, currency: str | None = None, *, compact: bool = False) -> str:
+        """An amount with its symbol where the locale puts it: "$12,000,000", "12 000 000 €"; cents only
+        below 1,000 when there are any; `compact` from COMPACT_FROM on: "$12M", "1,2 M €"."""
         if value is None:
             return "–"
-        whole = float(value).is_integer() or abs(value) >= 1000
-        fmt = None if not whole else ("#,##0\u00a0¤" if self.language == "fr" else "¤#,##0")
-        return format_currency(value, self.currency, format=fmt, locale=self.locale,
-                               currency_digits=not whole)
+        code = currency or self.currency
+        if compact and abs(value) >= COMPACT_FROM:
+            return format_compact_currency(value, code, locale=self.locale, fraction_digits=1)
+        return _money(self.tag, code, float(value), float(value).is_integer() or abs(value) >= 1000)
+
+    def money_unit(self, unit: str | None) -> tuple[str, int] | None:
+        """(currency, scale) when a KPI's `unit` is money: "€" → (EUR, 1), "k€" → (EUR, 1000), "USD", "$"
+        (the plan's currency when it is a dollar, else USD); None for any other unit."""
+        found = _MONEY_UNIT.match((unit or "").strip())
+        if found is None:
+            return None
+        symbol = found["currency"]
+        code = _SYMBOLS.get(symbol) or (symbol if symbol != "$" else
+                                        self.currency if self.currency in _DOLLARS else "USD")
+        if not is_currency(code):
+            return None
+        return code, _SCALES[found["scale"]]
+
+    def measure(self, value: float | None, unit: str | None, *, digits: int = 2, compact: bool = False) -> str:
+        """A KPI's value with its unit: money when the unit is a currency ("$12M", "350 000 €"), else the
+        number (`digits` at most; 0 for a count) followed by the unit ("1 250 leads", "12 %")."""
+        if value is None:
+            return "–"
+        money = self.money_unit(unit)
+        if money is not None:
+            return self.money(value * money[1], money[0], compact=compact)
+        number = self.compact(value, digits) if compact else self.number(value, digits)
+        if not unit:
+            return number
+        space = ("\u202f" if self.language == "fr" else "") if unit.strip() == "%" else "\u00a0"
+        return f"{number}{space}{unit.strip()}"
 
     def date(self, value: dt.date | None, style: str = "medium") -> str:
         if value is None:
             return "–"
-        return _date(self.language, value, style)
+        return _date(self.tag, value, style)
 
     def period(self, value: dt.date | None, period: str = "day") -> str:
         """A measurement's date as the period it stands for: "1 nov. 2026", "novembre 2026", "T4 2026"."""
         if value is None:
             return "–"
-        return _date(self.language, value, _PERIOD_PATTERNS.get(period, "medium"))
+        return _date(self.tag, value, _PERIOD_PATTERNS.get(period, "medium"))
 
     def month(self, value: dt.date) -> str:
         return format_date(value, format="MMM yyyy", locale=self.locale)
@@ -145,14 +218,15 @@ class Formatter:
         """d3-format locale with Babel's own separators, so axes match the prose."""
         symbols = self.locale.number_symbols.get("latn", self.locale.number_symbols)
         symbol = self.currency_symbol
-        currency = ["", "\u00a0" + symbol] if self.language == "fr" else [symbol, ""]
+        before = self.locale.currency_formats["standard"].pattern.startswith("¤")  # "$12", "12 €"
+        currency = [symbol, ""] if before else ["", "\u00a0" + symbol]
         return {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
                 "currency": currency, "percent": "\u202f%" if self.language == "fr" else "%"}
 
     def vega_time_locale(self) -> dict[str, object]:
         """d3-time-format locale built from Babel's month and day names (a new dict each call: every page
         carries it, so Babel's names are looked up once per language)."""
-        months, short_months, days, short_days = _calendar_names(self.language)
+        months, short_months, days, short_days = _calendar_names(self.tag)
         return {
             "dateTime": "%A %e %B %Y à %X" if self.language == "fr" else "%a %e %b %X %Y",
             "date": "%d/%m/%Y", "time": "%H:%M:%S",
@@ -162,9 +236,9 @@ class Formatter:
 
 
 @functools.lru_cache(maxsize=8)
-def _calendar_names(language: str) -> tuple[tuple[str, ...], ...]:
+def _calendar_names(tag: str) -> tuple[tuple[str, ...], ...]:
     """Month and day names (Sunday first), wide and abbreviated, for d3-time-format."""
-    loc = _locale(language)
+    loc = _locale(tag)
     return (tuple(loc.months["format"]["wide"][i] for i in range(1, 13)),
             tuple(loc.months["stand-alone"]["abbreviated"][i] for i in range(1, 13)),
             tuple(loc.days["format"]["wide"][(i - 1) % 7] for i in range(7)),
@@ -175,14 +249,24 @@ def _calendar_names(language: str) -> tuple[tuple[str, ...], ...]:
 # tooltip, its table, the page's prose) and its dates from a few dozen months: Babel parses the pattern
 # on every call. Both caches hold strings keyed by what fully decides them.
 @functools.lru_cache(maxsize=1 << 16)
-def _number(language: str, rounded: float, digits: int) -> str:
-    return _decimal_pattern(digits).apply(rounded, _locale(language))
+def _number(tag: str, rounded: float, digits: int) -> str:
+    return _decimal_pattern(digits).apply(rounded, _locale(tag))
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _percent(language: str, kind: type, value: float, sign: float, digits: int) -> str:
+def _percent(language: str, tag: str, kind: type, value: float, sign: float, digits: int) -> str:
     """A percentage, keyed by its value's type and sign too (1 == 1.0 and 0.0 == -0.0 to a dict)."""
-    return _percent_pattern(language, digits).apply(value, _locale(language))
+    return _percent_pattern(language, digits).apply(value, _locale(tag))
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(tag: str, currency: str, value: float, whole: bool) -> str:
+    """The locale's own currency pattern ("¤#,##0.00", "#,##0.00 ¤"), without cents when `whole`."""
+    loc = _locale(tag)
+    if not whole:
+        return format_currency(value, currency, locale=loc)
+    pattern = loc.currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+    return format_currency(value, currency, format=pattern, locale=loc, currency_digits=False)
 
 
 @functools.lru_cache(maxsize=16)
@@ -198,10 +282,11 @@ def _decimal_pattern(digits: int) -> NumberPattern:
 
 
 @functools.lru_cache(maxsize=4096)
-def _date(language: str, value: dt.date, style: str) -> str:
-    return format_date(value, format=style, locale=_locale(language))
+def _date(tag: str, value: dt.date, style: str) -> str:
+    return format_date(value, format=style, locale=_locale(tag))
 
 
 @functools.lru_cache(maxsize=8)
-def _locale(language: str) -> Locale:
-    return Locale.parse(LOCALES.get(language, "en_GB"))
+def _locale(tag: str) -> Locale:
+    """Babel's locale of a tag ("fr-CA"), or of a language ("fr": its default locale)."""
+    return Locale.parse(DEFAULT_LOCALES.get(tag, tag).replace("-", "_"))

@@ -31,6 +31,7 @@ class Settings:
     organization: str | None = None
     language: str = "en"
     currency: str = "EUR"
+    locale: str | None = None  # "fr-CA", "en-GB": money, numbers and dates (i18n.Formatter); None: the language's
     sector: str | None = None
     positioning: str | None = None
     vision: str | None = None

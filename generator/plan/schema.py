@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics, Location
+from .i18n import LOCALE_PATTERN, known_locale
 from .messages import Msg, msg
 
 if TYPE_CHECKING:  # the checker reads what read/yamlpos.py parsed; the plan's domain does not import the reader
@@ -37,7 +38,7 @@ MAX_VOLUME = 10**18
 @dataclass(frozen=True)
 class Field:
     name: str
-    # text | markdown | date | number | integer | enum | id | ids | texts | rate | url | currency
+    # text | markdown | date | number | integer | enum | id | ids | texts | rate | url | currency | locale
     # | mapping | list | boolean
     kind: str
     required: bool = False
@@ -162,6 +163,7 @@ SETTINGS_FIELDS = (
         F("end", "date", required=True),
     )),
     F("currency", "currency", "ISO 4217 code, e.g. EUR"),
+    F("locale", "locale", "local conventions of money, numbers and dates, e.g. fr-FR, fr-CA, en-US, en-GB"),
     F("sector", "text"),
     F("positioning", "text"),
     F("vision", "markdown", "why the plan exists"),
@@ -446,6 +448,10 @@ class Checker:
         if kind == "currency":
             if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
                 return self._type(path, f, value, msg("expected.currency"))
+            return value
+        if kind == "locale":
+            if not isinstance(value, str) or not re.fullmatch(LOCALE_PATTERN, value) or not known_locale(value):
+                return self._type(path, f, value, msg("expected.locale"))
             return value
         if kind == "mapping":
             result = self.mapping(value, f.fields, path)

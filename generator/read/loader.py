@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 from ..cache.parsed_files import CACHE, MISS, blob_id
 from ..plan.diagnostics import Diagnostics, Location
 from ..plan.entities import file_loc, locs_of
+from ..plan.i18n import DEFAULT_LOCALES
 from ..plan.kinds import BY_FOLDER
 from ..plan.messages import Msg, msg
 from ..plan.model import (
@@ -384,12 +385,22 @@ def _settings_of(reader: FileReader, raw: bytes, rel: str) -> Settings | None:
     return Settings(
         title=clean["title"], period_start=period["start"], period_end=period["end"],
         organization=clean.get("organization"), language=clean.get("language", "en"),
-        currency=clean.get("currency", "EUR"), sector=clean.get("sector"),
+        currency=clean.get("currency", "EUR"), locale=_locale(checker, clean), sector=clean.get("sector"),
         positioning=clean.get("positioning"), vision=clean.get("vision"),
         base_url=clean.get("base_url"), theme=clean.get("theme", "default"),
         version_tags=clean.get("versions", {}).get("tags", "v*"), rules=rules,
         loc=file_loc(checker), locs=locs_of(checker),
     )
+
+
+def _locale(checker: Checker, clean: dict[str, Any]) -> str | None:
+    """The plan's `locale`, when it is one of its language's ("fr-CA" for `language: fr`); else an error."""
+    locale, language = clean.get("locale"), clean.get("language", "en")
+    if locale is None or locale.split("-")[0] == language:
+        return locale
+    checker.error("bad-locale", ("locale",), msg("bad-locale", locale=locale, language=language),
+                  msg("hint.bad-locale", language=language, example=DEFAULT_LOCALES[language]))
+    return None
 
 
 # --- KPI data ------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
     The key hashes the spec's own JSON text (charts.py writes it fast): a chart already drawn costs a digest
     and a read, not the rewriting below."""
     text = _spec_text(spec)
-    locales = _locales(fmt.language, fmt.currency)
+    locales = _locales(fmt.language, fmt.currency, fmt.region)
     key = hashlib.blake2b(f"{FORMAT}|{_engine_version()}|{width}|{fmt.language}|{locales[2]}|{text}".encode(
         "utf-8", "surrogatepass"), digest_size=20).hexdigest()
     found = _memo.get(key)
@@ -140,9 +140,9 @@ def draw_source(key: str, source: str, language: str, currency: str) -> str | No
 
 
 @functools.lru_cache(maxsize=16)
-def _locales(language: str, currency: str) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """The d3 number and time locales of a plan's language and currency, and their JSON (for the key)."""
-    fmt = Formatter(language, currency)
+def _locales(language: str, currency: str, region: str | None) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The d3 number and time locales of a plan's language, currency and locale, and their JSON (for the key)."""
+    fmt = Formatter(language, currency, region)
     format_locale, time_locale = fmt.vega_format_locale(), fmt.vega_time_locale()
     return format_locale, time_locale, json.dumps([format_locale, time_locale], ensure_ascii=False, sort_keys=True)
 

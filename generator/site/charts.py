@@ -523,12 +523,12 @@ def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float,
     written once (`_row_json`). A KPI chart is mostly the rows of its measurements, which twenty versions of a
     plan and each rebuild of `serve` show again."""
     # 1 and 1.0, 0.0 and -0.0 are equal keys but write different JSON: the type, and a zero's sign, are keys too
-    index = (fmt.language, fmt.currency, unit, key, day, period, type(value), value or repr(value))
+    index = (fmt.language, fmt.tag, fmt.currency, unit, key, day, period, type(value), value or repr(value))
     row = _ROWS.get(index)
     if row is None:
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
-        label = _with_unit(fmt.number(value), unit, fmt)
+        label = fmt.measure(value, unit)  # "$12,000,000" when the unit is money
         row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
                                   date_label=fmt.period(day, period), value_label=label)
         if key == "target":
@@ -598,14 +598,14 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         name = _label(fmt.language, "measured")
         periods = long_series.by_period(points, period)
         recent = periods[-long_series.TABLE_MAX_ROWS:]  # centuries of daily rows: the latest years only
-        summary = [[name, fmt.period(start, period), _with_unit(fmt.number(value), kpi.unit, fmt)]
+        summary = [[name, fmt.period(start, period), fmt.measure(value, kpi.unit)]
                    for start, value in recent]
         table.rows = summary + [row for row in rows if row[0] != name]
         table.note = (_text(fmt, f"table_by_{period}") if len(recent) == len(periods)
                       else _text(fmt, "table_by_recent_year", count=fmt.number(len(recent))))
         table.download = long_series.csv_link(kpi.objective, kpi.id)
         table.download_label = _text(fmt, "full_series", count=fmt.number(len(points)))
-    target_text = _with_unit(fmt.number(kpi.target), kpi.unit, fmt)
+    target_text = fmt.measure(kpi.target, kpi.unit)
     if measured and state.actual is not None:
         forecast_text = ""
         if forecast:

@@ -132,10 +132,8 @@ def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
 
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     """Which rule gave the KPI its status, with the numbers it compared."""
-    unit = f"\u00a0{ks.kpi.unit}" if ks.kpi.unit else ""
-
     def value(v: float | None) -> str:
-        return fmt.number(v) + (unit if v is not None else "")
+        return fmt.measure(v, ks.kpi.unit)  # money where the unit is a currency: "$10,417,300"
 
     values = {"actual": value(ks.actual), "target": value(ks.kpi.target), "expected": value(ks.expected),
               "forecast": value(ks.forecast), "progress": fmt.percent(ks.progress),

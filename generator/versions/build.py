@@ -143,7 +143,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         # The memo finds a page again only in a version evaluated on the same day as another one (KPI states,
         # hence nearly every page, depend on the day); for the others, digesting each page's inputs is wasted.
         evaluated = Counter([today, *(g.outcome.today for g in fresh)])
-        fmt = Formatter(settings.language, settings.currency)
+        fmt = Formatter(settings.language, settings.currency, settings.locale)
         current = site_files(checked, source, plan_dir, versions=bool(tags), search=True,
                              memo=memo if evaluated[today] > 1 else None, pack=pack)
         current.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)

@@ -40,7 +40,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     keep_drawn_shapes()  # the history page's charts
     settings = checked.plan.settings
     lang = settings.language
-    fmt = Formatter(lang, settings.currency)
+    fmt = Formatter(lang, settings.currency, settings.locale)
     site = SiteContext(state=checked.state, fmt=fmt, nav=navigation(checked.state, lang, history=HISTORY_PATH),
                        language=lang, today=today, versions=True,
                        static_root="")

@@ -1,0 +1,114 @@
+"""Local conventions: `locale:` in strategy.yaml (the language's own by default: fr-FR, en-US) decides how
+money, numbers and dates are written; a KPI in a currency is money; tiles are compact, counts are whole."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.build import build
+from generator.plan.i18n import Formatter
+from tests.conftest import TODAY, Checked, only
+
+SETTINGS = """\
+title: Growth plan
+language: en
+currency: USD
+period: {start: 2026-01-01, end: 2026-12-31}
+"""
+
+PLAN = {
+    "objectives/revenue.md": """\
+        ---
+        title: Grow revenue
+        kpis:
+          - {id: revenue, title: Revenue, unit: $, baseline: 0, target: 12000000, measure: cumulative,
+             data: data/revenue.csv}
+          - {id: signups, title: Signups, unit: signups, baseline: 0, target: 700, measure: cumulative,
+             data: data/signups.csv}
+        ---
+        """,
+    "data/revenue.csv": "date,value\n2026-04-01,2417300\n2026-10-01,8000000\n",
+    "data/signups.csv": "date,value\n2026-04-01,120\n2026-10-01,400\n",
+    "funnels/sales.yaml": """\
+        title: Sales
+        goal: 5
+        due: 2026-12-31
+        stages:
+          - {id: leads, title: Leads, cost: 120}
+          - {id: clients, title: Clients, rate: "1/50", cost: 48000}
+        """,
+}
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _site(make_plan: Callable[..., Path], tmp_path: Path, settings: str) -> Path:
+    out = tmp_path / "site"
+    result = build(make_plan(PLAN, settings=settings), out, TODAY)
+    assert result.ok, result.message
+    return out
+
+
+def test_an_american_plan_writes_dollars_first_and_its_tiles_compact(make_plan: Callable[..., Path],
+                                                                       tmp_path: Path) -> None:
+    """An English plan in USD (en-US by default): the KPI in "$" reads "$12M" on its tiles, never
+    "12,000,000 $"; the signups count has no decimals; dates read "Dec 31, 2026"; the funnel's budget
+    "$270K" on its tile (250 leads × $120 + 5 clients × $48,000) and "$270,000" exactly in its table."""
+    out = _site(make_plan, tmp_path, SETTINGS)
+    objective = _text((out / "objectives" / "revenue.html").read_text(encoding="utf-8"))
+    assert "Target $12M Dec 31, 2026" in objective
+    assert "Latest $10.4M" in objective  # cumulative: 2,417,300 + 8,000,000
+    assert "(10,417,300 $)" not in objective and "$10,417,300" in objective  # the status rule, exact
+    assert "12,000,000 $" not in objective and "US$" not in objective
+    expected = re.search(r"Expected by then (\S+) signups", objective)
+    assert expected is not None and expected.group(1).replace(",", "").isdigit(), objective
+    funnel = _text((out / "funnels" / "sales.html").read_text(encoding="utf-8"))
+    assert "Budget $270K" in funnel and "Total $270,000" in funnel, funnel
+
+
+def test_a_british_plan_writes_pounds_and_day_first_dates(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """`locale: en-GB` with `currency: GBP`: the funnel's costs read "£6,000" and dates "31 Dec 2026"."""
+    settings = SETTINGS.replace("currency: USD", "currency: GBP\nlocale: en-GB")
+    out = _site(make_plan, tmp_path, settings)
+    funnel = _text((out / "funnels" / "sales.html").read_text(encoding="utf-8"))
+    assert "31 Dec 2026" in funnel and "£48,000" in funnel, funnel
+
+
+def test_english_pages_carry_no_french_typography(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """No " : " nor a space before "%" on an English page: "Status: …", "12%"."""
+    out = _site(make_plan, tmp_path, SETTINGS)
+    for page in ("index.html", "objectives/revenue.html", "funnels/sales.html"):
+        text = _text((out / page).read_text(encoding="utf-8"))
+        assert " : " not in text and not re.search(r"\d %", text), page
+
+
+def test_a_locale_of_another_language_is_one_clear_error(check_plan: Callable[..., Checked]) -> None:
+    """`locale: fr-FR` in an English plan: one error at strategy.yaml's `locale` line, saying what to write."""
+    checked = check_plan({}, settings=SETTINGS + "locale: fr-FR\n")
+    d = only(checked, "bad-locale")
+    assert d.severity == "error" and d.file.endswith("strategy.yaml") and d.line == 5
+    assert "en-US" in (d.hint or "")
+
+
+def test_an_unknown_locale_says_what_to_write(check_plan: Callable[..., Checked]) -> None:
+    """`locale: english` is not a locale: the error names the key and gives examples."""
+    checked = check_plan({}, settings=SETTINGS + "locale: english\n")
+    d = only(checked, "type")
+    assert "`locale`" in d.message and "en-GB" in (d.hint or "")
+
+
+def test_money_puts_its_symbol_where_the_locale_does() -> None:
+    """"$12,000,000" in en-US, "12 000 000 €" in fr-FR, "£12,000,000" in en-GB; compact "$12M", "1,2 M €";
+    a KPI unit "k€" is thousands of euros."""
+    assert Formatter("en", "USD").money(12_000_000) == "$12,000,000"
+    assert Formatter("fr", "EUR").money(12_000_000) == "12\u202f000\u202f000\u00a0€"
+    assert Formatter("en", "GBP", "en-GB").money(12_000_000) == "£12,000,000"
+    assert Formatter("en", "USD").money(12_000_000, compact=True) == "$12M"
+    assert Formatter("fr", "EUR").money(1_200_000, compact=True) == "1,2\u00a0M\u00a0€"
+    assert Formatter("fr", "EUR").measure(350, "k€") == "350\u202f000\u00a0€"
+    assert Formatter("en", "USD").measure(568.27, "signups", digits=0) == "568\u00a0signups"
+    assert Formatter("en", "USD").measure(12, "%") == "12%"
