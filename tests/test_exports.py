@@ -156,7 +156,7 @@ def test_an_english_plan_refuses_ambiguous_slashed_dates(tmp_path: Path, monkeyp
     checked = run(tmp_path, monkeypatch, data, settings=EN_SETTINGS)
     d = only(checked, "csv-row")
     assert (d.line, d.column) == (2, 1)
-    assert d.message == "`03/04/2026` can be 3 April 2026 (day first) or 4 March 2026 (month first)"
+    assert d.message == "`03/04/2026` can be April 3, 2026 (day first) or March 4, 2026 (month first)"
     assert d.hint and d.hint.startswith("write 2026-04-03 (YYYY-MM-DD), or say how this file writes dates")
     settled = run(tmp_path / "settled", monkeypatch, data, settings=EN_SETTINGS, extra="    csv: {dates: day-first}\n")
     assert [day for day, _ in measurements(settled)] == [dt.date(2026, 4, 3), dt.date(2026, 4, 5)]

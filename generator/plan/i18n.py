@@ -159,15 +159,18 @@ class Formatter:
         whole = abs(value * 100 - round(value * 100)) < 1e-9
         return self.percent(value, 0 if whole else 1)
 
-    def money(self, value: float | None, currency: str | None = None, *, compact: bool = False) -> str:
+    def money(self, value: float | None, currency: str | None = None, *, compact: bool = False,
+              exact: bool = False) -> str:
         """An amount with its symbol where the locale puts it: "$12,000,000", "12 000 000 €"; cents only
-        below 1,000 when there are any; `compact` from COMPACT_FROM on: "$12M", "1,2 M €"."""
+        below 1,000 when there are any (at any size when `exact`: a measurement in a table); `compact` from
+        COMPACT_FROM on: "$12M", "1,2 M €"."""
         if value is None:
             return "–"
         code = currency or self.currency
         if compact and abs(value) >= COMPACT_FROM:
             return format_compact_currency(value, code, locale=self.locale, fraction_digits=1)
-        return _money(self.tag, code, float(value), float(value).is_integer() or abs(value) >= 1000)
+        whole = float(value).is_integer() or (abs(value) >= 1000 and not exact)
+        return _money(self.tag, code, float(value), whole)
 
     def money_unit(self, unit: str | None) -> tuple[str, int] | None:
         """(currency, scale) when a KPI's `unit` is money: "€" → (EUR, 1), "k€" → (EUR, 1000), "USD", "$"
@@ -182,14 +185,16 @@ class Formatter:
             return None
         return code, _SCALES[found["scale"]]
 
-    def measure(self, value: float | None, unit: str | None, *, digits: int = 2, compact: bool = False) -> str:
-        """A KPI's value with its unit: money when the unit is a currency ("$12M", "350 000 €"), else the
-        number (`digits` at most; 0 for a count) followed by the unit ("1 250 leads", "12 %")."""
+    def measure(self, value: float | None, unit: str | None, *, digits: int = 2, compact: bool = False,
+                exact: bool = True) -> str:
+        """A KPI's value with its unit: money when the unit is a currency ("$12M", "350 000 €"; its cents
+        kept when `exact`, as a table does), else the number (`digits` at most; 0 for a count) followed by
+        the unit ("1 250 leads", "12 %")."""
         if value is None:
             return "–"
         money = self.money_unit(unit)
         if money is not None:
-            return self.money(value * money[1], money[0], compact=compact)
+            return self.money(value * money[1], money[0], compact=compact, exact=exact and not compact)
         number = self.compact(value, digits) if compact else self.number(value, digits)
         if not unit:
             return number

@@ -133,7 +133,7 @@ def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     """Which rule gave the KPI its status, with the numbers it compared."""
     def value(v: float | None) -> str:
-        return fmt.measure(v, ks.kpi.unit)  # money where the unit is a currency: "$10,417,300"
+        return fmt.measure(v, ks.kpi.unit, exact=False)  # money where the unit is a currency: "$10,417,300"
 
     values = {"actual": value(ks.actual), "target": value(ks.kpi.target), "expected": value(ks.expected),
               "forecast": value(ks.forecast), "progress": fmt.percent(ks.progress),
