@@ -94,6 +94,14 @@ def test_a_locale_of_another_language_is_one_clear_error(check_plan: Callable[..
     assert "en-US" in (d.hint or "")
 
 
+def test_a_french_plan_hears_about_its_locale_in_french(check_plan: Callable[..., Checked]) -> None:
+    """`locale: en-US` in a French plan: the one error and its hint are in French, naming fr-FR."""
+    checked = check_plan({}, settings=SETTINGS.replace("language: en", "language: fr") + "locale: en-US\n")
+    d = only(checked, "bad-locale")
+    assert d.text("fr") == "la locale `en-US` n'est pas de la langue du plan (fr)"
+    assert d.hint_text("fr") == "écrivez une locale de fr, par ex. fr-FR, ou retirez `locale:`"
+
+
 def test_an_unknown_locale_says_what_to_write(check_plan: Callable[..., Checked]) -> None:
     """`locale: english` is not a locale: the error names the key and gives examples."""
     checked = check_plan({}, settings=SETTINGS + "locale: english\n")
