@@ -175,3 +175,16 @@ def test_two_charts_of_a_page_never_share_a_clip_path() -> None:
     assert ids[0] and ids[1] and not set(ids[0]) & set(ids[1])
     assert all(name.endswith("-1") for name in (ids[0][0], ids[1][0]))
     assert all(f'url(#{name})' in svg for names, svg in zip(ids, (first, second), strict=True) for name in names)
+
+
+def test_a_drawing_left_to_the_workers_keeps_the_plans_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart of an en-GB plan whose drawing the cache lacks is sent to the drawing workers with its locale:
+    the worker's axes read "£" and day-first dates as the page's own text does, not the en-US default."""
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    monkeypatch.setattr(chart_svg, "_store", None)
+    chart_svg.collect_missing(True)
+    try:
+        assert chart_svg.draw_chart(_bars(7), chart_svg.WIDE, Formatter("en", "GBP", "en-GB")) is None
+    finally:
+        requests = chart_svg.collect_missing(False)
+    assert [request[2:] for request in requests.values()] == [("en", "GBP", "en-GB")]

@@ -52,7 +52,7 @@ _store: DrawingStore | None = None
 _memo: dict[str, Markup] = {}  # key → drawing, in this process (serve redraws a page with the same charts)
 _MEMO_MAX = 2048
 _ahead: dict[str, Markup | None] = {}  # key → drawing made by drawing_pool.py for this build (None: cannot be)
-_missing: dict[str, tuple[str, str, str, str]] | None = None  # while collecting: key → drawing request
+_missing: dict[str, tuple[str, str, str, str, str | None]] | None = None  # while collecting: key → drawing request
 
 
 def keep_drawings_in(store: DrawingStore | None) -> None:
@@ -95,7 +95,7 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
         drawing = _drawing_spec(json.loads(text), width, fmt.language)
         source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
         if _missing is not None:  # drawn later, with the others the build lacks (parallel.render_drawn)
-            _missing[key] = (key, source, fmt.language, fmt.currency)
+            _missing[key] = (key, source, fmt.language, fmt.currency, fmt.region)
             return None
         svg = _draw(source, locales[0], locales[1], key)
         if svg is None:
@@ -108,7 +108,7 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
     return _memo[key]
 
 
-def collect_missing(on: bool) -> dict[str, tuple[str, str, str, str]]:
+def collect_missing(on: bool) -> dict[str, tuple[str, str, str, str, str | None]]:
     """Start (`on`) or stop collecting the drawings the cache lacks instead of drawing them: meanwhile
     `draw_chart` answers None for them (the page is to be rendered again). Returns what was collected."""
     global _missing
@@ -133,9 +133,9 @@ def collecting() -> bool:
     return _missing is not None
 
 
-def draw_source(key: str, source: str, language: str, currency: str) -> str | None:
+def draw_source(key: str, source: str, language: str, currency: str, region: str | None) -> str | None:
     """The SVG of a drawing spec written by `draw_chart` (in a drawing worker), or None when it cannot be."""
-    format_locale, time_locale, _ = _locales(language, currency)
+    format_locale, time_locale, _ = _locales(language, currency, region)
     return _draw(source, format_locale, time_locale, key)
 
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-Request = tuple[str, str, str, str]  # key, drawing source (Vega-Lite JSON), language, currency
+Request = tuple[str, str, str, str, str | None]  # key, drawing source (Vega-Lite JSON), language, currency, locale
 
 
 def draw_all(requests: Sequence[Request], processes: int) -> dict[str, str | None]:
@@ -57,7 +57,8 @@ def _serve() -> None:
     from .chart_svg import draw_source
 
     batch: list[Request] = pickle.load(sys.stdin.buffer)
-    answer = {key: draw_source(key, source, language, currency) for key, source, language, currency in batch}
+    answer = {key: draw_source(key, source, language, currency, region)
+              for key, source, language, currency, region in batch}
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 
