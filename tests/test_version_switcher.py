@@ -68,7 +68,7 @@ def test_versions_script_lists_every_version_and_its_pages(tmp_path: Path) -> No
     assert build_all_versions(repo.plan, tmp_path / "out", TODAY).ok
     data = versions_data(tmp_path / "out")
     shown = [(v["tag"], v["date"], v["root"]) for v in data["versions"]]
-    assert shown == [("", "23 Nov 2026", ""), ("v2", "10 Feb 2026", "v/v2/"), ("v1", "11 Jan 2026", "v/v1/")]
+    assert shown == [("", "Nov 23, 2026", ""), ("v2", "Feb 10, 2026", "v/v2/"), ("v1", "Jan 11, 2026", "v/v1/")]
 
     def pages(tag: str) -> set[str]:
         (version,) = [v for v in data["versions"] if v["tag"] == tag]
