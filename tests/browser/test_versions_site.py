@@ -161,7 +161,7 @@ def test_switcher_stays_on_the_same_page_or_says_it_is_missing(versions_server: 
         ("All versions", base + "history.html", False, ""),
     ]
     dates = page.locator("details.versions li small:not(.version-missing)").all_text_contents()
-    assert dates == ["23 Nov 2026", "10 Feb 2026", "11 Jan 2026"]
+    assert dates == ["Nov 23, 2026", "Feb 10, 2026", "Jan 11, 2026"]
     assert page.locator(".banner a").get_attribute("href") == "../../../personas/buyer.html"
     page.locator("details.versions summary").click()
     page.locator("details.versions a", has_text="v1").click()
