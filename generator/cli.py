@@ -284,9 +284,14 @@ def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datet
         with kept_on_disk():
             result = compare_revisions(plan, old or None, new or None, _today(today))
     except GitError as exc:
-        click.echo(f"strategy diff: {exc.message}", err=True)
-        if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
+        from .plan.messages import reader_language, render
+        from .read.loader import plan_language
+
+        language = reader_language(plan_language(plan), lang)
+        click.echo(f"strategy diff: {exc.text(language)}", err=True)
+        hint = exc.hint_text(language)
+        if hint:
+            click.echo(f"  {render(language, 'label-hint')} {hint}", err=True)
         sys.exit(EXIT_USAGE)
     except PlanHasErrors as exc:
         from .plan.messages import render

@@ -4,6 +4,8 @@ reader saw (issue 14, items 1 and 7). Codes stay English whatever the language."
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.plan.i18n import Formatter
 
-from .conftest import MINIMAL_SETTINGS, only
+from .conftest import EXAMPLE, MINIMAL_SETTINGS, only
 
 EN_SETTINGS = MINIMAL_SETTINGS.replace("language: fr", "language: en")
 WRONG = {"objectives/croissance.md": """\
@@ -147,3 +149,21 @@ def test_pages_write_stages_after_numbers_in_lower_case_and_experiences_by_stage
     assert "acquisition / rendez-vous" not in experiences
     acquisition = (tmp_path / "site" / "funnels" / "acquisition.html").read_text(encoding="utf-8")
     assert "<small>(client signé)</small>" in acquisition
+
+
+def test_a_git_error_is_said_in_the_plan_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`strategy diff` with an unknown revision in a French plan's repository says so in French, with the
+    known tags (or how to tag) as the hint."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE, repo / "content")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "plan"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True)
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["diff", "nope", "--plan", "content"])
+    assert result.exit_code == 2
+    assert "strategy diff: révision inconnue `nope`" in result.output
+    assert "conseil : ce dépôt n'a pas encore d'étiquette" in result.output

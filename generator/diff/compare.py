@@ -22,6 +22,7 @@ from ..plan.compute import PlanState, number
 from ..plan.diagnostics import Diagnostics
 from ..plan.i18n import common_noun
 from ..plan.kinds import KINDS as ENTITY_KINDS
+from ..plan.messages import msg
 from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
 
 # the order of a diff's changes: the plan, then each kind of the registry (plan/kinds.py), an objective's KPIs
@@ -435,8 +436,8 @@ def compare_revisions(plan: Path, old: str | None, new: str | None, today: dt.da
     for revision in (old, new):
         if revision is None:
             if not plan.is_dir():
-                raise GitError("no-plan-folder", f"the working tree has no plan folder `{plan}`",
-                               "give the plan folder with --plan, or name the new revision: strategy diff OLD NEW")
+                raise GitError("no-plan-folder", msg("git.no-plan-folder.tree", plan=str(plan)),
+                               msg("git.no-plan-folder.tree.hint"))
             result = check(DirectorySource(plan), today)
             label = str(plan)
         else:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from ..plan.messages import Msg, msg, words
 from .source import MAX_FILE_BYTES, FileTooLarge
 
 WORKING_TREE = "working tree"
@@ -27,11 +28,19 @@ KNOWN_TAGS_SHOWN = 15
 class GitError(Exception):
     """A problem with the repository or a revision, told in the user's terms."""
 
-    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str | Msg, hint: str | Msg | None = None) -> None:
+        super().__init__(str(message))
         self.code = code  # not-a-repository | no-git | unknown-revision | shallow-clone | no-plan-folder | git-failed
-        self.message = message
-        self.hint = hint
+        self.said, self.said_hint = message, hint
+        self.message = str(message)  # in English, for logs and tests
+        self.hint = None if hint is None else str(hint)
+
+    def text(self, language: str) -> str:
+        """The message, in `language` (a git failure quoting git's own words stays as git said it)."""
+        return words(language, self.said) or ""
+
+    def hint_text(self, language: str) -> str | None:
+        return words(language, self.said_hint)
 
     def __str__(self) -> str:
         return self.message + (f"\n  hint: {self.hint}" if self.hint else "")
@@ -50,8 +59,7 @@ def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedP
         result = subprocess.run(["git", "--literal-pathspecs", *args], cwd=repo, env=_git_env(),
                                 capture_output=True, stdin=subprocess.DEVNULL, check=False)
     except FileNotFoundError as exc:
-        raise GitError("no-git", "git is not installed (or not on PATH)",
-                       "install git: strategy reads the plan's history from the repository") from exc
+        raise GitError("no-git", msg("git.no-git"), msg("git.no-git.hint")) from exc
     if check and result.returncode != 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError("git-failed", f"`git {' '.join(args)}` failed: {detail[-1] if detail else result.returncode}")
@@ -72,9 +80,8 @@ class Repository:
             probe = probe.parent
         result = run_git(probe, "rev-parse", "--show-toplevel", check=False)
         if result.returncode != 0:
-            raise GitError("not-a-repository", f"`{start}` is not inside a git repository",
-                           "strategy diff and --all-versions read the plan's history from git: run them in the "
-                           "repository that holds the plan (or create one with `git init` and commit the plan)")
+            raise GitError("not-a-repository", msg("git.not-a-repository", start=str(start)),
+                           msg("git.not-a-repository.hint"))
         return cls(Path(result.stdout.decode().strip()).resolve())
 
     def plan_path(self, plan: Path) -> str:
@@ -83,8 +90,8 @@ class Repository:
         try:
             rel = full.relative_to(self.root)
         except ValueError:
-            raise GitError("not-a-repository", f"the plan folder `{plan}` is outside the repository {self.root}",
-                           "give a plan folder inside the repository with --plan") from None
+            raise GitError("not-a-repository", msg("git.outside", plan=str(plan), root=str(self.root)),
+                           msg("git.outside.hint")) from None
         return "" if str(rel) == "." else rel.as_posix()
 
     @property
@@ -119,27 +126,22 @@ class Repository:
     def resolve(self, revision: str) -> str:
         """The commit id `revision` names, or a GitError that lists the known tags."""
         if not revision or revision.startswith("-") or "\x00" in revision:
-            raise GitError("unknown-revision", f"`{revision}` is not a git revision",
-                           "give a tag, a branch or a commit, e.g. v1.0, main or HEAD~1")
+            raise GitError("unknown-revision", msg("git.not-a-revision", revision=revision),
+                           msg("git.not-a-revision.hint"))
         result = run_git(self.root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
         if result.returncode == 0:
             return result.stdout.decode().strip()
         if run_git(self.root, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
-            raise GitError("unknown-revision", f"the repository has no commit yet, so there is no `{revision}`",
-                           "commit the plan first: git add content && git commit -m 'First plan'")
+            raise GitError("unknown-revision", msg("git.no-commit", revision=revision), msg("git.no-commit.hint"))
         if self.is_shallow:
-            raise GitError("shallow-clone", f"the revision `{revision}` is not in this clone, which is shallow "
-                           "(only the latest commits were fetched)",
-                           "fetch the whole history: `git fetch --unshallow --tags`, or in GitHub Actions check "
-                           "out with `fetch-depth: 0` (actions/checkout: `with: {fetch-depth: 0}`)")
+            raise GitError("shallow-clone", msg("git.shallow-revision", revision=revision), msg("git.shallow.hint"))
         tags = self.tags()
         if tags:
             shown = ", ".join(tags[:KNOWN_TAGS_SHOWN]) + (", …" if len(tags) > KNOWN_TAGS_SHOWN else "")
-            hint = f"known tags, newest first: {shown}; or give a branch or a commit (HEAD~1, main)"
+            hint = msg("git.unknown.tags", tags=shown)
         else:
-            hint = "this repository has no tags yet; give a branch or a commit (HEAD, HEAD~1, main), or tag one: " \
-                   "git tag v1.0"
-        raise GitError("unknown-revision", f"unknown revision `{revision}`", hint)
+            hint = msg("git.unknown.no-tags")
+        raise GitError("unknown-revision", msg("git.unknown", revision=revision), hint)
 
     def plan_folders_at(self, commit: str) -> list[str]:
         """Folders holding a strategy.yaml at `commit`, to suggest the right --plan."""
@@ -288,10 +290,9 @@ class GitSource:
 
     def _no_plan_folder(self) -> None:
         folders = self.repository.plan_folders_at(self.commit)
-        hint = ("at that revision strategy.yaml is in: " + ", ".join(f"`{f}`" for f in folders)
-                + " — give that folder with --plan") if folders else \
-            "the plan did not exist yet at that revision: compare with a later revision"
-        raise GitError("no-plan-folder", f"the revision `{self.revision}` has no plan folder `{self.shown_plan}`",
+        hint = msg("git.no-plan-folder.there", folders=", ".join(f"`{f}`" for f in folders)) if folders else \
+            msg("git.no-plan-folder.later")
+        raise GitError("no-plan-folder", msg("git.no-plan-folder", revision=self.revision, plan=self.shown_plan),
                        hint)
 
     # --- the Source protocol --------------------------------------------------------------

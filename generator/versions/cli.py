@@ -68,9 +68,14 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     result = build_all_versions(plan, output, today, strict=strict, progress=progress if show_progress else None,
                                 pack=pack)
     if result.git_error is not None:
-        click.echo(f"strategy build: {result.git_error.message}", err=True)
-        if result.git_error.hint:
-            click.echo(f"  hint: {result.git_error.hint}", err=True)
+        from ..plan.messages import reader_language, render
+        from ..read.loader import plan_language
+
+        language = reader_language(plan_language(plan))
+        click.echo(f"strategy build: {result.git_error.text(language)}", err=True)
+        hint = result.git_error.hint_text(language)
+        if hint:
+            click.echo(f"  {render(language, 'label-hint')} {hint}", err=True)
         click.echo(nothing_written(result, output), err=True)
         sys.exit(EXIT_USAGE)
     diags = diagnostics_for_failure(result)

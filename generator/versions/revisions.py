@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..pipeline import Checked, check
+from ..plan.messages import msg
 from ..read.gitsource import GitError, GitSource, Repository
 from ..read.tags import Version, list_versions
 from .links import MAX_TAG_LENGTH, SAFE_TAG
@@ -81,10 +82,7 @@ class CheckedVersion:
 def published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tuple[Repository, str, list[Version]]:
     repository = Repository.find(plan_dir)
     if repository.is_shallow:
-        raise GitError("shallow-clone", "this clone is shallow (only the latest commits were fetched), so the "
-                       "versions cannot all be built",
-                       "fetch the whole history: `git fetch --unshallow --tags`, or in GitHub Actions check out "
-                       "with `fetch-depth: 0` (actions/checkout: `with: {fetch-depth: 0}`)")
+        raise GitError("shallow-clone", msg("git.shallow-versions"), msg("git.shallow.hint"))
     listing = list_versions(plan_dir, pattern)
     warnings.extend(listing.warnings)
     versions = []
