@@ -220,6 +220,8 @@ def failure_message(exc: Exception, output: Path) -> str | Msg:
 
     if isinstance(exc, OutputError):
         return exc.said
+    if isinstance(exc, PageTooHeavy) and exc.args and isinstance(exc.args[0], Msg):
+        return exc.args[0]
     if isinstance(exc, SearchIndexError | PageTooHeavy | PackError):
         return str(exc)
     if isinstance(exc, OSError):

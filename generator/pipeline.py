@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .plan.compute import PlanState, compute_plan
 from .plan.diagnostics import Diagnostics, Location
+from .plan.messages import msg
 from .plan.model import Plan
 from .plan.validate import check_references, check_rules
 from .read.loader import load_plan
@@ -85,12 +86,12 @@ def _check(source: Source, today: dt.date) -> Checked:
                 state = compute_plan(plan, today)
     except RecursionError:
         diagnostics.error("internal-error", Location(source.label or "."),
-                          f"the plan is nested too deeply to finish {stage} it")
+                          msg("internal.nested", stage=msg(f"internal.stage.{stage}")))
     except Exception as exc:  # the promise: no traceback, ever, for any input
         last = traceback.extract_tb(exc.__traceback__)[-1]
         diagnostics.error("internal-error", Location(source.label or "."),
-                          f"unexpected failure while {stage} the plan: {type(exc).__name__}: {exc}",
-                          f"this is a bug in strategy-site ({os.path.basename(last.filename)}:{last.lineno}); "
-                          "please report it with the file that triggers it")
+                          msg("internal.failure", stage=msg(f"internal.stage.{stage}"),
+                              error=f"{type(exc).__name__}: {exc}"),
+                          msg("internal.failure.hint", where=f"{os.path.basename(last.filename)}:{last.lineno}"))
         state = None
     return Checked(plan=plan, state=state, diagnostics=diagnostics)

@@ -386,4 +386,9 @@ EN: dict[str, str | dict[str, str]] = {
     "git.no-plan-folder.later": "the plan did not exist yet at that revision: compare with a later revision",
     "git.no-plan-folder.tree": "the working tree has no plan folder `{plan}`",
     "git.no-plan-folder.tree.hint": "give the plan folder with --plan, or name the new revision: strategy diff OLD NEW",
+    "internal.stage.reading": "reading", "internal.stage.checking": "checking", "internal.stage.computing": "computing",
+    "internal.nested": "the plan is nested too deeply to finish {stage} it",
+    "internal.failure": "unexpected failure while {stage} the plan: {error}",
+    "internal.failure.hint": "this is a bug in strategy-site ({where}); please report it with the file that triggers it",
+    "budget.page-too-heavy": "the page {path} weighs {size} MB, over the {most} MB a page may weigh: split its content (fewer KPIs or funnels per objective, shorter texts)",
 }

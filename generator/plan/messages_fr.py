@@ -392,4 +392,9 @@ FR: dict[str, str | dict[str, str]] = {
     "git.no-plan-folder.later": "le plan n'existait pas encore à cette révision : comparez avec une révision plus récente",
     "git.no-plan-folder.tree": "la copie de travail n'a pas de dossier du plan `{plan}`",
     "git.no-plan-folder.tree.hint": "donnez le dossier du plan avec --plan, ou nommez la nouvelle révision : strategy diff ANCIENNE NOUVELLE",
+    "internal.stage.reading": "la lecture", "internal.stage.checking": "la vérification", "internal.stage.computing": "le calcul",
+    "internal.nested": "le plan est imbriqué trop profondément pour en finir {stage}",
+    "internal.failure": "échec inattendu pendant {stage} du plan : {error}",
+    "internal.failure.hint": "c'est un défaut de strategy-site ({where}) ; signalez-le avec le fichier qui le provoque",
+    "budget.page-too-heavy": "la page {path} pèse {size} Mo, plus que les {most} Mo qu'une page peut peser : répartissez son contenu (moins d'indicateurs ou d'entonnoirs par objectif, des textes plus courts)",
 }

@@ -52,6 +52,5 @@ def check_page_weight(path: str, size: int) -> None:
     """Raises PageTooHeavy for a page over MAX_PAGE_BYTES."""
     if size <= MAX_PAGE_BYTES:
         return
-    raise PageTooHeavy(f"the page {path} weighs {size / 1_048_576:.1f} MB, over the "
-                       f"{MAX_PAGE_BYTES // 1_048_576} MB a page may weigh: split its content "
-                       "(fewer KPIs or funnels per objective, shorter texts)")
+    raise PageTooHeavy(msg("budget.page-too-heavy", path=path, size=f"{size / 1_048_576:.1f}",
+                           most=str(MAX_PAGE_BYTES // 1_048_576)))
