@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from markupsafe import Markup, escape
 
+from ..plan.compute import time_share
 from ..plan.i18n import Formatter
 from ..read.budgets import thinned
 from . import long_series, palette, time_axis
@@ -702,13 +703,6 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
 PROGRESS_MAX = 1.2  # bars stop at 120 %; the true value stays in the tooltip and the table
 
 
-def _time_share(start: dt.date, end: dt.date, day: dt.date) -> float:
-    span = (end - start).days
-    if span <= 0:
-        return 1.0
-    return min(1.0, max(0.0, (day - start).days / span))
-
-
 @_shape
 def _progress_spec(alt: Any, lang: str, objectives: tuple[str, ...], present: tuple[str, ...],
                    domain: tuple[str, ...]) -> Any:
@@ -756,7 +750,7 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
             expected = sum(k.expected_progress for k in obj.kpis) / len(obj.kpis)
         else:
             due = obj.objective.due or settings.period_end
-            expected = _time_share(settings.period_start, due, plan.today)
+            expected = time_share(settings.period_start, due, plan.today)
         progress = obj.progress if _finite(obj.progress) else None
         shown = 0.0 if progress is None else min(PROGRESS_MAX, max(0.0, progress))
         status = fmt.label(obj.status)
