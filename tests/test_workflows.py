@@ -26,6 +26,7 @@ TODAY = dt.date(2026, 11, 23)
 
 # Every action the workflows use, pinned by commit (a tag can be moved to other code, a commit cannot), with
 # the release that commit is: the one place to bump them (Dependabot proposes the bumps in a plan repository).
+# Each SHA was read from the action's own git history (`git rev-parse <tag>^{commit}` in a fetched copy), never typed.
 PINS = {
     "actions/checkout": ("d23441a48e516b6c34aea4fa41551a30e30af803", "v6.1.0"),
     "actions/setup-python": ("ece7cb06caefa5fff74198d8649806c4678c61a1", "v6.3.0"),
@@ -33,8 +34,8 @@ PINS = {
     "actions/download-artifact": ("3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c", "v8.0.1"),
     "actions/upload-pages-artifact": ("fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0"),
     "actions/deploy-pages": ("cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0"),
-    "actions/github-script": ("3a2844b7e9c422d3c10d287c895573f7108da1b3", "v9.0.0"),
-    "actions/cache": ("55cc8345863c7cc4c66a329aec7e433d2d1c52a9", "v6.1.0"),
+    "actions/github-script": ("ed597411d8f924073f98dfc5c65a23a2325f34cd", "v8.0.0"),
+    "actions/cache": ("27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5"),
 }
 USES_LINE = re.compile(r"^\s*(?:- )?uses:\s*(\S+)(.*)$", re.MULTILINE)
 # contexts a pull request's author controls (titles, bodies, branch names, commit messages…)
