@@ -6,20 +6,11 @@ import json
 
 from .plan.compute import FunnelState, PlanState, number
 from .plan.i18n import Formatter
+from .plan.messages import render
 from .site.explain import diagnosis, projection_text
 
-HEADERS = {
-    "fr": ("étape", "taux", "besoin", "à ce jour", "réel", "observé", "coût/unité", "coût"),
-    "en": ("stage", "rate", "need", "to date", "actual", "observed", "cost/unit", "cost"),
-}
-FACTS = {
-    "fr": {"goal": "but {goal} {unit} au {due}", "elapsed": "temps écoulé {share}", "budget": "budget {value}",
-           "cost_per_unit": "coût par résultat ({unit}) {value}", "projection": "projection {text}",
-           "none": "Le plan n'a pas d'entonnoir : ajoutez-en un dans funnels/ID.yaml."},
-    "en": {"goal": "goal {goal} {unit} by {due}", "elapsed": "time elapsed {share}", "budget": "budget {value}",
-           "cost_per_unit": "cost per result ({unit}) {value}", "projection": "projected {text}",
-           "none": "The plan has no funnel: add one in funnels/ID.yaml."},
-}
+# the table's columns, each a key `funnel.header.…` of the one table of messages
+COLUMNS = ("stage", "rate", "need", "to-date", "actual", "observed", "cost-unit", "cost")
 
 
 def _round(value: float | None, digits: int = 2) -> float | int | None:
@@ -67,11 +58,13 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
         return f"\x1b[1m{t}\x1b[0m" if colour else t
 
     f = fs.funnel
-    facts = FACTS.get(fmt.language, FACTS["en"])
+    def facts(key: str, **values: object) -> str:
+        return render(fmt.language, f"funnel.{key}", **values)
+
     goal_unit = fmt.unit(f.goal, f.stages[-1].title)
-    lines = [bold(f"{f.title} ({f.id})") + " — " + facts["goal"].format(goal=fmt.number(number(f.goal)), unit=goal_unit,
-                                                                         due=fmt.date(fs.due))]
-    rows = [list(HEADERS.get(fmt.language, HEADERS["en"]))]
+    lines = [bold(f"{f.title} ({f.id})") + " — " + facts("goal", goal=fmt.number(number(f.goal)), unit=goal_unit,
+                                                                   due=fmt.date(fs.due))]
+    rows = [[render(fmt.language, f"funnel.header.{column}") for column in COLUMNS]]
     for i, st in enumerate(fs.stages):
         s = st.stage
         rows.append([
@@ -86,14 +79,14 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
             fmt.money(st.cost_total) if st.cost_total is not None else "–",
         ])
     lines += _table(rows, right=set(range(1, 8)))
-    notes = [facts["elapsed"].format(share=fmt.percent(fs.elapsed))]
+    notes = [facts("elapsed", share=fmt.percent(fs.elapsed))]
     if fs.budget is not None:
-        notes.append(facts["budget"].format(value=fmt.money(fs.budget)))
+        notes.append(facts("budget", value=fmt.money(fs.budget)))
         one = fmt.unit(1, f.stages[-1].title)  # "coût par résultat (client signé)"
-        notes.append(facts["cost_per_unit"].format(unit=one, value=fmt.money(fs.cost_per_unit)))
+        notes.append(facts("cost_per_unit", unit=one, value=fmt.money(fs.cost_per_unit)))
     projected = projection_text(fs, fmt)
     if projected:
-        notes.append(facts["projection"].format(text=projected))
+        notes.append(facts("projection", text=projected))
     lines += [f"  {x}" for x in notes]
     lines += [f"  {x}" for x in diagnosis(fs, fmt)]
     return "\n".join(lines)
@@ -102,5 +95,5 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
 def funnels_text(state: PlanState, *, colour: bool = False) -> str:
     fmt = Formatter(state.plan.settings.language, state.plan.settings.currency, state.plan.settings.locale)
     if not state.funnels:
-        return FACTS.get(fmt.language, FACTS["en"])["none"]
+        return render(fmt.language, "funnel.none")
     return "\n\n".join(funnel_text(fs, fmt, colour=colour) for fs in state.funnels.values())

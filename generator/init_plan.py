@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from .plan.messages import EN, render
 from .read.loader import split_front_matter
 from .schema_export import KIND_NAMES, dumps, file_schemas, schema_file_name
 
@@ -74,38 +75,15 @@ def _walk(folder: resources.abc.Traversable, prefix: str = "") -> dict[str, str]
 
 
 # The workflows' words a reader sees (the preview's pull-request comment around the diff, the refresh's commit and
-# pull request), in the plan's language: each replaces __KEY__ in a bash double-quoted string (a backtick
-# escaped, $RUN_URL the run's address).
-WORKFLOW_WORDS = {
-    "en": {
-        "REFRESH_COMMIT": "Refresh the KPI data from their sources",
-        "REFRESH_TITLE": "New KPI data from the sources",
-        "REFRESH_DIFF_FAILED": "The new snapshots could not be compared with the plan: see the workflow run.",
-        "COMMENT_DIFF_FAILED": "**The strategy diff could not be computed.**",
-        "COMMENT_CHECK_OK": "✅ \\`strategy check\\`: no error.",
-        "COMMENT_CHECK_FAILED": "❌ \\`strategy check\\` found errors: see the annotations under *Files changed*.",
-        "COMMENT_SITE_BUILT": "The built site is the **site-preview** artifact of [this run]($RUN_URL).",
-        "COMMENT_SITE_FAILED": "The site was not built: see [the run]($RUN_URL).",
-    },
-    "fr": {
-        "REFRESH_COMMIT": "Données des indicateurs rafraîchies depuis leurs sources",
-        "REFRESH_TITLE": "Nouvelles données des indicateurs",
-        "REFRESH_DIFF_FAILED": "Les nouveaux instantanés n'ont pas pu être comparés au plan : "
-                               "voir l'exécution du workflow.",
-        "COMMENT_DIFF_FAILED": "**Les changements de stratégie n'ont pas pu être calculés.**",
-        "COMMENT_CHECK_OK": "✅ \\`strategy check\\` : aucune erreur.",
-        "COMMENT_CHECK_FAILED": "❌ \\`strategy check\\` a trouvé des erreurs : voir les annotations sous "
-                                "*Files changed*.",
-        "COMMENT_SITE_BUILT": "Le site construit est l'artefact **site-preview** de [cette exécution]($RUN_URL).",
-        "COMMENT_SITE_FAILED": "Le site n'a pas été construit : voir [l'exécution]($RUN_URL).",
-    },
-}
+# pull request), in the plan's language: the one table's `workflow.KEY` replaces __KEY__ in a bash double-quoted
+# string (a backtick escaped, $RUN_URL the run's address).
+WORKFLOW_KEYS = tuple(key.removeprefix("workflow.") for key in EN if key.startswith("workflow."))
 
 
 def _fill(text: str, year: int, lang: str = "en") -> str:
     text = text.replace("__YEAR__", str(year)).replace("__INSTALL__", INSTALL_REQUIREMENT)
-    for key, words in WORKFLOW_WORDS.get(lang, WORKFLOW_WORDS["en"]).items():
-        text = text.replace(f"__{key}__", words)
+    for key in WORKFLOW_KEYS:
+        text = text.replace(f"__{key}__", render(lang, f"workflow.{key}"))
     return text
 
 

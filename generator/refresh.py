@@ -21,50 +21,12 @@ from typing import Any
 
 from .plan import periods
 from .plan.diagnostics import Diagnostics
+from .plan.messages import render
 from .plan.model import KPI
 from .read import sources
 from .read.loader import load_plan
 from .read.source import DirectorySource
 from .read.sources import SourceConfig
-
-WORDS = {
-    "en": {
-        "written": "{kpi}: {rows} rows from `{source}` → {path} ({state})", "changed": "changed",
-        "unchanged": "unchanged", "new": "new",
-        "no-plan": "strategy.yaml cannot be read: `strategy check` says why",
-        "no-kpi": "no KPI takes its data from a source{which}", "no-such-kpi": "there is no KPI `{kpi}` with a source",
-        "failed": "{kpi}: {reason}",
-        "missing-db": "the database file {path} of the source `{source}` does not exist",
-        "missing-env": "the environment variable {env} of the source `{source}` is not set (it holds the URL)",
-        "driver": "the source `{source}` needs {package}: pip install 'strategy-site[{extra}]'",
-        "query": "the query failed: {error}",
-        "select-only": "the query runs read-only: write one SELECT statement (found {found})",
-        "columns": "the query must return two columns, date and value (it returned {found})",
-        "bad-date": "row {row}: `{value}` is not a date (return a date, or text as YYYY-MM-DD, YYYY-MM or YYYY-Qn)",
-        "bad-value": "row {row}: `{value}` is not a number",
-        "not-csv": "the snapshot is written as CSV: `data:` must name a .csv file, not {path}",
-    },
-    "fr": {
-        "written": "{kpi} : {rows} lignes de `{source}` → {path} ({state})", "changed": "modifié",
-        "unchanged": "inchangé", "new": "nouveau",
-        "no-plan": "strategy.yaml ne peut pas être lu : `strategy check` dit pourquoi",
-        "no-kpi": "aucun indicateur ne prend ses données d'une source{which}",
-        "no-such-kpi": "il n'y a pas d'indicateur `{kpi}` avec une source",
-        "failed": "{kpi} : {reason}",
-        "missing-db": "le fichier de base de données {path} de la source `{source}` n'existe pas",
-        "missing-env": "la variable d'environnement {env} de la source `{source}` n'est pas définie "
-                       "(elle contient l'URL)",
-        "driver": "la source `{source}` demande {package} : pip install 'strategy-site[{extra}]'",
-        "query": "la requête a échoué : {error}",
-        "select-only": "la requête s'exécute en lecture seule : écrivez une seule instruction SELECT "
-                       "(trouvé : {found})",
-        "columns": "la requête doit rendre deux colonnes, date et value (elle a rendu {found})",
-        "bad-date": "ligne {row} : `{value}` n'est pas une date (rendez une date, ou un texte AAAA-MM-JJ, AAAA-MM "
-                    "ou AAAA-Qn)",
-        "bad-value": "ligne {row} : `{value}` n'est pas un nombre",
-        "not-csv": "l'instantané est écrit en CSV : `data:` doit nommer un fichier .csv, pas {path}",
-    },
-}
 
 
 class RefreshError(Exception):
@@ -93,10 +55,13 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
     folder = DirectorySource(plan_dir)
     plan = load_plan(folder, Diagnostics())  # its own problems are check's to report; the KPIs are enough
     language = plan.settings.language if plan is not None else "en"
-    say = WORDS.get(language, WORDS["en"])
+
+    def say(key: str, **values: object) -> str:
+        return render(language, f"refresh.{key}", **values)
+
     configs, _ = sources.read_configs(folder, result.diagnostics, language)
     if plan is None or plan.unread.settings:
-        result.errors.append(say["no-plan"])
+        result.errors.append(say("no-plan"))
         return result
     if result.diagnostics.errors:
         return result
@@ -104,7 +69,7 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
               and (source is None or k.source == source) and (kpi is None or k.id == kpi)]
     if not chosen:
         which = f" `{source}`" if source else ""
-        result.errors.append(say["no-such-kpi"].format(kpi=kpi) if kpi else say["no-kpi"].format(which=which))
+        result.errors.append(say("no-such-kpi", kpi=kpi) if kpi else say("no-kpi", which=which))
         return result
     lock_path = plan_dir / sources.LOCK
     lock = sources.read_lock(folder, result.diagnostics, language)
@@ -115,12 +80,12 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
                 raise RefreshError("failed", kpi=item.id, reason=f"source `{item.source}`?")
             rows = _measurements(config, item, plan_dir)
         except RefreshError as exc:
-            reason = say[exc.key].format(**exc.values)
-            result.errors.append(say["failed"].format(kpi=item.id, reason=reason))
+            reason = say(exc.key, **exc.values)
+            result.errors.append(say("failed", kpi=item.id, reason=reason))
             continue
         rel = sources.snapshot_path(item.id, item.data)
         if not rel.endswith(".csv"):
-            result.errors.append(say["failed"].format(kpi=item.id, reason=say["not-csv"].format(path=rel)))
+            result.errors.append(say("failed", kpi=item.id, reason=say("not-csv", path=rel)))
             continue
         text = "date,value\n" + "".join(f"{d},{v}\n" for d, v in rows)
         path = plan_dir / rel
@@ -134,8 +99,8 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
             path.write_text(text, encoding="utf-8", newline="\n")
             lock[item.id] = {**entry, "refreshed": now().replace(microsecond=0).isoformat()}
         state = "new" if before is None else "changed" if changed else "unchanged"
-        result.lines.append(say["written"].format(kpi=item.id, rows=len(rows), source=item.source, path=rel,
-                                                  state=say[state]))
+        result.lines.append(say("written", kpi=item.id, rows=len(rows), source=item.source, path=rel,
+                                state=say(state)))
     text = json.dumps({"version": 1, "kpis": dict(sorted(lock.items()))}, indent=2, ensure_ascii=False) + "\n"
     if not lock_path.exists() or lock_path.read_text(encoding="utf-8") != text:
         lock_path.write_text(text, encoding="utf-8", newline="\n")

@@ -12,8 +12,7 @@ from pathlib import Path
 from generator.diff.compare import KINDS as DIFF_ORDER
 from generator.diff.format import KIND_NAMES as DIFF_KIND_NAMES
 from generator.plan.kinds import BY_FOLDER, BY_NAME, KINDS
-from generator.plan.messages_en import EN
-from generator.plan.messages_fr import FR
+from generator.plan.message_tables import EN, FR
 from generator.plan.model import Plan
 from generator.schema_export import KIND_NAMES, file_schemas
 from generator.site.render import default_theme_dir
@@ -22,7 +21,8 @@ from generator.versions.links import entity_href
 
 GENERATOR = Path(__file__).resolve().parent.parent / "generator"
 # modules of words, one entry per word in each language: a kind's words are there by nature
-WORD_TABLES = {"site/ui_text.py", "plan/messages_en.py", "plan/messages_fr.py"}
+WORD_TABLES = {f"plan/messages_{language}{area}.py" for language in ("en", "fr")
+               for area in ("", "_site", "_read", "_commands")}
 
 
 def test_every_declared_kind_has_what_a_kind_needs() -> None:

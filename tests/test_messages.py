@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from babel import Locale
 
-from generator.plan.messages import MESSAGES, locale_language, msg, placeholders, reader_language, render
+from generator.plan.i18n import Formatter
+from generator.plan.message_tables import AREAS
+from generator.plan.messages import MESSAGES, locale_language, msg, placeholders, reader_language, render, say
+from generator.site.ui_text import ui
 
 
 def test_every_key_is_in_both_languages():
@@ -35,3 +39,37 @@ def test_without_a_plan_the_language_is_the_option_then_the_locale():
     assert locale_language({"LANG": "de_DE.UTF-8"}) is None
     assert reader_language("en", "fr") == "en"
     assert reader_language(None, "fr") == "fr"
+
+
+@pytest.mark.parametrize("language", sorted(AREAS))
+def test_a_key_is_written_once_for_its_area(language):
+    """A word is looked up in one place: no area's table (checks, site, data, commands) redefines another's key,
+    which would show one sentence where the other was meant."""
+    areas = AREAS[language]
+    assert sum(len(area) for area in areas) == len(MESSAGES[language])
+
+
+@pytest.mark.parametrize("language", sorted(MESSAGES))
+def test_plural_forms_are_the_languages_own(language):
+    """A count is said with a form Babel's rules choose for the language ("0 jour de retard", "0 days late"):
+    every plural table has "other" and only forms the language has."""
+    babel_forms = Locale.parse({"fr": "fr_FR"}.get(language, "en_GB")).plural_form.tags | {"other"}
+    wrong = {key: sorted(template) for key, template in MESSAGES[language].items()
+             if isinstance(template, dict) and ("other" not in template or set(template) - babel_forms)}
+    assert wrong == {}
+
+
+def test_the_commands_and_the_site_say_their_words_in_the_plans_language():
+    """The tables that lived apart (site, explanations, data files, sources, refresh, funnel, diff, pack, init,
+    workflows) are in the one table: a French reader gets French from each, an English reader English."""
+    assert ui("fr", "late_actions") == "Actions en retard ou à échéance proche"
+    assert ui("en", "late_actions") == "Actions late or due soon"
+    assert ui("fr", "not-a-word") == "not-a-word"  # a theme's typo shows as itself
+    assert render("fr", "pack.late_by", count=0) == "0 jour de retard"
+    assert render("en", "pack.late_by", count=0) == "0 days late"
+    assert say("fr", "data.empty-file") == ("ce fichier CSV est vide",
+                                            "commencez-le par une ligne d'en-tête, par ex. date,value")
+    assert say("en", "source.none-yet") == ("", "none yet")
+    assert render("fr", "funnel.header.stage") == "étape"
+    assert Formatter("fr").label("at-risk") == "à risque"
+    assert Formatter("en").label("made-up") == "made-up"

@@ -395,14 +395,15 @@ def test_preview_workflow(plan_repo: Path) -> None:
 
 def test_fr_and_en_plans_get_the_same_workflows(tmp_path: Path) -> None:
     """The workflows do not depend on the plan's language, but for the words of the preview's comment."""
-    from generator.init_plan import WORKFLOW_WORDS
+    from generator.init_plan import WORKFLOW_KEYS
+    from generator.plan.messages import render
 
     init_plan(tmp_path / "fr", "fr", TODAY)
     init_plan(tmp_path / "en", "en", TODAY)
     for path in _generated(tmp_path / "en"):
         french = (tmp_path / "fr" / ".github" / "workflows" / path.name).read_text(encoding="utf-8")
-        for key, words in WORKFLOW_WORDS["fr"].items():
-            french = french.replace(words, WORKFLOW_WORDS["en"][key])
+        for key in WORKFLOW_KEYS:
+            french = french.replace(render("fr", f"workflow.{key}"), render("en", f"workflow.{key}"))
         assert path.read_text(encoding="utf-8") == french
 
 

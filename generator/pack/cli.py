@@ -56,6 +56,6 @@ def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *,
 
     fmt = Formatter(language)
     click.echo(words(language, "written", file=target, pages=made.pages,
-                     size=f"{fmt.number(len(made.pdf) / 1000, 0)} {'ko' if language == 'fr' else 'kB'}",
+                     size=words(language, "kilobytes", size=fmt.number(len(made.pdf) / 1000, 0)),
                      seconds=fmt.number(made.seconds, 1)))
     return EXIT_OK

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
 from markupsafe import Markup
 
 from ..plan.compute import FunnelState, KpiState, ObjectiveState, PlanState
-from ..plan.i18n import LOCALES, Formatter
+from ..plan.i18n import Formatter
+from ..plan.messages import render
 from ..site import charts, explain
 from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
 from ..site.ui_text import ui
@@ -27,71 +27,12 @@ CHART_WIDTH = 640  # px of the SVG's plot; the page scales it to the text width 
 CHART_HEIGHT = 130  # px: lower than on the site (260), so that three KPI charts fit on an objective's page
 MAX_LATE_ACTIONS = 8  # on the one-page summary; the objective pages list every action
 
-WORDS: dict[str, dict[str, Any]] = {
-    "fr": {
-        "pack": "Dossier du conseil",
-        "as_of": "Situation au {date}",
-        "contents": "Sommaire",
-        "summary": "Synthèse",
-        "changes_none": "Aucun changement depuis {version}.",
-        "changed": ("{n} entité modifiée", "{n} entités modifiées"),
-        "added": ("{n} ajoutée", "{n} ajoutées"),
-        "removed": ("{n} retirée", "{n} retirées"),
-        "more_actions": ("… et {n} autre action : voir les pages des objectifs.",
-                         "… et {n} autres actions : voir les pages des objectifs."),
-        "kpi_count": ("{n} indicateur", "{n} indicateurs"),
-        "why": "Pourquoi ce statut",
-        "late_by": ("{n} jour de retard", "{n} jours de retard"),
-        "due_in": ("dans {n} jour", "dans {n} jours"),
-        "due_today": "aujourd'hui",
-        "written": "strategy pack : {file} écrit, {pages} pages, {size} ({seconds} s)",
-        "not_written": "strategy pack : rien n'est écrit, le plan a des erreurs ; corrigez-les d'abord.",
-        "cannot_write": "strategy pack : impossible d'écrire {file} : {error}",
-        "no_weasyprint": "strategy pack : WeasyPrint n'est pas installé",
-        "no_weasyprint_hint": "réinstallez strategy-site (pip install strategy-site), qui l'installe",
-        "no_pango": "strategy pack : WeasyPrint ne trouve pas la bibliothèque Pango ({error})",
-        "no_pango_hint": "installez Pango, par exemple `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0` "
-                         "sous Debian ou Ubuntu, `brew install pango` sous macOS, puis relancez la commande",
-        "hint": "  conseil : {hint}",
-    },
-    "en": {
-        "pack": "Board pack",
-        "as_of": "Status as of {date}",
-        "contents": "Contents",
-        "summary": "Summary",
-        "changes_none": "No change since {version}.",
-        "changed": ("{n} entity changed", "{n} entities changed"),
-        "added": ("{n} added", "{n} added"),
-        "removed": ("{n} removed", "{n} removed"),
-        "more_actions": ("… and {n} more action: see the objective pages.",
-                         "… and {n} more actions: see the objective pages."),
-        "kpi_count": ("{n} KPI", "{n} KPIs"),
-        "why": "Why this status",
-        "late_by": ("{n} day late", "{n} days late"),
-        "due_in": ("in {n} day", "in {n} days"),
-        "due_today": "today",
-        "written": "strategy pack: wrote {file}, {pages} pages, {size} ({seconds} s)",
-        "not_written": "strategy pack: nothing written, the plan has errors; fix them first.",
-        "cannot_write": "strategy pack: cannot write {file}: {error}",
-        "no_weasyprint": "strategy pack: WeasyPrint is not installed",
-        "no_weasyprint_hint": "reinstall strategy-site (pip install strategy-site), which installs it",
-        "no_pango": "strategy pack: WeasyPrint cannot load the Pango library ({error})",
-        "no_pango_hint": "install Pango, e.g. `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0` on Debian or "
-                         "Ubuntu, `brew install pango` on macOS, then run the command again",
-        "hint": "  hint: {hint}",
-    },
-}
-
-
 def words(language: str, key: str, n: int | None = None, **values: object) -> str:
-    """The pack's word for `key` in `language`; with `n`, the singular or plural by Babel's plural rules
-    (French says "0 jour", English "0 days")."""
-    entry = WORDS.get(language, WORDS["en"])[key]
+    """The pack's word for `key` in `language` (the one table's `pack.` keys); with `n`, its plural form by
+    Babel's rules (French says "0 jour", English "0 days")."""
     if n is not None:
-        form = Locale.parse(LOCALES.get(language, "en_US")).plural_form(abs(n))
-        entry = entry[0] if form == "one" else entry[1]
-        values = {"n": n, **values}
-    return entry.format(**values)
+        values = {"count": n, **values}
+    return render(language, f"pack.{key}", **values)
 
 
 @dataclass

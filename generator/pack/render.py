@@ -16,8 +16,8 @@ PACK_FILE = "board-pack.pdf"  # its default name, and its name in a built site (
 
 
 class PackError(Exception):
-    """The PDF cannot be made on this machine (a missing library): `key` names the message and its hint in
-    content.WORDS, `detail` what the library said."""
+    """The PDF cannot be made on this machine (a missing library): `key` names the message and its hint (the
+    one table's `pack.` keys), `detail` what the library said."""
 
     def __init__(self, key: str, detail: str = "") -> None:
         super().__init__(f"{key}: {detail}")

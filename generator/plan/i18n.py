@@ -28,6 +28,8 @@ from babel.numbers import (
     parse_pattern,
 )
 
+from .message_tables import EN, MESSAGES
+
 DEFAULT_LOCALES = {"fr": "fr-FR", "en": "en-US"}  # a plan's locale when strategy.yaml names none
 LOCALES = {language: tag.replace("-", "_") for language, tag in DEFAULT_LOCALES.items()}  # Babel's ids
 LOCALE_PATTERN = "^[a-z]{2}-[A-Z]{2}$"  # a language and a region: fr-CA, en-GB
@@ -47,34 +49,6 @@ def known_locale(tag: str) -> bool:
     except (ValueError, LookupError):
         return False
     return True
-
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "achieved": "atteint", "on-track": "en bonne voie", "at-risk": "à risque",
-        "off-track": "en retard", "no-data": "sans données",
-        "planned": "prévue", "doing": "en cours", "done": "faite", "dropped": "abandonnée",
-        "enterprise": "entreprise", "marketing": "marketing",
-        "up": "hausse", "down": "baisse", "level": "niveau", "cumulative": "cumul",
-        "month": "mois", "year": "an", "once": "une fois",
-        "saas": "SaaS", "software": "logiciel", "portal": "portail", "web": "site web", "app": "application",
-        "service": "service", "other": "autre",
-        "daily": "quotidienne", "weekly": "hebdomadaire", "monthly": "mensuelle",
-        "quarterly": "trimestrielle", "yearly": "annuelle",
-    },
-    "en": {
-        "achieved": "achieved", "on-track": "on track", "at-risk": "at risk",
-        "off-track": "off track", "no-data": "no data",
-        "planned": "planned", "doing": "doing", "done": "done", "dropped": "dropped",
-        "enterprise": "enterprise", "marketing": "marketing",
-        "up": "up", "down": "down", "level": "level", "cumulative": "cumulative",
-        "month": "month", "year": "year", "once": "once",
-        "saas": "SaaS", "software": "software", "portal": "portal", "web": "website", "app": "app",
-        "service": "service", "other": "other",
-        "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly",
-        "yearly": "yearly",
-    },
-}
-
 
 # Babel patterns of a measurement's period (periods.py): a month in full, a quarter as "T3 2026" / "Q3 2026"
 _PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y", "year": "y"}
@@ -114,7 +88,9 @@ class Formatter:
     def label(self, key: str | None) -> str:
         if key is None:
             return ""
-        return LABELS.get(self.language, LABELS["en"]).get(key, key)
+        # a value the table does not know (a category the schema lets through) shows as written
+        label = MESSAGES.get(self.language, EN).get(f"label.{key}", EN.get(f"label.{key}", key))
+        return label if isinstance(label, str) else key
 
     def unit(self, count: float | int | None, title: str) -> str:
         """A stage's title after a count of it: "5 clients signés", "1 client signé", "1 250 prospects"."""

@@ -1,5 +1,8 @@
-"""Every sentence the tool says to a person, in the reader's language: one table per language
-(messages_en.py, messages_fr.py), keyed by a stable message key.
+"""Every sentence and word the tool says to a person, in the reader's language: one table per language, keyed
+by a stable English key, each written in a few modules by area and assembled by message_tables.py: messages_en.py (the
+diagnostics and the commands' lines), messages_en_site.py (the site's words: `site.`, `explain.`, `label.`…),
+messages_en_read.py (a KPI's data and sources: `data.`, `source.`, `refresh.`) and messages_en_commands.py
+(`funnel.`, `diff.phrase.`, `pack.`, `init.`, `workflow.`); the same for messages_fr*.py.
 
 A diagnostic keeps its `Msg` (key and values), not only its English text, so that `check`, `build`,
 `serve` and `diff` print it in the plan's language, and the JSON output may carry it with its stable code.
@@ -18,13 +21,9 @@ from dataclasses import dataclass
 from babel import Locale
 
 from .i18n import Formatter
-from .messages_en import EN
-from .messages_fr import FR
+from .message_tables import EN, MESSAGES, Template
 
 LANGUAGES = ("en", "fr")
-# a template is a string, or its plural forms by Babel's plural rules ("one", "other"…), chosen by `count`
-Template = str | dict[str, str]
-MESSAGES: dict[str, dict[str, Template]] = {"en": EN, "fr": FR}
 
 
 @dataclass(frozen=True)
@@ -67,6 +66,12 @@ def render(language: str, key: str, /, **values: object) -> str:
         form = _plural_form(language, count if isinstance(count, int | float) else 0)
         template = template.get(form, template["other"])
     return template.format(**shown)
+
+
+def say(language: str, key: str, /, **values: object) -> tuple[str, str]:
+    """(message, hint) of `key`: the sentences `key` and `key.hint` in `language`, "" for one the table lacks."""
+    message, hint = (render(language, k, **values) if k in EN else "" for k in (key, f"{key}.hint"))
+    return message, hint
 
 
 def words(language: str, text: str | Msg | None) -> str | None:

@@ -30,7 +30,6 @@ DATE_HINT = msg("hint.date")
 RATE_HINT = msg("hint.rate")
 # No strategy counts beyond a million billion; the bound keeps every sum, product and chart value finite.
 MAX_NUMBER = 1e15
-MAX_NUMBER_HINT = "at most 15 digits before the decimal point"  # the English data-file hint (data_words.py)
 # The funnel's first stage may not need more than this (goal divided by the product of the rates).
 MAX_VOLUME = 10**18
 

@@ -16,7 +16,7 @@ from babel.numbers import get_currency_symbol
 
 from ..plan import i18n
 from ..plan.model import Point, Series
-from ..plan.schema import MAX_NUMBER, MAX_NUMBER_HINT
+from ..plan.schema import MAX_NUMBER
 from . import kpi_csv, kpi_xlsx
 from .data_words import Reporter
 from .kpi_csv import DAY_FIRST, MONTH_FIRST, Cell, Grid, Written
@@ -116,7 +116,7 @@ def _series(table: Grid, rel: str, spec: ReadSpec, report: Reporter) -> Series |
             continue
         if abs(value) >= MAX_NUMBER:
             report("error", "csv-row", line, value_cell.column, "too-large", cell=value_cell.name,
-                   text=value_cell.text[:30], max=MAX_NUMBER_HINT)
+                   text=value_cell.text[:30])
             continue
         date, period = dated
         if date in seen:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..plan.diagnostics import Diagnostics, Location
+from ..plan.messages import say
 from ..plan.model import Plan
 from ..plan.schema import ID_HINT, ID_PATTERN, SOURCE_FIELDS, Checker
 from .source import FileTooLarge, Source
@@ -26,71 +27,10 @@ from .yamlpos import parse_yaml
 FOLDER = "sources"
 LOCK = "sources.lock.json"
 
-WORDS: dict[str, dict[str, tuple[str, str]]] = {  # (message, hint) in the plan's language
-    "en": {
-        "bad-name": ("the file name `{name}` is not a valid source name", "rename the file: {hint}"),
-        "both": ("a source takes `database:` or `url_env:`, not both",
-                 "keep `database:` for a file, `url_env:` for a server's URL held in an environment variable"),
-        "postgres": ("a postgres source needs `url_env:`",
-                     "add url_env: NAME, the environment variable holding its URL (postgresql://…); "
-                     "the URL itself never lives in the plan"),
-        "sqlite": ("a sqlite source needs `database:`",
-                   "add database: the path of the file, relative to the plan folder, e.g. database: crm.sqlite"),
-        "outside": ("the database path `{path}` leads outside the plan folder",
-                    "write a path inside the plan folder, or use url_env: for a database elsewhere"),
-        "lock": ("sources.lock.json cannot be read: {reason}",
-                 "run `strategy refresh` to write it again (it is written by refresh, not by hand)"),
-        "no-query": ("the KPI `{kpi}` takes `source: {source}` but has no `query:`",
-                     "add query: SELECT … AS date, … AS value FROM …"),
-        "no-source": ("the KPI `{kpi}` has a `query:` but no `source:`",
-                      "add source: NAME, the name of a file sources/NAME.yaml"),
-        "unknown": ("there is no source `{source}`",
-                    "add sources/{source}.yaml (type: sqlite, database: …), or write one of: {known}"),
-        "none-yet": ("", "none yet"),
-        "no-snapshot": ("the KPI `{kpi}` takes its data from the source `{source}` but has no snapshot {path}",
-                        "run `strategy refresh --kpi {kpi}`: it runs the query and writes the file, "
-                        "to commit with the plan"),
-        "changed": ("the snapshot {path} of `{kpi}` was taken with another query",
-                    "run `strategy refresh --kpi {kpi}` and commit the snapshot with sources.lock.json"),
-        "untaken": ("the snapshot {path} of `{kpi}` was not taken by `strategy refresh`",
-                    "run `strategy refresh --kpi {kpi}` and commit the snapshot with sources.lock.json"),
-    },
-    "fr": {
-        "bad-name": ("le nom de fichier `{name}` n'est pas un nom de source valide", "renommez le fichier : {hint}"),
-        "both": ("une source prend `database:` ou `url_env:`, pas les deux",
-                 "gardez `database:` pour un fichier, `url_env:` pour l'URL d'un serveur tenue dans une variable "
-                 "d'environnement"),
-        "postgres": ("une source postgres demande `url_env:`",
-                     "ajoutez url_env: NOM, la variable d'environnement qui tient son URL (postgresql://…) ; "
-                     "l'URL elle-même ne vit jamais dans le plan"),
-        "sqlite": ("une source sqlite demande `database:`",
-                   "ajoutez database: le chemin du fichier, relatif au dossier du plan, par ex. database: crm.sqlite"),
-        "outside": ("le chemin de base de données `{path}` sort du dossier du plan",
-                    "écrivez un chemin dans le dossier du plan, ou url_env: pour une base ailleurs"),
-        "lock": ("sources.lock.json ne peut pas être lu : {reason}",
-                 "lancez `strategy refresh` pour le réécrire (refresh l'écrit, pas la main)"),
-        "no-query": ("l'indicateur `{kpi}` prend `source: {source}` mais n'a pas de `query:`",
-                     "ajoutez query: SELECT … AS date, … AS value FROM …"),
-        "no-source": ("l'indicateur `{kpi}` a une `query:` mais pas de `source:`",
-                      "ajoutez source: NOM, le nom d'un fichier sources/NOM.yaml"),
-        "unknown": ("il n'y a pas de source `{source}`",
-                    "ajoutez sources/{source}.yaml (type: sqlite, database: …), ou écrivez l'une de : {known}"),
-        "none-yet": ("", "aucune pour l'instant"),
-        "no-snapshot": ("l'indicateur `{kpi}` prend ses données de la source `{source}` mais n'a pas "
-                        "d'instantané {path}",
-                        "lancez `strategy refresh --kpi {kpi}` : il exécute la requête et écrit le fichier, "
-                        "à committer avec le plan"),
-        "changed": ("l'instantané {path} de `{kpi}` a été pris avec une autre requête",
-                    "lancez `strategy refresh --kpi {kpi}` et committez l'instantané avec sources.lock.json"),
-        "untaken": ("l'instantané {path} de `{kpi}` n'a pas été pris par `strategy refresh`",
-                    "lancez `strategy refresh --kpi {kpi}` et committez l'instantané avec sources.lock.json"),
-    },
-}
-
 
 def _say(language: str, key: str, **values: object) -> tuple[str, str]:
-    message, hint = WORDS.get(language, WORDS["en"])[key]
-    return message.format(**values), hint.format(**values)
+    """(message, hint) of `key`: the one table's `source.KEY` and `source.KEY.hint`."""
+    return say(language, f"source.{key}", **values)
 
 
 @dataclass(frozen=True)

@@ -8,70 +8,11 @@ from typing import Any
 
 from ..plan.compute import FunnelState, KpiState, StageState
 from ..plan.i18n import Formatter
-
-WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "projection": "≈ {value} {unit} sur {goal} au {due}, au rythme moyen depuis le {start}",
-        "bottleneck": "Goulot d'étranglement : « {stage} » convertit {observed} de « {previous} », pour {planned} "
-                      "prévus ({ratio} du taux prévu).",
-        "shortfall": "Retard en volume : « {stage} » en est à {actual} pour {to_date} attendus à ce jour "
-                     "({need} d'ici le {due}).",
-        "volume_limits": "Aucune étape ne convertit sous {tolerance} de son taux prévu : le retard vient du "
-                         "volume de « {stage} » ({actual} pour {to_date} attendus à ce jour, {need} d'ici le {due}).",
-        "on_pace": "Aucun goulot : chaque étape convertit à au moins {tolerance} de son taux prévu et chaque "
-                   "volume suivi atteint son besoin à ce jour.",
-        "volumes_ok": "Aucun retard : chaque volume suivi atteint son besoin à ce jour. Reliez deux étapes "
-                      "consécutives à un indicateur pour observer leur taux de conversion.",
-        "no_measurement": "Pas encore de mesure : les indicateurs des étapes n'ont aucune donnée depuis le début "
-                          "de la période.",
-        "no_data": "Pas encore de mesure : reliez chaque étape à un indicateur pour suivre le réel.",
-        "not_started": "La période n'a pas commencé : rien n'est encore attendu.",
-        "target-reached": "Atteint : la dernière mesure ({actual}) atteint la cible ({target}).",
-        "on-path": "En bonne voie : la dernière mesure ({actual}) est au niveau attendu au {when} ({expected}) "
-                   "ou mieux.",
-        "near-path": "À risque : sous le niveau attendu au {when} ({expected}), mais l'avancement ({progress}) "
-                     "atteint au moins {tolerance} de l'avancement attendu ({expected_progress}).",
-        "forecast-reaches-target": "À risque plutôt qu'en retard : loin du niveau attendu au {when} "
-                                   "({expected}), mais la prévision à l'échéance ({forecast}) atteint la cible "
-                                   "({target}).",
-        "behind-path": "En retard : l'avancement ({progress}) est sous {tolerance} de l'avancement attendu "
-                       "({expected_progress}){forecast_clause}.",
-        "forecast_misses": ", et la prévision à l'échéance ({forecast}) n'atteint pas la cible ({target})",
-        "no-data": "Sans données : aucune mesure à ce jour.",
-    },
-    "en": {
-        "projection": "≈ {value} {unit} of {goal} by {due}, at the average pace since {start}",
-        "bottleneck": "Bottleneck: “{stage}” converts {observed} of “{previous}”, against {planned} planned "
-                      "({ratio} of the planned rate).",
-        "shortfall": "Volume behind: “{stage}” stands at {actual} against {to_date} expected by now "
-                     "({need} by {due}).",
-        "volume_limits": "No stage converts below {tolerance} of its planned rate: the shortfall comes from the "
-                         "volume of “{stage}” ({actual} against {to_date} expected by now, {need} by {due}).",
-        "on_pace": "No bottleneck: every stage converts at least {tolerance} of its planned rate and every "
-                   "measured volume meets its need to date.",
-        "volumes_ok": "Nothing behind: every measured volume meets its need to date. Link two consecutive "
-                      "stages to a KPI to observe their conversion rate.",
-        "no_measurement": "No measurement yet: the stages' KPIs have no data since the period start.",
-        "no_data": "No measurement yet: link each stage to a KPI to follow the actual volumes.",
-        "not_started": "The period has not started: nothing is expected yet.",
-        "target-reached": "Achieved: the latest measurement ({actual}) reaches the target ({target}).",
-        "on-path": "On track: the latest measurement ({actual}) is at or beyond the value expected on "
-                   "{when} ({expected}).",
-        "near-path": "At risk: below the value expected on {when} ({expected}), but its progress ({progress}) is "
-                     "at least {tolerance} of the expected progress ({expected_progress}).",
-        "forecast-reaches-target": "At risk rather than off track: well below the value expected on {when} "
-                                   "({expected}), but the forecast at the due date ({forecast}) reaches the "
-                                   "target ({target}).",
-        "behind-path": "Off track: its progress ({progress}) is below {tolerance} of the expected progress "
-                       "({expected_progress}){forecast_clause}.",
-        "forecast_misses": ", and the forecast at the due date ({forecast}) misses the target ({target})",
-        "no-data": "No data: no measurement yet.",
-    },
-}
+from ..plan.messages import render
 
 
 def _w(fmt: Formatter, key: str, **values: object) -> str:
-    return WORDS.get(fmt.language, WORDS["en"])[key].format(**values)
+    return render(fmt.language, f"explain.{key}", **values)
 
 
 def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:

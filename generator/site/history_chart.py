@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..plan.i18n import Formatter
+from ..plan.messages import render
 from .charts import NUMBER_AXIS, Chart, Table, _data, _finite, _shape, _with_unit
 
 HEIGHT = 140  # px, of each KPI's plot; the width follows the container
@@ -24,23 +25,6 @@ HEIGHT = 140  # px, of each KPI's plot; the width follows the container
 # version names are slanted when two neighbours could overlap there
 PLOT_MIN_WIDTH = 270
 LABEL_CHAR_PX = 6.5
-
-TEXTS: dict[str, dict[str, str]] = {
-    "fr": {
-        "version": "Version", "date": "Date", "target": "Cible",
-        "caption": "{title} ({unit})",
-        "desc_steps": "{title} : cible {steps}.",
-        "desc_same": "{title} : cible de {value}, inchangée sur {count} versions.",
-        "step": "{value} ({version})",
-    },
-    "en": {
-        "version": "Version", "date": "Date", "target": "Target",
-        "caption": "{title} ({unit})",
-        "desc_steps": "{title}: target {steps}.",
-        "desc_same": "{title}: target of {value}, unchanged over {count} versions.",
-        "step": "{value} ({version})",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -53,7 +37,7 @@ class VersionTargets:
 
 
 def _t(lang: str, key: str, **values: object) -> str:
-    return TEXTS.get(lang, TEXTS["en"])[key].format(**values)
+    return render(lang, f"history-chart.{key}", **values)
 
 
 @_shape

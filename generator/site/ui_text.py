@@ -1,146 +1,22 @@
-"""The site's own words (navigation, headings, table headers) in French and English.
+"""The site's own words (navigation, headings, table headers), looked up in the one table of messages under
+`site.` (plan/messages_en_site.py, plan/messages_fr_site.py).
 
-Values of the plan (statuses, levels, categories) are translated by `i18n.LABELS`; these are the words of
+Values of the plan (statuses, levels, categories) are translated by `Formatter.label`; these are the words of
 the theme. A theme may use any key; an unknown key shows as itself, so a typo is visible, not fatal.
 """
 
 from __future__ import annotations
 
-UI: dict[str, dict[str, str]] = {
-    "fr": {
-        "dashboard": "Tableau de bord", "step1": "Objectifs", "step2": "Entonnoirs", "step3": "Personas",
-        "step4": "Expériences", "step5": "Solutions", "pages": "Pages", "alignment": "Alignement",
-        "skip": "Aller au contenu", "menu": "Sections du plan", "period": "Période", "organization": "Organisation",
-        "sector": "Secteur", "positioning": "Positionnement", "vision": "Vision",
-        "objectives": "Objectifs", "objective": "Objectif", "status": "Statut", "progress": "Avancement",
-        "level": "Niveau", "department": "Département", "owner": "Responsable", "due": "Échéance",
-        "parent": "Sert l'objectif", "children": "Objectifs qui le servent", "kpis": "Indicateurs",
-        "kpi": "Indicateur", "actions": "Actions", "action": "Action", "personas": "Personas",
-        "baseline": "Point de départ", "target": "Cible", "latest": "Dernière mesure", "expected": "Attendu à cette date",
-        "forecast": "Prévision à l'échéance", "measured_on": "mesuré le", "unit": "Unité", "direction": "Sens",
-        "measure": "Mesure", "cadence": "Fréquence", "source": "Source", "no_kpi": "Aucun indicateur : cet objectif n'est pas mesurable.",
-        "no_actions": "Aucune action prévue.", "funnel": "Entonnoir", "funnels": "Entonnoirs", "goal": "But",
-        "stage": "Étape", "need": "Besoin", "actual": "Réel", "planned_rate": "Taux prévu",
-        "observed_rate": "Taux observé", "cost_unit": "Coût unitaire", "cost_total": "Coût total",
-        "bottleneck": "Goulot d'étranglement",
-        "budget": "Budget", "cost_per_sale": "Coût par résultat", "projected": "Projection à l'échéance",
-        "need_to_date": "Besoin à ce jour", "volume_to_date": "{actual} pour {to_date} attendus à ce jour",
-        "need_by_due": "{need} à l'échéance", "elapsed": "Temps écoulé", "diagnosis": "Diagnostic",
-        "funnels_glance": "Les entonnoirs en un coup d'œil",
-        "other_funnels": "Autres entonnoirs",
-        "backward": "Calcul à rebours", "backward_help": "Chaque étape doit atteindre le besoin de l'étape suivante divisé par son taux de conversion, arrondi à l'unité supérieure.",
-        "late_actions": "Actions en retard ou à échéance proche", "late": "en retard", "soon": "bientôt",
-        "none_late": "Aucune action en retard ni à échéance dans les 30 jours.",
-        "freshness": "Fraîcheur des données", "last_point": "Dernière mesure", "age": "Ancienneté",
-        "days": "{n} j", "stale": "à mettre à jour", "fresh": "à jour", "no_data": "aucune donnée",
-        "persona": "Persona", "role": "Rôle", "goals": "Objectifs", "pains": "Difficultés", "traits": "Traits",
-        "channels": "Canaux", "messages": "Messages", "sources": "Sources", "experience": "Expérience",
-        "experiences": "Expériences", "channel": "Canal", "moments": "Moments clés", "solution": "Solution",
-        "solutions": "Solutions", "category": "Catégorie", "cost": "Coût", "yearly_cost": "Coût annuel",
-        "total": "Total", "by_category": "Budget par catégorie", "per": "par", "related": "Liens",
-        "served_objectives": "Objectifs servis", "used_in": "Expériences", "tree": "Arbre des objectifs",
-        "enterprise_level": "Stratégie d'entreprise", "marketing_level": "Stratégie marketing",
-        "by_department": "Par département", "no_department": "Sans département",
-        "generated": "Plan arrêté au {date}", "data_table": "Les données du graphique",
-        "print": "Imprimer", "funnel_glance": "L'entonnoir en un coup d'œil", "see_funnel": "Voir le détail",
-        "objectives_glance": "Où en est chaque objectif", "all_objectives": "Tous les objectifs",
-        "stage_of": "Étape de l'entonnoir", "none": "aucun", "colon": "\u00a0:", "search": "Rechercher dans le plan",
-        "search_none": "Aucun résultat", "search_count": "Résultats : {n}",
-        "versions": "Versions", "current_version": "Version en cours", "all_versions": "Toutes les versions",
-        "version_lacks_page": "(page absente de cette version\u00a0: lien vers son accueil)", "old_version": "Vous consultez la version {version} du plan.",
-        "see_current": "Voir la version en cours", "changes": "Changements", "history": "Historique",
-        "history_intro": "Chaque version publiée du plan, la plus récente d'abord, avec ce qui a changé depuis la précédente.",
-        "targets_history": "Comment les cibles des indicateurs ont évolué", "changes_since": "Changements depuis {version}",
-        "targets_history_intro": "Un graphique par indicateur, de la plus ancienne version à la version en cours ; "
-                                 "chaque graphique a sa propre échelle.",
-        "targets_history_none": "Aucune cible à comparer entre versions.",
-        "changes_intro": "Le plan comparé comme stratégie, et non comme texte : entités ajoutées, retirées ou modifiées.",
-        "no_change": "Aucun changement : aucune entité ajoutée, retirée ni modifiée.", "from_version": "De",
-        "to_version": "À", "field": "Champ", "before": "Avant", "after": "Après", "computed": "calculé",
-        "op_added": "ajouté", "op_removed": "retiré", "op_changed": "modifié", "plan_settings": "Plan",
-        "page_kind": "Page", "published": "Publiée le",
-        "moved": "Valeurs calculées qui ont bougé",
-        "moved_intro": "Entités sans modification écrite dont seules les valeurs calculées ont changé (avancement, "
-                       "statut, mesures, besoins de l'entonnoir), avec le temps ou de nouvelles données : {n}.",
-        "moved_show": "Afficher le détail", "entity": "Entité",
-        "footer": "Site généré par strategy-site à partir du plan versionné dans git.",
-        "kpi_status_count": "{n} indicateurs", "free_pages": "Pages", "total_budget": "Budget annuel des solutions",
-        "funnel_for": "Entonnoir", "personas_none": "Aucun persona associé.",
-        "board_pack": "Dossier du conseil", "board_pack_note": "PDF à imprimer",
-        "objectives_status": "Où en sont les objectifs", "objectives_shown": "Les {shown} plus en difficulté sur {total}.",
-        "see_all_objectives": "Tous les objectifs ({n})", "see_all_late": "Toutes les actions en retard ou à échéance proche ({n})",
-        "see_all_freshness": "La fraîcheur de chaque indicateur ({n})", "all_fresh": "Toutes les données sont à jour.",
-        "about_plan": "Le plan",
-    },
-    "en": {
-        "dashboard": "Dashboard", "step1": "Objectives", "step2": "Funnels", "step3": "Personas",
-        "step4": "Experiences", "step5": "Solutions", "pages": "Pages", "alignment": "Alignment",
-        "skip": "Skip to content", "menu": "Plan sections", "period": "Period", "organization": "Organization",
-        "sector": "Sector", "positioning": "Positioning", "vision": "Vision",
-        "objectives": "Objectives", "objective": "Objective", "status": "Status", "progress": "Progress",
-        "level": "Level", "department": "Department", "owner": "Owner", "due": "Due",
-        "parent": "Serves the objective", "children": "Objectives serving it", "kpis": "KPIs",
-        "kpi": "KPI", "actions": "Actions", "action": "Action", "personas": "Personas",
-        "baseline": "Baseline", "target": "Target", "latest": "Latest", "expected": "Expected by then",
-        "forecast": "Forecast at due date", "measured_on": "measured on", "unit": "Unit", "direction": "Direction",
-        "measure": "Measure", "cadence": "Cadence", "source": "Source", "no_kpi": "No KPI: this objective cannot be measured.",
-        "no_actions": "No action planned.", "funnel": "Funnel", "funnels": "Funnels", "goal": "Goal",
-        "stage": "Stage", "need": "Need", "actual": "Actual", "planned_rate": "Planned rate",
-        "observed_rate": "Observed rate", "cost_unit": "Unit cost", "cost_total": "Total cost",
-        "bottleneck": "Bottleneck",
-        "budget": "Budget", "cost_per_sale": "Cost per result", "projected": "Projected by the due date",
-        "need_to_date": "Need to date", "volume_to_date": "{actual} of {to_date} needed by now",
-        "need_by_due": "{need} by the due date", "elapsed": "Time elapsed", "diagnosis": "Diagnosis",
-        "funnels_glance": "The funnels at a glance",
-        "other_funnels": "Other funnels",
-        "backward": "Backward computation", "backward_help": "Each stage must reach the next stage's need divided by its conversion rate, rounded up.",
-        "late_actions": "Actions late or due soon", "late": "late", "soon": "due soon",
-        "none_late": "No action is late or due in the next 30 days.",
-        "freshness": "Data freshness", "last_point": "Last measurement", "age": "Age",
-        "days": "{n} d", "stale": "needs an update", "fresh": "up to date", "no_data": "no data",
-        "persona": "Persona", "role": "Role", "goals": "Goals", "pains": "Pains", "traits": "Traits",
-        "channels": "Channels", "messages": "Messages", "sources": "Sources", "experience": "Experience",
-        "experiences": "Experiences", "channel": "Channel", "moments": "Key moments", "solution": "Solution",
-        "solutions": "Solutions", "category": "Category", "cost": "Cost", "yearly_cost": "Yearly cost",
-        "total": "Total", "by_category": "Budget by category", "per": "per", "related": "Links",
-        "served_objectives": "Objectives served", "used_in": "Experiences", "tree": "Objective tree",
-        "enterprise_level": "Enterprise strategy", "marketing_level": "Marketing strategy",
-        "by_department": "By department", "no_department": "No department",
-        "generated": "Plan as of {date}", "data_table": "The chart's data",
-        "print": "Print", "funnel_glance": "The funnel at a glance", "see_funnel": "See the details",
-        "objectives_glance": "Where each objective stands", "all_objectives": "All objectives",
-        "stage_of": "Funnel stage", "none": "none", "colon": ":", "search": "Search the plan",
-        "search_none": "No result", "search_count": "Results: {n}",
-        "versions": "Versions", "current_version": "Current version", "all_versions": "All versions",
-        "version_lacks_page": "(no such page in this version: links to its home page)", "old_version": "You are reading version {version} of the plan.",
-        "see_current": "See the current version", "changes": "Changes", "history": "History",
-        "history_intro": "Every published version of the plan, newest first, with what changed since the one before.",
-        "targets_history": "How the KPI targets moved", "changes_since": "Changes since {version}",
-        "targets_history_intro": "One chart per KPI, from the oldest version to the current one; "
-                                 "each chart has its own scale.",
-        "targets_history_none": "No target to compare across versions.",
-        "changes_intro": "The plan compared as strategy, not as text: entities added, removed or changed.",
-        "no_change": "No change: no entity added, removed or changed.", "from_version": "From",
-        "to_version": "To", "field": "Field", "before": "Before", "after": "After", "computed": "computed",
-        "op_added": "added", "op_removed": "removed", "op_changed": "changed", "plan_settings": "Plan",
-        "page_kind": "Page", "published": "Published",
-        "moved": "Computed values that moved",
-        "moved_intro": "Entities with no written change whose computed values alone changed (progress, status, "
-                       "measurements, funnel needs), as time passed or new data came in: {n}.",
-        "moved_show": "Show the details", "entity": "Entity",
-        "footer": "Site generated by strategy-site from the plan versioned in git.",
-        "kpi_status_count": "{n} KPIs", "free_pages": "Pages", "total_budget": "Yearly budget of the solutions",
-        "funnel_for": "Funnel", "personas_none": "No persona attached.",
-        "board_pack": "Board pack", "board_pack_note": "PDF to print",
-        "objectives_status": "Where the objectives stand", "objectives_shown": "The {shown} weakest of {total}.",
-        "see_all_objectives": "All objectives ({n})", "see_all_late": "All actions late or due soon ({n})",
-        "see_all_freshness": "The freshness of every KPI ({n})", "all_fresh": "All data is up to date.",
-        "about_plan": "The plan",
-    },
-}
+from ..plan.messages import EN, MESSAGES, render
 
 
 def ui(language: str, key: str, **values: object) -> str:
     """The theme's word for `key` in `language` (English when missing), with `{name}` filled in."""
-    text = UI.get(language, UI["en"]).get(key) or UI["en"].get(key, key)
-    return text.format(**values) if values else text
+    full = f"site.{key}"
+    if full not in EN:
+        return key
+    if values:
+        return render(language, full, **values)
+    text = MESSAGES.get(language, EN).get(full, EN[full])
+    assert isinstance(text, str)  # the site's words have no plural forms
+    return text
