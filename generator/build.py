@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .pipeline import Checked, check
-from .plan.diagnostics import Diagnostics, Location, shown_path
+from .plan.diagnostics import Diagnostics, Location
 from .plan.messages import Msg, msg
 from .read.budgets import check_page_weight
 from .read.source import DirectorySource, Source
+from .site.template_errors import failure_place, template_failure
 
 if TYPE_CHECKING:
     from .cache.render_memo import RenderMemo
@@ -49,6 +50,7 @@ class BuildResult:
     seconds: float = 0.0
     message: str | Msg | None = None  # why the build failed, when it is not the plan's diagnostics
     where: Location | None = None  # the theme template's line it failed at, when it did in one
+    hint: Msg | None = None  # what to write there instead
     output_at_start: tuple[int, ...] | None = None  # which OUTPUT folder was there when the build began
 
 
@@ -59,6 +61,8 @@ def nothing_written(result: BuildResult, output: Path, why: str | Msg | None = N
     from .site.writer import output_identity
 
     why = words(language, why)
+    if why and result.where is not None:  # a theme template's error: its file and line first
+        why = f"{result.where.file}:{result.where.line}{render(language, 'colon')}{why}"
     key = "build.nothing-written"
     if output_identity(output) != result.output_at_start:
         key += ".replaced"
@@ -163,9 +167,8 @@ def warn_unknown_theme(checked: Checked, plan_dir: Path) -> None:
     if len(theme_dirs(plan_dir, plan.settings.theme)) == 1:
         where = plan.settings.locs.get("theme", plan.settings.loc)
         checked.diagnostics.warning(
-            "unknown-theme", where, f"there is no theme folder themes/{plan.settings.theme}/ beside the plan folder",
-            "create it (templates/ and static/ override the default theme's files), or remove `theme:` "
-            "to use the default theme")
+            "unknown-theme", where, msg("template.unknown-theme", theme=plan.settings.theme),
+            msg("template.unknown-theme.hint"))
 
 
 def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False, search: bool = True,
@@ -203,6 +206,7 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
                     indexing.stop()
     except Exception as exc:  # named, never a traceback
         result.message, result.where = failure_message(exc, output), failure_place(exc)
+        result.hint = failure_hint(exc)
         return result
     result.ok = True
     result.pages, result.charts = files.pages, files.charts
@@ -222,39 +226,18 @@ def failure_message(exc: Exception, output: Path) -> str | Msg:
         return exc.said
     if isinstance(exc, PageTooHeavy) and exc.args and isinstance(exc.args[0], Msg):
         return exc.args[0]
-    if isinstance(exc, SearchIndexError | PageTooHeavy | PackError):
+    if isinstance(exc, SearchIndexError | PackError):
+        return exc.said
+    if isinstance(exc, PageTooHeavy):
         return str(exc)
     if isinstance(exc, OSError):
         return msg("output.cannot-write", output=str(output), error=str(exc.strerror or exc))
-    return explain_failure(exc)
+    return template_failure(exc)[0]  # a template error says what is wrong there (its place: failure_place)
 
 
-def explain_failure(exc: Exception) -> str:
-    """A template error names the template and line; anything else names the failure."""
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}"
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return f"the theme has no template '{exc.name}': add it to the theme, or remove `theme:` from strategy.yaml"
-    if isinstance(exc, jinja2.UndefinedError):
-        return f"a template uses an unknown value: {exc.message}"
-    return f"the build failed: {type(exc).__name__}: {exc}"
-
-
-def failure_place(exc: BaseException) -> Location | None:
-    """The theme template and line a build failed at (Jinja puts the template's lines in the traceback);
-    None for a failure that is in no file of the plan or its theme (an unusable OUTPUT, pagefind)."""
-    import traceback
-
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Location(shown_path(exc.filename), exc.lineno or 1)
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename.endswith((".html", ".jinja", ".j2")):
-            return Location(shown_path(frame.filename), frame.lineno or 1)
-    return None
+def failure_hint(exc: Exception) -> Msg | None:
+    """What to write instead, when the build failed in a theme's template (None for a failure elsewhere)."""
+    return template_failure(exc)[1] if failure_place(exc) is not None else None
 
 
 def diagnostics_for_failure(result: BuildResult) -> Diagnostics:
@@ -263,5 +246,5 @@ def diagnostics_for_failure(result: BuildResult) -> Diagnostics:
     a diagnostic would point at a line of the plan that has nothing to do with it."""
     diags = result.checked.diagnostics
     if not result.ok and result.message and result.where is not None and not diags.errors and not diags.warnings:
-        diags.error("build-failed", result.where, result.message)
+        diags.error("build-failed", result.where, result.message, result.hint)
     return diags

@@ -12,6 +12,7 @@ import pytest
 
 import generator.site.search
 from generator.build import build
+from generator.plan.messages import words
 from tests.conftest import EXAMPLE, TODAY
 
 
@@ -93,7 +94,7 @@ def test_missing_pagefind_fails_the_build_and_keeps_the_previous_site(tmp_path: 
     monkeypatch.setattr(generator.site.search, "pagefind_installed", lambda: False)
     result = build(EXAMPLE, output, TODAY)
     assert not result.ok
-    assert result.message is not None and "pip install 'pagefind[bin]'" in result.message
+    assert "pip install 'pagefind[bin]'" in (words("en", result.message) or "")
     assert tree(output) == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "a staging folder was left behind"
 
@@ -105,7 +106,10 @@ def test_a_failing_pagefind_fails_the_build_with_its_reason(tmp_path: Path, monk
     monkeypatch.setattr(generator.site.search, "PAGEFIND", [sys.executable, "-c", failing])
     result = build(EXAMPLE, tmp_path / "site", TODAY)
     assert not result.ok
-    assert result.message == "pagefind could not index the site for search: Error: Pagefind could not write the index"
+    said = "pagefind could not index the site for search: Error: Pagefind could not write the index"
+    assert words("en", result.message) == said
+    assert words("fr", result.message) == ("pagefind n'a pas pu indexer le site pour la recherche : "
+                                           "Error: Pagefind could not write the index")
     assert not (tmp_path / "site").exists()
 
 

@@ -52,6 +52,14 @@ def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *,
     except OSError as exc:
         click.echo(words(language, "cannot_write", file=exc.filename or target, error=exc.strerror or exc), err=True)
         return EXIT_PLAN_ERRORS
+    except Exception as exc:  # the theme's pack/ template failed: its file and line, never a traceback
+        from ..plan.diagnostics import Location
+        from ..site.template_errors import failure_place, template_failure
+
+        checked.diagnostics.error("build-failed", failure_place(exc) or Location("(theme)"), *template_failure(exc))
+        click.echo(format_text(checked.diagnostics, colour=colour), err=True)
+        click.echo(words(language, "not_made"), err=True)
+        return EXIT_PLAN_ERRORS
     from ..plan.i18n import Formatter
 
     fmt = Formatter(language)

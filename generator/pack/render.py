@@ -10,25 +10,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..pipeline import Checked
+from ..plan.messages import Msg, msg
 from .content import PackContent, gather, when, words
 
 PACK_FILE = "board-pack.pdf"  # its default name, and its name in a built site (linked from the dashboard)
 
 
 class PackError(Exception):
-    """The PDF cannot be made on this machine (a missing library): `key` names the message and its hint (the
-    one table's `pack.` keys), `detail` what the library said."""
+    """The PDF cannot be made on this machine (a missing library) or WeasyPrint failed: `key` names the message
+    and its hint (the one table's `pack.KEY` and `pack.KEY_hint`), `detail` what the library said."""
 
     def __init__(self, key: str, detail: str = "") -> None:
         super().__init__(f"{key}: {detail}")
         self.key, self.detail = key, detail
 
-    def __str__(self) -> str:  # what `strategy build --pack` says when it fails
-        return "; ".join(line.strip() for line in self.lines("en")).removeprefix("strategy pack: ")
+    @property
+    def said(self) -> Msg:
+        """What `strategy build --pack` says when it fails, on one line: the error and its hint."""
+        return msg("pack.in-build", what=msg(f"pack.{self.key}", error=self.detail), hint=msg(f"pack.{self.key}_hint"))
+
+    def __str__(self) -> str:
+        return self.said.render("en")
 
     def lines(self, language: str) -> list[str]:
-        """The error and what to do about it, in `language`."""
-        return [words(language, self.key, error=self.detail),
+        """What `strategy pack` says: the error and what to do about it, in `language`."""
+        return [words(language, "failed", what=words(language, self.key, error=self.detail)),
                 words(language, "hint", hint=words(language, f"{self.key}_hint"))]
 
 
@@ -71,8 +77,11 @@ def write_pdf(html: str) -> tuple[bytes, int]:
     """The PDF of `html` and its number of pages. Its dates come from the document's
     `dcterms.created`/`dcterms.modified`, so two runs give the same bytes."""
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html).render()
-    return document.write_pdf(), len(document.pages)
+    try:
+        document = weasyprint.HTML(string=html).render()
+        return document.write_pdf(), len(document.pages)
+    except Exception as exc:  # WeasyPrint's own failure (a CSS or font it chokes on): said, never a traceback
+        raise PackError("pdf_failed", f"{type(exc).__name__}: {exc}") from exc
 
 
 def make_pack(checked: Checked, plan_dir: Path | None, *, with_changes: bool = True) -> Pack:

@@ -42,7 +42,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..cache.render_memo import RenderMemo
 from ..plan.diagnostics import Diagnostics, Location, format_text
-from ..plan.messages import msg, reader_language, render
+from ..plan.messages import Msg, msg, reader_language, render
 from ..read.loader import plan_language
 from ..read.source import DirectorySource
 from .events import Hub, errors_payload, sse
@@ -131,16 +131,11 @@ class Outcome:
     check_cpu_seconds: float = 0.0
 
 
-def _template_failure(exc: Exception) -> tuple[Location, str]:
-    """Where in a template the build failed, and why."""
-    import jinja2
+def _template_failure(exc: Exception) -> tuple[Location, Msg, Msg]:
+    """Where in a template the build failed, why, and what to write instead."""
+    from ..site.template_errors import failure_place, template_failure
 
-    from ..build import explain_failure, failure_place
-
-    where = failure_place(exc) or Location("(theme)")
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return where, f"template syntax error: {exc.message}"
-    return where, explain_failure(exc)
+    return (failure_place(exc) or Location("(theme)"), *template_failure(exc))
 
 
 class Builder:
@@ -175,9 +170,8 @@ class Builder:
                 for rel, path in site.copies.items():
                     files[rel] = self._read_static(path)
             except Exception as exc:  # a theme's template error, or a bug: a diagnostic, never a traceback
-                where, message = _template_failure(exc)
-                outcome.diagnostics.error("build-failed", where, message,
-                                          "fix the template; the preview keeps the last good site meanwhile")
+                where, message, hint = _template_failure(exc)
+                outcome.diagnostics.error("build-failed", where, message, hint)
                 files = None
         outcome.ok = files is not None
         outcome.pages_rendered, outcome.charts_built = self.memo.pages_rendered, self.memo.charts_built
@@ -307,8 +301,8 @@ class Server:
             except Exception as exc:  # a bug: shown like a plan error, and the last good site stays
                 outcome, files = Outcome(ok=False, seconds=0.0), None
                 outcome.diagnostics.error("internal-error", Location(self.builder.source.label or "."),
-                                          f"the rebuild failed: {type(exc).__name__}: {exc}",
-                                          "this is a bug in strategy-site; please report it")
+                                          msg("template.other", error=f"{type(exc).__name__}: {exc}"),
+                                          msg("template.other.hint"))
             self.builds += 1
             if files is not None:
                 old = self.snapshot.files if self.snapshot else {}

@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
+from ..plan.messages import Msg, msg
+
 INDEX_DIR = "pagefind"
 ENTRY = f"{INDEX_DIR}/pagefind-entry.json"
 # pagefind writes its ready-made search UIs too; the theme has its own (CSP-clean, in its design)
@@ -28,12 +30,15 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
 TIMEOUT_S = 600
 LAUNCHER = [sys.executable, "-m", "pagefind"]  # the pagefind[bin] wheel's binary, found by its Python package
 PAGEFIND: list[str] | None = None  # the command that runs pagefind (None: `pagefind_command()`)
-MISSING = ("pagefind is not installed, and the site's search index needs it: "
-           "run `pip install 'pagefind[bin]'` (a dependency of strategy-site), then build again")
+MISSING = msg("search.missing")
 
 
 class SearchIndexError(Exception):
-    """pagefind is missing or failed; the message says what to do."""
+    """pagefind is missing or failed: `said` says so and what to do, in the reader's language."""
+
+    def __init__(self, said: Msg) -> None:
+        super().__init__(said)
+        self.said = said
 
 
 def pagefind_installed() -> bool:
@@ -126,7 +131,7 @@ class Indexing:
             except subprocess.TimeoutExpired as exc:
                 self._process.kill()
                 self._process.wait()
-                raise SearchIndexError(f"the search index (pagefind) did not finish within {TIMEOUT_S} s") from exc
+                raise SearchIndexError(msg("search.timeout", seconds=TIMEOUT_S)) from exc
             self._output.seek(0)
             output = self._output.read().decode("utf-8", "replace").strip()
         finally:
@@ -135,8 +140,8 @@ class Indexing:
         if code != 0 or not (self._site / ENTRY).is_file():
             if "Could not find pagefind binary" in output:
                 raise SearchIndexError(MISSING)
-            last = output.splitlines()[-1] if output else f"exit status {code}"
-            raise SearchIndexError(f"pagefind could not index the site for search: {last}")
+            last = output.splitlines()[-1] if output else msg("search.exit-status", code=code)
+            raise SearchIndexError(msg("search.failed", detail=last))
         for name in UNUSED:
             (self._site / INDEX_DIR / name).unlink(missing_ok=True)
 
@@ -169,7 +174,7 @@ def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
         _write_searchable(read, pages)
     except OSError as exc:
         shutil.rmtree(read, ignore_errors=True)
-        raise SearchIndexError(f"could not prepare the pages for the search index: {exc}") from exc
+        raise SearchIndexError(msg("search.cannot-prepare", error=str(exc))) from exc
     except BaseException:  # a path the writer refuses: the build reports it as the writer words it
         shutil.rmtree(read, ignore_errors=True)
         raise
@@ -183,7 +188,7 @@ def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
     except OSError as exc:
         output.close()
         shutil.rmtree(read, ignore_errors=True)
-        raise SearchIndexError(f"could not run pagefind for the search index: {exc}") from exc
+        raise SearchIndexError(msg("search.cannot-run", error=str(exc))) from exc
     return Indexing(site, process, output, read)
 
 

@@ -51,11 +51,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..build import SiteFiles, failure_message, failure_place, site_files
+from ..build import SiteFiles, failure_hint, failure_message, site_files
 from ..cache.render_memo import RenderMemo
 from ..pipeline import Checked, check
+from ..plan.messages import msg
 from ..read.gitsource import GitError
 from ..read.source import DirectorySource
+from ..site.template_errors import failure_place
 from .fork import MIN_VERSIONS_TO_SHARE_OUT, OtherProcess, adopt, built_there
 from .history import write_history
 from .links import version_root
@@ -84,7 +86,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
     result = AllVersionsResult(checked=checked, ok=False, output_at_start=at_start)
     failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
     if failed or checked.state is None or checked.plan is None:
-        result.message = "the plan has errors" if checked.diagnostics.errors else "warnings fail a --strict build"
+        result.message = msg("build.errors" if checked.diagnostics.errors else "build.strict")
         return result
     memo = RenderMemo() if share else None
     try:
@@ -104,6 +106,7 @@ def build_all_versions(plan_dir: Path, output: Path, today: dt.date, *, strict: 
         return result
     except Exception as exc:  # named, never a traceback
         result.message, result.where = failure_message(exc, output), failure_place(exc)
+        result.hint = failure_hint(exc)
         return result
     result.ok = True
     result.pages, result.charts = counts.pages, counts.charts

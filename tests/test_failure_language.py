@@ -1,0 +1,146 @@
+"""The last English a French reader got (issue 14): a theme's template error, pagefind failing, the PDF engine
+missing or failing. Each is said in the plan's language, with its file and line where it has one, and what to
+do; never a traceback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import generator.site.search
+from generator.cli import main
+
+from .conftest import MINIMAL_SETTINGS
+
+EN_SETTINGS = MINIMAL_SETTINGS.replace("language: fr", "language: en")
+SETTINGS = {"fr": MINIMAL_SETTINGS, "en": EN_SETTINGS}
+PLAN = {  # a plan without a warning: a template's failure is then its one diagnostic
+    "objectives/croissance.md": "---\ntitle: Croissance\ndue: 2026-12-31\nkpis:\n"
+                                "  - {id: clients, title: Clients, baseline: 0, target: 5, measure: cumulative}\n"
+                                "---\nGrandir.\n",
+    "data/clients.csv": "date,value\n2026-10,2\n2026-11,1\n",
+}
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), env={"LC_ALL": "", "LC_MESSAGES": "", "LANG": ""})
+    return result.exit_code, result.output
+
+
+def _themed(make_plan, tmp_path: Path, language: str, files: dict[str, str]) -> Path:  # type: ignore[no-untyped-def]
+    """A plan in `language` with `theme: broken`, whose theme holds `files`."""
+    plan = make_plan(PLAN, settings=SETTINGS[language] + "theme: broken\n")
+    for rel, text in files.items():
+        path = tmp_path / "themes" / "broken" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return plan
+
+
+UNCLOSED_IF = "<!doctype html>\n<title>x</title>\n{% if page %}\n<p>hello</p>\n"
+
+
+@pytest.mark.parametrize(("language", "said", "hint", "last"), [
+    ("fr", "erreur  le bloc `{% if %}` n'est jamais fermé : le modèle se termine avant son `{% endif %}`",
+     "conseil : écrivez `{% endif %}` là où le bloc se termine",
+     "strategy build: rien n'est écrit (themes/broken/templates/base.html:4 : le bloc `{% if %}`"),
+    ("en", "error  the `{% if %}` block is never closed: the template ends before its `{% endif %}`",
+     "hint: write `{% endif %}` where the block ends",
+     "strategy build: nothing written (themes/broken/templates/base.html:4: the `{% if %}` block"),
+])
+def test_an_unclosed_if_in_a_theme_is_said_in_the_plans_language(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                  language, said, hint, last):
+    """`{% if %}` never closed in a theme's template: the build names the template and its line, says what is
+    wrong and what to write, in the plan's language, and writes nothing."""
+    _themed(make_plan, tmp_path, language, {"templates/base.html": UNCLOSED_IF})
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("build", "plan", "-o", "site", "--today", "2026-11-23")
+    assert code == 1
+    assert f"themes/broken/templates/base.html\n  4:1  {said}  [build-failed]" in out
+    assert hint in out
+    assert out.splitlines()[-1].startswith(last)
+    assert "Traceback" not in out and "Jinja was looking for" not in out
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("fr", "`{% endfor %}` ne ferme pas le bloc `{% if %}` ouvert"),
+    ("en", "`{% endfor %}` does not close the open `{% if %}` block"),
+])
+def test_a_wrong_end_tag_in_the_packs_template_is_said_in_the_plans_language(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                             language, said):
+    """`strategy pack` with a theme whose pack/ template closes a block with the wrong end tag: the template,
+    its line and the slip in the plan's language, exit 1, no PDF, no traceback."""
+    _themed(make_plan, tmp_path, language, {"pack/pack.html": "<p>\n{% if p %}x{% endfor %}\n</p>\n"})
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("pack", "plan", "-o", "pack.pdf", "--today", "2026-11-23")
+    assert code == 1
+    assert "themes/broken/pack/pack.html\n  2:1  " in out and said in out
+    assert "Traceback" not in out
+    assert not (tmp_path / "pack.pdf").exists()
+
+
+FAILING_PAGEFIND = "import sys; sys.stderr.write('Error: Pagefind could not write the index\\n'); sys.exit(1)"
+
+
+@pytest.mark.parametrize(("language", "failing", "missing"), [
+    ("fr", "rien n'est écrit (pagefind n'a pas pu indexer le site pour la recherche : "
+           "Error: Pagefind could not write the index)",
+     "rien n'est écrit (impossible de lancer pagefind pour l'index de recherche : "),
+    ("en", "nothing written (pagefind could not index the site for search: "
+           "Error: Pagefind could not write the index)",
+     "nothing written (could not run pagefind for the search index: "),
+])
+def test_a_failing_or_missing_pagefind_is_said_in_the_plans_language(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                    language, failing, missing):
+    """pagefind exiting with an error, or its binary not there: the build says why in the plan's language."""
+    make_plan(PLAN, settings=SETTINGS[language])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(generator.site.search, "PAGEFIND", [sys.executable, "-c", FAILING_PAGEFIND])
+    code, out = _run("build", "plan", "-o", "site", "--today", "2026-11-23")
+    assert code == 1 and failing in out and "Traceback" not in out
+    monkeypatch.setattr(generator.site.search, "PAGEFIND", [str(tmp_path / "no-such-pagefind")])
+    code, out = _run("build", "plan", "-o", "site", "--today", "2026-11-23")
+    assert code == 1 and missing in out and "Traceback" not in out
+
+
+class _FailingHTML:
+    """WeasyPrint's HTML, as when it chokes on a document."""
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def render(self) -> None:
+        raise ValueError("unsupported font")
+
+
+@pytest.mark.parametrize(("language", "missing", "failing"), [
+    ("fr", ["strategy pack : WeasyPrint n'est pas installé",
+            "  conseil : réinstallez strategy-site (pip install strategy-site), qui l'installe"],
+     ["strategy pack : WeasyPrint n'a pas pu faire le PDF (ValueError: unsupported font)",
+      "  conseil : vérifiez le modèle pack/ du thème et sa CSS, ou essayez le thème par défaut ; "
+      "si l'échec persiste, signalez-le avec le plan"]),
+    ("en", ["strategy pack: WeasyPrint is not installed",
+            "  hint: reinstall strategy-site (pip install strategy-site), which installs it"],
+     ["strategy pack: WeasyPrint could not make the PDF (ValueError: unsupported font)",
+      "  hint: check the theme's pack/ template and its CSS, or try the default theme; if it still fails, "
+      "report it with the plan"]),
+])
+def test_the_pdf_engine_missing_or_failing_is_said_in_the_plans_language(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                        language, missing, failing):
+    """`strategy pack` without WeasyPrint, or with WeasyPrint failing on the document: what happened and what
+    to do, in the plan's language, exit 1, no PDF and no traceback."""
+    make_plan(PLAN, settings=SETTINGS[language])
+    monkeypatch.chdir(tmp_path)
+    weasyprint = pytest.importorskip("weasyprint")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as when it is not installed: its import fails
+    code, out = _run("pack", "plan", "-o", "pack.pdf", "--today", "2026-11-23")
+    assert code == 1 and out.splitlines()[-2:] == missing
+    monkeypatch.setitem(sys.modules, "weasyprint", weasyprint)
+    monkeypatch.setattr(weasyprint, "HTML", _FailingHTML)
+    code, out = _run("pack", "plan", "-o", "pack.pdf", "--today", "2026-11-23")
+    assert code == 1 and out.splitlines()[-2:] == failing
+    assert not (tmp_path / "pack.pdf").exists()
