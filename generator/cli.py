@@ -329,17 +329,19 @@ def init(directory: Path, lang: str) -> None:
     """
     from .init_plan import PLAN_FOLDER, InitRefused, init_plan
     from .pipeline import resolve_today
+    from .plan.messages import render
 
     try:
         written = init_plan(directory, lang, resolve_today())
     except InitRefused as exc:
-        click.echo(f"strategy init: {len(exc.existing)} file(s) already exist, so nothing was written:", err=True)
+        click.echo(render(lang, "init.refused", count=len(exc.existing)), err=True)
         for rel in exc.existing:
             click.echo(f"  {directory / rel}", err=True)
-        click.echo("  hint: choose a new or empty folder, e.g. strategy init my-plan", err=True)
+        click.echo(render(lang, "init.refused.hint"), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     except OSError as exc:
-        click.echo(f"strategy init: cannot write {exc.filename or directory}: {exc.strerror or exc}", err=True)
+        click.echo(render(lang, "init.cannot-write", file=exc.filename or directory, error=exc.strerror or exc),
+                   err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     from .init_git import make_repository, next_steps
 

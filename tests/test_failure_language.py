@@ -144,3 +144,31 @@ def test_the_pdf_engine_missing_or_failing_is_said_in_the_plans_language(make_pl
     code, out = _run("pack", "plan", "-o", "pack.pdf", "--today", "2026-11-23")
     assert code == 1 and out.splitlines()[-2:] == failing
     assert not (tmp_path / "pack.pdf").exists()
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("fr", "avertissement  il n'y a pas de dossier de thème themes/nope/ à côté du dossier du plan  [unknown-theme]"),
+    ("en", "warning  there is no theme folder themes/nope/ beside the plan folder  [unknown-theme]"),
+])
+def test_a_theme_that_is_not_there_is_said_in_the_plans_language(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                 language, said):
+    """`theme: nope` with no themes/nope/ folder: the build warns in the plan's language and uses the default."""
+    make_plan(PLAN, settings=SETTINGS[language] + "theme: nope\n")
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("build", "plan", "-o", "site", "--today", "2026-11-23")
+    assert code == 0 and said in out
+
+
+@pytest.mark.parametrize(("language", "said", "hint"), [
+    ("fr", "fichiers existent déjà, donc rien n'est écrit :",
+     "  conseil : choisissez un dossier nouveau ou vide, par ex. strategy init mon-plan"),
+    ("en", "files already exist, so nothing was written:",
+     "  hint: choose a new or empty folder, e.g. strategy init my-plan"),
+])
+def test_init_refusing_to_overwrite_speaks_the_chosen_language(tmp_path, monkeypatch, language, said, hint):  # type: ignore[no-untyped-def]
+    """`strategy init --lang fr` into a folder that has the plan's files already says so in French."""
+    monkeypatch.chdir(tmp_path)
+    assert _run("init", "mine", "--lang", language)[0] == 0
+    code, out = _run("init", "mine", "--lang", language)
+    assert code == 1
+    assert said in out.splitlines()[0] and out.splitlines()[-1] == hint

@@ -59,7 +59,7 @@ def test_a_tag_without_the_plan_folder_is_skipped_with_a_warning(repo: GitRepo) 
     listing = list_versions(repo.plan)
     assert [v.version for v in listing.versions] == ["v1"]
     assert len(listing.warnings) == 1
-    assert "`v0`" in listing.warnings[0] and "skipped" in listing.warnings[0]
+    assert "`v0`" in str(listing.warnings[0]) and "skipped" in str(listing.warnings[0])
 
 
 def test_a_plan_without_a_readable_title_falls_back_to_the_tag(repo: GitRepo) -> None:
@@ -99,7 +99,7 @@ def test_a_shallow_clone_warns_that_versions_may_be_missing(repo: GitRepo, tmp_p
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
     listing = list_versions(clone / "content")
-    assert any("fetch-depth: 0" in w for w in listing.warnings)
+    assert any("fetch-depth: 0" in str(w) for w in listing.warnings)
 
 
 def test_not_a_repository(tmp_path: Path) -> None:

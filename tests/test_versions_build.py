@@ -357,7 +357,7 @@ def test_an_old_version_with_errors_is_skipped_not_fatal(repo: GitRepo) -> None:
     repo.write(plan)
     code, out, err = run("--strict")
     assert code == 0, err
-    assert "the version `v1` has 1 error(s) and is skipped: v1:content/objectives/growth.md:3:6:" in err
+    assert "the version `v1` has 1 error and is skipped: v1:content/objectives/growth.md:3:6:" in err
     assert [v["version"] for v in json.loads(page(repo, "versions.json"))] == ["v2"]
     assert "1 of 2 tagged versions (1 skipped)" in out
 

@@ -123,4 +123,19 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "search.exit-status": "exit status {code}",
     "search.cannot-prepare": "could not prepare the pages for the search index: {error}",
     "search.cannot-run": "could not run pagefind for the search index: {error}",
+    # --- strategy build --versions: the tags left out, and why (read/tags.py, versions/revisions.py, versions/cli.py)
+    "versions.warning": "warning: {warning}",
+    "versions.not-a-commit": "the tag `{name}` does not point to a commit; it is not a version",
+    "versions.shallow": "this clone is shallow, so versions may be missing: fetch the whole history with `git fetch --unshallow --tags`, or in GitHub Actions check out with `fetch-depth: 0`",
+    "versions.no-plan-folder": "the tag `{name}` has no plan folder `{plan}`; it is skipped",
+    "versions.no-settings": "the tag `{name}` has no strategy.yaml in the plan folder `{plan}`; it is skipped",
+    "versions.tag-too-long": "the tag `{name}…` is {length} characters long, too long to name a folder of the site (at most {most}); it is skipped",
+    "versions.tag-unsafe": "the tag `{name}` cannot name a folder of the site (use letters, digits and `.`, `_`, `+`, `-`, e.g. v1.2); it is skipped",
+    "versions.unreadable": "the tag `{name}` cannot be read ({reason}); it is skipped",
+    "versions.with-errors": {"one": "the version `{name}` has {count} error and is skipped{first} (it was published once; today's build does not depend on it)", "other": "the version `{name}` has {count} errors and is skipped{first} (it was published once; today's build does not depend on it)"},
+    "versions.first-error": ": {place}: {what}",
+    # --- strategy init when it cannot write (cli.py)
+    "init.refused": {"one": "strategy init: {count} file already exists, so nothing was written:", "other": "strategy init: {count} files already exist, so nothing was written:"},
+    "init.refused.hint": "  hint: choose a new or empty folder, e.g. strategy init my-plan",
+    "init.cannot-write": "strategy init: cannot write {file}: {error}",
 }

@@ -123,4 +123,19 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "search.exit-status": "code de sortie {code}",
     "search.cannot-prepare": "impossible de préparer les pages pour l'index de recherche : {error}",
     "search.cannot-run": "impossible de lancer pagefind pour l'index de recherche : {error}",
+    # --- strategy build --versions: the tags left out, and why (read/tags.py, versions/revisions.py, versions/cli.py)
+    "versions.warning": "avertissement : {warning}",
+    "versions.not-a-commit": "l'étiquette `{name}` ne désigne pas un commit : ce n'est pas une version",
+    "versions.shallow": "ce clone est superficiel (shallow), des versions peuvent donc manquer : récupérez tout l'historique avec `git fetch --unshallow --tags`, ou dans GitHub Actions faites le checkout avec `fetch-depth: 0`",
+    "versions.no-plan-folder": "l'étiquette `{name}` n'a pas de dossier de plan `{plan}` : elle est ignorée",
+    "versions.no-settings": "l'étiquette `{name}` n'a pas de strategy.yaml dans le dossier du plan `{plan}` : elle est ignorée",
+    "versions.tag-too-long": "l'étiquette `{name}…` fait {length} caractères, trop pour nommer un dossier du site (au plus {most}) : elle est ignorée",
+    "versions.tag-unsafe": "l'étiquette `{name}` ne peut pas nommer un dossier du site (utilisez des lettres, des chiffres et `.`, `_`, `+`, `-`, par ex. v1.2) : elle est ignorée",
+    "versions.unreadable": "l'étiquette `{name}` ne peut pas être lue ({reason}) : elle est ignorée",
+    "versions.with-errors": {"one": "la version `{name}` a {count} erreur et est ignorée{first} (elle a été publiée ; la construction d'aujourd'hui n'en dépend pas)", "other": "la version `{name}` a {count} erreurs et est ignorée{first} (elle a été publiée ; la construction d'aujourd'hui n'en dépend pas)"},
+    "versions.first-error": " : {place} : {what}",
+    # --- strategy init when it cannot write (cli.py)
+    "init.refused": {"one": "strategy init : {count} fichier existe déjà, donc rien n'est écrit :", "other": "strategy init : {count} fichiers existent déjà, donc rien n'est écrit :"},
+    "init.refused.hint": "  conseil : choisissez un dossier nouveau ou vide, par ex. strategy init mon-plan",
+    "init.cannot-write": "strategy init : impossible d'écrire {file} : {error}",
 }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..plan.messages import Msg, msg
 from .gitsource import CatFile, GitError, Repository, run_git
 from .source import MAX_FILE_BYTES, FileTooLarge
 from .yamlpos import parse_yaml
@@ -35,7 +36,7 @@ class Version:
 @dataclass
 class VersionList:
     versions: list[Version]
-    warnings: list[str]
+    warnings: list[Msg]  # the tags left out, and why
 
 
 def _natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
@@ -47,7 +48,7 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
     """The tags matching `pattern` (a glob) whose revision holds the plan folder, newest first."""
     repository = Repository.find(plan)
     plan_path = repository.plan_path(plan)
-    warnings: list[str] = []
+    warnings: list[Msg] = []
     fields = "%(refname:short)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)" \
              "%00%(creatordate:iso-strict)"
     out = run_git(repository.root, "for-each-ref", f"--format={fields}", "refs/tags").stdout.decode("utf-8", "replace")
@@ -61,7 +62,7 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
             continue
         commit = peeled_id if kind == "tag" else object_id
         if (peeled_kind if kind == "tag" else kind) != "commit":
-            warnings.append(f"the tag `{name}` does not point to a commit; it is not a version")
+            warnings.append(msg("versions.not-a-commit", name=name))
             continue
         try:
             moment = dt.datetime.fromisoformat(created)
@@ -69,8 +70,7 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
             moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         found.append((name, commit, moment))
     if repository.is_shallow:
-        warnings.append("this clone is shallow, so versions may be missing: fetch the whole history with "
-                        "`git fetch --unshallow --tags`, or in GitHub Actions check out with `fetch-depth: 0`")
+        warnings.append(msg("versions.shallow"))
 
     shown_plan = Path(plan).as_posix()
     prefix = f"{plan_path}/" if plan_path else ""
@@ -83,9 +83,8 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
             except FileTooLarge:
                 settings = b""  # no title: the version's own check says why
             if settings is None:
-                where = "has no plan folder" if plan_path and cat.read(f"{commit}:{plan_path}") is None \
-                    else "has no strategy.yaml in the plan folder"
-                warnings.append(f"the tag `{name}` {where} `{shown_plan}`; it is skipped")
+                lacks = "no-plan-folder" if plan_path and cat.read(f"{commit}:{plan_path}") is None else "no-settings"
+                warnings.append(msg(f"versions.{lacks}", name=name, plan=shown_plan))
                 continue
             versions.append(Version(name, commit, moment.date(), _title(settings) or name, moment))
     finally:

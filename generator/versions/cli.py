@@ -58,6 +58,7 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     """Run the build and report it; exits 1 for a failed build, 2 when the repository cannot give versions."""
     from ..build import diagnostics_for_failure, nothing_written
     from ..plan import diagnostics as d
+    from ..plan.messages import render
 
     err = stream or sys.stderr
     show_progress = err.isatty() if tty is None else tty
@@ -68,7 +69,7 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     result = build_all_versions(plan, output, today, strict=strict, progress=progress if show_progress else None,
                                 pack=pack)
     if result.git_error is not None:
-        from ..plan.messages import reader_language, render
+        from ..plan.messages import reader_language
         from ..read.loader import plan_language
 
         language = reader_language(plan_language(plan))
@@ -82,7 +83,7 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     if diags.errors or diags.warnings:
         click.echo(d.format_text(diags, colour=colour), err=True)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(render(diags.speaks(), "versions.warning", warning=warning), err=True)
     if not result.ok:
         click.echo(nothing_written(result, output, result.message, diags.speaks()), err=True)
         sys.exit(EXIT_PLAN_ERRORS)

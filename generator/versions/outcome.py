@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..build import BuildResult
+from ..plan.messages import Msg
 from ..read.gitsource import GitError
 from ..read.tags import Version
 
@@ -37,7 +38,7 @@ Made = tuple[int, int, list[str]]  # what building a version made: its pages, it
 @dataclass
 class AllVersionsResult(BuildResult):
     outcomes: list[VersionOutcome] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)  # the tags left out, and why
     git_error: GitError | None = None
     charts_made: int = 0
     charts_reused: int = 0

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..pipeline import Checked, check
-from ..plan.messages import msg
+from ..plan.messages import Msg, msg
 from ..read.gitsource import GitError, GitSource, Repository
 from ..read.tags import Version, list_versions
 from .links import MAX_TAG_LENGTH, SAFE_TAG
@@ -79,7 +79,7 @@ class CheckedVersion:
         return targets_of(state)
 
 
-def published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tuple[Repository, str, list[Version]]:
+def published_versions(plan_dir: Path, pattern: str, warnings: list[Msg]) -> tuple[Repository, str, list[Version]]:
     repository = Repository.find(plan_dir)
     if repository.is_shallow:
         raise GitError("shallow-clone", msg("git.shallow-versions"), msg("git.shallow.hint"))
@@ -90,11 +90,10 @@ def published_versions(plan_dir: Path, pattern: str, warnings: list[str]) -> tup
         if SAFE_TAG.fullmatch(v.version) and len(v.version) <= MAX_TAG_LENGTH:
             versions.append(v)
         elif SAFE_TAG.fullmatch(v.version):
-            warnings.append(f"the tag `{v.version[:40]}…` is {len(v.version)} characters long, too long to name a "
-                            f"folder of the site (at most {MAX_TAG_LENGTH}); it is skipped")
+            warnings.append(msg("versions.tag-too-long", name=v.version[:40], length=len(v.version),
+                                most=MAX_TAG_LENGTH))
         else:
-            warnings.append(f"the tag `{v.version}` cannot name a folder of the site (use letters, digits and "
-                            "`.`, `_`, `+`, `-`, e.g. v1.2); it is skipped")
+            warnings.append(msg("versions.tag-unsafe", name=v.version))
     return repository, repository.plan_path(plan_dir), versions
 
 
@@ -142,16 +141,16 @@ def check_versions(repository: Repository, plan_path: str, shown: str, versions:
                 src.close()
         except GitError as exc:
             outcome.status, outcome.note = "skipped", exc.message
-            result.warnings.append(f"the tag `{v.version}` cannot be read ({exc.message}); it is skipped")
+            result.warnings.append(msg("versions.unreadable", name=v.version, reason=exc.said))
             continue
         errors = vchecked.diagnostics.errors
         if errors or vchecked.state is None:
             first = errors[0] if errors else None
-            where = f": {first.file}:{first.line}:{first.column}: {first.message}" if first is not None else ""
+            where = msg("versions.first-error", place=f"{first.file}:{first.line}:{first.column}",
+                        what=first.said[0] if first.said else first.message) if first is not None else msg("nothing")
             outcome.status = "skipped"
             outcome.note = f"{len(errors)} error(s)"
-            result.warnings.append(f"the version `{v.version}` has {len(errors)} error(s) and is skipped{where} "
-                                   "(it was published once; today's build does not depend on it)")
+            result.warnings.append(msg("versions.with-errors", name=v.version, count=len(errors), first=where))
             continue
         done.setdefault(key, (v.version, vchecked))
         outcome.seconds = time.perf_counter() - began
