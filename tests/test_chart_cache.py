@@ -26,8 +26,8 @@ from tests.test_charts import PLAN_FILES, ROOT, TODAY, _all_charts
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty user cache, plugged in as a build plugs it, and no chart shape remembered in this process."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(charts, "_memo", {})
-    monkeypatch.setattr(charts, "_shape_store", chart_cache)
+    monkeypatch.setattr(charts.shapes, "_memo", {})
+    monkeypatch.setattr(charts.shapes, "_shape_store", chart_cache)
     return tmp_path / "cache" / "strategy-site" / "charts"
 
 
@@ -39,7 +39,7 @@ def _specs(folder: Path) -> str:
 
 def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forget the shapes held in memory, as a new `strategy build` would."""
-    monkeypatch.setattr(charts, "_memo", {})
+    monkeypatch.setattr(charts.shapes, "_memo", {})
 
 
 def test_a_warm_cache_gives_the_same_specs_as_altair(make_plan: Callable[..., Path], cache: Path,
@@ -49,9 +49,9 @@ def test_a_warm_cache_gives_the_same_specs_as_altair(make_plan: Callable[..., Pa
     drawn = _specs(folder)
     assert len(list(cache.glob("*.json"))) >= 5  # KPI, funnel, progress, budget and history shapes
     _new_process(monkeypatch)
-    before = dict(charts._stats)
+    before = dict(charts.shapes._stats)
     assert _specs(folder) == drawn
-    assert charts._stats["drawn"] == before["drawn"]  # Altair drew nothing this time
+    assert charts.shapes._stats["drawn"] == before["drawn"]  # Altair drew nothing this time
 
 
 def test_a_changed_kpi_gives_a_new_chart(make_plan: Callable[..., Path], cache: Path,
@@ -94,8 +94,8 @@ def test_an_unusable_cache_folder_never_breaks_a_build(make_plan: Callable[..., 
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A cache folder that cannot be created (a file is in the way) or read only costs Altair's time."""
     folder = make_plan(PLAN_FILES)
-    monkeypatch.setattr(charts, "_memo", {})
-    monkeypatch.setattr(charts, "_shape_store", chart_cache)
+    monkeypatch.setattr(charts.shapes, "_memo", {})
+    monkeypatch.setattr(charts.shapes, "_shape_store", chart_cache)
     expected = _specs(folder)
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder", encoding="utf-8")

@@ -24,7 +24,7 @@ from generator.plan.i18n import Formatter
 from generator.plan.model import KPI, Plan, Point, Series, Settings
 from generator.read.source import DirectorySource
 from generator.site import charts, palette
-from generator.site.history_chart import VersionTargets, target_history_charts
+from generator.site.charts import VersionTargets, target_history_charts
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 6, 15)
@@ -128,7 +128,7 @@ def fr() -> Formatter:
 def drawn_by_altair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every chart shape drawn by Altair now: none remembered in memory, an empty chart cache on disk."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
-    monkeypatch.setattr(charts, "_memo", {})
+    monkeypatch.setattr(charts.shapes, "_memo", {})
 
 
 def _all_charts(state: PlanState, fmt: Formatter) -> list[charts.Chart]:

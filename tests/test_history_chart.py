@@ -11,7 +11,7 @@ import pytest
 
 from generator.plan.i18n import Formatter
 from generator.site import charts
-from generator.site.history_chart import VersionTargets, target_history_charts
+from generator.site.charts import VersionTargets, target_history_charts
 
 PROSPECTS = ["prospects", "Prospects identifiés", 1250, "prospects"]
 SATISFACTION = ["satisfaction", "Salariés satisfaits", 80, "%"]
@@ -37,7 +37,7 @@ def fr() -> Formatter:
 def drawn_by_altair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every chart shape drawn by Altair now: none remembered in memory, an empty chart cache on disk."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
-    monkeypatch.setattr(charts, "_memo", {})
+    monkeypatch.setattr(charts.shapes, "_memo", {})
 
 
 def _layer(chart: Any, mark: str) -> dict[str, Any]:

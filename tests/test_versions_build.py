@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from generator.cache.render_memo import NOT_DRAWN, chart_key
+from generator.cache.render_memo import chart_key
 from generator.cli import main
 from generator.versions.build import ProgressEvent, VersionOutcome, build_all_versions
 from generator.versions.cli import build_all, progress_line
@@ -280,13 +280,13 @@ def test_the_chart_cache_ignores_only_what_a_chart_does_not_draw(repo: GitRepo) 
     fmt = Formatter("en", "EUR")
     state = checked.state.kpis["new-clients"]
     reference = charts.kpi_chart(state, fmt)
-    for name in NOT_DRAWN["kpi_chart"]:
+    for name in charts.KPI.not_drawn:
         value = getattr(state, name)
         changed = dataclasses.replace(state, **{name: (value or 0) + 0.37 if name != "future_points" else 5})
-        assert chart_key("kpi_chart", changed, fmt) == chart_key("kpi_chart", state, fmt)
+        assert chart_key(charts.KPI, changed, fmt) == chart_key(charts.KPI, state, fmt)
         assert charts.kpi_chart(changed, fmt) == reference, f"{name} changes the chart: it must be in the key"
-    assert chart_key("kpi_chart", dataclasses.replace(state, status="achieved"), fmt) != \
-        chart_key("kpi_chart", state, fmt)
+    assert chart_key(charts.KPI, dataclasses.replace(state, status="achieved"), fmt) != \
+        chart_key(charts.KPI, state, fmt)
 
 
 def test_no_tags_builds_the_current_version_and_an_empty_list(repo: GitRepo) -> None:

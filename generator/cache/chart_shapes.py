@@ -1,10 +1,10 @@
 """Chart specs made by Altair, kept on disk between builds under the user cache folder.
 
-`site/charts.py` asks Altair for each distinct chart *shape* (everything but the data rows, which are inlined
+`site/charts/` asks Altair for each distinct chart *shape* (everything but the data rows, which are inlined
 afterwards); a shape's spec is stored here as JSON, named by a content hash of the shape's arguments and
-of the code that turns them into a spec: this package's version, Altair's version, and the bytes of
-site/charts.py, history_chart.py and palette.py (the theme). A code or Altair upgrade therefore never serves a
-stale spec, and a build whose shapes are all cached does not import Altair at all.
+of the code that turns them into a spec: this package's version, Altair's version, and the bytes of every
+module of site/charts/, of time_axis.py and of palette.py (the theme). A code or Altair upgrade therefore never
+serves a stale spec, and a build whose shapes are all cached does not import Altair at all.
 
 The cache only ever saves time: a missing, corrupt or unreadable entry is rebuilt, and a folder that
 cannot be written is left alone, without a word.
@@ -52,16 +52,19 @@ def code_key() -> str:
         from importlib.metadata import PackageNotFoundError, version
 
         from .. import __version__
-        from ..site import charts, history_chart, palette
+        from ..site import charts, palette, time_axis
 
         try:
             altair_version = version("altair")
         except PackageNotFoundError:
             altair_version = "unknown"
         digest = hashlib.blake2b(digest_size=16)
-        for module in (charts, history_chart, palette):
+        chart_code = sorted(Path(str(charts.__file__)).parent.glob("*.py"))  # every chart's module
+        if not chart_code:  # no source to hash (a frozen install): a key unique to this process
+            digest.update(os.urandom(16))
+        for source in (*chart_code, Path(str(time_axis.__file__)), Path(str(palette.__file__))):
             try:
-                digest.update(Path(str(module.__file__)).read_bytes())
+                digest.update(source.read_bytes())
             except OSError:  # no source to hash (a frozen install): a key unique to this process
                 digest.update(os.urandom(16))
         _code_key = f"{FORMAT}|{__version__}|altair-{altair_version}|{digest.hexdigest()}"

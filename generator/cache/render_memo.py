@@ -15,9 +15,11 @@ import io
 import os
 import pickle
 import re
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..site.charts import Chart, ChartKind
 
 
 def _ref(digest: bytes) -> bytes:
@@ -156,24 +158,17 @@ def _frozen_series(series: Any) -> bool:
                     for p in series.points))
 
 
-CHART_BUILDERS = ("kpi_chart", "funnel_chart", "progress_chart", "budget_chart")
-_SWAP_LOCK = threading.Lock()
-
-# Fields of a chart builder's argument that the chart does not draw: left out of its key, so that a KPI
-# whose expected value moved with the evaluation date (another day, another version), but whose chart did
-# not, is found in the memo. tests/test_versions_build.py checks that changing these leaves the chart as it is.
-NOT_DRAWN = {"kpi_chart": frozenset({"expected", "expected_progress", "progress", "future_points"})}
-
 # a template that reads where an entity was written gets no page kept: digests leave locations out
 _READS_WHERE = re.compile(r"\.locs?\b|\.at\(|\[\s*['\"]locs?['\"]\s*\]")
 
 
-def chart_key(builder: str, state: Any, fmt: Any) -> bytes:
-    """A digest of what `builder(state, fmt)` draws: `state` without the fields in NOT_DRAWN."""
-    skip = NOT_DRAWN.get(builder, frozenset())
+def chart_key(kind: ChartKind, state: Any, fmt: Any) -> bytes:
+    """A digest of what chart `kind` (site/charts/registry.py) draws from `state`: `state` without the fields
+    the kind declares `not_drawn`."""
+    skip = kind.not_drawn
     drawn = digest_pickle((type(state).__name__, {k: v for k, v in vars(state).items() if k not in skip})
                           if skip else state)
-    return _chart_digest(builder, drawn, fmt)
+    return _chart_digest(kind.name, drawn, fmt)
 
 
 def _chart_digest(builder: str, drawn: bytes, fmt: Any) -> bytes:
@@ -257,9 +252,10 @@ class RenderMemo:
             last = next(reversed(self._page_lists))
             self._page_lists = {last: self._page_lists[last]}
 
-    def page_specs(self, state: Any, fmt: Any, build_pages: Callable[[Any, Any], list[Any]]) -> list[Any]:
-        """`build_pages(state, fmt)` with the memo's charts; within one build, the same list for the same
-        state object (two versions with one plan and one evaluation date share their checked state)."""
+    def page_specs(self, state: Any, fmt: Any, build_pages: Callable[..., list[Any]]) -> list[Any]:
+        """`build_pages(state, fmt, make_chart=self.make_chart)`: the pages with the memo's charts; within one
+        build, the same list for the same state object (two versions with one plan and one evaluation date
+        share their checked state)."""
         key = (id(state), fmt.language, fmt.currency)
         kept = self._page_lists.get(key)
         if kept is not None and kept[0] is state:
@@ -270,8 +266,7 @@ class RenderMemo:
                 known = self._series.get(id(one))
                 if known is not None and known[0] is one:
                     self._prints.known(one, known[1])
-        with self.chart_builders():
-            pages = build_pages(state, fmt)
+        pages = build_pages(state, fmt, make_chart=self.make_chart)
         if self._prints is not None:
             self._page_lists[key] = (state, pages)
             for one in series:
@@ -304,24 +299,6 @@ class RenderMemo:
         self._points_used[key] = kept
         return kept[1]
 
-    @contextlib.contextmanager
-    def chart_builders(self) -> Iterator[None]:
-        """While open, the `charts` module's builders return the chart already made for the same state.
-
-        pages.py calls the builders through the `charts` module, so they are swapped there (under a lock) and
-        put back on exit; only `build_pages` needs to run inside."""
-        from ..site import charts
-
-        with _SWAP_LOCK:
-            saved = {name: getattr(charts, name) for name in CHART_BUILDERS}
-            try:
-                for name in CHART_BUILDERS:
-                    setattr(charts, name, self._chart_builder(name, saved[name]))
-                yield
-            finally:
-                for name, func in saved.items():
-                    setattr(charts, name, func)
-
     def render(self, env: Any, pages: Sequence[Any], site: Any, render: Callable[[Any], bytes],
                jobs: int | None = None) -> list[bytes]:
         """`[render(page) for page in pages]`, each page's bytes taken from the memo when its context is the
@@ -349,35 +326,37 @@ class RenderMemo:
         self.pages_reused += len(pages) - len(missing)
         return [html for html in out if html is not None]
 
-    def _chart_builder(self, name: str, build: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-        def memoized(state: Any, fmt: Any) -> Any:
-            assert self._prints is not None, "RenderMemo.build() is not open"
-            # the whole state's digest first: pages need it anyway, so a hit costs nothing more
-            key = _chart_digest(name, self._prints.of(state), fmt)
-            chart = self.charts.get(key)
-            if chart is None and name in NOT_DRAWN:  # the same drawing from a state that differs elsewhere
-                drawn = chart_key(name, state, fmt)
-                chart = self.charts.get(drawn)
-                if chart is None:
-                    chart = build(state, fmt)
-                    self.charts_built += 1
-                else:
-                    self.charts_reused += 1
-                self.charts[drawn] = chart
-                self._used_charts.add(drawn)
-                self._used_lately.add(drawn)
-                self.charts[key] = chart
-            elif chart is None:
-                chart = self.charts[key] = build(state, fmt)
+    def make_chart(self, kind: ChartKind, state: Any, fmt: Any) -> Chart:
+        """The chart of `kind` (site/charts/registry.py) drawn from `state`: the one already made for the same
+        state and formatter when the memo holds it. pages.py makes every chart through this (`page_specs`)."""
+        if not kind.memoised:
+            made: Chart = kind.build(state, fmt)
+            return made
+        assert self._prints is not None, "RenderMemo.build() is not open"
+        # the whole state's digest first: pages need it anyway, so a hit costs nothing more
+        key = _chart_digest(kind.name, self._prints.of(state), fmt)
+        chart = self.charts.get(key)
+        if chart is None and kind.not_drawn:  # the same drawing from a state that differs elsewhere
+            drawn = chart_key(kind, state, fmt)
+            chart = self.charts.get(drawn)
+            if chart is None:
+                chart = kind.build(state, fmt)
                 self.charts_built += 1
             else:
                 self.charts_reused += 1
-            self._used_charts.add(key)
-            self._used_lately.add(key)
-            self._prints.known(chart, key)
-            return chart
-
-        return memoized
+            self.charts[drawn] = chart
+            self._used_charts.add(drawn)
+            self._used_lately.add(drawn)
+            self.charts[key] = chart
+        elif chart is None:
+            chart = self.charts[key] = kind.build(state, fmt)
+            self.charts_built += 1
+        else:
+            self.charts_reused += 1
+        self._used_charts.add(key)
+        self._used_lately.add(key)
+        self._prints.known(chart, key)
+        return chart
 
     def _page_key(self, env: Any, page: Any, site: Any) -> bytes:
         assert self._prints is not None, "RenderMemo.build() is not open"

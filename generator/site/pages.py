@@ -2,7 +2,8 @@
 
 Pure functions of the computed plan (no I/O, no templates), so the contexts are tested as units. The
 context is the theme contract: a template receives `page` (a `PageSpec`) and `site` (a `SiteContext`),
-and reads the computed states (`compute.py`) and charts (`charts.py`) they hold.
+and reads the computed states (`compute.py`) and charts (`charts/`) they hold: a template names the chart it
+shows by its id (`page.chart("funnel-" ~ f.funnel.id)`), never by its place in `page.charts`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from ..plan.i18n import Formatter
 from ..plan.kinds import KINDS
 from ..plan.model import Action, Objective, Plan
-from . import attention, charts, explain
-from .charts import Chart  # the name `charts` is also a field of PageSpec
+from . import attention, explain
+from .charts import BUDGET, FUNNEL, KPI, PROGRESS, Chart, ChartMaker, make_chart, progress_chart_of
 from .ui_text import ui
 
 SOON_DAYS = 30  # an action due within this many days is "due soon" on the dashboard
@@ -80,6 +81,11 @@ class PageSpec:
         if self.deferred is not None:
             self.charts, self.deferred = self.deferred() + self.charts, None
 
+    def chart(self, chart_id: str) -> Chart | None:
+        """The page's chart of id `chart_id` ("objectives-progress", "funnel-ID", "kpi-ID",
+        "solutions-budget"), or None when the page has none such."""
+        return next((c for c in self.charts if c.id == chart_id), None)
+
     @property
     def chart_count(self) -> int:
         return len(self.charts) + (self.deferred_count if self.deferred is not None else 0)
@@ -117,8 +123,8 @@ def kpi_digits(k: KpiState, fmt: Formatter) -> int:
     return 0 if all(v is None or float(v).is_integer() for v in written) else 2
 
 
-def _charts_for_kpis(kpis: list[KpiState], fmt: Formatter) -> list[charts.Chart]:
-    return [charts.kpi_chart(k, fmt) for k in kpis]
+def _charts_for_kpis(kpis: list[KpiState], fmt: Formatter, make: ChartMaker) -> list[Chart]:
+    return [make(KPI, k, fmt) for k in kpis]
 
 
 def action_rows(state: PlanState, *, only_pressing: bool) -> list[ActionRow]:
@@ -224,10 +230,12 @@ def _funnel_refs(state: PlanState, fid: str) -> list[Any]:
     return [e for e in state.plan.experiences.values() if e.funnel == fid]
 
 
-def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False) -> list[PageSpec]:
-    """Every page of the site, in a stable order. With `defer_charts`, an objective page's KPI charts (nearly
-    all of a plan's charts, and most of the time this takes) are made when the page is rendered: by whichever
-    process renders it (`PageSpec.make_charts`)."""
+def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
+                make_chart: ChartMaker = make_chart) -> list[PageSpec]:
+    """Every page of the site, in a stable order, its charts made by `make_chart` (the render memo passes its
+    own). With `defer_charts`, an objective page's KPI charts (nearly all of a plan's charts, and most of the
+    time this takes) are made when the page is rendered: by whichever process renders it
+    (`PageSpec.make_charts`)."""
     plan = state.plan
     lang = fmt.language
     pages: list[PageSpec] = []
@@ -236,9 +244,9 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
     # attention.py), every funnel at a glance, or those marked `main: true`
     glance = [fs for fs in state.funnels.values() if fs.funnel.main] or list(state.funnels.values())
     shown = attention.objectives_shown(list(state.objectives.values()), plan.settings.period_end)
-    progress = (charts.progress_chart_of(state, fmt, [o.objective.id for o in shown.items]) if shown.more
-                else charts.progress_chart(state, fmt))
-    dash_charts = [progress, *(charts.funnel_chart(fs, fmt) for fs in glance)]
+    progress = (progress_chart_of(state, fmt, [o.objective.id for o in shown.items]) if shown.more
+                else make_chart(PROGRESS, state, fmt))
+    dash_charts = [progress, *(make_chart(FUNNEL, fs, fmt) for fs in glance)]
     pressing = action_rows(state, only_pressing=True)
     fresh = freshness(state)
     pages.append(PageSpec(
@@ -264,7 +272,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
         actions.setdefault(row.objective.id, []).append(row)
     for oid, ostate in state.objectives.items():
         obj = ostate.objective
-        kpi_charts = functools.partial(_charts_for_kpis, ostate.kpis, fmt)
+        kpi_charts = functools.partial(_charts_for_kpis, ostate.kpis, fmt, make_chart)
         pages.append(PageSpec(
             path=f"objectives/{oid}.html", template="objective.html", title=obj.title, section="objectives",
             data={"o": ostate, "parent": state.objectives.get(obj.parent) if obj.parent else None,
@@ -286,7 +294,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
             path=f"funnels/{fid}.html", template="funnel.html", title=fstate.funnel.title, section="funnels",
             data={"f": fstate, "experiences": _funnel_refs(state, fid), **explain.facts(fstate, fmt),
                   "stage_kpis": {s.stage.id: state.kpis.get(s.stage.kpi) for s in fstate.stages if s.stage.kpi}},
-            charts=[charts.funnel_chart(fstate, fmt)]))
+            charts=[make_chart(FUNNEL, fstate, fmt)]))
 
     # step 3: personas
     pages.append(PageSpec(path="personas/index.html", template="personas.html", title=ui(lang, "step3"),
@@ -313,7 +321,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False)
                   "solutions": [s for s in plan.solutions.values() if eid in s.experiences]}))
 
     # step 5: solutions
-    solutions_charts = [charts.budget_chart(state, fmt)] if plan.solutions else []
+    solutions_charts = [make_chart(BUDGET, state, fmt)] if plan.solutions else []
     categories: dict[str, float] = {}
     for s in plan.solutions.values():
         categories[s.category] = categories.get(s.category, 0.0) + s.yearly_cost

@@ -31,7 +31,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     from ..diff.format import diff_view
     from ..parallel import render_all, workers
     from ..plan.i18n import Formatter
-    from ..site.history_chart import VersionTargets, target_history_charts
+    from ..site.charts import VersionTargets, target_history_charts
     from ..site.pages import PageSpec, SiteContext, navigation
     from ..site.render import environment, render_page, static_files, static_names, theme_dirs
     from ..site.ui_text import ui

@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..plan.i18n import Formatter
-from ..plan.messages import render
-from .charts import NUMBER_AXIS, Chart, Table, _data, _finite, _shape, _with_unit
+from ...plan.i18n import Formatter
+from ...plan.messages import render
+from .common import NUMBER_AXIS, Chart, Table, _finite, _with_unit
+from .shapes import _data, _shape
 
 HEIGHT = 140  # px, of each KPI's plot; the width follows the container
 # the narrowest plot (a 20rem grid cell less the y axis) and the width of a character of an axis label: the

@@ -1,0 +1,121 @@
+"""What every chart shares: the `Chart` and its `Table`, the axis formats and dashes, the words of each
+language, and small helpers of the builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from ...plan.i18n import Formatter
+
+STATUS_ORDER = ("achieved", "on-track", "at-risk", "off-track", "no-data")  # legend order, best first
+
+NUMBER_AXIS = ",.2~f"  # d3: grouped, at most two decimals, trailing zeros trimmed (as Formatter.number)
+COUNT_AXIS = ",.0f"
+PERCENT_AXIS = ".0%"
+MONEY_AXIS = "$,.0f"  # the currency symbol and its side come from the format locale
+
+DASH_EXPECTED = [6, 4]
+DASH_FORECAST = [2, 3]
+SOLID: list[int] = []
+
+
+@dataclass
+class Table:
+    """The same numbers as the chart, for screen readers and readers without JavaScript."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]  # already formatted with the Formatter (plan language)
+    note: str = ""  # how the rows are summarised, when they are (long_series.py)
+    download: str = ""  # the address of the full series as CSV, from the page, when the table summarises it
+    download_label: str = ""
+
+    @property
+    def body(self) -> Markup:
+        """The rows as HTML, a row header then data cells, one row a line (the default theme's chart macro):
+        each distinct row escaped once per process, as most of them are shown again by other versions."""
+        return Markup("".join(_row_html(row) for row in self.rows))
+
+
+_ROW_HTML: dict[tuple[str, ...], str] = {}
+_ROW_HTML_MAX = 200_000
+
+
+def _row_html(row: list[str]) -> str:
+    key = tuple(row)
+    html = _ROW_HTML.get(key)
+    if html is None:
+        if len(_ROW_HTML) >= _ROW_HTML_MAX:
+            _ROW_HTML.clear()
+        cells = [escape(cell) for cell in key]
+        head = f'<th scope="row">{cells[0]}</th>' if cells else ""
+        html = _ROW_HTML[key] = "<tr>" + head + "".join(f"<td>{cell}</td>" for cell in cells[1:]) + "</tr>\n"
+    return html
+
+
+@dataclass
+class Chart:
+    id: str  # unique within a page and stable, e.g. "kpi-leads-qualifies", "funnel-acquisition"
+    spec: dict[str, Any]  # Vega-Lite spec, JSON-serialisable, data inlined as values; read-only (see above)
+    table: Table
+    description: str  # one sentence for aria-label, in the plan language
+
+
+
+class Words:
+    """A chart's words in each language (English for a language it lacks), filled with their values."""
+
+    def __init__(self, texts: dict[str, dict[str, str]]) -> None:
+        self.texts = texts
+
+    def t(self, lang: str, key: str, **values: object) -> str:
+        return self.texts.get(lang, self.texts["en"])[key].format(**values)
+
+    def text(self, fmt: Formatter, key: str, **values: object) -> str:
+        return self.t(fmt.language, key, **values)
+
+
+def _when(day: dt.date) -> str:
+    """A date as Vega reads it in local time (a bare YYYY-MM-DD would be UTC midnight, shown as the
+    previous day west of Greenwich)."""
+    return day.isoformat() + "T00:00:00"
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _with_unit(text: str, unit: str | None, fmt: Formatter) -> str:
+    if not unit:
+        return text
+    if unit == "%":  # as Formatter.percent writes it
+        return text + ("\u202f%" if fmt.language == "fr" else "%")
+    return f"{text}\u00a0{unit}"
+
+
+_LINE_BREAKS = re.compile("[\u2028\u2029\u0085\r\n]")
+
+
+def _unique(labels: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Display labels by id, with the id appended where two titles are the same (axis categories
+    must be distinct). A line or paragraph separator (U+2028, U+2029, U+0085) becomes a space: Vega-Lite
+    writes a category order into an expression's string literals, where Vega's parser ends the string at one
+    of them, and the chart is not drawn."""
+    pairs = [(key, _LINE_BREAKS.sub(" ", label)) for key, label in labels]
+    seen: dict[str, int] = {}
+    for _, label in pairs:
+        seen[label] = seen.get(label, 0) + 1
+    return {key: (f"{label} ({key})" if seen[label] > 1 else label) for key, label in pairs}
+
+
+def _series_scale(alt: Any, domain: list[str], colours: list[Any]) -> Any:
+    return alt.Scale(domain=domain, range=colours)
+

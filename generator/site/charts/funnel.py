@@ -1,0 +1,115 @@
+"""A funnel's chart: each stage's need by the due date, top stage first, with the need to date and the actual
+volume so far beside it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...plan.i18n import Formatter
+from .. import palette
+from .common import COUNT_AXIS, Chart, Table, Words, _finite, _series_scale, _unique
+from .shapes import _data, _shape
+
+if TYPE_CHECKING:
+    from ...plan.compute import FunnelState
+
+WORDS = Words({
+    "fr": {
+        "stage": "Étape",
+        "series": "Série",
+        "volume": "Volume",
+        "need_by_due": "Besoin à l'échéance",
+        "need_to_date": "Besoin à ce jour",
+        "actual_to_date": "Réel à ce jour",
+        "planned_rate": "Taux prévu",
+        "observed_rate": "Taux observé",
+        "funnel_caption": "{title} : volume nécessaire à chaque étape",
+        "funnel_desc": "{title} : il faut {top} « {top_stage} » pour atteindre {goal} « {last_stage} »{bottleneck}.",
+        "funnel_desc_bottleneck": " ; goulot d'étranglement : « {stage} »",
+    },
+    "en": {
+        "stage": "Stage",
+        "series": "Series",
+        "volume": "Volume",
+        "need_by_due": "Needed by the due date",
+        "need_to_date": "Needed by now",
+        "actual_to_date": "Actual so far",
+        "planned_rate": "Planned rate",
+        "observed_rate": "Observed rate",
+        "funnel_caption": "{title}: volume needed at each stage",
+        "funnel_desc": "{title}: {top} “{top_stage}” are needed to reach {goal} “{last_stage}”{bottleneck}.",
+        "funnel_desc_bottleneck": "; bottleneck: “{stage}”",
+    },
+})
+
+FUNNEL_SERIES = ("need_by_due", "need_to_date", "actual_to_date")  # the bars of a stage, top to bottom
+FUNNEL_COLOURS = {"need_by_due": palette.ACCENT_LIGHT, "need_to_date": palette.ACCENT_MID,
+                  "actual_to_date": palette.ACCENT}
+
+
+@_shape
+def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str, ...], widest: float) -> Any:
+    """The funnel chart of stages `order` (top first); one dataset: for each stage, the bars of `series`."""
+    domain = [WORDS.t(lang, key) for key in series]
+    y = alt.Y("stage:N", title=None, sort=list(order))
+    # room on the right for the label of the longest bar
+    # about five round ticks: left to Vega, a narrow axis dropped overlapping labels unevenly (0, 500, 1,500…)
+    x = alt.X("value:Q", title=WORDS.t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1, tickCount=5),
+              scale=alt.Scale(domainMax=widest * 1.15, nice=True))
+    offset = alt.YOffset("series:N", sort=domain)
+    colour = alt.Color("series:N", title=None, sort=domain,
+                       scale=_series_scale(alt, domain, [FUNNEL_COLOURS[key] for key in series]),
+                       legend=alt.Legend(orient="bottom", direction="vertical") if len(series) > 1 else None)
+    tooltip = [alt.Tooltip("stage:N", title=WORDS.t(lang, "stage")),
+               alt.Tooltip("series:N", title=WORDS.t(lang, "series")),
+               alt.Tooltip("label:N", title=WORDS.t(lang, "volume"))]
+    base = alt.Chart(_data(alt, 0)).encode(y=y, x=x, yOffset=offset)
+    bars = base.mark_bar().encode(color=colour, tooltip=tooltip)
+    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(text=alt.Text("label:N"))
+    per_stage = 14 * len(series) + 16
+    return alt.LayerChart(layer=[], height=per_stage * len(order) + 8), [bars, labels]
+
+
+def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
+    """Horizontal bars of each stage's need by the due date, top stage first, with the need to date and the
+    actual volume so far beside it (once the funnel has measurements)."""
+    funnel = state.funnel
+    titles = _unique((st.stage.id, st.stage.title) for st in state.stages)
+    has_actuals = any(_finite(st.actual) for st in state.stages)
+    series = FUNNEL_SERIES if has_actuals else FUNNEL_SERIES[:1]
+    names = {key: WORDS.text(fmt, key) for key in series}
+    records: list[dict[str, Any]] = []
+    for st in state.stages:
+        values = {"need_by_due": float(st.need), "need_to_date": st.need_to_date, "actual_to_date": st.actual}
+        for key in series:
+            value = values[key]
+            if _finite(value):
+                assert value is not None
+                label = fmt.number(value, 0) if key == "need_by_due" else fmt.volume(value)
+                records.append({"stage": titles[st.stage.id], "series": names[key], "value": value, "label": label})
+    order = tuple(titles[st.stage.id] for st in state.stages)
+    widest = max((r["value"] for r in records), default=1.0)
+    spec = _funnel_spec(fmt.language, order, series, widest, data=[records])
+    rows = []
+    for i, st in enumerate(state.stages):
+        rows.append([
+            st.stage.title,
+            fmt.rate(float(st.stage.rate) if i and st.stage.rate is not None else None),
+            fmt.number(float(st.need)),
+            fmt.volume(st.need_to_date),
+            fmt.volume(st.actual) if _finite(st.actual) else "–",
+            fmt.rate(st.observed_rate),
+        ])
+    headers = [WORDS.text(fmt, k) for k in ("stage", "planned_rate", "need_by_due", "need_to_date", "actual_to_date",
+                                       "observed_rate")]
+    table = Table(caption=WORDS.text(fmt, "funnel_caption", title=funnel.title), headers=headers, rows=rows)
+    bottleneck = ""
+    if state.bottleneck is not None:
+        stage_title = next(st.stage.title for st in state.stages if st.stage.id == state.bottleneck)
+        bottleneck = WORDS.text(fmt, "funnel_desc_bottleneck", stage=stage_title)
+    first, last = state.stages[0], state.stages[-1]
+    description = WORDS.text(fmt, "funnel_desc", title=funnel.title, top=fmt.number(float(first.need)),
+                        top_stage=first.stage.title, goal=fmt.number(float(last.need)),
+                        last_stage=last.stage.title, bottleneck=bottleneck)
+    return Chart(id=f"funnel-{funnel.id}", spec=spec, table=table, description=description)
+

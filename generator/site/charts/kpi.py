@@ -1,0 +1,211 @@
+"""A KPI's chart: its measurements (the running total of a cumulative KPI) coloured by status, the expected
+path, the target at the due date and the linear forecast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import TYPE_CHECKING, Any
+
+from ...plan.i18n import Formatter
+from ...read.budgets import thinned
+from .. import long_series, palette, time_axis
+from .common import DASH_EXPECTED, DASH_FORECAST, NUMBER_AXIS, SOLID, Chart, Table, Words, _finite, _series_scale, _when
+from .shapes import _data, _Row, _shape
+
+if TYPE_CHECKING:
+    from ...plan.compute import KpiState
+
+WORDS = Words({
+    "fr": {
+        "measured": "Mesures",
+        "expected": "Trajectoire attendue",
+        "forecast": "Prévision",
+        "target": "Cible",
+        "target_label": "Cible : {value}",
+        "date": "Date",
+        "value": "Valeur",
+        "series": "Série",
+        "table_by_month": "Le tableau donne une ligne par mois : la valeur à la dernière mesure du mois.",
+        "table_by_quarter": "Le tableau donne une ligne par trimestre : la valeur à la dernière mesure du trimestre.",
+        "table_by_year": "Le tableau donne une ligne par an : la valeur à la dernière mesure de l'année.",
+        "table_by_recent_year": "Le tableau donne une ligne par an pour les {count} dernières années : la valeur à "
+                                "la dernière mesure de l'année.",
+        "full_series": "Les {count} mesures (CSV)",
+        "kpi_caption": "{title} ({unit})",
+        "kpi_desc": "{title} : {actual} {when} ({status}), cible {target} au {due}{forecast}.",
+        "when_day": "au {date}",
+        "when_month": "en {date}",
+        "when_quarter": "au {date}",
+        "kpi_desc_forecast": ", prévision {value} à cette date",
+        "kpi_desc_thinned": " Le graphique trace {shown} des {total} mesures, à intervalles réguliers.",
+        "kpi_desc_empty": "{title} : pas encore de mesure, cible {target} au {due}.",
+    },
+    "en": {
+        "measured": "Measurements",
+        "expected": "Expected path",
+        "forecast": "Forecast",
+        "target": "Target",
+        "target_label": "Target: {value}",
+        "date": "Date",
+        "value": "Value",
+        "series": "Series",
+        "table_by_month": "The table gives one row per month: the value at the month's last measurement.",
+        "table_by_quarter": "The table gives one row per quarter: the value at the quarter's last measurement.",
+        "table_by_year": "The table gives one row per year: the value at the year's last measurement.",
+        "table_by_recent_year": "The table gives one row per year for the last {count} years: the value at the "
+                                "year's last measurement.",
+        "full_series": "All {count} measurements (CSV)",
+        "kpi_caption": "{title} ({unit})",
+        "kpi_desc": "{title}: {actual} {when} ({status}), target {target} by {due}{forecast}.",
+        "when_day": "on {date}",
+        "when_month": "in {date}",
+        "when_quarter": "in {date}",
+        "kpi_desc_forecast": ", forecast {value} by then",
+        "kpi_desc_thinned": " The chart draws {shown} of the {total} measurements, evenly spaced.",
+        "kpi_desc_empty": "{title}: no measurement yet, target {target} by {due}.",
+    },
+})
+
+
+
+@functools.lru_cache(maxsize=256)
+def _label(lang: str, key: str) -> str:
+    """A text without values (a series name), looked up once."""
+    return WORDS.t(lang, key)
+
+
+_KPI_SERIES = ("measured", "expected", "forecast", "target")  # legend order
+
+
+@_shape
+def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: str | None,
+              axis: time_axis.TimeAxis) -> Any:
+    """The KPI chart of the series in `present`, its time axis ticking as `axis`; the datasets are `present`'s
+    rows, in that order."""
+    names = {key: WORDS.t(lang, key) for key in _KPI_SERIES}
+    data = {key: _data(alt, i) for i, key in enumerate(present)}
+    status_colour = palette.STATUS_COLOURS.get(status, palette.ACCENT)
+    colours = {"measured": status_colour, "expected": palette.ACCENT_LIGHT, "forecast": status_colour,
+               "target": palette.TARGET}
+    dashes = {"measured": SOLID, "expected": DASH_EXPECTED, "forecast": DASH_FORECAST, "target": SOLID}
+    domain = [names[key] for key in present]
+    colour = alt.Color("series:N", title=None, scale=_series_scale(alt, domain, [colours[k] for k in present]),
+                       sort=domain, legend=alt.Legend(symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5))
+    dash = alt.StrokeDash("series:N", title=None, sort=domain,
+                          scale=alt.Scale(domain=domain, range=[dashes[k] for k in present]))
+    x = alt.X("date:T", title=None, axis=alt.Axis(**time_axis.axis_options(axis, lang)))
+    y = alt.Y("value:Q", title=unit or WORDS.t(lang, "value"), scale=alt.Scale(zero=False, nice=True),
+              axis=alt.Axis(format=NUMBER_AXIS))
+    tooltip = [alt.Tooltip("series:N", title=WORDS.t(lang, "series")),
+               alt.Tooltip("date_label:N", title=WORDS.t(lang, "date")),
+               alt.Tooltip("value_label:N", title=WORDS.t(lang, "value"))]
+
+    layers = []
+    if "expected" in data:
+        layers.append(alt.Chart(data["expected"]).mark_line().encode(
+            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+    if "forecast" in data:
+        layers.append(alt.Chart(data["forecast"]).mark_line().encode(
+            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+    if "measured" in data:
+        layers.append(alt.Chart(data["measured"]).mark_line(point=True).encode(
+            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+    if "target" in data:
+        base = alt.Chart(data["target"])
+        layers.append(base.mark_point(shape="diamond", size=90, filled=True).encode(
+            x=x, y=y, color=colour, tooltip=tooltip))
+        layers.append(base.mark_text(align="right", baseline="bottom", dx=-6, dy=-6, fontWeight=600).encode(
+            x=x, y=y, text=alt.Text("text:N")))
+    return alt.LayerChart(layer=[]), layers
+
+
+_ROWS: dict[tuple[Any, ...], dict[str, Any]] = {}  # a KPI chart's data rows, made once per process (see _row)
+_ROWS_MAX = 200_000
+
+
+def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
+    """The data row of series `key` at `day` (the first day of `period`, which its date label names): the same
+    (read-only) dict for every chart and version showing that measurement, its labels formatted and its JSON
+    written once (`_row_json`). A KPI chart is mostly the rows of its measurements, which twenty versions of a
+    plan and each rebuild of `serve` show again."""
+    # 1 and 1.0, 0.0 and -0.0 are equal keys but write different JSON: the type, and a zero's sign, are keys too
+    index = (fmt.language, fmt.tag, fmt.currency, unit, key, day, period, type(value), value or repr(value))
+    row = _ROWS.get(index)
+    if row is None:
+        if len(_ROWS) >= _ROWS_MAX:
+            _ROWS.clear()
+        label = fmt.measure(value, unit)  # "$12,000,000" when the unit is money
+        row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
+                                  date_label=fmt.period(day, period), value_label=label)
+        if key == "target":
+            row["text"] = WORDS.text(fmt, "target_label", value=label)
+    return row
+
+
+def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
+    """Measurements (running total for cumulative KPIs) coloured by status, the expected path, the
+    target at the due date and the linear forecast."""
+    kpi = state.kpi
+
+    def record(key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
+        return _row(fmt, kpi.unit, key, day, value, period)
+
+    points = [(d, v) for d, v in state.points if _finite(v)]
+    drawn = thinned(points)  # a page's budget: a few hundred measurements, evenly spaced, the last included
+    # a month's or quarter's measurement stands at its period's end (compute.py), labelled by its period
+    measured = [record("measured", state.at(d), v, state.period_at(d)) for d, v in drawn]
+    expected = []
+    if _finite(state.baseline):
+        assert state.baseline is not None
+        expected = [record("expected", day, value) for day, value in state.path()]  # its milestones included
+    forecast = []
+    if (_finite(state.forecast) and state.actual_date is not None and state.actual is not None
+            and state.actual_date < state.due):
+        assert state.forecast is not None
+        forecast = [record("forecast", state.at(state.actual_date), state.actual, state.period_at(state.actual_date)),
+                    record("forecast", state.due, state.forecast)]
+    target = [record("target", state.due, kpi.target)] if _finite(kpi.target) else []
+
+    present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
+                                             ("forecast", forecast), ("target", target)) if rows]
+    measured_days = [d for d, _ in drawn]
+    drawn_days = [state.at(d) for d in measured_days]
+    days = drawn_days + [state.due] + ([state.start] if expected else [])  # the x of every row
+    axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days),
+                            drawn_days)
+    spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis,
+                     data=[rows for _, rows in present])
+
+    rows = [[row["series"], row["date_label"], row["value_label"]] for _, group in present for row in group]
+    caption = WORDS.text(fmt, "kpi_caption", title=kpi.title, unit=kpi.unit) if kpi.unit else kpi.title
+    table = Table(caption=caption, headers=[WORDS.text(fmt, key) for key in ("series", "date", "value")], rows=rows)
+    period = long_series.summary_period(points)
+    if period is not None:  # a long series: a row per period in the table, every measurement in a CSV file
+        name = _label(fmt.language, "measured")
+        periods = long_series.by_period(points, period)
+        recent = periods[-long_series.TABLE_MAX_ROWS:]  # centuries of daily rows: the latest years only
+        summary = [[name, fmt.period(start, period), fmt.measure(value, kpi.unit)]
+                   for start, value in recent]
+        table.rows = summary + [row for row in rows if row[0] != name]
+        table.note = (WORDS.text(fmt, f"table_by_{period}") if len(recent) == len(periods)
+                      else WORDS.text(fmt, "table_by_recent_year", count=fmt.number(len(recent))))
+        table.download = long_series.csv_link(kpi.objective, kpi.id)
+        table.download_label = WORDS.text(fmt, "full_series", count=fmt.number(len(points)))
+    target_text = fmt.measure(kpi.target, kpi.unit)
+    if measured and state.actual is not None:
+        forecast_text = ""
+        if forecast:
+            forecast_text = WORDS.text(fmt, "kpi_desc_forecast", value=forecast[-1]["value_label"])
+        period = state.period_at(state.actual_date)  # "au 1 oct. 2026", "en octobre 2026", "au T3 2026"
+        when = WORDS.text(fmt, f"when_{period}", date=fmt.period(state.actual_date, period))
+        description = WORDS.text(fmt, "kpi_desc", title=kpi.title, actual=measured[-1]["value_label"],
+                            when=when, status=fmt.label(state.status), target=target_text,
+                            due=fmt.date(state.due), forecast=forecast_text)
+        if len(drawn) < len(points):
+            description += WORDS.text(fmt, "kpi_desc_thinned", shown=fmt.number(len(drawn)),
+                                      total=fmt.number(len(points)))
+    else:
+        description = WORDS.text(fmt, "kpi_desc_empty", title=kpi.title, target=target_text, due=fmt.date(state.due))
+    return Chart(id=f"kpi-{kpi.id}", spec=spec, table=table, description=description)
+

@@ -1,0 +1,112 @@
+"""The objectives' progress: a bar per objective coloured by status, a tick at the progress expected today."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ...plan.compute import time_share
+from ...plan.i18n import Formatter
+from .. import palette
+from .common import PERCENT_AXIS, STATUS_ORDER, Chart, Table, Words, _finite, _series_scale, _unique
+from .shapes import _data, _shape
+
+if TYPE_CHECKING:
+    from ...plan.compute import PlanState
+
+WORDS = Words({
+    "fr": {
+        "objective": "Objectif",
+        "progress": "Avancement",
+        "expected_progress": "Avancement attendu",
+        "status": "Statut",
+        "progress_caption": "Avancement des objectifs au {date}",
+        "progress_desc": "Avancement de {count} objectifs au {date} : {summary}.",
+        "progress_desc_empty": "Aucun objectif dans le plan.",
+        "objectives_count": "{count} {label}",
+    },
+    "en": {
+        "objective": "Objective",
+        "progress": "Progress",
+        "expected_progress": "Expected progress",
+        "status": "Status",
+        "progress_caption": "Progress of the objectives on {date}",
+        "progress_desc": "Progress of {count} objectives on {date}: {summary}.",
+        "progress_desc_empty": "The plan has no objective.",
+        "objectives_count": "{count} {label}",
+    },
+})
+
+PROGRESS_MAX = 1.2  # bars stop at 120 %; the true value stays in the tooltip and the table
+
+
+@_shape
+def _progress_spec(alt: Any, lang: str, objectives: tuple[str, ...], present: tuple[str, ...],
+                   domain: tuple[str, ...]) -> Any:
+    """The progress chart of `objectives` (top first), statuses `present` labelled `domain`; the datasets
+    are the objectives' rows and the one row of the 100 % rule."""
+    y = alt.Y("objective:N", title=None, sort=list(objectives))
+    # the axis goes a little past the clamp so that the label of a full bar still fits
+    x_scale = alt.Scale(domain=[0, PROGRESS_MAX + 0.15], nice=False)
+    tooltip = [alt.Tooltip("objective:N", title=WORDS.t(lang, "objective")),
+               alt.Tooltip("progress_label:N", title=WORDS.t(lang, "progress")),
+               alt.Tooltip("expected_label:N", title=WORDS.t(lang, "expected_progress")),
+               alt.Tooltip("status:N", title=WORDS.t(lang, "status"))]
+    base = alt.Chart(_data(alt, 0)).encode(y=y)
+    bars = base.mark_bar().encode(
+        x=alt.X("progress:Q", title=WORDS.t(lang, "progress"), scale=x_scale,
+                axis=alt.Axis(format=PERCENT_AXIS, values=[i / 5 for i in range(7)])),
+        color=alt.Color("status:N", title=WORDS.t(lang, "status"), sort=list(domain),
+                        scale=_series_scale(alt, list(domain), [palette.STATUS_COLOURS[s] for s in present])),
+        tooltip=tooltip)
+    ticks = base.mark_tick(thickness=2, size=22).encode(x=alt.X("expected:Q", scale=x_scale), tooltip=tooltip)
+    full = alt.Chart(_data(alt, 1)).mark_rule(strokeDash=[3, 3], color=palette.ACCENT_LIGHT).encode(
+        x=alt.X("full:Q", scale=x_scale))
+    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(
+        x=alt.X("progress:Q"), text=alt.Text("progress_label:N"))
+    return alt.LayerChart(layer=[], height=max(60, 34 * len(objectives))), [full, bars, ticks, labels]
+
+
+def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
+    """One bar per objective of its progress, coloured by status, with a tick at the progress
+    expected today."""
+    return progress_chart_of(plan, fmt, None)
+
+
+def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -> Chart:
+    """The progress chart of the objectives `only`, in this order (the dashboard's, of a large plan); all
+    of them when None. (Not a memoized builder: render_memo's take the state and the formatter alone.)"""
+    settings = plan.plan.settings
+    drawn = [(oid, plan.objectives[oid]) for oid in only] if only is not None else list(plan.objectives.items())
+    titles = _unique((oid, o.objective.title) for oid, o in drawn)
+    records = []
+    rows: list[list[str]] = []
+    statuses: dict[str, int] = {}
+    for oid, obj in drawn:
+        if obj.kpis:
+            expected = sum(k.expected_progress for k in obj.kpis) / len(obj.kpis)
+        else:
+            due = obj.objective.due or settings.period_end
+            expected = time_share(settings.period_start, due, plan.today)
+        progress = obj.progress if _finite(obj.progress) else None
+        shown = 0.0 if progress is None else min(PROGRESS_MAX, max(0.0, progress))
+        status = fmt.label(obj.status)
+        statuses[obj.status] = statuses.get(obj.status, 0) + 1
+        record: dict[str, Any] = {"objective": titles[oid], "progress": shown, "expected": expected, "status": status,
+                  "progress_label": fmt.percent(progress), "expected_label": fmt.percent(expected)}
+        records.append(record)
+        rows.append([obj.objective.title, record["progress_label"], record["expected_label"], status])
+
+    present = tuple(s for s in STATUS_ORDER if s in statuses)
+    spec = _progress_spec(fmt.language, tuple(r["objective"] for r in records), present,
+                          tuple(fmt.label(s) for s in present), data=[records, [{"full": 1}]])
+
+    headers = [WORDS.text(fmt, k) for k in ("objective", "progress", "expected_progress", "status")]
+    date = fmt.date(plan.today)
+    table = Table(caption=WORDS.text(fmt, "progress_caption", date=date), headers=headers, rows=rows)
+    if records:
+        summary = ", ".join(WORDS.text(fmt, "objectives_count", count=statuses[s], label=fmt.label(s)) for s in present)
+        description = WORDS.text(fmt, "progress_desc", count=len(records), date=date, summary=summary)
+    else:
+        description = WORDS.text(fmt, "progress_desc_empty")
+    return Chart(id="objectives-progress", spec=spec, table=table, description=description)
+
