@@ -41,7 +41,7 @@ def test_each_chart_is_declared_once_under_its_own_name() -> None:
     """No two charts share a name (the memo keys a chart by it): one would be shown for the other."""
     names = [kind.name for kind in charts.CHART_KINDS]
     assert len(names) == len(set(names))
-    assert charts.BY_NAME == {kind.name: kind for kind in charts.CHART_KINDS}
+    assert {kind.name: kind for kind in charts.CHART_KINDS} == charts.BY_NAME
 
 
 @pytest.mark.parametrize("kind", [k for k in charts.CHART_KINDS if k.memoised], ids=lambda k: k.name)

@@ -200,3 +200,60 @@ def test_build_with_pack_links_the_pdf_from_the_dashboard(tmp_path: Path) -> Non
     assert not (without / "board-pack.pdf").exists()
     assert "board-pack" not in (without / "index.html").read_text(encoding="utf-8")
 
+
+
+@pytest.fixture
+def drawings_kept_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The chart drawings kept in a fresh user cache folder, nothing drawn in memory yet."""
+    from generator.cache import chart_drawings
+    from generator.site import chart_svg
+
+    folder = tmp_path / "drawings"
+    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: folder)
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    monkeypatch.setattr(chart_svg, "_store", chart_drawings)
+    return folder
+
+
+def _example_state():  # type: ignore[no-untyped-def]
+    checked = check(DirectorySource(EXAMPLE), dt.date.fromisoformat(TODAY))
+    assert checked.state is not None
+    return checked.state
+
+
+def test_a_second_pack_takes_its_charts_from_the_user_cache(drawings_kept_in: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pack's charts are kept in the user cache as the site's are: a second `strategy pack` (a new
+    process) draws none of them again, and shows the very same charts."""
+    from generator.pack.content import gather
+    from generator.site import chart_svg
+
+    state = _example_state()
+    first = gather(state, None, with_changes=False)
+    assert len(list(drawings_kept_in.iterdir())) >= len(state.kpis) + len(state.funnels)
+    monkeypatch.setattr(chart_svg, "_memo", {})  # a new process
+    monkeypatch.setattr(chart_svg, "_draw", lambda *a: pytest.fail("a kept chart was drawn again"))
+    again = gather(state, None, with_changes=False)
+    assert [k.chart for o in again.objectives for k in o.kpis] == [k.chart for o in first.objectives for k in o.kpis]
+    assert [f.chart for f in again.funnels] == [f.chart for f in first.funnels]
+
+
+def test_the_pack_draws_its_charts_as_the_site_does_even_while_a_build_collects(drawings_kept_in: Path) -> None:
+    """A pack made within a build that collects the drawings its pages lack (build --pack) still gets every
+    chart, drawn the site's way: each mark's tooltip as a French title, scaling with the page; what the build
+    had collected is left as it was."""
+    from generator.pack.content import svg
+    from generator.site import chart_svg, charts
+
+    state = _example_state()
+    fmt = Formatter("fr", "EUR")
+    chart_svg.collect_missing(True)
+    try:
+        chart_svg.draw_chart(charts.funnel_chart(next(iter(state.funnels.values())), fmt).spec, chart_svg.WIDE, fmt)
+        drawn = svg(charts.kpi_chart(state.kpis["leads-qualifies"], fmt), fmt)
+    finally:
+        collected = chart_svg.collect_missing(False)
+    assert len(collected) == 1  # the page's funnel, still to be drawn by the build
+    assert drawn.startswith("<svg") and "<title>Série : Mesures" in drawn
+    root = drawn[:drawn.index(">")]
+    assert 'aria-hidden="true"' in root and " width=" not in root and " data-width=" in root

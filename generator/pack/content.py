@@ -3,8 +3,9 @@ the plan's language, every chart drawn as vector SVG. No PDF here (pack.py makes
 tested without WeasyPrint.
 
 The pack reuses the site's sentences and numbers: the statuses and funnels of compute.py, the projection and
-diagnosis of explain.py, the KPI and funnel charts of charts.py (the same Vega-Lite specs, drawn by
-vl-convert with the site's d3 locales), and the diff code for what changed since the last tag.
+diagnosis of explain.py, the KPI and funnel charts of charts/ (the same Vega-Lite specs, drawn by the
+site's chart_svg.py with the site's d3 locales, and kept in the same cache), and the diff code for what
+changed since the last tag.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from typing import Any
 from markupsafe import Markup
 
 from ..plan.compute import FunnelState, KpiState, ObjectiveState, PlanState
-from ..plan.i18n import Formatter
+from ..plan.i18n import LOCALES, Formatter
 from ..plan.messages import render
-from ..site import charts, explain
+from ..site import chart_svg, charts, explain
 from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
 from ..site.ui_text import ui
 
@@ -97,20 +98,22 @@ class PackContent:
 
 
 def svg(chart: charts.Chart, fmt: Formatter, *, height: int | None = CHART_HEIGHT) -> Markup:
-    """The chart as an SVG document drawn by vl-convert, with the plan's number and date locales (the ones
-    the site hands vega-embed), at a fixed width since a PDF page has no container to fit."""
-    import vl_convert
-
+    """The chart as an SVG document, drawn as the site draws it (chart_svg.py: the plan's number and date
+    locales, each mark's tooltip as its title, kept in the user cache when the command plugs it in) at a fixed
+    width since a PDF page has no container to fit; empty when vl-convert cannot draw it (the caption stays)."""
     spec = json.loads(json.dumps(chart.spec))  # a deep copy: the site's specs are shared, read-only
     spec["width"] = CHART_WIDTH
     spec.pop("autosize", None)
     if height is not None and "height" in spec:
         spec["height"] = height
-    drawn = vl_convert.vegalite_to_svg(spec, format_locale=fmt.vega_format_locale(),
-                                       time_format_locale=fmt.vega_time_locale())
+    with chart_svg.drawn_now():
+        drawn = chart_svg.draw_chart(spec, CHART_WIDTH, fmt)
+    if drawn is None:
+        return Markup("")
     # the SVG scales with the page (its viewBox stays); the figure's CSS gives the width
-    drawn = drawn.replace('class="marks" width=', 'class="marks" data-width=', 1)
-    return Markup(drawn.replace(" height=", " data-height=", 1))
+    end = drawn.index(">")
+    root = drawn[:end].replace(" width=", " data-width=", 1).replace(" height=", " data-height=", 1)
+    return Markup(root + drawn[end:])
 
 
 def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None:

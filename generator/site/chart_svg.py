@@ -1,4 +1,4 @@
-"""Charts drawn as SVG at build time, with vl-convert, from the very Vega-Lite specs of charts.py.
+"""Charts drawn as SVG at build time, with vl-convert, from the very Vega-Lite specs of charts/.
 
 Each chart is drawn twice: WIDE for a screen, NARROW for a phone (the page shows one of them with a CSS media
 query). A drawing is a pure function of the spec, the width, the plan's d3 number and date locales and the
@@ -20,10 +20,12 @@ not fork render workers (parallel.py asks `engine_started()`). So a build first 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from markupsafe import Markup
@@ -79,7 +81,7 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
     """The chart of `spec` as an SVG `width` px wide in the plan's locale, from the store when it was drawn
     before; None when vl-convert cannot draw it (the page then shows its data table open).
 
-    The key hashes the spec's own JSON text (charts.py writes it fast): a chart already drawn costs a digest
+    The key hashes the spec's own JSON text (charts/shapes.py writes it fast): a chart already drawn costs a digest
     and a read, not the rewriting below."""
     text = _spec_text(spec)
     locales = _locales(fmt.language, fmt.currency, fmt.region)
@@ -128,6 +130,18 @@ def keep_drawn_ahead(drawn: dict[str, str | None]) -> None:
     _ahead = {key: Markup(svg) if svg is not None else None for key, svg in drawn.items()}
 
 
+@contextlib.contextmanager
+def drawn_now() -> Iterator[None]:
+    """While open, `draw_chart` draws what the cache lacks at once, even within a page rendered collecting
+    (`collect_missing`): for a caller that needs every drawing (the board pack), never None for a drawable chart."""
+    global _missing
+    collected, _missing = _missing, None
+    try:
+        yield
+    finally:
+        _missing = collected
+
+
 def collecting() -> bool:
     """Whether drawings the cache lacks are being collected (`collect_missing`) rather than drawn."""
     return _missing is not None
@@ -172,7 +186,7 @@ def _drawing_spec(spec: dict[str, Any], width: int, language: str) -> dict[str, 
     spec["width"] = width
     config = spec.setdefault("config", {})
     config["aria"] = False
-    if width < WIDE:  # a phone: the long labels of a bar chart's categories would leave the bars no room
+    if width <= NARROW:  # a phone: the long labels of a bar chart's categories would leave the bars no room
         config["axis"] = {**config.get("axis", {}), "labelLimit": width * 2 // 5}
         config["legend"] = {**config.get("legend", {}), "labelLimit": width * 3 // 5, "columns": 1}
     separator = TIP_SEPARATOR.get(language, ": ")

@@ -7,7 +7,7 @@ quarters for quarterly data, weeks written as day and month for weekly or daily 
 A month's or quarter's measurement is drawn at its period's last day (compute.py), which is where its tick
 falls and its label is written.
 
-The axis is a small hashable value, part of a chart's shape key (charts.py): a plan's charts share few of them.
+The axis is a small hashable value, part of a chart's shape key (charts/shapes.py): a plan's charts share few of them.
 """
 
 from __future__ import annotations
