@@ -74,7 +74,8 @@ def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
 
 def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -> Chart:
     """The progress chart of the objectives `only`, in this order (the dashboard's, of a large plan); all
-    of them when None. (Not a memoized builder: render_memo's take the state and the formatter alone.)"""
+    of them when None. Not in the registry (so made afresh by each build): a registered chart is drawn from
+    one value, this one also from the list `only`."""
     settings = plan.plan.settings
     drawn = [(oid, plan.objectives[oid]) for oid in only] if only is not None else list(plan.objectives.items())
     titles = _unique((oid, o.objective.title) for oid, o in drawn)
