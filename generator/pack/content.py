@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..plan.compute import FunnelState, KpiState, ObjectiveState, PlanState
-from ..plan.i18n import LOCALES, Formatter
+from ..plan.i18n import Formatter
 from ..plan.messages import render
 from ..site import chart_svg, charts, explain
 from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
