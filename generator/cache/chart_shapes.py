@@ -46,12 +46,13 @@ def cache_dir() -> Path:
 
 def code_key() -> str:
     """What, besides its arguments, decides a shape's spec: the versions of this package and of Altair,
-    and the source of the chart modules and their palette."""
+    and the source of the chart modules, their palette and their words (plan/messages_*_charts.py)."""
     global _code_key
     if _code_key is None:
         from importlib.metadata import PackageNotFoundError, version
 
         from .. import __version__
+        from ..plan import message_tables
         from ..site import charts, palette, time_axis
 
         try:
@@ -60,6 +61,7 @@ def code_key() -> str:
             altair_version = "unknown"
         digest = hashlib.blake2b(digest_size=16)
         chart_code = sorted(Path(str(charts.__file__)).parent.glob("*.py"))  # every chart's module
+        chart_code += sorted(Path(str(message_tables.__file__)).parent.glob("messages_*_charts.py"))
         if not chart_code:  # no source to hash (a frozen install): a key unique to this process
             digest.update(os.urandom(16))
         for source in (*chart_code, Path(str(time_axis.__file__)), Path(str(palette.__file__))):

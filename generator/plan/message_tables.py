@@ -4,10 +4,12 @@ and says them; this module imports nothing else, so that i18n.py can read the pl
 from __future__ import annotations
 
 from .messages_en import EN as EN_CHECK
+from .messages_en_charts import EN_CHARTS
 from .messages_en_commands import EN_COMMANDS
 from .messages_en_read import EN_READ
 from .messages_en_site import EN_SITE
 from .messages_fr import FR as FR_CHECK
+from .messages_fr_charts import FR_CHARTS
 from .messages_fr_commands import FR_COMMANDS
 from .messages_fr_read import FR_READ
 from .messages_fr_site import FR_SITE
@@ -17,8 +19,8 @@ Template = str | dict[str, str]
 
 # each language's table by area, in the order they are assembled (a key belongs to one area: tested)
 AREAS: dict[str, tuple[dict[str, Template], ...]] = {
-    "en": (EN_CHECK, EN_SITE, EN_READ, EN_COMMANDS),
-    "fr": (FR_CHECK, FR_SITE, FR_READ, FR_COMMANDS),
+    "en": (EN_CHECK, EN_SITE, EN_CHARTS, EN_READ, EN_COMMANDS),
+    "fr": (FR_CHECK, FR_SITE, FR_CHARTS, FR_READ, FR_COMMANDS),
 }
 EN: dict[str, Template] = {key: text for area in AREAS["en"] for key, text in area.items()}
 FR: dict[str, Template] = {key: text for area in AREAS["fr"] for key, text in area.items()}

@@ -12,24 +12,7 @@ from .shapes import _data, _shape
 if TYPE_CHECKING:
     from ...plan.compute import PlanState
 
-WORDS = Words({
-    "fr": {
-        "category": "Catégorie",
-        "solutions": "Solutions",
-        "yearly_cost": "Coût annuel",
-        "budget_caption": "Coût annuel des solutions par catégorie (total : {total})",
-        "budget_desc": "Coût annuel des solutions : {total} au total, dont {top} pour « {category} ».",
-        "budget_desc_empty": "Aucune solution chiffrée dans le plan.",
-    },
-    "en": {
-        "category": "Category",
-        "solutions": "Solutions",
-        "yearly_cost": "Yearly cost",
-        "budget_caption": "Yearly cost of the solutions by category (total: {total})",
-        "budget_desc": "Yearly cost of the solutions: {total} in all, of which {top} for “{category}”.",
-        "budget_desc_empty": "The plan has no costed solution.",
-    },
-})
+WORDS = Words("budget")  # its words: chart.budget.* in plan/messages_*_charts.py
 
 @_shape
 def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symbol: str, widest: float) -> Any:

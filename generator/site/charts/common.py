@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from ...plan.messages import render
+
 if TYPE_CHECKING:
     from ...plan.i18n import Formatter
 
@@ -71,13 +73,13 @@ class Chart:
 
 
 class Words:
-    """A chart's words in each language (English for a language it lacks), filled with their values."""
+    """A chart's words, `chart.<area>.<word>` in the one table of messages (English for a language it lacks)."""
 
-    def __init__(self, texts: dict[str, dict[str, str]]) -> None:
-        self.texts = texts
+    def __init__(self, area: str) -> None:
+        self.area = area
 
     def t(self, lang: str, key: str, **values: object) -> str:
-        return self.texts.get(lang, self.texts["en"])[key].format(**values)
+        return render(lang, f"chart.{self.area}.{key}", **values)
 
     def text(self, fmt: Formatter, key: str, **values: object) -> str:
         return self.t(fmt.language, key, **values)

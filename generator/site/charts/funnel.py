@@ -13,34 +13,7 @@ from .shapes import _data, _shape
 if TYPE_CHECKING:
     from ...plan.compute import FunnelState
 
-WORDS = Words({
-    "fr": {
-        "stage": "Étape",
-        "series": "Série",
-        "volume": "Volume",
-        "need_by_due": "Besoin à l'échéance",
-        "need_to_date": "Besoin à ce jour",
-        "actual_to_date": "Réel à ce jour",
-        "planned_rate": "Taux prévu",
-        "observed_rate": "Taux observé",
-        "funnel_caption": "{title} : volume nécessaire à chaque étape",
-        "funnel_desc": "{title} : il faut {top} « {top_stage} » pour atteindre {goal} « {last_stage} »{bottleneck}.",
-        "funnel_desc_bottleneck": " ; goulot d'étranglement : « {stage} »",
-    },
-    "en": {
-        "stage": "Stage",
-        "series": "Series",
-        "volume": "Volume",
-        "need_by_due": "Needed by the due date",
-        "need_to_date": "Needed by now",
-        "actual_to_date": "Actual so far",
-        "planned_rate": "Planned rate",
-        "observed_rate": "Observed rate",
-        "funnel_caption": "{title}: volume needed at each stage",
-        "funnel_desc": "{title}: {top} “{top_stage}” are needed to reach {goal} “{last_stage}”{bottleneck}.",
-        "funnel_desc_bottleneck": "; bottleneck: “{stage}”",
-    },
-})
+WORDS = Words("funnel")  # its words: chart.funnel.* in plan/messages_*_charts.py
 
 FUNNEL_SERIES = ("need_by_due", "need_to_date", "actual_to_date")  # the bars of a stage, top to bottom
 FUNNEL_COLOURS = {"need_by_due": palette.ACCENT_LIGHT, "need_to_date": palette.ACCENT_MID,

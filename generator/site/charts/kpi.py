@@ -16,56 +16,7 @@ from .shapes import _data, _Row, _shape
 if TYPE_CHECKING:
     from ...plan.compute import KpiState
 
-WORDS = Words({
-    "fr": {
-        "measured": "Mesures",
-        "expected": "Trajectoire attendue",
-        "forecast": "Prévision",
-        "target": "Cible",
-        "target_label": "Cible : {value}",
-        "date": "Date",
-        "value": "Valeur",
-        "series": "Série",
-        "table_by_month": "Le tableau donne une ligne par mois : la valeur à la dernière mesure du mois.",
-        "table_by_quarter": "Le tableau donne une ligne par trimestre : la valeur à la dernière mesure du trimestre.",
-        "table_by_year": "Le tableau donne une ligne par an : la valeur à la dernière mesure de l'année.",
-        "table_by_recent_year": "Le tableau donne une ligne par an pour les {count} dernières années : la valeur à "
-                                "la dernière mesure de l'année.",
-        "full_series": "Les {count} mesures (CSV)",
-        "kpi_caption": "{title} ({unit})",
-        "kpi_desc": "{title} : {actual} {when} ({status}), cible {target} au {due}{forecast}.",
-        "when_day": "au {date}",
-        "when_month": "en {date}",
-        "when_quarter": "au {date}",
-        "kpi_desc_forecast": ", prévision {value} à cette date",
-        "kpi_desc_thinned": " Le graphique trace {shown} des {total} mesures, à intervalles réguliers.",
-        "kpi_desc_empty": "{title} : pas encore de mesure, cible {target} au {due}.",
-    },
-    "en": {
-        "measured": "Measurements",
-        "expected": "Expected path",
-        "forecast": "Forecast",
-        "target": "Target",
-        "target_label": "Target: {value}",
-        "date": "Date",
-        "value": "Value",
-        "series": "Series",
-        "table_by_month": "The table gives one row per month: the value at the month's last measurement.",
-        "table_by_quarter": "The table gives one row per quarter: the value at the quarter's last measurement.",
-        "table_by_year": "The table gives one row per year: the value at the year's last measurement.",
-        "table_by_recent_year": "The table gives one row per year for the last {count} years: the value at the "
-                                "year's last measurement.",
-        "full_series": "All {count} measurements (CSV)",
-        "kpi_caption": "{title} ({unit})",
-        "kpi_desc": "{title}: {actual} {when} ({status}), target {target} by {due}{forecast}.",
-        "when_day": "on {date}",
-        "when_month": "in {date}",
-        "when_quarter": "in {date}",
-        "kpi_desc_forecast": ", forecast {value} by then",
-        "kpi_desc_thinned": " The chart draws {shown} of the {total} measurements, evenly spaced.",
-        "kpi_desc_empty": "{title}: no measurement yet, target {target} by {due}.",
-    },
-})
+WORDS = Words("kpi")  # its words: chart.kpi.* in plan/messages_*_charts.py
 
 
 

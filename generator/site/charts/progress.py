@@ -13,28 +13,7 @@ from .shapes import _data, _shape
 if TYPE_CHECKING:
     from ...plan.compute import PlanState
 
-WORDS = Words({
-    "fr": {
-        "objective": "Objectif",
-        "progress": "Avancement",
-        "expected_progress": "Avancement attendu",
-        "status": "Statut",
-        "progress_caption": "Avancement des objectifs au {date}",
-        "progress_desc": "Avancement de {count} objectifs au {date} : {summary}.",
-        "progress_desc_empty": "Aucun objectif dans le plan.",
-        "objectives_count": "{count} {label}",
-    },
-    "en": {
-        "objective": "Objective",
-        "progress": "Progress",
-        "expected_progress": "Expected progress",
-        "status": "Status",
-        "progress_caption": "Progress of the objectives on {date}",
-        "progress_desc": "Progress of {count} objectives on {date}: {summary}.",
-        "progress_desc_empty": "The plan has no objective.",
-        "objectives_count": "{count} {label}",
-    },
-})
+WORDS = Words("progress")  # its words: chart.progress.* in plan/messages_*_charts.py
 
 PROGRESS_MAX = 1.2  # bars stop at 120 %; the true value stays in the tooltip and the table
 
