@@ -73,3 +73,30 @@ def test_the_commands_and_the_site_say_their_words_in_the_plans_language():
     assert render("fr", "funnel.header.stage") == "étape"
     assert Formatter("fr").label("at-risk") == "à risque"
     assert Formatter("en").label("made-up") == "made-up"
+
+
+
+# formats, not sentences: how a quarter, a tooltip's separator and a language's default locale are written
+FORMAT_TABLES = {"_QUARTER_FORMATS", "TIP_SEPARATOR", "DEFAULT_LOCALES"}
+
+
+def test_no_words_are_kept_outside_the_one_table():
+    """A sentence added anywhere but plan/messages_*.py would escape the key test above, and a reader could get it
+    in one language only: no module of generator/ keeps a table keyed by "fr" and "en" except the message tables
+    (and a few formats, named in FORMAT_TABLES)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "generator"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.parent.name == "plan" and path.name.startswith(("messages", "message_tables")):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        formats = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                   and any(isinstance(t, ast.Name) and t.id in FORMAT_TABLES for t in node.targets)}
+        for node in ast.walk(tree):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)} if isinstance(node, ast.Dict) else set()
+            if {"fr", "en"} <= keys and id(node) not in formats:
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []
