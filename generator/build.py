@@ -85,7 +85,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     (pack.py) is made too, at the root, and the dashboard links it. `versions`: the site is built with its
     versions (`--all-versions`), so its pages show the version switcher and link the history page.
     """
-    from .cache.chart_shapes import keep_drawn_shapes
+    from .cache.site_stores import keep_site_stores
     from .parallel import render_drawn
     from .plan.i18n import Formatter
     from .site.long_series import csv_files
@@ -93,7 +93,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from .site.render import environment, render_page, static_files, static_names, theme_dirs
 
     assert checked.state is not None and checked.plan is not None
-    keep_drawn_shapes()
+    keep_site_stores()
     state, plan = checked.state, checked.plan
     settings = plan.settings
     fmt = Formatter(settings.language, settings.currency, settings.locale)

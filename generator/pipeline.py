@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .cache.parsed_files import CACHE as PARSED_FILES
 from .plan.compute import PlanState, compute_plan
 from .plan.diagnostics import Diagnostics, Location
 from .plan.messages import msg
@@ -75,7 +76,7 @@ def _check(source: Source, today: dt.date) -> Checked:
     state: PlanState | None = None
     stage = "reading"
     try:
-        plan = load_plan(source, diagnostics)
+        plan = load_plan(source, diagnostics, PARSED_FILES)  # a one-file edit parses that file only
         if plan is not None:  # even when strategy.yaml is unreadable: the other files' errors are independent
             stage = "checking"
             check_references(plan, diagnostics)

@@ -38,13 +38,12 @@ period:
 def _no_kept_versions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's `--all-versions` builds start with no version kept by an earlier build (of another test, or
     of the user's own plans), and its commands with no parse cache kept on disk: they keep theirs in a folder
-    of their own (cache/archived_versions.cache_dir, cache/parsed_files.disk_path)."""
-    from generator.cache import archived_versions as version_cache
-    from generator.cache import parsed_files as parse_cache
+    of their own (the store's `versions` and `parsed` partitions, cache/store.py)."""
+    from generator.cache import store
 
     folder = tmp_path_factory.mktemp("kept-versions")
-    monkeypatch.setattr(version_cache, "cache_dir", lambda: folder)
-    monkeypatch.setattr(parse_cache, "disk_path", lambda: folder / "parse.pickle")
+    monkeypatch.setattr(store.VERSIONS, "root", folder)
+    monkeypatch.setattr(store.PARSED_FILES, "root", folder / "parsed")
     return folder
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.cache import chart_drawings
+from generator.cache import store
 from generator.site import render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +36,10 @@ def themed_plan(tmp_path: Path) -> Path:
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache folder of our own, with the chart drawings copied in if the machine has them (drawing
     the example's charts takes seconds and is tested elsewhere)."""
-    drawings = chart_drawings.cache_dir()
+    drawings = store.CHART_DRAWINGS.folder()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     if drawings.is_dir():
-        shutil.copytree(drawings, chart_drawings.cache_dir())
+        shutil.copytree(drawings, store.CHART_DRAWINGS.folder())
     return tmp_path / "cache" / "strategy-site"
 
 
@@ -61,7 +61,7 @@ def test_an_edited_theme_template_shows_on_the_next_build(
     out = tmp_path / "site"
     assert build(themed_plan, out, TODAY).ok
     assert "MARK-ONE" in _free_page(out)
-    assert any(cache.glob("templates-*/*")), "the compiled templates are kept"
+    assert any(cache.glob("templates/*.jinja")), "the compiled templates are kept"
 
     template = themed_plan.parent / "themes" / "mine" / "templates" / "page.html"
     template.write_text(template.read_text(encoding="utf-8").replace("MARK-ONE", "MARK-TWO"), encoding="utf-8")
@@ -87,7 +87,7 @@ def test_a_corrupt_cache_entry_is_compiled_again(
         themed_plan: Path, tmp_path: Path, cache: Path, fresh_environments: None) -> None:
     """A damaged cache file (a crash, a full disk) is ignored, never rendered."""
     assert build(themed_plan, tmp_path / "first", TODAY).ok
-    entries = list(cache.glob("templates-*/*"))
+    entries = list(cache.glob("templates/*.jinja"))
     assert entries
     for entry in entries:
         entry.write_bytes(b"not a compiled template")

@@ -10,11 +10,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import altair
 import pytest
 
-import generator
-from generator.cache import chart_shapes as chart_cache
+from generator.cache import store
+from generator.cache.site_stores import ChartShapes
 from generator.pipeline import check
 from generator.plan.i18n import Formatter
 from generator.read.source import DirectorySource
@@ -27,7 +26,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty user cache, plugged in as a build plugs it, and no chart shape remembered in this process."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(charts.shapes, "_memo", {})
-    monkeypatch.setattr(charts.shapes, "_shape_store", chart_cache)
+    monkeypatch.setattr(charts.shapes, "_shape_store", ChartShapes())
     return tmp_path / "cache" / "strategy-site" / "charts"
 
 
@@ -83,11 +82,11 @@ def test_a_corrupt_cache_file_is_ignored(make_plan: Callable[..., Path], cache: 
     folder = make_plan(PLAN_FILES)
     drawn = _specs(folder)
     entries = sorted(cache.glob("*.json"))
-    for entry in entries:
-        entry.write_bytes(damage)
+    for entry in entries:  # framed as the store frames an entry: only the content is wrong
+        store.CHART_SHAPES.write(entry.name, damage)
     _new_process(monkeypatch)
     assert _specs(folder) == drawn
-    assert all(json.loads(entry.read_bytes()).get("$schema") for entry in entries)  # repaired
+    assert all(json.loads(store.CHART_SHAPES.read(entry.name) or b"{}").get("$schema") for entry in entries)
 
 
 def test_an_unusable_cache_folder_never_breaks_a_build(make_plan: Callable[..., Path], tmp_path: Path,
@@ -95,7 +94,7 @@ def test_an_unusable_cache_folder_never_breaks_a_build(make_plan: Callable[..., 
     """A cache folder that cannot be created (a file is in the way) or read only costs Altair's time."""
     folder = make_plan(PLAN_FILES)
     monkeypatch.setattr(charts.shapes, "_memo", {})
-    monkeypatch.setattr(charts.shapes, "_shape_store", chart_cache)
+    monkeypatch.setattr(charts.shapes, "_shape_store", ChartShapes())
     expected = _specs(folder)
     blocker = tmp_path / "blocker"
     blocker.write_text("not a folder", encoding="utf-8")
@@ -116,17 +115,26 @@ def test_an_unusable_cache_folder_never_breaks_a_build(make_plan: Callable[..., 
 
 def test_a_code_or_altair_upgrade_never_serves_a_stale_spec(make_plan: Callable[..., Path], cache: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """Entries are named by the package's and Altair's versions and the chart code's digest: after
+    """Entries are named by the package's code and version and Altair's version (store.code_digest): after
     an upgrade, the entries of the previous code are not read."""
     folder = make_plan(PLAN_FILES)
     drawn = _specs(folder)
-    key = chart_cache.code_key()
-    assert key.split("|")[1:3] == [generator.__version__, f"altair-{altair.__version__}"]
+    from importlib import metadata
+
+    digest = store.code_digest()
+    real_version = metadata.version
+    with pytest.MonkeyPatch.context() as altair_upgraded:
+        altair_upgraded.setattr(metadata, "version", lambda name: "99.0" if name == "altair" else real_version(name))
+        store.code_digest.cache_clear()
+        upgraded = store.code_digest()  # what the same code computes with another Altair
+    store.code_digest.cache_clear()
+    assert upgraded != digest
     for entry in cache.glob("*.json"):  # what an older chart module would have drawn
-        entry.write_text(entry.read_text(encoding="ascii").replace('"Cible"', '"STALE"'), encoding="ascii")
+        body = store.CHART_SHAPES.read(entry.name) or b""
+        store.CHART_SHAPES.write(entry.name, body.replace(b'"Cible"', b'"STALE"'))
     _new_process(monkeypatch)
     assert "STALE" in _specs(folder)  # the cache is read while the code is the same...
-    monkeypatch.setattr(chart_cache, "_code_key", key + "-upgraded")
+    monkeypatch.setattr(store, "code_digest", lambda: upgraded)
     _new_process(monkeypatch)
     assert _specs(folder) == drawn  # ...and no longer once it has changed
 
@@ -138,9 +146,9 @@ from pathlib import Path
 from generator.pipeline import check
 from generator.read.source import DirectorySource
 from generator.plan.i18n import Formatter
-from generator.cache.chart_shapes import keep_drawn_shapes
+from generator.cache.site_stores import keep_site_stores
 from tests import test_charts as t
-keep_drawn_shapes()  # as a build does
+keep_site_stores()  # as a build does
 state = check(DirectorySource(Path({plan!r})), t.TODAY).state
 specs = json.dumps([c.spec for c in t._all_charts(state, Formatter("fr", "EUR"))])
 print(hashlib.sha256(specs.encode()).hexdigest(), "altair" in sys.modules)
@@ -159,19 +167,20 @@ def test_a_build_whose_charts_are_all_cached_does_not_import_altair(make_plan: C
     assert runs[0][0] == runs[1][0]
 
 
-def test_the_cache_keeps_to_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Entries of old shapes and old code versions do not pile up forever: past MAX_ENTRIES, the
-    oldest go."""
+def test_the_cache_keeps_to_its_size(tmp_path: Path) -> None:
+    """Entries of old shapes and old code versions do not pile up forever: past the partition's cap, the
+    oldest go, down to three quarters of it, and the shape just drawn is kept."""
     folder = tmp_path / "charts"
     folder.mkdir()
-    monkeypatch.setattr(chart_cache, "MAX_ENTRIES", 8)
-    monkeypatch.setattr(chart_cache, "_pruned", False)
+    partition = store.CHART_SHAPES.at(folder)
+    partition.max_files = 8
     for i in range(12):
         entry = folder / f"{hashlib.sha1(str(i).encode()).hexdigest()}.json"
         entry.write_text("{}", encoding="ascii")
         os.utime(entry, (1_000_000 + i, 1_000_000 + i))
-    chart_cache.store("new shape", {"mark": "point"}, folder)
+    shapes = ChartShapes(partition)
+    shapes.store("new shape", {"mark": "point"})
     left = list(folder.glob("*.json"))
     assert len(left) == 6  # the newest three quarters
-    assert chart_cache.entry_path("new shape", folder) in left
-    assert chart_cache.load("new shape", folder) == {"mark": "point"}
+    assert folder / shapes.entry("new shape") in left
+    assert shapes.load("new shape") == {"mark": "point"}

@@ -1,4 +1,4 @@
-"""Charts drawn as SVG at build time (site/chart_svg.py) and kept in the user cache (cache/chart_drawings.py):
+"""Charts drawn as SVG at build time (site/chart_svg.py) and kept in the user cache (cache/site_stores.py):
 what a reader gets with no script at all, in the plan's language, and a chart drawn once until it changes."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.cache import chart_drawings
+from generator.cache import store
+from generator.cache.site_stores import ChartDrawings
 from generator.plan.i18n import Formatter
 from generator.site import chart_svg
 from tests.conftest import EXAMPLE
@@ -76,8 +77,8 @@ def test_an_english_plan_gets_english_tooltips() -> None:
 def test_a_chart_is_drawn_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second build (a new process: nothing in memory) takes the drawing from the user cache; a chart
     whose numbers changed is drawn again."""
-    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
-    chart_drawings.keep_drawings()
+    monkeypatch.setattr(store.CHART_DRAWINGS, "root", tmp_path / "drawings")
+    chart_svg.keep_drawings_in(ChartDrawings())
     drawn: list[str] = []
     real = chart_svg._draw
     monkeypatch.setattr(chart_svg, "_draw", lambda source, *a: drawn.append(source) or real(source, *a))
@@ -98,9 +99,9 @@ def test_an_unwritable_cache_still_gives_the_drawing(tmp_path: Path, monkeypatch
     """A cache folder that cannot be made only costs drawing again; the page still gets its chart."""
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: blocker / "drawings")
+    monkeypatch.setattr(store.CHART_DRAWINGS, "root", blocker / "drawings")
     monkeypatch.setattr(chart_svg, "_memo", {})
-    chart_drawings.keep_drawings()
+    chart_svg.keep_drawings_in(ChartDrawings())
     fr = Formatter("fr", "EUR")
     spec = {"data": {"values": [{"a": "y", "b": 3}]}, "mark": "bar",
             "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
@@ -111,7 +112,7 @@ def test_an_unwritable_cache_still_gives_the_drawing(tmp_path: Path, monkeypatch
 def test_a_chart_that_cannot_be_drawn_shows_its_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """When vl-convert cannot draw a chart, the page shows its data table open in its place."""
     monkeypatch.setattr(chart_svg, "_memo", {})
-    monkeypatch.setattr(chart_drawings, "load", lambda key: None)
+    monkeypatch.setattr(ChartDrawings, "load", lambda self, key: None)
     monkeypatch.setattr(chart_svg, "_draw", lambda *a: None)
     result = build(EXAMPLE, tmp_path / "out", TODAY, search=False)
     assert result.ok, result.message
@@ -144,8 +145,8 @@ def test_missing_drawings_are_drawn_by_worker_processes(tmp_path: Path, monkeypa
     itself draws nothing (vl-convert started in it would stop it sharing its pages out)."""
     from generator import parallel
 
-    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
-    chart_drawings.keep_drawings()
+    monkeypatch.setattr(store.CHART_DRAWINGS, "root", tmp_path / "drawings")
+    chart_svg.keep_drawings_in(ChartDrawings())
     monkeypatch.setattr(chart_svg, "_memo", {})
     monkeypatch.setattr(parallel, "_cores", lambda: 2)
     monkeypatch.setattr(parallel, "MIN_DRAWINGS_PER_WORKER", 1)

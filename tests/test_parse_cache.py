@@ -308,8 +308,11 @@ def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
     CACHE.clear()
     with parse_cache.kept_on_disk():
         clean = check(source(plan), TODAY)
-    path = parse_cache.disk_path()
-    for damage in (path.read_bytes()[:-50], parse_cache.DISK_MAGIC + b"not a pickle", b"garbage"):
+    from generator.cache.store import PARSED_FILES
+
+    path = PARSED_FILES.folder() / parse_cache.disk_entry()
+    whole = path.read_bytes()
+    for damage in (whole[:-50], whole[:len(PARSED_FILES.magic)] + b"not a pickle", b"garbage"):
         path.write_bytes(damage)
         CACHE.clear()
         parse_cache.load_from_disk()

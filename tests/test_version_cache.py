@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.cache import archived_versions as version_cache
+from generator.cache import store
 from generator.versions.build import AllVersionsResult, build_all_versions
 from generator.versions.cli import summary_line
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
@@ -108,12 +109,12 @@ def test_a_corrupt_entry_is_built_again(repo: GitRepo, tmp_path: Path, _no_kept_
     entries = sorted(_no_kept_versions.glob("*.version"), key=lambda p: p.stat().st_size)
     assert len(entries) == 4
     entries[0].write_bytes(entries[0].read_bytes()[:-100])
-    entries[1].write_bytes(version_cache.MAGIC + b"12\n{not json}")
+    store.VERSIONS.write(entries[1].name, b"12\n{not json}")  # framed as the store frames it, the rest wrong
     flipped = bytearray(entries[2].read_bytes())  # one bit of a page, the header intact
     flipped[-200] ^= 1
     entries[2].write_bytes(bytes(flipped))
     for pair in _no_kept_versions.glob("*.pair"):  # comparisons that read well but hold the wrong things
-        pair.write_bytes(version_cache.MAGIC + b"x\n{}")
+        store.VERSIONS.write(pair.name, b"{}")
     second = build_all_versions(repo.plan, tmp_path / "second", TODAY)
     assert second.ok and sorted(statuses(second)) == ["built", "built", "built", "cached"]
     assert site(tmp_path / "second") == fresh(repo, tmp_path / "fresh")
@@ -128,12 +129,12 @@ def test_an_entry_with_the_wrong_fields_is_built_again(repo: GitRepo, tmp_path: 
 
     assert build_all_versions(repo.plan, tmp_path / "first", TODAY).ok
     for entry in _no_kept_versions.glob("*.version"):
-        data = entry.read_bytes()[len(version_cache.MAGIC):]
+        data = store.VERSIONS.read(entry.name) or b""
         size, _, rest = data.partition(b"\n")
         header = json.loads(rest[:int(size)])
         header["meta"] = {**header["meta"], **meta} if meta else {}
         text = json.dumps(header).encode()
-        entry.write_bytes(version_cache.MAGIC + str(len(text)).encode() + b"\n" + text + rest[int(size):])
+        store.VERSIONS.write(entry.name, str(len(text)).encode() + b"\n" + text + rest[int(size):])
     second = build_all_versions(repo.plan, tmp_path / "second", TODAY)
     assert second.ok and statuses(second) == ["built"] * 4
     assert site(tmp_path / "second") == site(tmp_path / "first")
@@ -167,7 +168,7 @@ def test_an_unwritable_cache_only_costs_time(repo: GitRepo, tmp_path: Path, monk
     """A cache folder that cannot be created (read-only home, a file in its way) changes nothing but speed."""
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    monkeypatch.setattr(version_cache, "cache_dir", lambda: blocked / "versions")
+    monkeypatch.setattr(store.VERSIONS, "root", blocked / "versions")
     first = build_all_versions(repo.plan, tmp_path / "first", TODAY)
     second = build_all_versions(repo.plan, tmp_path / "second", TODAY)
     assert first.ok and second.ok and statuses(second) == ["built"] * 4
@@ -184,5 +185,7 @@ def test_pruning_drops_the_least_recently_used_entries_first(tmp_path: Path) -> 
         stamp = 1_700_000_000 - 1000 * age
         os.utime(tmp_path / f"{name}.version", (stamp, stamp))
     cache = version_cache.VersionCache("code", tmp_path)  # another build: nothing used yet
-    cache.prune(limit=2500, keep=["in-use"])
+    size = (tmp_path / "new.version").stat().st_size
+    cache.partition.max_bytes = 3 * size  # over it: down to 2.25 entries, the newest and the one in use left
+    cache.prune(keep=["in-use"])
     assert sorted(p.stem for p in tmp_path.glob("*.version")) == ["in-use", "new"]

@@ -14,16 +14,14 @@ The comparison of two consecutive versions (a changes page's content) is kept th
 versions' keys.
 
 Entries are a JSON header and the files' bytes, never pickles: a cache restored in CI is read as data only.
-The header holds a digest of the bytes, and an entry whose digest, fields or paths are not as this code writes
-them is no entry. The cache only ever saves time: an entry missing, corrupt or written by other code is built
-again, and a
-folder that cannot be written is left alone, without a word.
+They are kept in the store's `versions` partition (store.py: framed with a digest of their bytes, written
+atomically, the least recently used pruned past 1 GiB), and an entry whose fields or paths are not as this code
+writes them is no entry either. The cache only ever saves time: an entry missing, corrupt or written by other
+code is built again, and a folder that cannot be written is left alone, without a word.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -32,50 +30,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..site.user_cache import default_cache_dir, write_atomically
+from .store import VERSIONS, Partition, fingerprint
 
-FORMAT = "3"  # bumped when the layout of an entry changes
-MAGIC = b"strategy-site version cache " + FORMAT.encode() + b"\n"
-MAX_BYTES = 1 << 30  # beyond 1 GiB, the least recently used entries go (a 250-objective version is ~14 MB)
+FORMAT = "4"  # bumped when the layout of an entry changes
 LANGUAGES = ("fr", "en")  # a kept version's language must be one a plan may have (schema.py)
-# the distributions whose code shapes a page, besides this package
-_SHAPERS = ("jinja2", "markdown", "nh3", "babel", "pyyaml", "altair", "vl-convert-python")
-
-
-def cache_dir() -> Path:
-    """`<user cache>/strategy-site/versions` (beside the chart cache, see user_cache.py)."""
-    return default_cache_dir() / "versions"
-
-
-@functools.cache
-def code_digest() -> str:
-    """This package's code and version, the shaping libraries' versions and Python's: what decides, besides
-    their inputs, everything this package makes (the pages of a version, what the loader makes of a file)."""
-    import sys
-    from importlib.metadata import PackageNotFoundError, version
-
-    from .. import __version__
-
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
-    for name in _SHAPERS:
-        try:
-            digest.update(f"|{name}-{version(name)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"|{name}-none".encode())
-    package = Path(__file__).resolve().parent.parent  # generator/, subpackages included
-    for file in sorted(package.rglob("*.py")):
-        try:
-            digest.update(file.relative_to(package).as_posix().encode() + b"\0" + file.read_bytes())
-        except OSError:  # a file that cannot be read: a key unique to this process
-            digest.update(os.urandom(16))
-    return digest.hexdigest()
 
 
 def code_key(template_dirs: list[Path]) -> str:
-    """What, besides a version's plan and evaluation day, decides its pages: `code_digest` and every template
-    that may render them (all of the plan's themes, as a version names its theme in its own settings)."""
-    digest = hashlib.blake2b(code_digest().encode(), digest_size=20)
+    """What, besides a version's plan and evaluation day, decides its pages: this code (`store.fingerprint`)
+    and every template that may render them (all of the plan's themes, as a version names its theme in its own
+    settings)."""
+    digest = hashlib.blake2b(digest_size=20)
     for number, folder in enumerate(template_dirs):
         for rel, file in _files_under(folder):
             try:
@@ -83,7 +48,7 @@ def code_key(template_dirs: list[Path]) -> str:
             except OSError:
                 data = os.urandom(16)
             digest.update(f"{number}\0{rel}\0{len(data)}\0".encode() + data)
-    return digest.hexdigest()
+    return fingerprint("archived versions", FORMAT, digest.hexdigest())
 
 
 def _files_under(folder: Path) -> list[tuple[str, Path]]:
@@ -122,17 +87,12 @@ class Kept:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def _digest(body: bytes) -> str:
-    """What a kept entry's bytes must hash to: a bit flipped on disk is caught, not served."""
-    return hashlib.blake2b(body, digest_size=20).hexdigest()
-
-
 def _sound_header(header: Any) -> bool:
     """Whether a version entry's header has every field the build uses, of the right kind, and only file
     paths that stay inside the version's folder: anything else is treated as no entry."""
     try:
         meta, files = header["meta"], header["files"]
-        ok = (isinstance(header["digest"], str) and isinstance(meta["language"], str)
+        ok = (isinstance(meta["language"], str)
               and meta["language"] in LANGUAGES and isinstance(meta["currency"], str)
               and isinstance(meta["theme"], str) and type(meta["pages"]) is int and type(meta["charts"]) is int
               and isinstance(meta["targets"], list) and isinstance(files, list))
@@ -167,7 +127,7 @@ class VersionCache:
 
     def __init__(self, code: str, folder: Path | None = None) -> None:
         self.code = code
-        self.folder = folder or cache_dir()
+        self.partition: Partition = VERSIONS if folder is None else VERSIONS.at(folder)
         self.used: set[str] = set()  # entry names read or written by this build
 
     def version_key(self, tag: str, plan_path: str, tree: str, day: Any) -> str:
@@ -185,14 +145,15 @@ class VersionCache:
     def meta(self, key: str) -> dict[str, Any] | None:
         """A kept version's meta, read without its files; None when there is no such entry (or not a sound
         one: the files are checked against their digest when `load`ed)."""
-        path = self.folder / f"{key}.version"
         try:
-            with path.open("rb") as file:
-                if file.read(len(MAGIC)) != MAGIC:
-                    return None
-                size = int(file.readline(32))
-                header = json.loads(file.read(size))
-        except (OSError, ValueError, RecursionError):
+            start = self.partition.peek(f"{key}.version", 32)
+            if start is None:
+                return None
+            newline = start.index(b"\n")
+            size = int(start[:newline])
+            head = self.partition.peek(f"{key}.version", newline + 1 + size)
+            header = json.loads(head[newline + 1:] if head is not None else b"")
+        except (ValueError, RecursionError):
             return None
         return header["meta"] if _sound_header(header) else None
 
@@ -208,7 +169,7 @@ class VersionCache:
         except (ValueError, RecursionError):
             return None
         offset = newline + 1 + size
-        if not _sound_header(header) or _digest(data[offset:]) != header["digest"]:
+        if not _sound_header(header):
             return None
         files: dict[str, bytes] = {}
         for path, length in header["files"]:
@@ -218,23 +179,19 @@ class VersionCache:
 
     def store(self, key: str, kept: Kept) -> None:
         """Keep a version (its meta must be plain JSON); any failure to write is ignored."""
-        body = b"".join(kept.files.values())
-        header = json.dumps({"meta": kept.meta, "files": [[p, len(b)] for p, b in kept.files.items()],
-                             "digest": _digest(body)}, ensure_ascii=False).encode("utf-8")
+        header = json.dumps({"meta": kept.meta, "files": [[p, len(b)] for p, b in kept.files.items()]},
+                            ensure_ascii=False).encode("utf-8")
         if not _sound_header(json.loads(header)):  # what `load` would refuse is not worth writing
             return
-        self._write(f"{key}.version", b"".join([str(len(header)).encode(), b"\n", header, body]))
+        self._write(f"{key}.version", b"".join([str(len(header)).encode(), b"\n", header, *kept.files.values()]))
 
     def load_view(self, key: str) -> dict[str, Any] | None:
         """A kept comparison (the changes-page view of versions/history.py), or None."""
         data = self._read(f"{key}.pair")
         if data is None:
             return None
-        digest, _, body = data.partition(b"\n")
-        if digest.decode("ascii", "replace") != _digest(body):
-            return None
         try:
-            view = json.loads(body)
+            view = json.loads(data)
         except (ValueError, RecursionError):
             return None
         return view if _sound_view(view) else None
@@ -244,42 +201,19 @@ class VersionCache:
             body = json.dumps(view, ensure_ascii=False).encode("utf-8")
         except (TypeError, ValueError):  # not plain JSON: not worth keeping
             return
-        self._write(f"{key}.pair", _digest(body).encode() + b"\n" + body)
+        self._write(f"{key}.pair", body)
 
     def _read(self, name: str) -> bytes | None:
-        path = self.folder / name
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        if not data.startswith(MAGIC):
-            return None
-        self.used.add(name)
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: the last to go (`prune`)
-        return data[len(MAGIC):]
+        data = self.partition.read(name)  # a read makes it recent: the last to go (`prune`)
+        if data is not None:
+            self.used.add(name)
+        return data
 
     def _write(self, name: str, data: bytes) -> None:
         self.used.add(name)
-        write_atomically(self.folder / name, MAGIC + data)
+        self.partition.write(name, data)
 
-    def prune(self, limit: int = MAX_BYTES, keep: Iterable[str] = ()) -> None:
-        """Keep the folder under `limit` bytes, the entries this build used and the versions `keep` aside: the
+    def prune(self, keep: Iterable[str] = ()) -> None:
+        """Keep the partition under its cap, the entries this build used and the versions `keep` aside: the
         least recently used go first (entries of older code, of tags since deleted, of other plans)."""
-        self.used.update(f"{key}.version" for key in keep)
-        with contextlib.suppress(OSError):
-            entries = []
-            total = 0
-            for entry in os.scandir(self.folder):
-                if entry.name.endswith((".version", ".pair")) or entry.name.endswith(".tmp"):
-                    stat = entry.stat()
-                    total += stat.st_size
-                    if entry.name not in self.used:
-                        entries.append((stat.st_mtime, stat.st_size, entry.path))
-            entries.sort()
-            for _, size, path in entries:
-                if total <= limit:
-                    break
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-                    total -= size
+        self.partition.prune(keep=self.used | {f"{key}.version" for key in keep})

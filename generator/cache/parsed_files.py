@@ -22,32 +22,21 @@ Safety:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator
-from pathlib import Path
 from typing import Any
+
+from ..read.file_memo import MISS, blob_id
+from .store import PARSED_FILES, Partition, fingerprint, forget_older_layout
+
+__all__ = ["CACHE", "MISS", "ParseCache", "blob_id", "kept_on_disk"]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 _SHOWN = "shown"  # the persistent id that stands for the file as shown to the user
-
-
-class _Miss:
-    def __repr__(self) -> str:
-        return "<miss>"
-
-
-MISS: Any = _Miss()
-
-
-def blob_id(data: bytes) -> str:
-    """The id git gives a blob of these bytes (SHA-1 object format), for cache keys: a file read from a folder
-    and the same file read from a revision then share one entry."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 class _Pickler(pickle.Pickler):
@@ -178,51 +167,45 @@ CACHE = ParseCache()
 
 # --- kept on disk between commands ------------------------------------------------------------------
 # `strategy check`, `build`, `diff` or `serve` in a new process parsed every file again (0.47 s of a
-# 1,250-file plan): what the loader made of each file is kept in the user cache folder (~/.cache/strategy-site,
-# beside the compiled templates) between commands, in a file named by a digest of this package's code and its
-# libraries' versions, so that another version never reads it. Only ever a speed-up: a file that is missing,
-# unreadable or from other code is ignored; one that cannot be written is left alone. It is a pickle, read
-# only from the user's own cache folder (the GitHub action does not carry it between runs).
+# 1,250-file plan): what the loader made of each file is kept in the store's `parsed` partition (store.py)
+# between commands, in an entry named by the code's fingerprint, so that another version never reads it. Only
+# ever a speed-up: an entry that is missing, damaged or from other code is a miss; one that cannot be written
+# is left alone. It is a pickle, read only from the user's own cache folder (the GitHub action does not carry it).
 
-DISK_MAGIC = b"strategy-site parse cache 1\n"
-_loaded_stores = 0  # how many entries had been stored when the file was read or written (nothing new: no write)
+_loaded_stores = 0  # how many entries had been stored when the entry was read or written (nothing new: no write)
 
 
-def disk_path() -> Path:
-    """`<user cache>/strategy-site/parse-<digest of the code>.pickle`."""
-    from ..site.user_cache import default_cache_dir
-    from .archived_versions import code_digest
-
-    return default_cache_dir() / f"parse-{code_digest()[:20]}.pickle"
+def disk_entry() -> str:
+    """The name of this code's entry in the `parsed` partition."""
+    return f"{fingerprint('parsed files')}.pickle"
 
 
-def load_from_disk(path: Path | None = None) -> None:
-    """Fill CACHE with what an earlier command kept (nothing when there is no usable file)."""
+def load_from_disk(partition: Partition | None = None) -> None:
+    """Fill CACHE with what an earlier command kept (nothing when there is no usable entry)."""
     global _loaded_stores
+    data = (partition or PARSED_FILES).read(disk_entry())
+    if data is None:
+        return
     try:
-        data = (path or disk_path()).read_bytes()
-        if not data.startswith(DISK_MAGIC):
-            return
-        entries = pickle.loads(data[len(DISK_MAGIC):])
-    except Exception:  # absent, unreadable or from other code: only a speed-up lost
+        entries = pickle.loads(data)
+    except Exception:  # from other code after all: only a speed-up lost
         return
     if isinstance(entries, list):
         CACHE.restore(entries)
     _loaded_stores = CACHE.stores
 
 
-def save_to_disk(path: Path | None = None) -> None:
+def save_to_disk(partition: Partition | None = None) -> None:
     """Keep CACHE for the next command, when this one added to it; any failure is ignored."""
     global _loaded_stores
     if CACHE.stores == _loaded_stores:
         return
-    from ..site.user_cache import write_atomically
-
     try:
-        data = DISK_MAGIC + pickle.dumps(CACHE.entries(), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(CACHE.entries(), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # a value that does not pickle: not kept
         return
-    write_atomically(path or disk_path(), data)
+    (partition or PARSED_FILES).write(disk_entry(), data)
+    forget_older_layout()
     _loaded_stores = CACHE.stores
 
 

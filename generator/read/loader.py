@@ -14,7 +14,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from ..cache.parsed_files import CACHE, MISS, blob_id
 from ..plan.diagnostics import Diagnostics, Location
 from ..plan.entities import file_loc, locs_of
 from ..plan.i18n import DEFAULT_LOCALES
@@ -38,6 +37,7 @@ from ..plan.schema import (
 from . import kpi_data, sources, yamlpos
 from .budgets import too_many_files
 from .data_words import Reporter
+from .file_memo import MISS, FileMemo, NoMemo, blob_id
 from .source import MAX_FILE_BYTES, FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
@@ -49,10 +49,12 @@ ENTITY_SUFFIXES = (".md", ".yaml", ".yml")
 class FileReader:
     """Reads and decodes plan files, turning every failure into a diagnostic."""
 
-    def __init__(self, source: Source, diagnostics: Diagnostics, shown: dict[str, str] | None = None) -> None:
+    def __init__(self, source: Source, diagnostics: Diagnostics, shown: dict[str, str] | None = None,
+                 memo: FileMemo | None = None) -> None:
         self.source = source
         self.diagnostics = diagnostics
-        # one string object per file: the parse cache recognises the file's name by identity
+        self.memo: FileMemo = memo if memo is not None else NoMemo()  # what was made of each file's bytes
+        # one string object per file: the memo recognises the file's name by identity
         self._shown: dict[str, str] = {} if shown is None else shown
 
     def display(self, rel: str) -> str:
@@ -64,7 +66,7 @@ class FileReader:
 
     def scratch(self) -> FileReader:
         """A reader of the same source that collects its diagnostics apart."""
-        return FileReader(self.source, Diagnostics(), self._shown)
+        return FileReader(self.source, Diagnostics(), self._shown, self.memo)
 
     def where(self, rel: str, line: int = 1, column: int = 1) -> Location:
         return Location(self.display(rel), line, column)
@@ -115,7 +117,7 @@ T = TypeVar("T")
 
 class _PlanFile:
     """One file of this check, known by its content: a git blob id when the source has it (the file is then
-    read only when the parse cache lacks it), else the blob id git would give its bytes, so that a working
+    read only when the memo lacks it), else the blob id git would give its bytes, so that a working
     tree's unchanged files share their entries with the revisions that hold them (`build --all-versions`
     compares the working tree with the newest tag, `strategy diff` with any revision)."""
 
@@ -137,7 +139,7 @@ class _PlanFile:
 
 def _memo(reader: FileReader, key: tuple[Hashable, ...], file: _PlanFile, build: Callable[[FileReader, bytes], T],
           unreadable: T, *, shared: bool = False) -> T:
-    """`build(reader, bytes)` for `file`, from the parse cache when its content was seen (`unreadable` when
+    """`build(reader, bytes)` for `file`, from the reader's memo when its content was seen (`unreadable` when
     the file cannot be read, which is reported).
 
     What `build` reports is replayed on a hit, in the same order, so a check reports exactly the same
@@ -149,7 +151,7 @@ def _memo(reader: FileReader, key: tuple[Hashable, ...], file: _PlanFile, build:
         return unreadable
     shown = reader.display(file.rel)
     full_key = (*key, file.rel, yamlpos.USE_LIBYAML, file.content)
-    hit = CACHE.get(full_key, shown)
+    hit = reader.memo.get(full_key, shown)
     if hit is not MISS:
         value, reported = hit
         reader.diagnostics.extend(reported)
@@ -164,9 +166,9 @@ def _memo(reader: FileReader, key: tuple[Hashable, ...], file: _PlanFile, build:
         reader.diagnostics.extend(scratch.diagnostics)
     reported = list(scratch.diagnostics)
     if shared and not reported:
-        CACHE.share(full_key, (value, ()), 16 * len(raw))
+        reader.memo.share(full_key, (value, ()), 16 * len(raw))
     else:
-        CACHE.put(full_key, (value, reported), shown)
+        reader.memo.put(full_key, (value, reported), shown)
     return value
 
 
@@ -181,9 +183,10 @@ def split_front_matter(text: str) -> tuple[str | None, int, str, str | None]:
     return None, 0, text, "frontmatter-unclosed"
 
 
-def load_plan(source: Source, diagnostics: Diagnostics) -> Plan | None:
-    """Read every file of the plan. Returns None only when strategy.yaml is unusable."""
-    reader = FileReader(source, diagnostics)
+def load_plan(source: Source, diagnostics: Diagnostics, memo: FileMemo | None = None) -> Plan | None:
+    """Read every file of the plan, each one parsed only when `memo` does not hold what its bytes make.
+    Returns None only when strategy.yaml is unusable."""
+    reader = FileReader(source, diagnostics, memo=memo)
     files = source.files()
     too_many = too_many_files(len(files))
     if too_many:  # before any file is read

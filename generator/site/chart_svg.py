@@ -2,7 +2,7 @@
 
 Each chart is drawn twice: WIDE for a screen, NARROW for a phone (the page shows one of them with a CSS media
 query). A drawing is a pure function of the spec, the width, the plan's d3 number and date locales and the
-vl-convert version, so it is kept under a digest of those (cache/chart_drawings.py, plugged in by the
+vl-convert version, so it is kept under a digest of those (cache/site_stores.py, plugged in by the
 builds with `keep_drawings_in`): a chart is drawn once until it changes (about 0.1 s a drawing).
 
 What the page gets differs from vl-convert's output in three ways, all for the reader:
@@ -43,7 +43,7 @@ _engine_pid: int | None = None  # the process that started vl-convert's runtime
 
 
 class DrawingStore(Protocol):
-    """Where drawings outlive the process: cache/chart_drawings.py, which the orchestrators plug in."""
+    """Where drawings outlive the process: cache/site_stores.py, which the orchestrators plug in."""
 
     def load(self, key: str) -> str | None: ...
 

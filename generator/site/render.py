@@ -14,7 +14,7 @@ import json
 import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -62,30 +62,50 @@ def _json_script(value: Any) -> Markup:
     return Markup(text)
 
 
-def _bytecode_cache(kind: type, options: dict[str, Any]) -> Any:
-    """Compiled templates kept in the user's cache folder (beside the chart shapes) across builds:
-    compiling the theme is most of a small site's build. Jinja checks each entry against a hash of the
-    template's source, so an edited theme is compiled again; the folder is named by what the compiled code
-    also depends on (Jinja's version, the environment's class and options). A cache that cannot be written
-    only costs the compilation."""
-    import hashlib
+class TemplateStore(Protocol):
+    """Where compiled templates outlive the process: cache/site_stores.py, which the orchestrators plug in."""
 
+    def load(self, key: str) -> bytes | None: ...
+
+    def store(self, key: str, code: bytes) -> None: ...
+
+
+_template_store: TemplateStore | None = None
+
+
+def keep_compiled_templates_in(store: TemplateStore | None) -> None:
+    """Read compiled templates from `store` before compiling them and keep the new ones there (None: each
+    environment compiles its templates once per process)."""
+    global _template_store
+    _template_store = store
+
+
+def _bytecode_cache(kind: type, options: dict[str, Any]) -> Any:
+    """Compiled templates kept across builds in the plugged store: compiling the theme is most of a small
+    site's build. Jinja checks each entry against a hash of the template's source, so an edited theme is
+    compiled again; the key holds what the compiled code also depends on (Jinja's version, the environment's
+    class and options). A store that cannot be written only costs the compilation."""
     import jinja2
 
-    from .user_cache import default_cache_dir
+    environment_key = f"{jinja2.__version__} {kind.__module__}.{kind.__qualname__} {sorted(options.items())!r}"
 
-    class Cache(jinja2.FileSystemBytecodeCache):
+    class Plugged(jinja2.BytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            store = _template_store
+            code = store.load(f"{environment_key}\n{bucket.key}") if store is not None else None
+            if code is not None:
+                try:
+                    bucket.bytecode_from_string(code)  # Jinja checks it against the template's source
+                except Exception:  # not Jinja's bytecode after all: compiled again
+                    bucket.reset()
+
         def dump_bytecode(self, bucket: Any) -> None:
-            with contextlib.suppress(OSError):
-                super().dump_bytecode(bucket)
+            store = _template_store
+            if store is not None:
+                with contextlib.suppress(Exception):  # only ever a speed-up
+                    store.store(f"{environment_key}\n{bucket.key}", bucket.bytecode_to_string())
 
-    fingerprint = f"{jinja2.__version__} {kind.__module__}.{kind.__qualname__} {sorted(options.items())!r}"
-    folder = default_cache_dir() / f"templates-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return Cache(str(folder))
+    return Plugged()
 
 
 @functools.cache

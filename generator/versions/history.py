@@ -26,7 +26,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     """changes/OLD..NEW.html for each pair of consecutive versions and changes/NEWEST..current.html from the
     newest tag to the working tree, and history.html, rendered with the
     current version's settings (language, theme) at the root."""
-    from ..cache.chart_shapes import keep_drawn_shapes
+    from ..cache.site_stores import keep_site_stores
     from ..diff.compare import diff_states
     from ..diff.format import diff_view
     from ..parallel import render_all, workers
@@ -37,7 +37,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     from ..site.ui_text import ui
 
     assert checked.plan is not None and checked.state is not None
-    keep_drawn_shapes()  # the history page's charts
+    keep_site_stores()  # the history page's charts
     settings = checked.plan.settings
     lang = settings.language
     fmt = Formatter(lang, settings.currency, settings.locale)
