@@ -50,6 +50,22 @@ def test_shared_renders_give_the_bytes_of_separate_renders(repo: GitRepo, tmp_pa
     assert shared.charts_reused > 0
 
 
+def test_same_day_versions_render_a_page_they_show_alike_once(repo: GitRepo, tmp_path: Path) -> None:
+    """v1, v2 and v2.1 are evaluated on the same day: a page they show alike (the funnel page) is rendered once and
+    named for each version afterwards, so fewer pages are rendered than when each version renders its own, and
+    every copy names its own version and none the stand-in it was rendered under."""
+    from generator.versions.version_files import VERSION_STAND_IN
+
+    history(repo)
+    shared = build_all_versions(repo.plan, tmp_path / "shared", TODAY)
+    alone = build_all_versions(repo.plan, tmp_path / "alone", TODAY, share=False)
+    assert shared.ok and alone.ok, (shared.message, alone.message)
+    assert shared.pages_reused > 0 and shared.pages_rendered < alone.pages_rendered
+    assert site(tmp_path / "shared") == site(tmp_path / "alone")
+    for path, data in site(tmp_path / "shared").items():
+        assert VERSION_STAND_IN.encode() not in data and b"strategy-version" not in data, path
+
+
 def test_versions_built_in_two_processes_give_the_bytes_of_one(repo: GitRepo, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """With four versions the older half is built by a forked copy of the build; the site is the one a

@@ -27,7 +27,8 @@ Decisions:
   more than one build once they were built once.
 - Speed, within a build: all versions are one build of one `RenderMemo` (render_memo.py): a chart is drawn
   once for what it draws, whichever versions show it, and a page rendered once for its context (used only
-  for versions evaluated on the same day as another one: KPI states depend on the day). A version whose
+  for versions evaluated on the same day as another one: KPI states depend on the day; a page is rendered under
+  a stand-in for the version's name, then named for each version: version_files.py). A version whose
   plan is byte-identical to one already checked (same fingerprint, same evaluation date) is not checked
   again. Files read from git are read once by object id across versions. The theme's
   static files are written once, at the root (`static_root="../../"`), and the search

@@ -3,9 +3,10 @@ build), or as an earlier build kept them."""
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..build import SiteFiles, site_files
 from ..cache.render_memo import RenderMemo
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
     from ..cache.archived_versions import VersionCache
     from .site_output import VersionsSite
 
+# Versions evaluated on the same day share the render memo, but each page names its version (the banner, the
+# footer, the switcher's title): rendered under this stand-in, a page two versions show alike has one context,
+# is rendered once and then named for each version (`_named`). Private-use characters, which no escaping
+# changes and no plan writes.
+VERSION_STAND_IN = "\ue000strategy-version\ue001"
+_STAND_IN = VERSION_STAND_IN.encode("utf-8")
+
 
 def version_files(g: CheckedVersion, plan_dir: Path, memo: RenderMemo | None, jobs: int | None = None,
                    cache: VersionCache | None = None) -> SiteFiles:
@@ -23,14 +31,22 @@ def version_files(g: CheckedVersion, plan_dir: Path, memo: RenderMemo | None, jo
     the version alone (its plan, its evaluation day, the code and templates): the list of versions is in
     versions.js at the site's root, so the next tag changes none of them."""
     from ..cache.archived_versions import Kept
+    from ..site.render import environment, theme_dirs
 
     checked = g.plan_checked()
     assert checked.plan is not None
     settings = checked.plan.settings
+
+    def render(name: str) -> SiteFiles:
+        return site_files(checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=name,
+                          versions=True, current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True,
+                          memo=memo, jobs=jobs)
+
     try:
-        files = site_files(checked, g.source, plan_dir, static_root=FROM_VERSION_TO_ROOT, version=g.version.version,
-                           versions=True, current_version_path=FROM_VERSION_TO_ROOT, with_static=False, search=True,
-                           memo=memo, jobs=jobs)
+        named = None
+        if memo is not None and _version_neutral(environment(tuple(theme_dirs(plan_dir, settings.theme)))):
+            named = _named(render(VERSION_STAND_IN), g.version.version)
+        files = named if named is not None else render(g.version.version)
     finally:
         g.source.close()
     if cache is not None and g.key is not None:
@@ -38,6 +54,36 @@ def version_files(g: CheckedVersion, plan_dir: Path, memo: RenderMemo | None, jo
             "language": settings.language, "currency": settings.currency, "theme": settings.theme,
             "pages": files.pages, "charts": files.charts, "targets": g.targets()}))
     return files
+
+
+@functools.lru_cache(maxsize=8)
+def _version_neutral(env: Any) -> bool:
+    """Whether pages may be rendered under VERSION_STAND_IN and named afterwards: only when every template that
+    mentions versions is the built-in theme's, which shows the version's name as it is (never transformed)."""
+    from ..site.render import default_theme_dir
+
+    default = default_theme_dir().resolve()
+    for name in env.loader.list_templates():
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except Exception:
+            return False
+        if "version" in source and not Path(filename).resolve().is_relative_to(default):
+            return False
+    return True
+
+
+def _named(files: SiteFiles, tag: str) -> SiteFiles | None:
+    """`files` rendered under VERSION_STAND_IN, as version `tag` shows them (a SAFE_TAG, which no escaping
+    changes); None when the stand-in was changed on its way into a file (then the version is rendered itself)."""
+    name = tag.encode("utf-8")
+    out: dict[str, bytes] = {}
+    for path, data in files.files.items():
+        mine = data.replace(_STAND_IN, name) if _STAND_IN in data else data
+        if b"strategy-version" in mine:
+            return None
+        out[path] = mine
+    return SiteFiles(files=out, copies=files.copies, pages=files.pages, charts=files.charts)
 
 
 def kept_files(g: CheckedVersion, cache: VersionCache) -> SiteFiles | None:
