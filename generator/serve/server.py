@@ -13,58 +13,44 @@ The live-reload client listens to server-sent events (same origin, so the site's
 allows it): `reload` after a good rebuild (with the paths whose bytes changed) and `errors` after a failed
 one (the diagnostics, shown as an overlay over the last good page).
 
-A rebuild after a one-file edit re-runs `check` on the whole plan (cache/parsed_files parses only the edited file), then
-re-renders only what changed (render_memo.py): chart specs are kept by a digest of their computed state, and
-pages by a digest of their context, so an edit of one objective rebuilds its charts and the few pages that
-show it.
+A rebuild after a one-file edit (rebuild.py) re-runs `check` on the whole plan, whose file memo parses only the
+edited file, then re-renders only what changed (render_memo.py): chart specs are kept by a digest of their
+computed state, and pages by a digest of their context, so an edit of one objective rebuilds its charts and the
+few pages that show it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import errno
-import http.server
-import io
 import mimetypes
 import os
-import queue
 import re
-import socket
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..cache.render_memo import RenderMemo
-from ..plan.diagnostics import Diagnostics, Location, format_text
-from ..plan.messages import Msg, msg, reader_language, render
+from ..plan.diagnostics import Location, format_text
+from ..plan.messages import msg, reader_language, render
 from ..read.loader import plan_language
-from ..read.source import DirectorySource
-from .events import Hub, errors_payload, sse
-from .reception import Reception, host_allowed, origin_allowed
+from .answers import CLIENT_PATH, CONTENT_TYPES, EVENTS_PATH, answerer, client_tag, inject, placeholder
+from .events import Hub, errors_payload
+from .rebuild import Builder, Outcome, Snapshot
+from .reception import Reception
 
-PREFIX = "__strategy__/"
-EVENTS_PATH = PREFIX + "events"
-CLIENT_PATH = PREFIX + "live.js"
-CLIENT_FILE = Path(__file__).with_name("live_reload.js")
-KEEPALIVE_SECONDS = 15.0
+__all__ = ["CLIENT_PATH", "EVENTS_PATH", "Builder", "Outcome", "PortInUse", "Server", "Snapshot", "client_tag",
+           "inject", "run"]
+
 WATCH_STEP_MS = 30  # a change is rebuilt once nothing else changed for this long (an editor's save is several writes)
 WATCH_DEBOUNCE_MS = 400  # ... or after this long, however busy the folder is
 WATCH_IDENTITY_SECONDS = 1.0  # how often the watcher looks whether the plan folder itself was replaced
 
 # files editors write beside the one being saved; DirectorySource never reads dot-files either
 EDITOR_TEMP = re.compile(r"^\.|~$|^#.*#$|^4913$|\.sw.$|\.tmp$|\.crswap$|\.kate-swp$|___jb_...___$")
-
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
-                 ".xml": "application/xml", ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-                 ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp",
-                 ".woff2": "font/woff2", ".pdf": "application/pdf"}
 
 Log = Callable[[str, bool], None]  # (text, is_error)
 
@@ -75,142 +61,6 @@ class PortInUse(Exception):
 
 def _default_log(text: str, is_error: bool) -> None:
     print(text, file=sys.stderr if is_error else sys.stdout, flush=True)
-
-
-# --- reading the plan ------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class WatchedSource(DirectorySource):
-    """A plan folder whose file list and bytes are kept between rebuilds: the watcher says what changed,
-    and a file whose size or modification time moved is read again even without an event."""
-
-    _bytes: dict[str, tuple[int, int, bytes]] = dataclasses.field(default_factory=dict)
-
-    def read_bytes(self, path: str) -> bytes:
-        stat = os.stat(os.path.join(self.root, path))  # not pathlib: a rebuild asks this for every plan file
-        kept = self._bytes.get(path)
-        if kept is not None and kept[0] == stat.st_mtime_ns and kept[1] == stat.st_size:
-            return kept[2]
-        data = super().read_bytes(path)
-        self._bytes[path] = (stat.st_mtime_ns, stat.st_size, data)
-        return data
-
-    def forget(self, rel: str | None, *, listing: bool) -> None:
-        """Drop what is kept of `rel` (None: every file), and the file list when files came or went."""
-        if rel is None:
-            self._bytes.clear()
-        else:
-            self._bytes.pop(rel, None)
-        if listing:
-            self._files = None
-            self.escaping_links.clear()
-
-
-# --- one rebuild -------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Snapshot:
-    """A good build: what is served until the next good build."""
-
-    token: str  # names this build; a page was served by it (data-build) and asks for a reload when it changed
-    files: dict[str, bytes]
-
-
-@dataclasses.dataclass
-class Outcome:
-    ok: bool
-    seconds: float
-    cpu_seconds: float = 0.0  # of the rebuilding thread: what the rebuild costs, whatever else the machine runs
-    changed: list[str] = dataclasses.field(default_factory=list)
-    diagnostics: Diagnostics = dataclasses.field(default_factory=Diagnostics)
-    pages_rendered: int = 0
-    charts_built: int = 0
-    check_seconds: float = 0.0
-    check_cpu_seconds: float = 0.0
-
-
-def _template_failure(exc: Exception) -> tuple[Location, Msg, Msg]:
-    """Where in a template the build failed, why, and what to write instead."""
-    from ..site.template_errors import failure_place, template_failure
-
-    return (failure_place(exc) or Location("(theme)"), *template_failure(exc))
-
-
-class Builder:
-    """Check, render with the memo, and hand back the files; never raises."""
-
-    def __init__(self, plan_dir: Path, today: dt.date | None = None) -> None:
-        self.plan_dir = plan_dir
-        self.source = WatchedSource(plan_dir)
-        self.memo = RenderMemo()
-        self.today = today
-        self.theme_dirs: list[Path] = []
-        self._static: dict[Path, tuple[int, int, bytes]] = {}
-
-    def build(self) -> tuple[Outcome, dict[str, bytes] | None]:
-        from ..build import site_files
-        from ..pipeline import check, resolve_today
-        from ..site.render import theme_dirs
-        from ..site.theme_guard import report_theme_links
-
-        started, cpu = time.perf_counter(), time.thread_time()
-        checked = check(self.source, resolve_today(self.today))
-        outcome = Outcome(ok=False, seconds=0.0, diagnostics=checked.diagnostics,
-                          check_seconds=time.perf_counter() - started, check_cpu_seconds=time.thread_time() - cpu)
-        if checked.plan is not None:
-            self.theme_dirs = theme_dirs(self.plan_dir, checked.plan.settings.theme)
-            report_theme_links(self.plan_dir, checked.plan.settings.theme, checked.diagnostics)
-        files: dict[str, bytes] | None = None
-        if checked.ok:
-            try:
-                site = site_files(checked, self.source, self.plan_dir, memo=self.memo)
-                files = dict(site.files)
-                for rel, path in site.copies.items():
-                    files[rel] = self._read_static(path)
-            except Exception as exc:  # a theme's template error, or a bug: a diagnostic, never a traceback
-                where, message, hint = _template_failure(exc)
-                outcome.diagnostics.error("build-failed", where, message, hint)
-                files = None
-        outcome.ok = files is not None
-        outcome.pages_rendered, outcome.charts_built = self.memo.pages_rendered, self.memo.charts_built
-        outcome.seconds, outcome.cpu_seconds = time.perf_counter() - started, time.thread_time() - cpu
-        return outcome, files
-
-    def _read_static(self, path: Path) -> bytes:
-        stat = path.stat()
-        kept = self._static.get(path)
-        if kept is None or kept[:2] != (stat.st_mtime_ns, stat.st_size):
-            kept = (stat.st_mtime_ns, stat.st_size, path.read_bytes())
-            self._static[path] = kept
-        return kept[2]
-
-    def forget_all(self) -> None:
-        """The plan folder was replaced: read every file again (the rendered charts and pages, kept by digests
-        of what they show, stay valid)."""
-        self.source.forget(None, listing=True)
-        self._static.clear()
-
-    def forget(self, changes: Iterable[tuple[Any, str]]) -> None:
-        """Take the watcher's changes into account: re-read the plan files that changed, and after a theme
-        edit recompile the templates and render every page again."""
-        from watchfiles import Change
-
-        from ..site.render import environment
-
-        plan_root = self.plan_dir.resolve()
-        theme_changed = False
-        for change, raw in changes:
-            path = Path(raw).resolve()
-            if path.is_relative_to(plan_root):
-                self.source.forget(path.relative_to(plan_root).as_posix(), listing=change != Change.modified)
-            else:
-                theme_changed = True
-                self._static.pop(path, None)
-        if theme_changed:
-            environment.cache_clear()
-            self.memo.clear_pages()
 
 
 # --- the server ----------------------------------------------------------------------------------
@@ -259,7 +109,7 @@ class Server:
 
     def start(self) -> None:
         try:
-            self._httpd = Reception(self.host, self.port, _answerer(self))
+            self._httpd = Reception(self.host, self.port, answerer(self))
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
                 why = "is already in use" if exc.errno == errno.EADDRINUSE else "may not be used by this user"
@@ -394,11 +244,11 @@ class Server:
         """(status, body, content type) for a path of the site."""
         snapshot = self.snapshot
         if snapshot is None:
-            return 503, _placeholder("The plan has errors: the site appears here once they are fixed."
+            return 503, placeholder("The plan has errors: the site appears here once they are fixed."
                                      if self.errors else "Building the site…", "none"), CONTENT_TYPES[".html"]
         body = snapshot.files.get(rel)
         if body is None:
-            return 404, _placeholder(f"No page at /{rel} in this plan's site.", snapshot.token), CONTENT_TYPES[".html"]
+            return 404, placeholder(f"No page at /{rel} in this plan's site.", snapshot.token), CONTENT_TYPES[".html"]
         kind = CONTENT_TYPES.get(Path(rel).suffix.lower()) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
         if rel.endswith(".html"):
             body = inject(body, snapshot.token)
@@ -420,163 +270,6 @@ def _editor_filter(change: Any, path: str) -> bool:
 
     name = os.path.basename(path)
     return not EDITOR_TEMP.search(name) and watchfiles.DefaultFilter()(change, path)
-
-
-def client_tag(token: str) -> bytes:
-    return f'<script src="/{CLIENT_PATH}" data-build="{token}"></script>\n'.encode()
-
-
-def inject(html: bytes, token: str) -> bytes:
-    """The page with the live-reload client before its last `</body>` (appended when there is none)."""
-    at = html.rfind(b"</body>")
-    tag = client_tag(token)
-    return html + tag if at < 0 else html[:at] + tag + html[at:]
-
-
-def _placeholder(message: str, token: str) -> bytes:
-    from html import escape
-
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>strategy serve</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
-            f'<body><main><h1>strategy serve</h1><p>{escape(message)}</p>'
-            '<p><a href="/">Home page</a></p></main>\n</body></html>\n').encode() + client_tag(token)
-
-
-class _SocketWriter:
-    """What BaseHTTPRequestHandler writes to: every byte sent (sendall), nothing buffered."""
-
-    def __init__(self, conn: socket.socket) -> None:
-        self._conn = conn
-
-    def write(self, data: bytes) -> int:
-        self._conn.sendall(data)
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def _answerer(server: Server) -> Callable[[socket.socket, bytes, Any], None]:
-    """What answers one complete request head (reception.py reads it): the handler below, once."""
-    handler = _handler(server)
-
-    def answer(conn: socket.socket, head: bytes, address: Any) -> None:
-        handler(conn, address, head)
-
-    return answer
-
-
-def _handler(server: Server) -> Callable[[socket.socket, Any, bytes], Any]:
-    client = CLIENT_FILE.read_bytes()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "strategy-serve"
-
-        def __init__(self, conn: socket.socket, address: Any, head: bytes) -> None:
-            self._head = head
-            super().__init__(conn, address, None)  # type: ignore[arg-type]  # no socketserver behind it
-
-        def setup(self) -> None:
-            self.connection = self.request
-            self.rfile = io.BytesIO(self._head)  # the head only: one request a connection, no body read
-            self.wfile = _SocketWriter(self.connection)  # type: ignore[assignment]
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows rebuilds
-            pass
-
-        def parse_request(self) -> bool:
-            if not super().parse_request():
-                return False
-            if not host_allowed(self.headers.get("Host"), server.host, server.port):
-                self._refuse(421)  # addressed to another name: a DNS rebinding page gets nothing
-                return False
-            return True
-
-        def _refuse(self, status: int) -> None:
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.send_header("Connection", "close")
-            self.end_headers()
-
-        def do_HEAD(self) -> None:
-            self.do_GET(head=True)
-
-        def do_GET(self, head: bool = False) -> None:
-            parts = urlsplit(self.path)
-            rel = unquote(parts.path).lstrip("/")
-            if rel == EVENTS_PATH:
-                self._events(parse_qs(parts.query).get("build", [""])[0])
-                return
-            if rel == CLIENT_PATH:
-                self._send(200, client, CONTENT_TYPES[".js"], head)
-                return
-            if rel == "" or rel.endswith("/"):
-                rel += "index.html"
-            snapshot = server.snapshot
-            if snapshot and rel not in snapshot.files and f"{rel}/index.html" in snapshot.files:
-                self.send_response(301)
-                self.send_header("Location", f"/{rel}/")
-                self.send_header("Content-Length", "0")
-                self.send_header("Connection", "close")
-                self.end_headers()
-                return
-            status, body, kind = server.page(rel)
-            self._send(status, body, kind, head)
-
-        def _send(self, status: int, body: bytes, kind: str, head: bool) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")  # a reload must fetch the rebuilt page
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-
-        def _events(self, build: str) -> None:
-            if not origin_allowed(self.headers.get("Origin"), server.host, server.port):
-                self._refuse(403)  # another site's page may not listen to the plan's diagnostics
-                return
-            assert server._httpd is not None
-            with server._httpd.stream_slot() as free:
-                if not free:
-                    self._refuse(503)  # every stream slot is taken: pages are still served
-                    return
-                self._stream(build)
-
-        def _stream(self, build: str) -> None:
-            inbox = server.hub.subscribe()  # before looking at the state, so no rebuild falls in between
-            try:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Cache-Control", "no-store")
-                self.end_headers()
-                self.wfile.write(b"retry: 500\n\n")
-                seen = self.headers.get("Last-Event-ID") or build
-                snapshot = server.snapshot
-                if server.errors is not None:
-                    self.wfile.write(sse("errors", server.errors, snapshot.token if snapshot else "none"))
-                elif snapshot is not None and seen != snapshot.token:  # rebuilt since this page was served
-                    self.wfile.write(sse("reload", {"build": snapshot.token, "changed": ["*"]}, snapshot.token))
-                self.wfile.flush()
-                while not server._stop.is_set():
-                    try:
-                        message = inbox.get(timeout=KEEPALIVE_SECONDS)
-                    except queue.Empty:
-                        message = b": keep-alive\n\n"
-                    if message is None:
-                        break
-                    self.wfile.write(message)
-                    self.wfile.flush()
-            except (ConnectionError, OSError):
-                pass  # the tab was closed
-            finally:
-                server.hub.unsubscribe(inbox)
-                self.close_connection = True
-
-    return Handler
 
 
 # --- the command -----------------------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""One rebuild of `strategy serve`: the plan folder read with its bytes kept between rebuilds (the watcher says
+what changed), checked and rendered with the render memo, so that a one-file edit parses only that file
+(the pipeline's file memo) and renders only the charts and pages whose inputs changed (render_memo.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..cache.render_memo import RenderMemo
+from ..plan.diagnostics import Diagnostics, Location
+from ..plan.messages import Msg
+from ..read.source import DirectorySource
+
+# --- reading the plan ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class WatchedSource(DirectorySource):
+    """A plan folder whose file list and bytes are kept between rebuilds: the watcher says what changed,
+    and a file whose size or modification time moved is read again even without an event."""
+
+    _bytes: dict[str, tuple[int, int, bytes]] = dataclasses.field(default_factory=dict)
+
+    def read_bytes(self, path: str) -> bytes:
+        stat = os.stat(os.path.join(self.root, path))  # not pathlib: a rebuild asks this for every plan file
+        kept = self._bytes.get(path)
+        if kept is not None and kept[0] == stat.st_mtime_ns and kept[1] == stat.st_size:
+            return kept[2]
+        data = super().read_bytes(path)
+        self._bytes[path] = (stat.st_mtime_ns, stat.st_size, data)
+        return data
+
+    def forget(self, rel: str | None, *, listing: bool) -> None:
+        """Drop what is kept of `rel` (None: every file), and the file list when files came or went."""
+        if rel is None:
+            self._bytes.clear()
+        else:
+            self._bytes.pop(rel, None)
+        if listing:
+            self._files = None
+            self.escaping_links.clear()
+
+
+# --- one rebuild -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    """A good build: what is served until the next good build."""
+
+    token: str  # names this build; a page was served by it (data-build) and asks for a reload when it changed
+    files: dict[str, bytes]
+
+
+@dataclasses.dataclass
+class Outcome:
+    ok: bool
+    seconds: float
+    cpu_seconds: float = 0.0  # of the rebuilding thread: what the rebuild costs, whatever else the machine runs
+    changed: list[str] = dataclasses.field(default_factory=list)
+    diagnostics: Diagnostics = dataclasses.field(default_factory=Diagnostics)
+    pages_rendered: int = 0
+    charts_built: int = 0
+    check_seconds: float = 0.0
+    check_cpu_seconds: float = 0.0
+
+
+def _template_failure(exc: Exception) -> tuple[Location, Msg, Msg]:
+    """Where in a template the build failed, why, and what to write instead."""
+    from ..site.template_errors import failure_place, template_failure
+
+    return (failure_place(exc) or Location("(theme)"), *template_failure(exc))
+
+
+class Builder:
+    """Check, render with the memo, and hand back the files; never raises."""
+
+    def __init__(self, plan_dir: Path, today: dt.date | None = None) -> None:
+        self.plan_dir = plan_dir
+        self.source = WatchedSource(plan_dir)
+        self.memo = RenderMemo()
+        self.today = today
+        self.theme_dirs: list[Path] = []
+        self._static: dict[Path, tuple[int, int, bytes]] = {}
+
+    def build(self) -> tuple[Outcome, dict[str, bytes] | None]:
+        from ..build import site_files
+        from ..pipeline import check, resolve_today
+        from ..site.render import theme_dirs
+        from ..site.theme_guard import report_theme_links
+
+        started, cpu = time.perf_counter(), time.thread_time()
+        checked = check(self.source, resolve_today(self.today))
+        outcome = Outcome(ok=False, seconds=0.0, diagnostics=checked.diagnostics,
+                          check_seconds=time.perf_counter() - started, check_cpu_seconds=time.thread_time() - cpu)
+        if checked.plan is not None:
+            self.theme_dirs = theme_dirs(self.plan_dir, checked.plan.settings.theme)
+            report_theme_links(self.plan_dir, checked.plan.settings.theme, checked.diagnostics)
+        files: dict[str, bytes] | None = None
+        if checked.ok:
+            try:
+                site = site_files(checked, self.source, self.plan_dir, memo=self.memo)
+                files = dict(site.files)
+                for rel, path in site.copies.items():
+                    files[rel] = self._read_static(path)
+            except Exception as exc:  # a theme's template error, or a bug: a diagnostic, never a traceback
+                where, message, hint = _template_failure(exc)
+                outcome.diagnostics.error("build-failed", where, message, hint)
+                files = None
+        outcome.ok = files is not None
+        outcome.pages_rendered, outcome.charts_built = self.memo.pages_rendered, self.memo.charts_built
+        outcome.seconds, outcome.cpu_seconds = time.perf_counter() - started, time.thread_time() - cpu
+        return outcome, files
+
+    def _read_static(self, path: Path) -> bytes:
+        stat = path.stat()
+        kept = self._static.get(path)
+        if kept is None or kept[:2] != (stat.st_mtime_ns, stat.st_size):
+            kept = (stat.st_mtime_ns, stat.st_size, path.read_bytes())
+            self._static[path] = kept
+        return kept[2]
+
+    def forget_all(self) -> None:
+        """The plan folder was replaced: read every file again (the rendered charts and pages, kept by digests
+        of what they show, stay valid)."""
+        self.source.forget(None, listing=True)
+        self._static.clear()
+
+    def forget(self, changes: Iterable[tuple[Any, str]]) -> None:
+        """Take the watcher's changes into account: re-read the plan files that changed, and after a theme
+        edit recompile the templates and render every page again."""
+        from watchfiles import Change
+
+        from ..site.render import environment
+
+        plan_root = self.plan_dir.resolve()
+        theme_changed = False
+        for change, raw in changes:
+            path = Path(raw).resolve()
+            if path.is_relative_to(plan_root):
+                self.source.forget(path.relative_to(plan_root).as_posix(), listing=change != Change.modified)
+            else:
+                theme_changed = True
+                self._static.pop(path, None)
+        if theme_changed:
+            environment.cache_clear()
+            self.memo.clear_pages()
