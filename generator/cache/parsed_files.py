@@ -204,8 +204,9 @@ def save_to_disk(partition: Partition | None = None) -> None:
         data = pickle.dumps(CACHE.entries(), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # a value that does not pickle: not kept
         return
-    (partition or PARSED_FILES).write(disk_entry(), data)
-    forget_older_layout()
+    partition = partition or PARSED_FILES
+    partition.write(disk_entry(), data)
+    forget_older_layout(partition.folder().parent)  # the user cache folder
     _loaded_stores = CACHE.stores
 
 

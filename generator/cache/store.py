@@ -205,16 +205,16 @@ VERSIONS = Partition("versions", (".version", ".pair"), max_bytes=1 << 30, touch
 _older_layout_forgotten = False
 
 
-def forget_older_layout() -> None:
-    """Delete what an older layout of the cache folder left at its top (a parse cache of up to 64 MB per code
-    version, a folder of compiled templates per Jinja version): nothing reads them any more. Once a process,
-    any failure ignored."""
+def forget_older_layout(folder: Path) -> None:
+    """Delete what an older layout of the cache folder left at the top of `folder` (a parse cache of up to 64 MB
+    per code version, a folder of compiled templates per Jinja version): nothing reads them any more. Once a
+    process, any failure ignored."""
     global _older_layout_forgotten
     if _older_layout_forgotten:
         return
     _older_layout_forgotten = True
     with contextlib.suppress(OSError):
-        for entry in os.scandir(user_cache_dir()):
+        for entry in os.scandir(folder):
             if entry.name.startswith("parse-") and entry.name.endswith(".pickle") and entry.is_file():
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
