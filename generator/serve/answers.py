@@ -8,16 +8,34 @@ import http.server
 import io
 import queue
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .events import sse
 from .reception import host_allowed, origin_allowed
 
 if TYPE_CHECKING:
-    from .server import Server
+    from .events import Hub
+    from .rebuild import Snapshot
+    from .reception import Reception
+
+
+class Server(Protocol):
+    """What the answers read of the server (server.py's Server): its address, its last good build and the state
+    the event streams report."""
+
+    host: str
+    port: int
+    hub: Hub
+    snapshot: Snapshot | None
+    errors: dict[str, Any] | None
+    _httpd: Reception | None
+    _stop: threading.Event
+
+    def page(self, rel: str) -> tuple[int, bytes, str]: ...
 
 PREFIX = "__strategy__/"
 EVENTS_PATH = PREFIX + "events"
