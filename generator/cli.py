@@ -246,10 +246,10 @@ def pack(plan: Path, output: Path | None, today: dt.datetime | None) -> None:
       strategy pack
       strategy pack content -o output/board-pack.pdf --today 2026-06-30
     """
-    from .cache.chart_shapes import keep_drawn_shapes
+    from .cache.site_stores import keep_site_stores
     from .pack.cli import run_pack
 
-    keep_drawn_shapes()  # the charts' shapes and drawings from the user cache, as a build takes them
+    keep_site_stores()  # the charts' shapes and drawings from the user cache, as a build takes them
     sys.exit(run_pack(_source(plan), plan, output, _today(today), colour=_colour()))
 
 

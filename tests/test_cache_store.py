@@ -110,7 +110,7 @@ def test_an_older_cache_folder_never_breaks_a_build(make_plan: Callable[..., Pat
 
     def fresh_build(cache_home: Path, out: Path) -> dict[str, bytes]:
         monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
-        monkeypatch.setattr(charts, "_memo", {})
+        monkeypatch.setattr(charts.shapes, "_memo", {})
         monkeypatch.setattr(chart_svg, "_memo", {})
         render.environment.cache_clear()
         assert build(plan, out, TODAY, search=False).ok

@@ -205,13 +205,13 @@ def test_build_with_pack_links_the_pdf_from_the_dashboard(tmp_path: Path) -> Non
 @pytest.fixture
 def drawings_kept_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The chart drawings kept in a fresh user cache folder, nothing drawn in memory yet."""
-    from generator.cache import chart_drawings
+    from generator.cache.site_stores import ChartDrawings
+    from generator.cache.store import CHART_DRAWINGS
     from generator.site import chart_svg
 
     folder = tmp_path / "drawings"
-    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: folder)
     monkeypatch.setattr(chart_svg, "_memo", {})
-    monkeypatch.setattr(chart_svg, "_store", chart_drawings)
+    monkeypatch.setattr(chart_svg, "_store", ChartDrawings(CHART_DRAWINGS.at(folder)))
     return folder
 
 

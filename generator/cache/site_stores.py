@@ -50,7 +50,7 @@ class ChartDrawings:
         self.partition = partition
 
     def entry(self, key: str) -> str:
-        return f"{fingerprint('chart drawing', key)}.svg.z"
+        return f"{fingerprint('chart drawing', key, code=False)}.svg.z"  # the key names all a drawing depends on
 
     def load(self, key: str) -> str | None:
         data = self.partition.read(self.entry(key))

@@ -71,10 +71,12 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(*inputs: str | bytes) -> str:
+def fingerprint(*inputs: str | bytes, code: bool = True) -> str:
     """The name of what `inputs` make with this code: a digest of `code_digest()` and each input (each one
-    framed by its length, so that ("ab", "c") and ("a", "bc") differ)."""
-    digest = hashlib.blake2b(code_digest().encode(), digest_size=_DIGEST_SIZE)
+    framed by its length, so that ("ab", "c") and ("a", "bc") differ). `code=False` for an entry whose inputs
+    already name all it depends on (a drawing: its spec, width, locale, format and vl-convert's version), so
+    that an upgrade of this package does not draw every chart again."""
+    digest = hashlib.blake2b(code_digest().encode() if code else b"", digest_size=_DIGEST_SIZE)
     for part in inputs:
         data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
         digest.update(b"%d\0" % len(data) + data)

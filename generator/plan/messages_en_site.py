@@ -186,7 +186,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.behind-path": "Off track: its progress ({progress}) is below {tolerance} of the expected progress ({expected_progress}){forecast_clause}.",
     "explain.forecast_misses": ", and the forecast at the due date ({forecast}) misses the target ({target})",
     "explain.no-data": "No data: no measurement yet.",
-    # --- the history page's chart of KPI targets across versions (site/history_chart.py)
+    # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",
     "history-chart.target": "Target",

@@ -186,7 +186,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.behind-path": "En retard : l'avancement ({progress}) est sous {tolerance} de l'avancement attendu ({expected_progress}){forecast_clause}.",
     "explain.forecast_misses": ", et la prévision à l'échéance ({forecast}) n'atteint pas la cible ({target})",
     "explain.no-data": "Sans données : aucune mesure à ce jour.",
-    # --- the history page's chart of KPI targets across versions (site/history_chart.py)
+    # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",
     "history-chart.target": "Cible",

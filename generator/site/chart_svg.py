@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Protocol
 
 from markupsafe import Markup
@@ -72,9 +73,12 @@ def engine_started() -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _engine_version() -> str:
+    """vl-convert's version and a digest of this module (which reworks its output): what, besides the spec,
+    width and locale, makes a drawing; the store keys drawings by these alone, not by the whole package."""
     import vl_convert
 
-    return str(getattr(vl_convert, "__version__", "unknown"))
+    own = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    return f"{getattr(vl_convert, '__version__', 'unknown')}|{own}"
 
 
 def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | None:

@@ -19,7 +19,7 @@ How Altair is kept cheap (it costs about 0.35 s to import and 5 ms a chart to se
   validate every builder's output against the Vega-Lite schema instead); each chart of that shape gets
   that dict with its rows inlined as `values`, sharing the unchanging parts (so specs are read-only).
   The 1,008 charts of the full-size benchmark plan have 9 shapes;
-- shapes are also kept on disk (cache/chart_shapes.py, plugged in by the build with `keep_shapes_in`), keyed
+- shapes are also kept on disk (cache/site_stores.py, plugged in by the build with `keep_shapes_in`), keyed
   by a hash of their arguments and of the code that draws them, so a build whose shapes are all known does
   not import Altair at all;
 - Altair is imported on the first shape to draw, never by `strategy check`, `funnel` or `diff`.

@@ -86,7 +86,7 @@ _DRAW_LOCK = threading.Lock()  # the active Altair theme is global: one drawing 
 
 
 class ShapeStore(Protocol):
-    """Where drawn shapes outlive the process: cache/chart_shapes.py, which the orchestrators plug in."""
+    """Where drawn shapes outlive the process: cache/site_stores.py, which the orchestrators plug in."""
 
     def load(self, key: str) -> dict[str, Any] | None: ...
 
