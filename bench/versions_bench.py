@@ -34,8 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from synth import Size, write_plan  # the bench runs as a script, beside synth.py
 
 TODAY = "2026-11-23"
-SUMMARY = re.compile(r"and (\d+)(?: of \d+)? tagged versions?.*?, (\d+) pages, (\d+) charts "
-                     r"\((\d+) drawn(?:, (\d+) reused)?")
+# the summary line of build --all-versions, in English or French (the bench plan is French), numbers ungrouped
+SUMMARY = re.compile(r"(?:and|et) (\d+)(?: (?:of|des) \d+)? (?:tagged versions?|versions? étiquetées?).*?, "
+                     r"(\d+) pages, (\d+) (?:charts|graphiques) \((\d+) (?:drawn|dessinés)"
+                     r"(?:, (\d+) (?:reused|repris))?")
 
 
 def _git(repo: Path, *args: str, date: str | None = None) -> None:
@@ -194,7 +196,7 @@ def measure(plan: Path, out: Path, *, repeat: int = 1, today: str = TODAY, tags:
                                "versions_next_s": following, "versions_next_summary": next_summary,
                                "versions_tag_s": tagged, "versions_tag_summary": tag_summary,
                                "versions_main_peak_mb": peak["main"], "versions_fork_peak_mb": peak["fork"]}
-    found = SUMMARY.search(summary)
+    found = SUMMARY.search(re.sub("(?<=\\d)[\\u202f\\u00a0 ](?=\\d{3})", "", summary))  # "22 252" → "22252"
     if found:
         figures.update(versions_pages=int(found[2]), versions_charts=int(found[3]),
                        versions_charts_drawn=int(found[4]), versions_charts_reused=int(found[5] or 0))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .pipeline import Checked, check
 from .plan.diagnostics import Diagnostics, Location
-from .plan.messages import Msg, msg
+from .plan.messages import Msg, msg, said
 from .read.budgets import check_page_weight
 from .read.source import DirectorySource, Source
 from .site.template_errors import failure_place, template_failure
@@ -68,7 +68,7 @@ def nothing_written(result: BuildResult, output: Path, why: str | Msg | None = N
         key += ".replaced"
     if not why:
         key += ".bare"
-    return "strategy build: " + render(language, key, reason=why or "", output=str(output))
+    return said(language, "build", render(language, key, reason=why or "", output=str(output)))
 
 
 def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, static_root: str = "",

@@ -104,6 +104,7 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None, lang: s
     from .cache.parsed_files import kept_on_disk
     from .pipeline import check as run_check
     from .plan import diagnostics as d
+    from .plan.messages import said
 
     with kept_on_disk():
         result = run_check(_source(plan), _today(today))
@@ -115,7 +116,7 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None, lang: s
         out = d.format_github(result.diagnostics, language)
         if out:
             click.echo(out)
-        click.echo(f"strategy check: {d.summary(result.diagnostics, language)}", err=True)
+        click.echo(said(language, "check", d.summary(result.diagnostics, language)), err=True)
     else:
         click.echo(d.format_text(result.diagnostics, colour=_colour(), language=language))
     failed = bool(result.diagnostics.errors) or (strict and bool(result.diagnostics.warnings))
@@ -152,7 +153,7 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
     from .build import diagnostics_for_failure, nothing_written
     from .cache.parsed_files import kept_on_disk
     from .plan import diagnostics as d
-    from .plan.messages import render, words
+    from .plan.messages import render, said, words
 
     _source(plan)  # a missing plan folder is a usage error, before anything runs
     if all_versions:
@@ -170,9 +171,9 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
     if not result.ok:
         click.echo(nothing_written(result, output, words(language, result.message), language), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
-    click.echo("strategy build: " + render(language, "build.written", pages=result.pages, charts=result.charts,
-                                           size=_decimal(language, result.bytes_written / 1e6),
-                                           output=str(output), seconds=_decimal(language, result.seconds, 2)))
+    click.echo(said(language, "build", render(language, "build.written", pages=result.pages, charts=result.charts,
+                                              size=_decimal(language, result.bytes_written / 1e6),
+                                              output=str(output), seconds=_decimal(language, result.seconds, 2))))
 
 
 @main.command()
@@ -193,13 +194,15 @@ def serve(plan: Path, host: str, port: int) -> None:
       strategy serve                       then open http://127.0.0.1:8000/
       strategy serve content --port 8001
     """
+    from .plan.messages import reader_language, said
+    from .read.loader import plan_language
     from .serve.server import PortInUse, run
 
     _source(plan)
     try:
         code = run(plan, host, port, log=lambda text, err: click.echo(text, err=err), colour=_colour())
     except PortInUse as exc:
-        click.echo(f"strategy serve: {exc}", err=True)
+        click.echo(said(reader_language(plan_language(plan)), "serve", str(exc)), err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(code)
 
@@ -286,20 +289,20 @@ def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datet
         with kept_on_disk():
             result = compare_revisions(plan, old or None, new or None, _today(today))
     except GitError as exc:
-        from .plan.messages import reader_language, render
+        from .plan.messages import reader_language, render, said
         from .read.loader import plan_language
 
         language = reader_language(plan_language(plan), lang)
-        click.echo(f"strategy diff: {exc.text(language)}", err=True)
+        click.echo(said(language, "diff", exc.text(language)), err=True)
         hint = exc.hint_text(language)
         if hint:
             click.echo(f"  {render(language, 'label-hint')} {hint}", err=True)
         sys.exit(EXIT_USAGE)
     except PlanHasErrors as exc:
-        from .plan.messages import render
+        from .plan.messages import render, said
 
         language = exc.diagnostics.speaks(lang)
-        click.echo("strategy diff: " + render(language, "diff.plan-has-errors", label=exc.label) + "\n", err=True)
+        click.echo(said(language, "diff", render(language, "diff.plan-has-errors", label=exc.label)) + "\n", err=True)
         click.echo(format_text(exc.diagnostics, colour=_colour(), language=language), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     if fmt == "json":
@@ -370,6 +373,8 @@ def refresh(plan: Path, source_name: str | None, kpi_id: str | None) -> None:
       strategy refresh --kpi leads-qualifies
     """
     from .plan import diagnostics as d
+    from .plan.messages import reader_language, said
+    from .read.loader import plan_language
     from .refresh import refresh as run_refresh
 
     _source(plan)
@@ -378,8 +383,9 @@ def refresh(plan: Path, source_name: str | None, kpi_id: str | None) -> None:
         click.echo(d.format_text(result.diagnostics, colour=_colour()), nl=False)
     for line in result.lines:
         click.echo(line)
+    language = reader_language(plan_language(plan))
     for line in result.errors:
-        click.echo(f"strategy refresh: {line}", err=True)
+        click.echo(said(language, "refresh", line), err=True)
     sys.exit(EXIT_OK if result.ok else EXIT_PLAN_ERRORS)
 
 
@@ -397,14 +403,18 @@ def schema(output: Path | None) -> None:
       strategy schema > plan.schema.json
       strategy schema --output .schemas    (what VS Code's yaml.schemas points at)
     """
+    from .plan.messages import reader_language, render, said
     from .schema_export import combined_schema, dumps, write_schemas
 
     if output is None:
         click.echo(dumps(combined_schema()), nl=False)
         return
+    language = reader_language(None)  # no plan: --lang or the locale
     try:
         written = write_schemas(output)
     except OSError as exc:
-        click.echo(f"strategy schema: cannot write {exc.filename or output}: {exc.strerror or exc}", err=True)
+        click.echo(said(language, "schema", render(language, "schema.cannot-write", file=str(exc.filename or output),
+                                                   error=exc.strerror or str(exc))), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
-    click.echo(f"Wrote {len(written)} schemas to {output}/: " + ", ".join(p.name for p in written))
+    click.echo(said(language, "schema", render(language, "schema.written", count=len(written), output=str(output),
+                                               names=", ".join(p.name for p in written))))

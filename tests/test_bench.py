@@ -41,7 +41,7 @@ def test_small_bench_produces_every_figure_and_verdict(tmp_path: Path) -> None:
     assert result["size"]["objectives"] == 10 and result["versions"] == 3
     assert [b["figure"] for b in result["budgets"]] == ["cold_vs_hugo", "rebuild_s", "versions_next_vs_cold",
                                                         "peak_mb", "example_cold_s"]
-    assert "kept from an earlier build" in figures["versions_next_summary"]
+    assert "gardées d'une construction précédente" in figures["versions_next_summary"]  # the bench plan is French
     assert all(b["verdict"] in {"PASS", "FAIL", "(full size only)", "not measured"} for b in result["budgets"])
 
     # the reference tools: measured when installed, else skipped with the reason and how to install them

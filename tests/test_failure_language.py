@@ -46,7 +46,7 @@ UNCLOSED_IF = "<!doctype html>\n<title>x</title>\n{% if page %}\n<p>hello</p>\n"
 @pytest.mark.parametrize(("language", "said", "hint", "last"), [
     ("fr", "erreur  le bloc `{% if %}` n'est jamais fermé : le modèle se termine avant son `{% endif %}`",
      "conseil : écrivez `{% endif %}` là où le bloc se termine",
-     "strategy build: rien n'est écrit (themes/broken/templates/base.html:4 : le bloc `{% if %}`"),
+     "strategy build : rien n'est écrit (themes/broken/templates/base.html:4 : le bloc `{% if %}`"),
     ("en", "error  the `{% if %}` block is never closed: the template ends before its `{% endif %}`",
      "hint: write `{% endif %}` where the block ends",
      "strategy build: nothing written (themes/broken/templates/base.html:4: the `{% if %}` block"),

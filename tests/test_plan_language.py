@@ -49,7 +49,7 @@ def test_a_french_plan_gets_french_from_check(make_plan, tmp_path, monkeypatch):
     assert all(" ne " in d["message"] or " est " in d["message"] for d in payload["diagnostics"])
     _, github, summary = _run("check", "plan", "--format", "github")
     assert "title=type::`target` ne peut pas être" in github
-    assert summary.strip() == "strategy check: 2 erreurs, 0 avertissement"
+    assert summary.strip() == "strategy check : 2 erreurs, 0 avertissement"
 
 
 def test_an_english_plan_gets_english_from_check(make_plan, tmp_path, monkeypatch):
@@ -86,7 +86,7 @@ def test_build_says_why_nothing_was_written_in_the_plans_language(make_plan, tmp
     monkeypatch.chdir(tmp_path)
     code, _, err = _run("build", "plan", "-o", "out")
     assert code == 1
-    assert "strategy build: rien n'est écrit (le plan a des erreurs) ; out est tel qu'il était." in err
+    assert "strategy build : rien n'est écrit (le plan a des erreurs) ; out est tel qu'il était." in err
 
 
 # --- the small things (item 7) ---------------------------------------------------------------------
@@ -165,5 +165,5 @@ def test_a_git_error_is_said_in_the_plan_language(tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(repo)
     result = CliRunner().invoke(main, ["diff", "nope", "--plan", "content"])
     assert result.exit_code == 2
-    assert "strategy diff: révision inconnue `nope`" in result.output
+    assert "strategy diff : révision inconnue `nope`" in result.output
     assert "conseil : ce dépôt n'a pas encore d'étiquette" in result.output

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from generator.cache.render_memo import chart_key
 from generator.cli import main
 from generator.versions.build import ProgressEvent, VersionOutcome, build_all_versions
-from generator.versions.cli import build_all, progress_line
+from generator.versions.cli import build_all, progress_line, summary_line
 from tests.test_gitsource import DAY, JAN_1, GitRepo, base_plan
 
 TODAY = dt.date(2026, 11, 23)
@@ -414,13 +414,33 @@ def test_terminal_shows_progress_per_version(repo: GitRepo) -> None:
 
 def test_progress_line_says_why_a_version_was_skipped_or_reused() -> None:
     """A skipped version says why; a reused one names the version whose check it reused."""
+    from generator.plan.messages import msg
     from generator.read.tags import Version
 
     version = Version("v3", "abc", dt.date(2026, 3, 1), "Plan", dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
-    skipped = VersionOutcome(version, "skipped", dt.date(2026, 3, 1), note="2 error(s)")
-    reused = VersionOutcome(version, "reused", dt.date(2026, 3, 1), pages=12, seconds=0.2, note="same plan as v2")
-    assert progress_line(ProgressEvent(4, 12, skipped)) == "[ 4/12] v3  skipped (2 error(s))"
+    skipped = VersionOutcome(version, "skipped", dt.date(2026, 3, 1), note=msg("versions.errors", count=2))
+    reused = VersionOutcome(version, "reused", dt.date(2026, 3, 1), pages=12, seconds=0.2, note="v2")
+    assert progress_line(ProgressEvent(4, 12, skipped)) == "[ 4/12] v3  skipped (2 errors)"
     assert progress_line(ProgressEvent(5, 12, reused)) == "[ 5/12] v3  reused the check of v2, 12 pages (0.20 s)"
+
+
+def test_a_french_plans_versioned_build_speaks_french() -> None:
+    """A French plan's `build --all-versions` prints its progress and its CI summary in French, numbers
+    written the French way: no "tagged versions", "skipped" or "charts" in a French team's log."""
+    from generator.plan.messages import msg
+    from generator.read.tags import Version
+    from generator.versions.outcome import AllVersionsResult
+
+    version = Version("v3", "abc", dt.date(2026, 3, 1), "Plan", dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+    skipped = VersionOutcome(version, "skipped", dt.date(2026, 3, 1), note=msg("versions.errors", count=1))
+    built = VersionOutcome(version, "built", dt.date(2026, 3, 1), pages=1, seconds=0.25)
+    assert progress_line(ProgressEvent(4, 12, skipped), "fr") == "[ 4/12] v3  ignorée (1 erreur)"
+    assert progress_line(ProgressEvent(5, 12, built), "fr") == "[ 5/12] v3  construite, 1 page (0,25 s)"
+    result = AllVersionsResult(checked=None, ok=True, outcomes=[skipped, built], pages=33, charts=13, charts_made=10,
+                               charts_reused=3, bytes_written=700_000, seconds=1.5)  # type: ignore[arg-type]
+    line = summary_line(result, Path("out"), "fr")
+    assert line.startswith("strategy build --all-versions : la version courante et 1 des 2 versions étiquetées "
+                           "(1 ignorée), 33 pages, 13 graphiques (10 dessinés, 3 repris), 0,7 Mo dans out (1,50 s)")
 
 
 def test_two_long_tags_get_a_bounded_changes_page_that_every_link_reaches(repo: GitRepo) -> None:

@@ -74,6 +74,12 @@ def say(language: str, key: str, /, **values: object) -> tuple[str, str]:
     return message, hint
 
 
+def said(language: str, command: str, text: str) -> str:
+    """A command's line as the reader writes it: "strategy build: …", "strategy build : …" in French (a space
+    before the colon, as French typography puts it)."""
+    return f"strategy {command}{' : ' if language == 'fr' else ': '}{text}"
+
+
 def words(language: str, text: str | Msg | None) -> str | None:
     """A message or hint as the reader sees it: plain text as it is, a `Msg` worded in `language`."""
     if isinstance(text, Msg):

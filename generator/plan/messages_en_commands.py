@@ -138,4 +138,25 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "init.refused": {"one": "strategy init: {count} file already exists, so nothing was written:", "other": "strategy init: {count} files already exist, so nothing was written:"},
     "init.refused.hint": "  hint: choose a new or empty folder, e.g. strategy init my-plan",
     "init.cannot-write": "strategy init: cannot write {file}: {error}",
+    # --- what build --all-versions prints (versions/cli.py): one line per version, then a summary
+    "versions.line.skipped": "{head}  skipped ({why})",
+    "versions.line.reused": {"one": "{head}  reused the check of {other}, {count} page ({seconds} s)", "other": "{head}  reused the check of {other}, {count} pages ({seconds} s)"},
+    "versions.line.kept": {"one": "{head}  kept from an earlier build, {count} page ({seconds} s)", "other": "{head}  kept from an earlier build, {count} pages ({seconds} s)"},
+    "versions.line.built": {"one": "{head}  built, {count} page ({seconds} s)", "other": "{head}  built, {count} pages ({seconds} s)"},
+    "versions.errors": {"one": "{count} error", "other": "{count} errors"},
+    "versions.summary": "the current version and {versions}{notes}, {pages} pages, {charts} charts ({drawn} drawn{charts_reused}{pages_reused}), {size} MB in {output} ({seconds} s)",
+    "versions.summary.tagged": {"one": "{count} tagged version", "other": "{count} tagged versions"},
+    "versions.summary.tagged-of": "{count} of {listed} tagged versions",
+    "versions.summary.reused": "{count} reused",
+    "versions.summary.kept": "{count} kept from an earlier build",
+    "versions.summary.skipped": "{count} skipped",
+    "versions.summary.charts-reused": ", {count} reused",
+    "versions.summary.pages-reused": "; pages: {rendered} rendered, {count} reused",
+    # --- strategy schema
+    "schema.written": "wrote {count} schemas to {output}/: {names}",
+    "schema.cannot-write": "cannot write {file}: {error}",
+    # --- strategy serve cannot listen
+    "serve.port-in-use": "port {port} on {host} is already in use: choose another, e.g. strategy serve --port {other}",
+    "serve.port-forbidden": "port {port} on {host} may not be used by this user: choose another, e.g. strategy serve --port {other}",
+    "serve.cannot-listen": "cannot listen on {host}:{port}: {error}",
 }

@@ -138,4 +138,25 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "init.refused": {"one": "strategy init : {count} fichier existe déjà, donc rien n'est écrit :", "other": "strategy init : {count} fichiers existent déjà, donc rien n'est écrit :"},
     "init.refused.hint": "  conseil : choisissez un dossier nouveau ou vide, par ex. strategy init mon-plan",
     "init.cannot-write": "strategy init : impossible d'écrire {file} : {error}",
+    # --- what build --all-versions prints (versions/cli.py): one line per version, then a summary
+    "versions.line.skipped": "{head}  ignorée ({why})",
+    "versions.line.reused": {"one": "{head}  vérification reprise de {other}, {count} page ({seconds} s)", "other": "{head}  vérification reprise de {other}, {count} pages ({seconds} s)"},
+    "versions.line.kept": {"one": "{head}  gardée d'une construction précédente, {count} page ({seconds} s)", "other": "{head}  gardée d'une construction précédente, {count} pages ({seconds} s)"},
+    "versions.line.built": {"one": "{head}  construite, {count} page ({seconds} s)", "other": "{head}  construite, {count} pages ({seconds} s)"},
+    "versions.errors": {"one": "{count} erreur", "other": "{count} erreurs"},
+    "versions.summary": "la version courante et {versions}{notes}, {pages} pages, {charts} graphiques ({drawn} dessinés{charts_reused}{pages_reused}), {size} Mo dans {output} ({seconds} s)",
+    "versions.summary.tagged": {"one": "{count} version étiquetée", "other": "{count} versions étiquetées"},
+    "versions.summary.tagged-of": "{count} des {listed} versions étiquetées",
+    "versions.summary.reused": {"one": "{count} reprise", "other": "{count} reprises"},
+    "versions.summary.kept": {"one": "{count} gardée d'une construction précédente", "other": "{count} gardées d'une construction précédente"},
+    "versions.summary.skipped": {"one": "{count} ignorée", "other": "{count} ignorées"},
+    "versions.summary.charts-reused": ", {count} repris",
+    "versions.summary.pages-reused": " ; pages : {rendered} rendues, {count} reprises",
+    # --- strategy schema
+    "schema.written": "{count} schémas écrits dans {output}/ : {names}",
+    "schema.cannot-write": "impossible d'écrire {file} : {error}",
+    # --- strategy serve cannot listen
+    "serve.port-in-use": "le port {port} sur {host} est déjà pris : choisissez-en un autre, par exemple strategy serve --port {other}",
+    "serve.port-forbidden": "le port {port} sur {host} n'est pas permis à cet utilisateur : choisissez-en un autre, par exemple strategy serve --port {other}",
+    "serve.cannot-listen": "impossible d'écouter sur {host}:{port} : {error}",
 }

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plan.diagnostics import Location, format_text
-from ..plan.messages import msg, reader_language, render
+from ..plan.messages import msg, reader_language, render, said
 from ..read.loader import plan_language
 from .answers import CLIENT_PATH, CONTENT_TYPES, EVENTS_PATH, answerer, client_tag, inject, placeholder
 from .events import Hub, errors_payload
@@ -112,10 +112,11 @@ class Server:
             self._httpd = Reception(self.host, self.port, answerer(self))
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
-                why = "is already in use" if exc.errno == errno.EADDRINUSE else "may not be used by this user"
-                raise PortInUse(f"port {self.port} on {self.host} {why}: choose another, "
-                                f"e.g. strategy serve --port {self.port + 1 if self.port else 8001}") from exc
-            raise PortInUse(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
+                key = "serve.port-in-use" if exc.errno == errno.EADDRINUSE else "serve.port-forbidden"
+                raise PortInUse(render(self.language, key, port=str(self.port), host=self.host,  # a port is not grouped
+                                       other=str(self.port + 1 if self.port else 8001))) from exc
+            raise PortInUse(render(self.language, "serve.cannot-listen", port=str(self.port), host=self.host,
+                                   error=exc.strerror or str(exc))) from exc
         self.port = self._httpd.address[1]
         self._spawn(self._httpd.serve_forever, "serve-http")
         self.rebuild(first=True)
@@ -177,7 +178,7 @@ class Server:
             language = diags.speaks()
             self.log(format_text(diags, colour=self.colour), True)
             still = "serve.still-serving" if self.snapshot else "serve.nothing-to-serve"
-            self.log("strategy serve: " + render(language, "serve.failed", ms=ms, still=msg(still)), True)
+            self.log(said(language, "serve", render(language, "serve.failed", ms=ms, still=msg(still))), True)
             return
         if first and diags.warnings:
             self.log(format_text(diags, colour=self.colour), True)
@@ -208,7 +209,8 @@ class Server:
                 self._stop.wait(WATCH_IDENTITY_SECONDS)
                 identity = _identity(plan)
                 if identity is not None:
-                    self.log("strategy serve: " + render(self.language, "serve.plan-back", plan=str(plan)), False)
+                    self.log(said(self.language, "serve", render(self.language, "serve.plan-back", plan=str(plan))),
+                             False)
                     self.builder.forget_all()
                     self.rebuild()
                 continue
@@ -231,9 +233,9 @@ class Server:
                 continue
             identity = now
             if now is None:
-                self.log("strategy serve: " + render(self.language, "serve.plan-gone", plan=str(plan)), True)
+                self.log(said(self.language, "serve", render(self.language, "serve.plan-gone", plan=str(plan))), True)
             else:
-                self.log("strategy serve: " + render(self.language, "serve.plan-replaced", plan=str(plan)),
+                self.log(said(self.language, "serve", render(self.language, "serve.plan-replaced", plan=str(plan))),
                          False)
                 self.builder.forget_all()
                 self.rebuild()
@@ -282,8 +284,8 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
     language = server.language
     try:
         if host not in ("127.0.0.1", "localhost", "::1"):
-            log("strategy serve: " + render(language, "serve.listening-wide", host=host), True)
-        log("strategy serve: " + render(language, "serve.building", plan=str(plan_dir)), False)
+            log(said(language, "serve", render(language, "serve.listening-wide", host=host)), True)
+        log(said(language, "serve", render(language, "serve.building", plan=str(plan_dir))), False)
         from ..cache.parsed_files import load_from_disk, save_to_disk
 
         load_from_disk()  # what the last command parsed: the first build parses only what changed since
@@ -291,11 +293,11 @@ def run(plan_dir: Path, host: str = "127.0.0.1", port: int = 8000, *, log: Log =
         save_to_disk()
         from ..plan.diagnostics import shown_path
 
-        log(f"strategy serve: {server.url}  " + render(language, "serve.watching", folders=", ".join(
-            shown_path(str(d)) for d in server._watched())), False)
+        log(said(language, "serve", f"{server.url}  " + render(language, "serve.watching", folders=", ".join(
+            shown_path(str(d)) for d in server._watched()))), False)
         server.wait()
     except KeyboardInterrupt:
-        log("strategy serve: " + render(language, "serve.stopped"), False)
+        log(said(language, "serve", render(language, "serve.stopped")), False)
     finally:
         with contextlib.suppress(KeyboardInterrupt):
             server.close()

@@ -11,46 +11,56 @@ from typing import TextIO
 
 import click
 
+from ..plan.messages import reader_language, render, said, words
 from .build import AllVersionsResult, ProgressEvent, build_all_versions
 
 EXIT_PLAN_ERRORS, EXIT_USAGE = 1, 2
 
 
-def progress_line(event: ProgressEvent) -> str:
-    """`[ 3/20] v1.2  built, 25 pages (0.41 s)`."""
+def progress_line(event: ProgressEvent, language: str = "en") -> str:
+    """`[ 3/20] v1.2  built, 25 pages (0.41 s)`, in the plan's language."""
     o = event.outcome
     width = len(str(event.total))
     head = f"[{event.index:>{width}}/{event.total}] {o.version.version}"
     if o.status == "skipped":
-        return f"{head}  skipped ({o.note})"
+        return render(language, "versions.line.skipped", head=head, why=words(language, o.note) or "")
+    seconds = _decimal(language, o.seconds, 2)
     if o.status == "reused" and o.note:
-        what = "reused the check of " + o.note.removeprefix("same plan as ")
-    else:
-        what = "kept from an earlier build" if o.status == "cached" else "built"
-    return f"{head}  {what}, {o.pages} pages ({o.seconds:.2f} s)"
+        return render(language, "versions.line.reused", head=head, other=words(language, o.note), count=o.pages,
+                      seconds=seconds)
+    key = "versions.line.kept" if o.status == "cached" else "versions.line.built"
+    return render(language, key, head=head, count=o.pages, seconds=seconds)
 
 
-def summary_line(result: AllVersionsResult, output: Path) -> str:
-    """The one line a CI log shows."""
+def summary_line(result: AllVersionsResult, output: Path, language: str = "en") -> str:
+    """The one line a CI log shows, in the plan's language."""
     listed = len(result.outcomes)
     built = result.built
     reused = sum(1 for o in built if o.status == "reused")
     kept = sum(1 for o in built if o.status == "cached")
     skipped = listed - len(built)
-    notes = ([f"{reused} reused"] if reused else []) + ([f"{kept} kept from an earlier build"] if kept else []) \
-        + ([f"{skipped} skipped"] if skipped else [])
+    notes = [render(language, f"versions.summary.{key}", count=count)
+             for key, count in (("reused", reused), ("kept", kept), ("skipped", skipped)) if count]
     if skipped:
-        versions = f"{len(built)} of {listed} tagged versions"
+        versions = render(language, "versions.summary.tagged-of", count=len(built), listed=listed)
     else:
-        versions = f"{len(built)} tagged version" + ("" if len(built) == 1 else "s")
-    cached = f", {result.charts_reused} reused" if result.charts_reused else ""
+        versions = render(language, "versions.summary.tagged", count=len(built))
+    charts_reused = (render(language, "versions.summary.charts-reused", count=result.charts_reused)
+                     if result.charts_reused else "")
     # pages identical in several versions are rendered once: say how many were, as for the charts
-    rendered = (f"; pages: {result.pages_rendered} rendered, {result.pages_reused} reused"
-                if result.pages_reused else "")
-    return (f"strategy build --all-versions: the current version and {versions}"
-            + (f" ({', '.join(notes)})" if notes else "")
-            + f", {result.pages} pages, {result.charts} charts ({result.charts_made} drawn{cached}{rendered}), "
-            f"{result.bytes_written / 1e6:.1f} MB in {output} ({result.seconds:.2f} s)")
+    pages_reused = (render(language, "versions.summary.pages-reused", rendered=result.pages_rendered,
+                           count=result.pages_reused) if result.pages_reused else "")
+    return said(language, "build --all-versions", render(
+        language, "versions.summary", versions=versions, notes=f" ({', '.join(notes)})" if notes else "",
+        pages=result.pages, charts=result.charts, drawn=result.charts_made, charts_reused=charts_reused,
+        pages_reused=pages_reused, size=_decimal(language, result.bytes_written / 1e6, 1), output=str(output),
+        seconds=_decimal(language, result.seconds, 2)))
+
+
+def _decimal(language: str, value: float, digits: int) -> str:
+    """A measurement in the reader's writing: "1.5", "1,5"."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "fr" else text
 
 
 def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour: bool,
@@ -58,22 +68,19 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     """Run the build and report it; exits 1 for a failed build, 2 when the repository cannot give versions."""
     from ..build import diagnostics_for_failure, nothing_written
     from ..plan import diagnostics as d
-    from ..plan.messages import render
+    from ..read.loader import plan_language
 
     err = stream or sys.stderr
     show_progress = err.isatty() if tty is None else tty
+    language = reader_language(plan_language(plan))
 
     def progress(event: ProgressEvent) -> None:
-        click.echo(progress_line(event), file=err)
+        click.echo(progress_line(event, language), file=err)
 
     result = build_all_versions(plan, output, today, strict=strict, progress=progress if show_progress else None,
                                 pack=pack)
     if result.git_error is not None:
-        from ..plan.messages import reader_language
-        from ..read.loader import plan_language
-
-        language = reader_language(plan_language(plan))
-        click.echo(f"strategy build: {result.git_error.text(language)}", err=True)
+        click.echo(said(language, "build", result.git_error.text(language)), err=True)
         hint = result.git_error.hint_text(language)
         if hint:
             click.echo(f"  {render(language, 'label-hint')} {hint}", err=True)
@@ -87,4 +94,4 @@ def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour:
     if not result.ok:
         click.echo(nothing_written(result, output, result.message, diags.speaks()), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
-    click.echo(summary_line(result, output))
+    click.echo(summary_line(result, output, diags.speaks()))

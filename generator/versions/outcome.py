@@ -21,7 +21,7 @@ class VersionOutcome:
     today: dt.date  # the date its KPIs were evaluated at
     pages: int = 0
     seconds: float = 0.0
-    note: str | None = None  # why it was skipped, or which version it reused
+    note: str | Msg | None = None  # why it was skipped (in words), or which version it reused (its name)
 
 
 @dataclass

@@ -133,14 +133,14 @@ def check_versions(repository: Repository, plan_path: str, shown: str, versions:
             try:
                 key = (src.fingerprint(), when)
                 if key in done:
-                    outcome.status, outcome.note = "reused", f"same plan as {done[key][0]}"
+                    outcome.status, outcome.note = "reused", done[key][0]  # the version whose check it reuses
                     vchecked = done[key][1]
                 else:
                     vchecked = check(src, when)
             finally:
                 src.close()
         except GitError as exc:
-            outcome.status, outcome.note = "skipped", exc.message
+            outcome.status, outcome.note = "skipped", exc.said
             result.warnings.append(msg("versions.unreadable", name=v.version, reason=exc.said))
             continue
         errors = vchecked.diagnostics.errors
@@ -149,7 +149,7 @@ def check_versions(repository: Repository, plan_path: str, shown: str, versions:
             where = msg("versions.first-error", place=f"{first.file}:{first.line}:{first.column}",
                         what=first.said[0] if first.said else first.message) if first is not None else msg("nothing")
             outcome.status = "skipped"
-            outcome.note = f"{len(errors)} error(s)"
+            outcome.note = msg("versions.errors", count=len(errors))
             result.warnings.append(msg("versions.with-errors", name=v.version, count=len(errors), first=where))
             continue
         done.setdefault(key, (v.version, vchecked))
