@@ -189,3 +189,50 @@ def test_a_drawing_left_to_the_workers_keeps_the_plans_locale(monkeypatch: pytes
     finally:
         requests = chart_svg.collect_missing(False)
     assert [request[2:] for request in requests.values()] == [("en", "GBP", "en-GB")]
+
+
+def _long_labels() -> dict[str, object]:
+    """Bars with a long category name, on an axis of large numbers."""
+    return {"data": {"values": [{"a": "Connecter 80 % des clients au portail en libre-service", "b": 12_500_000},
+                                {"a": "Court", "b": 3_000_000}]},
+            "mark": "bar", "encoding": {"y": {"field": "a", "type": "nominal", "title": None},
+                                        "x": {"field": "b", "type": "quantitative", "title": None}}}
+
+
+def _texts(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_a_phone_drawing_shortens_long_categories_and_keeps_numbers_whole() -> None:
+    """On a phone, a bar's long category name is cut with "…" so the bars keep their room, while the
+    numbers of the value axis are written whole ("12 000 000"): only labels that can be long are limited."""
+    fr = Formatter("fr", "EUR")
+    narrow = str(chart_svg.draw_chart(_long_labels(), chart_svg.NARROW, fr))
+    texts = _texts(narrow)
+    assert any(t.startswith("Connecter") and t.endswith("…") for t in texts), texts
+    assert "Court" in texts
+    assert "12\u202f000\u202f000" in texts, texts
+
+
+def test_a_drawing_is_the_same_in_every_process_and_names_the_sites_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Labels are laid out with the font shipped beside the code (fonts/, SIL OFL), so a chart drawn by a
+    fresh worker process is byte for byte the one drawn here; the reader's browser draws its text with the
+    site's font stack, named once on the drawing, never the measuring font's name."""
+    from generator.site import palette
+    from generator.site.drawing_pool import draw_all
+
+    assert {p.name for p in chart_svg.FONTS.iterdir()} >= {"ChartSans-Regular.ttf", "ChartSans-Bold.ttf", "OFL.txt"}
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    monkeypatch.setattr(chart_svg, "_store", None)
+    fr = Formatter("fr", "EUR")
+    chart_svg.collect_missing(True)
+    try:
+        assert chart_svg.draw_chart(_long_labels(), chart_svg.WIDE, fr) is None
+    finally:
+        requests = list(chart_svg.collect_missing(False).values())
+    here = chart_svg.draw_source(*requests[0])
+    elsewhere = draw_all(requests, 1)[requests[0][0]]
+    assert here is not None and here == elsewhere
+    assert chart_svg.MEASURE_FONT not in here
+    assert here.count("font-family=") == 1
+    assert 'font-family="{}"'.format(palette.FONT.replace('"', "&quot;")) in here.split(">", 1)[0]

@@ -32,11 +32,17 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from ..plan.i18n import Formatter
+from . import palette
 
 WIDE = 720  # px: the content column of a screen (the figure scales it down to fit, keeping its proportions)
 NARROW = 340  # px: a 390 px phone less the page's margins
 DENSE = 120  # a line of more points than this is drawn without them: they would touch, each with its title
-FORMAT = "2"  # bumped when the post-processing below changes what a drawing holds
+FORMAT = "3"  # bumped when the post-processing below changes what a drawing holds
+# Labels are measured with a font of ours (fonts/OFL.txt), the same on every machine and cheap to measure:
+# vl-convert opens the file again for each glyph it measures, and a system font falls back through fontconfig's
+# choices (Liberation Sans here, Arial or Helvetica elsewhere). The page draws the text with the site's font.
+MEASURE_FONT = "ChartSans"
+FONTS = Path(__file__).resolve().parent / "fonts"
 
 TIP_SEPARATOR = {"fr": " : ", "en": ": "}  # "Valeur : 12" in French, "Value: 12" in English
 
@@ -73,12 +79,24 @@ def engine_started() -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _engine_version() -> str:
-    """vl-convert's version and a digest of this module (which reworks its output): what, besides the spec,
-    width and locale, makes a drawing; the store keys drawings by these alone, not by the whole package."""
+    """What a drawing depends on beyond its spec, width and locale: vl-convert's version, the font it is measured
+    with and this module (which reworks its output); the store keys drawings by these alone, not by the whole
+    package, so an upgrade that leaves them alone draws nothing again."""
     import vl_convert
 
+    fonts = hashlib.blake2b(digest_size=8)
+    for font in sorted(FONTS.glob("*.ttf")):
+        fonts.update(font.read_bytes())
     own = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
-    return f"{getattr(vl_convert, '__version__', 'unknown')}|{own}"
+    return f"{getattr(vl_convert, '__version__', 'unknown')}|{fonts.hexdigest()}|{own}"
+
+
+@functools.lru_cache(maxsize=1)
+def _fonts_registered() -> None:
+    """Gives vl-convert the font labels are measured with, once a process, before its first drawing."""
+    import vl_convert
+
+    vl_convert.register_font_directory(str(FONTS))
 
 
 def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | None:
@@ -177,6 +195,7 @@ def _draw(source: str, format_locale: dict[str, Any], time_locale: dict[str, Any
     import vl_convert
 
     _engine_pid = os.getpid()
+    _fonts_registered()
     try:
         svg = vl_convert.vegalite_to_svg(source, format_locale=format_locale, time_format_locale=time_locale)
     except Exception:  # a spec Vega cannot draw: the data table stands in for it
@@ -190,8 +209,12 @@ def _drawing_spec(spec: dict[str, Any], width: int, language: str) -> dict[str, 
     spec["width"] = width
     config = spec.setdefault("config", {})
     config["aria"] = False
+    config["font"] = MEASURE_FONT
+    # numbers and dates are short: no limit spares Vega measuring each label a second time to truncate it
+    for kind in ("axisQuantitative", "axisTemporal"):
+        config[kind] = {**config.get(kind, {}), "labelLimit": 0}
     if width <= NARROW:  # a phone: the long labels of a bar chart's categories would leave the bars no room
-        config["axis"] = {**config.get("axis", {}), "labelLimit": width * 2 // 5}
+        config["axisDiscrete"] = {**config.get("axisDiscrete", {}), "labelLimit": width * 2 // 5}
         config["legend"] = {**config.get("legend", {}), "labelLimit": width * 3 // 5, "columns": 1}
     separator = TIP_SEPARATOR.get(language, ": ")
     for unit in _units(spec):
@@ -227,11 +250,14 @@ _SELF_CLOSED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)/>')
 _OPENED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)>')
 _ARIA_NOISE = re.compile(r' (?:role|aria-roledescription|aria-hidden)="[^"]*"')
 _CLIP_ID = re.compile(r'(?<=id=")clip\d+(?=")|(?<=url\(#)clip\d+(?=\))')
+_MEASURE_FONT = f' font-family="{MEASURE_FONT}"'
+_PAGE_FONT = ' font-family="{}"'.format(palette.FONT.replace('"', "&quot;"))
 
 
 def _for_the_page(svg: str, key: str) -> str:
     """vl-convert's SVG with each mark's description as its `<title>`, the rest of the ARIA dropped, the
-    root hidden from assistive technology (the figure describes the chart), and its clip paths named after
+    root hidden from assistive technology (the figure describes the chart), its text in the site's font (named
+    once, on the root: the text inherits it), and its clip paths named after
     the drawing: vl-convert numbers them by process (`clip51`), so two charts of a page drawn by two
     processes could share one, and a chart would be clipped by the other's path."""
     ids: dict[str, str] = {}
@@ -242,5 +268,6 @@ def _for_the_page(svg: str, key: str) -> str:
     svg = svg.replace('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
                       'version="1.1" class="marks"',
                       '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" aria-hidden="true" '
-                      'focusable="false"', 1)
+                      f'focusable="false"{_PAGE_FONT}', 1)
+    svg = svg.replace(_MEASURE_FONT, "")
     return svg.strip()
