@@ -62,16 +62,28 @@ class Stream:
 
 
 def edits(plan: Path) -> list[tuple[str, Path, str, str]]:
-    """(what, file, old, new): one-file edits a writer makes, each undone by the next round's opposite."""
+    """(what, file, old, new): one-file edits a writer makes, each undone by the next round's opposite; a
+    measurement is given a value never seen before in each round instead (`_fresh`), so each round draws its
+    charts anew rather than finding the drawings of two rounds before."""
     objective = plan / "objectives" / "objectif-007.md"
     csv = plan / "data" / "objectif-007-kpi-0.csv"
-    last = csv.read_text(encoding="utf-8").splitlines()[-1]
+    # a measurement the charts show (the month before TODAY): a later one is not drawn, so its edit would
+    # leave the charts as they were and measure no drawing
+    shown = f"{TODAY.year:04d}-{TODAY.month - 1:02d}," if TODAY.month > 1 else f"{TODAY.year - 1:04d}-12,"
+    last = next(line for line in csv.read_text(encoding="utf-8").splitlines() if line.startswith(shown))
     date, value = last.split(",")
     return [
         ("objective text", objective, "**il sert** la stratégie.", "**il sert** la stratégie, et vite."),
         ("objective title", objective, "title: Objectif 7\n", "title: Objectif sept\n"),
         ("KPI measurement (CSV)", csv, last, f"{date},{float(value) * 1.5:.1f}"),
     ]
+
+
+def _fresh(old: str, new: str, round_: int) -> tuple[str, str]:
+    """The CSV line before and after the edit of `round_`: the measurement of `old` × 1.5, then × 1.6, ..."""
+    date, value = old.split(",")
+    line = [new if not i else f"{date},{float(value) * (1.5 + i / 10):.1f}" for i in range(round_ + 1)]
+    return line[round_ - 1] if round_ else old, line[round_]
 
 
 def ms(values: list[float]) -> str:
@@ -140,6 +152,8 @@ def main() -> None:
                 rebuilds, cpu, check, to_event, rendered = [], [], [], [], []
                 for round_ in range(args.rounds):
                     a, b = (old, new) if round_ % 2 == 0 else (new, old)
+                    if path.suffix == ".csv":
+                        a, b = _fresh(old, new, round_)
                     text = path.read_text(encoding="utf-8")
                     assert a in text, (what, a)
                     saved = time.perf_counter()

@@ -72,10 +72,12 @@ def _drawing_engine_started() -> bool:
 
 def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int | None = None) -> list[bytes]:
     """`render_all`, the chart drawings the cache lacks drawn on every core in between: the pages are
-    rendered collecting them (site/chart_svg.py), spawned workers draw them all at once, then the pages that
-    lacked one are rendered again. With every drawing in the cache, that is one `render_all`."""
+    rendered collecting them (site/chart_svg.py, a placeholder in the page for each), spawned workers draw
+    them all at once, then each drawing takes its placeholder's place; a page with a drawing that could not be
+    made is rendered again (it shows the chart's table instead). With every drawing in the cache, that is
+    one `render_all`."""
     from .site import chart_svg
-    from .site.drawing_pool import draw_all
+    from .site.drawing_pool import draw_all, kept_workers
 
     def collecting(page: Any) -> tuple[bytes, dict[str, Any]]:
         chart_svg.collect_missing(True)
@@ -89,11 +91,26 @@ def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int
     html = [text for text, _ in first]
     again = [i for i, (_, missing) in enumerate(first) if missing]
     if again:
-        requests = {key: request for i in again for key, request in first[i][1].items()}
+        requests = list({key: request for i in again for key, request in first[i][1].items()}.values())
+        kept = kept_workers()  # strategy serve's, their runtimes started: worth it for a single drawing
         processes = drawing_workers(len(requests), jobs)
-        # too few to pay for a worker's start-up: drawn here, as the pages are rendered again
-        chart_svg.keep_drawn_ahead(draw_all(list(requests.values()), processes) if processes else {})
-        for i, text in zip(again, render_all(render, [pages[i] for i in again], jobs), strict=True):
+        if kept is not None and processes <= kept.processes:  # (more fresh ones on a machine of more cores)
+            drawn = kept.draw(requests)
+        elif processes:
+            drawn = draw_all(requests, processes)
+        else:  # too few to pay for a worker's start-up: drawn here, as the pages are rendered again
+            drawn = {}
+        chart_svg.keep_drawn_ahead(drawn)
+        redo = []
+        for i in again:
+            svgs = [drawn.get(key) for key in first[i][1]]
+            if any(svg is None for svg in svgs):  # not drawn by a worker: drawn here, or the table instead
+                redo.append(i)
+                continue
+            for key, svg in zip(first[i][1], svgs, strict=True):
+                assert svg is not None
+                html[i] = html[i].replace(chart_svg.placeholder(key).encode(), svg.encode("utf-8"))
+        for i, text in zip(redo, render_all(render, [pages[i] for i in redo], jobs), strict=True):
             html[i] = text
     return html
 

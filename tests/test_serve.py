@@ -239,6 +239,43 @@ def test_rebuilding_only_what_changed_gives_the_full_build(preview: Preview) -> 
     stream.close()
 
 
+def _drawings(files: dict[str, bytes]) -> set[bytes]:
+    import re
+
+    return {svg for page, html in files.items() if page.endswith(".html")
+            for svg in re.findall(rb'<svg [^>]*class="chart-svg".*?</svg>', html, re.DOTALL)}
+
+
+def test_a_measurement_edit_redraws_only_the_charts_that_show_it(preview: Preview, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new measurement of one KPI redraws the charts whose picture changes (its chart, the funnel and
+    progress it feeds), each wide and narrow, once, in serve's drawing workers started with the preview;
+    every other chart keeps its drawing."""
+    from generator.cache import chart_drawings
+    from generator.site import drawing_pool
+
+    # an empty drawings cache from now on (an earlier run drew this edit too): the preview keeps in memory
+    # the drawings its pages show
+    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
+
+    kept = drawing_pool.kept_workers()
+    assert kept is not None and kept.processes == 2
+    asked: list[str] = []
+    real = drawing_pool.KeptWorkers.draw
+    monkeypatch.setattr(drawing_pool.KeptWorkers, "draw",
+                        lambda self, requests: asked.extend(r[0] for r in requests) or real(self, requests))
+    before = _drawings(preview.server.snapshot.files)
+    stream = events(preview)
+    preview.edit("data/nouveaux-clients.csv", "2026-10,1", "2026-10,2")
+    stream.next("reload")
+    after = _drawings(preview.server.snapshot.files)
+    new = after - before
+    assert len(new) >= 2 and len(asked) == len(set(asked)) == len(new)  # each made once, nothing else
+    assert sum(b'width="340"' in svg for svg in new) * 2 == len(new)  # wide and narrow
+    assert len(after & before) >= len(before) - len(new)  # the other charts kept theirs
+    stream.close()
+
+
 def test_a_port_in_use_is_a_usage_error_naming_port() -> None:
     """When the port is taken, `strategy serve` says so and suggests --port (exit 2), without a traceback."""
     with socket.socket() as taken:

@@ -119,6 +119,9 @@ class Server:
                                    error=exc.strerror or str(exc))) from exc
         self.port = self._httpd.address[1]
         self._spawn(self._httpd.serve_forever, "serve-http")
+        from ..site.drawing_pool import keep_workers
+
+        keep_workers(2)  # a chart's wide and narrow drawings side by side, each worker's runtime started now
         self.rebuild(first=True)
         if self.watch:
             self._spawn(self._watch_loop, "serve-watch")
@@ -129,6 +132,8 @@ class Server:
         self._threads.append(thread)
 
     def close(self) -> None:
+        from ..site.drawing_pool import stop_kept_workers
+
         self._stop.set()
         self.hub.close()
         if self._httpd is not None:
@@ -136,6 +141,7 @@ class Server:
             self._httpd.close()
         for thread in self._threads:
             thread.join(timeout=5)
+        stop_kept_workers()
 
     def wait(self) -> None:
         """Until Ctrl-C (KeyboardInterrupt reaches the main thread only) or close()."""

@@ -14,8 +14,8 @@ What the page gets differs from vl-convert's output in three ways, all for the r
 
 vl-convert runs Vega in a Deno runtime whose threads do not survive a fork: a process that has drawn must
 not fork render workers (parallel.py asks `engine_started()`). So a build first renders its pages
-*collecting* the drawings the cache lacks (`collect_missing`), has them drawn by worker processes
-(drawing_pool.py, `keep_drawn_ahead`), then renders again the pages that lacked one.
+*collecting* the drawings the cache lacks (`collect_missing`, a `placeholder` in the page for each), has them
+drawn by worker processes (drawing_pool.py, `keep_drawn_ahead`), then puts each in its page's placeholder.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
         source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
         if _missing is not None:  # drawn later, with the others the build lacks (parallel.render_drawn)
             _missing[key] = (key, source, fmt.language, fmt.currency, fmt.region)
-            return None
+            return Markup(placeholder(key))
         svg = _draw(source, locales[0], locales[1], key)
         if svg is None:
             return None
@@ -132,9 +132,15 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
     return _memo[key]
 
 
+def placeholder(key: str) -> str:
+    """What a page holds in place of a drawing still to be made (`collect_missing`), to be replaced by it."""
+    return f"<!--drawing {key}-->"
+
+
 def collect_missing(on: bool) -> dict[str, tuple[str, str, str, str, str | None]]:
     """Start (`on`) or stop collecting the drawings the cache lacks instead of drawing them: meanwhile
-    `draw_chart` answers None for them (the page is to be rendered again). Returns what was collected."""
+    `draw_chart` answers a `placeholder` for them, which the drawing replaces in the rendered page (or, when
+    it cannot be drawn, the page is rendered again). Returns what was collected."""
     global _missing
     collected = _missing or {}
     _missing = {} if on else None
@@ -167,6 +173,14 @@ def drawn_now() -> Iterator[None]:
 def collecting() -> bool:
     """Whether drawings the cache lacks are being collected (`collect_missing`) rather than drawn."""
     return _missing is not None
+
+
+def start_engine() -> None:
+    """Start vl-convert's runtime now (a first drawing takes 1–2 s more than the next ones): a kept drawing
+    worker does it before any edit asks it for a drawing."""
+    text = {"data": {"values": [{"t": "0"}]}, "mark": "text", "encoding": {"text": {"field": "t"}}}
+    format_locale, time_locale, _ = _locales("en", "USD", None)
+    _draw(json.dumps({**text, "config": {"font": MEASURE_FONT}}), format_locale, time_locale, "start")
 
 
 def draw_source(key: str, source: str, language: str, currency: str, region: str | None) -> str | None:

@@ -10,6 +10,10 @@ module again, whatever program that is.
 
 Each request is (key, drawing source, language, currency); the answer maps each key to its SVG, or to None
 when vl-convert cannot draw it (the page then shows its data table).
+
+`strategy serve` keeps its workers (`KeptWorkers`): started after its first build, their vl-convert runtime
+started at once (1–2 s each), they draw the few drawings an edit changes, a chart's wide and narrow side by
+side, so a save never waits for a runtime to start nor for two drawings one after the other.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import contextlib
 import pickle
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
+from typing import IO
 
 Request = tuple[str, str, str, str, str | None]  # key, drawing source (Vega-Lite JSON), language, currency, locale
 
@@ -51,6 +57,132 @@ def draw_all(requests: Sequence[Request], processes: int) -> dict[str, str | Non
     return drawn
 
 
+class KeptWorkers:
+    """Drawing workers that stay up between builds, each with its runtime started: `draw` shares requests out
+    over them as `draw_all` does, without a start-up. A worker that died is started again for the next call."""
+
+    def __init__(self, processes: int) -> None:
+        self._lock = threading.Lock()
+        self._procs: list[subprocess.Popen[bytes] | None] = [_start(kept=True) for _ in range(processes)]
+        self.drawn = 0  # drawings made by these workers (tests count them)
+
+    @property
+    def processes(self) -> int:
+        return len(self._procs)
+
+    def draw(self, requests: Sequence[Request]) -> dict[str, str | None]:
+        """The SVG of each request; the drawings of a worker that failed are left out (the caller draws them)."""
+        with self._lock:
+            count = len(self._procs)
+            busy = []
+            for worker in range(min(count, len(requests))):
+                proc = self._procs[worker] or _start(kept=True)
+                self._procs[worker] = proc
+                if proc is not None and _send(proc.stdin, list(requests[worker::count])):
+                    busy.append(worker)
+            drawn: dict[str, str | None] = {}
+            for worker in busy:
+                proc = self._procs[worker]
+                answer = _receive(proc.stdout) if proc is not None else None
+                if answer is None:  # died or answered garbage: started afresh next time
+                    self._stop(worker)
+                    continue
+                drawn.update(answer)
+            self.drawn += len(drawn)
+            return drawn
+
+    def close(self) -> None:
+        """Stop the workers (each ends when its input closes)."""
+        with self._lock:
+            for worker in range(len(self._procs)):
+                self._stop(worker)
+
+    def _stop(self, worker: int) -> None:
+        proc, self._procs[worker] = self._procs[worker], None
+        if proc is None:
+            return
+        with contextlib.suppress(OSError):
+            assert proc.stdin is not None
+            proc.stdin.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+_kept: KeptWorkers | None = None
+
+
+def keep_workers(processes: int) -> KeptWorkers:
+    """Start workers that stay up and draw what the builds of this process lack (`kept_workers`)."""
+    global _kept
+    if _kept is None:
+        _kept = KeptWorkers(processes)
+    return _kept
+
+
+def kept_workers() -> KeptWorkers | None:
+    """The workers `keep_workers` started, if they are up."""
+    return _kept
+
+
+def stop_kept_workers() -> None:
+    global _kept
+    kept, _kept = _kept, None
+    if kept is not None:
+        kept.close()
+
+
+def _start(*, kept: bool) -> subprocess.Popen[bytes] | None:
+    try:
+        return subprocess.Popen([sys.executable, "-m", __name__, *(["--kept"] if kept else [])],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def _send(pipe: IO[bytes] | None, message: object) -> bool:
+    """One message: its length on 8 bytes, then its pickle."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        assert pipe is not None
+        pipe.write(len(data).to_bytes(8, "big") + data)
+        pipe.flush()
+    except (OSError, ValueError):  # a worker that died, or a pipe already closed
+        return False
+    return True
+
+
+def _receive(pipe: IO[bytes] | None) -> dict[str, str | None] | None:
+    try:
+        assert pipe is not None
+        size = int.from_bytes(pipe.read(8), "big")
+        data = pipe.read(size)
+        if not size or len(data) != size:
+            return None
+        answer: dict[str, str | None] = pickle.loads(data)
+    except Exception:  # a worker killed mid-answer
+        return None
+    return answer
+
+
+def _serve_kept() -> None:
+    """In a kept worker: start vl-convert at once, then answer each message of requests until stdin closes."""
+    from .chart_svg import draw_source, start_engine
+
+    start_engine()
+    while True:
+        head = sys.stdin.buffer.read(8)
+        if len(head) < 8:
+            return
+        batch: list[Request] = pickle.loads(sys.stdin.buffer.read(int.from_bytes(head, "big")))
+        answer = {key: draw_source(key, source, language, currency, region)
+                  for key, source, language, currency, region in batch}
+        if not _send(sys.stdout.buffer, answer):
+            return
+
+
 def _serve() -> None:
     """In a worker: read a list of requests on stdin, write {key: svg or None} on stdout, with one vl-convert
     runtime for them all."""
@@ -64,4 +196,4 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve_kept() if sys.argv[1:] == ["--kept"] else _serve()

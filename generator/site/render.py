@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from ..plan.i18n import Formatter
-from .chart_svg import NARROW, WIDE, collecting, draw_chart
+from .chart_svg import NARROW, WIDE, draw_chart
 from .charts import Chart, InlinedSpec
 from .markdown_render import render_markdown
 from .pages import PageSpec, SiteContext
@@ -179,8 +179,7 @@ def _markdown(text: str | None) -> Markup:
 def _drawn(chart: Chart, fmt: Formatter) -> tuple[Markup, Markup] | None:
     """A chart's SVG drawings, wide and narrow (chart_svg.py), or None when it cannot be drawn."""
     wide = draw_chart(chart.spec, WIDE, fmt)
-    # while the drawings the cache lacks are collected, both are asked for (a missing wide one is None then)
-    narrow = draw_chart(chart.spec, NARROW, fmt) if wide is not None or collecting() else None
+    narrow = draw_chart(chart.spec, NARROW, fmt) if wide is not None else None
     return (wide, narrow) if wide is not None and narrow is not None else None
 
 
