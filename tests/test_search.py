@@ -45,7 +45,8 @@ def test_the_index_is_written_beside_the_pages(site: Path) -> None:
 
 def test_pages_index_their_main_content_only(site: Path) -> None:
     """Every page marks its <main> as what the search indexes (so the menu, header and footer are not),
-    titles its result with the page's title, keeps chart data tables out, and loads the search script."""
+    titles its result with the page's title, keeps chart data tables and drawings out (an axis's "0" or
+    "janv. 2026" would be results; the chart's caption stays), and loads the search script."""
     problems = []
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
@@ -58,6 +59,8 @@ def test_pages_index_their_main_content_only(site: Path) -> None:
         tables = html.count('<details class="chart-data"')
         if tables != len(re.findall(r'<details class="chart-data"(?: open)? data-pagefind-ignore', html)):
             problems.append(f"{rel}: a chart data table is indexed")
+        if b"chart-svg" in generator.site.search.searchable(html.encode()):
+            problems.append(f"{rel}: a chart drawing is indexed")
         if not re.search(r'static/search\.[0-9a-f]{8}\.js"', html) or 'data-search-index="' not in html:
             problems.append(f"{rel}: no search box")
     assert problems == []
