@@ -7,7 +7,8 @@
 Everything runs in this one invocation, on this machine, side by side: a synthetic plan (bench/synth.py)
 is written, then timed as separate processes (`python -m generator ...`, so start-up and imports count):
 `check`, a cold `build` (new process, empty output, the user cache filled as after a user's first build:
-chart bundle, chart shapes, compiled templates, parsed files), a first-ever build (empty cache), a rebuild
+chart drawings, chart shapes, compiled templates, parsed files; the bench's own cache folder, never the user's),
+a first-ever build (empty cache: every chart drawn, and what the drawings cost in it), a rebuild
 after one edit, `serve`'s save-to-reload (bench/serve_bench.py), `build --all-versions` over N git tags (the
 first, then the next after a merge and after a new tag, with the versions the earlier one kept), and the
 example plan. The same text and data tables are written as Markdown (bench/plain.py) and built with `hugo`
@@ -121,11 +122,11 @@ SERVE_LINE = re.compile(r"^(?P<what>.+?)\s+rebuild\s+(?P<rebuild>\d+) ms .*save 
                         re.MULTILINE)
 
 
-def rebuild_after_edit(size: Size, repeat: int) -> dict[str, Any]:
+def rebuild_after_edit(size: Size, repeat: int, env: dict[str, str] | None = None) -> dict[str, Any]:
     """`serve`'s figures from bench/serve_bench.py (its own plan of the same size, one file saved at a time):
     the slowest kind of edit is kept."""
     done = run([sys.executable, str(BENCH / "serve_bench.py"), "--objectives", str(size.objectives),
-                "--kpis", str(size.kpis), "--months", str(size.months), "--rounds", str(max(2, repeat))])
+                "--kpis", str(size.kpis), "--months", str(size.months), "--rounds", str(max(2, repeat))], env=env)
     edits = {m["what"].strip(): (int(m["rebuild"]) / 1000, int(m["reload"]) / 1000)
              for m in SERVE_LINE.finditer(done.stdout)}
     if not edits:
@@ -146,10 +147,11 @@ def all_versions(plan: Path, out: Path, repeat: int, tags: int) -> dict[str, Any
     return figures
 
 
-def drawing_costs(plan: Path, work: Path, first_cache: Path, first_s: float) -> dict[str, Any]:
-    """What the SVG drawings of the charts cost: on a first-ever build, that build's time less the time of a
-    first-ever build whose cache holds only the drawings (everything else made again); on a warm build, the
-    time to read every drawing back from the cache, in one process (the build spreads it over its workers)."""
+def drawing_costs(plan: Path, work: Path, first_cache: Path, first: Run) -> dict[str, Any]:
+    """What the SVG drawings of the charts cost: on a first-ever build, that build's time (wall and CPU, its
+    drawing workers included) less the time of a first-ever build whose cache holds only the drawings
+    (everything else made again); on a warm build, the time to read every drawing back from the cache, in
+    one process (the build spreads it over its workers)."""
     import zlib
 
     from generator.cache.store import CHART_DRAWINGS
@@ -159,11 +161,13 @@ def drawing_costs(plan: Path, work: Path, first_cache: Path, first_s: float) -> 
     only_drawings = work / "drawings-only-cache"
     shutil.rmtree(only_drawings, ignore_errors=True)
     shutil.copytree(drawings, only_drawings / "strategy-site" / "drawings")
-    without = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(only_drawings))).seconds
+    without = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(only_drawings)))
     started = time.perf_counter()
     for entry in entries:
         zlib.decompress(CHART_DRAWINGS.at(drawings).read(entry.name) or zlib.compress(b"")).decode("utf-8")
-    return {"drawings": len(entries), "first_draw_s": max(0.0, first_s - without),
+    draw_cpu = max(0.0, first.cpu - without.cpu)
+    return {"drawings": len(entries), "first_draw_s": max(0.0, first.seconds - without.seconds),
+            "first_draw_cpu_s": draw_cpu, "drawing_cpu_ms": 1000 * draw_cpu / len(entries) if entries else None,
             "warm_draw_s": time.perf_counter() - started}
 
 
@@ -200,14 +204,14 @@ def reference_tools(plan: Path, work: Path, repeat: int) -> dict[str, Any]:
     return figures
 
 
-def profile(plan: Path, out: Path, report: Path) -> None:
+def profile(plan: Path, out: Path, report: Path, env: dict[str, str] | None = None) -> None:
     """A pyinstrument profile of one cold build, as text."""
     if importlib.util.find_spec("pyinstrument") is None:
         print("bench: pyinstrument is not installed, no profile: pip install -e '.[bench]'", file=sys.stderr)
         return
     shutil.rmtree(out, ignore_errors=True)
     run([sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(report), "-m", "generator", "build",
-         str(plan), "-o", str(out), "--today", TODAY])
+         str(plan), "-o", str(out), "--today", TODAY], env=env)
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -237,6 +241,8 @@ def ratios(figures: dict[str, Any]) -> None:
     cold = figures.get("cold_s")
     if cold and figures.get("hugo_s"):
         figures["cold_vs_hugo"] = cold / figures["hugo_s"]
+    if figures.get("first_s") and figures.get("hugo_s"):
+        figures["first_vs_hugo"] = figures["first_s"] / figures["hugo_s"]
     if cold and figures.get("mkdocs_s"):
         figures["cold_vs_mkdocs"] = cold / figures["mkdocs_s"]
     for key in ("versions", "versions_next", "versions_tag"):
@@ -262,9 +268,12 @@ def verdicts(figures: dict[str, Any], full: bool) -> list[dict[str, Any]]:
 
 LABELS = [
     ("check_s", "strategy check", "s"), ("cold_s", "strategy build, cold", "s"),
-    ("first_s", "strategy build, first ever (empty cache)", "s"),
+    ("first_s", "strategy build, first ever (empty cache: every chart drawn)", "s"),
+    ("first_cpu_s", "strategy build, first ever: CPU time (all processes)", "s"),
     ("drawings", "chart drawings (SVG, wide and narrow) of a build", "n"),
     ("first_draw_s", "drawing them, first ever (empty cache): the first-ever build less one with them cached", "s"),
+    ("first_draw_cpu_s", "drawing them, first ever: CPU time (all processes)", "s"),
+    ("drawing_cpu_ms", "CPU time a drawing, first ever (the drawing workers' start-up included)", "ms"),
     ("warm_draw_s", "reading them back from the cache, warm build (one process)", "s"),
     ("rebuild_s", "rebuild after one edit", "s"),
     ("reload_s", "serve: save → browser reload", "s"),
@@ -276,7 +285,8 @@ LABELS = [
     ("example_cold_s", "example plan (content/), cold build", "s"),
     ("hugo_s", "hugo, same pages without charts", "s"), ("hugo_cpu_s", "hugo: CPU time", "s"),
     ("mkdocs_s", "mkdocs build, same pages without charts", "s"), ("mkdocs_cpu_s", "mkdocs build: CPU time", "s"),
-    ("cold_vs_hugo", "cold build ÷ Hugo", "×"), ("cold_vs_mkdocs", "cold build ÷ MkDocs", "×"),
+    ("cold_vs_hugo", "cold build ÷ Hugo", "×"), ("first_vs_hugo", "first-ever build (every chart drawn) ÷ Hugo", "×"),
+    ("cold_vs_mkdocs", "cold build ÷ MkDocs", "×"),
     ("versions_vs_cold", "--all-versions, the first ÷ cold build", "×"),
     ("versions_next_vs_cold", "--all-versions, the next after a merge ÷ cold build", "×"),
     ("versions_tag_vs_cold", "--all-versions, the next after a new tag ÷ cold build", "×"),
@@ -290,6 +300,8 @@ def _value(value: Any, unit: str) -> str:
         return f"{value:.0f} MB"
     if unit == "n":
         return f"{value:,}"
+    if unit == "ms":
+        return f"{value:.0f} ms"
     if unit == "×":
         return f"{value:.2f} ×"
     return f"{value:.2f} s"
@@ -370,10 +382,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"bench: {step} in {work}", file=sys.stderr)
         plan = versions_bench.tagged_repo(work / "repo", size, versions)  # the history both benches time
 
+        # the user cache of every timing below but the first-ever ones: the bench's own, filled by one build
+        # first (chart drawings included), as after the first build a user makes of the plan
+        user = env_with(XDG_CACHE_HOME=str(work / "user-cache"))
+        print("bench: a first build, to fill the cache (not timed)", file=sys.stderr)
+        cold_build(plan, work / "site", 1, user)
         print("bench: strategy check", file=sys.stderr)
-        figures["check_s"] = best(repeat, lambda: run(strategy("check", str(plan), "--today", TODAY))).seconds
-        print("bench: strategy build, cold", file=sys.stderr)
-        cold = cold_build(plan, work / "site", repeat)
+        figures["check_s"] = best(repeat, lambda: run(strategy("check", str(plan), "--today", TODAY),
+                                                      env=user)).seconds
+        print("bench: strategy build, cold (every chart drawing in the cache)", file=sys.stderr)
+        cold = cold_build(plan, work / "site", repeat, user)
         figures["cold_s"], figures["cold_cpu_s"], figures["cold_peak_mb"] = cold.seconds, cold.cpu, cold.peak_mb
         counts = re.search(r"(\d+) pages, (\d+) (?:charts|graphiques)", cold.stdout)  # the plan's language
         if counts:
@@ -383,20 +401,22 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print("bench: strategy build, first ever (empty cache)", file=sys.stderr)
         empty_cache = work / "empty-cache"
         shutil.rmtree(empty_cache, ignore_errors=True)
-        figures["first_s"] = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(empty_cache))).seconds
+        first = cold_build(plan, work / "site", 1, env_with(XDG_CACHE_HOME=str(empty_cache)))
+        figures["first_s"], figures["first_cpu_s"] = first.seconds, first.cpu
         print("bench: what drawing the charts costs, first ever and warm", file=sys.stderr)
-        figures.update(drawing_costs(plan, work, empty_cache, figures["first_s"]))
+        figures.update(drawing_costs(plan, work, empty_cache, first))
         print("bench: rebuild after one edit", file=sys.stderr)
-        figures.update(rebuild_after_edit(size, repeat))
+        figures.update(rebuild_after_edit(size, repeat, user))
         print("bench: the example plan", file=sys.stderr)
-        figures["example_cold_s"] = best(repeat, lambda: run(strategy(
-            "build", str(ROOT / "content"), "-o", str(work / "example-site"), "--today", EXAMPLE_TODAY))).seconds
+        example = strategy("build", str(ROOT / "content"), "-o", str(work / "example-site"), "--today", EXAMPLE_TODAY)
+        run(example, env=user)  # its drawings into the cache (not timed)
+        figures["example_cold_s"] = best(repeat, lambda: run(example, env=user)).seconds
         if not args.no_reference:
             print("bench: hugo and mkdocs on the same pages", file=sys.stderr)
             figures.update(reference_tools(plan, work, repeat))
         if args.profile:
             print(f"bench: profile of a cold build in {args.profile}", file=sys.stderr)
-            profile(plan, work / "site", args.profile)
+            profile(plan, work / "site", args.profile, user)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -67,10 +67,10 @@ def edits(plan: Path) -> list[tuple[str, Path, str, str]]:
     charts anew rather than finding the drawings of two rounds before."""
     objective = plan / "objectives" / "objectif-007.md"
     csv = plan / "data" / "objectif-007-kpi-0.csv"
-    # a measurement the charts show (the month before TODAY): a later one is not drawn, so its edit would
-    # leave the charts as they were and measure no drawing
-    shown = f"{TODAY.year:04d}-{TODAY.month - 1:02d}," if TODAY.month > 1 else f"{TODAY.year - 1:04d}-12,"
-    last = next(line for line in csv.read_text(encoding="utf-8").splitlines() if line.startswith(shown))
+    # the last measurement the charts show (before TODAY's month): a later one is not drawn, so its edit
+    # would leave the charts as they were and measure no drawing
+    rows = csv.read_text(encoding="utf-8").splitlines()[1:]
+    last = ([row for row in rows if row < f"{TODAY:%Y-%m}"] or rows)[-1]
     date, value = last.split(",")
     return [
         ("objective text", objective, "**il sert** la stratégie.", "**il sert** la stratégie, et vite."),

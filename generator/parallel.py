@@ -79,8 +79,10 @@ def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int
     from .site import chart_svg
     from .site.drawing_pool import draw_all, kept_workers
 
+    kept = kept_workers()  # strategy serve's, their runtimes started: worth it for a single drawing
+
     def collecting(page: Any) -> tuple[bytes, dict[str, Any]]:
-        chart_svg.collect_missing(True)
+        chart_svg.collect_missing(True, kept.submit if kept is not None else None)
         try:
             html = render(page)
         finally:
@@ -92,10 +94,12 @@ def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int
     again = [i for i, (_, missing) in enumerate(first) if missing]
     if again:
         requests = list({key: request for i in again for key, request in first[i][1].items()}.values())
-        kept = kept_workers()  # strategy serve's, their runtimes started: worth it for a single drawing
         processes = drawing_workers(len(requests), jobs)
         if kept is not None and processes <= kept.processes:  # (more fresh ones on a machine of more cores)
             drawn = kept.draw(requests)
+        elif kept is not None:
+            drawn = kept.draw([])  # what they were given ahead
+            drawn.update(draw_all([request for request in requests if request[0] not in drawn], processes))
         elif processes:
             drawn = draw_all(requests, processes)
         else:  # too few to pay for a worker's start-up: drawn here, as the pages are rendered again

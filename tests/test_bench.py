@@ -37,7 +37,7 @@ def test_small_bench_produces_every_figure_and_verdict(tmp_path: Path) -> None:
     assert figures["pages"] > 20 and figures["charts"] > 20
     # the cost of drawing the charts' SVGs, on a first-ever build and read back on a warm one
     assert figures["drawings"] >= 2 * figures["charts"] - 10 and figures["first_draw_s"] >= 0
-    assert figures["warm_draw_s"] > 0
+    assert figures["warm_draw_s"] > 0 and figures["first_cpu_s"] > 0 and figures["drawing_cpu_ms"] >= 0
     assert result["size"]["objectives"] == 10 and result["versions"] == 3
     assert [b["figure"] for b in result["budgets"]] == ["cold_vs_hugo", "rebuild_s", "versions_next_vs_cold",
                                                         "peak_mb", "example_cold_s"]

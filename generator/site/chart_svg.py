@@ -25,7 +25,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,6 +62,7 @@ _memo: dict[str, Markup] = {}  # key → drawing, in this process (serve redraws
 _MEMO_MAX = 2048
 _ahead: dict[str, Markup | None] = {}  # key → drawing made by drawing_pool.py for this build (None: cannot be)
 _missing: dict[str, tuple[str, str, str, str, str | None]] | None = None  # while collecting: key → drawing request
+_ahead_sink: Callable[[tuple[str, str, str, str, str | None]], None] | None = None  # `collect_missing`'s `start`
 
 
 def keep_drawings_in(store: DrawingStore | None) -> None:
@@ -119,6 +120,8 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
         drawing = _drawing_spec(json.loads(text), width, fmt.language)
         source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
         if _missing is not None:  # drawn later, with the others the build lacks (parallel.render_drawn)
+            if key not in _missing and _ahead_sink is not None:
+                _ahead_sink((key, source, fmt.language, fmt.currency, fmt.region))
             _missing[key] = (key, source, fmt.language, fmt.currency, fmt.region)
             return Markup(placeholder(key))
         svg = _draw(source, locales[0], locales[1], key)
@@ -137,13 +140,16 @@ def placeholder(key: str) -> str:
     return f"<!--drawing {key}-->"
 
 
-def collect_missing(on: bool) -> dict[str, tuple[str, str, str, str, str | None]]:
+def collect_missing(on: bool, start: Callable[[tuple[str, str, str, str, str | None]], None] | None = None,
+                    ) -> dict[str, tuple[str, str, str, str, str | None]]:
     """Start (`on`) or stop collecting the drawings the cache lacks instead of drawing them: meanwhile
     `draw_chart` answers a `placeholder` for them, which the drawing replaces in the rendered page (or, when
-    it cannot be drawn, the page is rendered again). Returns what was collected."""
-    global _missing
+    it cannot be drawn, the page is rendered again), and gives each new one to `start` (serve's kept workers
+    begin drawing it while the pages are rendered). Returns what was collected."""
+    global _missing, _ahead_sink
     collected = _missing or {}
     _missing = {} if on else None
+    _ahead_sink = start if on else None
     return collected
 
 

@@ -19,6 +19,7 @@ side, so a save never waits for a runtime to start nor for two drawings one afte
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import subprocess
 import sys
@@ -64,15 +65,42 @@ class KeptWorkers:
     def __init__(self, processes: int) -> None:
         self._lock = threading.Lock()
         self._procs: list[subprocess.Popen[bytes] | None] = [_start(kept=True) for _ in range(processes)]
-        self.drawn = 0  # drawings made by these workers (tests count them)
+        self._pending: dict[int, str] = {}  # worker → the key it is drawing ahead (`submit`)
+        self._owner = os.getpid()  # a forked copy of this process must not write to the workers
+        self.asked = 0  # drawings these workers were asked for (tests count them)
 
     @property
     def processes(self) -> int:
         return len(self._procs)
 
-    def draw(self, requests: Sequence[Request]) -> dict[str, str | None]:
-        """The SVG of each request; the drawings of a worker that failed are left out (the caller draws them)."""
+    def submit(self, request: Request) -> None:
+        """Have an idle worker start drawing `request` at once, while the pages are still being rendered
+        (`draw` collects it); none idle, it waits for `draw`. One request a worker at most: a worker whose
+        answer is not read blocks on writing it, and must not be sent more meanwhile."""
+        if os.getpid() != self._owner:
+            return
         with self._lock:
+            if request[0] in self._pending.values():
+                return
+            for worker in range(len(self._procs)):
+                if worker in self._pending:
+                    continue
+                proc = self._procs[worker] or _start(kept=True)
+                self._procs[worker] = proc
+                if proc is not None and _send(proc.stdin, [request]):
+                    self._pending[worker] = request[0]
+                    self.asked += 1
+                return
+
+    def draw(self, requests: Sequence[Request]) -> dict[str, str | None]:
+        """The SVG of each request (and of those submitted); the drawings of a worker that failed are left
+        out (the caller draws them)."""
+        with self._lock:
+            drawn: dict[str, str | None] = {}
+            for worker in list(self._pending):
+                self._read(worker, drawn)
+            self._pending.clear()
+            requests = [request for request in requests if request[0] not in drawn]
             count = len(self._procs)
             busy = []
             for worker in range(min(count, len(requests))):
@@ -80,16 +108,18 @@ class KeptWorkers:
                 self._procs[worker] = proc
                 if proc is not None and _send(proc.stdin, list(requests[worker::count])):
                     busy.append(worker)
-            drawn: dict[str, str | None] = {}
+                    self.asked += len(requests[worker::count])
             for worker in busy:
-                proc = self._procs[worker]
-                answer = _receive(proc.stdout) if proc is not None else None
-                if answer is None:  # died or answered garbage: started afresh next time
-                    self._stop(worker)
-                    continue
-                drawn.update(answer)
-            self.drawn += len(drawn)
+                self._read(worker, drawn)
             return drawn
+
+    def _read(self, worker: int, drawn: dict[str, str | None]) -> None:
+        proc = self._procs[worker]
+        answer = _receive(proc.stdout) if proc is not None else None
+        if answer is None:  # died or answered garbage: started afresh next time
+            self._stop(worker)
+        else:
+            drawn.update(answer)
 
     def close(self) -> None:
         """Stop the workers (each ends when its input closes)."""
