@@ -237,3 +237,32 @@ def test_a_drawing_is_the_same_in_every_process_and_names_the_sites_font(monkeyp
     assert chart_svg.MEASURE_FONT not in here
     assert here.count("font-family=") == 1
     assert 'font-family="{}"'.format(palette.FONT.replace('"', "&quot;")) in here.split(">", 1)[0]
+
+
+def test_a_new_chart_font_draws_the_charts_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A drawing is kept under a digest of the font its labels are measured with: after an upgrade that
+    changes that font, each chart is drawn again rather than read back laid out for the old one."""
+    import shutil
+
+    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
+    chart_drawings.keep_drawings()
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    drawn: list[str] = []
+    real = chart_svg._draw
+    monkeypatch.setattr(chart_svg, "_draw", lambda source, *a: drawn.append(source) or real(source, *a))
+    fr = Formatter("fr", "EUR")
+    first = chart_svg.draw_chart(_bars(20), chart_svg.WIDE, fr)
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    assert chart_svg.draw_chart(_bars(20), chart_svg.WIDE, fr) == first and len(drawn) == 1  # from the cache
+    fonts = tmp_path / "fonts"
+    shutil.copytree(chart_svg.FONTS, fonts)
+    regular = fonts / "ChartSans-Regular.ttf"
+    regular.write_bytes(regular.read_bytes() + b"\0")  # another font
+    monkeypatch.setattr(chart_svg, "FONTS", fonts)
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    chart_svg._engine_version.cache_clear()
+    try:
+        chart_svg.draw_chart(_bars(20), chart_svg.WIDE, fr)
+    finally:
+        chart_svg._engine_version.cache_clear()  # the shipped font's digest again once FONTS is put back
+    assert len(drawn) == 2
