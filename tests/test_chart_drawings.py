@@ -244,8 +244,8 @@ def test_a_new_chart_font_draws_the_charts_again(tmp_path: Path, monkeypatch: py
     changes that font, each chart is drawn again rather than read back laid out for the old one."""
     import shutil
 
-    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
-    chart_drawings.keep_drawings()
+    monkeypatch.setattr(store.CHART_DRAWINGS, "root", tmp_path / "drawings")
+    chart_svg.keep_drawings_in(ChartDrawings())
     monkeypatch.setattr(chart_svg, "_memo", {})
     drawn: list[str] = []
     real = chart_svg._draw

@@ -251,12 +251,12 @@ def test_a_measurement_edit_redraws_only_the_charts_that_show_it(preview: Previe
     """A new measurement of one KPI redraws the charts whose picture changes (its chart, the funnel and
     progress it feeds), each wide and narrow, once, in serve's drawing workers started with the preview;
     every other chart keeps its drawing."""
-    from generator.cache import chart_drawings
+    from generator.cache import store
     from generator.site import drawing_pool
 
     # an empty drawings cache from now on (an earlier run drew this edit too): the preview keeps in memory
     # the drawings its pages show
-    monkeypatch.setattr(chart_drawings, "cache_dir", lambda: tmp_path / "drawings")
+    monkeypatch.setattr(store.CHART_DRAWINGS, "root", tmp_path / "drawings")
 
     kept = drawing_pool.kept_workers()
     assert kept is not None and kept.processes == 2
