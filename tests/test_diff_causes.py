@@ -72,7 +72,7 @@ def summary(text: str) -> str:
 
 def headline(markdown: str) -> str:
     """The pull-request comment's summary: its counts and the bullets under them, spaces made plain."""
-    head = markdown.split("\n\nPlan compar")[0]
+    head = markdown.split("\n\n<details>")[0].rstrip("\n")
     return head.replace("\u202f", " ").replace("\u00a0", " ")
 
 
@@ -89,7 +89,8 @@ def test_goal_and_rate_both_named_in_english(repo: GitRepo) -> None:
     said = ("Lead to client: goal 5 clients → 8 clients and rate meetings → clients 20% → 25%, "
             "so prospects needed 1,250 → 1,600")
     assert summary(diff("v1", "v2")) == said
-    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 changed**\n\n- {said}"
+    assert headline(diff("v1", "v2", "--format", "markdown")) == (
+        f"The plan from `v1` to `v2`, compared as strategy: **1 entity changed**.\n\n- {said}")
     assert "acquisition:" not in summary(diff("v1", "v2"))
 
 
@@ -101,7 +102,8 @@ def test_goal_and_rate_both_named_in_french(repo: GitRepo) -> None:
     said = ("Tunnel de vente : but 5 clients signés → 8 clients signés et taux rendez-vous qualifiés → clients signés "
             "20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600")
     assert summary(diff("v1", "v2")) == said
-    assert headline(diff("v1", "v2", "--format", "markdown")) == f"**1 modifié**\n\n- {said}"
+    assert headline(diff("v1", "v2", "--format", "markdown")) == (
+        f"Le plan de `v1` à `v2`, comparé comme stratégie : **1 entité modifiée**.\n\n- {said}")
 
 
 def test_one_cause_alone(repo: GitRepo) -> None:
@@ -132,12 +134,13 @@ def test_a_rate_below_the_top_moves_the_top_in_english(repo: GitRepo) -> None:
 
 
 def test_a_change_with_no_computed_effect_says_no_cause(repo: GitRepo) -> None:
-    """A due date and a KPI target that move no computed value are said as they are, with no "so": the funnel
-    has no summary line (its needs did not move) and the KPI reads "New clients: target 20 clients → 30 clients"."""
+    """A due date and a KPI target that move no computed value are said as they are, with no "so", each a
+    decision of its own: "New clients: target 20 clients → 30 clients; Lead to client: due date – → Dec 31, 2026"
+    (the date as the locale writes it, in the summary and in the funnel's table)."""
     versions(repo, plan(), plan(due="2026-12-31", target=30))
     text = diff("v1", "v2")
-    assert summary(text) == "New clients: target 20 clients → 30 clients"
-    assert "Due date  – → 2026-12-31" in text  # the funnel's change is in its table, named in words
+    assert summary(text) == "New clients: target 20 clients → 30 clients; Lead to client: due date – → Dec 31, 2026"
+    assert "Due date  – → Dec 31, 2026" in text  # the funnel's change is in its table, named in words
 
 
 def test_a_target_that_changes_a_status_says_so(repo: GitRepo) -> None:
@@ -159,7 +162,7 @@ def test_a_target_that_changes_a_status_says_so(repo: GitRepo) -> None:
 def test_a_data_refresh_reads_as_actuals_and_statuses_moving(repo: GitRepo) -> None:
     """A change of data alone (a refreshed CSV) reads as what the KPI now measures and what it did to its status,
     « Nouveaux clients : réel 9 clients → 21 clients, donc statut … → atteint », not as a count of rows; the
-    funnel stage the KPI feeds shows its volume so far moving in the details."""
+    funnel stage the KPI feeds shows its volume so far moving in the details, named by the stage."""
     old = "date,value\n2026-01-31,2\n2026-06-30,9\n"
     new = old + "2026-10-31,21\n"
     files = [plan("fr", target=20, data=data) for data in (old, new)]
@@ -172,7 +175,7 @@ def test_a_data_refresh_reads_as_actuals_and_statuses_moving(repo: GitRepo) -> N
     text = diff("v1", "v2")
     line = summary(text)
     assert re.search(r"Nouveaux clients : réel 9 clients → 21 clients, donc statut [^;]+ → atteint", line), line
-    assert "Volume à ce jour" in text
+    assert "Clients signés à ce jour 11 → 32" in text
 
 
 # --- the changes pages of build --all-versions --------------------------------------------------
@@ -263,7 +266,8 @@ def test_a_french_diff_is_french_throughout(repo: GitRepo) -> None:
     assert "Besoin en prospects identifiés" in text and "(calculé)" in text
     assert "But" in text and "5 clients signés → 8 clients signés" in text
     markdown = diff("v1", "v2", "--format", "markdown").replace("\u202f", " ").replace("\u00a0", " ")
-    assert markdown.startswith("**1 modifié**\n\n- Tunnel de vente : ")
+    assert markdown.startswith("Le plan de `v1` à `v2`, comparé comme stratégie : **1 entité modifiée**.\n\n"
+                               "- Tunnel de vente : ")
     assert "| champ | avant | après |" in markdown
-    assert "| Taux Prospects identifiés → Rendez-vous qualifiés | 1/50 | 1/40 |" in markdown
+    assert "| Taux Prospects identifiés → Rendez-vous qualifiés | 2 % | 2,5 % |" in markdown  # rates as percentages
     assert "need." not in markdown and "stages." not in markdown

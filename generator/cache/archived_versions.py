@@ -32,7 +32,7 @@ from typing import Any
 
 from .store import VERSIONS, Partition, fingerprint
 
-FORMAT = "4"  # bumped when the layout of an entry changes
+FORMAT = "5"  # bumped when the layout of an entry changes
 LANGUAGES = ("fr", "en")  # a kept version's language must be one a plan may have (schema.py)
 
 
@@ -114,6 +114,7 @@ def _sound_view(view: Any) -> bool:
     """Whether a kept comparison has what the changes page and the history's timeline read."""
     try:
         return (isinstance(view["summary"], dict) and isinstance(view["highlights"], list)
+                and isinstance(view["more"], str) and isinstance(view["count_words"], dict)
                 and all(isinstance(view[k], list) and all(isinstance(e, dict) and isinstance(e["rows"], list)
                                                          and isinstance(e["kind"], str) and isinstance(e["id"], str)
                                                          and isinstance(e["op"], str) for e in view[k])

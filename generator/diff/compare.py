@@ -80,6 +80,7 @@ class EntityChange:
     # a funnel's top need that did not move though fields it is computed from did (their changes offset),
     # with its value: the summary still shows the top of the funnel, and why it stayed
     steady: dict[str, Any] = field(default_factory=dict)
+    units_before: dict[str, str] = field(default_factory=dict)  # the old side's units (a KPI's "€" became "$")
 
 
 @dataclass
@@ -89,6 +90,7 @@ class PlanDiff:
     changes: list[EntityChange]
     language: str = "en"
     currency: str = "EUR"
+    old_currency: str | None = None  # the old side's, when the plan moved to another currency
     locale: str | None = None  # the plan's `locale` (i18n.Formatter): how money, numbers and dates read
     base_url: str | None = None
 
@@ -404,11 +406,12 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
         subjects = {**(before.subjects if before else {}), **(after.subjects if after else {})}
         changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units,
                                     _causes(before, after, fields) if before and after else {}, subjects,
-                                    _steady_top(before, after, fields) if before and after else {}))
+                                    _steady_top(before, after, fields) if before and after else {},
+                                    before.units if before else {}))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,
-                    currency=settings.currency, locale=settings.locale,
+                    currency=settings.currency, old_currency=old.plan.settings.currency, locale=settings.locale,
                     base_url=settings.base_url or old.plan.settings.base_url)
 
 

@@ -6,22 +6,20 @@ pull request cannot inject links, images, mentions or markup into the comment th
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
 import html
 import json
 import re
 import urllib.parse
-from collections.abc import Callable
 from typing import Any
 
-from ..plan.i18n import Formatter, common_noun
+from ..plan.i18n import Formatter
 from ..plan.kinds import KINDS
 from ..plan.terminal_text import terminal_safe
 from ..read.gitsource import WORKING_TREE
-from .compare import EntityChange, FieldChange, PlanDiff
+from .compare import EntityChange, PlanDiff
 from .fields import counts, field_name, is_decision, kind_name, said
-from .phrases import enumeration, phrase
+from .headline import headline
+from .values import TEXT_PATHS, Sides, change_text, lines_changed, pair, show_value
 
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
 CELL_LIMIT = 300  # a table cell longer than this is cut: the full text is in the site's diff
@@ -30,66 +28,6 @@ KIND_NAMES = {"plan": "plan", "kpi": "KPI", "action": "action", **{kind.name: ki
 OP_SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 # Every word is in the plan's language: the summary sentences and edited text (diff/phrases.py), the fields
 # named in words (diff/fields.py), counts, headers and notes (plan/messages_*.py, `diff.*`).
-
-# --- values in strategy terms ------------------------------------------------------------------
-
-
-def _lines_changed(old: str | None, new: str | None, language: str = "en") -> str:
-    before, after = (old or "").splitlines(), (new or "").splitlines()
-    added = removed = 0
-    for line in difflib.ndiff(before, after):
-        if line.startswith("+ "):
-            added += 1
-        elif line.startswith("- "):
-            removed += 1
-    return phrase(language, "lines_changed", added=added, removed=removed)
-
-
-def show_value(value: Any, path: str, fmt: Formatter) -> str:
-    """One value as a reader of the plan would write it."""
-    from .compare import MONEY_PATHS
-
-    if value is None:
-        return "–"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "–"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float):
-        if MONEY_PATHS.match(path):
-            return fmt.money(value)
-        if path in ("progress", "rules.at_risk", "rules.budget_share"):
-            return fmt.percent(value, 0)
-        return fmt.number(value)
-    text = str(value)
-    if path in ("status", "level", "direction", "measure", "cadence", "category", "cost.per") \
-            or path.endswith(".status"):
-        return fmt.label(text)
-    return text
-
-
-def with_unit(value: Any, path: str, fmt: Formatter, units: dict[str, str]) -> str:
-    """A value and its unit, agreed with it: "5 clients signés", "1 client signé", "20 %"."""
-    shown = show_value(value, path, fmt)
-    unit = "" if path.startswith("need.") else units.get(path, "")  # a need's field names its stage
-    if not unit or value is None:
-        return shown
-    if isinstance(value, int | float) and not isinstance(value, bool) and unit not in ("%", "€", "$"):
-        return f"{shown} {fmt.unit(value, unit)}"
-    return f"{shown}\u00a0{unit}" if unit in ("%", "€") and fmt.language == "fr" else f"{shown} {unit}"
-
-
-def change_text(change: FieldChange, fmt: Formatter, units: dict[str, str]) -> str:
-    """`5 clients → 8 clients` (the unit on both sides of the arrow), `1 250 → 2 000`."""
-    if change.path in ("body", "vision"):
-        return _lines_changed(change.old, change.new, fmt.language)
-    if isinstance(change.old, list) and isinstance(change.new, list):
-        gone = [str(v) for v in change.old if v not in change.new]
-        came = [str(v) for v in change.new if v not in change.old]
-        if gone or came:
-            return " ".join([f"+{v}" for v in came] + [f"−{v}" for v in gone])
-    return f"{with_unit(change.old, change.path, fmt, units)} → {with_unit(change.new, change.path, fmt, units)}"
-
 
 def _counts(diff: PlanDiff) -> str:
     return ", ".join(counts(diff.summary, diff.language)) or said(diff.language, "diff.no-change")
@@ -120,104 +58,6 @@ def _revision_words(label: str, language: str) -> str:
     return said(language, "diff.working-tree") if label == WORKING_TREE else label
 
 
-def highlights(diff: PlanDiff, fmt: Formatter, *, code: bool = True, language: str = "en",
-               limit: int = 3) -> list[str]:
-    """The few changes that matter most, in one sentence each (the summary line of a comment), in `language`:
-    the top of every changed funnel and why it moved, then up to `limit` sentences in all: budgets, KPI
-    targets, entities added or removed, statuses. A computed value is said after every changed field it is
-    computed from, and entities and stages are named by their titles."""
-
-    def title(text: str) -> str:
-        return markdown_text(text) if code else text
-
-    def units(c: EntityChange) -> dict[str, str]:
-        return {path: title(unit) for path, unit in c.units.items()}  # a goal's unit is a stage's title
-
-    def say(key: str, **values: object) -> str:
-        return phrase(language, key, **values)
-
-    def about(c: EntityChange, what: str) -> str:
-        return say("about", title=title(c.title), what=what)
-
-    def why(c: EntityChange, path: str, effect: str) -> str:
-        """`effect`, after the changed fields it is computed from when there are some."""
-        causes = [_cause_text(cause, c, fmt, language, title, units(c)) for cause in c.causes.get(path, [])]
-        return say("so", causes=enumeration(language, causes), effect=effect) if causes else effect
-
-    def moved(f: FieldChange) -> bool:
-        return f.old is not None and f.new is not None
-
-    funnels: list[str] = []  # what a funnel now demands, and why: the most telling change
-    budgets: list[str] = []
-    targets: list[str] = []
-    entities: list[str] = []
-    statuses: list[str] = []
-    for c in diff.changes:
-        fields = {f.path: f for f in c.fields}
-        status = fields.get("status")
-        if c.op == "changed" and c.kind == "funnel":
-            # the top of the funnel (the first need that moved, top stage first), then the budget when
-            # something else moved it too (a stage's cost)
-            top = next((f for f in c.fields if f.path.startswith("need.") and moved(f)), None)
-            steady = next(iter(c.steady.items()), None)  # the top stage's need, kept by offsetting changes
-            if steady is not None:
-                path, value = steady
-                stage = title(common_noun(c.units.get(path, path[5:])))
-                funnels.append(about(c, why(c, path, say("stage_steady", stage=stage,
-                                                         value=show_value(value, path, fmt)))))
-                top = FieldChange(path, value, value)  # its causes are said: the budget need not repeat them
-            elif top is not None:
-                stage = title(common_noun(c.units.get(top.path, top.path[5:])))
-                funnels.append(about(c, why(c, top.path, say("stage_needed", stage=stage, old=show_value(
-                    top.old, top.path, fmt), new=show_value(top.new, top.path, fmt)))))
-            elif "goal" in fields:
-                funnels.append(about(c, say("goal", change=change_text(fields["goal"], fmt, units(c)))))
-            budget = fields.get("budget")
-            said = {f.path for f in c.causes.get(top.path, [])} if top is not None else set()
-            if budget is not None and moved(budget) and not {f.path for f in c.causes.get("budget", [])} <= said:
-                budgets.append(about(c, why(c, "budget", say("budget", old=fmt.money(budget.old),
-                                                             new=fmt.money(budget.new)))))
-        elif c.op == "changed" and c.kind == "kpi" and status is not None and moved(status):
-            line = about(c, why(c, "status", say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
-            (targets if "target" in fields else statuses).append(line)
-        elif c.op == "changed" and c.kind == "kpi" and "target" in fields:
-            targets.append(about(c, say("target", change=change_text(fields["target"], fmt, units(c)))))
-        elif c.op == "changed" and c.kind == "objective" and status is not None and moved(status):
-            statuses.append(about(c, say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
-        if c.op != "changed" and c.kind in ("objective", "funnel", "kpi"):
-            entities.append(say("entity", kind=say(c.kind), title=title(c.title), op=say(c.op)))
-    return funnels + (targets + entities + budgets + statuses)[:max(0, limit - len(funnels))]
-
-
-def _cause_text(cause: FieldChange, c: EntityChange, fmt: Formatter, language: str,
-                title: Callable[[str], str], units: dict[str, str]) -> str:
-    """One changed field a computed value comes from, in words: "goal 5 → 8 clients", "rate prospects →
-    meetings 2% → 2.5%", "unit cost of meetings €10 → €12", "target 20 → 30 clients"."""
-    stages = [title(common_noun(name)) for name in c.subjects.get(cause.path, ())]
-    if cause.path.endswith(".rate") and len(stages) == 2:
-        if cause.old is None:
-            return phrase(language, "rate_added", stage=stages[1], new=fmt.rate(cause.new))
-        if cause.new is None:
-            return phrase(language, "rate_removed", stage=stages[1])
-        return phrase(language, "rate", source=stages[0], stage=stages[1], old=fmt.rate(cause.old),
-                      new=fmt.rate(cause.new))
-    if cause.path.endswith(".cost") and stages:
-        return phrase(language, "cost", stage=stages[0], old=show_value(cause.old, cause.path, fmt),
-                      new=show_value(cause.new, cause.path, fmt))
-    if cause.path == "due":
-        old, new = (fmt.date(dt.date.fromisoformat(v)) if isinstance(v, str) else "–" for v in (cause.old, cause.new))
-        return phrase(language, "due", old=old, new=new)
-    actual = next((f for f in c.fields if f.path == "actual"), None)
-    if cause.path == "measurements" and actual is not None:  # new data: say what it measures, not how many rows
-        return phrase(language, "actual", change=change_text(actual, fmt, units))
-    if cause.path in ("direction", "measurements"):
-        return phrase(language, cause.path, old=show_value(cause.old, cause.path, fmt),
-                      new=show_value(cause.new, cause.path, fmt))
-    if cause.path in ("goal", "target", "baseline"):  # with their unit
-        return phrase(language, cause.path, change=change_text(cause, fmt, units))
-    return change_text(cause, fmt, units)  # not a field diff/causes.py names
-
-
 # --- JSON ------------------------------------------------------------------------------------
 
 
@@ -234,12 +74,12 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
-    fmt = Formatter(diff.language, diff.currency, diff.locale)
+    sides = Sides.of(diff)
+    fmt = sides.new
     language = diff.language
     lines = [paint(f"{_revision_words(diff.old, language)} → {_revision_words(diff.new, language)}"
                    f"{said(language, 'colon')}{_counts(diff)}", "1")]
-    tops = highlights(diff, fmt, code=False, language=language, limit=5)
-    lines += ["  • " + terminal_safe(top) for top in tops]
+    lines += ["  • " + terminal_safe(top) for top in headline(diff, code=False).lines()]
     colours = {"added": "32", "removed": "31", "changed": "33"}
     computed = said(language, "diff.computed")
     changes = _by_weight(diff.changes)
@@ -255,13 +95,13 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
         width = max(len(name) for name in names.values())
         for f in c.fields:
             note = paint(f"  ({computed})", "2") if f.derived else ""
-            shown = _one_line(change_text(f, fmt, c.units))
+            shown = _one_line(change_text(f, c, sides))
             lines.append(f"    {_one_line(names[f.path]).ljust(width)}  {shown}{note}")
     moved = [c for c in changes if not _decided(c)]
     if moved:  # measurements that only moved, folded: one line per entity
         lines += ["", paint(said(language, "diff.moved", count=len(moved)), "2")]
         for c in moved:
-            parts = [f"{field_name(c, f.path, fmt)} {change_text(f, fmt, c.units)}" for f in c.fields]
+            parts = [f"{field_name(c, f.path, fmt)} {change_text(f, c, sides)}" for f in c.fields]
             lines.append(f"    {_one_line(c.title, 60)}{said(language, 'colon')}{_one_line('; '.join(parts), 200)}")
     if not diff.changes:
         lines.append(said(language, "diff.same"))
@@ -301,7 +141,8 @@ def _cell(text: str) -> str:
     return markdown_text(text)
 
 
-def _entity_block(c: EntityChange, fmt: Formatter) -> str:
+def _entity_block(c: EntityChange, sides: Sides) -> str:
+    fmt = sides.new
     language = fmt.language
     count = said(language, "diff.fields", count=len(c.fields))
     summary = (f"{OP_SIGNS[c.op]} {kind_name(c.kind, language)} <code>{html_text(c.id)}</code> · "
@@ -315,30 +156,37 @@ def _entity_block(c: EntityChange, fmt: Formatter) -> str:
         for f in c.fields:
             name = markdown_text(field_name(c, f.path, fmt)) + (f" *({computed})*" if f.derived else "")
             if f.path in ("body", "vision"):
-                rows.append(f"| {name} | {_cell(_lines_changed(f.old, f.new, language))} | |")
+                rows.append(f"| {name} | {_cell(lines_changed(f.old, f.new, language))} | |")
             else:
-                old, new = with_unit(f.old, f.path, fmt, c.units), with_unit(f.new, f.path, fmt, c.units)
+                old, new = pair(f, c, sides)
                 rows.append(f"| {name} | {_cell(old)} | {_cell(new)} |")
     else:
         rows = [f"| {head['field']} | {head['value']} |", "|---|---|"]
         for f in c.fields:
             value = f.new if c.op == "added" else f.old
             shown = said(language, "diff.text-lines", count=len(str(value).splitlines())) \
-                if f.path in ("body", "vision") else with_unit(value, f.path, fmt, c.units)
+                if f.path in TEXT_PATHS else _alone(value, f.path, c, sides)
             rows.append(f"| {markdown_text(field_name(c, f.path, fmt))} | {_cell(shown)} |")
     return f"<details><summary>{summary}</summary>\n\n" + "\n".join(rows) + "\n\n</details>\n\n"
 
 
-def _moved_block(moved: list[EntityChange], fmt: Formatter) -> str:
+def _alone(value: object, path: str, c: EntityChange, sides: Sides) -> str:
+    """A field of an entity added (in the new plan's currency) or removed (in the old one's)."""
+    fmt = sides.new if c.op == "added" else sides.old
+    return show_value(value, path, fmt, c.units.get(path, ""))
+
+
+def _moved_block(moved: list[EntityChange], sides: Sides) -> str:
     """The entities whose computed values alone moved, in one folded table."""
+    fmt = sides.new
     language = fmt.language
     head = [said(language, "diff.header." + key) for key in ("field", "before", "after")]
     rows = [f"| | {' | '.join(head)} |", "|---|---|---|---|"]
     for c in moved:
         for i, f in enumerate(c.fields):
+            old, new = pair(f, c, sides)
             rows.append(f"| {_cell(c.title) if i == 0 else ''} | {markdown_text(field_name(c, f.path, fmt))} | "
-                        f"{_cell(with_unit(f.old, f.path, fmt, c.units))} | "
-                        f"{_cell(with_unit(f.new, f.path, fmt, c.units))} |")
+                        f"{_cell(old)} | {_cell(new)} |")
     summary = html_text(said(language, "diff.moved", count=len(moved)))
     return f"<details><summary>{summary}</summary>\n\n" + "\n".join(rows) + "\n\n</details>\n\n"
 
@@ -371,23 +219,27 @@ def full_diff_url(diff: PlanDiff) -> str | None:
 def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
     """A pull-request comment: the one-line summary, then each entity folded with its table.
     Never longer than `limit` characters: what does not fit is counted and pointed to."""
-    fmt = Formatter(diff.language, diff.currency, diff.locale)
+    sides = Sides.of(diff)
     language = diff.language
     shown_counts = ", ".join(counts(diff.summary, language))
     old, new = _revision_name(diff.old, language), _revision_name(diff.new, language)
     if not shown_counts:
         return said(language, "diff.no-change-between", old=old, new=new) + "\n"
     # the summary a board update takes as it is: plain Markdown, the decisions first
-    tops = highlights(diff, fmt, language=language, limit=5)
-    head = f"**{shown_counts}**\n\n" + "".join(f"- {top}\n" for top in tops) + ("\n" if tops else "")
-    head += said(language, "diff.compared", old=old, new=new) + "\n\n"
+    # it opens with a sentence that says what changed, then one bullet per decision
+    entities = ", ".join(said(language, f"diff.entities.{op}", count=n) for op in ("changed", "added", "removed")
+                         if (n := diff.summary[op]))
+    tops = headline(diff).lines()
+    head = said(language, "diff.opening", old=old, new=new, counts=entities) + "\n\n"
+    head += "".join(f"- {top}\n" for top in tops) + ("\n" if tops else "")
     if len(head) > limit // 2:
         head = head[: limit // 2 - 2] + "…\n\n"
 
     url = full_diff_url(diff)
     changes = _by_weight(diff.changes)
     moved = [c for c in changes if not _decided(c)]
-    blocks = [_entity_block(c, fmt) for c in changes if _decided(c)] + ([_moved_block(moved, fmt)] if moved else [])
+    blocks = [_entity_block(c, sides) for c in changes if _decided(c)] + ([_moved_block(moved, sides)] if moved
+                                                                           else [])
     out = [head]
     used = len(head)
     for shown, block in enumerate(blocks):
@@ -419,25 +271,27 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
     rows (field, before, after, computed), and apart, in `moved`, the entities whose computed values alone
     changed. Between versions tagged a month apart those are nearly every objective and KPI (progress, status
     and forecasts move with the date), and they would bury the few edits that make the new version."""
-    fmt = Formatter(diff.language, diff.currency, diff.locale)
+    sides = Sides.of(diff)
+    fmt = sides.new
     sections: list[dict[str, Any]] = []
     moved: list[dict[str, Any]] = []
     for c in _by_weight(diff.changes):
         rows = []
         for f in c.fields:
-            if c.op == "changed" and f.path in ("body", "vision"):
-                before, after = _lines_changed(f.old, f.new, diff.language), ""
+            if c.op == "changed" and f.path in TEXT_PATHS:
+                before, after = lines_changed(f.old, f.new, diff.language), ""
             else:
-                before = with_unit(f.old, f.path, fmt, c.units) if f.old is not None else ""
-                after = with_unit(f.new, f.path, fmt, c.units) if f.new is not None else ""
+                before, after = pair(f, c, sides)
+                before, after = before if f.old is not None else "", after if f.new is not None else ""
             rows.append({"field": field_name(c, f.path, fmt), "path": f.path, "before": before, "after": after,
                          "computed": f.derived})
         section = {"kind": c.kind, "kind_name": KIND_NAMES[c.kind], "id": c.id, "title": c.title, "op": c.op,
                    "rows": rows}
         computed_only = c.op == "changed" and bool(rows) and all(r["computed"] for r in rows)
         (moved if computed_only else sections).append(section)
+    told = headline(diff, code=False)
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
             "count_words": dict(zip([op for op in ("changed", "added", "removed") if diff.summary[op]],
                                     counts(diff.summary, diff.language), strict=True)),
-            "highlights": highlights(diff, fmt, code=False, language=diff.language), "sections": sections,
+            "highlights": told.sentences, "more": told.more_text(), "sections": sections,
             "moved": moved}

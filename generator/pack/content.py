@@ -121,7 +121,7 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     (the publish workflow on a new tag), since the tag before it. None outside a git repository, without a
     tag, or when a side cannot be compared."""
     from ..diff.compare import PlanHasErrors, compare_revisions
-    from ..diff.format import highlights
+    from ..diff.headline import headline
     from ..read.gitsource import GitError, Repository
     from ..read.tags import list_versions
 
@@ -139,7 +139,7 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     language = fmt.language
     parts = [words(language, op, n) for op in ("changed", "added", "removed") if (n := diff.summary[op])]
     return Changes(version=last.version, counts=", ".join(parts),
-                   highlights=highlights(diff, fmt, code=False, language=language))
+                   highlights=headline(diff, code=False).lines())
 
 
 def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True) -> PackContent:

@@ -136,16 +136,17 @@ class Formatter:
         return self.percent(value, 0 if whole else 1)
 
     def money(self, value: float | None, currency: str | None = None, *, compact: bool = False,
-              exact: bool = False) -> str:
+              exact: bool = False, cents: bool = False) -> str:
         """An amount with its symbol where the locale puts it: "$12,000,000", "12 000 000 €"; cents only
-        below 1,000 when there are any (at any size when `exact`: a measurement in a table); `compact` from
-        COMPACT_FROM on: "$12M", "1,2 M €"."""
+        below 1,000 when there are any (at any size when `exact`: a measurement in a table; always with
+        `cents`: beside an amount that has some, "$95.00 → $97.50"); `compact` from COMPACT_FROM on: "$12M",
+        "1,2 M €"."""
         if value is None:
             return "–"
         code = currency or self.currency
         if compact and abs(value) >= COMPACT_FROM:
             return format_compact_currency(value, code, locale=self.locale, fraction_digits=1)
-        whole = float(value).is_integer() or (abs(value) >= 1000 and not exact)
+        whole = not cents and (float(value).is_integer() or (abs(value) >= 1000 and not exact))
         return _money(self.tag, code, float(value), whole)
 
     def money_unit(self, unit: str | None) -> tuple[str, int] | None:

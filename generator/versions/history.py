@@ -103,7 +103,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
             section["href"] = entity_href(section["kind"], section["id"], base)
         path = changes_path(old, new)
         entries[new]["changes"] = {"href": path, "summary": view["summary"], "highlights": view["highlights"],
-                                   "from": old}
+                                   "more": view["more"], "from": old}
         pages.append(PageSpec(path=path, template="changes.html",
                               title=f"{ui(lang, 'changes')} {old} → {entries[new]['label']}", section="history",
                               data={"diff": view, "old": entries[old], "new": entries[new]}))
