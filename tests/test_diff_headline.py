@@ -152,6 +152,20 @@ def test_a_new_bottleneck_is_in_the_headline(repo: GitRepo) -> None:
     assert "Acquisition: bottleneck now at meetings" in summary(diff("v1", "v2"))
 
 
+def test_a_french_cost_per_unit_names_one_new_client(repo: GitRepo) -> None:
+    """A funnel whose last stage is « Nouveaux clients » costs « Coût par nouveau client », not « Coût par
+    nouveaux client », in the diff and in `strategy funnel`."""
+    files = [plan(language="fr", rate=rate) for rate in ("1/5", "1/4")]
+    for side in files:
+        side["funnels/acquisition.yaml"] = side["funnels/acquisition.yaml"].replace(
+            "title: Clients", "title: Nouveaux clients")
+    repo.commit(files[0], tag="v1")
+    repo.commit(files[1], tag="v2")
+    assert "Coût par nouveau client" in diff("v1", "v2")
+    result = CliRunner().invoke(main, ["funnel", "content", "--today", TODAY])
+    assert "coût par résultat (nouveau client)" in result.stdout
+
+
 def site_text(repo: GitRepo, rel: str) -> str:
     html = (repo.root / "output" / rel).read_text(encoding="utf-8")
     return " ".join(html.replace("\u202f", " ").replace("\u00a0", " ").split())

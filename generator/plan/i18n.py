@@ -61,10 +61,16 @@ def common_noun(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
-def _singular(word: str) -> str:
-    """"clients" → "client", "signés" → "signé"; "rendez-vous", "Ads", "KPIs" and "process" stay as written."""
+def _singular(word: str, language: str = "en") -> str:
+    """"clients" → "client", "signés" → "signé"; "rendez-vous", "Ads", "KPIs" and "process" stay as written;
+    in French "nouveaux" → "nouveau", "régionaux" → "régional" ("heureux", "nombreux": singular already)."""
     if len(word) > 3 and word.endswith("s") and word[-2].islower() and not word.endswith(("ss", "us", "is")):
         return word[:-1]
+    if language == "fr" and len(word) > 4 and word.islower():
+        if word.endswith(("eaux", "yaux")):  # nouveaux, bureaux, noyaux
+            return word[:-1]
+        if word.endswith("aux"):  # régionaux, locaux
+            return word[:-3] + "al"
     return word
 
 
@@ -97,7 +103,7 @@ class Formatter:
         noun = common_noun(title)
         if count is None or self.locale.plural_form(abs(float(count))) != "one":
             return noun
-        return " ".join(_singular(word) for word in noun.split(" "))
+        return " ".join(_singular(word, self.language) for word in noun.split(" "))
 
     def number(self, value: float | int | None, digits: int = 2) -> str:
         if value is None:
