@@ -69,8 +69,7 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
         s = st.stage
         rows.append([
             s.title,
-            "–" if i == 0 else (s.rate_written if isinstance(s.rate_written, str)
-                                else fmt.rate(float(s.rate or 0))),
+            "–" if i == 0 else fmt.rate(float(s.rate or 0)),  # "9%" however written ("9 %", "0.09", "9/100")
             fmt.number(number(st.need)),
             fmt.volume(st.need_to_date),
             fmt.volume(st.actual),

@@ -270,7 +270,7 @@ def test_funnel_text(make_plan: MakePlan, in_tmp: Path) -> None:
     assert result.exit_code == 0
     out = result.output
     assert out.startswith("Acquisition (acquisition) — goal 5")
-    assert "Prospects" in out and "1,250" in out and "1/50" in out and "20%" in out and "to date" in out
+    assert "Prospects" in out and "1,250" in out and "  2%" in out and "20%" in out and "to date" in out
     assert "budget €22,750" in out
     assert "cost per result (client) €4,550" in out  # per one client
     assert "projected ≈ 3.4 clients of 5 by Dec 31, 2026, at the average pace since Jan 1, 2026" in out

@@ -166,6 +166,17 @@ def test_a_french_cost_per_unit_names_one_new_client(repo: GitRepo) -> None:
     assert "coût par résultat (nouveau client)" in result.stdout
 
 
+def test_the_funnel_table_writes_every_rate_as_a_percentage(repo: GitRepo) -> None:
+    """`strategy funnel` writes rates written "9 %" and "0.5" as the language does, "9%" and "50%", in one
+    column, not each as it was typed."""
+    files = plan(rate="0.5")
+    files["funnels/acquisition.yaml"] = files["funnels/acquisition.yaml"].replace('rate: "1/50"', 'rate: "9 %"')
+    repo.write(files)
+    out = CliRunner().invoke(main, ["funnel", "content", "--today", TODAY]).stdout
+    rates = {line.split()[0]: line.split()[1] for line in out.splitlines()[2:5]}
+    assert rates == {"Prospects": "–", "Meetings": "9%", "Clients": "50%"}
+
+
 def site_text(repo: GitRepo, rel: str) -> str:
     html = (repo.root / "output" / rel).read_text(encoding="utf-8")
     return " ".join(html.replace("\u202f", " ").replace("\u00a0", " ").split())
