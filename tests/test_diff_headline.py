@@ -182,6 +182,16 @@ def site_text(repo: GitRepo, rel: str) -> str:
     return " ".join(html.replace("\u202f", " ").replace("\u00a0", " ").split())
 
 
+def test_the_history_counts_agree_with_their_number_in_french(repo: GitRepo) -> None:
+    """A French history page reads « 2 modifiés », as the changes page and the terminal do, not « 2 modifié »."""
+    repo.commit(plan(language="fr"), tag="v1")
+    repo.commit(plan(language="fr", goal=8, target=30), tag="v2")
+    result = CliRunner().invoke(main, ["build", "content", "--all-versions", "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    history = site_text(repo, "history.html")
+    assert "2 modifiés</span>" in history and "2 modifié</span>" not in history
+
+
 def test_the_site_links_the_decisions_its_headline_leaves_out(repo: GitRepo) -> None:
     """Eight decisions between two versions: the changes page lists six, then "+ 2 more decisions" linking to the
     details below it, and the history links the same words to that changes page."""
