@@ -155,3 +155,15 @@ def test_history_specs_validate_against_the_vega_lite_schema(fr: Formatter) -> N
 def test_no_kpi_no_chart(fr: Formatter) -> None:
     """A plan without KPIs in any version gets no chart (the page says there is nothing to compare)."""
     assert target_history_charts([VersionTargets("Version en cours", dt.date(2026, 1, 1), [])], fr) == []
+
+
+def test_a_target_in_dollars_reads_with_its_symbol_where_the_locale_puts_it() -> None:
+    """An en-US plan's revenue target moved $12M → $11M: the history's table, the chart's numbers and its
+    sentence read "$12,000,000", never "12,000,000 $"."""
+    revenue = ["revenue", "Online revenue", 12_000_000, "$"]
+    versions = [VersionTargets("v1", dt.date(2026, 1, 10), [revenue]),
+                VersionTargets("v2", dt.date(2026, 3, 2), [[*revenue[:2], 11_000_000, "$"]])]
+    (chart,) = target_history_charts(versions, Formatter("en", "USD"))
+    assert [row[2] for row in chart.table.rows] == ["$12,000,000", "$11,000,000"]
+    assert [r["label"] for r in _layer(chart, "text")["data"]["values"]] == ["$12,000,000", "$11,000,000"]
+    assert "$12,000,000" in chart.description and "000 $" not in chart.description

@@ -99,10 +99,11 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
             rows.append([version, dates[version], "–"])
             previous = None  # the line breaks here: its next part gets its value written too
             continue
-        text = _with_unit(fmt.number(target), unit, fmt)
+        money = fmt.money_unit(unit) is not None  # "$12,000,000" where the locale puts the symbol, not "12,000,000 $"
+        text = fmt.measure(target, unit, exact=False) if money else _with_unit(fmt.number(target), unit, fmt)
         points.append({"version": version, "target": target, "target_label": text, "date_label": dates[version]})
         if target != previous:
-            labelled.append({"version": version, "target": target, "label": fmt.number(target)})
+            labelled.append({"version": version, "target": target, "label": text if money else fmt.number(target)})
         previous = target
         rows.append([version, dates[version], text])
     spec = _target_history_spec(lang, tuple(order), data=[points, labelled])
@@ -110,10 +111,15 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
     caption = _t(lang, "caption", title=title, unit=unit) if unit else title
     table = Table(caption=caption, headers=[_t(lang, k) for k in ("version", "date", "target")], rows=rows)
     if len(by_version) > 1 and len(labelled) == 1:
-        description = _t(lang, "desc_same", title=title, value=_with_unit(labelled[0]["label"], unit, fmt),
+        description = _t(lang, "desc_same", title=title, value=_said(labelled[0]["label"], unit, fmt),
                          count=len(by_version))
     else:  # the first target and each change, as the chart writes them
-        steps = ", ".join(_t(lang, "step", value=_with_unit(r["label"], unit, fmt), version=r["version"])
+        steps = ", ".join(_t(lang, "step", value=_said(r["label"], unit, fmt), version=r["version"])
                           for r in labelled)
         description = _t(lang, "desc_steps", title=title, steps=steps)
     return Chart(id=f"target-history-{kpi}", spec=spec, table=table, description=description)
+
+
+def _said(label: str, unit: str | None, fmt: Formatter) -> str:
+    """A point's label in the chart's sentence: with its unit, unless it is money and has its symbol already."""
+    return label if fmt.money_unit(unit) is not None else _with_unit(label, unit, fmt)
