@@ -195,7 +195,7 @@ def test_markdown_summary_first_then_folded_tables(repo: GitRepo) -> None:
     repo.commit(v2, tag="v2")
     code, out, _ = run("v1", "v2", "--format", "markdown")
     assert code == 0
-    assert out.startswith("The plan from `v1` to `v2`, compared as strategy: **1 entity changed, 1 added**.\n\n"
+    assert out.startswith("Plan `v1` → `v2`, compared as strategy: **1 entity changed, 1 added**.\n\n"
                           "- Acquisition: goal 5 clients → 8 clients, so prospects needed 1,250 → 2,000\n"
                           "- objective “Fidéliser” added\n")
     summary = out.split("<details>")[0]
@@ -235,7 +235,7 @@ def test_markdown_never_exceeds_60000_characters(repo: GitRepo) -> None:
     code, out, _ = run("v1", "v2", "--format", "markdown")
     assert code == 0
     assert len(out) <= MARKDOWN_LIMIT
-    assert out.startswith("The plan from `v1` to `v2`, compared as strategy: **600 added**.")
+    assert out.startswith("Plan `v1` → `v2`, compared as strategy: **600 added**.")
     assert "more changes not shown" in out
     assert "(https://example.org/plan/changes/v1..v2.html)" in out
     shown = out.count("</details>")

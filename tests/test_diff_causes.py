@@ -90,7 +90,7 @@ def test_goal_and_rate_both_named_in_english(repo: GitRepo) -> None:
             "so prospects needed 1,250 → 1,600")
     assert summary(diff("v1", "v2")) == said
     assert headline(diff("v1", "v2", "--format", "markdown")) == (
-        f"The plan from `v1` to `v2`, compared as strategy: **1 entity changed**.\n\n- {said}")
+        f"Plan `v1` → `v2`, compared as strategy: **1 entity changed**.\n\n- {said}")
     assert "acquisition:" not in summary(diff("v1", "v2"))
 
 
@@ -103,7 +103,7 @@ def test_goal_and_rate_both_named_in_french(repo: GitRepo) -> None:
             "20 % → 25 %, donc prospects identifiés nécessaires 1 250 → 1 600")
     assert summary(diff("v1", "v2")) == said
     assert headline(diff("v1", "v2", "--format", "markdown")) == (
-        f"Le plan de `v1` à `v2`, comparé comme stratégie : **1 entité modifiée**.\n\n- {said}")
+        f"Plan `v1` → `v2`, comparé comme stratégie : **1 entité modifiée**.\n\n- {said}")
 
 
 def test_one_cause_alone(repo: GitRepo) -> None:
@@ -266,7 +266,7 @@ def test_a_french_diff_is_french_throughout(repo: GitRepo) -> None:
     assert "Besoin en prospects identifiés" in text and "(calculé)" in text
     assert "But" in text and "5 clients signés → 8 clients signés" in text
     markdown = diff("v1", "v2", "--format", "markdown").replace("\u202f", " ").replace("\u00a0", " ")
-    assert markdown.startswith("Le plan de `v1` à `v2`, comparé comme stratégie : **1 entité modifiée**.\n\n"
+    assert markdown.startswith("Plan `v1` → `v2`, comparé comme stratégie : **1 entité modifiée**.\n\n"
                                "- Tunnel de vente : ")
     assert "| champ | avant | après |" in markdown
     assert "| Taux Prospects identifiés → Rendez-vous qualifiés | 2 % | 2,5 % |" in markdown  # rates as percentages

@@ -126,7 +126,7 @@ def test_dates_read_in_the_locale_and_the_comment_opens_with_a_sentence(repo: Gi
     assert summary(text) == "Call every lead within a day: due date Mar 31, 2026 → Apr 30, 2026"
     assert "Due date  Mar 31, 2026 → Apr 30, 2026" in text
     markdown = diff("v1", "v2", "--format", "markdown")
-    assert markdown.startswith("The plan from `v1` to `v2`, compared as strategy: **1 entity changed**.\n\n- Call")
+    assert markdown.startswith("Plan `v1` → `v2`, compared as strategy: **1 entity changed**.\n\n- Call")
 
 
 def test_a_new_bottleneck_is_in_the_headline(repo: GitRepo) -> None:

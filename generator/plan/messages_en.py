@@ -326,7 +326,7 @@ EN: dict[str, str | dict[str, str]] = {
     "diff.computed": "computed", "diff.no-change": "no change",
     "diff.same": "The two plans are the same, as strategy: no entity added, removed or changed.",
     "diff.no-change-between": "**No change to the plan** between {old} and {new}.",
-    "diff.opening": "The plan from {old} to {new}, compared as strategy: **{counts}**.",
+    "diff.opening": "Plan {old} → {new}, compared as strategy: **{counts}**.",
     "diff.decisions": "Decisions", "diff.details": "Details, entity by entity",
     "diff.moved": {"one": "{count} entity whose computed values only moved (progress, status, needs)",
                    "other": "{count} entities whose computed values only moved (progress, status, needs)"},

@@ -329,7 +329,7 @@ FR: dict[str, str | dict[str, str]] = {
     "diff.computed": "calculé", "diff.no-change": "aucun changement",
     "diff.same": "Les deux plans sont identiques comme stratégie : aucune entité ajoutée, retirée ou modifiée.",
     "diff.no-change-between": "**Aucun changement du plan** entre {old} et {new}.",
-    "diff.opening": "Le plan de {old} à {new}, comparé comme stratégie : **{counts}**.",
+    "diff.opening": "Plan {old} → {new}, comparé comme stratégie : **{counts}**.",
     "diff.decisions": "Décisions", "diff.details": "Le détail, entité par entité",
     "diff.moved": {"one": "{count} entité dont seules les valeurs calculées ont bougé (avancement, statut, besoins)",
                    "other": "{count} entités dont seules les valeurs calculées ont bougé (avancement, statut, "
