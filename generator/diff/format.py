@@ -19,6 +19,7 @@ from ..read.gitsource import WORKING_TREE
 from .compare import EntityChange, PlanDiff
 from .fields import counts, field_name, is_decision, kind_name, said
 from .headline import headline
+from .markdown_text import markdown_text
 from .values import TEXT_PATHS, Sides, change_text, lines_changed, pair, show_value
 
 MARKDOWN_LIMIT = 60_000  # GitHub refuses comments over 65,536 characters
@@ -117,18 +118,6 @@ def _one_line(text: str, limit: int = 160) -> str:
 # --- Markdown --------------------------------------------------------------------------------
 
 _SAFE_URL = re.compile(r"^https?://[A-Za-z0-9._~:/?#@$&+,;=%-]+$")  # no space, bracket, pipe or quote
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-
-
-def markdown_text(text: str) -> str:
-    """Plan text made inert in Markdown (and inside a table cell): no link, image, emphasis, HTML
-    tag, mention or pipe survives; line breaks become <br>."""
-    text = _MD_SPECIAL.sub(r"\\\1", str(text))
-    text = html.escape(text, quote=False)
-    text = text.replace("@", "&#64;").replace(":", "&#58;")  # no mention, no autolinked URL
-    return "<br>".join(part.strip() for part in text.splitlines()) if "\n" in text else text
-
-
 def html_text(text: str) -> str:
     """Plan text inside an HTML element (a <summary>): escaped, mentions and links disarmed."""
     text = html.escape(" ".join(str(text).split()), quote=True)

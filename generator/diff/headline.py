@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..plan.i18n import common_noun
 from .compare import EntityChange, FieldChange, PlanDiff
 from .fields import field_name, is_decision
+from .markdown_text import markdown_text
 from .phrases import enumeration, phrase
 from .values import Sides, change_text, pair, show_value
 
@@ -45,8 +46,6 @@ class Headline:
 def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT) -> Headline:
     """Every decision of `diff` in one sentence each, then statuses while there is room, `limit` sentences at
     most; entities and stages are named by their titles (escaped for Markdown when `code`)."""
-    from .format import markdown_text
-
     language = diff.language
     sides = Sides.of(diff)
     fmt = sides.new
