@@ -260,3 +260,60 @@ def test_when_every_rate_is_within_tolerance_the_top_most_stage_behind_is_named(
     assert fs is not None and fs.bottleneck is None
     text = " ".join(diagnosis(fs, Formatter("en", "USD")))
     assert "the shortfall comes from the volume of “Website visits” (9,000 against 11,000 expected by now" in text
+
+
+def _distributors() -> Funnel:
+    loc = Location("funnels/distributeurs.yaml")
+    return Funnel(id="distributeurs", loc=loc, locs={}, title="Recrutement", goal=12, stages=[
+        Stage(id="contacts", loc=loc, locs={}, title="Contacts qualifiés", kpi="contacts"),
+        Stage(id="demos", loc=loc, locs={}, title="Démonstrations en usine", rate=Fraction(40, 100),
+              rate_written="40 %"),
+        Stage(id="signes", loc=loc, locs={}, title="Distributeurs signés", rate=Fraction(1, 4), rate_written=0.25,
+              kpi="signes")])
+
+
+def test_a_rate_across_an_unmeasured_stage_is_judged_against_the_planned_rates_between() -> None:
+    """The starter plan's shape: contacts and signed distributors measured, demonstrations not. Contacts at
+    95 % of their need to date and 6 signed for 11,1: the reader is told contacts → signed converts 5,7 % for
+    40 % × 25 % = 10 % planned, not that no stage converts below plan and contacts are the cause."""
+    from generator.plan.compute import compute_funnel
+    from generator.plan.i18n import Formatter
+    from generator.site.explain import diagnosis
+
+    fs = compute_funnel(_distributors(), {"contacts": 106, "signes": 6}, elapsed=11.1 / 12)
+    assert fs is not None and fs.bottleneck == "signes"
+    text = " ".join(diagnosis(fs, Formatter("fr", "EUR"))).replace("\u202f", " ")
+    assert ("Goulot d'étranglement entre « Contacts qualifiés » et « Distributeurs signés » : 5,7 % pour 10 % "
+            "prévus (57 % du taux prévu) ; l'étape « Démonstrations en usine » entre les deux n'est pas mesurée."
+            ) in text
+    assert "Aucun" not in text and "vient du volume de « Contacts qualifiés »" not in text
+    english = " ".join(diagnosis(fs, Formatter("en", "USD")))
+    assert ("Bottleneck between “Contacts qualifiés” and “Distributeurs signés”: 5.7% against 10% planned (57% of "
+            "the planned rate); the stage “Démonstrations en usine” between them is not measured.") in english
+    # the stage table's observed rate stays per stage: none for a stage whose stage above is not measured
+    assert [s.observed_rate for s in fs.stages] == [None, None, None]
+
+
+def test_without_any_measured_rate_the_diagnosis_speaks_of_volumes_only() -> None:
+    """Only the top stage measured, and behind: the reader is told its volume is behind, never that "no stage
+    converts below 90 % of its planned rate", a rate nobody measured."""
+    from generator.plan.compute import compute_funnel
+    from generator.plan.i18n import Formatter
+    from generator.site.explain import diagnosis
+
+    fs = compute_funnel(_distributors(), {"contacts": 80}, elapsed=11.1 / 12)
+    assert fs is not None
+    text = " ".join(diagnosis(fs, Formatter("fr", "EUR"))).replace("\u202f", " ")
+    assert text.startswith("Retard en volume : « Contacts qualifiés » en est à 80 pour 111 attendus à ce jour")
+    assert "taux" not in text
+
+
+def test_funnel_command_judges_the_rate_across_an_unlinked_stage(make_plan: Callable[..., Path]) -> None:
+    """`strategy funnel` on the trial plan with its middle stage not linked to a KPI: visits → clients is
+    judged against 1 % × 1/20 planned, and named as the bottleneck."""
+    funnel = FUNNEL.replace("    rate: \"1 %\"\n    kpi: prospects\n", "    rate: \"1 %\"\n")
+    plan = make_plan(trial_files(funnel=funnel), settings=SETTINGS_FR)
+    out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
+    assert "Goulot d'étranglement entre « Visiteurs du site » et « Clients signés »" in out
+    assert "l'étape « Prospects » entre les deux n'est pas mesurée" in out
+    assert "Aucun taux mesuré" not in out

@@ -50,8 +50,13 @@ class StageState:
     need: Fraction  # the volume to reach by the funnel's due date
     need_to_date: float | None = None  # the need pro-rated on the time elapsed since the period start
     actual: float | None = None  # the stage's volume since the period start (its KPI's measurements summed)
-    observed_rate: float | None = None
-    ratio: float | None = None  # observed / planned rate
+    observed_rate: float | None = None  # from the stage just above, when both are measured (the tables' column)
+    # the rate measured from the nearest measured stage above (`rate_from`, its index), and the planned rate
+    # over the same span: the product of the planned rates between them, across any unmeasured stage
+    measured_rate: float | None = None
+    rate_from: int | None = None
+    planned_rate: Fraction | None = None
+    ratio: float | None = None  # measured / planned rate over the same span
     pace: float | None = None  # actual / need to date: below 1, the stage is behind
     cost_total: float | None = None  # need × cost
 
@@ -92,11 +97,7 @@ def compute_funnel(funnel: Funnel, volumes: dict[str, float | None], *, elapsed:
             st.cost_total = float(st.need * Fraction(repr(float(st.stage.cost))))
         if st.actual is not None and st.need_to_date:
             st.pace = st.actual / st.need_to_date
-    for prev, st in itertools.pairwise(states):
-        if st.actual is not None and prev.actual:
-            st.observed_rate = st.actual / prev.actual
-            assert st.stage.rate is not None
-            st.ratio = st.observed_rate / float(st.stage.rate)
+    _observe_rates(states)
     state = FunnelState(funnel=funnel, stages=states, due=due, start=start, elapsed=elapsed, tolerance=tolerance,
                         bottleneck=_lowest(states, "ratio", below=tolerance),
                         shortfall=_lowest(states, "pace", below=1.0))
@@ -106,6 +107,26 @@ def compute_funnel(funnel: Funnel, volumes: dict[str, float | None], *, elapsed:
         state.cost_per_unit = round(state.budget / float(funnel.goal), 2)
     state.projection = _projection(states, elapsed)
     return state
+
+
+def _observe_rates(states: list[StageState]) -> None:
+    """Each measured stage's rate from the nearest measured stage above it: a rate is judged only between
+    two measured volumes, never guessed for a stage without a KPI."""
+    above: int | None = None
+    for i, st in enumerate(states):
+        if st.actual is None:
+            continue
+        if above is not None and states[above].actual:
+            planned = Fraction(1)
+            for between in states[above + 1:i + 1]:
+                assert between.stage.rate is not None  # compute_funnel needs every rate
+                planned *= between.stage.rate
+            st.measured_rate = st.actual / states[above].actual
+            st.rate_from, st.planned_rate = above, planned
+            st.ratio = st.measured_rate / float(planned)
+            if above == i - 1:
+                st.observed_rate = st.measured_rate
+        above = i
 
 
 def _lowest(states: list[StageState], attr: str, *, below: float) -> str | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.lists import format_list
+
 from ..plan.compute import FunnelState, KpiState, StageState
 from ..plan.i18n import Formatter
 from ..plan.messages import render
@@ -41,11 +43,7 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
     out = []
     found = _stage(fs, fs.bottleneck)
     if found is not None:
-        i, st = found
-        assert st.stage.rate is not None
-        out.append(_w(fmt, "bottleneck", stage=st.stage.title, previous=fs.stages[i - 1].stage.title,
-                      observed=fmt.rate(st.observed_rate), planned=fmt.rate(float(st.stage.rate)),
-                      ratio=fmt.percent(st.ratio)))
+        out.append(_bottleneck(fs, *found, fmt))
     behind = _stage(fs, fs.shortfall)
     if behind is not None:
         _, st = behind
@@ -55,13 +53,28 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
             out.append(_w(fmt, "shortfall", stage=st.stage.title, actual=fmt.volume(st.actual),
                           to_date=fmt.volume(st.need_to_date), need=fmt.volume(float(st.need)),
                           due=fmt.date(fs.due)))
-        out.append(_w(fmt, "shortfall" if found is not None else "volume_limits", tolerance=tolerance,
+        rates_seen = any(s.ratio is not None for s in fs.stages)  # never a claim about rates not measured
+        out.append(_w(fmt, "volume_limits" if found is None and rates_seen else "shortfall", tolerance=tolerance,
                       stage=top.stage.title, actual=fmt.volume(top.actual), to_date=fmt.volume(top.need_to_date),
                       need=fmt.volume(float(top.need)), due=fmt.date(fs.due)))
     if not out:
         rates_seen = any(st.ratio is not None for st in fs.stages)
         out.append(_w(fmt, "on_pace" if rates_seen else "volumes_ok", tolerance=tolerance))
     return out
+
+
+def _bottleneck(fs: FunnelState, i: int, st: StageState, fmt: Formatter) -> str:
+    """The rate furthest below plan, read from the nearest measured stage above: across unmeasured stages,
+    against the product of their planned rates, and saying which stages were not measured."""
+    assert st.rate_from is not None and st.planned_rate is not None
+    values = {"stage": st.stage.title, "previous": fs.stages[st.rate_from].stage.title,
+              "observed": fmt.rate(st.measured_rate), "planned": fmt.rate(float(st.planned_rate)),
+              "ratio": fmt.percent(st.ratio)}
+    skipped = [s.stage.title for s in fs.stages[st.rate_from + 1:i]]
+    if not skipped:
+        return _w(fmt, "bottleneck", **values)
+    names = format_list([_w(fmt, "quoted", title=t) for t in skipped], locale=fmt.locale)
+    return _w(fmt, "bottleneck_span", unmeasured=_w(fmt, "unmeasured", count=len(skipped), stages=names), **values)
 
 
 def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
