@@ -361,8 +361,9 @@ def test_funnel_table_and_description(state: PlanState, fr: Formatter) -> None:
         ["Rendez-vous", "2\u202f%", "25", "11,3", "–", "–"],
         ["Clients", "20\u202f%", "5", "2,3", "4", "–"],
     ]
+    # 4 clients of 24 300 visits, for 2 % × 20 % planned across the unmeasured meetings: the bottleneck
     assert chart.description == ("Tunnel d'acquisition : il faut 1\u202f250 « Visites » pour atteindre "
-                                 "5 « Clients ».")
+                                 "5 « Clients » ; goulot d'étranglement : « Clients ».")
 
 
 # --- progress chart ------------------------------------------------------------------------

@@ -116,12 +116,13 @@ def _observe_rates(states: list[StageState]) -> None:
     for i, st in enumerate(states):
         if st.actual is None:
             continue
-        if above is not None and states[above].actual:
+        base = states[above].actual if above is not None else None
+        if above is not None and base:
             planned = Fraction(1)
             for between in states[above + 1:i + 1]:
                 assert between.stage.rate is not None  # compute_funnel needs every rate
                 planned *= between.stage.rate
-            st.measured_rate = st.actual / states[above].actual
+            st.measured_rate = st.actual / base
             st.rate_from, st.planned_rate = above, planned
             st.ratio = st.measured_rate / float(planned)
             if above == i - 1:
@@ -183,6 +184,7 @@ class KpiState:
     progress: float | None = None
     expected_progress: float = 0.0
     forecast: float | None = None
+    forecast_rule: str | None = None  # how the forecast was made: "milestones", "average-pace" or "trend"
     status: str = "no-data"
     rule: str = "no-data"  # which rule of STATUS_RULES set the status
     # the measurements that stand for a month or a quarter, by their first day (model.Point.period)
@@ -339,19 +341,38 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
 
 
 def _forecast(state: KpiState, points: list[tuple[dt.date, float]], measure: str) -> float | None:
-    """The value at the due date: along the KPI's milestone path at the pace it keeps against that path, or
-    else the least-squares line through the measurements; a running total is never forecast to shrink."""
+    """The value at the due date, and which rule made it (`state.forecast_rule`): along the KPI's milestone
+    path at the pace it keeps against that path; else a running total at its average pace since the period
+    start; else the least-squares line through the measurements. A running total is never forecast to shrink."""
     baseline, actual, expected = state.baseline, state.actual, state.expected
     if actual is None or baseline is None:
         return None
+    forecast: float | None
     if state.kpi.milestones and expected is not None and expected != baseline:
         # a back-loaded path: a straight line through the early, slow measurements would miss the late growth
-        forecast: float | None = baseline + (state.kpi.target - baseline) * (actual - baseline) / (expected - baseline)
+        forecast = baseline + (state.kpi.target - baseline) * (actual - baseline) / (expected - baseline)
+        state.forecast_rule = "milestones"
+    elif measure == "cumulative":
+        # a running total grows by each period's figure: a line through the totals, bent by their growth, would
+        # forecast less than a typical month; its average pace since the start does not (as the funnel projects)
+        forecast = _pace_forecast(points, state.start, state.due)
+        state.forecast_rule = "average-pace" if forecast is not None else None
     else:
         forecast = _linear_forecast(points, state.due)
+        state.forecast_rule = "trend" if forecast is not None else None
     if forecast is not None and measure == "cumulative" and state.direction == "up":
         forecast = max(forecast, actual)
     return forecast
+
+
+def _pace_forecast(points: list[tuple[dt.date, float]], start: dt.date, due: dt.date) -> float | None:
+    """A running total (nothing at the period start) at the due date, at its average pace since the start:
+    the latest total over the share of the time gone by where it stands (the end of its month, or today)."""
+    if not points:
+        return None
+    day, total = points[-1]
+    share = time_share(start, due, day)
+    return total / share if share > 0 else None
 
 
 def _linear_forecast(points: list[tuple[dt.date, float]] | Counted, due: dt.date) -> float | None:
