@@ -193,3 +193,45 @@ kpis:
     assert state.expected_date == dt.date(2026, 9, 30)
     assert state.expected == pytest.approx(30 + 20 * 272 / 364)
     assert state.status == "on-track"
+
+
+REVENUE = """\
+---
+title: Porter le chiffre d'affaires en ligne à 2,6 M€
+due: 2026-12-31
+kpis:
+  - id: ca
+    title: Chiffre d'affaires en ligne cumulé
+    unit: €
+    target: 2600000
+    measure: cumulative
+    cadence: monthly
+---
+"""
+MONTHS = [118450.20, 121900, 140310.75, 152880.40, 160020.10, 171450, 129300.55, 98760, 188410.30, 205990.80,
+          231150]
+
+
+def test_a_running_total_is_forecast_at_its_average_pace(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """A year's revenue summed month by month (1 718 623 € at the end of November, never less than 98 760 € a
+    month) is forecast at its average pace since 1 January, 1 878 615 €, not 1 791 513 € (a December of
+    73 k€) from a straight line through the growing totals; the page says how the forecast was made."""
+    csv = "date,value\n" + "".join(f"2026-{m:02d},{v}\n" for m, v in enumerate(MONTHS, start=1))
+    plan = make_plan({"objectives/ca.md": REVENUE, "data/ca.csv": csv}, settings=SETTINGS)
+    out = tmp_path / "site"
+    CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-12-03"], catch_exceptions=False)
+    text = page_text(out / "objectives" / "ca.html")
+    assert "Prévision à l'échéance 1,9 M € au rythme moyen depuis le 1 janv. 2026" in text
+    assert "la prévision à l'échéance (1 878 615 €) n'atteint pas la cible" in text
+
+
+def test_other_kpis_are_still_forecast_along_their_trend(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """A level KPI (an average basket) is forecast along the straight line through its measurements, and the
+    page says so."""
+    objective = REVENUE.replace("measure: cumulative", "measure: level").replace("2600000", "1450")
+    csv = "date,value\n2026-09,1200\n2026-10,1250\n2026-11,1300\n"
+    plan = make_plan({"objectives/ca.md": objective, "data/ca.csv": csv}, settings=SETTINGS)
+    out = tmp_path / "site"
+    CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-12-03"], catch_exceptions=False)
+    text = page_text(out / "objectives" / "ca.html")
+    assert "Prévision à l'échéance 1 351 € selon la tendance des mesures" in text

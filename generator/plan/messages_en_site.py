@@ -190,6 +190,9 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.behind-path": "Off track: its progress ({progress}) is below {tolerance} of the expected progress ({expected_progress}){forecast_clause}.",
     "explain.forecast_misses": ", and the forecast at the due date ({forecast}) misses the target ({target})",
     "explain.no-data": "No data: no measurement yet.",
+    "explain.forecast.milestones": "at the pace kept against the milestones",
+    "explain.forecast.average-pace": "at the average pace since {start}",
+    "explain.forecast.trend": "along the trend of the measurements",
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",

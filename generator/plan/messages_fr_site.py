@@ -190,6 +190,9 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.behind-path": "En retard : l'avancement ({progress}) est sous {tolerance} de l'avancement attendu ({expected_progress}){forecast_clause}.",
     "explain.forecast_misses": ", et la prévision à l'échéance ({forecast}) n'atteint pas la cible ({target})",
     "explain.no-data": "Sans données : aucune mesure à ce jour.",
+    "explain.forecast.milestones": "au rythme tenu par rapport aux jalons",
+    "explain.forecast.average-pace": "au rythme moyen depuis le {start}",
+    "explain.forecast.trend": "selon la tendance des mesures",
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",

@@ -84,6 +84,13 @@ def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
             "projection": projection_text(fs, fmt), "diagnosis": diagnosis(fs, fmt)}
 
 
+def forecast_basis(ks: KpiState, fmt: Formatter) -> str:
+    """How the forecast at the due date was made, said beside it: "at the average pace since Jan 1, 2026"."""
+    if ks.forecast is None or ks.forecast_rule is None:
+        return ""
+    return _w(fmt, f"forecast.{ks.forecast_rule}", start=fmt.date(ks.start))
+
+
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     """Which rule gave the KPI its status, with the numbers it compared."""
     def value(v: float | None) -> str:
