@@ -370,16 +370,16 @@ def test_funnel_table_and_description(state: PlanState, fr: Formatter) -> None:
 
 
 def test_progress_bars_are_clamped_but_the_table_keeps_the_true_value(state: PlanState, fr: Formatter) -> None:
-    """An objective at 150 % draws a bar to 120 % and one below its baseline a bar at 0 %,
-    while the tooltip and the table say 150 % and −20 %."""
+    """An objective whose KPI is at 150 % reads 100 % (done, never more than done: its KPI's page says
+    150 %), and one below its baseline draws a bar at 0 % while the tooltip and the table say −20 %."""
     chart = charts.progress_chart(state, fr)
     records = {r["objective"]: r for r in chart.spec["layer"][1]["data"]["values"]}
     ahead = records["Un objectif déjà dépassé"]
-    assert ahead["progress"] == 1.2 and ahead["progress_label"] == "150\u202f%"
+    assert ahead["progress"] == 1.0 and ahead["progress_label"] == "100\u202f%"
     behind = records["Un objectif qui recule"]
     assert behind["progress"] == 0 and behind["progress_label"] == "-20\u202f%"
     table = {row[0]: row for row in chart.table.rows}
-    assert table["Un objectif déjà dépassé"][1] == "150\u202f%"
+    assert table["Un objectif déjà dépassé"][1] == "100\u202f%"
     assert table["Un objectif qui recule"][1:] == ["-20\u202f%", "41\u202f%", "en retard"]
     assert chart.table.headers == ["Objectif", "Avancement", "Avancement attendu", "Statut"]
 

@@ -285,6 +285,8 @@ def _counted(series: Series | None, today: dt.date, start: dt.date, measure: str
 # Why a KPI has its status, in the order they are tried (the page names the one that applied).
 STATUS_RULES = {
     "target-reached": "achieved",  # the latest measurement reaches the target
+    # a level reaching the target before the due date, but forecast to fall back below it by then
+    "reached-forecast-short": "on-track",
     "on-path": "on-track",  # at or beyond the expected path today
     "near-path": "at-risk",  # behind the path, but its progress is at least rules.at_risk of the expected one
     "forecast-reaches-target": "at-risk",  # further behind, but the forecast at the due date reaches the target
@@ -327,7 +329,10 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
     state.forecast = _forecast(state, [(state.at(d), v) for d, v in past], kpi.measure)
     sign = 1 if state.direction == "up" else -1
     if sign * (state.actual - kpi.target) >= 0:
-        state.rule = "target-reached"
+        # once the due date is measured, the measurement is the outcome, whatever a line through it says
+        early = state.actual_date is not None and state.at(state.actual_date) < due
+        short = early and state.forecast is not None and sign * (state.forecast - kpi.target) < 0
+        state.rule = "reached-forecast-short" if short else "target-reached"  # never "achieved" beside a miss
     elif state.expected is not None and sign * (state.actual - state.expected) >= 0:
         state.rule = "on-path"
     elif state.progress >= at_risk * state.expected_progress:
@@ -404,12 +409,15 @@ class ObjectiveState:
 
 
 def rollup(objective: Objective, kpis: list[KpiState]) -> ObjectiveState:
+    """An objective's status is its weakest KPI's; its progress the mean of its KPIs', each up to 100 %."""
     state = ObjectiveState(objective=objective, kpis=kpis)
     if kpis:
         state.status = min((k.status for k in kpis), key=STATUS_ORDER.index)
         if all(k.status == "no-data" for k in kpis):
             state.status = "no-data"
-        progresses = [k.progress for k in kpis if k.progress is not None]
+        # each KPI counts for at most all of its share: one beyond its target does not make up for another
+        # behind it, so an objective never reads as more than done; one going backwards still pulls it down
+        progresses = [min(1.0, k.progress) for k in kpis if k.progress is not None]
         if progresses:
             state.progress = sum(progresses) / len(progresses)
     return state

@@ -8,7 +8,7 @@ from typing import Any
 
 from babel.lists import format_list
 
-from ..plan.compute import FunnelState, KpiState, StageState
+from ..plan.compute import STATUS_ORDER, FunnelState, KpiState, ObjectiveState, StageState
 from ..plan.i18n import Formatter
 from ..plan.messages import render
 
@@ -89,6 +89,16 @@ def forecast_basis(ks: KpiState, fmt: Formatter) -> str:
     if ks.forecast is None or ks.forecast_rule is None:
         return ""
     return _w(fmt, f"forecast.{ks.forecast_rule}", start=fmt.date(ks.start))
+
+
+def objective_rule(os: ObjectiveState, fmt: Formatter) -> str:
+    """How an objective's status and progress follow from its KPIs, naming the weakest: said under the badge
+    so that "off track" beside a high progress reads as what it is. Empty with fewer than two measured KPIs."""
+    measured = [k for k in os.kpis if k.status != "no-data"]
+    if len(measured) < 2:
+        return ""
+    weakest = min(measured, key=lambda k: STATUS_ORDER.index(k.status))
+    return _w(fmt, "objective_rule", kpi=weakest.kpi.title, status=fmt.label(weakest.status))
 
 
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
