@@ -71,7 +71,7 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
             s.title,
             "–" if i == 0 else fmt.rate(float(s.rate or 0)),  # "9%" however written ("9 %", "0.09", "9/100")
             fmt.number(number(st.need)),
-            fmt.volume(st.need_to_date),
+            fmt.needed(st.need_to_date),
             fmt.volume(st.actual),
             fmt.percent(st.observed_rate, 1) if st.observed_rate is not None else "–",
             fmt.money(s.cost) if s.cost is not None else "–",

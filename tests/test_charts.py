@@ -335,16 +335,16 @@ def test_any_kpi_gives_a_chart_whose_table_matches_its_data(
 
 def test_funnel_chart_lists_stages_top_to_bottom_with_needs_and_actuals(state: PlanState, fr: Formatter) -> None:
     """Stage titles run down the axis in stage order; each has its need by the due date, its need to date
-    (on 15 June, 165 of 364 days gone by) and, when known, its volume since the period start (the visits of
-    every month summed)."""
+    (on 15 June, 165 of 364 days gone by, rounded up to whole things) and, when known, its volume since the
+    period start (the visits of every month summed)."""
     chart = charts.funnel_chart(state.funnels["acquisition"], fr)
     bars = chart.spec["layer"][0]
     assert bars["encoding"]["y"]["sort"] == ["Visites", "Rendez-vous", "Clients"]
     rows = [(r["stage"], r["series"], r["label"]) for r in _values(chart.spec)]
     assert rows == [("Visites", "Besoin à l'échéance", "1\u202f250"), ("Visites", "Besoin à ce jour", "567"),
                     ("Visites", "Réel à ce jour", "24\u202f300"),
-                    ("Rendez-vous", "Besoin à l'échéance", "25"), ("Rendez-vous", "Besoin à ce jour", "11,3"),
-                    ("Clients", "Besoin à l'échéance", "5"), ("Clients", "Besoin à ce jour", "2,3"),
+                    ("Rendez-vous", "Besoin à l'échéance", "25"), ("Rendez-vous", "Besoin à ce jour", "12"),
+                    ("Clients", "Besoin à l'échéance", "5"), ("Clients", "Besoin à ce jour", "3"),
                     ("Clients", "Réel à ce jour", "4")]
     text_layer = chart.spec["layer"][1]
     assert text_layer["mark"]["type"] == "text" and text_layer["encoding"]["text"]["field"] == "label"
@@ -358,8 +358,8 @@ def test_funnel_table_and_description(state: PlanState, fr: Formatter) -> None:
                                    "Réel à ce jour", "Taux observé"]
     assert chart.table.rows == [
         ["Visites", "–", "1\u202f250", "567", "24\u202f300", "–"],
-        ["Rendez-vous", "2\u202f%", "25", "11,3", "–", "–"],
-        ["Clients", "20\u202f%", "5", "2,3", "4", "–"],
+        ["Rendez-vous", "2\u202f%", "25", "12", "–", "–"],  # 11,3 meetings by now: 12 whole ones
+        ["Clients", "20\u202f%", "5", "3", "4", "–"],
     ]
     # 4 clients of 24 300 visits, for 2 % × 20 % planned across the unmeasured meetings: the bottleneck
     assert chart.description == ("Tunnel d'acquisition : il faut 1\u202f250 « Visites » pour atteindre "

@@ -122,13 +122,14 @@ def test_stage_volumes_are_sums_since_the_period_start(check_plan: Callable[...,
 
 
 def test_funnel_page_shows_need_to_date_projection_and_diagnosis(trial_site: Path) -> None:
-    """The page says 4 of about 7,4 clients needed by now, ≈ 4,3 by the due date in the goal's unit, and
+    """The page says 4 of the 8 whole clients needed by now (7,4 rounded up), ≈ 4,3 by the due date in the
+    goal's unit, and
     names what limits the funnel instead of "Aucun goulot"."""
     text = page_text(trial_site / "funnels" / "acquisition.html")
     assert "Besoin à ce jour" in text
     assert "≈ 4,3 clients signés sur 8 au 31 déc. 2026" in text
     assert "Aucun goulot" not in text
-    assert "Retard en volume : « Clients signés » en est à 4 pour 7,4 attendus à ce jour (8 d'ici le 31 déc. 2026)" \
+    assert "Retard en volume : « Clients signés » en est à 4 pour 8 attendus à ce jour (8 d'ici le 31 déc. 2026)" \
         in text
     assert "Goulot d'étranglement : « Clients signés » convertit 1,3 % de « Prospects », pour 5 % prévus" in text
 
@@ -317,3 +318,22 @@ def test_funnel_command_judges_the_rate_across_an_unlinked_stage(make_plan: Call
     assert "Goulot d'étranglement entre « Visiteurs du site » et « Clients signés »" in out
     assert "l'étape « Prospects » entre les deux n'est pas mesurée" in out
     assert "Aucun taux mesuré" not in out
+
+
+def test_counts_are_whole_in_sentences_and_projections() -> None:
+    """Counts of whole things read whole: 6 distributors signed for 12 expected by now (11,1 rounded up: 11
+    signed would still be behind), a projection of ≈ 114 833 orders rather than 114 833,3; a small
+    projection keeps its tenth (≈ 6,5)."""
+    from generator.plan.compute import compute_funnel
+    from generator.plan.i18n import Formatter
+    from generator.site.explain import diagnosis, projection_text
+
+    fr = Formatter("fr", "EUR")
+    fs = compute_funnel(_distributors(), {"contacts": 106, "signes": 6}, elapsed=11.1 / 12)
+    assert fs is not None
+    text = " ".join(diagnosis(fs, fr))
+    assert "« Distributeurs signés » en est à 6 pour 12 attendus à ce jour (12 d'ici le" in text
+    assert (projection_text(fs, fr) or "").startswith("≈ 6,5 distributeurs signés sur 12")
+    big = compute_funnel(_distributors(), {"signes": 106_000}, elapsed=0.923)
+    assert big is not None
+    assert (projection_text(big, fr) or "").startswith("≈ 114\u202f843 distributeurs signés sur 12")

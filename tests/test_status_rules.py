@@ -296,3 +296,10 @@ def test_an_objective_never_reads_as_more_than_done(orders_page: str) -> None:
     lead = orders_page[orders_page.index("Convert more site visitors into buyers", 100):]
     assert lead.startswith("Convert more site visitors into buyers off track 86% Status of its weakest KPI, "
                            "“Session-to-order conversion rate” (off track)")
+
+
+def test_a_count_kpi_is_said_whole_as_on_its_tiles(orders_page: str) -> None:
+    """The status sentence of a count says "12,451 orders", as the forecast tile does, not "12,451.28 orders"."""
+    assert "Forecast at due date 12,451 orders" in orders_page
+    assert "the forecast at the due date (12,451 orders) falls short of it" in orders_page
+    assert "12,451.28" not in orders_page

@@ -125,6 +125,13 @@ class Formatter:
             return "–"
         return self.number(value, 0 if abs(value) >= 20 else 1)
 
+    def needed(self, value: float | None) -> str:
+        """A count of whole things still to reach, such as a funnel stage's need to date: rounded up, since
+        11,1 distributors expected by now means 12 to sign, and 11 signed is behind ("11 pour 12")."""
+        if value is None:
+            return "–"
+        return self.number(math.ceil(round(value, 9)), 0)  # 12.000000001 from float noise is 12
+
     def percent(self, value: float | None, digits: int = 0) -> str:
         if value is None:
             return "–"

@@ -22,7 +22,10 @@ def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
     if fs.projection is None:
         return None
     last = fs.stages[-1].stage
-    return _w(fmt, "projection", value=fmt.number(fs.projection, 1), unit=fmt.unit(round(fs.projection, 1), last.title),
+    # a count: whole from 20 up ("≈ 114 833 commandes"), a tenth below ("≈ 6,5 distributeurs")
+    value = fmt.volume(fs.projection)
+    return _w(fmt, "projection", value=value, unit=fmt.unit(round(fs.projection, 0 if fs.projection >= 20 else 1),
+                                                           last.title),
               goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due), start=fmt.date(fs.start))
 
 
@@ -51,11 +54,11 @@ def diagnosis(fs: FunnelState, fmt: Formatter) -> list[str]:
         top = st if found is not None else next(s for s in fs.stages if s.pace is not None and s.pace < 1)
         if top is not st:
             out.append(_w(fmt, "shortfall", stage=st.stage.title, actual=fmt.volume(st.actual),
-                          to_date=fmt.volume(st.need_to_date), need=fmt.volume(float(st.need)),
+                          to_date=fmt.needed(st.need_to_date), need=fmt.volume(float(st.need)),
                           due=fmt.date(fs.due)))
         rates_seen = any(s.ratio is not None for s in fs.stages)  # never a claim about rates not measured
         out.append(_w(fmt, "volume_limits" if found is None and rates_seen else "shortfall", tolerance=tolerance,
-                      stage=top.stage.title, actual=fmt.volume(top.actual), to_date=fmt.volume(top.need_to_date),
+                      stage=top.stage.title, actual=fmt.volume(top.actual), to_date=fmt.needed(top.need_to_date),
                       need=fmt.volume(float(top.need)), due=fmt.date(fs.due)))
     if not out:
         rates_seen = any(st.ratio is not None for st in fs.stages)
@@ -101,10 +104,21 @@ def objective_rule(os: ObjectiveState, fmt: Formatter) -> str:
     return _w(fmt, "objective_rule", kpi=weakest.kpi.title, status=fmt.label(weakest.status))
 
 
+def kpi_digits(k: KpiState, fmt: Formatter) -> int:
+    """The decimals a KPI's figures get: none for a count (every written value whole, its unit neither money
+    nor a percentage: "568 signups", not "568.27 signups"), up to two otherwise."""
+    if fmt.money_unit(k.kpi.unit) is not None or (k.kpi.unit or "").strip() == "%":
+        return 2
+    written = [k.baseline, k.kpi.target, *(value for _, value in k.points)]
+    return 0 if all(v is None or float(v).is_integer() for v in written) else 2
+
+
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     """Which rule gave the KPI its status, with the numbers it compared."""
+    digits = kpi_digits(ks, fmt)  # a count is whole, as on its tiles: "12,451 orders", not "12,451.28"
+
     def value(v: float | None) -> str:
-        return fmt.measure(v, ks.kpi.unit, exact=False)  # money where the unit is a currency: "$10,417,300"
+        return fmt.measure(v, ks.kpi.unit, digits=digits, exact=False)  # money: "$10,417,300"
 
     values = {"actual": value(ks.actual), "target": value(ks.kpi.target), "expected": value(ks.expected),
               "forecast": value(ks.forecast), "progress": fmt.percent(ks.progress),

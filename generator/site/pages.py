@@ -114,15 +114,6 @@ class Freshness:
     period: str = "day"  # what `last` stands for: "day", "month" or "quarter" (show it with fmt.period)
 
 
-def kpi_digits(k: KpiState, fmt: Formatter) -> int:
-    """The decimals a KPI's figures get: none for a count (every written value whole, its unit neither money
-    nor a percentage: "568 signups", not "568.27 signups"), up to two otherwise."""
-    if fmt.money_unit(k.kpi.unit) is not None or (k.kpi.unit or "").strip() == "%":
-        return 2
-    written = [k.baseline, k.kpi.target, *(value for _, value in k.points)]
-    return 0 if all(v is None or float(v).is_integer() for v in written) else 2
-
-
 def _charts_for_kpis(kpis: list[KpiState], fmt: Formatter, make: ChartMaker) -> list[Chart]:
     return [make(KPI, k, fmt) for k in kpis]
 
@@ -277,7 +268,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
             path=f"objectives/{oid}.html", template="objective.html", title=obj.title, section="objectives",
             data={"o": ostate, "parent": state.objectives.get(obj.parent) if obj.parent else None,
                   "rules": {k.kpi.id: explain.status_rule(k, fmt, plan.settings.rules.at_risk) for k in ostate.kpis},
-                  "digits": {k.kpi.id: kpi_digits(k, fmt) for k in ostate.kpis},
+                  "digits": {k.kpi.id: explain.kpi_digits(k, fmt) for k in ostate.kpis},
                   "objective_rule": explain.objective_rule(ostate, fmt),
                   "forecast_bases": {k.kpi.id: explain.forecast_basis(k, fmt) for k in ostate.kpis},
                   "children": [state.objectives[c] for c in ostate.children],

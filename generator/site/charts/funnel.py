@@ -3,6 +3,7 @@ volume so far beside it."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter
@@ -53,12 +54,16 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
     names = {key: WORDS.text(fmt, key) for key in series}
     records: list[dict[str, Any]] = []
     for st in state.stages:
-        values = {"need_by_due": float(st.need), "need_to_date": st.need_to_date, "actual_to_date": st.actual}
+        # the need to date is whole things to reach, rounded up as the prose says it ("12", not "11,1")
+        to_date = None
+        if st.need_to_date is not None and _finite(st.need_to_date):
+            to_date = math.ceil(round(st.need_to_date, 9))
+        values = {"need_by_due": float(st.need), "need_to_date": to_date, "actual_to_date": st.actual}
         for key in series:
             value = values[key]
             if _finite(value):
                 assert value is not None
-                label = fmt.number(value, 0) if key == "need_by_due" else fmt.volume(value)
+                label = fmt.volume(value) if key == "actual_to_date" else fmt.number(value, 0)
                 records.append({"stage": titles[st.stage.id], "series": names[key], "value": value, "label": label})
     order = tuple(titles[st.stage.id] for st in state.stages)
     widest = max((r["value"] for r in records), default=1.0)
@@ -69,7 +74,7 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
             st.stage.title,
             fmt.rate(float(st.stage.rate) if i and st.stage.rate is not None else None),
             fmt.number(float(st.need)),
-            fmt.volume(st.need_to_date),
+            fmt.needed(st.need_to_date),
             fmt.volume(st.actual) if _finite(st.actual) else "–",
             fmt.rate(st.observed_rate),
         ])

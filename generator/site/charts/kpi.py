@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ...plan.i18n import Formatter
 from ...read.budgets import thinned
 from .. import long_series, palette, time_axis
+from ..explain import kpi_digits
 from .common import DASH_EXPECTED, DASH_FORECAST, NUMBER_AXIS, SOLID, Chart, Table, Words, _finite, _series_scale, _when
 from .shapes import _data, _Row, _shape
 
@@ -75,18 +76,19 @@ _ROWS: dict[tuple[Any, ...], dict[str, Any]] = {}  # a KPI chart's data rows, ma
 _ROWS_MAX = 200_000
 
 
-def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
+def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float, period: str = "day",
+         digits: int = 2) -> dict[str, Any]:
     """The data row of series `key` at `day` (the first day of `period`, which its date label names): the same
     (read-only) dict for every chart and version showing that measurement, its labels formatted and its JSON
     written once (`_row_json`). A KPI chart is mostly the rows of its measurements, which twenty versions of a
     plan and each rebuild of `serve` show again."""
     # 1 and 1.0, 0.0 and -0.0 are equal keys but write different JSON: the type, and a zero's sign, are keys too
-    index = (fmt.language, fmt.tag, fmt.currency, unit, key, day, period, type(value), value or repr(value))
+    index = (fmt.language, fmt.tag, fmt.currency, unit, key, day, period, type(value), value or repr(value), digits)
     row = _ROWS.get(index)
     if row is None:
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
-        label = fmt.measure(value, unit)  # "$12,000,000" when the unit is money
+        label = fmt.measure(value, unit, digits=digits)  # "$12,000,000" when the unit is money
         row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
                                   date_label=fmt.period(day, period), value_label=label)
         if key == "target":
@@ -99,8 +101,10 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     target at the due date and the linear forecast."""
     kpi = state.kpi
 
+    digits = kpi_digits(state, fmt)  # a count's path and forecast are whole, as its tiles and sentences say
+
     def record(key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
-        return _row(fmt, kpi.unit, key, day, value, period)
+        return _row(fmt, kpi.unit, key, day, value, period, 2 if key == "measured" else digits)
 
     points = [(d, v) for d, v in state.points if _finite(v)]
     drawn = thinned(points)  # a page's budget: a few hundred measurements, evenly spaced, the last included
