@@ -119,6 +119,16 @@ class Formatter:
             return self.number(value, digits)
         return format_compact_decimal(value, locale=self.locale, fraction_digits=1)
 
+    def compact_affixes(self, power: int, currency: str | None = None) -> tuple[str, str]:
+        """What the locale writes before and after a compact figure of 10**`power` (3, 6 or 9): ("", "M")
+        in en-US, ("", "\u00a0Md") in fr-FR, ("$", "M") for dollars, ("", "\u00a0M\u00a0€") for euros."""
+        if currency:
+            one = format_compact_currency(10 ** power, currency, locale=self.locale, fraction_digits=0)
+        else:
+            one = format_compact_decimal(10 ** power, locale=self.locale, fraction_digits=0)
+        before, _, after = one.partition("1")
+        return before, after
+
     def volume(self, value: float | None) -> str:
         """A volume a reader counts: whole from 20 up, one decimal below (4,6 clients expected to date)."""
         if value is None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter
 from .. import palette
-from .common import MONEY_AXIS, Chart, Table, Words, _finite
+from .common import MONEY_AXIS, Chart, Table, Words, _finite, compact_labels
 from .shapes import _data, _shape
 
 if TYPE_CHECKING:
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 WORDS = Words("budget")  # its words: chart.budget.* in plan/messages_*_charts.py
 
 @_shape
-def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symbol: str, widest: float) -> Any:
+def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symbol: str, widest: float,
+                 labels: str | None = None) -> Any:
     """The budget chart of `categories` (largest first); the datasets are the solutions' segments and
     the categories' totals."""
     order = list(categories)
@@ -25,8 +26,9 @@ def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symb
                        scale=alt.Scale(domain=order,
                                        range=[palette.CATEGORY[i % len(palette.CATEGORY)] for i in range(len(order))]))
     x_scale = alt.Scale(domainMax=widest * 1.2, nice=True)  # room for the total's label
+    x_axis = alt.Axis(format=MONEY_AXIS, **({"labelExpr": labels} if labels else {}))
     bars = alt.Chart(_data(alt, 0)).mark_bar(stroke="#ffffff", strokeWidth=1).encode(
-        y=y, x=alt.X("cost:Q", title=x_title, stack="zero", axis=alt.Axis(format=MONEY_AXIS), scale=x_scale),
+        y=y, x=alt.X("cost:Q", title=x_title, stack="zero", axis=x_axis, scale=x_scale),
         color=colour, detail=alt.Detail("solution:N"), order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("solution:N", title=WORDS.t(lang, "solutions")),
                  alt.Tooltip("category:N", title=WORDS.t(lang, "category")),
@@ -52,7 +54,7 @@ def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
     sums = [{"category": names[cat], "total": totals[cat], "total_label": fmt.money(totals[cat])} for cat in order]
     widest = max(totals.values(), default=1.0)
     spec = _budget_spec(fmt.language, tuple(names[c] for c in order), fmt.currency_symbol, widest,
-                        data=[segments, sums])
+                        compact_labels(fmt, widest * 1.2, fmt.currency), data=[segments, sums])
 
     total = fmt.money(sum(totals.values()))
     rows = [[names[cat], ", ".join(title for title, _ in by_category[cat]), fmt.money(totals[cat])] for cat in order]

@@ -4,6 +4,7 @@ language, and small helpers of the builders."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -23,6 +24,27 @@ NUMBER_AXIS = ",.2~f"  # d3: grouped, at most two decimals, trailing zeros trimm
 COUNT_AXIS = ",.0f"
 PERCENT_AXIS = ".0%"
 MONEY_AXIS = "$,.0f"  # the currency symbol and its side come from the format locale
+
+COMPACT_AXIS_FROM = 100_000  # a value axis reaching this is labelled compactly (i18n.COMPACT_FROM, as the tiles)
+
+
+def compact_labels(fmt: Formatter, widest: float, currency: str | None = None) -> str | None:
+    """A Vega `labelExpr` writing an axis's ticks as a reader scans them, in the plan's locale: "2.5M",
+    "2,5 M", "500 k", "$1.5M", "1,5 M €", "2 Md" (Babel's compact words: d3's SI "G" is no word for a
+    billion, and it has no currency). None for an axis below COMPACT_AXIS_FROM: its ticks stay whole figures.
+    The chart's table keeps the exact values."""
+    if not math.isfinite(widest) or abs(widest) < COMPACT_AXIS_FROM:
+        return None
+    plain = json.dumps("$,.2~f" if currency else ",.2~f")
+    label = f"format(datum.value, {plain})"
+    for power in (3, 6, 9):
+        before, after = fmt.compact_affixes(power, currency)
+        scaled = f'format(abs(datum.value) / 1e{power}, ",.2~f")'
+        label = (f"abs(datum.value) >= 1e{power} ? (datum.value < 0 ? \"-\" : \"\") + "
+                 f"{json.dumps(before, ensure_ascii=False)} + {scaled} + {json.dumps(after, ensure_ascii=False)}"
+                 f" : {label}")
+    return label
+
 
 DASH_EXPECTED = [6, 4]
 DASH_FORECAST = [2, 3]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter
 from .. import palette
-from .common import COUNT_AXIS, Chart, Table, Words, _finite, _series_scale, _unique
+from .common import COUNT_AXIS, Chart, Table, Words, _finite, _series_scale, _unique, compact_labels
 from .shapes import _data, _shape
 
 if TYPE_CHECKING:
@@ -22,13 +22,15 @@ FUNNEL_COLOURS = {"need_by_due": palette.ACCENT_LIGHT, "need_to_date": palette.A
 
 
 @_shape
-def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str, ...], widest: float) -> Any:
+def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str, ...], widest: float,
+                 labels: str | None = None) -> Any:
     """The funnel chart of stages `order` (top first); one dataset: for each stage, the bars of `series`."""
     domain = [WORDS.t(lang, key) for key in series]
     y = alt.Y("stage:N", title=None, sort=list(order))
     # room on the right for the label of the longest bar
     # about five round ticks: left to Vega, a narrow axis dropped overlapping labels unevenly (0, 500, 1,500…)
-    x = alt.X("value:Q", title=WORDS.t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1, tickCount=5),
+    x = alt.X("value:Q", title=WORDS.t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1, tickCount=5,
+                                                                    **({"labelExpr": labels} if labels else {})),
               scale=alt.Scale(domainMax=widest * 1.15, nice=True))
     offset = alt.YOffset("series:N", sort=domain)
     colour = alt.Color("series:N", title=None, sort=domain,
@@ -67,7 +69,7 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
                 records.append({"stage": titles[st.stage.id], "series": names[key], "value": value, "label": label})
     order = tuple(titles[st.stage.id] for st in state.stages)
     widest = max((r["value"] for r in records), default=1.0)
-    spec = _funnel_spec(fmt.language, order, series, widest, data=[records])
+    spec = _funnel_spec(fmt.language, order, series, widest, compact_labels(fmt, widest * 1.15), data=[records])
     rows = []
     for i, st in enumerate(state.stages):
         rows.append([

@@ -11,7 +11,19 @@ from ...plan.i18n import Formatter
 from ...read.budgets import thinned
 from .. import long_series, palette, time_axis
 from ..explain import kpi_digits
-from .common import DASH_EXPECTED, DASH_FORECAST, NUMBER_AXIS, SOLID, Chart, Table, Words, _finite, _series_scale, _when
+from .common import (
+    DASH_EXPECTED,
+    DASH_FORECAST,
+    NUMBER_AXIS,
+    SOLID,
+    Chart,
+    Table,
+    Words,
+    _finite,
+    _series_scale,
+    _when,
+    compact_labels,
+)
 from .shapes import _data, _Row, _shape
 
 if TYPE_CHECKING:
@@ -32,9 +44,9 @@ _KPI_SERIES = ("measured", "expected", "forecast", "target")  # legend order
 
 @_shape
 def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: str | None,
-              axis: time_axis.TimeAxis) -> Any:
-    """The KPI chart of the series in `present`, its time axis ticking as `axis`; the datasets are `present`'s
-    rows, in that order."""
+              axis: time_axis.TimeAxis, labels: str | None = None) -> Any:
+    """The KPI chart of the series in `present`, its time axis ticking as `axis` and its value axis labelled
+    by `labels` (common.compact_labels) when given; the datasets are `present`'s rows, in that order."""
     names = {key: WORDS.t(lang, key) for key in _KPI_SERIES}
     data = {key: _data(alt, i) for i, key in enumerate(present)}
     status_colour = palette.STATUS_COLOURS.get(status, palette.ACCENT)
@@ -48,7 +60,7 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
                           scale=alt.Scale(domain=domain, range=[dashes[k] for k in present]))
     x = alt.X("date:T", title=None, axis=alt.Axis(**time_axis.axis_options(axis, lang)))
     y = alt.Y("value:Q", title=unit or WORDS.t(lang, "value"), scale=alt.Scale(zero=False, nice=True),
-              axis=alt.Axis(format=NUMBER_AXIS))
+              axis=alt.Axis(format=NUMBER_AXIS, **({"labelExpr": labels} if labels else {})))
     tooltip = [alt.Tooltip("series:N", title=WORDS.t(lang, "series")),
                alt.Tooltip("date_label:N", title=WORDS.t(lang, "date")),
                alt.Tooltip("value_label:N", title=WORDS.t(lang, "value"))]
@@ -92,7 +104,8 @@ def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float,
         row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
                                   date_label=fmt.period(day, period), value_label=label)
         if key == "target":
-            row["text"] = WORDS.text(fmt, "target_label", value=label)
+            # a figure the reader scans on the chart, compact as the tiles ("Cible : 2,6 M €"); the table is exact
+            row["text"] = WORDS.text(fmt, "target_label", value=fmt.measure(value, unit, digits=digits, compact=True))
     return row
 
 
@@ -129,8 +142,9 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     days = drawn_days + [state.due] + ([state.start] if expected else [])  # the x of every row
     axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days),
                             drawn_days)
+    widest = max((abs(row["value"]) for _, rows in present for row in rows), default=0.0)
     spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis,
-                     data=[rows for _, rows in present])
+                     compact_labels(fmt, widest), data=[rows for _, rows in present])
 
     rows = [[row["series"], row["date_label"], row["value_label"]] for _, group in present for row in group]
     caption = WORDS.text(fmt, "kpi_caption", title=kpi.title, unit=kpi.unit) if kpi.unit else kpi.title
