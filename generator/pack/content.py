@@ -23,10 +23,10 @@ from ..plan.messages import render
 from ..site import chart_svg, charts, explain
 from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
 from ..site.ui_text import ui
+from .summary import LIMITS, Limits, first, weakest
 
 CHART_WIDTH = 640  # px of the SVG's plot; the page scales it to the text width (vectors: no loss), about 8-pt text
 CHART_HEIGHT = 130  # px: lower than on the site (260), so that three KPI charts fit on an objective's page
-MAX_LATE_ACTIONS = 8  # on the one-page summary; the objective pages list every action
 
 def words(language: str, key: str, n: int | None = None, **values: object) -> str:
     """The pack's word for `key` in `language` (the one table's `pack.` keys); with `n`, its plural form by
@@ -80,13 +80,35 @@ class PackContent:
     counts: list[tuple[str, int]]  # objectives by status, best first
     objectives: list[ObjectiveView]
     funnels: list[FunnelView]
-    late: list[ActionRow]
-    late_more: int  # late or due-soon actions left off the summary
+    pressing: list[ActionRow]  # every late or due-soon action; the summary shows the first few
     changes: Changes | None
+    limits: Limits = LIMITS[0]  # how many rows the one-page summary keeps (summary.py)
+    only_summary: bool = False  # the cover and the summary only: render.py measures the summary's length
 
     @property
     def settings(self) -> Any:
         return self.state.plan.settings
+
+    # The one-page summary's rows within `limits`, and how many are left off (said as "… and N more").
+    @property
+    def summary_objectives(self) -> tuple[list[ObjectiveView], int]:
+        return weakest(self.objectives, [o.state.status for o in self.objectives], self.limits.objectives)
+
+    @property
+    def summary_funnels(self) -> tuple[list[FunnelView], int]:
+        return first(self.funnels, self.limits.funnels)
+
+    @property
+    def late(self) -> list[ActionRow]:
+        return self.pressing[:self.limits.actions]
+
+    @property
+    def late_more(self) -> int:
+        return max(0, len(self.pressing) - self.limits.actions)
+
+    @property
+    def summary_changes(self) -> tuple[list[str], int]:
+        return first(self.changes.highlights if self.changes else [], self.limits.changes)
 
     def t(self, key: str, **values: object) -> str:
         """The site's word for `key` (ui_text.py)."""
@@ -168,8 +190,7 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
     changes = _changes(plan_dir, state, fmt) if with_changes and plan_dir is not None else None
     return PackContent(language=settings.language, fmt=fmt, state=state,
                        counts=status_counts(list(state.objectives.values())), objectives=objectives,
-                       funnels=funnels, late=pressing[:MAX_LATE_ACTIONS],
-                       late_more=max(0, len(pressing) - MAX_LATE_ACTIONS), changes=changes)
+                       funnels=funnels, pressing=pressing, changes=changes)
 
 
 def when(row: ActionRow, language: str) -> str:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..pipeline import Checked
 from ..plan.messages import Msg, msg
 from .content import PackContent, gather, when, words
+from .summary import LIMITS
 
 PACK_FILE = "board-pack.pdf"  # its default name, and its name in a built site (linked from the dashboard)
 
@@ -73,23 +75,53 @@ def _weasyprint():  # type: ignore[no-untyped-def]
     return weasyprint
 
 
-def write_pdf(html: str) -> tuple[bytes, int]:
-    """The PDF of `html` and its number of pages. Its dates come from the document's
-    `dcterms.created`/`dcterms.modified`, so two runs give the same bytes."""
+def laid_out(html: str) -> Any:
+    """WeasyPrint's pages of `html` (a weasyprint.Document)."""
     weasyprint = _weasyprint()
     try:
-        document = weasyprint.HTML(string=html).render()
-        return document.write_pdf(), len(document.pages)
+        return weasyprint.HTML(string=html).render()
     except Exception as exc:  # WeasyPrint's own failure (a CSS or font it chokes on): said, never a traceback
         raise PackError("pdf_failed", f"{type(exc).__name__}: {exc}") from exc
 
 
+def written(document: Any) -> tuple[bytes, int]:
+    """The PDF of a laid-out document and its number of pages. Its dates come from the document's
+    `dcterms.created`/`dcterms.modified`, so two runs give the same bytes."""
+    try:
+        return document.write_pdf(), len(document.pages)
+    except Exception as exc:
+        raise PackError("pdf_failed", f"{type(exc).__name__}: {exc}") from exc
+
+
+def summary_pages(document: Any) -> int:
+    """How many pages the summary takes (each page holding a piece of it names its anchor)."""
+    return sum(1 for page in document.pages if "summary" in page.anchors)
+
+
+def fit_summary(content: PackContent, plan_dir: Path | None) -> None:
+    """Set `content.limits` to the first step of LIMITS whose summary fits one page, measured on the cover and
+    the summary alone (no chart to lay out); the last step when none does."""
+    content.only_summary = True
+    try:
+        for limits in LIMITS[1:]:
+            content.limits = limits
+            if summary_pages(laid_out(render_html(content, plan_dir))) <= 1:
+                return
+    finally:
+        content.only_summary = False
+
+
 def make_pack(checked: Checked, plan_dir: Path | None, *, with_changes: bool = True) -> Pack:
-    """The board pack of a checked plan (its state must be computed)."""
+    """The board pack of a checked plan (its state must be computed). Its summary fits one page: when the
+    plan's summary runs over, rows are left off (summary.py) and the pack laid out again."""
     assert checked.state is not None
     started = time.perf_counter()
     _weasyprint()  # before drawing any chart: a missing library is said at once
     content = gather(checked.state, plan_dir, with_changes=with_changes)
-    pdf, pages = write_pdf(render_html(content, plan_dir))
+    document = laid_out(render_html(content, plan_dir))
+    if summary_pages(document) > 1:
+        fit_summary(content, plan_dir)
+        document = laid_out(render_html(content, plan_dir))
+    pdf, pages = written(document)
     return Pack(pdf=pdf, pages=pages, seconds=time.perf_counter() - started)
 

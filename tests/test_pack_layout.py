@@ -1,0 +1,84 @@
+"""The board pack's layout as a board member turns its pages (issue 14, item 3, and the held-out review of
+2026-12-03): a one-page summary whatever the plan's size, each chart titled by its KPI, what "changes since"
+compares, and where the PDF lands."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.test_gitsource import SETTINGS, GitRepo, base_plan
+
+pypdf = pytest.importorskip("pypdf")
+
+FUNNEL = """\
+title: Channel {n}
+goal: 40
+stages:
+{stages}
+"""
+
+OBJECTIVE = """\
+---
+title: Objective number {n} with a title long enough to take a line of the table
+due: 2026-12-31
+actions:
+{actions}
+---
+"""
+
+
+def pack(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["pack", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages]
+
+
+def large_plan() -> dict[str, str]:
+    """Twenty-four objectives with three late actions each, and five funnels of six stages."""
+    files = {"strategy.yaml": SETTINGS.format(title="A large plan")}
+    for n in range(1, 25):
+        actions = "".join(f"  - title: Late action {n}.{a} with a rather long title to wrap in its cell\n"
+                          f"    owner: Someone Withalongname\n    due: 2026-0{a}-15\n" for a in range(1, 4))
+        files[f"objectives/o{n:02d}.md"] = OBJECTIVE.format(n=n, actions=actions)
+    for n in range(1, 6):
+        stages = "".join(f"  - id: s{s}\n    title: Stage {s} of channel {n}\n"
+                         + ('    rate: "1/2"\n' if s > 1 else "") for s in range(1, 7))
+        files[f"funnels/f{n}.yaml"] = FUNNEL.format(n=n, stages=stages)
+    return files
+
+
+def test_the_summary_of_a_large_plan_fits_one_page_and_says_what_it_left_off(tmp_path: Path) -> None:
+    """A plan with 24 objectives, 5 funnels and 72 late actions still gets its summary on one page (page 2, the
+    first objective on page 3), with "… and N more" for the objectives, funnels and actions it leaves off."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(large_plan())
+    out = tmp_path / "pack.pdf"
+    code, _, stderr = pack(str(repo.plan), "-o", str(out), "--today", "2026-11-23")
+    assert code == 0, stderr
+    pages = page_texts(out)
+    assert pages[1].startswith("Summary")
+    assert pages[2].startswith("Objective number "), pages[2][:200]
+    summary = pages[1]
+    assert "more objectives: see their pages." in summary
+    assert "more funnels: see their pages." in summary
+    assert "more actions: see the objective pages." in summary
+
+
+def test_a_small_plan_keeps_every_row_of_its_summary(tmp_path: Path) -> None:
+    """A small plan's summary leaves nothing off: no "… and N more"."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(base_plan())
+    out = tmp_path / "pack.pdf"
+    code, _, stderr = pack(str(repo.plan), "-o", str(out), "--today", "2026-11-23")
+    assert code == 0, stderr
+    summary = page_texts(out)[1]
+    assert summary.startswith("Summary") and "more" not in summary
