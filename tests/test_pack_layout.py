@@ -82,3 +82,36 @@ def test_a_small_plan_keeps_every_row_of_its_summary(tmp_path: Path) -> None:
     assert code == 0, stderr
     summary = page_texts(out)[1]
     assert summary.startswith("Summary") and "more" not in summary
+
+
+TWO_KPIS = """\
+---
+title: Vendre plus
+due: 2026-12-31
+kpis:
+  - id: clients
+    title: Nouveaux clients signés
+    unit: clients
+    baseline: 0
+    target: 20
+  - id: devis
+    title: Devis envoyés par mois
+    unit: devis
+    baseline: 10
+    target: 30
+---
+"""
+
+
+def test_each_chart_of_an_objective_page_is_titled_by_its_kpi(make_plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """With two KPIs on an objective's page, each chart says which KPI it draws: its title and unit above it,
+    in the order of the KPI table."""
+    plan = make_plan({"objectives/vendre.md": TWO_KPIS,
+                      "data/clients.csv": "date,value\n2026-01,2\n2026-02,4\n",
+                      "data/devis.csv": "date,value\n2026-01,12\n2026-02,14\n"})
+    out = tmp_path / "pack.pdf"
+    code, _, stderr = pack(str(plan), "-o", str(out), "--today", "2026-03-15")
+    assert code == 0, stderr
+    page = next(text for text in page_texts(out) if text.startswith("Vendre plus"))
+    first, second = page.find("Nouveaux clients signés (clients)"), page.find("Devis envoyés par mois (devis)")
+    assert 0 < first < second, page

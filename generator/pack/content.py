@@ -26,7 +26,7 @@ from ..site.ui_text import ui
 from .summary import LIMITS, Limits, first, weakest
 
 CHART_WIDTH = 640  # px of the SVG's plot; the page scales it to the text width (vectors: no loss), about 8-pt text
-CHART_HEIGHT = 130  # px: lower than on the site (260), so that three KPI charts fit on an objective's page
+CHART_HEIGHT = 112  # px: lower than on the site (260), so that three titled KPI charts fit on an objective's page
 
 def words(language: str, key: str, n: int | None = None, **values: object) -> str:
     """The pack's word for `key` in `language` (the one table's `pack.` keys); with `n`, its plural form by
