@@ -115,3 +115,22 @@ def test_each_chart_of_an_objective_page_is_titled_by_its_kpi(make_plan, tmp_pat
     page = next(text for text in page_texts(out) if text.startswith("Vendre plus"))
     first, second = page.find("Nouveaux clients signés (clients)"), page.find("Devis envoyés par mois (devis)")
     assert 0 < first < second, page
+
+
+def test_the_changes_since_the_last_tag_say_when_they_include_edits_not_yet_committed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pack shows the plan as it is on disk, and so do its changes: with edits not yet committed, the
+    summary's heading says so; once they are committed, it says "Changes since v1" alone."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(base_plan(goal=5), tag="v1")
+    repo.write(base_plan(goal=8))
+    monkeypatch.chdir(repo.root)
+    code, _, stderr = pack("content", "--today", "2026-11-23", "-o", "edited.pdf")
+    assert code == 0, stderr
+    assert "Changes since v1, including changes not yet committed 1 entity changed" in page_texts(
+        repo.root / "edited.pdf")[1]
+    repo.commit(base_plan(goal=8))
+    code, _, stderr = pack("content", "--today", "2026-11-23", "-o", "committed.pdf")
+    assert code == 0, stderr
+    summary = page_texts(repo.root / "committed.pdf")[1]
+    assert "Changes since v1 1 entity changed" in summary and "not yet committed" not in summary

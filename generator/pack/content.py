@@ -67,9 +67,18 @@ class FunnelView:
 class Changes:
     """What changed since the last version tag (the diff code's own sentences)."""
 
+    language: str
     version: str
     counts: str  # "3 entités modifiées, 1 ajoutée", or "" for no change
     highlights: list[str] = field(default_factory=list)
+    uncommitted: bool = False  # the pack shows the working tree, whose plan has edits not yet committed
+
+    @property
+    def title(self) -> str:
+        """"Changes since v2", or "Changes since v2, including changes not yet committed": the pack shows the
+        plan as it is on disk, so its changes are too, and the board is told when some are not committed."""
+        return render(self.language, "pack.changes_since_uncommitted" if self.uncommitted else "site.changes_since",
+                      version=self.version)
 
 
 @dataclass
@@ -152,16 +161,18 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
         if not versions:
             return None
         last = versions[0]
+        repository = Repository.find(plan_dir)
         diff = compare_revisions(plan_dir, last.version, None, state.today)
-        if not diff.changes and len(versions) > 1 and last.commit == Repository.find(plan_dir).resolve("HEAD"):
+        if not diff.changes and len(versions) > 1 and last.commit == repository.resolve("HEAD"):
             last = versions[1]
             diff = compare_revisions(plan_dir, last.version, None, state.today)
+        uncommitted = repository.has_uncommitted(plan_dir)
     except (GitError, PlanHasErrors, OSError):
         return None
     language = fmt.language
     parts = [words(language, op, n) for op in ("changed", "added", "removed") if (n := diff.summary[op])]
-    return Changes(version=last.version, counts=", ".join(parts),
-                   highlights=headline(diff, code=False).lines())
+    return Changes(language=language, version=last.version, counts=", ".join(parts),
+                   highlights=headline(diff, code=False).lines(), uncommitted=uncommitted)
 
 
 def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True) -> PackContent:

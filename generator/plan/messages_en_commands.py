@@ -59,6 +59,7 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "pack.as_of": "Status as of {date}",
     "pack.contents": "Contents",
     "pack.summary": "Summary",
+    "pack.changes_since_uncommitted": "Changes since {version}, including changes not yet committed",
     "pack.changes_none": "No change since {version}.",
     "pack.changed": {"one": "{count} entity changed", "other": "{count} entities changed"},
     "pack.added": {"one": "{count} added", "other": "{count} added"},

@@ -64,6 +64,7 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "pack.as_of": "Situation au {date}",
     "pack.contents": "Sommaire",
     "pack.summary": "Synthèse",
+    "pack.changes_since_uncommitted": "Changements depuis {version}, y compris des modifications pas encore enregistrées dans git",
     "pack.changes_none": "Aucun changement depuis {version}.",
     "pack.changed": {"one": "{count} entité modifiée", "other": "{count} entités modifiées"},
     "pack.added": {"one": "{count} ajoutée", "other": "{count} ajoutées"},

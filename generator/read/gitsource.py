@@ -143,6 +143,12 @@ class Repository:
             hint = msg("git.unknown.no-tags")
         raise GitError("unknown-revision", msg("git.unknown", revision=revision), hint)
 
+    def has_uncommitted(self, plan: Path) -> bool:
+        """True when the working tree's plan folder differs from HEAD (an edited, new or deleted file)."""
+        spec = self.plan_path(plan) or "."
+        result = run_git(self.root, "status", "--porcelain", "--untracked-files=all", "--", spec, check=False)
+        return result.returncode == 0 and bool(result.stdout.strip())
+
     def plan_folders_at(self, commit: str) -> list[str]:
         """Folders holding a strategy.yaml at `commit`, to suggest the right --plan."""
         out = run_git(self.root, "ls-tree", "-r", "-z", "--name-only", commit, check=False).stdout
