@@ -235,7 +235,7 @@ def funnel(plan: Path, fmt: str, today: dt.datetime | None, lang: str | None) ->
 @main.command()
 @PLAN_ARG
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The PDF to write.  [default: board-pack.pdf]")
+              help="The PDF to write.  [default: output/board-pack.pdf]")
 @TODAY_OPT
 def pack(plan: Path, output: Path | None, today: dt.datetime | None) -> None:
     """Write the board pack: an A4 PDF with a cover, the contents, a one-page summary, a page per
@@ -246,8 +246,8 @@ def pack(plan: Path, output: Path | None, today: dt.datetime | None) -> None:
 
     \b
     Examples:
-      strategy pack
-      strategy pack content -o output/board-pack.pdf --today 2026-06-30
+      strategy pack                        writes output/board-pack.pdf
+      strategy pack content -o board-2026-06.pdf --today 2026-06-30
     """
     from .cache.site_stores import keep_site_stores
     from .pack.cli import run_pack

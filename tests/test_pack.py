@@ -132,8 +132,8 @@ def test_an_english_plan_gets_an_english_pack_with_the_changes_since_its_last_ta
     monkeypatch.chdir(repo.root)
     code, stdout, stderr = pack("content", "--today", "2026-11-23")
     assert code == 0, stderr
-    assert stdout.startswith("strategy pack: wrote board-pack.pdf, ")
-    pages = page_texts(repo.root / "board-pack.pdf")
+    assert stdout.startswith("strategy pack: wrote output/board-pack.pdf, ")
+    pages = page_texts(repo.root / "output" / "board-pack.pdf")
     assert "Board pack".upper() in pages[0].upper() and "Contents" in pages[0]
     summary = pages[1]
     assert summary.startswith("Summary Status as of Nov 23, 2026")

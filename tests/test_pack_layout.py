@@ -5,6 +5,7 @@ compares, and where the PDF lands."""
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,22 @@ def test_the_changes_since_the_last_tag_say_when_they_include_edits_not_yet_comm
     assert code == 0, stderr
     summary = page_texts(repo.root / "committed.pdf")[1]
     assert "Changes since v1 1 entity changed" in summary and "not yet committed" not in summary
+
+
+def test_the_pack_lands_in_output_which_a_new_plans_gitignore_covers_and_a_build_keeps(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a plan made by `strategy init`, `strategy pack` writes output/board-pack.pdf (not the repository's
+    root), git ignores it, and a `strategy build` afterwards neither refuses the folder nor drops the PDF."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "plan"), "--lang", "en"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "plan")
+    code, stdout, stderr = pack("--today", "2026-06-30")
+    assert code == 0, stderr
+    assert stdout.startswith("strategy pack: wrote output/board-pack.pdf, ")
+    assert not Path("board-pack.pdf").exists()
+    ignored = subprocess.run(["git", "check-ignore", "output/board-pack.pdf"], capture_output=True, text=True)
+    assert ignored.stdout.strip() == "output/board-pack.pdf"
+    built = runner.invoke(main, ["build", "--today", "2026-06-30"])
+    assert built.exit_code == 0, built.output
+    assert Path("output/board-pack.pdf").read_bytes().startswith(b"%PDF-")
+    assert Path("output/index.html").exists()

@@ -33,7 +33,7 @@ def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *,
     """The exit code of `strategy pack` (0, or 1 for a plan with errors or a PDF that cannot be made)."""
     from ..pipeline import check
     from ..plan.diagnostics import format_text
-    from .render import PACK_FILE, PackError, make_pack
+    from .render import DEFAULT_TARGET, PackError, make_pack
 
     checked = check(source, today)
     language = checked.plan.settings.language if checked.plan is not None else "en"
@@ -41,7 +41,7 @@ def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *,
         click.echo(format_text(checked.diagnostics, colour=colour), err=True)
         click.echo(words(language, "not_written"), err=True)
         return EXIT_PLAN_ERRORS
-    target = output or Path(PACK_FILE)
+    target = output or DEFAULT_TARGET
     try:
         made = make_pack(checked, plan)
         write_whole(target, made.pdf)

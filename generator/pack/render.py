@@ -15,7 +15,8 @@ from ..plan.messages import Msg, msg
 from .content import PackContent, gather, when, words
 from .summary import LIMITS
 
-PACK_FILE = "board-pack.pdf"  # its default name, and its name in a built site (linked from the dashboard)
+PACK_FILE = "board-pack.pdf"  # its name in a built site (linked from the dashboard)
+DEFAULT_TARGET = Path("output") / PACK_FILE  # `strategy pack` without -o: in the site's folder, which git ignores
 
 
 class PackError(Exception):

@@ -4,8 +4,8 @@ for byte, a build killed at any point leaves a whole site, and a reader never se
 
 OUTPUT is replaced on every build, so the writer refuses a folder it did not make (no `.strategy-site`
 marker) unless it is empty: `strategy build -o ~` must never delete a home folder. What a user adds to the
-output folder for publishing, `CNAME`, `.nojekyll` and `.git/` (a checkout of a `gh-pages` branch), is kept
-by every build (KEPT).
+output folder for publishing, `CNAME`, `.nojekyll` and `.git/` (a checkout of a `gh-pages` branch), and the
+board pack `strategy pack` writes there, are kept by every build (KEPT).
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from ..plan.messages import Msg, msg
 from . import swap
 
 MARKER = swap.MARKER
-KEPT = ("CNAME", ".nojekyll", ".git")  # a user's files in OUTPUT that each build carries over, unless it makes them
+# A user's files in OUTPUT that each build carries over, unless it makes them; board-pack.pdf is where
+# `strategy pack` writes by default (pack/render.py's PACK_FILE), so a build does not drop the board's PDF.
+KEPT = ("CNAME", ".nojekyll", ".git", "board-pack.pdf")
 
 
 class OutputError(Exception):
