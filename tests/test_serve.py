@@ -147,6 +147,17 @@ def test_folder_urls_and_missing_pages(preview: Preview) -> None:
     assert status == 404 and "/__strategy__/live.js" in html
 
 
+def test_a_missing_page_is_said_in_the_plans_language(preview: Preview) -> None:
+    """On the French example plan, the 404 page a writer meets during `strategy serve` is French: its
+    sentence, its link home, and its `lang`."""
+    status, html = preview.get("/nope.html")
+    assert status == 404
+    assert '<html lang="fr">' in html
+    assert "<p>Aucune page à /nope.html dans le site de ce plan.</p>" in html
+    assert '<a href="/">Page d\'accueil</a>' in html
+    assert "No page" not in html and "Home page" not in html
+
+
 def test_an_edit_reloads_the_page_with_the_new_content(preview: Preview) -> None:
     """Saving an objective sends `reload` naming its page, and the page then shows the edit; the terminal
     says how long the rebuild took."""
@@ -310,7 +321,7 @@ def test_a_plan_broken_from_the_start_is_served_once_fixed(tmp_path: Path) -> No
     try:
         preview = Preview(server, plan, [])
         status, html = preview.get("/")
-        assert status == 503 and "/__strategy__/live.js" in html and "errors" in html
+        assert status == 503 and "/__strategy__/live.js" in html and "Le plan a des erreurs" in html
         stream = Events(server.port, "none")
         assert any(d["file"].endswith(OBJECTIVE) for d in stream.next("errors")["diagnostics"])
         path.write_text(good, encoding="utf-8")

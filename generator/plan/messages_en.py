@@ -240,6 +240,10 @@ EN: dict[str, str | dict[str, str]] = {
                                        "build. Fix and save: it reloads by itself."},
     "serve.overlay.hint": "hint:", "serve.overlay.close": "Hide until the next rebuild",
     "serve.overlay.label": "strategy serve: build errors",
+    # the page serve answers where the site has none (serve/answers.py)
+    "serve.page.missing": "No page at {path} in this plan's site.", "serve.page.home": "Home page",
+    "serve.page.has-errors": "The plan has errors: the site appears here once they are fixed.",
+    "serve.page.building": "Building the site…",
     "serve.built": "built in {ms} (check {check}, {rendered}, {charts}, {changed}{warned})",
     "serve.rebuilt": "rebuilt in {ms} (check {check}, {rendered}, {charts}, {changed}{warned})",
     "serve.warned": ", {warnings}",

@@ -10,10 +10,12 @@ import queue
 import socket
 import threading
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..plan.messages import render
 from .events import sse
 from .reception import host_allowed, origin_allowed
 
@@ -29,6 +31,7 @@ class Server(Protocol):
 
     host: str
     port: int
+    language: str  # the plan's: what the placeholder pages say
     hub: Hub
     snapshot: Snapshot | None
     errors: dict[str, Any] | None
@@ -61,13 +64,26 @@ def inject(html: bytes, token: str) -> bytes:
     return html + tag if at < 0 else html[:at] + tag + html[at:]
 
 
-def placeholder(message: str, token: str) -> bytes:
-    from html import escape
+def placeholder(message: str, token: str, language: str = "en") -> bytes:
+    """A page saying `message` in `language`, with a link home; it reloads by itself after the next build."""
+    return (f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
+            '<title>strategy serve</title><meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
+            f'<body><main><h1>strategy serve</h1><p>{escape(message, quote=False)}</p>'
+            f'<p><a href="/">{escape(render(language, "serve.page.home"), quote=False)}</a></p></main>\n'
+            '</body></html>\n').encode() + client_tag(token)
 
-    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>strategy serve</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>\n'
-            f'<body><main><h1>strategy serve</h1><p>{escape(message)}</p>'
-            '<p><a href="/">Home page</a></p></main>\n</body></html>\n').encode() + client_tag(token)
+
+def missing(server: Server, rel: str) -> tuple[int, bytes, str] | None:
+    """The answer, in the plan's language, where the last good build has no page at `rel`: 404 for a path the
+    site lacks, 503 while there is no site yet (building, or the plan has errors); None when the page exists."""
+    snapshot, language = server.snapshot, server.language
+    if snapshot is None:
+        said = render(language, "serve.page.has-errors" if server.errors else "serve.page.building")
+        return 503, placeholder(said, "none", language), CONTENT_TYPES[".html"]
+    if rel in snapshot.files:
+        return None
+    said = render(language, "serve.page.missing", path=f"/{rel}")
+    return 404, placeholder(said, snapshot.token, language), CONTENT_TYPES[".html"]
 
 
 class _SocketWriter:
@@ -149,7 +165,7 @@ def _handler(server: Server) -> Callable[[socket.socket, Any, bytes], Any]:
                 self.send_header("Connection", "close")
                 self.end_headers()
                 return
-            status, body, kind = server.page(rel)
+            status, body, kind = missing(server, rel) or server.page(rel)
             self._send(status, body, kind, head)
 
         def _send(self, status: int, body: bytes, kind: str, head: bool) -> None:
