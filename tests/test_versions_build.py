@@ -437,10 +437,38 @@ def test_a_french_plans_versioned_build_speaks_french() -> None:
     assert progress_line(ProgressEvent(4, 12, skipped), "fr") == "[ 4/12] v3  ignorée (1 erreur)"
     assert progress_line(ProgressEvent(5, 12, built), "fr") == "[ 5/12] v3  construite, 1 page (0,25 s)"
     result = AllVersionsResult(checked=None, ok=True, outcomes=[skipped, built], pages=33, charts=13, charts_made=10,
-                               charts_reused=3, bytes_written=700_000, seconds=1.5)  # type: ignore[arg-type]
+                               charts_reused=3, pages_rendered=33, bytes_written=700_000, seconds=1.5)  # type: ignore[arg-type]
     line = summary_line(result, Path("out"), "fr")
     assert line.startswith("strategy build --all-versions : la version courante et 1 des 2 versions étiquetées "
-                           "(1 ignorée), 33 pages, 13 graphiques (10 dessinés, 3 repris), 0,7 Mo dans out (1,50 s)")
+                           "(1 ignorée), 33 pages, 13 graphiques (10 dessinés, 3 repris d'une autre "
+                           "version), 0,7 Mo dans out (1,50 s)")
+
+
+def _parts_add_up(line: str, noun: str) -> list[str]:
+    """The parts said of "72 pages (66 rendered, 6 reused from another version)", after checking they add up."""
+    found = re.search(rf"(\d+) {noun} \(([^)]*)\)", line)
+    assert found, line
+    parts = found.group(2).split(", ")
+    assert sum(int(part.split()[0]) for part in parts) == int(found.group(1)), line
+    return parts
+
+
+def test_the_summary_line_s_counts_add_up_to_its_totals(repo: GitRepo) -> None:
+    """`build --all-versions` says "N pages (a rendered, b reused from another version)" and "M charts (c drawn,
+    d reused …)": the parts add up to the totals, on a first build and on a second one that keeps the versions
+    an earlier build made."""
+    repo.commit(base_plan(goal=5), tag="v1", when=f"@{JAN_1 + 10 * DAY} +0000")
+    repo.git("tag", "v1.1")
+    repo.commit(base_plan(goal=8), tag="v2", when=f"@{JAN_1 + 40 * DAY} +0000")
+    repo.write(base_plan(goal=10))
+    code, first, err = run()
+    assert code == 0, err
+    assert any("reused from another version" in part for part in _parts_add_up(first, "charts"))
+    _parts_add_up(first, "pages")
+    code, again, err = run()
+    assert code == 0, err
+    assert any("kept from an earlier build" in part for part in _parts_add_up(again, "pages"))
+    assert any("kept from an earlier build" in part for part in _parts_add_up(again, "charts"))
 
 
 def test_two_long_tags_get_a_bounded_changes_page_that_every_link_reaches(repo: GitRepo) -> None:

@@ -152,14 +152,16 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
                              memo=memo if evaluated[today] > 1 else None, pack=pack)
         current.files["versions.json"] = (json.dumps([v.to_json() for v in tags], ensure_ascii=False, indent=2)
                                           + "\n").encode("utf-8")
+        before_history = (current.pages, current.charts)
         if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest
             write_history(current, plan_dir, checked, good, today, cache)
         site.current(current)
         if memo is not None:
             memo.forget_older()
-        if memo is not None and evaluated[today] == 1:  # counted as the memo counts what it makes
-            memo.charts_built += current.charts
-            memo.pages_rendered += current.pages
+        if memo is not None:  # counted as the memo counts what it makes: all of it, or the history pages it missed
+            counted = (0, 0) if evaluated[today] == 1 else before_history
+            memo.pages_rendered += current.pages - counted[0]
+            memo.charts_built += current.charts - counted[1]
         counts = SiteFiles(pages=current.pages, charts=current.charts)
         switcher = [SwitcherEntry("", fmt.date(today), "", html_pages(current))]
         site.index(current.files)
@@ -198,6 +200,9 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
             done += 1
             counts.pages += made[0]
             counts.charts += made[1]
+            if g.outcome.status == "cached":  # read back from an earlier build: neither rendered nor reused
+                result.pages_kept += made[0]
+                result.charts_kept += made[1]
             pages_of[g.version.version] = made[2]
             if progress is not None:
                 progress(ProgressEvent(done, total, g.outcome))

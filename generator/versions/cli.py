@@ -45,16 +45,24 @@ def summary_line(result: AllVersionsResult, output: Path, language: str = "en") 
         versions = render(language, "versions.summary.tagged-of", count=len(built), listed=listed)
     else:
         versions = render(language, "versions.summary.tagged", count=len(built))
-    charts_reused = (render(language, "versions.summary.charts-reused", count=result.charts_reused)
-                     if result.charts_reused else "")
-    # pages identical in several versions are rendered once: say how many were, as for the charts
-    pages_reused = (render(language, "versions.summary.pages-reused", rendered=result.pages_rendered,
-                           count=result.pages_reused) if result.pages_reused else "")
+    # how the pages and charts were made, in parts that add up to their totals
+    pages = _parts(language, "pages", result.pages, made=result.pages_rendered, reused=result.pages_reused,
+                   kept=result.pages_kept)
+    charts = _parts(language, "charts", result.charts, made=result.charts_made, reused=result.charts_reused,
+                    kept=result.charts_kept)
     return said(language, "build --all-versions", render(
         language, "versions.summary", versions=versions, notes=f" ({', '.join(notes)})" if notes else "",
-        pages=result.pages, charts=result.charts, drawn=result.charts_made, charts_reused=charts_reused,
-        pages_reused=pages_reused, size=_decimal(language, result.bytes_written / 1e6, 1), output=str(output),
+        pages=pages, charts=charts, size=_decimal(language, result.bytes_written / 1e6, 1), output=str(output),
         seconds=_decimal(language, result.seconds, 2)))
+
+
+def _parts(language: str, what: str, total: int, *, made: int, reused: int, kept: int) -> str:
+    """"72 pages (66 rendered, 3 reused, 3 kept from an earlier build)": the parts that are not zero, which add
+    up to the total ("other" names what none of them counted); the total alone when all were made anew."""
+    counts = {"made": made, "reused": reused, "kept": kept, "other": total - made - reused - kept}
+    parts = [render(language, f"versions.summary.{what}-{key}", count=n) for key, n in counts.items() if n > 0]
+    said_total = render(language, f"versions.summary.{what}", count=total)
+    return said_total if counts["made"] == total else f"{said_total} ({', '.join(parts)})"
 
 
 def _decimal(language: str, value: float, digits: int) -> str:

@@ -44,6 +44,10 @@ class AllVersionsResult(BuildResult):
     charts_reused: int = 0
     pages_rendered: int = 0  # pages of all versions rendered, the others being taken from the memo
     pages_reused: int = 0
+    # what versions kept by an earlier build brought, read back whole: with the above, these add up to
+    # `pages` and `charts`
+    pages_kept: int = 0
+    charts_kept: int = 0
 
     @property
     def built(self) -> list[VersionOutcome]:
