@@ -226,7 +226,8 @@ def test_empty_csv_file(check_plan: CheckPlan) -> None:
 
 
 @pytest.mark.parametrize(("text", "where", "message", "hint"), [
-    ("title: A\n  due: 3\n", (2, 6), "a `:` here cannot be read", "put quotes"),
+    ("title: A\n  due: 3\n", (2, 3), "key starts in column 3, the key above it in column 1", "start `due:`"),
+    ("title: Objectif : croissance\n", (1, 17), "a `:` here cannot be read", "put quotes"),
     ("title: A\nkpis:\n  - id: a\n   title: b\n", (4, 4), "not indented like the lines above", "same column"),
     ('title: "Objectif\ndue: 3\n', (1, 8), "a quote opened here is never closed", "close it on the same line"),
     ('title: "Objectif" 2026\n', (1, 19), "text after a closing quote", "inside the quotes"),

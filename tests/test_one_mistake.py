@@ -147,11 +147,11 @@ CASES = [
     # an objective: its KPIs are named by funnel stages and actions, its id by `parent:`, experiences and
     # solutions, its data files by its KPIs
     ("objective, YAML syntax", {"objectives/croissance.md": CROISSANCE.replace("\ndue:", "\n  due:")}, None,
-     "yaml-syntax", "objectives/croissance.md", 3, 6),
+     "yaml-syntax", "objectives/croissance.md", 3, 3),
     ("objective, tab", {"objectives/croissance.md": CROISSANCE.replace("    target: 5", "\ttarget: 5")}, None,
      "yaml-syntax", "objectives/croissance.md", 8, 1),
     ("objective, KPIs written as {id: …}", {"objectives/croissance.md": CROISSANCE_FLOW.replace("\ndue:", "\n  due:")},
-     None, "yaml-syntax", "objectives/croissance.md", 3, 6),
+     None, "yaml-syntax", "objectives/croissance.md", 3, 3),
     ("objective, UTF-16", {}, "objectives/croissance.md:utf-16", "encoding", "objectives/croissance.md", 1, 1),
     ("objective, UTF-16 without BOM", {}, "objectives/croissance.md:utf-16-le", "encoding",
      "objectives/croissance.md", 1, 1),
@@ -159,7 +159,7 @@ CASES = [
      None, "frontmatter-unclosed", "objectives/croissance.md", 1, 1),
     # a funnel: named by an experience's `funnel:` and `stage:`
     ("funnel, YAML syntax", {"funnels/acquisition.yaml": ACQUISITION.replace("goal: 5", " goal: 5")}, None,
-     "yaml-syntax", "funnels/acquisition.yaml", 2, 6),
+     "yaml-syntax", "funnels/acquisition.yaml", 2, 2),
     ("funnel, tab", {"funnels/acquisition.yaml": ACQUISITION.replace("    kpi: leads", "\tkpi: leads")}, None,
      "yaml-syntax", "funnels/acquisition.yaml", 6, 1),
     ("funnel, UTF-16", {}, "funnels/acquisition.yaml:utf-16", "encoding", "funnels/acquisition.yaml", 1, 1),
@@ -176,10 +176,10 @@ CASES = [
      "frontmatter-unclosed", "personas/acheteur.md", 1, 1),
     # an experience: named by a solution's `experiences:`
     ("experience, YAML syntax", {"experiences/demo.md": PLAN["experiences/demo.md"].replace("stage:", " stage:")},
-     None, "yaml-syntax", "experiences/demo.md", 5, 7),
+     None, "yaml-syntax", "experiences/demo.md", 5, 2),
     # strategy.yaml: every other file is checked all the same
     ("strategy.yaml, YAML syntax", {"strategy.yaml": MINIMAL_SETTINGS.replace("language:", "  language:")},
-     None, "yaml-syntax", "strategy.yaml", 2, 11),
+     None, "yaml-syntax", "strategy.yaml", 2, 3),
     ("strategy.yaml, tab", {"strategy.yaml": MINIMAL_SETTINGS.replace("  start:", "\tstart:")}, None,
      "yaml-syntax", "strategy.yaml", 4, 1),
     ("strategy.yaml, UTF-16", {}, "strategy.yaml:utf-16", "encoding", "strategy.yaml", 1, 1),

@@ -201,6 +201,10 @@ EN: dict[str, str | dict[str, str]] = {
     "yaml.colon": "a `:` here cannot be read",
     "hint.yaml-colon": "put quotes around a text that contains \": \", e.g. title: \"Objectif : croissance\"; "
                        "if this line is a key of its own, align it with the keys above",
+    "yaml.colon-indent": "this line's key starts in column {found}, the key above it in column {expected}",
+    "hint.yaml-colon-indent": "start `{key}:` in column {column}, as the key above (spaces, not tabs); if it "
+                              "continues the text of the line above, put that text in quotes, e.g. "
+                              "title: \"Objectif : croissance\"",
     "yaml.after-quote": "there is text after a closing quote",
     "hint.yaml-after-quote": "put the whole text inside the quotes, e.g. title: \"Le plan « 2026 » en bref\"",
     "yaml.indent": "this line is not indented like the lines above it",

@@ -206,6 +206,10 @@ FR: dict[str, str | dict[str, str]] = {
     "yaml.colon": "un `:` ne peut pas être lu ici",
     "hint.yaml-colon": "mettez entre guillemets un texte qui contient \": \", par ex. title: \"Objectif : "
                        "croissance\" ; si cette ligne est une clé à part, alignez-la sur les clés du dessus",
+    "yaml.colon-indent": "la clé de cette ligne commence en colonne {found}, celle du dessus en colonne {expected}",
+    "hint.yaml-colon-indent": "commencez `{key}:` en colonne {column}, comme la clé du dessus (des espaces, pas de "
+                              "tabulation) ; si elle continue le texte de la ligne du dessus, mettez ce texte entre "
+                              "guillemets, par ex. title: \"Objectif : croissance\"",
     "yaml.after-quote": "il y a du texte après un guillemet fermant",
     "hint.yaml-after-quote": "mettez tout le texte entre les guillemets, par ex. title: \"Le plan « 2026 » en bref\"",
     "yaml.indent": "cette ligne n'est pas indentée comme les lignes du dessus",

@@ -214,6 +214,9 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message, hint = _explain(problem, exc.context or "")
+        misaligned = _misaligned(text, line - 1) if "mapping values are not allowed" in problem else None
+        if misaligned is not None:  # ` due:` one space off: alignment is the likely fix, said first
+            message, hint, col = misaligned
         doc.problems.append(YamlProblem("yaml-syntax", line + line_offset, col, msg("yaml-syntax", problem=message),
                                         hint))
         return doc
@@ -245,6 +248,28 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
                         exc.node.start_mark.column + 1, exc.message, TOO_BIG_HINT)
         )
     return doc
+
+
+_KEY_LINE = re.compile(r"(?P<indent>[ ]*(?:-[ ]+)*)(?P<key>[^\s:#'\"][^:#]*?):(?:[ ]|$)")
+
+
+def _misaligned(text: str, index: int) -> tuple[Msg, Msg, int] | None:
+    """(message, hint, column) when line `index` (0-based) is a `key: value` whose key does not start in the
+    column of the key on the line above it, the likely cause of "mapping values are not allowed"; else None."""
+    lines = text.splitlines()
+    if index >= len(lines):
+        return None
+    this = _KEY_LINE.match(lines[index])
+    above = next((lines[i] for i in range(index - 1, -1, -1)
+                  if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    other = _KEY_LINE.match(above) if above is not None else None
+    if this is None or other is None or above is None or above.rstrip().endswith(":"):
+        return None
+    found, expected = len(this["indent"]), len(other["indent"])
+    if found == expected:
+        return None
+    return (msg("yaml.colon-indent", found=found + 1, expected=expected + 1),
+            msg("hint.yaml-colon-indent", key=this["key"].strip(), column=expected + 1), found + 1)
 
 
 def _explain(problem: str, context: str) -> tuple[str | Msg, Msg | None]:

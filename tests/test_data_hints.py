@@ -1,0 +1,31 @@
+"""Hints that point the right way (held-out review of 2026-12-03): what `strategy check` first offers for an
+export's own column name, an amount in another currency, a key one space off, and a French quarter `2026-T2`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import Checked
+from tests.conftest import codes, only
+from tests.test_exports import EN_SETTINGS, measurements, run
+
+
+def test_a_key_one_space_off_is_said_as_alignment_first(check_plan) -> None:  # type: ignore[no-untyped-def]
+    """An action's `due:` indented one space more than its `title:`: the error says where each key starts and
+    the hint says to align it first, quoting a text with ": " only second."""
+    checked = check_plan({"objectives/a.md": "---\ntitle: Vendre\ndue: 2026-12-31\nactions:\n"
+                                             "  - title: Appeler les prospects\n     due: 2026-03-31\n---\n"})
+    d = only(checked, "yaml-syntax")
+    assert (d.file, d.line, d.column) == ("plan/objectives/a.md", 6, 6)
+    assert d.text("fr").endswith("la clé de cette ligne commence en colonne 6, celle du dessus en colonne 5")
+    assert (d.hint_text("fr") or "").startswith("commencez `due:` en colonne 5, comme la clé du dessus")
+
+
+def test_a_colon_inside_a_text_still_says_to_quote_it(check_plan) -> None:  # type: ignore[no-untyped-def]
+    """`title: Objectif : croissance` (aligned, a colon in the text) keeps the hint about quotes."""
+    checked = check_plan({"objectives/a.md": "---\ntitle: Objectif : croissance\n---\n"})
+    d = only(checked, "yaml-syntax")
+    assert (d.hint_text("fr") or "").startswith("mettez entre guillemets un texte qui contient")
