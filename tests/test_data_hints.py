@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import Checked
 from tests.conftest import codes, only
-from tests.test_exports import EN_SETTINGS, measurements, run
+from tests.test_exports import EN_SETTINGS, run
 
 
 def test_a_key_one_space_off_is_said_as_alignment_first(check_plan) -> None:  # type: ignore[no-untyped-def]
@@ -29,3 +28,16 @@ def test_a_colon_inside_a_text_still_says_to_quote_it(check_plan) -> None:  # ty
     checked = check_plan({"objectives/a.md": "---\ntitle: Objectif : croissance\n---\n"})
     d = only(checked, "yaml-syntax")
     assert (d.hint_text("fr") or "").startswith("mettez entre guillemets un texte qui contient")
+
+
+def test_a_french_plan_reads_2026_t2_as_a_quarter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A French plan's CSV may write its quarters as its pages do, `2026-T1`: read as the quarter; an English
+    plan keeps asking for `2026-Q1`."""
+    checked = run(tmp_path, monkeypatch, b"date;value\n2026-T1;18,5\n2026-Q2;20\n")
+    assert codes(checked) == []
+    assert checked.plan is not None
+    assert [(p.date, p.period) for p in checked.plan.series["panier"].points] == [
+        (dt.date(2026, 1, 1), "quarter"), (dt.date(2026, 4, 1), "quarter")]
+    english = run(tmp_path / "en", monkeypatch, b"date,value\n2026-T1,18.5\n", settings=EN_SETTINGS)
+    d = only(english, "csv-row")
+    assert d.hint == "write a quarter as YYYY-Qn, Q1 to Q4, e.g. 2026-Q1"

@@ -56,7 +56,7 @@ def test_a_month_and_a_quarter_are_read_as_periods(check_plan: CheckPlan) -> Non
 
 @pytest.mark.parametrize(("written", "hint"), [
     ("2026-Q5", "écrivez un trimestre AAAA-Qn, de Q1 à Q4, par ex. 2026-Q3"),
-    ("2026-T3", "écrivez un trimestre AAAA-Qn, de Q1 à Q4, par ex. 2026-Q3"),  # the French "trimestre"
+    ("2026-T5", "écrivez un trimestre AAAA-Qn, de Q1 à Q4, par ex. 2026-Q3"),  # 2026-T3 is read (test_data_hints)
     ("2026-13", "écrivez JJ/MM/AAAA ou AAAA-MM-JJ pour un jour, AAAA-MM pour un mois ou AAAA-Qn pour un "
                 "trimestre, par ex. 31/03/2026, 2026-03 ou 2026-Q3"),
 ])

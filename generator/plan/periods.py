@@ -22,14 +22,16 @@ STALE_AFTER_STEPS = 2  # a measurement is stale once two cadence periods have pa
 
 _FORMS = re.compile(r"^(\d{4})-(?:(\d{2})(?:-(\d{2}))?|[Qq]([1-4]))$")
 _QUARTER_LIKE = re.compile(r"^(\d{4})-[QqTt](\d+)$")
+_TRIMESTRE = re.compile(r"^(\d{4})-[Tt]([1-4])$")  # 2026-T2: a French plan's quarter (trimestre), shown « T2 2026 »
 
 
-def parse(text: str) -> tuple[dt.date, str] | None:
-    """`YYYY-MM-DD` (a day), `YYYY-MM` (a month) or `YYYY-Qn` (a quarter) as (first day, period);
-    None when it is none of them or names no real day."""
+def parse(text: str, language: str = "en") -> tuple[dt.date, str] | None:
+    """`YYYY-MM-DD` (a day), `YYYY-MM` (a month) or `YYYY-Qn` (a quarter; also `YYYY-Tn` in a French plan) as
+    (first day, period); None when it is none of them or names no real day."""
     m = _FORMS.match(text)
     if not m:
-        return None
+        french = _TRIMESTRE.match(text) if language == "fr" else None
+        return (dt.date(int(french[1]), 3 * int(french[2]) - 2, 1), QUARTER) if french else None
     year = int(m[1])
     try:
         if m[4]:

@@ -269,10 +269,10 @@ def _day(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def read_date(text: str, order: str) -> tuple[dt.date, str] | None:
-    """(first day, period) of a date cell, slashed dates read in `order`."""
+def read_date(text: str, order: str, language: str = "en") -> tuple[dt.date, str] | None:
+    """(first day, period) of a date cell, slashed dates read in `order` (`2026-T2` a quarter in French)."""
     text = date_text(text)
-    parsed = periods.parse(text)
+    parsed = periods.parse(text, language)
     if parsed is not None:
         return parsed
     m = _DOTTED.fullmatch(text)

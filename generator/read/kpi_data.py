@@ -102,7 +102,7 @@ def _series(table: Grid, rel: str, spec: ReadSpec, report: Reporter) -> Series |
     seen: dict[dt.date, tuple[int, str]] = {}  # the first day of a period → (line, date as written)
     for date_cell, value_cell, number in rows:
         line, date_text = date_cell.line, date_cell.text
-        dated = kpi_csv.read_date(date_text, order)
+        dated = kpi_csv.read_date(date_text, order, spec.language)
         if dated is None:
             report("error", "csv-row", line, date_cell.column, "not-date", cell=date_cell.name, text=date_text,
                    hint=kpi_csv.date_hint(date_text, order, report))
