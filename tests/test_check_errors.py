@@ -437,11 +437,11 @@ def test_csv_row_with_wrong_cell_count(check_plan: CheckPlan) -> None:
 
 
 def test_csv_without_the_value_column(check_plan: CheckPlan) -> None:
-    """A header that lacks the KPI's column says which columns were found."""
+    """A header that lacks the KPI's column offers the column it has as the KPI's `column:`."""
     checked = check_plan({"objectives/a.md": CSV_KPI, "data/leads.csv": "date,valeur\n2026-10,80\n"})
     d = only(checked, "csv-header")
     assert (d.file, d.line) == ("plan/data/leads.csv", 1)
-    assert d.hint and "trouvé : date,valeur" in d.hint
+    assert d.hint and "écrivez `column: valeur` dans l'indicateur `leads`" in d.hint
 
 
 def test_csv_date_measured_twice(check_plan: CheckPlan) -> None:

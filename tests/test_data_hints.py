@@ -9,7 +9,21 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import codes, only
-from tests.test_exports import EN_SETTINGS, run
+from tests.test_exports import EN_SETTINGS, measurements, run
+
+
+def test_an_exports_own_value_column_is_offered_first_as_column(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bank export headed `Date;Montant`: the hint first says to write `column: Montant` in the KPI (what
+    the export needs, untouched), then renaming the column; and with it the file reads."""
+    data = b"Date;Montant\n31/01/2026;18,50\n28/02/2026;1 250,75\n31/03/2026;-3\n"
+    checked = run(tmp_path, monkeypatch, data)
+    d = only(checked, "csv-header")
+    assert d.message == "l'en-tête n'a pas de colonne `value` (indicateur `panier`)"
+    assert d.hint == ("dites quelle colonne porte les valeurs : écrivez `column: Montant` dans l'indicateur "
+                      "`panier`, ou renommez la colonne, par ex. date;value")
+    fixed = run(tmp_path / "again", monkeypatch, data, extra="    column: Montant\n")
+    assert codes(fixed) == [] and len(measurements(fixed)) == 3
 
 
 def test_a_key_one_space_off_is_said_as_alignment_first(check_plan) -> None:  # type: ignore[no-untyped-def]

@@ -75,6 +75,12 @@ def _series(table: Grid, rel: str, spec: ReadSpec, report: Reporter) -> Series |
     if di is None or vi is None:
         missing = [f"`{m}`" for m, i in (("date", di), (spec.column, vi)) if i is None]
         first = table.header[0]
+        others = [n for i, n in enumerate(names) if n and i != di]
+        if di is not None and others:  # an export's own name for the values (Montant): say it in the KPI, first
+            report("error", "csv-header", first.line, 1, "no-value-column", missing=", ".join(missing),
+                   kpi=spec.kpi, column=others[0], others=", ".join(f"`{n}`" for n in others),
+                   example=f"date{shown_separator.strip()}{spec.column}", count=len(others))
+            return None
         report("error", "csv-header", first.line, 1, "no-column", missing=", ".join(missing), kpi=spec.kpi,
                example=f"date{shown_separator.strip()}{spec.column}", found=shown_separator.join(names))
         return None
