@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.pipeline import Checked
 from tests.conftest import codes, only
 from tests.test_exports import EN_SETTINGS, measurements, run
 
@@ -24,6 +25,28 @@ def test_an_exports_own_value_column_is_offered_first_as_column(tmp_path: Path,
                       "`panier`, ou renommez la colonne, par ex. date;value")
     fixed = run(tmp_path / "again", monkeypatch, data, extra="    column: Montant\n")
     assert codes(fixed) == [] and len(measurements(fixed)) == 3
+
+
+def test_an_amount_in_another_currency_is_one_error_saying_to_convert_it(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """`$140,310.75` among a French file's `1 250,75` in a € KPI: one error, on that cell, about the currency
+    (not the decimal mark), saying to convert the amount, with an example written as the file writes numbers."""
+    data = b"date;value\n31/01/2026;18,50\n28/02/2026;$140,310.75\n31/03/2026;1 250,75\n"
+    checked: Checked = run(tmp_path, monkeypatch, data)
+    d = only(checked, "csv-row")
+    assert (d.line, d.column) == (3, 12)
+    assert d.message == "`$140,310.75` est en `$`, pas dans la devise de l'indicateur, `€`"
+    assert d.hint == ("convertissez le montant en €, puis écrivez-le comme ce fichier écrit les nombres, "
+                      "par ex. 1250,5")
+    assert "140,310.75" not in (d.hint or "")
+
+
+def test_an_english_amount_in_dollars_in_a_euro_kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In English, the same: convert to €, not "write 18.50 in €"."""
+    checked = run(tmp_path, monkeypatch, b"date,value\n2026-01-31,$18.50\n2026-02-28,12.5\n", settings=EN_SETTINGS)
+    d = only(checked, "csv-row")
+    assert d.message == "`$18.50` is in `$`, not in the KPI's currency `€`"
+    assert d.hint == "convert the amount to €, then write it as this file writes numbers, e.g. 1250.5"
 
 
 def test_a_key_one_space_off_is_said_as_alignment_first(check_plan) -> None:  # type: ignore[no-untyped-def]

@@ -94,8 +94,8 @@ def test_an_english_export_with_thousands_commas(tmp_path: Path, monkeypatch: py
     # the KPI's unit is €: the dollar sign is refused, the rest read
     d = only(checked, "csv-row")
     assert (d.line, d.column) == (2, 12)
-    assert d.message == "`$18.50` is in `$`, not in the KPI's unit `€`"
-    assert d.hint == "write the number in €, e.g. 18.50"
+    assert d.message == "`$18.50` is in `$`, not in the KPI's currency `€`"
+    assert d.hint == "convert the amount to €, then write it as this file writes numbers, e.g. 1250.5"
     fixed = run(tmp_path / "again", monkeypatch, data.replace(b"$", b""), settings=EN_SETTINGS)
     assert measurements(fixed) == EXPECTED
 

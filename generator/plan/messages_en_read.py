@@ -55,6 +55,8 @@ EN_READ: dict[str, str | dict[str, str]] = {
     "data.comma-in-en.hint": "write {example} (a dot for decimals), or write csv: {{decimal: \",\"}} in the KPI `{kpi}`",
     "data.other-unit": "`{text}` is in `{found}`, not in the KPI's unit `{unit}`",
     "data.other-unit.hint": "write the number in {unit}, e.g. {example}",
+    "data.other-currency": "`{text}` is in `{found}`, not in the KPI's currency `{unit}`",
+    "data.other-currency.hint": "convert the amount to {unit}, then write it as this file writes numbers, e.g. {example}",
     "data.unit-without": "`{text}` carries the unit `{found}`, but the KPI `{kpi}` has no unit",
     "data.unit-without.hint": "write the number alone, e.g. {example}, or give the KPI `unit: {found}`",
     "data.too-large": "`{text}` is too large for a plan",

@@ -55,6 +55,8 @@ FR_READ: dict[str, str | dict[str, str]] = {
     "data.comma-in-en.hint": "écrivez {example} (un point pour les décimales), ou csv: {{decimal: \",\"}} dans l'indicateur `{kpi}`",
     "data.other-unit": "`{text}` est en `{found}`, pas dans l'unité de l'indicateur, `{unit}`",
     "data.other-unit.hint": "écrivez le nombre en {unit}, par ex. {example}",
+    "data.other-currency": "`{text}` est en `{found}`, pas dans la devise de l'indicateur, `{unit}`",
+    "data.other-currency.hint": "convertissez le montant en {unit}, puis écrivez-le comme ce fichier écrit les nombres, par ex. {example}",
     "data.unit-without": "`{text}` porte l'unité `{found}`, mais l'indicateur `{kpi}` n'a pas d'unité",
     "data.unit-without.hint": "écrivez le nombre seul, par ex. {example}, ou donnez à l'indicateur `unit: {found}`",
     "data.too-large": "`{text}` est trop grand pour un plan",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass
 
-from babel.numbers import get_currency_symbol
+from babel.numbers import get_currency_symbol, list_currencies
 
 from ..plan import i18n
 from ..plan.model import Point, Series
@@ -24,6 +25,7 @@ from .kpi_csv import DAY_FIRST, MONTH_FIRST, Cell, Grid, Written
 WORKBOOKS = (".xlsx", ".xlsm")
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOKS)  # what data/ may hold
 NOT_READ = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)", ".numbers": "Numbers"}
+_CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes Babel knows
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,13 @@ def _series(table: Grid, rel: str, spec: ReadSpec, report: Reporter) -> Series |
         cell = cells[vi]
         rows.append((cells[di], cell, kpi_csv.written(cell.text) if isinstance(cell.value, str) else None))
     order = _date_order([d for d, _, _ in rows], spec, report)
-    decimal = _decimal([(v, n) for _, v, n in rows if n is not None], table.separator, spec, report)
+    units = accepted_units(spec.unit, spec.currency)
+    # a number in another unit ($140,310.75 in a € KPI) is that cell's one error (_number): it does not vote
+    # on the file's decimal mark, which its own writing may contradict
+    decimal = _decimal([(v, n) for _, v, n in rows if n is not None and (not n.unit or n.unit.lower() in units)],
+                       table.separator, spec, report)
     if order is None or decimal is None:
         return None
-    units = accepted_units(spec.unit, spec.currency)
     points: list[Point] = []
     seen: dict[dt.date, tuple[int, str]] = {}  # the first day of a period → (line, date as written)
     for date_cell, value_cell, number in rows:
@@ -164,9 +169,12 @@ def _number(cell: Cell, number: Written | None, decimal: str, units: frozenset[s
     if number is None or number.readings() == (None, None):
         report("error", "csv-row", *where, "not-number", cell=cell.name, text=text)
         return None
-    bare = number.sign + number.body
     if number.unit and number.unit.lower() not in units:
-        if units:
+        bare = _as_written(number, decimal)  # the number as this file writes numbers
+        if units and is_currency(number.unit) and is_currency(spec.unit or ""):  # $ in a € KPI: convert it
+            report("error", "csv-row", *where, "other-currency", cell=cell.name, text=text, found=number.unit,
+                   unit=spec.unit, example=example)
+        elif units:
             report("error", "csv-row", *where, "other-unit", cell=cell.name, text=text, found=number.unit,
                    unit=spec.unit, example=bare)
         else:
@@ -183,6 +191,23 @@ def _number(cell: Cell, number: Written | None, decimal: str, units: frozenset[s
             report("error", "csv-row", *where, "not-number-comma" if decimal == "," else "not-number-dot",
                    cell=cell.name, text=text, example=example)
     return value
+
+
+def is_currency(sign: str) -> bool:
+    """True for a currency's ISO code or symbol ($, €, US$, CHF); False for a unit such as `%` or `leads`."""
+    sign = sign.strip()
+    return sign.upper() in _CURRENCIES or (sign != "%" and bool(re.fullmatch(r"[A-Za-z]{0,2}[^\w\s%]", sign)))
+
+
+def _as_written(number: Written, decimal: str) -> str:
+    """The number alone, with this file's decimal mark (`1250,5`), or as written when it reads no other way."""
+    value = number.value(decimal)
+    if value is None:
+        value = number.value("." if decimal == "," else ",")
+    if value is None:
+        return number.sign + number.body
+    text = f"{value:.15g}"
+    return text.replace(".", ",") if decimal == "," else text
 
 
 def _decimal(cells: list[tuple[Cell, Written]], separator: str | None, spec: ReadSpec,
