@@ -178,6 +178,26 @@ def test_the_site_shows_the_period(make_plan: Callable[..., Path], tmp_path: Pat
     assert not any(day in listing + objective for day in ("1 nov. 2026", "1 Nov 2026", "Nov 1, 2026"))
 
 
+@pytest.mark.parametrize(("settings", "heading", "leads", "ventes"), [
+    (MINIMAL_SETTINGS, "Dernière mesure", "Leads Croissance décembre 2026 mois en cours à jour",
+     "Ventes Croissance T4 2026 trimestre en cours à jour"),
+    (EN_SETTINGS, "Last measurement", "Leads Croissance December 2026 current month up to date",
+     "Ventes Croissance Q4 2026 current quarter up to date"),
+])
+def test_a_period_still_running_is_said_current_not_zero_days_old(make_plan: Callable[..., Path], tmp_path: Path,
+                                                                   settings: str, heading: str, leads: str,
+                                                                   ventes: str) -> None:
+    """Built on 3 December with rows for December and the fourth quarter, the freshness table's age reads
+    "trimestre en cours" / "current quarter", not "0 j" / "0 d"."""
+    files = {**PLAN, "data/leads.csv": "date,value\n2026-11,40\n2026-12,50\n",
+             "data/ventes.csv": "date,value\n2026-Q3,2\n2026-Q4,4\n"}
+    out = tmp_path / "site"
+    result = build(make_plan(files, settings=settings), out, dt.date(2026, 12, 3))
+    assert result.ok, result.message
+    rows = _cells((out / "freshness.html").read_text(encoding="utf-8"), heading)
+    assert leads in rows and ventes in rows, rows
+
+
 def test_build_strict_publishes_a_plan_whose_months_are_up_to_date(make_plan: Callable[..., Path],
                                                                    tmp_path: Path) -> None:
     """The publish workflow (`build --strict`) accepts a plan whose last row is November on 15 January, and

@@ -79,6 +79,8 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.last_point": "Last measurement",
     "site.age": "Age",
     "site.days": "{n} d",
+    # the age of a measurement whose period is still running (the freshness table)
+    "site.current_day": "today", "site.current_month": "current month", "site.current_quarter": "current quarter",
     "site.stale": "needs an update",
     "site.fresh": "up to date",
     "site.no_data": "no data",

@@ -79,6 +79,8 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.last_point": "Dernière mesure",
     "site.age": "Ancienneté",
     "site.days": "{n} j",
+    "site.current_day": "aujourd'hui", "site.current_month": "mois en cours",
+    "site.current_quarter": "trimestre en cours",
     "site.stale": "à mettre à jour",
     "site.fresh": "à jour",
     "site.no_data": "aucune donnée",

@@ -112,6 +112,7 @@ class Freshness:
     age_days: int | None  # days since that period ended
     stale: bool
     period: str = "day"  # what `last` stands for: "day", "month" or "quarter" (show it with fmt.period)
+    in_progress: bool = False  # today falls in that period: its age is "current quarter", not "0 d"
 
 
 def _charts_for_kpis(kpis: list[KpiState], fmt: Formatter, make: ChartMaker) -> list[Chart]:
@@ -150,7 +151,8 @@ def freshness(state: PlanState) -> list[Freshness]:
             period = ks.period_at(last)
             rows.append(Freshness(kpi=ks, objective=obj, last=last, period=period,
                                   age_days=periods.age_days(last, period, state.today),
-                                  stale=periods.is_stale(last, period, kpi.cadence, state.today)))
+                                  stale=periods.is_stale(last, period, kpi.cadence, state.today),
+                                  in_progress=last <= state.today <= periods.end(last, period)))
     return rows
 
 
