@@ -316,9 +316,13 @@ def diff(old: str | None, new: str | None, plan: Path, fmt: str, today: dt.datet
 @main.command()
 @click.argument("directory", metavar="[DIR]", required=False, default=".",
                 type=click.Path(file_okay=False, path_type=Path))
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
-              help="Language of the plan, of its guiding comments and of its README.")
-def init(directory: Path, lang: str) -> None:
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the plan, of its guiding comments and of its README.  [default: en, or the "
+                   "language of --locale]")
+@click.option("--locale", default=None, metavar="LL-RR",
+              help="Language and region (en-US, en-GB, fr-FR, fr-CA…): how money, numbers and dates are written, "
+                   "and the plan's currency (en-GB: GBP).  [default: en-US for en, fr-FR for fr]")
+def init(directory: Path, lang: str | None, locale: str | None) -> None:
     """Create a ready-to-edit plan repository in DIR (default: the current folder).
 
     It follows the five steps (objectives with KPIs and actions, funnel, personas, experiences,
@@ -330,14 +334,26 @@ def init(directory: Path, lang: str) -> None:
     \b
     Examples:
       strategy init my-plan --lang fr
+      strategy init my-plan --locale en-GB   British English, in GBP
       strategy init                        in the current folder
     """
+    import re
+
     from .init_plan import PLAN_FOLDER, InitRefused, init_plan
     from .pipeline import resolve_today
+    from .plan.i18n import LOCALE_PATTERN, known_locale
     from .plan.messages import render
 
+    if locale is not None:
+        spoken = locale[:2]
+        if not re.fullmatch(LOCALE_PATTERN, locale) or not known_locale(locale) or spoken not in ("fr", "en") \
+                or (lang is not None and spoken != lang):
+            language = lang or (spoken if spoken in ("fr", "en") else "en")
+            raise click.BadParameter(render(language, "init.bad-locale", locale=locale, lang=language),
+                                     param_hint="--locale")
+    lang = lang or (locale[:2] if locale else "en")
     try:
-        written = init_plan(directory, lang, resolve_today())
+        written = init_plan(directory, lang, resolve_today(), locale)
     except InitRefused as exc:
         click.echo(render(lang, "init.refused", count=len(exc.existing)), err=True)
         for rel in exc.existing:

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from .plan.i18n import DEFAULT_LOCALES
 from .plan.messages import EN, render
 from .read.loader import split_front_matter
 from .schema_export import KIND_NAMES, dumps, file_schemas, schema_file_name
@@ -131,13 +132,43 @@ def vscode_settings() -> str:
     return json.dumps({"yaml.schemas": schemas}, indent=2, ensure_ascii=False) + "\n"
 
 
-def starter_files(lang: str, today: dt.date) -> dict[str, str]:
-    """Every file of a new plan repository, as POSIX path → text, for the language `lang`."""
+def locale_currency(locale: str, today: dt.date) -> str:
+    """The currency of the locale's region on `today` (en-US → USD, en-GB → GBP, fr-CA → CAD), EUR when Babel
+    knows none."""
+    from babel.numbers import get_territory_currencies
+
+    region = locale.partition("-")[2]
+    try:
+        found = get_territory_currencies(region, today) if region else []
+    except (ValueError, LookupError):
+        found = []
+    return found[0] if found else "EUR"
+
+
+def _settings(text: str, lang: str, locale: str | None, today: dt.date) -> str:
+    """The starter strategy.yaml with the currency of `locale` (else of the language's default region), and
+    `locale:` written when one was chosen."""
+    currency = locale_currency(locale or DEFAULT_LOCALES[lang], today)
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith("currency: EUR"):
+            lines[i] = line.replace("currency: EUR", f"currency: {currency}", 1)
+        elif line.startswith("language: ") and locale:
+            lines[i] = line + f"locale: {locale}".ljust(len(line.split("#")[0])) + "# " + render(
+                lang, "init.locale-comment") + "\n"
+    return "".join(lines)
+
+
+def starter_files(lang: str, today: dt.date, locale: str | None = None) -> dict[str, str]:
+    """Every file of a new plan repository, as POSIX path → text, for the language `lang` (and the region of
+    `locale`, e.g. en-GB: its money and dates)."""
     if lang not in LANGUAGES:
         raise ValueError(f"no starter plan in {lang!r}; choose one of {', '.join(LANGUAGES)}")
     year = today.year
     root = _starter()
     files = {rel: _fill(text, year, lang) for rel, text in _walk(root / lang).items()}
+    settings = f"{PLAN_FOLDER}/strategy.yaml"
+    files[settings] = _settings(files[settings], lang, locale, today)
     for source, target in COMMON_FILES.items():
         files[target] = _fill((root / "common" / source).read_text(encoding="utf-8"), year, lang)
     for kpi in starter_kpis(files):
@@ -158,10 +189,10 @@ def _in_the_way(target: Path, rel: str) -> bool:
                for parent in (target / p for p in PurePosixPath(rel).parents if str(p) != "."))
 
 
-def init_plan(target: Path, lang: str, today: dt.date) -> list[str]:
+def init_plan(target: Path, lang: str, today: dt.date, locale: str | None = None) -> list[str]:
     """Write a new plan repository into `target`; returns the relative paths written.
     Raises InitRefused, having written nothing, when any of those files exists."""
-    files = starter_files(lang, today)
+    files = starter_files(lang, today, locale)
     if target.exists() and not target.is_dir():
         raise InitRefused(["."])
     existing = [rel for rel in files if _in_the_way(target, rel)]

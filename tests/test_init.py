@@ -147,6 +147,35 @@ def test_wrong_language_is_a_usage_error(tmp_path: Path) -> None:
     assert not (tmp_path / "plan").exists()
 
 
+@pytest.mark.parametrize(("args", "locale", "currency", "shown"), [
+    (["--lang", "en"], None, "USD", "$"),
+    (["--locale", "en-GB"], "en-GB", "GBP", "£"),
+    (["--lang", "fr"], None, "EUR", "€"),
+    (["--locale", "fr-CA"], "fr-CA", "CAD", "$"),
+])
+def test_the_new_plans_currency_is_its_regions(tmp_path: Path, args: list[str], locale: str | None, currency: str,
+                                              shown: str) -> None:
+    """An English plan is in dollars (en-US), not euros; `--locale en-GB` gives pounds and writes the locale into
+    strategy.yaml, `--locale fr-CA` a French plan in Canadian dollars; the plan checks and its budgets read so."""
+    code, output = _init(tmp_path / "plan", *args)
+    assert code == 0, output
+    settings = yaml.safe_load((tmp_path / "plan/content/strategy.yaml").read_text(encoding="utf-8"))
+    assert (settings["currency"], settings.get("locale")) == (currency, locale)
+    checked = check(DirectorySource(tmp_path / "plan/content"), TODAY)
+    assert checked.state is not None and not checked.diagnostics.errors
+    from generator.plan.i18n import Formatter
+
+    s = checked.state.plan.settings
+    assert shown in Formatter(s.language, s.currency, s.locale).money(1200)
+
+
+def test_a_locale_of_another_language_is_refused(tmp_path: Path) -> None:
+    """`--lang fr --locale en-GB` is a usage error saying what to write, and nothing is written."""
+    code, output = _init(tmp_path / "plan", "--lang", "fr", "--locale", "en-GB")
+    assert code == 2 and "écrivez par ex. fr-FR, fr-CA" in output
+    assert not (tmp_path / "plan").exists()
+
+
 def test_period_is_the_current_year_and_reproducible(tmp_path: Path) -> None:
     """The plan covers the year of SOURCE_DATE_EPOCH (else today), and the same date gives the same
     bytes, so a new plan is always fresh and tests are reproducible."""

@@ -150,6 +150,8 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     # --- strategy init when it cannot write (cli.py)
     "init.refused": {"one": "strategy init: {count} file already exists, so nothing was written:", "other": "strategy init: {count} files already exist, so nothing was written:"},
     "init.refused.hint": "  hint: choose a new or empty folder, e.g. strategy init my-plan",
+    "init.bad-locale": "`{locale}` is not a language and region of the plan's language ({lang}): write e.g. en-US, en-GB, fr-FR or fr-CA",
+    "init.locale-comment": "how money, numbers and dates are written: en-US, en-GB…",
     "init.cannot-write": "strategy init: cannot write {file}: {error}",
     # --- what build --all-versions prints (versions/cli.py): one line per version, then a summary
     "versions.line.skipped": "{head}  skipped ({why})",

@@ -155,6 +155,8 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     # --- strategy init when it cannot write (cli.py)
     "init.refused": {"one": "strategy init : {count} fichier existe déjà, donc rien n'est écrit :", "other": "strategy init : {count} fichiers existent déjà, donc rien n'est écrit :"},
     "init.refused.hint": "  conseil : choisissez un dossier nouveau ou vide, par ex. strategy init mon-plan",
+    "init.bad-locale": "`{locale}` n'est pas une langue et une région de la langue du plan ({lang}) : écrivez par ex. fr-FR, fr-CA, en-US ou en-GB",
+    "init.locale-comment": "écriture de l'argent, des nombres et des dates : fr-FR, fr-CA…",
     "init.cannot-write": "strategy init : impossible d'écrire {file} : {error}",
     # --- what build --all-versions prints (versions/cli.py): one line per version, then a summary
     "versions.line.skipped": "{head}  ignorée ({why})",
