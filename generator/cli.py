@@ -43,12 +43,6 @@ TODAY_OPT = click.option(
 )
 
 
-def _decimal(language: str, value: float, digits: int = 1) -> str:
-    """A measurement in the reader's writing: "1.5", "1,5"."""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if language == "fr" else text
-
-
 def _colour() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -153,7 +147,7 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
     from .build import diagnostics_for_failure, nothing_written
     from .cache.parsed_files import kept_on_disk
     from .plan import diagnostics as d
-    from .plan.messages import render, said, words
+    from .plan.messages import fixed, render, said, words
 
     _source(plan)  # a missing plan folder is a usage error, before anything runs
     if all_versions:
@@ -172,8 +166,8 @@ def build(plan: Path, output: Path, strict: bool, all_versions: bool, pack: bool
         click.echo(nothing_written(result, output, words(language, result.message), language), err=True)
         sys.exit(EXIT_PLAN_ERRORS)
     click.echo(said(language, "build", render(language, "build.written", pages=result.pages, charts=result.charts,
-                                              size=_decimal(language, result.bytes_written / 1e6),
-                                              output=str(output), seconds=_decimal(language, result.seconds, 2))))
+                                              size=fixed(language, result.bytes_written / 1e6),
+                                              output=str(output), seconds=fixed(language, result.seconds, 2))))
 
 
 @main.command()

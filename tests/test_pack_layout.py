@@ -4,7 +4,6 @@ compares, and where the PDF lands."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from tests.test_gitsource import SETTINGS, GitRepo, base_plan
+from tests.test_pack import pack, page_texts
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -33,14 +33,6 @@ actions:
 """
 
 
-def pack(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["pack", *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
-
-
-def page_texts(pdf: Path) -> list[str]:
-    return [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages]
 
 
 def large_plan() -> dict[str, str]:

@@ -80,6 +80,13 @@ def said(language: str, command: str, text: str) -> str:
     return f"strategy {command}{' : ' if language == 'fr' else ': '}{text}"
 
 
+def fixed(language: str, value: float, digits: int = 1) -> str:
+    """A measure of the tool's own work (a size, a time) with `digits` decimals as the reader writes them:
+    "1.5", "1,5" (no grouping: "0.25 s", "1,1 Mo")."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language == "fr" else text
+
+
 def words(language: str, text: str | Msg | None) -> str | None:
     """A message or hint as the reader sees it: plain text as it is, a `Msg` worded in `language`."""
     if isinstance(text, Msg):

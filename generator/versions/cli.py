@@ -11,7 +11,7 @@ from typing import TextIO
 
 import click
 
-from ..plan.messages import reader_language, render, said, words
+from ..plan.messages import fixed, reader_language, render, said, words
 from .build import AllVersionsResult, ProgressEvent, build_all_versions
 
 EXIT_PLAN_ERRORS, EXIT_USAGE = 1, 2
@@ -24,7 +24,7 @@ def progress_line(event: ProgressEvent, language: str = "en") -> str:
     head = f"[{event.index:>{width}}/{event.total}] {o.version.version}"
     if o.status == "skipped":
         return render(language, "versions.line.skipped", head=head, why=words(language, o.note) or "")
-    seconds = _decimal(language, o.seconds, 2)
+    seconds = fixed(language, o.seconds, 2)
     if o.status == "reused" and o.note:
         return render(language, "versions.line.reused", head=head, other=words(language, o.note), count=o.pages,
                       seconds=seconds)
@@ -52,8 +52,8 @@ def summary_line(result: AllVersionsResult, output: Path, language: str = "en") 
                     kept=result.charts_kept)
     return said(language, "build --all-versions", render(
         language, "versions.summary", versions=versions, notes=f" ({', '.join(notes)})" if notes else "",
-        pages=pages, charts=charts, size=_decimal(language, result.bytes_written / 1e6, 1), output=str(output),
-        seconds=_decimal(language, result.seconds, 2)))
+        pages=pages, charts=charts, size=fixed(language, result.bytes_written / 1e6, 1), output=str(output),
+        seconds=fixed(language, result.seconds, 2)))
 
 
 def _parts(language: str, what: str, total: int, *, made: int, reused: int, kept: int) -> str:
@@ -63,12 +63,6 @@ def _parts(language: str, what: str, total: int, *, made: int, reused: int, kept
     parts = [render(language, f"versions.summary.{what}-{key}", count=n) for key, n in counts.items() if n > 0]
     said_total = render(language, f"versions.summary.{what}", count=total)
     return said_total if counts["made"] == total else f"{said_total} ({', '.join(parts)})"
-
-
-def _decimal(language: str, value: float, digits: int) -> str:
-    """A measurement in the reader's writing: "1.5", "1,5"."""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if language == "fr" else text
 
 
 def build_all(plan: Path, output: Path, today: dt.date, *, strict: bool, colour: bool,
