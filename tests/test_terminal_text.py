@@ -72,3 +72,41 @@ def test_terminal_safe_leaves_ordinary_text_alone() -> None:
     text = "Croissance « CA » : 5 → 8 clients, 10:30"
     assert terminal_safe(text) == text
     assert terminal_safe("a\u202eb\u2028c") == "a\\u202eb\\u2028c"
+
+
+def test_a_hint_example_keeps_its_lines_and_the_plans_text_stays_escaped(tmp_path: Path) -> None:
+    """A plan without strategy.yaml is told what to write on lines of their own (`title: …`, `period:`,
+    indented), not as one line with `\\n` in it; a hint quoting a file name with a newline still shows it
+    escaped, on the hint's line."""
+    plan = tmp_path / "plan"
+    (plan / "pages").mkdir(parents=True)
+    (plan / "pages" / "a.md").write_text("---\ntitle: T\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(plan)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    hint = next(i for i, line in enumerate(lines) if "create strategy.yaml with at least:" in line)
+    assert [line.strip() for line in lines[hint + 1:hint + 5]] == [
+        "title: …", "period:", "start: 2026-01-01", "end: 2026-12-31"]
+    assert "\\n" not in lines[hint]
+
+    hostile = _hostile_plan(tmp_path / "h")
+    (hostile / "objectives").mkdir()
+    (hostile / "objectives" / "o.md").write_text("---\ntitle: T\nkpis: 3\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(hostile)])
+    assert _command_lines(result.output) == [] and "\x1b" not in result.output
+
+
+def test_a_folder_above_the_plan_gets_one_error_naming_the_plans_folder(tmp_path: Path) -> None:
+    """`strategy build .` at the root of a repository made by `strategy init` (the plan in content/) says
+    once where the plan is and what to run, in the plan's language, instead of a missing strategy.yaml and a
+    warning for each file of the repository."""
+    repo = tmp_path / "repo"
+    (repo / "content").mkdir(parents=True)
+    (repo / "README.md").write_text("# Notre stratégie\n", encoding="utf-8")
+    (repo / "content" / "strategy.yaml").write_text("language: fr\n" + SETTINGS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(repo), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "pas de plan ici : le plan est dans le dossier `content/`" in result.output
+    assert "`strategy build content`" in result.output
+    assert "1 erreur, 0 avertissement" in result.output
+    assert not (tmp_path / "out").exists()

@@ -194,9 +194,9 @@ def format_text(diagnostics: Diagnostics, *, colour: bool = False, language: str
         label = paint(render(language, "label-" + d.severity), "31;1" if d.severity == "error" else "33;1")
         text = terminal_safe(d.text(language))
         out.append(f"  {d.line}:{d.column}  {label}  {text}  {paint(f'[{d.code}]', '2')}")
-        hint = d.hint_text(language)
+        hint = _terminal_hint(d, language)
         if hint:
-            out.append(f"      {paint(render(language, 'label-hint'), '36')} {terminal_safe(hint)}")
+            out.append(f"      {paint(render(language, 'label-hint'), '36')} " + "\n        ".join(hint))
     n_err, n_warn = len(diagnostics.errors), len(diagnostics.warnings)
     if out:
         out.append("")
@@ -208,6 +208,27 @@ def format_text(diagnostics: Diagnostics, *, colour: bool = False, language: str
     else:
         out.append(paint(render(language, "no-problems", summary=counts), "32;1"))
     return "\n".join(out)
+
+
+def _terminal_hint(d: Diagnostic, language: str) -> list[str]:
+    """A hint's lines for a terminal. A worded hint keeps its own line breaks (an example of what to write),
+    its values (the plan's text among them) escaped before they go in, so none of them can start a line."""
+    hint = d.said[1] if d.said is not None else None
+    if not isinstance(hint, Msg):
+        text = d.hint_text(language)
+        return [terminal_safe(text)] if text else []
+    worded = Msg(hint.key, tuple((name, _escaped(v)) for name, v in hint.values)).render(language)
+    return [terminal_safe(line) for line in worded.split("\n")]
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return terminal_safe(value)
+    if isinstance(value, Msg):
+        return Msg(value.key, tuple((name, _escaped(v)) for name, v in value.values))
+    if isinstance(value, tuple):
+        return tuple(_escaped(v) for v in value)
+    return value
 
 
 def shown_path(path: str) -> str:

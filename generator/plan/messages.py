@@ -101,6 +101,8 @@ def _shown(language: str, value: object) -> object:
         return Formatter(language).number(value, 0)  # "20,000", "20 000": a count as the reader groups digits
     if isinstance(value, tuple) and value and all(isinstance(v, Msg) for v in value):
         return "".join(v.render(language) for v in value)  # parts said one after the other
+    if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+        return "\n".join(value)  # lines of ours (an example to write): each stays a line in a terminal
     return value
 
 

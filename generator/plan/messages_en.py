@@ -180,6 +180,9 @@ EN: dict[str, str | dict[str, str]] = {
     "missing-settings": "the plan has no strategy.yaml",
     "hint.missing-settings": "create strategy.yaml with at least:\n  title: …\n  period:\n    start: 2026-01-01\n"
                              "    end: 2026-12-31",
+    "plan-below": "there is no plan here: the plan is in the folder `{folder}/`",
+    "hint.plan-below": "run the command on that folder, e.g. `strategy build {folder}` or "
+                       "`strategy check {folder}`",
     "hint.rename-yml": "rename strategy.yml to strategy.yaml",
     "bad-period": "the period must end after it starts",
     "hint.bad-period": "write an end date after the start, {start}",
@@ -199,12 +202,12 @@ EN: dict[str, str | dict[str, str]] = {
     "hint.yaml-control": "delete it: retype the end of this line",
     "yaml.tab": "a tab is used here", "hint.yaml-tab": "indent with spaces, not tabs",
     "yaml.colon": "a `:` here cannot be read",
-    "hint.yaml-colon": "put quotes around a text that contains \": \", e.g. title: \"Objectif : croissance\"; "
+    "hint.yaml-colon": "put quotes around a text that contains \": \", e.g. title: \"Growth: online sales\"; "
                        "if this line is a key of its own, align it with the keys above",
     "yaml.colon-indent": "this line's key starts in column {found}, the key above it in column {expected}",
     "hint.yaml-colon-indent": "start `{key}:` in column {column}, as the key above (spaces, not tabs); if it "
                               "continues the text of the line above, put that text in quotes, e.g. "
-                              "title: \"Objectif : croissance\"",
+                              "title: \"Growth: online sales\"",
     "yaml.after-quote": "there is text after a closing quote",
     "hint.yaml-after-quote": "put the whole text inside the quotes, e.g. title: \"Le plan « 2026 » en bref\"",
     "yaml.indent": "this line is not indented like the lines above it",

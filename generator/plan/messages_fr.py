@@ -186,6 +186,9 @@ FR: dict[str, str | dict[str, str]] = {
     "missing-settings": "le plan n'a pas de strategy.yaml",
     "hint.missing-settings": "créez strategy.yaml avec au moins :\n  title: …\n  period:\n    start: 2026-01-01\n"
                              "    end: 2026-12-31",
+    "plan-below": "pas de plan ici : le plan est dans le dossier `{folder}/`",
+    "hint.plan-below": "lancez la commande sur ce dossier, par exemple `strategy build {folder}` ou "
+                       "`strategy check {folder}`",
     "hint.rename-yml": "renommez strategy.yml en strategy.yaml",
     "bad-period": "la période doit finir après son début",
     "hint.bad-period": "écrivez une date de fin après le début, {start}",

@@ -300,7 +300,7 @@ class Checker:
             if path and isinstance(path[-1], str):
                 example = [f"{path[-1]}:", *(f"  {line}" for line in example)]
             self.error("type", path, msg("type.mapping", what=what, value=_describe(data)),
-                       msg("hint.like-this", example="\n".join(f"  {line}" for line in example)))
+                       msg("hint.like-this", example=tuple(f"  {line}" for line in example)))
             return None
         by_name = {f.name: f for f in fields}
         clean: dict[str, Any] = {}

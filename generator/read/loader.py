@@ -197,6 +197,13 @@ def load_plan(source: Source, diagnostics: Diagnostics, memo: FileMemo | None = 
     for rel in getattr(source, "looping_links", []):
         diagnostics.error("link-loop", reader.where(rel), msg("link-loop"), msg("hint.link-loop"))
 
+    below = _plan_below(files)
+    if below is not None:  # `strategy build .` at the repository's root: one error, not one per file met
+        diagnostics.language = _declared_language(reader, files, f"{below}/strategy.yaml")
+        diagnostics.error("plan-below", reader.where("strategy.yaml"), msg("plan-below", folder=below),
+                          msg("hint.plan-below", folder=below))
+        return None
+
     settings = _load_settings(reader, files)
     plan = Plan(settings=settings or _fallback_settings(), label=source.label)
     diagnostics.language = settings.language if settings is not None else _declared_language(reader, files)
@@ -358,12 +365,21 @@ def plan_language(plan_dir: Path) -> str | None:
     return found[1].decode() if found else None
 
 
-def _declared_language(reader: FileReader, files: list[str]) -> str | None:
+def _plan_below(files: list[str]) -> str | None:
+    """The folder holding the plan when the folder given has no strategy.yaml of its own but one of its
+    folders has (the shallowest, then the first by name), else None."""
+    if "strategy.yaml" in files or "strategy.yml" in files:
+        return None
+    found = sorted((rel.count("/"), rel) for rel in files if rel.endswith("/strategy.yaml"))
+    return found[0][1].rpartition("/")[0] if found else None
+
+
+def _declared_language(reader: FileReader, files: list[str], rel: str = "strategy.yaml") -> str | None:
     """The `language:` line of a strategy.yaml that cannot be used, so that its errors are said in it."""
-    if "strategy.yaml" not in files:
+    if rel not in files:
         return None
     try:
-        found = _LANGUAGE_LINE.search(reader.source.read_bytes("strategy.yaml"))
+        found = _LANGUAGE_LINE.search(reader.source.read_bytes(rel))
     except Exception:  # unreadable: its error is reported already
         return None
     return found[1].decode() if found else None
