@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from ..plan.i18n import Formatter
-from . import palette
+from . import palette, svg_slim
 
 WIDE = 720  # px: the content column of a screen (the figure scales it down to fit, keeping its proportions)
 NARROW = 340  # px: a 390 px phone less the page's margins
@@ -88,7 +88,7 @@ def _engine_version() -> str:
     fonts = hashlib.blake2b(digest_size=8)
     for font in sorted(FONTS.glob("*.ttf")):
         fonts.update(font.read_bytes())
-    own = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    own = hashlib.blake2b(Path(__file__).read_bytes() + Path(svg_slim.__file__).read_bytes(), digest_size=8).hexdigest()
     return f"{getattr(vl_convert, '__version__', 'unknown')}|{fonts.hexdigest()}|{own}"
 
 
@@ -220,7 +220,7 @@ def _draw(source: str, format_locale: dict[str, Any], time_locale: dict[str, Any
         svg = vl_convert.vegalite_to_svg(source, format_locale=format_locale, time_format_locale=time_locale)
     except Exception:  # a spec Vega cannot draw: the data table stands in for it
         return None
-    return _for_the_page(svg, key)
+    return svg_slim.slim(_for_the_page(svg, key))  # smaller, the same picture: once, before it is kept
 
 
 def _drawing_spec(spec: dict[str, Any], width: int, language: str) -> dict[str, Any]:
