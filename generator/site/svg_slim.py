@@ -114,7 +114,7 @@ def _rewrite(parent: ET.Element, inherited: dict[str, str]) -> None:
         if name == "g":
             _rewrite(child, {**inherited, **{key: attrib[key] for key in attrib if key in _INHERITED}})
     _unwrap(parent)
-    if parent.tag == _G and _hoist(parent, inherited):
+    while parent.tag == _G and _hoist(parent, inherited):  # each round makes it shorter: it ends
         _unwrap(parent)
 
 
@@ -197,14 +197,16 @@ def _length(attribute: str, value: str) -> int:
 
 
 def _as_float32(match: re.Match[str]) -> str:
-    """The shortest decimal that reads back as the same 32-bit float as the number matched."""
+    """The shortest decimal that reads back as the same 32-bit float as the number matched: the float itself
+    (the middle of the numbers that read as it) rounded to the fewest decimals that still read as it."""
     text = match.group()
-    number = float(text)
-    single = _FLOAT32.pack(number)
+    single = _FLOAT32.pack(float(text))
+    (middle,) = _FLOAT32.unpack(single)
     for decimals in range(0, 9):
-        shorter = f"{number:.{decimals}f}"
+        shorter = f"{middle:.{decimals}f}"
         if _FLOAT32.pack(float(shorter)) == single:
-            return shorter.rstrip("0").rstrip(".") if "." in shorter else shorter
+            shorter = shorter.rstrip("0").rstrip(".") if "." in shorter else shorter
+            return shorter if len(shorter) < len(text) else text
     return text
 
 
