@@ -168,13 +168,15 @@ def _hoist(group: ET.Element, inherited: dict[str, str]) -> bool:
         own = group.attrib.get(attribute)
         around = own if own is not None else inherited.get(attribute)  # what a child without it has
         values = [child.attrib.get(attribute, around) for child in drawn]
-        if None in values or "" in values:
-            continue  # a child whose value is not known here
-        value, having = Counter(values).most_common(1)[0]
+        known = [value for value in values if value]
+        if len(known) < len(drawn):
+            continue  # a child whose value is not known here (or set to "", which is no value)
+        value, having = Counter(known).most_common(1)[0]
         if value == around:
             continue  # the children that set it set it to what they inherit: nothing to move
+        kept = around or ""  # known, when a child has not set it
         missing = sum(attribute not in child.attrib for child in drawn)
-        saved = having * _length(attribute, value) - (missing * _length(attribute, around) if around else 0)
+        saved = having * _length(attribute, value) - missing * _length(attribute, kept)
         saved += (_length(attribute, own) if own is not None else 0) - (
             _length(attribute, value) if value != inherited.get(attribute) else 0)
         if saved <= 0:
@@ -184,7 +186,7 @@ def _hoist(group: ET.Element, inherited: dict[str, str]) -> bool:
                 del child.attrib[attribute]
                 lost = True
             elif attribute not in child.attrib:
-                child.set(attribute, around)
+                child.set(attribute, kept)
         if value == inherited.get(attribute):
             group.attrib.pop(attribute, None)
         else:
