@@ -20,7 +20,7 @@ parser: vl-convert's SVG is plain XML) and writes it again without what changes 
 
 The root `<svg>` tag is kept as it is (its class, ARIA, size and font: the pack reads its width), and so are
 `<title>`s (the tooltips), clip paths and everything they name. A drawing this module cannot read is returned
-as it came. tests/browser/test_svg_slim.py compares screenshots of drawings before and after, pixel for pixel.
+as it came. tests/browser/test_slim_drawings.py compares screenshots of drawings before and after, pixel for pixel.
 """
 
 from __future__ import annotations
