@@ -266,3 +266,26 @@ def test_a_new_chart_font_draws_the_charts_again(tmp_path: Path, monkeypatch: py
     finally:
         chart_svg._engine_version.cache_clear()  # the shipped font's digest again once FONTS is put back
     assert len(drawn) == 2
+
+
+def test_a_kpi_chart_is_drawn_again_exactly_when_a_number_of_it_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same KPI chart made again (another page, another build) gets the drawing made for it, while one
+    measurement changed, even by a hundredth, gets a new drawing: a reader never sees a stale chart."""
+    from generator.pipeline import check
+    from generator.read.source import DirectorySource
+    from generator.site import charts
+
+    monkeypatch.setattr(chart_svg, "_memo", {})
+    monkeypatch.setattr(chart_svg, "_store", None)
+    drawn: list[str] = []
+    monkeypatch.setattr(chart_svg, "_draw", lambda source, *a: drawn.append(source) or f"<svg>{len(drawn)}</svg>")
+    fr = Formatter("fr", "EUR")
+    state = check(DirectorySource(EXAMPLE), TODAY).state
+    assert state is not None
+    kpi = next(k for k in state.kpis.values() if len(k.points) > 1)
+    first = chart_svg.draw_chart(charts.kpi_chart(kpi, fr).spec, chart_svg.WIDE, fr)
+    assert chart_svg.draw_chart(charts.kpi_chart(kpi, fr).spec, chart_svg.WIDE, fr) == first and len(drawn) == 1
+    day, value = kpi.points[0]
+    kpi.points[0] = (day, value + 0.01)
+    assert chart_svg.draw_chart(charts.kpi_chart(kpi, fr).spec, chart_svg.WIDE, fr) != first and len(drawn) == 2
+    assert drawn[1] != drawn[0]

@@ -104,12 +104,11 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
     """The chart of `spec` as an SVG `width` px wide in the plan's locale, from the store when it was drawn
     before; None when vl-convert cannot draw it (the page then shows its data table open).
 
-    The key hashes the spec's own JSON text (charts/shapes.py writes it fast): a chart already drawn costs a digest
-    and a read, not the rewriting below."""
-    text = _spec_text(spec)
-    locales = _locales(fmt.language, fmt.currency, fmt.region)
-    key = hashlib.blake2b(f"{FORMAT}|{_engine_version()}|{width}|{fmt.language}|{locales[2]}|{text}".encode(
-        "utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    The key holds a digest of the spec (charts.InlinedSpec makes it without writing the spec's JSON, once for
+    both widths): a chart already drawn costs a digest and a read, not the rewriting below."""
+    digest = _key_start(_engine_version(), width, fmt.language, fmt.currency, fmt.region).copy()
+    digest.update(_spec_digest(spec).encode("ascii"))
+    key = digest.hexdigest()
     found = _memo.get(key)
     if found is not None:
         return found
@@ -117,14 +116,15 @@ def draw_chart(spec: dict[str, Any], width: int, fmt: Formatter) -> Markup | Non
         return _ahead[key]
     svg = _store.load(key) if _store is not None else None
     if svg is None or not svg.startswith("<svg"):
-        drawing = _drawing_spec(json.loads(text), width, fmt.language)
+        drawing = _drawing_spec(json.loads(_spec_text(spec)), width, fmt.language)
         source = json.dumps(drawing, ensure_ascii=False, separators=(",", ":"))
         if _missing is not None:  # drawn later, with the others the build lacks (parallel.render_drawn)
             if key not in _missing and _ahead_sink is not None:
                 _ahead_sink((key, source, fmt.language, fmt.currency, fmt.region))
             _missing[key] = (key, source, fmt.language, fmt.currency, fmt.region)
             return Markup(placeholder(key))
-        svg = _draw(source, locales[0], locales[1], key)
+        format_locale, time_locale, _ = _locales(fmt.language, fmt.currency, fmt.region)
+        svg = _draw(source, format_locale, time_locale, key)
         if svg is None:
             return None
         if _store is not None:
@@ -201,6 +201,21 @@ def _locales(language: str, currency: str, region: str | None) -> tuple[dict[str
     fmt = Formatter(language, currency, region)
     format_locale, time_locale = fmt.vega_format_locale(), fmt.vega_time_locale()
     return format_locale, time_locale, json.dumps([format_locale, time_locale], ensure_ascii=False, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _key_start(engine: str, width: int, language: str, currency: str, region: str | None) -> Any:
+    """The digest of what a drawing's key holds besides its spec (to be copied, then fed the spec's digest)."""
+    locales = _locales(language, currency, region)[2]
+    return hashlib.blake2b(f"{FORMAT}|{engine}|{width}|{language}|{locales}|".encode(
+        "utf-8", "surrogatepass"), digest_size=20)
+
+
+def _spec_digest(spec: dict[str, Any]) -> str:
+    digest = getattr(spec, "digest", None)  # charts.InlinedSpec digests itself fast
+    if callable(digest):
+        return str(digest())
+    return hashlib.blake2b(_spec_text(spec).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 def _spec_text(spec: dict[str, Any]) -> str:
