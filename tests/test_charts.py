@@ -521,6 +521,20 @@ def test_table_body_escapes_cells_and_heads_each_row(state: PlanState, fr: Forma
                                '<tr><th scope="row">y</th><td>3</td></tr>\n<tr></tr>\n')
 
 
+def test_table_cells_are_escaped_alike_whatever_they_hold(fr: Formatter) -> None:
+    """A data table's cell shows its text as written, whether it holds markup, quotes, a NUL or is alone in its
+    row; text already made HTML (Markup) is not escaped twice."""
+    from markupsafe import Markup
+
+    rows = [["a\x00<b>", "'q' \"d\"", "x\x00y"], ["seul & unique"], [Markup("<em>m</em>"), "<i>"], ["\x00"]]
+    table = charts.Table(caption="c", headers=["a", "b", "c"], rows=rows)
+    assert str(table.body) == (
+        '<tr><th scope="row">a\x00&lt;b&gt;</th><td>&#39;q&#39; &#34;d&#34;</td><td>x\x00y</td></tr>\n'
+        '<tr><th scope="row">seul &amp; unique</th></tr>\n'
+        '<tr><th scope="row"><em>m</em></th><td>&lt;i&gt;</td></tr>\n'
+        '<tr><th scope="row">\x00</th></tr>\n')
+
+
 def test_check_funnel_and_diff_do_not_import_altair(make_plan: Callable[..., Path]) -> None:
     """`strategy check`, `funnel` and `diff` stay fast: neither they nor importing the chart module load
     Altair (or vl-convert); only drawing a chart does."""

@@ -79,10 +79,23 @@ def _row_html(row: list[str]) -> str:
     if html is None:
         if len(_ROW_HTML) >= _ROW_HTML_MAX:
             _ROW_HTML.clear()
-        cells = [escape(cell) for cell in key]
-        head = f'<th scope="row">{cells[0]}</th>' if cells else ""
-        html = _ROW_HTML[key] = "<tr>" + head + "".join(f"<td>{cell}</td>" for cell in cells[1:]) + "</tr>\n"
+        html = _ROW_HTML[key] = _escaped_row(key)
     return html
+
+
+def _escaped_row(cells: tuple[str, ...]) -> str:
+    """A table row's HTML. Its cells are escaped in one call, joined by a NUL that escaping leaves alone and
+    then replaced by the tags between cells (twice as fast as a call per cell: a big plan has 40,000 rows);
+    cell by cell when a cell holds a NUL itself, or is not a plain string (Markup is not escaped again)."""
+    if not cells:
+        return "<tr></tr>\n"
+    joined = "\x00".join(cells) if set(map(type, cells)) == {str} else None
+    if joined is None or joined.count("\x00") != len(cells) - 1:
+        escaped = [escape(cell) for cell in cells]
+        return (f'<tr><th scope="row">{escaped[0]}</th>' + "".join(f"<td>{cell}</td>" for cell in escaped[1:])
+                + "</tr>\n")
+    text = str(escape(joined)).replace("\x00", "</th><td>", 1).replace("\x00", "</td><td>")
+    return '<tr><th scope="row">' + text + ("</td></tr>\n" if len(cells) > 1 else "</th></tr>\n")
 
 
 @dataclass
