@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 
 DAY, MONTH, QUARTER = "day", "month", "quarter"
@@ -52,6 +53,9 @@ def hint_for(text: str) -> str:
     return "write YYYY-MM-DD for a day, YYYY-MM for a month or YYYY-Qn for a quarter, e.g. 2026-03 or 2026-Q3"
 
 
+# add_months and end are asked about the same few dates over and over (a big plan's 36,000 measurements fall
+# in 36 months, and every KPI chart places its axis ticks on the same month ends): each answered once
+@functools.lru_cache(maxsize=4096)
 def add_months(day: dt.date, months: int) -> dt.date:
     """`day` moved by whole months; a month's last day stays its month's last day (30 Nov + 2 = 31 Jan)."""
     index = day.year * 12 + day.month - 1 + months
@@ -61,6 +65,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, last if month_end else min(day.day, last))
 
 
+@functools.lru_cache(maxsize=4096)
 def end(start: dt.date, period: str) -> dt.date:
     """The last day of the period that starts on `start`."""
     if period == MONTH:
