@@ -86,21 +86,29 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
 
 _ROWS: dict[tuple[Any, ...], dict[str, Any]] = {}  # a KPI chart's data rows, made once per process (see _row)
 _ROWS_MAX = 200_000
+_LABELS: dict[tuple[Any, ...], str] = {}  # a value as a row writes it: a big plan's 27,000 rows hold 2,800 values
+_LABELS_MAX = 200_000
 
 
-def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float, period: str = "day",
+def _row(fmt: Formatter, context: tuple[Any, ...], key: str, day: dt.date, value: float, period: str = "day",
          digits: int = 2) -> dict[str, Any]:
     """The data row of series `key` at `day` (the first day of `period`, which its date label names): the same
     (read-only) dict for every chart and version showing that measurement, its labels formatted and its JSON
     written once (`_row_json`). A KPI chart is mostly the rows of its measurements, which twenty versions of a
-    plan and each rebuild of `serve` show again."""
+    plan and each rebuild of `serve` show again. `context` is `_context(fmt, unit)`, the chart's."""
     # 1 and 1.0, 0.0 and -0.0 are equal keys but write different JSON: the type, and a zero's sign, are keys too
-    index = (fmt.language, fmt.tag, fmt.currency, unit, key, day, period, type(value), value or repr(value), digits)
+    number = (type(value), value or repr(value), digits)
+    index = (context, key, day, period, number)
     row = _ROWS.get(index)
     if row is None:
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
-        label = fmt.measure(value, unit, digits=digits)  # "$12,000,000" when the unit is money
+        unit = context[-1]
+        label = _LABELS.get((context, number))
+        if label is None:
+            if len(_LABELS) >= _LABELS_MAX:
+                _LABELS.clear()
+            label = _LABELS[context, number] = fmt.measure(value, unit, digits=digits)  # "$12,000,000" (money)
         row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
                                   date_label=fmt.period(day, period), value_label=label)
         if key == "target":
@@ -109,20 +117,29 @@ def _row(fmt: Formatter, unit: str | None, key: str, day: dt.date, value: float,
     return row
 
 
+def _context(fmt: Formatter, unit: str | None) -> tuple[Any, ...]:
+    """What a KPI's rows are written with besides their own values (a key of `_row`'s memos)."""
+    return fmt.language, fmt.tag, fmt.currency, unit
+
+
 def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     """Measurements (running total for cumulative KPIs) coloured by status, the expected path, the
     target at the due date and the linear forecast."""
     kpi = state.kpi
 
     digits = kpi_digits(state, fmt)  # a count's path and forecast are whole, as its tiles and sentences say
+    context = _context(fmt, kpi.unit)
 
     def record(key: str, day: dt.date, value: float, period: str = "day") -> dict[str, Any]:
-        return _row(fmt, kpi.unit, key, day, value, period, 2 if key == "measured" else digits)
+        return _row(fmt, context, key, day, value, period, 2 if key == "measured" else digits)
 
     points = [(d, v) for d, v in state.points if _finite(v)]
     drawn = thinned(points)  # a page's budget: a few hundred measurements, evenly spaced, the last included
     # a month's or quarter's measurement stands at its period's end (compute.py), labelled by its period
-    measured = [record("measured", state.at(d), v, state.period_at(d)) for d, v in drawn]
+    drawn_days = [state.at(d) for d, _ in drawn]
+    drawn_periods = [state.period_at(d) for d, _ in drawn]
+    measured = [record("measured", day, v, period)
+                for day, (_, v), period in zip(drawn_days, drawn, drawn_periods, strict=True)]
     expected = []
     if _finite(state.baseline):
         assert state.baseline is not None
@@ -137,11 +154,8 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
                                              ("forecast", forecast), ("target", target)) if rows]
-    measured_days = [d for d, _ in drawn]
-    drawn_days = [state.at(d) for d in measured_days]
     days = drawn_days + [state.due] + ([state.start] if expected else [])  # the x of every row
-    axis = time_axis.choose([state.period_at(d) for d in measured_days], kpi.cadence, min(days), max(days),
-                            drawn_days)
+    axis = time_axis.choose(drawn_periods, kpi.cadence, min(days), max(days), drawn_days)
     widest = max((abs(row["value"]) for _, rows in present for row in rows), default=0.0)
     spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis,
                      compact_labels(fmt, widest), data=[rows for _, rows in present])
