@@ -158,3 +158,14 @@ def test_searchable_cuts_only_what_pagefind_skips() -> None:
                     b'<p title="say data-pagefind-ignore">text data-pagefind-ignore</p></main>')
     unclosed = b'<main><details data-pagefind-ignore><p>no end</p></main>'
     assert searchable(unclosed) == unclosed
+
+
+def test_searchable_cuts_a_chart_with_its_two_drawings_whole() -> None:
+    """A chart's element holding its wide and narrow drawings side by side, and elements nested deeper, goes
+    whole: the words after it are indexed, none of the drawings' text is."""
+    from generator.site.search import searchable
+
+    chart = (b'<div class="chart-canvas" data-pagefind-ignore><div class="chart-wide"><svg><text>wide</text></svg>'
+             b'</div><divider></divider><div class="chart-narrow"><div><div>deep</div></div><svg/></div></div>')
+    page = b"<main data-pagefind-body><p>before</p>" + chart + b"<div><p>after</p></div>" + chart + b"</main>"
+    assert searchable(page) == b"<main data-pagefind-body><p>before</p><div><p>after</p></div></main>"

@@ -97,12 +97,13 @@ def _closing(html: bytes, name: bytes, inside: int) -> int:
     the same name counted; -1 when it does not."""
     if inside < 0:
         return -1
-    depth, pos = 1, inside
+    depth, pos, end = 1, inside, -1
     close = b"</" + name + b">"
     while depth:
-        end = html.find(close, pos)
-        if end < 0:
-            return -1
+        if end < pos:  # the end tag found last is still ahead after a nested start tag: not searched again
+            end = html.find(close, pos)  # (a chart's element holds two drawings of 20 KB: each scanned once)
+            if end < 0:
+                return -1
         opened = html.find(b"<" + name, pos, end)
         while opened >= 0 and html[opened + len(name) + 1:opened + len(name) + 2] not in (b" ", b">"):
             opened = html.find(b"<" + name, opened + 1, end)
