@@ -21,9 +21,10 @@ from typing import Any
 
 from .plan import periods
 from .plan.diagnostics import Diagnostics
-from .plan.messages import render
+from .plan.messages import Fixed, render
 from .plan.model import KPI
 from .read import sources
+from .read.budgets import max_file_bytes
 from .read.loader import load_plan
 from .read.source import DirectorySource
 from .read.sources import SourceConfig
@@ -88,6 +89,11 @@ def refresh(plan_dir: Path, *, source: str | None = None, kpi: str | None = None
             result.errors.append(say("failed", kpi=item.id, reason=say("not-csv", path=rel)))
             continue
         text = "date,value\n" + "".join(f"{d},{v}\n" for d, v in rows)
+        size, most = len(text.encode("utf-8")), max_file_bytes(rel)
+        if size > most:  # never write a snapshot that check would then refuse
+            reason = say("too-large", rows=len(rows), size=Fixed(size / 1_048_576), most=most // 1_048_576)
+            result.errors.append(say("failed", kpi=item.id, reason=reason))
+            continue
         path = plan_dir / rel
         before = path.read_bytes() if path.exists() else None
         entry = {"source": item.source, "query_sha256": sources.digest(item.query or ""), "rows": len(rows),

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from generator.pipeline import check
+from generator.read.budgets import MAX_DATA_FILE_BYTES
 from generator.read.gitsource import GitError, GitSource, Repository
-from generator.read.source import MAX_FILE_BYTES, FileTooLarge
+from generator.read.source import FileTooLarge
 
 SETTINGS = """\
 title: {title}
@@ -191,12 +192,12 @@ def test_one_cat_file_process_serves_every_file(repo: GitRepo, monkeypatch: pyte
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(repo: GitRepo) -> None:
-    """A 6 MB CSV at a revision gives the file-too-large error, sized from ls-tree, not read."""
+    """A CSV over the data budget at a revision gives the file-too-large error, sized from ls-tree, not read."""
     files: dict[str, str | bytes | None] = dict(base_plan())
-    files["data/new-clients.csv"] = b"date,value\n" + b"2026-01-01,1\n" * (MAX_FILE_BYTES // 12 + 10)
+    files["data/new-clients.csv"] = b"date,value\n" + b"2026-01-01,1\n" * (MAX_DATA_FILE_BYTES // 12 + 10)
     repo.commit(files, tag="v1")
     with GitSource.open(repo.plan, "v1") as source:
-        assert source.size("data/new-clients.csv") > MAX_FILE_BYTES
+        assert source.size("data/new-clients.csv") > MAX_DATA_FILE_BYTES
         with pytest.raises(FileTooLarge):
             source.read_bytes("data/new-clients.csv")
         assert source._cat._proc is None  # nothing was asked of git for it

@@ -124,7 +124,7 @@ def _huge_settings(plan: Path) -> None:
 
 def _huge_csv(plan: Path) -> None:
     _write(plan, "objectives/croissance.md", OBJECTIVE)
-    _write(plan, "data/leads.csv", "date,value\n" + "2026-01,1\n" * 700_000)
+    _write(plan, "data/leads.csv", "date,value\n" + "2026-01,1\n" * 3_400_000)  # 34 MB: over a data file's 32
 
 
 def _settings_link_outside(plan: Path) -> None:
@@ -161,7 +161,7 @@ GENERATED_CASES: dict[str, tuple[Callable[[Path], None], Expect]] = {
     "binary-markdown": (_binary_markdown, Expect("binary-file", "objectives/logo.md", 1, 1, "binary")),
     "binary-csv": (_binary_csv, Expect("binary-file", "data/leads.csv", 1, 1, "binary")),
     "huge-settings": (_huge_settings, Expect("file-too-large", "strategy.yaml", 1, 1, "5 MB")),
-    "huge-csv": (_huge_csv, Expect("file-too-large", "data/leads.csv", 1, 1, "5 MB")),
+    "huge-csv": (_huge_csv, Expect("file-too-large", "data/leads.csv", 1, 1, "32 MB")),
     "settings-link-outside": (_settings_link_outside, Expect("outside-plan", "strategy.yaml", 1, 1, "copy the file")),
     "folder-link-outside": (_folder_link_outside, Expect("outside-plan", "objectives", 1, 1, "copy the file")),
     "dangling-link": (_dangling_link, Expect("outside-plan", "pages/fantome.md", 1, 1, "copy the file")),

@@ -152,13 +152,32 @@ def test_not_utf8(check_plan: CheckPlan, tmp_path: Path) -> None:
 
 
 def test_binary_and_oversized_files(check_plan: CheckPlan, tmp_path: Path) -> None:
-    """A binary file and a file over 5 MB are refused with a clear error each."""
+    """A binary file and a YAML file over 5 MB are refused with a clear error each; a French reader reads
+    the size with a decimal comma ("6,5 Mo"), the English one with a dot ("6.5 MB")."""
     (tmp_path / "plan" / "pages").mkdir(parents=True)
-    (tmp_path / "plan" / "pages" / "big.yaml").write_text("title: T\n" + "#" * (6 * 1024 * 1024), encoding="utf-8")
+    big = "title: T\n" + "#" * (13 * 512 * 1024)
+    (tmp_path / "plan" / "pages" / "big.yaml").write_text(big, encoding="utf-8")
     (tmp_path / "plan" / "pages" / "bin.yaml").write_bytes(b"title: \x00\x01")
     checked = check_plan({})
-    assert only(checked, "file-too-large").file == "plan/pages/big.yaml"
+    too_large = only(checked, "file-too-large")
+    assert too_large.file == "plan/pages/big.yaml"
+    assert too_large.text("fr") == "ce fichier fait 6,5 Mo, au-delà de la limite de 5 Mo pour un fichier de plan"
+    assert too_large.text("en") == "this file is 6.5 MB, over the 5 MB limit for a plan file"
     assert only(checked, "binary-file").file == "plan/pages/bin.yaml"
+
+
+def test_a_data_file_of_a_real_export_is_read(check_plan: CheckPlan, tmp_path: Path) -> None:
+    """A KPI's CSV over the 5 MB of a text file (here 6 MB: 20,000 daily rows with a comment column, as an
+    export has them) is read, not refused as too large: data files have a budget sized for exports."""
+    day = dt.date(1972, 1, 1)
+    rows = [f"{day + dt.timedelta(days=i)},{1500 + i % 700}.29,{'x' * 290}" for i in range(20_000)]
+    data = tmp_path / "plan" / "data" / "k.csv"
+    data.parent.mkdir(parents=True)
+    data.write_text("date,value,comment\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert data.stat().st_size > 6_000_000
+    checked = check_plan({"objectives/a.md": KPI_OBJECTIVE.replace("target: x", "target: 2000")})
+    assert "file-too-large" not in codes(checked)
+    assert len(checked.plan.series["k"].points) == 20_000
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")

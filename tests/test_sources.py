@@ -97,6 +97,23 @@ def test_a_refresh_with_nothing_new_changes_no_file(tmp_path: Path) -> None:
     assert '"refreshed": "2026-04-15T00:00:00+00:00"' in (plan / "sources.lock.json").read_text()
 
 
+def test_a_query_returning_more_than_a_data_file_may_hold_writes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query whose rows would make a snapshot over a data file's budget (lowered here to 40 bytes) is
+    refused by refresh, saying how many rows and what to return instead, and nothing is written: refresh
+    never writes a file that check would then refuse as too large."""
+    from generator.read import budgets
+
+    monkeypatch.setattr(budgets, "MAX_DATA_FILE_BYTES", 40)
+    plan = make(tmp_path)
+    result = refresh(plan)
+    assert result.errors == ["leads : la requête a rendu 3 lignes, 0,0 Mo en CSV, au-delà de la limite de 0 Mo "
+                             "pour les données d'un indicateur ; rien n'est écrit : rendez une ligne par jour au "
+                             "plus (GROUP BY le jour)"]
+    assert not (plan / "data" / "leads.csv").exists()
+    assert "leads" not in (plan / "sources.lock.json").read_text()
+
+
 def test_a_sourced_kpi_without_snapshot_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Before the first refresh, check reports one error at the KPI's `source:` saying to run refresh, and
     no "no data" warning beside it."""

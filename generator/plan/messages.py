@@ -51,6 +51,18 @@ class Period:
         return Formatter(language).period(self.date, self.period)
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """A measure of the tool's own work (a size in MB, a time) worded with the reader's decimal mark (`fixed`)
+    once the language is known: "8.5", "8,5"."""
+
+    value: float
+    digits: int = 1
+
+    def render(self, language: str) -> str:
+        return fixed(language, self.value, self.digits)
+
+
 def msg(key: str, /, **values: object) -> Msg:
     """`msg("no-kpi", id="croissance")`: values must be hashable (a diagnostic is de-duplicated by them)."""
     return Msg(key, tuple(values.items()))
@@ -95,7 +107,7 @@ def words(language: str, text: str | Msg | None) -> str | None:
 
 
 def _shown(language: str, value: object) -> object:
-    if isinstance(value, Msg | Period):
+    if isinstance(value, Msg | Period | Fixed):
         return value.render(language)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
         return Formatter(language).number(value, 0)  # "20,000", "20 000": a count as the reader groups digits

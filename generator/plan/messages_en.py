@@ -141,8 +141,11 @@ EN: dict[str, str | dict[str, str]] = {
     "stale-data.period": "the last measurement of `{id}` is for {period} ({written}), which ended {ago}",
     "hint.stale-data": "add the recent measurements, or change `cadence` if it is measured less often",
     # --- reading the files (read/loader.py, read/budgets.py)
-    "file-too-large": "this file is {size} MB, over the 5 MB limit for a plan file",
+    "file-too-large": "this file is {size} MB, over the {most} MB limit for a plan file",
     "hint.file-too-large": "split it, or keep large data outside the plan",
+    "file-too-large.data": "this data file is {size} MB, over the {most} MB limit for a KPI's data",
+    "hint.file-too-large.data": "keep only the date column and the columns KPIs read, and one row a day at most "
+                                "(a chart draws 400 measurements); export the rest elsewhere",
     "unreadable": "this file cannot be read: {reason}",
     "hint.unreadable": "check that the file exists and that you may read it",
     "encoding.wide": "this file is {name}, not UTF-8",

@@ -120,5 +120,7 @@ EN_READ: dict[str, str | dict[str, str]] = {
     "refresh.columns": "the query must return two columns, date and value (it returned {found})",
     "refresh.bad-date": "row {row}: `{value}` is not a date (return a date, or text as YYYY-MM-DD, YYYY-MM or YYYY-Qn)",
     "refresh.bad-value": "row {row}: `{value}` is not a number",
+    "refresh.too-large": "the query returned {rows} rows, {size} MB as CSV, over the {most} MB limit for a KPI's "
+                         "data; nothing was written: return one row a day at most (GROUP BY the day)",
     "refresh.not-csv": "the snapshot is written as CSV: `data:` must name a .csv file, not {path}",
 }

@@ -144,8 +144,12 @@ FR: dict[str, str | dict[str, str]] = {
     "stale-data.day": "la dernière mesure de `{id}` date du {date}, {ago}",
     "stale-data.period": "la dernière mesure de `{id}` porte sur {period} ({written}), période finie {ago}",
     "hint.stale-data": "ajoutez les mesures récentes, ou changez `cadence` si l'indicateur est mesuré moins souvent",
-    "file-too-large": "ce fichier fait {size} Mo, au-delà de la limite de 5 Mo pour un fichier de plan",
+    "file-too-large": "ce fichier fait {size} Mo, au-delà de la limite de {most} Mo pour un fichier de plan",
     "hint.file-too-large": "découpez-le, ou gardez les grosses données hors du plan",
+    "file-too-large.data": "ce fichier de données fait {size} Mo, au-delà de la limite de {most} Mo pour les "
+                           "données d'un indicateur",
+    "hint.file-too-large.data": "gardez seulement la colonne date et les colonnes que lisent les indicateurs, et une "
+                                "ligne par jour au plus (un graphique trace 400 mesures) ; exportez le reste ailleurs",
     "unreadable": "ce fichier ne peut pas être lu : {reason}",
     "hint.unreadable": "vérifiez que le fichier existe et que vous avez le droit de le lire",
     "encoding.wide": "ce fichier est en {name}, pas en UTF-8",

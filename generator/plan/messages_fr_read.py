@@ -120,5 +120,8 @@ FR_READ: dict[str, str | dict[str, str]] = {
     "refresh.columns": "la requête doit rendre deux colonnes, date et value (elle a rendu {found})",
     "refresh.bad-date": "ligne {row} : `{value}` n'est pas une date (rendez une date, ou un texte AAAA-MM-JJ, AAAA-MM ou AAAA-Qn)",
     "refresh.bad-value": "ligne {row} : `{value}` n'est pas un nombre",
+    "refresh.too-large": "la requête a rendu {rows} lignes, {size} Mo en CSV, au-delà de la limite de {most} Mo "
+                         "pour les données d'un indicateur ; rien n'est écrit : rendez une ligne par jour au plus "
+                         "(GROUP BY le jour)",
     "refresh.not-csv": "l'instantané est écrit en CSV : `data:` doit nommer un fichier .csv, pas {path}",
 }

@@ -11,12 +11,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from ..plan.messages import Msg, msg
+from ..plan.messages import Fixed, Msg, msg
+from .kpi_data import DATA_SUFFIXES
 
-# a plan file larger than this is refused (`file-too-large`) rather than parsed
+# a plan file (YAML, Markdown) larger than this is refused (`file-too-large`) rather than parsed
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# a KPI's data (CSV, workbook: known by its suffix), and what `strategy refresh` writes, may be larger: an
+# export of 300,000 daily rows is 5.7 MB with one column of decimals, 15 MB with five. Measured on the 2-core
+# build machine (2026-12): 300,000 rows × 1 column checked in 6 s with 290 MB at most, × 11 columns (30 MB)
+# in 13 s with 740 MB; memory grows ~25 bytes a byte of CSV, so 32 MB keeps one hostile file under ~1 GB.
+MAX_DATA_FILE_BYTES = 32 * 1024 * 1024
 # a plan folder with more files than this is refused (`plan-too-large`) before any of them is read
 MAX_PLAN_FILES = 20_000
+
+
+def max_file_bytes(path: str) -> int:
+    """The most bytes the plan file `path` may hold: a data file's budget or a text file's."""
+    return MAX_DATA_FILE_BYTES if path.lower().endswith(DATA_SUFFIXES) else MAX_FILE_BYTES
+
+
+def too_large(path: str, size: int) -> tuple[Msg, Msg]:
+    """(message, hint) for the file `path` of `size` bytes, over its budget."""
+    megabytes = Fixed(size / 1_048_576)
+    if max_file_bytes(path) == MAX_DATA_FILE_BYTES:
+        most = MAX_DATA_FILE_BYTES // 1_048_576
+        return msg("file-too-large.data", size=megabytes, most=most), msg("hint.file-too-large.data")
+    return (msg("file-too-large", size=megabytes, most=MAX_FILE_BYTES // 1_048_576),
+            msg("hint.file-too-large"))
 
 
 def too_many_files(count: int) -> tuple[Msg, Msg] | None:
@@ -52,5 +73,5 @@ def check_page_weight(path: str, size: int) -> None:
     """Raises PageTooHeavy for a page over MAX_PAGE_BYTES."""
     if size <= MAX_PAGE_BYTES:
         return
-    raise PageTooHeavy(msg("budget.page-too-heavy", path=path, size=f"{size / 1_048_576:.1f}",
+    raise PageTooHeavy(msg("budget.page-too-heavy", path=path, size=Fixed(size / 1_048_576),
                            most=str(MAX_PAGE_BYTES // 1_048_576)))

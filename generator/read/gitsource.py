@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from ..plan.messages import Msg, msg, words
-from .source import MAX_FILE_BYTES, FileTooLarge
+from .budgets import max_file_bytes
+from .source import FileTooLarge
 
 WORKING_TREE = "working tree"
 SYMLINK_MODE = "120000"
@@ -320,7 +321,7 @@ class GitSource:
         blob = self._blobs.get(path)
         if blob is None:
             raise FileNotFoundError(2, "no such file at this revision", path)
-        if blob.size > MAX_FILE_BYTES:
+        if blob.size > max_file_bytes(path):
             raise FileTooLarge(path, blob.size)
         data = self._cat.read(blob.object_id)
         if data is None:

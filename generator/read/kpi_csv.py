@@ -25,7 +25,7 @@ SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
 SPACES = " \u00a0\u202f"  # thousands separators: space, no-break space, narrow no-break space (French Excel)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 300,000-row export holds a million of them
 class Cell:
     """One cell as written: its text (or, from a workbook, its number or date), where it starts, and in a
     workbook its name (B14)."""
@@ -176,7 +176,7 @@ _NUMBER = re.compile(r"(?P<before>[^\d+\-−.,]*?)\s*(?P<sign>[-+−]?)\s*"
                      r"(?P<body>[\d.,\u00a0\u202f ]*\d[\d.,\u00a0\u202f ]*)\s*(?P<after>\D*?)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Written:
     """A number cell taken apart: its sign, digits with their marks, and a unit written beside it."""
 
@@ -221,15 +221,23 @@ def written(text: str) -> Written | None:
     return Written(m["sign"], m["body"].strip(SPACES), before or after)
 
 
+# what splits the thousands when the decimal mark is the key: spaces and the other mark
+_DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_THOUSANDS = {mark: re.compile(f"[{SPACES}{re.escape(other)}]") for mark, other in ((",", "."), (".", ","))}
+
+
 def _grouped(body: str, decimal: str) -> float | None:
     """`1 250,5`, `1.250,5` (decimal comma) or `1,250.5` (decimal dot); thousands in groups of three."""
-    thousands = "." if decimal == "," else ","
+    if body.isascii() and body.isdigit():  # most cells of an export: read the same with either mark
+        return float(body)
+    if decimal == "." and _DOT_DECIMAL.fullmatch(body):  # 1543.29, as a database writes it
+        return float(body)
     if body.count(decimal) > 1:
         return None
     whole, mark, fraction = body.partition(decimal)
     if mark and not fraction.isdigit():
         return None
-    groups = re.split(f"[{SPACES}{re.escape(thousands)}]", whole)
+    groups = _THOUSANDS[decimal].split(whole)
     if len(groups) > 1:  # 1 250 or 1.250: each group after the first has three digits, the first one to three
         if not (groups[0].isdigit() and len(groups[0]) <= 3 and groups[0][0] != "0"
                 and all(len(g) == 3 and g.isdigit() for g in groups[1:])):

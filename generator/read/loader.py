@@ -35,10 +35,10 @@ from ..plan.schema import (
     Checker,
 )
 from . import kpi_data, sources, yamlpos
-from .budgets import too_many_files
+from .budgets import MAX_FILE_BYTES, too_large, too_many_files
 from .data_words import Reporter
 from .file_memo import MISS, FileMemo, NoMemo, blob_id
-from .source import MAX_FILE_BYTES, FileTooLarge, Source, content_id
+from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
 
@@ -76,9 +76,7 @@ class FileReader:
         try:
             return self.source.read_bytes(rel)
         except FileTooLarge as exc:
-            size = f"{exc.size / 1_048_576:.1f}"
-            self.diagnostics.error("file-too-large", self.where(rel), msg("file-too-large", size=size),
-                                   msg("hint.file-too-large"))
+            self.diagnostics.error("file-too-large", self.where(rel), *too_large(rel, exc.size))
             return None
         except OSError as exc:
             self.diagnostics.error("unreadable", self.where(rel), msg("unreadable", reason=str(exc.strerror or exc)),

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-# A plan file larger than this is refused with a clear error rather than parsed: a strategy
+# A plan file larger than its budget is refused with a clear error rather than parsed: a strategy
 # document never needs it, and a hostile pull request must not exhaust memory (see budgets).
-from .budgets import MAX_FILE_BYTES
+from .budgets import max_file_bytes
 
 
 class FileTooLarge(Exception):
@@ -129,7 +129,7 @@ class DirectorySource:
     def read_bytes(self, path: str) -> bytes:
         full = self.root / path
         size = full.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > max_file_bytes(path):
             raise FileTooLarge(path, size)
         return full.read_bytes()
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..plan.messages import Msg, msg
+from .budgets import MAX_FILE_BYTES
 from .gitsource import CatFile, GitError, Repository, run_git
-from .source import MAX_FILE_BYTES, FileTooLarge
+from .source import FileTooLarge
 from .yamlpos import parse_yaml
 
 
