@@ -406,12 +406,21 @@ class ObjectiveState:
     status: str = "no-data"
     progress: float | None = None
     children: list[str] = field(default_factory=list)
+    expected_progress: float = 0.0  # the mean of its KPIs', as the progress chart draws it
+
+    @property
+    def behind(self) -> float:
+        """How far its progress is behind the expected progress (negative when ahead); none counts as 0 %."""
+        progress = self.progress if self.progress is not None and math.isfinite(self.progress) else 0.0
+        return self.expected_progress - progress
 
 
-def rollup(objective: Objective, kpis: list[KpiState]) -> ObjectiveState:
-    """An objective's status is its weakest KPI's; its progress the mean of its KPIs', each up to 100 %."""
-    state = ObjectiveState(objective=objective, kpis=kpis)
+def rollup(objective: Objective, kpis: list[KpiState], elapsed: float = 0.0) -> ObjectiveState:
+    """An objective's status is its weakest KPI's; its progress the mean of its KPIs', each up to 100 %; its
+    expected progress the mean of theirs (without KPIs, `elapsed`: the share of its time gone)."""
+    state = ObjectiveState(objective=objective, kpis=kpis, expected_progress=elapsed)
     if kpis:
+        state.expected_progress = sum(k.expected_progress for k in kpis) / len(kpis)
         state.status = min((k.status for k in kpis), key=STATUS_ORDER.index)
         if all(k.status == "no-data" for k in kpis):
             state.status = "no-data"
@@ -440,7 +449,8 @@ def compute_plan(plan: Plan, today: dt.date) -> PlanState:
     for obj in plan.objectives.values():
         states = [compute_kpi(k, plan, today, rules.at_risk) for k in obj.kpis]
         kpis.update({s.kpi.id: s for s in states})
-        objectives[obj.id] = rollup(obj, states)
+        elapsed = time_share(plan.settings.period_start, obj.due or plan.settings.period_end, today)
+        objectives[obj.id] = rollup(obj, states, elapsed)
     for obj in plan.objectives.values():
         if obj.parent in objectives:
             objectives[obj.parent].children.append(obj.id)

@@ -165,7 +165,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.board_pack": "Board pack",
     "site.board_pack_note": "PDF to print",
     "site.objectives_status": "Where the objectives stand",
-    "site.objectives_shown": "The {shown} weakest of {total}.",
+    "site.objectives_shown": "The {shown} weakest of {total}: by status, then the furthest behind their expected progress first.",
     "site.see_all_objectives": "All objectives ({n})",
     "site.see_all_late": "All actions late or due soon ({n})",
     "site.see_all_freshness": "The freshness of every KPI ({n})",

@@ -165,7 +165,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.board_pack": "Dossier du conseil",
     "site.board_pack_note": "PDF à imprimer",
     "site.objectives_status": "Où en sont les objectifs",
-    "site.objectives_shown": "Les {shown} plus en difficulté sur {total}.",
+    "site.objectives_shown": "Les {shown} plus en difficulté sur {total} : par statut, puis les plus en retard sur l'avancement attendu d'abord.",
     "site.see_all_objectives": "Tous les objectifs ({n})",
     "site.see_all_late": "Toutes les actions en retard ou à échéance proche ({n})",
     "site.see_all_freshness": "La fraîcheur de chaque indicateur ({n})",

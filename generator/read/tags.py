@@ -40,7 +40,7 @@ class VersionList:
     warnings: list[Msg]  # the tags left out, and why
 
 
-def _natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     """v1.10 after v1.9: digits compare as numbers."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|\D+", name))
 
@@ -90,7 +90,7 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
             versions.append(Version(name, commit, moment.date(), _title(settings) or name, moment))
     finally:
         cat.close()
-    versions.sort(key=lambda v: (v.moment.astimezone(dt.UTC), _natural_key(v.version)), reverse=True)
+    versions.sort(key=lambda v: (v.moment.astimezone(dt.UTC), natural_key(v.version)), reverse=True)
     return VersionList(versions, warnings)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...plan.compute import time_share
 from ...plan.i18n import Formatter
 from .. import palette
 from .common import PERCENT_AXIS, STATUS_ORDER, Chart, Table, Words, _finite, _series_scale, _unique
@@ -55,18 +54,13 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
     """The progress chart of the objectives `only`, in this order (the dashboard's, of a large plan); all
     of them when None. Not in the registry (so made afresh by each build): a registered chart is drawn from
     one value, this one also from the list `only`."""
-    settings = plan.plan.settings
     drawn = [(oid, plan.objectives[oid]) for oid in only] if only is not None else list(plan.objectives.items())
     titles = _unique((oid, o.objective.title) for oid, o in drawn)
     records = []
     rows: list[list[str]] = []
     statuses: dict[str, int] = {}
     for oid, obj in drawn:
-        if obj.kpis:
-            expected = sum(k.expected_progress for k in obj.kpis) / len(obj.kpis)
-        else:
-            due = obj.objective.due or settings.period_end
-            expected = time_share(settings.period_start, due, plan.today)
+        expected = obj.expected_progress
         progress = obj.progress if _finite(obj.progress) else None
         shown = 0.0 if progress is None else min(PROGRESS_MAX, max(0.0, progress))
         status = fmt.label(obj.status)
