@@ -337,3 +337,33 @@ def test_counts_are_whole_in_sentences_and_projections() -> None:
     big = compute_funnel(_distributors(), {"signes": 106_000}, elapsed=0.923)
     assert big is not None
     assert (projection_text(big, fr) or "").startswith("≈ 114\u202f843 distributeurs signés sur 12")
+
+
+def test_a_projection_short_of_the_goal_never_reads_as_reaching_it(make_plan: Callable[..., Path]) -> None:
+    """22 of 24 clients signed by 2 December project to 23.9 by the due date: `strategy funnel` says
+    "≈ 23.9 … of 24" (« ≈ 23,9 … sur 24 »), not "≈ 24 … of 24" beside a diagnosis that the clients are behind."""
+    files = trial_files(funnel=FUNNEL.replace("goal: 8", "goal: 24"))
+    files["objectives/ventes.md"] = OBJECTIVE.replace("target: 8", "target: 24")
+    files["data/clients.csv"] = _csv([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2])  # 22 by November
+    plan = make_plan(files, settings=SETTINGS_FR)
+    out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
+    assert "projection ≈ 23,9 clients signés sur 24 au 31 déc. 2026" in out
+    (plan / "strategy.yaml").write_text(SETTINGS_FR.replace("language: fr", "language: en"), encoding="utf-8")
+    out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
+    assert "projected ≈ 23.9 clients signés of 24 by Dec 31, 2026" in out
+
+
+def test_a_rounded_projection_stays_on_its_side_of_the_goal() -> None:
+    """A projection is rounded as a count (whole from 20 up, a tenth below) unless that would carry it onto or
+    across the goal: then it keeps a tenth, cut toward its own side (23.97 of 24 reads 23.9, 24.02 reads
+    24.1, 4.96 of 5 reads 4.9); one on the goal, or far from it, reads as before."""
+    from generator.plan.i18n import Formatter
+
+    en, fr = Formatter("en", "USD"), Formatter("fr", "EUR")
+    assert en.volume_toward(23.83, 24) == (23.8, "23.8")
+    assert en.volume_toward(23.97, 24) == (23.9, "23.9")
+    assert fr.volume_toward(24.02, 24) == (24.1, "24,1")
+    assert fr.volume_toward(4.96, 5) == (4.9, "4,9")
+    assert en.volume_toward(24.0, 24) == (24.0, "24")
+    assert en.volume_toward(216.6, 120) == (217.0, "217")
+    assert fr.volume_toward(6.54, 12) == (6.5, "6,5")

@@ -135,6 +135,18 @@ class Formatter:
             return "–"
         return self.number(value, 0 if abs(value) >= 20 else 1)
 
+    def volume_toward(self, value: float, goal: float) -> tuple[float, str]:
+        """(the figure shown, its text) of a volume said beside the goal it is measured against: as `volume`
+        writes it, unless rounding would carry it onto or across the goal; then one decimal cut toward its own
+        side ("≈ 23.8 of 24", "≈ 24.1 of 24"), so a shortfall never reads as the goal reached, nor an excess
+        as short of it."""
+        digits = 0 if abs(value) >= 20 else 1
+        shown = round(value, digits)
+        if (shown > goal) != (value > goal) or (shown < goal) != (value < goal):
+            cut = math.floor if value < goal else math.ceil
+            digits, shown = 1, cut(round(value * 10, 6)) / 10  # round(…, 6): 23.1 * 10 is 231.00000000000003
+        return shown, self.number(shown, digits)
+
     def needed(self, value: float | None) -> str:
         """A count of whole things still to reach, such as a funnel stage's need to date: rounded up, since
         11,1 distributors expected by now means 12 to sign, and 11 signed is behind ("11 pour 12")."""

@@ -22,10 +22,10 @@ def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
     if fs.projection is None:
         return None
     last = fs.stages[-1].stage
-    # a count: whole from 20 up ("≈ 114 833 commandes"), a tenth below ("≈ 6,5 distributeurs")
-    value = fmt.volume(fs.projection)
-    return _w(fmt, "projection", value=value, unit=fmt.unit(round(fs.projection, 0 if fs.projection >= 20 else 1),
-                                                           last.title),
+    # a count: whole from 20 up ("≈ 114 833 commandes"), a tenth below ("≈ 6,5 distributeurs"), a tenth where
+    # rounding would reach or cross the goal ("≈ 23,8 sur 24")
+    shown, value = fmt.volume_toward(fs.projection, fs.funnel.goal)
+    return _w(fmt, "projection", value=value, unit=fmt.unit(shown, last.title),
               goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due), start=fmt.date(fs.start))
 
 
