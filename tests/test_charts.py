@@ -589,7 +589,7 @@ def test_rendered_budget_axis_puts_the_euro_after_the_number(state: PlanState, f
 def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
     """2,000 daily rows of one CSV read by two KPIs: each chart holds 400 measurements, evenly spaced, the
     last one included, and its description says so in the plan's language; its table gives one row a
-    quarter (66 months would be over 60 rows), the value at the quarter's last measurement; the
+    quarter (66 months would be over 60 rows), the quarter's last measurement under its own day; the
     objective's page stays small (60,000 such rows made a 45 MB page)."""
     from generator.build import build
 
@@ -615,7 +615,7 @@ def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
     assert len(tables) == 2
     for table, last in zip(tables, ("1\u202f999", "3\u202f998"), strict=True):
         assert table.count('<tr><th scope="row">Mesures</th>') == 22  # T1 2020 … T2 2025
-        assert f'<tr><th scope="row">Mesures</th><td>T2 2025</td><td>{last}</td></tr>' in table
+        assert f'<tr><th scope="row">Mesures</th><td>22 juin 2025</td><td>{last}</td></tr>' in table
     assert page.count("Les 2\u202f000 mesures (CSV)</a>") == 2
 
 

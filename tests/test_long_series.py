@@ -41,8 +41,8 @@ def _measured_rows(html: str) -> list[tuple[str, str]]:
 
 def test_300000_daily_rows_make_a_light_page_and_a_full_csv(tmp_path: Path) -> None:
     """A KPI of 300,000 daily rows: its page stays under 3 MB with a table of at most 60 measurement rows (the
-    latest years, one row a year), and the link beside the chart ("Les 300 000 mesures (CSV)") gives every
-    row, in order."""
+    latest years, one row a year, each the year's last measurement under its own day: "22 nov. 2026"), and
+    the link beside the chart ("Les 300 000 mesures (CSV)") gives every row, in order."""
     plan = _plan_with_daily_rows(tmp_path, 300_000)
     out = tmp_path / "site"
     result = build(plan, out, TODAY, search=False)
@@ -51,8 +51,11 @@ def test_300000_daily_rows_make_a_light_page_and_a_full_csv(tmp_path: Path) -> N
     assert page.stat().st_size < 3 * 1024 * 1024
     html = page.read_text(encoding="utf-8")
     rows = _measured_rows(html)
-    assert len(rows) == long_series.TABLE_MAX_ROWS and rows[-1] == ("2026", "11\xa0salariés")  # 4 + 299,999 mod 11
-    assert "une ligne par an pour les 60 dernières années" in html
+    assert len(rows) == long_series.TABLE_MAX_ROWS
+    assert rows[-1] == ("22 nov. 2026", "11\xa0salariés")  # 4 + 299,999 mod 11
+    assert "une ligne par an pour les 60 dernières années : la dernière mesure de l'année, sous sa propre date" \
+        in html.replace("&#39;", "'")
+    assert rows[-2][0] == "31 déc. 2025"
     link = re.search(r'<a href="([^"]+)" download>Les 300\u202f000 mesures \(CSV\)</a>', html)
     assert link is not None
     csv = (page.parent / link.group(1)).read_text(encoding="utf-8").splitlines()
@@ -61,18 +64,40 @@ def test_300000_daily_rows_make_a_light_page_and_a_full_csv(tmp_path: Path) -> N
 
 
 def test_a_few_hundred_rows_are_summarised_by_month_in_the_plan_language(tmp_path: Path) -> None:
-    """200 daily rows in an English plan: one table row per month, May to November ("November 2026", the value
-    at its last measurement), a note saying so, and "All 200 measurements (CSV)" beside the chart."""
+    """200 daily rows in an English plan: one table row per month, May to November, each the month's last
+    measurement under its own day ("May 31, 2026", "Nov 22, 2026"; not "November 2026", which would read as
+    the month's figure), a note saying so, and "All 200 measurements (CSV)" beside the chart."""
     plan = _plan_with_daily_rows(tmp_path, 200, language="en")
     out = tmp_path / "site"
     assert build(plan, out, TODAY, search=False).ok
     html = (out / "objectives" / f"{OBJECTIVE}.html").read_text(encoding="utf-8")
     rows = _measured_rows(html)
-    assert len(rows) == 7 and rows[0][0] == "May 2026"
-    assert rows[-1] == ("November 2026", "5\xa0salariés")  # 4 + 199 mod 11
-    assert "The table gives one row per month: the value at the month&#39;s last measurement." in html
+    assert len(rows) == 7 and rows[0][0] == "May 31, 2026"
+    assert rows[-1] == ("Nov 22, 2026", "5\xa0salariés")  # 4 + 199 mod 11
+    assert "The table gives one row per month: the month&#39;s last measurement, under its own date." in html
     assert f'<a href="{OBJECTIVE}/kpi-{KPI}.csv" download>All 200 measurements (CSV)</a>' in html
     assert (out / long_series.csv_path(OBJECTIVE, KPI)).read_bytes().count(b"\n") == 201
+
+
+def test_a_summarised_running_total_says_so_and_a_month_row_keeps_its_month(tmp_path: Path) -> None:
+    """A cumulative KPI's summary says its rows are running totals ("le total cumulé à la dernière mesure du
+    mois, sous sa propre date"); a measurement that stands for a month (`2026-11`) keeps the month's name
+    ("novembre 2026") in the summary, since it is that month's figure."""
+    plan = _plan_with_daily_rows(tmp_path, 1)
+    objective = plan / "objectives" / f"{OBJECTIVE}.md"
+    text = objective.read_text(encoding="utf-8")
+    objective.write_text(text.replace("due: 2026-09-30\n    measure: level", "due: 2026-09-30\n    measure: cumulative",
+                                      1), encoding="utf-8")
+    days = [dt.date(2026, 8, 25) + dt.timedelta(days=i) for i in range(68)]  # to 31 October, then November
+    lines = [f"{day},{i // 10}" for i, day in enumerate(days)] + ["2026-11,7"]
+    (plan / "data" / f"{KPI}.csv").write_text("date,value\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(plan, out, TODAY, search=False).ok
+    html = (out / "objectives" / f"{OBJECTIVE}.html").read_text(encoding="utf-8")
+    assert "Le tableau donne une ligne par mois : le total cumulé à la dernière mesure du mois, sous sa propre " \
+           "date." in html
+    rows = _measured_rows(html)
+    assert [day for day, _ in rows] == ["31 août 2026", "30 sept. 2026", "31 oct. 2026", "novembre 2026"]
 
 
 def test_a_short_series_keeps_its_table_and_gets_no_csv(tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 A KPI measured daily for years would make a data table of thousands of rows (300,000 daily rows made a page of
 tens of MB). Beyond TABLE_MAX_ROWS measurements, the table shows one row per month (per quarter or per year
-when months would still be too many): the value at the period's last measurement, which is the level of a
-`level` KPI and the running total of a `cumulative` one, as the chart draws them. Every measurement is in
+when months would still be too many): the period's last measurement, which is the level of a `level` KPI and
+the running total of a `cumulative` one, as the chart draws them, under its own date ("31 janv. 2026": one
+day's figure under a month's name would read as the month's). Every measurement is in
 `objectives/OBJECTIVE/kpi-KPI.csv` beside the page (ids are checked `[a-z0-9-]` names, so the path is safe;
 the writer refuses any path outside the output anyway), linked from the chart.
 """
@@ -35,12 +36,12 @@ def summary_period(points: Sequence[Point]) -> str | None:
 
 
 def by_period(points: Sequence[Point], period: str) -> list[tuple[dt.date, float]]:
-    """(the period's first day, the value at its last measurement) for each period with a measurement, in
-    order; `points` are sorted by date."""
-    last: dict[dt.date, float] = {}
+    """The last measurement (its date, its value) of each period with a measurement, in order; `points` are
+    sorted by date."""
+    last: dict[dt.date, tuple[dt.date, float]] = {}
     for day, value in points:
-        last[_period_start(day, period)] = value
-    return list(last.items())
+        last[_period_start(day, period)] = (day, value)
+    return list(last.values())
 
 
 def csv_files(state: PlanState) -> dict[str, bytes]:

@@ -168,11 +168,12 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         name = _label(fmt.language, "measured")
         periods = long_series.by_period(points, period)
         recent = periods[-long_series.TABLE_MAX_ROWS:]  # centuries of daily rows: the latest years only
-        summary = [[name, fmt.period(start, period), fmt.measure(value, kpi.unit)]
-                   for start, value in recent]
+        summary = [[name, fmt.period(day, state.period_at(day)), fmt.measure(value, kpi.unit)]
+                   for day, value in recent]
         table.rows = summary + [row for row in rows if row[0] != name]
-        table.note = (WORDS.text(fmt, f"table_by_{period}") if len(recent) == len(periods)
-                      else WORDS.text(fmt, "table_by_recent_year", count=fmt.number(len(recent))))
+        total = "_total" if kpi.measure == "cumulative" else ""
+        table.note = (WORDS.text(fmt, f"table_by_{period}{total}") if len(recent) == len(periods)
+                      else WORDS.text(fmt, f"table_by_recent_year{total}", count=fmt.number(len(recent))))
         table.download = long_series.csv_link(kpi.objective, kpi.id)
         table.download_label = WORDS.text(fmt, "full_series", count=fmt.number(len(points)))
     target_text = fmt.measure(kpi.target, kpi.unit)
