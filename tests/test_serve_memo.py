@@ -106,3 +106,51 @@ def test_a_kpi_state_digest_follows_each_counted_measurement(builder: Builder) -
     with memo.build():
         other.points[1] = (day, value)  # put back, as new objects: equal to the first again
         assert memo._prints.of(other) == first
+
+
+@pytest.mark.parametrize("field", ["periods", "positions"])
+def test_a_kpi_state_digest_follows_the_periods_of_its_measurements(builder: Builder, field: str) -> None:
+    """Two KPI states that differ only in what one measurement stands for (a month or a quarter) or where it
+    stands on the time line never share a digest, across builds of one memo: the chart and the page that
+    show one are never taken for the other's."""
+    import copy
+
+    from generator.pipeline import check
+
+    state = check(builder.source, TODAY).state
+    assert state is not None
+    kpi = next(k for k in state.kpis.values() if len(getattr(k, field)) >= 2)
+    memo = builder.memo
+    with memo.build():
+        first = memo._prints.of(kpi)
+    day = sorted(getattr(kpi, field))[1]
+    moved = {"periods": "quarter", "positions": day + dt.timedelta(days=40)}[field]
+    other = copy.copy(kpi)
+    setattr(other, field, {**getattr(kpi, field), day: moved})
+    with memo.build():
+        assert memo._prints.of(copy.copy(kpi)) == first
+        assert memo._prints.of(other) != first
+
+
+def _status_sentences(site: dict[str, bytes]) -> list[str]:
+    import re
+
+    return [sentence for path in sorted(site) if path.startswith("objectives/")
+            for sentence in re.findall(r'<p class="status-rule">(.*?)</p>', site[path].decode())]
+
+
+def test_an_edit_that_changes_a_status_sentence_shows_it(builder: Builder) -> None:
+    """A KPI's status sentence is made when its page is rendered, yet every edit that changes it shows:
+    the at-risk tolerance in strategy.yaml (the same measurements, another rule and other numbers said), and
+    a measurement that moves from one month to a day of it (what it stands for and where it stands)."""
+    before = _status_sentences(_rebuilt_equals_fresh(builder, None))
+    settings = builder.plan_dir / "strategy.yaml"
+    _replace(settings, "at_risk: 0.9", "at_risk: 0.3")
+    looser = _status_sentences(_rebuilt_equals_fresh(builder, settings))
+    assert looser != before and len(looser) == len(before)
+    csv = builder.plan_dir / "data" / "leads-qualifies.csv"
+    last = csv.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[1]
+    month, value = last.split(",")
+    _replace(csv, last, f"{month}-03,{value}")
+    dated = _rebuilt_equals_fresh(builder, csv)
+    assert _status_sentences(dated) != looser

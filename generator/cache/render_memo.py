@@ -142,6 +142,7 @@ class _Digested:
 
 
 _ATOMS = frozenset({dt.date, float, int, str, type(None)})  # immutable values without parts
+_KEPT_FIELDS = ("points", "periods", "positions")  # a KPI state's fields digested apart (RenderMemo._parts_digest)
 
 
 def _frozen_point(point: Any) -> bool:
@@ -194,13 +195,14 @@ class RenderMemo:
         self._cacheable: dict[int, bool] = {}  # id(env) → its templates read neither site.state nor locations
         self._page_lists: dict[tuple[int, str, str], tuple[Any, list[Any]]] = {}
         # Digests kept across builds, of immutable objects the loader and compute.py hand to every check
-        # while their file is unchanged: a KPI's measurements (the Series) and the measurements as counted
-        # (the same tuples in each KPI state's `points`). Digesting them again was most of a rebuild's digests.
+        # while their file is unchanged: a KPI's measurements (the Series) and, in each KPI state, the
+        # measurements as counted (`points`, the same tuples), the periods they stand for and where they stand
+        # (`periods`, `positions`: the Series' dates). Digesting them again was most of a rebuild's digests.
         # Keyed by identity, each entry holding its objects so that their ids stay their own.
         self._series: dict[int, tuple[Any, bytes]] = {}
-        self._points: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
+        self._parts: dict[tuple[Any, ...], tuple[tuple[Any, ...], bytes]] = {}
         self._series_used: dict[int, tuple[Any, bytes]] = {}
-        self._points_used: dict[tuple[int, ...], tuple[tuple[Any, ...], bytes]] = {}
+        self._parts_used: dict[tuple[Any, ...], tuple[tuple[Any, ...], bytes]] = {}
 
     def clear_pages(self) -> None:
         """After a theme edit: the HTML may differ for the same context."""
@@ -222,7 +224,7 @@ class RenderMemo:
         leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
         table = {**_where_free_table(), compute.KpiState: self._kpi_state_reduction}
         self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
-        self._series_used, self._points_used = {}, {}
+        self._series_used, self._parts_used = {}, {}
         self._used_charts = set()
         self._used_lately = set()
         self._site_key = None
@@ -231,8 +233,8 @@ class RenderMemo:
             yield
         finally:
             self.charts = {k: v for k, v in self.charts.items() if k in self._used_charts}
-            self._series, self._points = self._series_used, self._points_used
-            self._series_used, self._points_used = {}, {}
+            self._series, self._parts = self._series_used, self._parts_used
+            self._series_used, self._parts_used = {}, {}
             self._prints = None
             self._site_key = None
             self._page_lists.clear()
@@ -280,23 +282,30 @@ class RenderMemo:
         return pages
 
     def _kpi_state_reduction(self, obj: Any) -> Any:
-        """A KPI state as digests see it: its counted measurements by their digest, kept across builds."""
+        """A KPI state as digests see it: its counted measurements, their periods and positions by their
+        digests, kept across builds."""
         state = vars(obj).copy()
-        points = state.get("points")
-        if type(points) in (list, tuple):
-            state["points"] = _Digested(self._points_digest(points))
+        for name in _KEPT_FIELDS:
+            value = state.get(name)
+            if type(value) in (list, tuple, dict):
+                state[name] = _Digested(self._parts_digest(name, value))
         return type(obj), (), state
 
-    def _points_digest(self, points: Sequence[Any]) -> bytes:
-        key = tuple(map(id, points))
-        kept = self._points.get(key) or self._points_used.get(key)
+    def _parts_digest(self, name: str, value: list[Any] | tuple[Any, ...] | dict[Any, Any]) -> bytes:
+        """The digest of a KPI state's field `name`, kept while it is made of the very same immutable objects
+        (a dict by its keys and its values)."""
+        if type(value) is dict:
+            key: tuple[Any, ...] = (name, tuple(map(id, value)), tuple(map(id, value.values())))
+        else:
+            key = (name, tuple(map(id, value)))
+        kept = self._parts.get(key) or self._parts_used.get(key)
         if kept is None:
-            frozen = tuple(points)
-            digest = hashlib.blake2b(digest_pickle(frozen), digest_size=20).digest()
-            if not all(_frozen_point(p) for p in frozen):
+            parts = (tuple(value), tuple(value.values())) if type(value) is dict else (tuple(value),)
+            digest = hashlib.blake2b(digest_pickle(parts), digest_size=20).digest()
+            if not all(type(v) in _ATOMS or _frozen_point(v) for part in parts for v in part):
                 return digest  # may change in place: never kept
-            kept = (frozen, digest)
-        self._points_used[key] = kept
+            kept = (parts, digest)
+        self._parts_used[key] = kept
         return kept[1]
 
     def render(self, env: Any, pages: Sequence[Any], site: Any, render: Callable[[Any], bytes],
