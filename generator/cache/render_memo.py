@@ -142,7 +142,7 @@ class _Digested:
 
 
 _ATOMS = frozenset({dt.date, float, int, str, type(None)})  # immutable values without parts
-_KEPT_FIELDS = ("points", "periods", "positions")  # a KPI state's fields digested apart (RenderMemo._parts_digest)
+_KEPT_FIELDS = ("points", "periods", "positions")  # a KPI state's fields digested apart (_measurements_digest)
 
 
 def _frozen_point(point: Any) -> bool:
@@ -200,9 +200,9 @@ class RenderMemo:
         # (`periods`, `positions`: the Series' dates). Digesting them again was most of a rebuild's digests.
         # Keyed by identity, each entry holding its objects so that their ids stay their own.
         self._series: dict[int, tuple[Any, bytes]] = {}
-        self._parts: dict[tuple[Any, ...], tuple[tuple[Any, ...], bytes]] = {}
+        self._parts: dict[tuple[tuple[int, ...], ...], tuple[tuple[Any, ...], bytes]] = {}
         self._series_used: dict[int, tuple[Any, bytes]] = {}
-        self._parts_used: dict[tuple[Any, ...], tuple[tuple[Any, ...], bytes]] = {}
+        self._parts_used: dict[tuple[tuple[int, ...], ...], tuple[tuple[Any, ...], bytes]] = {}
 
     def clear_pages(self) -> None:
         """After a theme edit: the HTML may differ for the same context."""
@@ -282,25 +282,25 @@ class RenderMemo:
         return pages
 
     def _kpi_state_reduction(self, obj: Any) -> Any:
-        """A KPI state as digests see it: its counted measurements, their periods and positions by their
-        digests, kept across builds."""
+        """A KPI state as digests see it: its counted measurements, the periods they stand for and where they
+        stand, by one digest kept across builds."""
         state = vars(obj).copy()
-        for name in _KEPT_FIELDS:
-            value = state.get(name)
-            if type(value) in (list, tuple, dict):
-                state[name] = _Digested(self._parts_digest(name, value))
+        points, periods, positions = (state.pop(name, None) for name in _KEPT_FIELDS)
+        if type(points) in (list, tuple) and type(periods) is dict and type(positions) is dict:
+            state[_KEPT_FIELDS] = _Digested(self._measurements_digest(points, periods, positions))
+        else:  # not as compute.py makes them: as they are
+            state.update(zip(_KEPT_FIELDS, (points, periods, positions), strict=True))
         return type(obj), (), state
 
-    def _parts_digest(self, name: str, value: list[Any] | tuple[Any, ...] | dict[Any, Any]) -> bytes:
-        """The digest of a KPI state's field `name`, kept while it is made of the very same immutable objects
-        (a dict by its keys and its values)."""
-        if type(value) is dict:
-            key: tuple[Any, ...] = (name, tuple(map(id, value)), tuple(map(id, value.values())))
-        else:
-            key = (name, tuple(map(id, value)))
+    def _measurements_digest(self, points: Sequence[Any], periods: dict[Any, Any], positions: dict[Any, Any]) -> bytes:
+        """The digest of a KPI state's `points`, `periods` and `positions`, kept while they are made of the very
+        same immutable objects (each dict by its keys and its values)."""
+        key = (tuple(map(id, points)), tuple(map(id, periods)), tuple(map(id, periods.values())),
+               tuple(map(id, positions)), tuple(map(id, positions.values())))
         kept = self._parts.get(key) or self._parts_used.get(key)
         if kept is None:
-            parts = (tuple(value), tuple(value.values())) if type(value) is dict else (tuple(value),)
+            parts = (tuple(points), tuple(periods), tuple(periods.values()), tuple(positions),
+                     tuple(positions.values()))
             digest = hashlib.blake2b(digest_pickle(parts), digest_size=20).digest()
             if not all(type(v) in _ATOMS or _frozen_point(v) for part in parts for v in part):
                 return digest  # may change in place: never kept
