@@ -85,10 +85,12 @@ class _Fingerprints:
 
     def __init__(self, shared: tuple[type, ...], leaves: tuple[type, ...],
                  table: dict[type, Callable[[Any], Any]] | None = None) -> None:
-        self._shared = shared
         self._leaves = leaves  # shared objects that hold no other shared object worth a reference
         self.table = table or _where_free_table()  # the pickler's reductions (entities without locations)
         self._known: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive so the id stays its own)
+        # the classes pickled as a reference to their digest: a dispatch table's entries, looked up by exact
+        # class, so that the many other objects of a page (dates, rows, classes) cost no Python call
+        self.shared_classes = _with_subclasses(shared)
 
     def known(self, obj: Any, digest: bytes) -> None:
         self._known[id(obj)] = (obj, digest)
@@ -115,18 +117,32 @@ class _Fingerprints:
         return digest
 
 
+def _with_subclasses(classes: tuple[type, ...]) -> tuple[type, ...]:
+    found: dict[type, None] = {}
+    todo = list(classes)
+    while todo:
+        cls = todo.pop()
+        if cls not in found:
+            found[cls] = None
+            todo.extend(cls.__subclasses__())
+    return tuple(found)
+
+
 class _DigestPickler(pickle.Pickler):
+    """Pickles `top` with each shared object inside it as the reference to its digest."""
+
     def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
         super().__init__(file, protocol=5)
-        self.dispatch_table = prints.table
         self.fast = True  # see digest_pickle
-        self._prints = prints
-        self._top = top
+        table = prints.table
 
-    def reducer_override(self, obj: Any) -> Any:
-        if obj is not self._top and isinstance(obj, self._prints._shared):
-            return _ref, (self._prints.of(obj),)
-        return NotImplemented
+        def reference(obj: Any) -> Any:
+            if obj is top:  # itself, as it would be pickled without this entry
+                reduce = table.get(type(obj))
+                return reduce(obj) if reduce is not None else obj.__reduce_ex__(5)
+            return _ref, (prints.of(obj),)
+
+        self.dispatch_table = {**table, **dict.fromkeys(prints.shared_classes, reference)}
 
 
 class _Digested:
