@@ -46,13 +46,14 @@ class Checked:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector held off meanwhile.
 
     A check makes tens of thousands of objects, and no reference cycle worth collecting: every 700
     allocations started a collection pass, and the older generations' passes, in a process holding a
     large site (`strategy serve`), walk that whole site. They took a third of a one-edit check there; the
-    collector runs as usual once the check is done (reference counting frees memory meanwhile)."""
+    collector runs as usual once the check is done (reference counting frees memory meanwhile). `strategy serve`
+    holds it off for the whole of a rebuild (serve/rebuild.py)."""
     paused = gc.isenabled()
     if paused:
         gc.disable()
@@ -66,7 +67,7 @@ def _collector_paused() -> Iterator[None]:
 def check(source: Source, today: dt.date) -> Checked:
     """Load, validate and compute. Never raises on any input: an unexpected failure becomes an
     `internal-error` diagnostic naming the plan folder."""
-    with _collector_paused():
+    with collector_paused():
         return _check(source, today)
 
 

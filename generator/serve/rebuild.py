@@ -90,6 +90,16 @@ class Builder:
         self._static: dict[Path, tuple[int, int, bytes]] = {}
 
     def build(self) -> tuple[Outcome, dict[str, bytes] | None]:
+        from ..pipeline import collector_paused
+
+        # The garbage collector held off, as during `check`: its passes walked the plan just computed again
+        # and again, a sixth of a one-edit rebuild of a big plan. That plan is freed by reference counting
+        # once the site is made (no reference cycle holds it: tests/test_serve_memo.py), so the first pass
+        # after the rebuild finds little to walk.
+        with collector_paused():
+            return self._build()
+
+    def _build(self) -> tuple[Outcome, dict[str, bytes] | None]:
         from ..build import site_files
         from ..pipeline import check, resolve_today
         from ..site.render import theme_dirs
