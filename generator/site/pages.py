@@ -187,7 +187,7 @@ def objective_tree(state: PlanState) -> list[tuple[ObjectiveState, int]]:
     out: list[tuple[ObjectiveState, int]] = []
     seen: set[str] = set()
     # a stack, not a recursive inner function: that would be a reference cycle holding the whole computed
-    # state until the garbage collector's next full pass (in `strategy serve`, a tenth of each rebuild)
+    # state until a garbage collector pass (70-90 ms of each one-edit rebuild of a big plan in `strategy serve`)
     todo = [(root, 0) for root in reversed(roots)]
     while todo:
         o, depth = todo.pop()
