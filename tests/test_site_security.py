@@ -143,6 +143,7 @@ class _Audit(HTMLParser):
         self._script: dict[str, str | None] | None = None
         self._script_text = ""
         self.chart_depth = 0  # > 0 inside a chart's drawing
+        self._in_head = False  # the theme's <head>, where no plan text but the title and description lands
         self.chart_titles: list[str] = []
         self._in_title = False
 
@@ -157,8 +158,12 @@ class _Audit(HTMLParser):
                     self.problems.append(f"<{tag} {name}={value!r}>: a script URL")
             if name == "style" and value and re.search(r"url\s*\(|expression\s*\(", value, re.IGNORECASE):
                 self.problems.append(f"<{tag} style={value!r}>: a style that fetches or runs")
+        if tag in ("head", "body"):
+            self._in_head = tag == "head"
         if tag == "form" and a.get("role") == "search" and not ({"action", "method"} & set(a)):
             pass  # the site's own search box: it submits nowhere (search.js reads it)
+        elif tag == "noscript" and self._in_head and not a:
+            pass  # the theme's stylesheet for readers without JavaScript (its <link> is checked below)
         elif tag == "svg" and not self.chart_depth and a.get("class") in ("chart-svg", "bar-svg") \
                 and a.get("aria-hidden") == "true":
             self.chart_depth = 1  # a chart or progress bar drawn at build time: only shapes and text may follow
@@ -191,6 +196,8 @@ class _Audit(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self._in_title = False
+        if tag == "head":
+            self._in_head = False
         if tag == "svg" and self.chart_depth:
             self.chart_depth = 0
         if tag != "script" or self._script is None:

@@ -37,3 +37,16 @@ def test_charts_are_seen_with_javascript_off(site_server: SiteServer, built_site
             assert chart["drawnWidth"] == (340 if width < 640 else 720), (path, chart)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways"
     page.close()
+
+
+def test_search_box_is_not_shown_with_javascript_off(site_server: SiteServer, new_context: NewContext) -> None:
+    """With JavaScript disabled, a reader is not shown a search box that could never answer: the header holds
+    only the sections' menu (the box is in the page, hidden by the stylesheet loaded without JavaScript)."""
+    context, _ = new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in PAGES:
+        page.goto(site_server.base_url + path)
+        assert page.locator("form.search").count() == 1, f"{path} has no search form at all"
+        assert not page.locator("form.search").is_visible(), f"{path} shows a dead search box without JavaScript"
+        assert page.get_by_role("navigation").first.is_visible()
+    page.close()

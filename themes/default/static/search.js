@@ -1,6 +1,7 @@
 // The search box: queries the pagefind index written beside the pages (pagefind/), as the reader types.
 // Served over http(s) only: opened from disk, the browser refuses to load the index (a module and fetch()
-// from file:), so the form stays hidden there. pagefind.js is an ES module loaded with import() the first
+// from file:), so the form is hidden there. The page shows the form from its first paint, so that it holds its
+// place in the header before this script runs (nojs.css hides it when JavaScript is off). pagefind.js is an ES module loaded with import() the first
 // time the box gets the focus; results are built as DOM nodes, never as HTML from strings, except for
 // pagefind's <mark> highlights, which are rebuilt as elements.
 (function () {
@@ -9,7 +10,11 @@
   var DELAY_MS = 150;
 
   var form = document.querySelector("form.search[data-search-index]");
-  if (!form || !/^https?:$/.test(window.location.protocol)) return;
+  if (!form) return;
+  if (!/^https?:$/.test(window.location.protocol)) {
+    form.hidden = true;
+    return;
+  }
   var input = form.querySelector("input[type=search]");
   var results = form.querySelector(".search-results");
   var status = form.querySelector("[role=status]");
@@ -137,5 +142,5 @@
     var first = results.querySelector("a[href]");
     if (first) window.location.href = first.href;
   });
-  form.hidden = false;
+  form.hidden = false; // a theme's own header may still hide the form in its HTML until now
 })();

@@ -1,0 +1,67 @@
+"""Nothing on the example site's pages moves once shown (cumulative layout shift, as Chrome measures it for
+Core Web Vitals), with JavaScript on, on a 390 px phone and a 1280 px screen: the dashboard, an objective and a
+funnel page. The search script is made to arrive late (a slow network), so that the page is painted before it
+runs: whatever the script changes must not push the page down. Screenshots go to <tmp>/layout-shift/."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Route
+
+from tests.browser.conftest import FIGURES, NewContext
+from tests.browser.helpers import SiteServer, Tab, no_problems
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("index.html", "objectives/croissance-clients.html", "funnels/acquisition.html")
+WIDTHS = (390, 1280)
+MAX_SHIFT = 0.02
+SCRIPT_DELAY_S = 0.4
+# every layout shift of the page from its first paint, kept by a buffered observer installed before any script
+RECORD_SHIFTS_JS = """window.__shifts = [];
+new PerformanceObserver(list => { for (const entry of list.getEntries()) if (!entry.hadRecentInput)
+  window.__shifts.push({value: entry.value, moved: entry.sources.map(s => s.node ?
+    `<${s.node.nodeName.toLowerCase()} class="${s.node.getAttribute ? s.node.getAttribute('class') || '' : ''}">`
+    + ` ${Math.round(s.previousRect.y)} → ${Math.round(s.currentRect.y)} px` : '(gone)')}); })
+  .observe({type: 'layout-shift', buffered: true});"""
+
+
+def _late_script(route: Route) -> None:
+    """The page's own scripts arrive late, as over a slow network (then go through the context's guard)."""
+    time.sleep(SCRIPT_DELAY_S)
+    route.fallback()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("layout-shift")
+    FIGURES["layout shift screenshots"] = str(folder)
+    return folder
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_does_not_move_once_shown(page: str, width: int, site_server: SiteServer, new_context: NewContext,
+                                       shots: Path) -> None:
+    """A reader who starts reading as soon as the page shows does not see it jump: the header (with its search
+    box), the sections' menu and the page's content stay where they were first drawn, a cumulative layout
+    shift under 0.02, at 390 px and 1280 px."""
+    context, keeper = new_context(viewport={"width": width, "height": 844})
+    tab = Tab(context)
+    tab.page.add_init_script(RECORD_SHIFTS_JS)
+    tab.page.route("**/*.js", _late_script)
+    tab.open(site_server.base_url + page)
+    tab.page.wait_for_timeout(300)  # shifts are reported after the frame that made them
+    shifts = tab.page.evaluate("window.__shifts")
+    tab.page.screenshot(path=str(shots / f"{width}-{page.replace('/', '_')}.png"))
+    total = sum(shift["value"] for shift in shifts)
+    FIGURES[f"layout shift {width} px {page}"] = f"{total:.4f}"
+    assert total < MAX_SHIFT, f"{page} at {width} px moves by {total:.4f} once shown: " + "; ".join(
+        ", ".join(shift["moved"]) for shift in shifts)
+    assert tab.page.get_by_role("searchbox").is_visible(), "the search box is not shown on a page served over http"
+    no_problems(tab.errors, f"{page} at {width} px")
+    tab.close()
+    assert not keeper.blocked
