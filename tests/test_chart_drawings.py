@@ -289,3 +289,16 @@ def test_a_kpi_chart_is_drawn_again_exactly_when_a_number_of_it_changes(monkeypa
     kpi.points[0] = (day, value + 0.01)
     assert chart_svg.draw_chart(charts.kpi_chart(kpi, fr).spec, chart_svg.WIDE, fr) != first and len(drawn) == 2
     assert drawn[1] != drawn[0]
+
+
+def test_dashboard_progress_chart_has_a_legend_for_its_tick_and_line(example_site: Path) -> None:
+    """The dashboard's progress drawing names its grey tick and its dotted 100 % line in French, for a reader
+    who does not hover: « Attendu à ce jour » and « 100 % : objectif atteint », on a screen and on a phone."""
+    html = (example_site / "index.html").read_text(encoding="utf-8")
+    figure = html[html.index('id="chart-objectives-progress"'):]
+    figure = figure[:figure.index("</figure>")]
+    drawings = _svgs(figure)
+    assert len(drawings) == 2
+    for svg in drawings:
+        assert ">Attendu à ce jour</text>" in svg
+        assert ">100\u202f% : objectif atteint</text>" in svg

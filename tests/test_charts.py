@@ -24,7 +24,7 @@ from generator.plan.i18n import Formatter
 from generator.plan.model import KPI, Plan, Point, Series, Settings
 from generator.read.source import DirectorySource
 from generator.site import charts, palette
-from generator.site.charts import VersionTargets, target_history_charts
+from generator.site.charts import VersionTargets, progress, target_history_charts
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 6, 15)
@@ -394,6 +394,34 @@ def test_progress_bars_are_coloured_by_status_with_a_tick_for_today(state: PlanS
     assert tick["encoding"]["x"]["field"] == "expected"
     expected = {r["objective"]: r["expected"] for r in tick["data"]["values"]}
     assert expected["Un objectif qui recule"] == pytest.approx(state.kpis["abonnes"].expected_progress)
+
+
+def test_progress_value_label_is_never_crossed_by_the_expected_tick(state: PlanState, fr: Formatter) -> None:
+    """A bar's value ("88 %") is written past the bar, and past the tick of the expected progress when that tick
+    stands where the label would be: the tick never runs through the figure ("8|8 %")."""
+    chart = charts.progress_chart(state, fr)
+    for record in chart.spec["layer"][1]["data"]["values"]:
+        tick = min(progress.PROGRESS_MAX, max(0.0, record["expected"]))
+        assert record["label_at"] in (record["progress"], tick)
+        assert not record["label_at"] < tick < record["label_at"] + progress.LABEL_SPAN, record
+    # the tester's "More qualified leads": a bar at 88 % and a tick at 91 %, the label moves past the tick
+    assert progress._label_at(0.88, 0.91) == 0.91
+    assert progress._label_at(0.54, 0.92) == 0.54  # far apart: the label stays at the bar's end
+
+
+@pytest.mark.parametrize(("language", "words"), [("fr", ["Attendu à ce jour", "100\u202f% : objectif atteint"]),
+                                                 ("en", ["Expected by today", "100%: objective met"])])
+def test_progress_chart_says_what_its_tick_and_dotted_line_are(state: PlanState, language: str,
+                                                                words: list[str]) -> None:
+    """Besides the statuses, the progress chart has a legend in the plan's language for its grey tick (the
+    progress expected today) and its dotted line (100 %, the objective met)."""
+    chart = charts.progress_chart(state, Formatter(language, "EUR"))
+    tick = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "tick")
+    rule = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "rule")
+    for layer in (tick, rule):
+        assert layer["encoding"]["stroke"]["scale"]["domain"] == words
+        assert layer["encoding"]["strokeDash"]["scale"]["domain"] == words
+    assert tick["data"]["values"][0]["mark"] == words[0] and rule["data"]["values"][0]["mark"] == words[1]
 
 
 # --- budget chart --------------------------------------------------------------------------

@@ -42,6 +42,8 @@ EN_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.progress.objective": "Objective",
     "chart.progress.progress": "Progress",
     "chart.progress.expected_progress": "Expected progress",
+    "chart.progress.expected_today": "Expected by today",
+    "chart.progress.full_progress": "100%: objective met",
     "chart.progress.status": "Status",
     "chart.progress.progress_caption": "Progress of the objectives on {date}",
     "chart.progress.progress_desc": "Progress of {count} objectives on {date}: {summary}.",

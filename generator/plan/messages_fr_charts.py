@@ -42,6 +42,8 @@ FR_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.progress.objective": "Objectif",
     "chart.progress.progress": "Avancement",
     "chart.progress.expected_progress": "Avancement attendu",
+    "chart.progress.expected_today": "Attendu à ce jour",
+    "chart.progress.full_progress": "100\u202f% : objectif atteint",
     "chart.progress.status": "Statut",
     "chart.progress.progress_caption": "Avancement des objectifs au {date}",
     "chart.progress.progress_desc": "Avancement de {count} objectifs au {date} : {summary}.",

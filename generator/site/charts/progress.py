@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 WORDS = Words("progress")  # its words: chart.progress.* in plan/messages_*_charts.py
 
 PROGRESS_MAX = 1.2  # bars stop at 120 %; the true value stays in the tooltip and the table
+# how far past a bar's end its value label reaches ("100 %" and its gap), as a share of the axis, on a phone's
+# narrow drawing (the widest in axis units): a tick of the expected progress closer than this would cross it
+LABEL_SPAN = 0.3
 
 
 @_shape
@@ -36,12 +39,27 @@ def _progress_spec(alt: Any, lang: str, objectives: tuple[str, ...], present: tu
         color=alt.Color("status:N", title=WORDS.t(lang, "status"), sort=list(domain),
                         scale=_series_scale(alt, list(domain), [palette.STATUS_COLOURS[s] for s in present])),
         tooltip=tooltip)
-    ticks = base.mark_tick(thickness=2, size=22).encode(x=alt.X("expected:Q", scale=x_scale), tooltip=tooltip)
-    full = alt.Chart(_data(alt, 1)).mark_rule(strokeDash=[3, 3], color=palette.ACCENT_LIGHT).encode(
-        x=alt.X("full:Q", scale=x_scale))
-    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(
-        x=alt.X("progress:Q"), text=alt.Text("progress_label:N"))
+    # the tick and the 100 % rule are said in a legend of their own, each drawn by its symbol (a vertical line)
+    marks = [WORDS.t(lang, "expected_today"), WORDS.t(lang, "full_progress")]
+    key = alt.Legend(title=None, orient="top", direction="horizontal", symbolType="M0,-1L0,1", symbolSize=160,
+                     symbolStrokeWidth=2)
+    dash = alt.StrokeDash("mark:N", scale=alt.Scale(domain=marks, range=[[1, 0], [3, 3]]), legend=key)
+    stroke = alt.Stroke("mark:N", scale=alt.Scale(domain=marks, range=[palette.INK, palette.ACCENT_LIGHT]),
+                        legend=key)
+    ticks = base.mark_tick(thickness=2, size=22).encode(x=alt.X("expected:Q", scale=x_scale), tooltip=tooltip,
+                                                        stroke=stroke, strokeDash=dash)
+    full = alt.Chart(_data(alt, 1)).mark_rule().encode(x=alt.X("full:Q", scale=x_scale), stroke=stroke,
+                                                        strokeDash=dash)
+    labels = base.mark_text(align="left", baseline="middle", dx=6).encode(
+        x=alt.X("label_at:Q"), text=alt.Text("progress_label:N"))
     return alt.LayerChart(layer=[], height=max(60, 34 * len(objectives))), [full, bars, ticks, labels]
+
+
+def _label_at(shown: float, expected: float) -> float:
+    """Where a bar's value label starts: at the bar's end, or just past the tick of the expected progress when
+    that tick would cross the label ("88%" read "8|8%")."""
+    tick = min(PROGRESS_MAX, max(0.0, expected))
+    return tick if shown - 0.01 <= tick < shown + LABEL_SPAN else shown
 
 
 def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
@@ -66,13 +84,16 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
         status = fmt.label(obj.status)
         statuses[obj.status] = statuses.get(obj.status, 0) + 1
         record: dict[str, Any] = {"objective": titles[oid], "progress": shown, "expected": expected, "status": status,
-                  "progress_label": fmt.percent(progress), "expected_label": fmt.percent(expected)}
+                  "progress_label": fmt.percent(progress), "expected_label": fmt.percent(expected),
+                  "label_at": _label_at(shown, expected),
+                  "mark": WORDS.text(fmt, "expected_today")}
         records.append(record)
         rows.append([obj.objective.title, record["progress_label"], record["expected_label"], status])
 
     present = tuple(s for s in STATUS_ORDER if s in statuses)
     spec = _progress_spec(fmt.language, tuple(r["objective"] for r in records), present,
-                          tuple(fmt.label(s) for s in present), data=[records, [{"full": 1}]])
+                          tuple(fmt.label(s) for s in present),
+                          data=[records, [{"full": 1, "mark": WORDS.text(fmt, "full_progress")}]])
 
     headers = [WORDS.text(fmt, k) for k in ("objective", "progress", "expected_progress", "status")]
     date = fmt.date(plan.today)
