@@ -7,6 +7,7 @@ vega-embed, and the tests read the x-axis labels that are shown (Vega hides over
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -185,3 +186,22 @@ def test_the_tick_unit_follows_the_data(measured: list[str], cadence: str, days:
     first = dt.date(2026, 1, 1)
     axis = time_axis.choose(measured, cadence, first, first + dt.timedelta(days=days))
     assert (axis.unit, axis.step) == (expected.unit, expected.step)
+
+
+def test_centuries_of_daily_data_tick_by_round_years_few_and_apart() -> None:
+    """821 years of daily data (the tester's 300,000 days) get a tick every 50 years on years a reader counts
+    by (1250, 1300, …, 2000), at most MAX_TICKS of them, each shown label in the drawing: not one tick a year
+    merging into a grey band, labelled at uneven years ("janv. 1206, janv. 1485") and hidden by the hundred."""
+    last = dt.date(2026, 12, 2)
+    first = last - dt.timedelta(days=299_999)
+    rows = [(first + dt.timedelta(days=d)).isoformat() for d in range(0, 300_000, 97)] + [last.isoformat()]
+    chart = _chart(rows, cadence="daily", start=first.isoformat(), end=last.isoformat(), today=last.isoformat())
+    assert _axis(chart)["tickCount"] == {"interval": "year", "step": 50}
+    svg = _svg(chart, FR, 1400)
+    ticks = _ticks(svg)
+    assert 10 <= len(ticks) <= time_axis.MAX_TICKS
+    assert min(b - a for a, b in itertools.pairwise(ticks)) > 30  # px apart, not 0.3
+    labels = [text for text, _ in _labels(svg)]
+    assert labels and all(re.fullmatch(r"1[2-9]\d0|20[02]0", text) and int(text) % 50 == 0 for text in labels), labels
+    every_label = [g for g in _x_axis(svg).iter(f"{SVG}g") if "role-axis-label" in (g.get("class") or "")]
+    assert sum(1 for g in every_label for _ in g.iter(f"{SVG}text")) <= time_axis.MAX_TICKS

@@ -27,6 +27,9 @@ _CADENCE_UNIT = {"daily": "week", "weekly": "week", "monthly": "month", "quarter
 MIN_TICKS = 3  # fewer periods than this on the axis: the next finer unit
 MAX_TICKS = 24  # more than this: every `step`-th period
 MAX_WEEK_SPAN = 180  # days: a day and a month ("4 janv.") would come back after a year
+# a tick every `step` units when a unit would give more than MAX_TICKS: months by 3, 6 or 12 fall on quarters'
+# and years' first months, quarters by 2 on half-years; years by round numbers (_round_steps)
+_STEPS = {"week": (2, 4), "month": (3, 6, 12), "quarter": (2, 4)}
 
 # d3-time-format patterns; the month and quarter names come from the page's time locale (i18n.py)
 _FORMATS = {"week": "%-d %b", "month": "%b %Y", "year": "%Y"}
@@ -55,11 +58,14 @@ def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date,
         unit = _ORDER[_ORDER.index(unit) - 1]
     if unit == "week" and span > MAX_WEEK_SPAN:
         unit = "month"
+    # a span too long for this unit's widest step ticks by the next unit: 821 years of daily data tick by
+    # decades or centuries, not by 9,855 months 12 at a time (one tick a year, merged into a grey band)
+    while unit != "year" and span / _LENGTH[unit] / _STEPS[unit][-1] > MAX_TICKS:
+        unit = _ORDER[_ORDER.index(unit) + 1]
     count = span / _LENGTH[unit]
     step = 1
     if count > MAX_TICKS:
-        # months by 3, 6 or 12 fall on quarters' and years' first months; quarters by 2 on half-years
-        steps = {"week": (2, 4), "month": (3, 6, 12), "quarter": (2, 4), "year": (2, 5, 10, 20, 50, 100)}[unit]
+        steps = _STEPS[unit] if unit != "year" else _round_steps(count)
         step = next((s for s in steps if count / s <= MAX_TICKS), steps[-1])
     if unit == "week" and days:
         # every step-th measured day, counted back from the last, so that the last point sits on its label
@@ -68,6 +74,16 @@ def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date,
     if unit in ("month", "quarter") and _at_period_ends(kinds, days):
         return TimeAxis(unit, step, _period_ends(unit, step, first, last))
     return TimeAxis(unit, step)
+
+
+def _round_steps(years: float) -> tuple[int, ...]:
+    """Round steps in years, 2, 5, 10, 20, 50, 100, 200… up to one that keeps `years` to MAX_TICKS ticks, which
+    fall on years divisible by the step (Vega's year intervals): 1800, 1850, 1900, never 1206 and 1485."""
+    steps, power = [], 1
+    while not steps or years / steps[-1] > MAX_TICKS:
+        steps += [s * power for s in (2, 5, 10) if s * power not in steps]
+        power *= 10
+    return tuple(steps)
 
 
 def _at_period_ends(kinds: set[str], days: Sequence[dt.date]) -> bool:
