@@ -169,3 +169,16 @@ def test_searchable_cuts_a_chart_with_its_two_drawings_whole() -> None:
              b'</div><divider></divider><div class="chart-narrow"><div><div>deep</div></div><svg/></div></div>')
     page = b"<main data-pagefind-body><p>before</p>" + chart + b"<div><p>after</p></div>" + chart + b"</main>"
     assert searchable(page) == b"<main data-pagefind-body><p>before</p><div><p>after</p></div></main>"
+
+
+def test_search_excerpts_do_not_glue_table_headers(site: Path) -> None:
+    """A search result's excerpt reads the page's words, not its tables' column headers run together
+    ("ActionObjectifResponsable Échéance Statut"): table headers stay out of the index, their rows are in it."""
+    fragments = _fragments(site / generator.site.search.INDEX_DIR)
+    actions = next(record for url, record in fragments.items() if url.endswith("/actions.html"))
+    content = str(actions["content"])
+    assert "ActionObjectif" not in content and "Responsable Échéance Statut" not in content, content[:200]
+    assert "Thomas Girard" in content  # an action's owner, from the table's rows
+    glued = [url for url, record in fragments.items() if re.search(r"[a-zé](Objectif|Responsable|Statut)\b",
+                                                                  str(record["content"]))]
+    assert glued == []
