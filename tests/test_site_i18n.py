@@ -122,3 +122,23 @@ def test_chart_labels_use_the_prose_formatting(site: Callable[[str], Path]) -> N
     assert "1\u202f250" in texts  # the label at the end of the top stage's bar
     assert any(t.endswith("Volume : 1\u202f250") for t in texts)  # its tooltip
     assert not any("1,250" in t for t in texts)
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "no data yet"), ("fr", "pas encore de données")])
+def test_a_progress_bar_without_data_says_so_in_words(make_plan: Callable[..., Path], tmp_path: Path,
+                                                      language: str, said: str) -> None:
+    """A screen reader on the progress bar of an objective with no measurement yet hears "no data yet"
+    (« pas encore de données »), on the dashboard and on the objective's page, not a lone dash."""
+    plan = make_plan({**PLAN, "objectives/portal.md": """\
+        ---
+        title: Portal
+        kpis:
+          - {id: logins, title: Logins, baseline: 0, target: 100, data: data/logins.csv}
+        ---
+        """, "data/logins.csv": "date,value\n"}, settings=_settings(language))
+    out = tmp_path / "out"
+    assert build(plan, out, TODAY).ok
+    for page in ("index.html", "objectives/portal.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        labels = re.findall(r'class="progress" role="img" aria-label="([^"]*)"', html)
+        assert said in labels and "–" not in labels, (page, labels)

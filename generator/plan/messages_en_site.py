@@ -83,6 +83,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.current_day": "today", "site.current_month": "current month", "site.current_quarter": "current quarter",
     "site.stale": "needs an update",
     "site.fresh": "up to date",
+    "site.progress_no_data": "no data yet",
     "site.no_data": "no data",
     "site.persona": "Persona",
     "site.role": "Role",

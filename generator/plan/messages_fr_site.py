@@ -83,6 +83,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.current_quarter": "trimestre en cours",
     "site.stale": "à mettre à jour",
     "site.fresh": "à jour",
+    "site.progress_no_data": "pas encore de données",
     "site.no_data": "aucune donnée",
     "site.persona": "Persona",
     "site.role": "Rôle",
