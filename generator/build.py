@@ -90,7 +90,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from .plan.i18n import Formatter
     from .site.long_series import csv_files
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
-    from .site.render import environment, render_page, static_files, static_names, theme_dirs
+    from .site.render import environment, named_statics, render_page, static_files, static_names, theme_dirs
 
     assert checked.state is not None and checked.plan is not None
     keep_site_stores()
@@ -136,9 +136,11 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     if settings.base_url and version is None:
         out.files["sitemap.xml"] = _sitemap(settings.base_url, sorted(p for p in out.files if p.endswith(".html")))
     if with_static:
+        named = named_statics(statics, search_path)
         for rel, file in statics:
             out.copies[f"static/{site.static_names[rel]}"] = file
-            out.copies[f"static/{rel}"] = file  # also by its own name: a theme's CSS or script may refer to it
+            if rel in named:  # also by its own name, which a theme's CSS, script or template refers to
+                out.copies[f"static/{rel}"] = file
     return out
 
 

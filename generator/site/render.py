@@ -225,6 +225,34 @@ def static_names(files: list[tuple[str, Path]]) -> dict[str, str]:
     return names
 
 
+def named_statics(files: list[tuple[str, Path]], search_path: tuple[Path, ...]) -> set[str]:
+    """The static files something refers to by their own name, which are published under it too, beside the
+    content-named copy: another static file (`url(logo.png)` in a theme's CSS) or a template of the plan's own
+    theme that links `static/site.css` without `site.static_name`. The default theme links only content names,
+    so its files ship once."""
+    import re
+
+    texts: dict[str, str] = {}
+    for rel, file in files:
+        if file.suffix in (".css", ".js", ".mjs", ".html", ".svg", ".json", ".txt"):
+            try:
+                texts[rel] = file.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+    default = default_theme_dir().resolve()
+    templates = [t.read_text(encoding="utf-8", errors="replace") for theme in search_path
+                 if theme.resolve() != default and (theme / "templates").is_dir()
+                 for t in sorted((theme / "templates").rglob("*")) if t.is_file() and not t.is_symlink()]
+    # a link through static_name('site.css') is to the content-named copy
+    linked = re.sub(r"""static_name\(\s*(['"])[^'"]*\1\s*\)""", "", "\n".join(templates))
+    named = set()
+    for rel, _ in files:
+        name = rel.rpartition("/")[2]
+        if name in linked or any(name in text for other, text in texts.items() if other != rel):
+            named.add(rel)
+    return named
+
+
 def static_files(search_path: tuple[Path, ...]) -> Iterator[tuple[str, Path]]:
     """(path under static/, file) of the theme, the plan's theme overriding the default's by name."""
     seen: set[str] = set()

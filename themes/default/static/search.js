@@ -1,9 +1,9 @@
 // The search box: queries the pagefind index written beside the pages (pagefind/), as the reader types.
 // Served over http(s) only: opened from disk, the browser refuses to load the index (a module and fetch()
 // from file:), so the form is hidden there. The page shows the form from its first paint, so that it holds its
-// place in the header before this script runs (nojs.css hides it when JavaScript is off). pagefind.js is an ES module loaded with import() the first
-// time the box gets the focus; results are built as DOM nodes, never as HTML from strings, except for
-// pagefind's <mark> highlights, which are rebuilt as elements.
+// place in the header before this script runs (a stylesheet loaded only without JavaScript hides it).
+// pagefind.js is an ES module loaded with import() the first time the box gets the focus; results are built
+// as DOM nodes, never as HTML from strings, except for pagefind's <mark> highlights, rebuilt as elements.
 (function () {
   "use strict";
   var MAX_RESULTS = 8;
