@@ -79,7 +79,8 @@ def choose(measured: Iterable[str], cadence: str, first: dt.date, last: dt.date,
 def _round_steps(years: float) -> tuple[int, ...]:
     """Round steps in years, 2, 5, 10, 20, 50, 100, 200… up to one that keeps `years` to MAX_TICKS ticks, which
     fall on years divisible by the step (Vega's year intervals): 1800, 1850, 1900, never 1206 and 1485."""
-    steps, power = [], 1
+    steps: list[int] = []
+    power = 1
     while not steps or years / steps[-1] > MAX_TICKS:
         steps += [s * power for s in (2, 5, 10) if s * power not in steps]
         power *= 10
