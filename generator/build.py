@@ -91,6 +91,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from .site.long_series import csv_files
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
     from .site.render import environment, named_statics, render_page, static_files, static_names, theme_dirs
+    from .site.theme_colours import chart_colours, recolour_page
 
     assert checked.state is not None and checked.plan is not None
     keep_site_stores()
@@ -125,9 +126,10 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
         with memo.build():
             pages = memo.page_specs(state, fmt, build_pages)
             html = memo.render(env, pages, site, render, jobs=jobs)
+    colours = chart_colours(statics)  # the theme's --accent and the like, for the charts (empty: the default's)
     for page, text in zip(pages, html, strict=True):
         check_page_weight(page.path, len(text))
-        out.files[page.path] = text
+        out.files[page.path] = recolour_page(text, colours)
         out.pages += 1
         out.charts += page.chart_count
     out.files.update(csv_files(state))  # the full series of the KPIs whose tables are summarised

@@ -22,6 +22,8 @@ from ..plan.i18n import Formatter
 from ..plan.messages import render
 from ..site import chart_svg, charts, explain
 from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
+from ..site.render import static_files, theme_dirs
+from ..site.theme_colours import chart_colours, recolour_drawing
 from ..site.ui_text import ui
 from .summary import LIMITS, Limits, first, weakest
 
@@ -128,10 +130,12 @@ class PackContent:
         return words(self.language, key, n, **values)
 
 
-def svg(chart: charts.Chart, fmt: Formatter, *, height: int | None = CHART_HEIGHT) -> Markup:
+def svg(chart: charts.Chart, fmt: Formatter, *, height: int | None = CHART_HEIGHT,
+        colours: dict[str, str] | None = None) -> Markup:
     """The chart as an SVG document, drawn as the site draws it (chart_svg.py: the plan's number and date
-    locales, each mark's tooltip as its title, kept in the user cache when the command plugs it in) at a fixed
-    width since a PDF page has no container to fit; empty when vl-convert cannot draw it (the caption stays)."""
+    locales, each mark's tooltip as its title, kept in the user cache when the command plugs it in, `colours`
+    the theme's as theme_colours.py maps them) at a fixed width since a PDF page has no container to fit;
+    empty when vl-convert cannot draw it (the caption stays)."""
     spec = json.loads(json.dumps(chart.spec))  # a deep copy: the site's specs are shared, read-only
     spec["width"] = CHART_WIDTH
     spec.pop("autosize", None)
@@ -142,6 +146,7 @@ def svg(chart: charts.Chart, fmt: Formatter, *, height: int | None = CHART_HEIGH
     if drawn is None:
         return Markup("")
     # the SVG scales with the page (its viewBox stays); the figure's CSS gives the width
+    drawn = Markup(recolour_drawing(drawn, colours or {}))
     end = drawn.index(">")
     root = drawn[:end].replace(" width=", " data-width=", 1).replace(" height=", " data-height=", 1)
     return Markup(root + drawn[end:])
@@ -181,6 +186,7 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
     settings = state.plan.settings
     fmt = Formatter(settings.language, settings.currency, settings.locale)
     at_risk = settings.rules.at_risk
+    colours = chart_colours(static_files(tuple(theme_dirs(plan_dir, settings.theme))))  # the site's chart colours
     actions = action_rows(state, only_pressing=False)
     objectives = []
     for obj_state, _depth in objective_tree(state):
@@ -188,7 +194,8 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
         kpis = []
         for ks in obj_state.kpis:
             chart = charts.kpi_chart(ks, fmt)
-            kpis.append(KpiView(ks, explain.status_rule(ks, fmt, at_risk), svg(chart, fmt), chart.description))
+            kpis.append(KpiView(ks, explain.status_rule(ks, fmt, at_risk), svg(chart, fmt, colours=colours),
+                                chart.description))
         objectives.append(ObjectiveView(f"objective-{obj.id}", obj_state, kpis,
                                         [r for r in actions if r.objective.id == obj.id]))
     funnels = []
@@ -196,7 +203,8 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
         facts = explain.facts(fs, fmt)
         chart = charts.funnel_chart(fs, fmt)
         funnels.append(FunnelView(f"funnel-{fs.funnel.id}", fs, facts["unit"], facts["projection"],
-                                  facts["diagnosis"], svg(chart, fmt, height=None), chart.description))
+                                  facts["diagnosis"], svg(chart, fmt, height=None, colours=colours),
+                                  chart.description))
     pressing = action_rows(state, only_pressing=True)
     changes = _changes(plan_dir, state, fmt) if with_changes and plan_dir is not None else None
     return PackContent(language=settings.language, fmt=fmt, state=state,
