@@ -1,5 +1,6 @@
-"""Colours shared by the chart theme and the site's CSS (themes/default/assets/site.css mirrors
-these as custom properties), so that a status looks the same in a badge and on a chart."""
+"""Colours shared by the chart theme and the site's CSS (themes/default/static/site.css mirrors
+these as custom properties), so that a status looks the same in a badge and on a chart. A plan theme that sets
+one of those properties to another colour gets its charts in that colour (theme_colours.py)."""
 
 from __future__ import annotations
 
