@@ -128,3 +128,21 @@ def test_only_chart_drawings_change_and_colours_swap_at_once() -> None:
             b'class="chart-svg"><path fill="#2F4F8F" stroke="#2563a8"/><text>#2f4f8f</text></svg>')
     swapped = recolour_page(page, {"#2f4f8f": "#2563a8", "#2563a8": "#2f4f8f"})
     assert swapped == page.replace(b'fill="#2F4F8F" stroke="#2563a8"', b'fill="#2563a8" stroke="#2f4f8f"')
+
+
+def test_strategy_serve_redraws_in_a_colour_edited_in_the_theme(tmp_path: Path) -> None:
+    """In `strategy serve`, editing the theme's `--accent` and saving shows the funnel chart in the new colour on
+    the next rebuild."""
+    from generator.serve.rebuild import Builder
+
+    plan = _themed_plan(tmp_path / "plan", f":root {{ --accent: {VIOLET}; }}\n")
+    builder = Builder(plan, TODAY)
+    outcome, files = builder.build()
+    assert outcome.ok and files is not None
+    assert VIOLET in files["funnels/acquisition.html"].decode("utf-8")
+    css = tmp_path / "plan" / "themes" / "maison" / "static" / "site.css"
+    css.write_text(css.read_text(encoding="utf-8").replace(VIOLET, "#b03060"), encoding="utf-8")
+    outcome, files = builder.build()
+    assert outcome.ok and files is not None
+    page = files["funnels/acquisition.html"].decode("utf-8")
+    assert "#b03060" in page and VIOLET not in page and "#2f4f8f" not in page
