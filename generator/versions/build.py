@@ -40,7 +40,8 @@ Decisions:
   differs (with tags a month apart, every KPI page), and writing every version's files.
 - Memory: the memo keeps what the last version built used (RenderMemo.forget_older), which is what its
   neighbour in history may show again. The checked plans of all versions are kept (the changes pages compare
-  them): ~8 MB each for 250 objectives, most of the ~370 MB peak of 20 such versions.
+  them): ~13 MB each for 250 objectives, most of the peak of 20 such versions (462 MB with the drawings in
+  the cache, 663 MB when every version's charts are drawn; docs/performance.md, "Budgets").
 """
 
 from __future__ import annotations
