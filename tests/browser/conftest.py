@@ -38,6 +38,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 FIGURES: dict[str, str] = {}
 
 
+def screenshot_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder for a module's screenshots, its path printed with the figures at the end of the run (to look at)."""
+    folder = tmp_path_factory.mktemp(name)
+    FIGURES[f"{name.replace('-', ' ')} screenshots"] = str(folder)
+    return folder
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """STRATEGY_SKIP_BROWSER=1 skips the browser tests, loudly (-ra lists them), and never in CI."""
     if os.environ.get("STRATEGY_SKIP_BROWSER") != "1":

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Route
 
-from tests.browser.conftest import FIGURES, NewContext
+from tests.browser.conftest import FIGURES, NewContext, screenshot_folder
 from tests.browser.helpers import SiteServer, Tab, no_problems
 
 pytestmark = pytest.mark.browser
@@ -37,9 +37,7 @@ def _late_script(route: Route) -> None:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("layout-shift")
-    FIGURES["layout shift screenshots"] = str(folder)
-    return folder
+    return screenshot_folder(tmp_path_factory, "layout-shift")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import FIGURES, NewContext
+from tests.browser.conftest import NewContext, screenshot_folder
 from tests.browser.helpers import SiteServer, Tab, no_problems
 
 pytestmark = pytest.mark.browser
@@ -60,9 +60,7 @@ def phone(site_server: SiteServer, new_context: NewContext) -> Iterator[Tab]:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("phone")
-    FIGURES["phone screenshots"] = str(folder)
-    return folder
+    return screenshot_folder(tmp_path_factory, "phone")
 
 
 @pytest.mark.parametrize("page", PAGES)
