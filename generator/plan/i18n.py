@@ -33,6 +33,12 @@ from .message_tables import EN, MESSAGES
 DEFAULT_LOCALES = {"fr": "fr-FR", "en": "en-US"}  # a plan's locale when strategy.yaml names none
 LOCALES = {language: tag.replace("-", "_") for language, tag in DEFAULT_LOCALES.items()}  # Babel's ids
 LOCALE_PATTERN = "^[a-z]{2}-[A-Z]{2}$"  # a language and a region: fr-CA, en-GB
+def whole_needed(value: float) -> int:
+    """A count of whole things still to reach, rounded up (11,1 expected by now means 12 to sign); 12.000000001
+    from float noise is 12. `Formatter.needed` writes it; the funnel chart draws it."""
+    return math.ceil(round(value, 9))
+
+
 COMPACT_FROM = 100_000  # a scanned figure from this size on is compact: "1,2 M", "$250K"
 
 # a KPI unit that is money: a currency's symbol or code, maybe in thousands or millions ("k€", "M$", "kEUR")
@@ -152,7 +158,7 @@ class Formatter:
         11,1 distributors expected by now means 12 to sign, and 11 signed is behind ("11 pour 12")."""
         if value is None:
             return "–"
-        return self.number(math.ceil(round(value, 9)), 0)  # 12.000000001 from float noise is 12
+        return self.number(whole_needed(value), 0)
 
     def percent(self, value: float | None, digits: int = 0) -> str:
         if value is None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter
 from .. import palette
-from .common import MONEY_AXIS, Chart, Table, Words, _finite, compact_labels
+from .common import MONEY_AXIS, Chart, Table, Words, _finite, compact_labels, label_options
 from .shapes import _data, _shape
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symb
                        scale=alt.Scale(domain=order,
                                        range=[palette.CATEGORY[i % len(palette.CATEGORY)] for i in range(len(order))]))
     x_scale = alt.Scale(domainMax=widest * 1.2, nice=True)  # room for the total's label
-    x_axis = alt.Axis(format=MONEY_AXIS, **({"labelExpr": labels} if labels else {}))
+    x_axis = alt.Axis(format=MONEY_AXIS, **label_options(labels))
     bars = alt.Chart(_data(alt, 0)).mark_bar(stroke="#ffffff", strokeWidth=1).encode(
         y=y, x=alt.X("cost:Q", title=x_title, stack="zero", axis=x_axis, scale=x_scale),
         color=colour, detail=alt.Detail("solution:N"), order=alt.Order("order:Q"),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from ...plan.i18n import COMPACT_FROM
 from ...plan.messages import render
 
 if TYPE_CHECKING:
@@ -25,15 +26,14 @@ COUNT_AXIS = ",.0f"
 PERCENT_AXIS = ".0%"
 MONEY_AXIS = "$,.0f"  # the currency symbol and its side come from the format locale
 
-COMPACT_AXIS_FROM = 100_000  # a value axis reaching this is labelled compactly (i18n.COMPACT_FROM, as the tiles)
 
 
 def compact_labels(fmt: Formatter, widest: float, currency: str | None = None) -> str | None:
     """A Vega `labelExpr` writing an axis's ticks as a reader scans them, in the plan's locale: "2.5M",
     "2,5 M", "500 k", "$1.5M", "1,5 M €", "2 Md" (Babel's compact words: d3's SI "G" is no word for a
-    billion, and it has no currency). None for an axis below COMPACT_AXIS_FROM: its ticks stay whole figures.
+    billion, and it has no currency). None for an axis below COMPACT_FROM: its ticks stay whole figures.
     The chart's table keeps the exact values."""
-    if not math.isfinite(widest) or abs(widest) < COMPACT_AXIS_FROM:
+    if not math.isfinite(widest) or abs(widest) < COMPACT_FROM:
         return None
     plain = json.dumps("$,.2~f" if currency else ",.2~f")
     label = f"format(datum.value, {plain})"
@@ -44,6 +44,11 @@ def compact_labels(fmt: Formatter, widest: float, currency: str | None = None) -
                  f"{json.dumps(before, ensure_ascii=False)} + {scaled} + {json.dumps(after, ensure_ascii=False)}"
                  f" : {label}")
     return label
+
+
+def label_options(labels: str | None) -> dict[str, str]:
+    """An axis's options for `compact_labels`' expression: none when its ticks stay whole figures."""
+    return {"labelExpr": labels} if labels else {}
 
 
 DASH_EXPECTED = [6, 4]

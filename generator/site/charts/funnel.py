@@ -3,12 +3,11 @@ volume so far beside it."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
-from ...plan.i18n import Formatter
+from ...plan.i18n import Formatter, whole_needed
 from .. import palette
-from .common import COUNT_AXIS, Chart, Table, Words, _finite, _series_scale, _unique, compact_labels
+from .common import COUNT_AXIS, Chart, Table, Words, _finite, _series_scale, _unique, compact_labels, label_options
 from .shapes import _data, _shape
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str,
     # room on the right for the label of the longest bar
     # about five round ticks: left to Vega, a narrow axis dropped overlapping labels unevenly (0, 500, 1,500…)
     x = alt.X("value:Q", title=WORDS.t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1, tickCount=5,
-                                                                    **({"labelExpr": labels} if labels else {})),
+                                                                    **label_options(labels)),
               scale=alt.Scale(domainMax=widest * 1.15, nice=True))
     offset = alt.YOffset("series:N", sort=domain)
     colour = alt.Color("series:N", title=None, sort=domain,
@@ -59,7 +58,7 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
         # the need to date is whole things to reach, rounded up as the prose says it ("12", not "11,1")
         to_date = None
         if st.need_to_date is not None and _finite(st.need_to_date):
-            to_date = math.ceil(round(st.need_to_date, 9))
+            to_date = whole_needed(st.need_to_date)
         values = {"need_by_due": float(st.need), "need_to_date": to_date, "actual_to_date": st.actual}
         for key in series:
             value = values[key]

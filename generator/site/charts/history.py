@@ -18,7 +18,7 @@ from typing import Any
 
 from ...plan.i18n import Formatter
 from ...plan.messages import render
-from .common import NUMBER_AXIS, Chart, Table, _finite, _with_unit
+from .common import NUMBER_AXIS, Chart, Table, _finite
 from .shapes import _data, _shape
 
 HEIGHT = 140  # px, of each KPI's plot; the width follows the container
@@ -90,6 +90,7 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
     lang = fmt.language
     points: list[dict[str, Any]] = []
     labelled: list[dict[str, Any]] = []
+    said: list[tuple[str, str]] = []  # each labelled target as the chart's sentence says it, with its unit
     rows: list[list[str]] = []
     previous: float | None = None
     for version in order:
@@ -100,10 +101,11 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
             previous = None  # the line breaks here: its next part gets its value written too
             continue
         money = fmt.money_unit(unit) is not None  # "$12,000,000" where the locale puts the symbol, not "12,000,000 $"
-        text = fmt.measure(target, unit, exact=False) if money else _with_unit(fmt.number(target), unit, fmt)
+        text = fmt.measure(target, unit, exact=False)
         points.append({"version": version, "target": target, "target_label": text, "date_label": dates[version]})
-        if target != previous:
+        if target != previous:  # the chart writes a money value with its symbol, any other without its unit
             labelled.append({"version": version, "target": target, "label": text if money else fmt.number(target)})
+            said.append((text, version))
         previous = target
         rows.append([version, dates[version], text])
     spec = _target_history_spec(lang, tuple(order), data=[points, labelled])
@@ -111,15 +113,10 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
     caption = _t(lang, "caption", title=title, unit=unit) if unit else title
     table = Table(caption=caption, headers=[_t(lang, k) for k in ("version", "date", "target")], rows=rows)
     if len(by_version) > 1 and len(labelled) == 1:
-        description = _t(lang, "desc_same", title=title, value=_said(labelled[0]["label"], unit, fmt),
+        description = _t(lang, "desc_same", title=title, value=said[0][0],
                          count=len(by_version))
     else:  # the first target and each change, as the chart writes them
-        steps = ", ".join(_t(lang, "step", value=_said(r["label"], unit, fmt), version=r["version"])
-                          for r in labelled)
+        steps = ", ".join(_t(lang, "step", value=value, version=version) for value, version in said)
         description = _t(lang, "desc_steps", title=title, steps=steps)
     return Chart(id=f"target-history-{kpi}", spec=spec, table=table, description=description)
 
-
-def _said(label: str, unit: str | None, fmt: Formatter) -> str:
-    """A point's label in the chart's sentence: with its unit, unless it is money and has its symbol already."""
-    return label if fmt.money_unit(unit) is not None else _with_unit(label, unit, fmt)

@@ -23,6 +23,7 @@ from .common import (
     _series_scale,
     _when,
     compact_labels,
+    label_options,
 )
 from .shapes import _data, _Row, _shape
 
@@ -60,7 +61,7 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
                           scale=alt.Scale(domain=domain, range=[dashes[k] for k in present]))
     x = alt.X("date:T", title=None, axis=alt.Axis(**time_axis.axis_options(axis, lang)))
     y = alt.Y("value:Q", title=unit or WORDS.t(lang, "value"), scale=alt.Scale(zero=False, nice=True),
-              axis=alt.Axis(format=NUMBER_AXIS, **({"labelExpr": labels} if labels else {})))
+              axis=alt.Axis(format=NUMBER_AXIS, **label_options(labels)))
     tooltip = [alt.Tooltip("series:N", title=WORDS.t(lang, "series")),
                alt.Tooltip("date_label:N", title=WORDS.t(lang, "date")),
                alt.Tooltip("value_label:N", title=WORDS.t(lang, "value"))]
