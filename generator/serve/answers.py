@@ -73,19 +73,6 @@ def placeholder(message: str, token: str, language: str = "en") -> bytes:
             '</body></html>\n').encode() + client_tag(token)
 
 
-def missing(server: Server, rel: str) -> tuple[int, bytes, str] | None:
-    """The answer, in the plan's language, where the last good build has no page at `rel`: 404 for a path the
-    site lacks, 503 while there is no site yet (building, or the plan has errors); None when the page exists."""
-    snapshot, language = server.snapshot, server.language
-    if snapshot is None:
-        said = render(language, "serve.page.has-errors" if server.errors else "serve.page.building")
-        return 503, placeholder(said, "none", language), CONTENT_TYPES[".html"]
-    if rel in snapshot.files:
-        return None
-    said = render(language, "serve.page.missing", path=f"/{rel}")
-    return 404, placeholder(said, snapshot.token, language), CONTENT_TYPES[".html"]
-
-
 class _SocketWriter:
     """What BaseHTTPRequestHandler writes to: every byte sent (sendall), nothing buffered."""
 
@@ -165,7 +152,7 @@ def _handler(server: Server) -> Callable[[socket.socket, Any, bytes], Any]:
                 self.send_header("Connection", "close")
                 self.end_headers()
                 return
-            status, body, kind = missing(server, rel) or server.page(rel)
+            status, body, kind = server.page(rel)
             self._send(status, body, kind, head)
 
         def _send(self, status: int, body: bytes, kind: str, head: bool) -> None:

@@ -249,14 +249,17 @@ class Server:
     # serving
 
     def page(self, rel: str) -> tuple[int, bytes, str]:
-        """(status, body, content type) for a path of the site."""
-        snapshot = self.snapshot
+        """(status, body, content type) for a path of the site; where the last good build has none, the answer
+        in the plan's language: 404 for a path the site lacks, 503 while there is no site yet (building, or the
+        plan has errors)."""
+        snapshot, language = self.snapshot, self.language
         if snapshot is None:
-            return 503, placeholder("The plan has errors: the site appears here once they are fixed."
-                                     if self.errors else "Building the site…", "none"), CONTENT_TYPES[".html"]
+            text = render(language, "serve.page.has-errors" if self.errors else "serve.page.building")
+            return 503, placeholder(text, "none", language), CONTENT_TYPES[".html"]
         body = snapshot.files.get(rel)
         if body is None:
-            return 404, placeholder(f"No page at /{rel} in this plan's site.", snapshot.token), CONTENT_TYPES[".html"]
+            text = render(language, "serve.page.missing", path=f"/{rel}")
+            return 404, placeholder(text, snapshot.token, language), CONTENT_TYPES[".html"]
         kind = CONTENT_TYPES.get(Path(rel).suffix.lower()) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
         if rel.endswith(".html"):
             body = inject(body, snapshot.token)
