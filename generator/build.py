@@ -109,10 +109,11 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     site.static_names = static_names(statics)
     env = environment(search_path)
     out = SiteFiles()
+    colours = chart_colours(statics)  # the theme's --accent and the like, for the charts (empty: the default's)
     if pack:
         from .pack.render import PACK_FILE, make_pack
 
-        out.files[PACK_FILE] = make_pack(checked, plan_dir).pdf
+        out.files[PACK_FILE] = make_pack(checked, plan_dir, colours=colours).pdf
         site.pack = PACK_FILE
 
     def render(page: PageSpec) -> bytes:
@@ -126,7 +127,6 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
         with memo.build():
             pages = memo.page_specs(state, fmt, build_pages)
             html = memo.render(env, pages, site, render, jobs=jobs)
-    colours = chart_colours(statics)  # the theme's --accent and the like, for the charts (empty: the default's)
     for page, text in zip(pages, html, strict=True):
         check_page_weight(page.path, len(text))
         out.files[page.path] = recolour_page(text, colours)

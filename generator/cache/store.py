@@ -53,11 +53,6 @@ def _cache_dir(xdg_cache_home: str, home: str | None) -> Path:
     return Path(base if base else Path.home() / ".cache") / "strategy-site"
 
 
-@functools.lru_cache(maxsize=32)
-def _in_user_cache(cache_dir: Path, name: str) -> Path:
-    return cache_dir / name
-
-
 @functools.cache
 def code_digest() -> str:
     """This package's code and version, the shaping libraries' versions and Python's: what decides, besides
@@ -139,12 +134,14 @@ class Partition:
                          touch_on_read=self.touch_on_read, root=folder)
 
     def folder(self) -> Path:
-        return self.root if self.root is not None else _in_user_cache(user_cache_dir(), self.name)
+        return self.root if self.root is not None else user_cache_dir() / self.name
 
     def read(self, name: str) -> bytes | None:
         """The bytes stored under `name`; None when absent, unreadable, cut short, damaged or not framed as
         this code frames them."""
-        path = os.path.join(self.folder(), name)  # not pathlib's `/`: a build reads 2,000 drawings
+        # not pathlib's `/`: a build reads 2,000 drawings
+        path = os.path.join(self.root, name) if self.root is not None else \
+            os.path.join(user_cache_dir(), self.name, name)
         try:
             with open(path, "rb") as file:
                 data = file.read()

@@ -144,7 +144,7 @@ def _entity_block(c: EntityChange, sides: Sides) -> str:
         rows = [f"| {head['field']} | {head['before']} | {head['after']} |", "|---|---|---|"]
         for f in c.fields:
             name = markdown_text(field_name(c, f.path, fmt)) + (f" *({computed})*" if f.derived else "")
-            if f.path in ("body", "vision"):
+            if f.path in TEXT_PATHS:
                 rows.append(f"| {name} | {_cell(lines_changed(f.old, f.new, language))} | |")
             else:
                 old, new = pair(f, c, sides)

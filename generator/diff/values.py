@@ -51,10 +51,6 @@ def lines_changed(old: str | None, new: str | None, language: str = "en") -> str
     return phrase(language, "lines_changed", added=added, removed=removed)
 
 
-def _money(value: float, fmt: Formatter, code: str | None, *, compact: bool, cents: bool) -> str:
-    return fmt.money(value, code, compact=compact, cents=cents)
-
-
 def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = False, cents: bool = False) -> str:
     """One side's value with its unit."""
     if value is None:
@@ -74,12 +70,12 @@ def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = F
                 return value
         return fmt.label(value) if path in LABEL_PATHS or path.endswith(".status") else value
     if MONEY_PATHS.match(path):
-        return _money(value, fmt, None, compact=compact, cents=cents)
+        return fmt.money(value, None, compact=compact, cents=cents)
     if path in PERCENT_PATHS:
         return fmt.percent(value, 0)
     money = fmt.money_unit(unit) if unit else None
     if money is not None:  # a KPI counted in money: "$12,000,000", "1,2 M €"
-        return _money(value * money[1], fmt, money[0], compact=compact, cents=cents)
+        return fmt.money(value * money[1], money[0], compact=compact, cents=cents)
     if unit.strip() == "%":
         return fmt.measure(value, "%")
     shown = fmt.number(value)  # a count stays exact: only money is compact ("$12M")

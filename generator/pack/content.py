@@ -180,13 +180,15 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
                    highlights=headline(diff, code=False).lines(), uncommitted=uncommitted)
 
 
-def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True) -> PackContent:
+def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True,
+           colours: dict[str, str] | None = None) -> PackContent:
     """Everything the pack shows, charts drawn. `plan_dir` (a folder in a git repository) gives the changes
     since the last tag."""
     settings = state.plan.settings
     fmt = Formatter(settings.language, settings.currency, settings.locale)
     at_risk = settings.rules.at_risk
-    colours = chart_colours(static_files(tuple(theme_dirs(plan_dir, settings.theme))))  # the site's chart colours
+    if colours is None:  # the site's chart colours
+        colours = chart_colours(static_files(tuple(theme_dirs(plan_dir, settings.theme))))
     actions = action_rows(state, only_pressing=False)
     objectives = []
     for obj_state, _depth in objective_tree(state):

@@ -112,13 +112,15 @@ def fit_summary(content: PackContent, plan_dir: Path | None) -> None:
         content.only_summary = False
 
 
-def make_pack(checked: Checked, plan_dir: Path | None, *, with_changes: bool = True) -> Pack:
+def make_pack(checked: Checked, plan_dir: Path | None, *, with_changes: bool = True,
+              colours: dict[str, str] | None = None) -> Pack:
     """The board pack of a checked plan (its state must be computed). Its summary fits one page: when the
-    plan's summary runs over, rows are left off (summary.py) and the pack laid out again."""
+    plan's summary runs over, rows are left off (summary.py) and the pack laid out again. `colours`: the
+    theme's chart colours when the caller has them (a build does), else read from the theme."""
     assert checked.state is not None
     started = time.perf_counter()
     _weasyprint()  # before drawing any chart: a missing library is said at once
-    content = gather(checked.state, plan_dir, with_changes=with_changes)
+    content = gather(checked.state, plan_dir, with_changes=with_changes, colours=colours)
     document = laid_out(render_html(content, plan_dir))
     if summary_pages(document) > 1:
         fit_summary(content, plan_dir)
