@@ -33,6 +33,18 @@ from .message_tables import EN, MESSAGES
 DEFAULT_LOCALES = {"fr": "fr-FR", "en": "en-US"}  # a plan's locale when strategy.yaml names none
 LOCALES = {language: tag.replace("-", "_") for language, tag in DEFAULT_LOCALES.items()}  # Babel's ids
 LOCALE_PATTERN = "^[a-z]{2}-[A-Z]{2}$"  # a language and a region: fr-CA, en-GB
+@functools.lru_cache(maxsize=64)
+def _compact_affixes(tag: str, power: int, currency: str | None) -> tuple[str, str]:
+    """Formatter.compact_affixes, once a locale (three Babel calls for each chart whose axis is compact)."""
+    locale = _locale(tag)
+    if currency:
+        one = format_compact_currency(10 ** power, currency, locale=locale, fraction_digits=0)
+    else:
+        one = format_compact_decimal(10 ** power, locale=locale, fraction_digits=0)
+    before, _, after = one.partition("1")
+    return before, after
+
+
 def whole_needed(value: float) -> int:
     """A count of whole things still to reach, rounded up (11,1 expected by now means 12 to sign); 12.000000001
     from float noise is 12. `Formatter.needed` writes it; the funnel chart draws it."""
@@ -128,12 +140,7 @@ class Formatter:
     def compact_affixes(self, power: int, currency: str | None = None) -> tuple[str, str]:
         """What the locale writes before and after a compact figure of 10**`power` (3, 6 or 9): ("", "M")
         in en-US, ("", "\u00a0Md") in fr-FR, ("$", "M") for dollars, ("", "\u00a0M\u00a0€") for euros."""
-        if currency:
-            one = format_compact_currency(10 ** power, currency, locale=self.locale, fraction_digits=0)
-        else:
-            one = format_compact_decimal(10 ** power, locale=self.locale, fraction_digits=0)
-        before, _, after = one.partition("1")
-        return before, after
+        return _compact_affixes(self.tag, power, currency)
 
     def volume(self, value: float | None) -> str:
         """A volume a reader counts: whole from 20 up, one decimal below (4,6 clients expected to date)."""

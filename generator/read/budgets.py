@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from ..plan.messages import Fixed, Msg, msg
-from .kpi_data import DATA_SUFFIXES
+
+WORKBOOKS = (".xlsx", ".xlsm")
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOKS)  # what data/ may hold (kpi_data reads them)
 
 # a plan file (YAML, Markdown) larger than this is refused (`file-too-large`) rather than parsed
 MAX_FILE_BYTES = 5 * 1024 * 1024

@@ -19,11 +19,10 @@ from ..plan import i18n
 from ..plan.model import Point, Series
 from ..plan.schema import MAX_NUMBER
 from . import kpi_csv, kpi_xlsx
+from .budgets import WORKBOOKS
 from .data_words import Reporter
 from .kpi_csv import DAY_FIRST, MONTH_FIRST, Cell, Grid, Written
 
-WORKBOOKS = (".xlsx", ".xlsm")
-DATA_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOKS)  # what data/ may hold
 NOT_READ = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)", ".numbers": "Numbers"}
 _CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes Babel knows
 

@@ -35,7 +35,7 @@ from ..plan.schema import (
     Checker,
 )
 from . import kpi_data, sources, yamlpos
-from .budgets import MAX_FILE_BYTES, too_large, too_many_files
+from .budgets import DATA_SUFFIXES, MAX_FILE_BYTES, too_large, too_many_files
 from .data_words import Reporter
 from .file_memo import MISS, FileMemo, NoMemo, blob_id
 from .source import FileTooLarge, Source, content_id
@@ -220,7 +220,7 @@ def load_plan(source: Source, diagnostics: Diagnostics, memo: FileMemo | None = 
             continue
         if top == "assets" and rest:
             plan.assets.append(rel)
-        elif top == "data" and rest and "/" not in rest and rest.lower().endswith(kpi_data.DATA_SUFFIXES):
+        elif top == "data" and rest and "/" not in rest and rest.lower().endswith(DATA_SUFFIXES):
             plan.data_files.append(rel)
         elif top in BY_FOLDER and rest and "/" not in rest and rest.endswith(ENTITY_SUFFIXES):
             by_kind[top].append(rel)
