@@ -15,6 +15,7 @@ import zipfile
 from typing import Any
 
 from ..plan import periods
+from . import xlsx_bounds
 from .data_words import Reporter
 from .kpi_csv import Cell, Grid
 
@@ -24,11 +25,15 @@ def grid(raw: bytes, sheet: str | None, kpi: str, column: str, report: Reporter)
     from openpyxl import load_workbook  # only a plan with a workbook pays for importing it
     from openpyxl.utils import get_column_letter
 
+    if xlsx_bounds.not_a_zip(raw, report):
+        return None
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as parts:  # judged before openpyxl unpacks anything
+            if xlsx_bounds.parts_refused(parts, report):
+                return None
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # a damaged or foreign file fails in many ways inside openpyxl: each is this error
-        reason = "it is not an .xlsx workbook" if isinstance(exc, zipfile.BadZipFile) else str(exc)
-        report("error", "xlsx", 1, 1, "xlsx-unreadable", reason=reason)
+        report("error", "xlsx", 1, 1, "xlsx-unreadable", reason=str(exc) or type(exc).__name__)
         return None
     try:
         names = book.sheetnames
@@ -36,11 +41,21 @@ def grid(raw: bytes, sheet: str | None, kpi: str, column: str, report: Reporter)
         if name not in names:
             report("error", "xlsx", 1, 1, "no-sheet", sheet=name, kpi=kpi, sheets=", ".join(names))
             return None
+        # the part of the sheet read (openpyxl keeps its name privately): bounded before its rows are parsed
+        part = getattr(book[name], "_worksheet_path", None)
+        with zipfile.ZipFile(io.BytesIO(raw)) as parts:
+            if xlsx_bounds.sheet_refused(parts, part, name, report):
+                return None
         report.sheet = name
         table: Grid | None = None
+        kept = 0  # cells read so far: what the grid costs in memory
         for row_number, row in enumerate(book[name].iter_rows(min_row=1, min_col=1), start=1):
             cells = [Cell(_value(c), row_number, col, f"{get_column_letter(col)}{row_number}")
                      for col, c in enumerate(row, start=1)]
+            kept += len(cells)
+            if kept > xlsx_bounds.MAX_SHEET_CELLS:
+                report("error", "xlsx", 1, 1, "xlsx-sheet-cells", sheet=name, most=xlsx_bounds.MAX_SHEET_CELLS)
+                return None
             if all(c.text == "" for c in cells):
                 continue
             if table is None:
