@@ -331,18 +331,15 @@ def init(directory: Path, lang: str | None, locale: str | None) -> None:
       strategy init my-plan --locale en-GB   British English, in GBP
       strategy init                        in the current folder
     """
-    import re
-
-    from .init_plan import PLAN_FOLDER, InitRefused, init_plan
+    from .init_plan import LANGUAGES, PLAN_FOLDER, InitRefused, init_plan
     from .pipeline import resolve_today
-    from .plan.i18n import LOCALE_PATTERN, known_locale
     from .plan.messages import render
+    from .plan.schema import is_locale
 
     if locale is not None:
         spoken = locale[:2]
-        if not re.fullmatch(LOCALE_PATTERN, locale) or not known_locale(locale) or spoken not in ("fr", "en") \
-                or (lang is not None and spoken != lang):
-            language = lang or (spoken if spoken in ("fr", "en") else "en")
+        if not is_locale(locale) or spoken not in LANGUAGES or (lang is not None and spoken != lang):
+            language = lang or (spoken if spoken in LANGUAGES else "en")
             raise click.BadParameter(render(language, "init.bad-locale", locale=locale, lang=language),
                                      param_hint="--locale")
     lang = lang or (locale[:2] if locale else "en")

@@ -241,6 +241,11 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
+def is_locale(value: Any) -> bool:
+    """Whether `value` is a locale a plan may name: a language and a region that Babel knows (fr-CA, en-GB)."""
+    return isinstance(value, str) and bool(re.fullmatch(LOCALE_PATTERN, value)) and known_locale(value)
+
+
 def _describe(value: Any) -> Msg:
     """A value as a message names it: "nothing", "a list", "the number 12", "\"texte\""."""
     if value is None:
@@ -449,7 +454,7 @@ class Checker:
                 return self._type(path, f, value, msg("expected.currency"))
             return value
         if kind == "locale":
-            if not isinstance(value, str) or not re.fullmatch(LOCALE_PATTERN, value) or not known_locale(value):
+            if not is_locale(value):
                 return self._type(path, f, value, msg("expected.locale"))
             return value
         if kind == "mapping":
