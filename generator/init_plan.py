@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -81,10 +82,15 @@ def _walk(folder: resources.abc.Traversable, prefix: str = "") -> dict[str, str]
 WORKFLOW_KEYS = tuple(key.removeprefix("workflow.") for key in EN if key.startswith("workflow."))
 
 
-def _fill(text: str, year: int, lang: str = "en") -> str:
-    text = text.replace("__YEAR__", str(year)).replace("__INSTALL__", INSTALL_REQUIREMENT)
-    for key in WORKFLOW_KEYS:
-        text = text.replace(f"__{key}__", render(lang, f"workflow.{key}"))
+def _fill(text: str, year: int, lang: str = "en", **more: str) -> str:
+    """The starter file `text` with its placeholders (__YEAR__, __INSTALL__, the workflow words, and `more`)
+    filled in; a placeholder alone on its line that `more` fills with "" takes its line away."""
+    values = {"YEAR": str(year), "INSTALL": INSTALL_REQUIREMENT,
+              **{key: render(lang, f"workflow.{key}") for key in WORKFLOW_KEYS}, **more}
+    for key, value in values.items():
+        if not value:
+            text = re.sub(rf"^__{key}__\n", "", text, flags=re.MULTILINE)
+        text = text.replace(f"__{key}__", value)
     return text
 
 
@@ -145,18 +151,17 @@ def locale_currency(locale: str, today: dt.date) -> str:
     return found[0] if found else "EUR"
 
 
-def _settings(text: str, lang: str, locale: str | None, today: dt.date) -> str:
-    """The starter strategy.yaml with the currency of `locale` (else of the language's default region), and
-    `locale:` written when one was chosen."""
+# the column where the starter strategy.yaml's comments start (`language: en` + spaces + `# …`)
+SETTINGS_COMMENT_COLUMN = 41
+
+
+def _settings_values(lang: str, locale: str | None, today: dt.date) -> dict[str, str]:
+    """What fills the starter strategy.yaml: the currency of `locale` (else of the language's default region),
+    and the line `locale:` when one was chosen."""
     currency = locale_currency(locale or DEFAULT_LOCALES[lang], today)
-    lines = text.splitlines(keepends=True)
-    for i, line in enumerate(lines):
-        if line.startswith("currency: EUR"):
-            lines[i] = line.replace("currency: EUR", f"currency: {currency}", 1)
-        elif line.startswith("language: ") and locale:
-            lines[i] = line + f"locale: {locale}".ljust(len(line.split("#")[0])) + "# " + render(
-                lang, "init.locale-comment") + "\n"
-    return "".join(lines)
+    line = f"locale: {locale}".ljust(SETTINGS_COMMENT_COLUMN) + "# " + render(lang, "init.locale-comment") \
+        if locale else ""
+    return {"CURRENCY": currency, "LOCALE": line}
 
 
 def starter_files(lang: str, today: dt.date, locale: str | None = None) -> dict[str, str]:
@@ -166,9 +171,8 @@ def starter_files(lang: str, today: dt.date, locale: str | None = None) -> dict[
         raise ValueError(f"no starter plan in {lang!r}; choose one of {', '.join(LANGUAGES)}")
     year = today.year
     root = _starter()
-    files = {rel: _fill(text, year, lang) for rel, text in _walk(root / lang).items()}
-    settings = f"{PLAN_FOLDER}/strategy.yaml"
-    files[settings] = _settings(files[settings], lang, locale, today)
+    settings = _settings_values(lang, locale, today)
+    files = {rel: _fill(text, year, lang, **settings) for rel, text in _walk(root / lang).items()}
     for source, target in COMMON_FILES.items():
         files[target] = _fill((root / "common" / source).read_text(encoding="utf-8"), year, lang)
     for kpi in starter_kpis(files):
