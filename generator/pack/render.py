@@ -55,15 +55,20 @@ def template_dirs(plan_dir: Path | None, theme: str) -> list[Path]:
     return [d / "pack" for d in theme_dirs(plan_dir, theme) if (d / "pack").is_dir()]
 
 
-def render_html(content: PackContent, plan_dir: Path | None) -> str:
-    """The pack as one HTML document (its CSS inside), ready for WeasyPrint."""
+def pack_template(plan_dir: Path | None, theme: str) -> Any:
+    """The theme's `pack.html`, compiled (a jinja2.Template): once a pack, however often it is rendered."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dirs(plan_dir, content.settings.theme)),
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(template_dirs(plan_dir, theme)),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
-    return env.get_template("pack.html").render(p=content, s=content.settings, fmt=content.fmt, t=content.t,
-                                                 w=content.w, when=when, created=content.state.today.isoformat())
+    return env.get_template("pack.html")
+
+
+def render_html(content: PackContent, template: Any) -> str:
+    """The pack as one HTML document (its CSS inside), ready for WeasyPrint."""
+    return template.render(p=content, s=content.settings, fmt=content.fmt, t=content.t, w=content.w, when=when,
+                           created=content.state.today.isoformat())
 
 
 def _weasyprint():  # type: ignore[no-untyped-def]
@@ -99,14 +104,14 @@ def summary_pages(document: Any) -> int:
     return sum(1 for page in document.pages if "summary" in page.anchors)
 
 
-def fit_summary(content: PackContent, plan_dir: Path | None) -> None:
+def fit_summary(content: PackContent, template: Any) -> None:
     """Set `content.limits` to the first step of LIMITS whose summary fits one page, measured on the cover and
     the summary alone (no chart to lay out); the last step when none does."""
     content.only_summary = True
     try:
-        for limits in LIMITS[1:]:
+        for limits in LIMITS:
             content.limits = limits
-            if summary_pages(laid_out(render_html(content, plan_dir))) <= 1:
+            if summary_pages(laid_out(render_html(content, template))) <= 1:
                 return
     finally:
         content.only_summary = False
@@ -114,17 +119,15 @@ def fit_summary(content: PackContent, plan_dir: Path | None) -> None:
 
 def make_pack(checked: Checked, plan_dir: Path | None, *, with_changes: bool = True,
               colours: dict[str, str] | None = None) -> Pack:
-    """The board pack of a checked plan (its state must be computed). Its summary fits one page: when the
-    plan's summary runs over, rows are left off (summary.py) and the pack laid out again. `colours`: the
-    theme's chart colours when the caller has them (a build does), else read from the theme."""
+    """The board pack of a checked plan (its state must be computed). Its summary fits one page: measured
+    alone first, rows left off while it runs over (summary.py), so that the whole pack, charts and all, is
+    laid out once. `colours`: the theme's chart colours when the caller has them (a build does), else read
+    from the theme."""
     assert checked.state is not None
     started = time.perf_counter()
     _weasyprint()  # before drawing any chart: a missing library is said at once
     content = gather(checked.state, plan_dir, with_changes=with_changes, colours=colours)
-    document = laid_out(render_html(content, plan_dir))
-    if summary_pages(document) > 1:
-        fit_summary(content, plan_dir)
-        document = laid_out(render_html(content, plan_dir))
-    pdf, pages = written(document)
+    template = pack_template(plan_dir, content.settings.theme)
+    fit_summary(content, template)
+    pdf, pages = written(laid_out(render_html(content, template)))
     return Pack(pdf=pdf, pages=pages, seconds=time.perf_counter() - started)
-

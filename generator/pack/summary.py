@@ -1,6 +1,7 @@
 """How much of the plan the board pack's one-page summary keeps. A plan of any size gets a summary on one A4
-page: render.py lays the pack out with the first step of LIMITS, and while the summary runs onto a second page
-it tries the next step, each keeping fewer rows; what is left off is said ("… and 4 more objectives")."""
+page: render.py lays the cover and the summary out alone with the first step of LIMITS, and while the summary
+runs onto a second page it tries the next step, each keeping fewer rows, before it lays out the whole pack once;
+what is left off is said ("… and 4 more objectives")."""
 
 from __future__ import annotations
 
