@@ -47,9 +47,11 @@ def _name(c: EntityChange, path: str, fmt: Formatter) -> str:
     return render(language, key) if key in MESSAGES["en"] else path
 
 
-def counts(summary: dict[str, int], language: str) -> list[str]:
-    """"9 modifiés", "3 ajoutés" (Babel's plurals), in the order changed, added, removed."""
-    return [render(language, f"diff.count.{op}", count=summary[op]) for op in ("changed", "added", "removed")
+def counts(summary: dict[str, int], language: str, *, entities: bool = False) -> list[str]:
+    """"9 modifiés", "3 ajoutés" (Babel's plurals), in the order changed, added, removed; with `entities`, the
+    first says what was counted ("9 entités modifiées"), as a sentence of the comment or the board pack does."""
+    words = "diff.entities" if entities else "diff.count"
+    return [render(language, f"{words}.{op}", count=summary[op]) for op in ("changed", "added", "removed")
             if summary[op]]
 
 

@@ -216,8 +216,7 @@ def diff_markdown(diff: PlanDiff, *, limit: int = MARKDOWN_LIMIT) -> str:
         return said(language, "diff.no-change-between", old=old, new=new) + "\n"
     # the summary a board update takes as it is: plain Markdown, the decisions first
     # it opens with a sentence that says what changed, then one bullet per decision
-    entities = ", ".join(said(language, f"diff.entities.{op}", count=n) for op in ("changed", "added", "removed")
-                         if (n := diff.summary[op]))
+    entities = ", ".join(counts(diff.summary, language, entities=True))
     tops = headline(diff).lines()
     head = said(language, "diff.opening", old=old, new=new, counts=entities) + "\n\n"
     head += "".join(f"- {top}\n" for top in tops) + ("\n" if tops else "")

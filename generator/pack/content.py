@@ -157,6 +157,7 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     (the publish workflow on a new tag), since the tag before it. None outside a git repository, without a
     tag, or when a side cannot be compared."""
     from ..diff.compare import PlanHasErrors, compare_revisions
+    from ..diff.fields import counts
     from ..diff.headline import headline
     from ..read.gitsource import GitError, Repository
     from ..read.tags import list_versions
@@ -175,8 +176,8 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     except (GitError, PlanHasErrors, OSError):
         return None
     language = fmt.language
-    parts = [words(language, op, n) for op in ("changed", "added", "removed") if (n := diff.summary[op])]
-    return Changes(language=language, version=last.version, counts=", ".join(parts),
+    shown = ", ".join(counts(diff.summary, language, entities=True))
+    return Changes(language=language, version=last.version, counts=shown,
                    highlights=headline(diff, code=False).lines(), uncommitted=uncommitted)
 
 
