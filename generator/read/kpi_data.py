@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
 from dataclasses import dataclass
 
-from babel.numbers import get_currency_symbol, list_currencies
+from babel.numbers import get_currency_symbol
 
 from ..plan import i18n
 from ..plan.model import Point, Series
@@ -24,7 +23,6 @@ from .data_words import Reporter
 from .kpi_csv import DAY_FIRST, MONTH_FIRST, Cell, Grid, Written
 
 NOT_READ = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)", ".numbers": "Numbers"}
-_CURRENCIES = frozenset(list_currencies())  # ISO 4217 codes Babel knows
 
 
 @dataclass(frozen=True)
@@ -170,7 +168,8 @@ def _number(cell: Cell, number: Written | None, decimal: str, units: frozenset[s
         return None
     if number.unit and number.unit.lower() not in units:
         bare = _as_written(number, decimal)  # the number as this file writes numbers
-        if units and is_currency(number.unit) and is_currency(spec.unit or ""):  # $ in a € KPI: convert it
+        money = i18n.Formatter(spec.language, spec.currency).money_unit  # what the site shows as money
+        if units and money(number.unit) and money(spec.unit):  # $ in a € KPI: convert it
             report("error", "csv-row", *where, "other-currency", cell=cell.name, text=text, found=number.unit,
                    unit=spec.unit, example=example)
         elif units:
@@ -190,12 +189,6 @@ def _number(cell: Cell, number: Written | None, decimal: str, units: frozenset[s
             report("error", "csv-row", *where, "not-number-comma" if decimal == "," else "not-number-dot",
                    cell=cell.name, text=text, example=example)
     return value
-
-
-def is_currency(sign: str) -> bool:
-    """True for a currency's ISO code or symbol ($, €, US$, CHF); False for a unit such as `%` or `leads`."""
-    sign = sign.strip()
-    return sign.upper() in _CURRENCIES or (sign != "%" and bool(re.fullmatch(r"[A-Za-z]{0,2}[^\w\s%]", sign)))
 
 
 def _as_written(number: Written, decimal: str) -> str:
