@@ -21,36 +21,31 @@ CADENCE_STEPS: dict[str, tuple[int, int]] = {
 }
 STALE_AFTER_STEPS = 2  # a measurement is stale once two cadence periods have passed since its period ended
 
-_FORMS = re.compile(r"^(\d{4})-(?:(\d{2})(?:-(\d{2}))?|[Qq]([1-4]))$")
-_QUARTER_LIKE = re.compile(r"^(\d{4})-[QqTt](\d+)$")
-_TRIMESTRE = re.compile(r"^(\d{4})-[Tt]([1-4])$")  # 2026-T2: a French plan's quarter (trimestre), shown « T2 2026 »
+_DAY_OR_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# what is written as a quarter: 2026-Q3 (2026-q3), 2026-T3 (a French plan's trimestre, shown « T3 2026 »), and
+# 2026-Q5, which names none (the reader's hint says Q1 to Q4)
+QUARTER_LIKE = re.compile(r"^(\d{4})-([QqTt])(\d+)$")
 
 
 def parse(text: str, language: str = "en") -> tuple[dt.date, str] | None:
     """`YYYY-MM-DD` (a day), `YYYY-MM` (a month) or `YYYY-Qn` (a quarter; also `YYYY-Tn` in a French plan) as
     (first day, period); None when it is none of them or names no real day."""
-    m = _FORMS.match(text)
+    quarter = QUARTER_LIKE.match(text)
+    if quarter:
+        letter, number = quarter[2].upper(), quarter[3]
+        if number in ("1", "2", "3", "4") and (letter == "Q" or language == "fr"):
+            return dt.date(int(quarter[1]), 3 * int(number) - 2, 1), QUARTER
+        return None
+    m = _DAY_OR_MONTH.match(text)
     if not m:
-        french = _TRIMESTRE.match(text) if language == "fr" else None
-        return (dt.date(int(french[1]), 3 * int(french[2]) - 2, 1), QUARTER) if french else None
+        return None
     year = int(m[1])
     try:
-        if m[4]:
-            return dt.date(year, 3 * int(m[4]) - 2, 1), QUARTER
         if m[3]:
             return dt.date(year, int(m[2]), int(m[3])), DAY
         return dt.date(year, int(m[2]), 1), MONTH
     except ValueError:
         return None
-
-
-def hint_for(text: str) -> str:
-    """What to write instead of `text`, which `parse` refused."""
-    quarter = _QUARTER_LIKE.match(text)
-    if quarter:  # 2026-T3 (French), 2026-Q5
-        number = quarter[2] if quarter[2] in ("1", "2", "3", "4") else "3"
-        return f"write a quarter as YYYY-Qn, Q1 to Q4, e.g. {quarter[1]}-Q{number}"
-    return "write YYYY-MM-DD for a day, YYYY-MM for a month or YYYY-Qn for a quarter, e.g. 2026-03 or 2026-Q3"
 
 
 # add_months and end are asked about the same few dates over and over (a big plan's 36,000 measurements fall

@@ -296,9 +296,9 @@ def read_date(text: str, order: str, language: str = "en") -> tuple[dt.date, str
 
 def date_hint(text: str, order: str, report: Reporter) -> str:
     """What to write instead of a date cell that cannot be read."""
-    quarter = re.fullmatch(r"(\d{4})-[QqTt](\d+)", text)
-    if quarter:  # 2026-T3 (French), 2026-Q5
-        number = quarter[2] if quarter[2] in ("1", "2", "3", "4") else "3"
+    quarter = periods.QUARTER_LIKE.match(text)
+    if quarter:  # 2026-T3 (in an English plan), 2026-Q5
+        number = quarter[3] if quarter[3] in ("1", "2", "3", "4") else "3"
         return report.say("date-hint-quarter", year=quarter[1], number=number)
     short = _SHORT_YEAR.fullmatch(date_text(text))
     if short:
