@@ -217,7 +217,7 @@ def _terminal_hint(d: Diagnostic, language: str) -> list[str]:
     if not isinstance(hint, Msg):
         text = d.hint_text(language)
         return [terminal_safe(text)] if text else []
-    worded = Msg(hint.key, tuple((name, _escaped(v)) for name, v in hint.values)).render(language)
+    worded = render(language, hint.key, **{name: _escaped(v) for name, v in hint.values})
     return [terminal_safe(line) for line in worded.split("\n")]
 
 
@@ -225,7 +225,7 @@ def _escaped(value: object) -> object:
     if isinstance(value, str):
         return terminal_safe(value)
     if isinstance(value, Msg):
-        return Msg(value.key, tuple((name, _escaped(v)) for name, v in value.values))
+        return msg(value.key, **{name: _escaped(v) for name, v in value.values})
     if isinstance(value, tuple):
         return tuple(_escaped(v) for v in value)
     return value
