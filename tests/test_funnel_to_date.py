@@ -174,7 +174,7 @@ def test_funnel_text_speaks_the_plan_language(make_plan: Callable[..., Path]) ->
     plan = make_plan(trial_files(), settings=SETTINGS_FR)
     out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
     assert "à ce jour" in out and "but 8 clients signés au 31 déc. 2026" in out
-    assert "projection ≈ 4,3 clients signés sur 8 au 31 déc. 2026, au rythme moyen depuis le 1 janv. 2026" in out
+    assert "projection ≈ 4,3 clients signés sur 8 au 31 déc. 2026, au rythme moyen depuis le 1er janv. 2026" in out
     assert "Retard en volume" in out
 
 

@@ -120,3 +120,31 @@ def test_money_puts_its_symbol_where_the_locale_does() -> None:
     assert Formatter("fr", "EUR").measure(350, "k€") == "350\u202f000\u00a0€"
     assert Formatter("en", "USD").measure(568.27, "signups", digits=0) == "568\u00a0signups"
     assert Formatter("en", "USD").measure(12, "%") == "12%"
+
+
+def test_french_writes_the_first_of_the_month_1er() -> None:
+    """French writes a month's first day "1er": "1er janv. 2026", "1er janvier 2026", "jeudi 1er janvier
+    2026", in every French locale; the 2nd stays "2 janv.", numeric dates stay "01/01/2026", English "Jan 1"."""
+    import datetime as dt
+
+    first, second = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
+    fr = Formatter("fr", "EUR")
+    assert fr.date(first) == "1er janv. 2026" and fr.date(second) == "2 janv. 2026"
+    assert fr.date(first, "long") == "1er janvier 2026"
+    assert fr.date(first, "full") == "jeudi 1er janvier 2026"
+    assert fr.date(first, "short") == "01/01/2026"
+    assert fr.period(dt.date(2026, 11, 1), "day") == "1er nov. 2026"
+    assert fr.period(dt.date(2026, 11, 1), "month") == "novembre 2026"
+    assert Formatter("fr", "CAD", "fr-CA").date(first, "long") == "1er janvier 2026"
+    assert Formatter("en", "USD").date(first) == "Jan 1, 2026"
+
+
+def test_a_french_site_writes_1er_janv_on_its_pages(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """A French plan starting on 1 January: the dashboard's period reads "1er janv. 2026 – 31 déc. 2026"
+    and its footer's date is the build day's; no page writes "1 janv."."""
+    out = tmp_path / "site"
+    result = build(make_plan({"objectives/o.md": "---\ntitle: Croître\n---\n"}), out, TODAY)
+    assert result.ok, result.message
+    dashboard = _text((out / "index.html").read_text(encoding="utf-8"))
+    assert "1er janv. 2026 – 31 déc. 2026" in dashboard
+    assert not any(re.search(r"\b1 janv\.", _text(page.read_text(encoding="utf-8"))) for page in out.rglob("*.html"))

@@ -54,7 +54,7 @@ def test_the_pack_has_a_cover_a_summary_then_a_page_per_objective_and_the_funnel
     pages = page_texts(example_pack)
     cover = pages[0]
     assert "Plan stratégique numérique 2026" in cover and "Atelier Numérique Lyonnais" in cover
-    assert "1 janv. 2026 – 31 déc. 2026" in cover and "Situation au 30 juin 2026" in cover
+    assert "1er janv. 2026 – 31 déc. 2026" in cover and "Situation au 30 juin 2026" in cover
     assert "Dossier du conseil".upper() in cover.upper() and "Sommaire" in cover
     assert pages[1].startswith("Synthèse")
     checked = check(DirectorySource(EXAMPLE), dt.date.fromisoformat(TODAY))

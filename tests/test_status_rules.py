@@ -221,7 +221,7 @@ def test_a_running_total_is_forecast_at_its_average_pace(make_plan: Callable[...
     out = tmp_path / "site"
     CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-12-03"], catch_exceptions=False)
     text = page_text(out / "objectives" / "ca.html")
-    assert "Prévision à l'échéance 1,9 M € au rythme moyen depuis le 1 janv. 2026" in text
+    assert "Prévision à l'échéance 1,9 M € au rythme moyen depuis le 1er janv. 2026" in text
     assert "la prévision à l'échéance (1 878 615 €) n'atteint pas la cible" in text
 
 

@@ -205,3 +205,12 @@ def test_centuries_of_daily_data_tick_by_round_years_few_and_apart() -> None:
     assert labels and all(re.fullmatch(r"1[2-9]\d0|20[02]0", text) and int(text) % 50 == 0 for text in labels), labels
     every_label = [g for g in _x_axis(svg).iter(f"{SVG}g") if "role-axis-label" in (g.get("class") or "")]
     assert sum(1 for g in every_label for _ in g.iter(f"{SVG}text")) <= time_axis.MAX_TICKS
+
+
+def test_french_weekly_ticks_write_the_first_of_the_month_1er() -> None:
+    """French weekly ticks on a month's first day read "1er févr." (d3 alone would write "1 févr."); the
+    other days stay "8 févr."."""
+    rows = ["2026-01-18", "2026-01-25", "2026-02-01", "2026-02-08", "2026-02-15"]
+    chart = _chart(rows, cadence="weekly", end="2026-02-28", today="2026-02-20")
+    labels = [text for text, _ in _labels(_svg(chart, FR, 800))]
+    assert labels == ["18 janv.", "25 janv.", "1er févr.", "8 févr.", "15 févr."]

@@ -313,7 +313,24 @@ def _decimal_pattern(digits: int) -> NumberPattern:
 
 @functools.lru_cache(maxsize=4096)
 def _date(tag: str, value: dt.date, style: str) -> str:
-    return format_date(value, format=style, locale=_locale(tag))
+    pattern = _first_of_month_pattern(tag, style) if value.day == 1 else style
+    return format_date(value, format=pattern, locale=_locale(tag))
+
+
+_NAMED_STYLES = ("short", "medium", "long", "full")
+
+
+@functools.lru_cache(maxsize=64)
+def _first_of_month_pattern(tag: str, style: str) -> str:
+    """The Babel pattern of `style` for a month's first day: French writes it "1er" ("1er janv. 2026",
+    "jeudi 1er janvier 2026") wherever the month is a word; "01/01/2026" stays as it is."""
+    pattern = _locale(tag).date_formats[style].pattern if style in _NAMED_STYLES else style
+    if not tag.startswith("fr") or not re.search(r"[ML]{3}", pattern):
+        return style
+    # a lone `d` outside quoted text ('…' alternates with the pattern's letters) is the day of the month
+    parts = pattern.split("'")
+    parts[::2] = [re.sub(r"(?<!d)d(?!d)", "d'er'", part) for part in parts[::2]]
+    return "'".join(parts)
 
 
 @functools.lru_cache(maxsize=8)

@@ -117,6 +117,10 @@ def axis_options(axis: TimeAxis, language: str) -> dict[str, Any]:
     if axis.unit == "quarter":  # a quarter is three months, from January
         interval, step = "month", 3 * axis.step
     fmt = _QUARTER_FORMATS.get(language, _QUARTER_FORMATS["en"]) if axis.unit == "quarter" else _FORMATS[axis.unit]
+    options: dict[str, Any] = {"format": fmt}
+    if axis.unit == "week" and language == "fr":
+        # d3-time-format has no ordinal day: French writes a month's first day "1er janv.", not "1 janv."
+        options["labelExpr"] = "date(datum.value) === 1 ? '1er ' + timeFormat(datum.value, '%b') : datum.label"
     if axis.values:
-        return {"values": [{"year": d.year, "month": d.month, "date": d.day} for d in axis.values], "format": fmt}
-    return {"tickCount": {"interval": interval, "step": step}, "format": fmt}
+        return {"values": [{"year": d.year, "month": d.month, "date": d.day} for d in axis.values], **options}
+    return {"tickCount": {"interval": interval, "step": step}, **options}
