@@ -148,3 +148,38 @@ def test_a_french_site_writes_1er_janv_on_its_pages(make_plan: Callable[..., Pat
     dashboard = _text((out / "index.html").read_text(encoding="utf-8"))
     assert "1er janv. 2026 – 31 déc. 2026" in dashboard
     assert not any(re.search(r"\b1 janv\.", _text(page.read_text(encoding="utf-8"))) for page in out.rglob("*.html"))
+
+
+def test_a_count_of_one_or_french_zero_takes_the_singular() -> None:
+    """"1 client", "1 customer"; French also "0 client" (English "0 customers"); "2 clients"; the unit's own
+    capitals stay ("1 Go"); a percentage is untouched."""
+    fr, en = Formatter("fr", "EUR"), Formatter("en", "USD")
+    assert [fr.measure(v, "clients", digits=0) for v in (0, 1, 2)] == ["0\u00a0client", "1\u00a0client",
+                                                                        "2\u00a0clients"]
+    assert [en.measure(v, "customers", digits=0) for v in (0, 1, 2)] == ["0\u00a0customers", "1\u00a0customer",
+                                                                         "2\u00a0customers"]
+    assert fr.measure(1, "clients signés") == "1\u00a0client signé" and fr.measure(1, "Go") == "1\u00a0Go"
+    assert fr.measure(1, "%") == "1\u202f%"
+
+
+def test_an_objective_page_writes_1_client_not_1_clients(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """A French KPI counting clients (0, then 1, then 3 more): the objective page's starting point reads
+    "0 client", its data table and the drawing's tooltips "1 client" and "4 clients", never "1 clients"."""
+    plan = make_plan({
+        "objectives/o.md": """\
+            ---
+            title: Croître
+            kpis:
+              - {id: clients, title: Clients, unit: clients, baseline: 0, target: 10, measure: cumulative,
+                 data: data/clients.csv}
+            ---
+            """,
+        "data/clients.csv": "date,value\n2026-02-28,0\n2026-03-31,1\n2026-04-30,3\n",
+    })
+    out = tmp_path / "site"
+    assert build(plan, out, TODAY).ok
+    page = _text((out / "objectives" / "o.html").read_text(encoding="utf-8"))
+    assert "Point de départ 0 client " in page
+    assert "Mesures 31 mars 2026 1 client " in page and "Mesures 30 avr. 2026 4 clients" in page
+    assert "Date : 31 mars 2026&#xA;Valeur : 1 client " in page  # the point's tooltip in the drawing
+    assert not re.search(r"\b[01] clients\b", page)

@@ -118,7 +118,11 @@ class Formatter:
 
     def unit(self, count: float | int | None, title: str) -> str:
         """A stage's title after a count of it: "5 clients signés", "1 client signé", "1 250 prospects"."""
-        noun = common_noun(title)
+        return self._counted(count, common_noun(title))
+
+    def _counted(self, count: float | int | None, noun: str) -> str:
+        """`noun` as written after `count`: singular where the locale says so ("1 client", and in French
+        "0 client" and "1,5 client" too), else as it is."""
         if count is None or self.locale.plural_form(abs(float(count))) != "one":
             return noun
         return " ".join(_singular(word, self.language) for word in noun.split(" "))
@@ -223,8 +227,10 @@ class Formatter:
         number = self.compact(value, digits) if compact else self.number(value, digits)
         if not unit:
             return number
-        space = ("\u202f" if self.language == "fr" else "") if unit.strip() == "%" else "\u00a0"
-        return f"{number}{space}{unit.strip()}"
+        if unit.strip() == "%":
+            return number + ("\u202f%" if self.language == "fr" else "%")
+        # the unit as the plan writes it ("Go" stays "Go"), singular after a count written "1" or "0"
+        return f"{number}\u00a0{self._counted(round(float(value), digits), unit.strip())}"
 
     def date(self, value: dt.date | None, style: str = "medium") -> str:
         if value is None:

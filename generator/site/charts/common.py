@@ -135,14 +135,6 @@ def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
 
 
-def _with_unit(text: str, unit: str | None, fmt: Formatter) -> str:
-    if not unit:
-        return text
-    if unit == "%":  # as Formatter.percent writes it
-        return text + ("\u202f%" if fmt.language == "fr" else "%")
-    return f"{text}\u00a0{unit}"
-
-
 _LINE_BREAKS = re.compile("[\u2028\u2029\u0085\r\n]")
 
 
