@@ -45,6 +45,18 @@ def _compact_affixes(tag: str, power: int, currency: str | None) -> tuple[str, s
     return before, after
 
 
+def _crosses(value: float, shown: float, goal: float) -> bool:
+    """Whether `value`, written as `shown`, reads as being on the other side of `goal` or on it."""
+    return (shown > goal) != (value > goal) or (shown < goal) != (value < goal)
+
+
+def _compact_shown(value: float) -> float:
+    """The figure a compact form writes for `value` (COMPACT_FROM or more), one decimal of its thousands,
+    millions or billions: "1,2 M" for 1 249 000."""
+    scale = 1000 ** min(int(math.log10(abs(value)) // 3), 4)
+    return round(value / scale, 1) * scale
+
+
 def whole_needed(value: float) -> int:
     """A count of whole things still to reach, rounded up (11,1 expected by now means 12 to sign); 12.000000001
     from float noise is 12. `Formatter.needed` writes it; the funnel chart draws it."""
@@ -231,6 +243,28 @@ class Formatter:
             return number + ("\u202f%" if self.language == "fr" else "%")
         # the unit as the plan writes it ("Go" stays "Go"), singular after a count written "1" or "0"
         return f"{number}\u00a0{self._counted(round(float(value), digits), unit.strip())}"
+
+    def measure_toward(self, value: float | None, goal: float | None, unit: str | None, *, digits: int = 2,
+                       compact: bool = False, exact: bool = True) -> str:
+        """A KPI's value said beside the target it is measured against (a forecast beside its target): as
+        `measure` writes it, unless rounding would carry it onto or across the target (the rule of
+        `volume_toward`); then in full, not compact, and if need be with one more decimal cut toward its own
+        side: a forecast of 3.6 clients beside a target of 4 reads "3,6 clients", not "4 clients"."""
+        if value is None or goal is None or not math.isfinite(value) or value == goal:
+            return self.measure(value, unit, digits=digits, compact=compact, exact=exact)
+        money = self.money_unit(unit)
+        scale = money[1] if money else 1
+        if compact and abs(value * scale) >= COMPACT_FROM and not _crosses(value, _compact_shown(value * scale) / scale,
+                                                                         goal):
+            return self.measure(value, unit, digits=digits, compact=True, exact=exact)
+        if money is not None:  # in full, its cents kept if whole units would cross: "1 999 999,60 €" beside 2 M €
+            crosses = _crosses(value, round(value * scale) / scale, goal)
+            return self.measure(value, unit, exact=(exact and not compact) or crosses)
+        if _crosses(value, round(value, digits), goal):
+            cut = math.floor if value < goal else math.ceil
+            digits += 1
+            value = cut(round(value * 10 ** digits, 6)) / 10 ** digits  # round(…, 6): 23.1 * 10 is 231.00000000000003
+        return self.measure(value, unit, digits=digits)
 
     def date(self, value: dt.date | None, style: str = "medium") -> str:
         if value is None:

@@ -124,8 +124,12 @@ def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     def value(v: float | None) -> str:
         return fmt.measure(v, ks.kpi.unit, digits=digits, exact=False)  # money: "$10,417,300"
 
-    values = {"actual": value(ks.actual), "target": value(ks.kpi.target), "expected": value(ks.expected),
-              "forecast": value(ks.forecast), "progress": fmt.percent(ks.progress),
+    values = {"actual": value(ks.actual), "target": value(ks.kpi.target),
+              # compared with the latest measurement: 3.4 expected beside 3 measured is not "(3 clients)"
+              "expected": fmt.measure_toward(ks.expected, ks.actual, ks.kpi.unit, digits=digits, exact=False),
+              # said beside the target: never rounded onto it ("3,6 clients", not "4 clients", for a target of 4)
+              "forecast": fmt.measure_toward(ks.forecast, ks.kpi.target, ks.kpi.unit, digits=digits, exact=False),
+              "progress": fmt.percent(ks.progress),
               "expected_progress": fmt.percent(ks.expected_progress), "tolerance": fmt.percent(at_risk),
               "when": fmt.date(ks.expected_date)}
     clause = _w(fmt, "forecast_misses", **values) if ks.forecast is not None else ""

@@ -149,8 +149,13 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     if (_finite(state.forecast) and state.actual_date is not None and state.actual is not None
             and state.actual_date < state.due):
         assert state.forecast is not None
+        end = record("forecast", state.due, state.forecast)
+        # beside the target at the due date: never rounded onto it ("3,6 clients", not "4 clients", for 4)
+        toward = fmt.measure_toward(state.forecast, kpi.target, kpi.unit, digits=digits)
+        if toward != end["value_label"]:
+            end = _Row(end, value_label=toward)  # the shared row stays as other charts read it
         forecast = [record("forecast", state.at(state.actual_date), state.actual, state.period_at(state.actual_date)),
-                    record("forecast", state.due, state.forecast)]
+                    end]
     target = [record("target", state.due, kpi.target)] if _finite(kpi.target) else []
 
     present = [(key, rows) for key, rows in (("measured", measured), ("expected", expected),
