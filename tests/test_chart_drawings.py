@@ -13,7 +13,7 @@ from generator.build import build
 from generator.cache import store
 from generator.cache.site_stores import ChartDrawings
 from generator.plan.i18n import Formatter
-from generator.site import chart_svg
+from generator.site import chart_svg, palette
 from tests.conftest import EXAMPLE
 
 TODAY = dt.date(2026, 11, 23)
@@ -292,7 +292,7 @@ def test_a_kpi_chart_is_drawn_again_exactly_when_a_number_of_it_changes(monkeypa
 
 
 def test_dashboard_progress_chart_has_a_legend_for_its_tick_and_line(example_site: Path) -> None:
-    """The dashboard's progress drawing names its grey tick and its dotted 100 % line in French, for a reader
+    """The dashboard's progress drawing names its dark tick and its dotted 100 % line in French, for a reader
     who does not hover: « Attendu à ce jour » and « 100 % : objectif atteint », on a screen and on a phone."""
     html = (example_site / "index.html").read_text(encoding="utf-8")
     figure = html[html.index('id="chart-objectives-progress"'):]
@@ -302,3 +302,47 @@ def test_dashboard_progress_chart_has_a_legend_for_its_tick_and_line(example_sit
     for svg in drawings:
         assert ">Attendu à ce jour</text>" in svg
         assert ">100\u202f% : objectif atteint</text>" in svg
+
+
+def _legend_symbol(svg: str, label: str) -> str:
+    """The legend symbol (a path) drawn just before the legend label `label`."""
+    end = svg.index(f">{label}</text>")
+    return svg[svg.rindex("<path", 0, end):svg.index("/>", svg.rindex("<path", 0, end))]
+
+
+def _attribute(element: str, name: str) -> str | None:
+    found = re.search(rf' {name}="([^"]*)"', element)
+    return found[1] if found else None
+
+
+def test_the_progress_legend_draws_its_tick_and_line_as_they_are_on_the_bars(example_site: Path) -> None:
+    """« Attendu à ce jour » is drawn in the legend as on the bars: the same dark colour at full opacity (a
+    tick at 0.7 opacity read dark on a blue bar and grey beside a short one); « 100 % : objectif atteint » is
+    the same colour, dashes and width as the line across the chart."""
+    html = (example_site / "index.html").read_text(encoding="utf-8")
+    figure = html[html.index('id="chart-objectives-progress"'):]
+    for svg in _svgs(figure[:figure.index("</figure>")]):
+        tick_group = svg[svg.rindex("<g", 0, svg.index("h2v22h-2Z")):svg.index("h2v22h-2Z")]
+        tick = svg[svg.index("h2v22h-2Z"):svg.index("<title>", svg.index("h2v22h-2Z"))]
+        symbol = _legend_symbol(svg, "Attendu à ce jour")
+        assert _attribute(symbol, "stroke") == _attribute(tick_group, "fill") == palette.INK
+        assert _attribute(symbol, "opacity") is None and _attribute(tick, "opacity") is None  # both opaque
+        line = re.search(r'<line [^>]*stroke-dasharray="3,3"[^>]*/>', svg)
+        assert line is not None
+        symbol = _legend_symbol(svg, "100\u202f% : objectif atteint")
+        for name in ("stroke", "stroke-dasharray", "stroke-width", "opacity"):
+            assert _attribute(symbol, name) == _attribute(line[0], name), name
+
+
+def test_a_kpi_legend_draws_the_target_as_the_diamond_on_the_chart(example_site: Path) -> None:
+    """The KPI chart's legend entry « Cible » is the chart's target mark: the same diamond, the same dark
+    fill, fully opaque on both (it was a line in the legend and a grey diamond on the chart)."""
+    html = (example_site / "objectives" / "croissance-clients.html").read_text(encoding="utf-8")
+    svg = _svgs(html)[0]
+    title = svg.index("<title>Série : Cible")
+    mark = svg[svg.rindex("<path", 0, title):title]
+    symbol = _legend_symbol(svg, "Cible")
+    assert _attribute(symbol, "d") == _attribute(mark, "d") == "M-4.743,0L0,-4.743L4.743,0L0,4.743Z"  # a diamond
+    assert _attribute(symbol, "fill") == _attribute(mark, "fill") == palette.TARGET
+    assert _attribute(symbol, "opacity") is None and _attribute(mark, "opacity") is None
+    assert _attribute(_legend_symbol(svg, "Mesures"), "d") == "M-10,0L10,0"  # a line stays a line

@@ -41,6 +41,8 @@ def _label(lang: str, key: str) -> str:
 
 
 _KPI_SERIES = ("measured", "expected", "forecast", "target")  # legend order
+TARGET_SIZE = 90  # the target's diamond, in square pixels, on the chart and in the legend
+LINE_SYMBOL_SIZE = 400  # a line's legend symbol: 20 px long
 
 
 @_shape
@@ -56,9 +58,15 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
     dashes = {"measured": SOLID, "expected": DASH_EXPECTED, "forecast": DASH_FORECAST, "target": SOLID}
     domain = [names[key] for key in present]
     colour = alt.Color("series:N", title=None, scale=_series_scale(alt, domain, [colours[k] for k in present]),
-                       sort=domain, legend=alt.Legend(symbolType="stroke", symbolSize=400, symbolStrokeWidth=2.5))
+                       sort=domain,
+                       legend=alt.Legend(symbolType="stroke", symbolSize=LINE_SYMBOL_SIZE, symbolStrokeWidth=2.5))
     dash = alt.StrokeDash("series:N", title=None, sort=domain,
                           scale=alt.Scale(domain=domain, range=[dashes[k] for k in present]))
+    # the legend draws each series as its mark: a line, or the target's diamond at its size on the chart
+    shapes = ["diamond" if key == "target" else "stroke" for key in present]
+    sizes = [TARGET_SIZE if key == "target" else LINE_SYMBOL_SIZE for key in present]
+    shape = alt.Shape("series:N", title=None, sort=domain, scale=alt.Scale(domain=domain, range=shapes))
+    size = alt.Size("series:N", title=None, sort=domain, scale=alt.Scale(type="ordinal", domain=domain, range=sizes))
     x = alt.X("date:T", title=None, axis=alt.Axis(**time_axis.axis_options(axis, lang)))
     y = alt.Y("value:Q", title=unit or WORDS.t(lang, "value"), scale=alt.Scale(zero=False, nice=True),
               axis=alt.Axis(format=NUMBER_AXIS, **label_options(labels)))
@@ -78,8 +86,8 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
             x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
     if "target" in data:
         base = alt.Chart(data["target"])
-        layers.append(base.mark_point(shape="diamond", size=90, filled=True).encode(
-            x=x, y=y, color=colour, tooltip=tooltip))
+        layers.append(base.mark_point(filled=True, opacity=1).encode(
+            x=x, y=y, color=colour, shape=shape, size=size, tooltip=tooltip))
         layers.append(base.mark_text(align="right", baseline="bottom", dx=-6, dy=-6, fontWeight=600).encode(
             x=x, y=y, text=alt.Text("text:N")))
     return alt.LayerChart(layer=[]), layers

@@ -46,10 +46,12 @@ def _progress_spec(alt: Any, lang: str, objectives: tuple[str, ...], present: tu
     dash = alt.StrokeDash("mark:N", scale=alt.Scale(domain=marks, range=[[1, 0], [3, 3]]), legend=key)
     stroke = alt.Stroke("mark:N", scale=alt.Scale(domain=marks, range=[palette.INK, palette.ACCENT_LIGHT]),
                         legend=key)
-    ticks = base.mark_tick(thickness=2, size=22).encode(x=alt.X("expected:Q", scale=x_scale), tooltip=tooltip,
-                                                        stroke=stroke, strokeDash=dash)
-    full = alt.Chart(_data(alt, 1)).mark_rule().encode(x=alt.X("full:Q", scale=x_scale), stroke=stroke,
-                                                        strokeDash=dash)
+    # both drawn as their legend symbols: an opaque tick (Vega-Lite's default 0.7 is dark on a bar, grey off it)
+    # and a rule as wide as the symbol's stroke
+    ticks = base.mark_tick(thickness=2, size=22, opacity=1).encode(
+        x=alt.X("expected:Q", scale=x_scale), tooltip=tooltip, stroke=stroke, strokeDash=dash)
+    full = alt.Chart(_data(alt, 1)).mark_rule(strokeWidth=2).encode(x=alt.X("full:Q", scale=x_scale), stroke=stroke,
+                                                                   strokeDash=dash)
     labels = base.mark_text(align="left", baseline="middle", dx=6).encode(
         x=alt.X("label_at:Q"), text=alt.Text("progress_label:N"))
     return alt.LayerChart(layer=[], height=max(60, 34 * len(objectives))), [full, bars, ticks, labels]
