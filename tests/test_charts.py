@@ -413,7 +413,7 @@ def test_progress_value_label_is_never_crossed_by_the_expected_tick(state: PlanS
                                                  ("en", ["Expected by today", "100%: objective met"])])
 def test_progress_chart_says_what_its_tick_and_dotted_line_are(state: PlanState, language: str,
                                                                 words: list[str]) -> None:
-    """Besides the statuses, the progress chart has a legend in the plan's language for its grey tick (the
+    """Besides the statuses, the progress chart has a legend in the plan's language for its dark tick (the
     progress expected today) and its dotted line (100 %, the objective met)."""
     chart = charts.progress_chart(state, Formatter(language, "EUR"))
     tick = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "tick")
@@ -422,6 +422,14 @@ def test_progress_chart_says_what_its_tick_and_dotted_line_are(state: PlanState,
         assert layer["encoding"]["stroke"]["scale"]["domain"] == words
         assert layer["encoding"]["strokeDash"]["scale"]["domain"] == words
     assert tick["data"]["values"][0]["mark"] == words[0] and rule["data"]["values"][0]["mark"] == words[1]
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "Progress of 1 objective on "),
+                                                 ("fr", "Avancement de 1 objectif au ")])
+def test_the_progress_of_one_objective_is_said_in_the_singular(state: PlanState, language: str, words: str) -> None:
+    """A progress chart of one objective is described "Progress of 1 objective", not "1 objectives"."""
+    only = next(iter(state.objectives))
+    assert progress.progress_chart_of(state, Formatter(language, "EUR"), [only]).description.startswith(words)
 
 
 # --- budget chart --------------------------------------------------------------------------
