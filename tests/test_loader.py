@@ -251,6 +251,8 @@ def test_empty_csv_file(check_plan: CheckPlan) -> None:
     ('title: "Objectif\ndue: 3\n', (1, 8), "a quote opened here is never closed", "close it on the same line"),
     ('title: "Objectif" 2026\n', (1, 19), "text after a closing quote", "inside the quotes"),
     ("title: @marque\n", (1, 8), "a value cannot start with `@`", 'title: "@marque"'),
+    ("title: A\nunit: %\n", (2, 7), "a value cannot start with `%`", 'around the text: unit: "%"'),
+    ("kpis:\n  - id: a\n    unit: %   # percent\n", (3, 11), "start with `%`", 'unit: "%"'),
     ("title: A\npersonas: [a, b\n", (3, 1), "a list opened with `[` is not closed", "personas: [anne, bob]"),
     ("title: A\n\tdue: 3\n", (2, 1), "a tab is used here", "not tabs"),
     ("title: A\x07\n", (1, 9), "invisible control character", "delete it"),

@@ -229,6 +229,7 @@ EN: dict[str, str | dict[str, str]] = {
                          "that starts with \"{{\"",
     "yaml.start": "a value cannot start with `{char}`",
     "hint.yaml-start": "put quotes around the text, e.g. title: \"{char}marque\"",
+    "hint.yaml-start-key": "put quotes around the text: {key}: \"{value}\"",
     "yaml.document": "a second YAML document starts here",
     "hint.yaml-document": "a plan file holds one mapping: remove this `---` line (in a .md file, the front matter "
                           "ends at the second `---`)",

@@ -235,6 +235,7 @@ FR: dict[str, str | dict[str, str]] = {
                          "guillemets un texte qui commence par \"{{\"",
     "yaml.start": "une valeur ne peut pas commencer par `{char}`",
     "hint.yaml-start": "mettez le texte entre guillemets, par ex. title: \"{char}marque\"",
+    "hint.yaml-start-key": "mettez le texte entre guillemets : {key}: \"{value}\"",
     "yaml.document": "un second document YAML commence ici",
     "hint.yaml-document": "un fichier de plan contient un seul bloc : retirez cette ligne `---` (dans un fichier .md, "
                           "l'en-tête finit au second `---`)",

@@ -214,6 +214,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> YamlDoc:
             mark = exc.context_mark  # where the unclosed quote opens, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message, hint = _explain(problem, exc.context or "")
+        if "that cannot start any token" in problem:  # the hint quotes the value under the key written
+            hint = _quoted_value_hint(text, line - 1, col - 1) or hint
         misaligned = _misaligned(text, line - 1) if "mapping values are not allowed" in problem else None
         if misaligned is not None:  # ` due:` one space off: alignment is the likely fix, said first
             message, hint, col = misaligned
@@ -270,6 +272,19 @@ def _misaligned(text: str, index: int) -> tuple[Msg, Msg, int] | None:
         return None
     return (msg("yaml.colon-indent", found=found + 1, expected=expected + 1),
             msg("hint.yaml-colon-indent", key=this["key"].strip(), column=expected + 1), found + 1)
+
+
+_KEY_VALUE_LINE = re.compile(r"[ ]*(?:-[ ]+)*(?P<key>[^\s:#'\"\-][^:#]*?):[ ]+(?P<value>[^#]*?)[ ]*(?:[ ]#.*)?$")
+
+
+def _quoted_value_hint(text: str, index: int, column: int) -> Msg | None:
+    """"put quotes around the text: unit: "%"", naming the key of line `index` (0-based) when its value starts
+    at `column` with the character that cannot start a value; else None (a list item, a value inside [...])."""
+    lines = text.splitlines()
+    found = _KEY_VALUE_LINE.match(lines[index]) if index < len(lines) else None
+    if found is None or found.start("value") != column or '"' in found["value"]:
+        return None
+    return msg("hint.yaml-start-key", key=found["key"].rstrip(), value=found["value"])
 
 
 def _explain(problem: str, context: str) -> tuple[str | Msg, Msg | None]:
