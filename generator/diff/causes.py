@@ -11,12 +11,14 @@ says). Paths are those of `diff.plan_facts`.
 from __future__ import annotations
 
 from ..plan.model import Funnel
+from .measurements import CORRECTED_PATH, MEASUREMENT_PREFIX
 
-# A KPI's written fields (and its count of measurements) that decide its computed values, in the order a
-# sentence names them.
-_KPI_STATUS = ("target", "baseline", "due", "direction", "measurements")
+# A KPI's written fields (its count of measurements, its past values corrected) that decide its computed values,
+# in the order a sentence names them; a path ending in "." stands for every path it starts (measurement.DATE).
+_DATA = ("measurements", MEASUREMENT_PREFIX, CORRECTED_PATH)
+_KPI_STATUS = ("target", "baseline", "due", "direction", *_DATA)
 KPI_INPUTS: dict[str, tuple[str, ...]] = {"status": _KPI_STATUS, "progress": _KPI_STATUS,
-                                          "actual": ("measurements",)}
+                                          "forecast": _KPI_STATUS, "actual": _DATA}
 
 
 def funnel_inputs(funnel: Funnel) -> dict[str, tuple[str, ...]]:
@@ -41,4 +43,5 @@ def moved_inputs(derived: str, changed: list[str], *sides: dict[str, tuple[str, 
     """The paths in `changed` (in its order) that feed `derived` on either side of the comparison: a stage
     added or removed below a stage feeds it on one side only."""
     feeding = {path for inputs in sides for path in inputs.get(derived, ())}
-    return [path for path in changed if path in feeding]
+    prefixes = tuple(path for path in feeding if path.endswith("."))
+    return [path for path in changed if path in feeding or path.startswith(prefixes)]

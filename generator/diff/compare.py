@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -23,7 +24,9 @@ from ..plan.diagnostics import Diagnostics
 from ..plan.i18n import common_noun
 from ..plan.kinds import KINDS as ENTITY_KINDS
 from ..plan.messages import msg
+from ..plan.model import Point
 from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
+from .measurements import added, correction_fields, corrections
 
 # the order of a diff's changes: the plan, then each kind of the registry (plan/kinds.py), an objective's KPIs
 # and actions right after the objectives
@@ -32,7 +35,7 @@ PLAN_ID = "strategy"  # the plan's own settings, written in strategy.yaml
 
 # Paths whose value is computed rather than written: shown as such by the formats.
 DERIVED_PATHS = re.compile(r"^(need\..*|budget|budget\.solutions|cost_per_unit|bottleneck|status|progress|actual|"
-                           r"measurements|cost\.yearly|volume\..*)$")
+                           r"measurements|forecast|cost\.yearly|volume\..*)$")
 MONEY_PATHS = re.compile(r"^(budget|budget\.solutions|cost_per_unit|cost\.amount|cost\.yearly|stages\..*\.cost)$")
 
 
@@ -50,6 +53,7 @@ class Facts:
     inputs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # computed path → paths it is computed from
     # path → the titles of the stages a field is about (a rate: the stage it converts from, then its own)
     subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    points: Sequence[Point] = ()  # a KPI's measurements, compared row by row (diff/measurements.py)
 
     def key(self, path: str) -> Any:
         return self.compare.get(path, self.fields.get(path))
@@ -81,6 +85,7 @@ class EntityChange:
     # with its value: the summary still shows the top of the funnel, and why it stayed
     steady: dict[str, Any] = field(default_factory=dict)
     units_before: dict[str, str] = field(default_factory=dict)  # the old side's units (a KPI's "€" became "$")
+    new_rows: int = 0  # a KPI's measurements at dates the old side did not have (the monthly update)
 
 
 @dataclass
@@ -196,8 +201,10 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
                 _put(f, "actual", _derived(k.actual))
                 _put(f, "status", k.status)
                 _put(f, "progress", _derived(k.progress))
+                _put(f, "forecast", _derived(k.forecast, 2))  # a corrected past value moves it, not the latest
+            f.points = series.points if series else ()
             if kpi.unit:
-                f.units.update({p: kpi.unit for p in ("baseline", "target", "actual")})
+                f.units.update({p: kpi.unit for p in ("baseline", "target", "actual", "forecast")})
             f.inputs = KPI_INPUTS
         actions[obj.id] = []
         for action in obj.actions:
@@ -346,10 +353,12 @@ def _field_changes(before: Facts | None, after: Facts | None) -> list[FieldChang
 def _causes(before: Facts, after: Facts, fields: list[FieldChange]) -> dict[str, list[FieldChange]]:
     """Each changed computed value (and a funnel's steady top, see `_steady_top`) → the changed fields it is
     computed from, valued as compared."""
-    changed = [f.path for f in fields]
+    changed = {f.path: f for f in fields}
     derived = [f.path for f in fields if f.derived] + list(_steady_top(before, after, fields))
-    return {path: [FieldChange(cause, plain(before.key(cause)), plain(after.key(cause)))
-                   for cause in moved_inputs(path, changed, before.inputs, after.inputs)]
+    # a corrected measurement is no fact of either side: its change is the value
+    return {path: [changed[cause] if cause not in before.fields and cause not in after.fields
+                   else FieldChange(cause, plain(before.key(cause)), plain(after.key(cause)))
+                   for cause in moved_inputs(path, list(changed), before.inputs, after.inputs)]
             for path in derived}
 
 
@@ -361,6 +370,18 @@ def _steady_top(before: Facts, after: Facts, fields: list[FieldChange]) -> dict[
         return {}
     changed = [f.path for f in fields]
     return {top: after.fields[top]} if moved_inputs(top, changed, before.inputs, after.inputs) else {}
+
+
+def _with_corrections(before: Facts, after: Facts, fields: list[FieldChange], units: dict[str, str],
+                      units_before: dict[str, str]) -> tuple[list[FieldChange], int]:
+    """A KPI's field changes with its corrected past measurements among the written fields (before the computed
+    ones, which they move), each with the KPI's unit; and how many rows were added."""
+    corrected = [FieldChange(path, plain(old), new if isinstance(new, dict) else plain(new))  # dict: counted
+                 for path, old, new in correction_fields(corrections(before.points, after.points))]
+    for f in corrected:
+        units[f.path], units_before[f.path] = units.get("actual", ""), units_before.get("actual", "")
+    first_computed = next((i for i, f in enumerate(fields) if f.derived), len(fields))
+    return fields[:first_computed] + corrected + fields[first_computed:], added(before.points, after.points)
 
 
 _recent_facts: list[tuple[PlanState, tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]]] = []
@@ -394,6 +415,11 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
         facts = after or before
         assert facts is not None
         fields = _field_changes(before, after)
+        units = {**(before.units if before else {}), **(after.units if after else {})}
+        units_before = dict(before.units) if before else {}
+        new_rows = 0
+        if before is not None and after is not None and facts.kind == "kpi":
+            fields, new_rows = _with_corrections(before, after, fields, units, units_before)
         if before is None:
             op = "added"
         elif after is None:
@@ -402,12 +428,11 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
             op = "changed"
         else:
             continue
-        units = {**(before.units if before else {}), **(after.units if after else {})}
         subjects = {**(before.subjects if before else {}), **(after.subjects if after else {})}
         changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units,
                                     _causes(before, after, fields) if before and after else {}, subjects,
                                     _steady_top(before, after, fields) if before and after else {},
-                                    before.units if before else {}))
+                                    units_before, new_rows))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,

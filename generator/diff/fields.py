@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..plan.i18n import Formatter
 from ..plan.messages import MESSAGES, render
 from .compare import EntityChange
+from .measurements import CORRECTED_PATH, is_correction, period_of
 
 # fields of a funnel stage: stages.ID.rate, stages.ID.cost, stages.ID.title, stages.ID.kpi
 _STAGE_FIELDS = ("rate", "cost", "title", "kpi")
@@ -16,7 +17,9 @@ DECISION_PATHS = ("goal", "target", "baseline", "due", "direction", "cost.amount
 
 
 def is_decision(path: str) -> bool:
-    return path in DECISION_PATHS or (path.startswith("stages.") and path.rsplit(".", 1)[-1] in ("rate", "cost"))
+    """A past measurement corrected is one too: someone changed what the plan says happened."""
+    return path in DECISION_PATHS or is_correction(path) \
+        or (path.startswith("stages.") and path.rsplit(".", 1)[-1] in ("rate", "cost"))
 
 
 def field_name(c: EntityChange, path: str, fmt: Formatter) -> str:
@@ -39,6 +42,13 @@ def _name(c: EntityChange, path: str, fmt: Formatter) -> str:
         if field == "rate" and len(titles) == 2:
             return render(language, "diff.field.rate", source=titles[0], stage=titles[1])
         return render(language, f"diff.field.stage-{field}", stage=titles[-1])
+    measured = period_of(path)
+    if measured is not None:  # measurement.2026-10: "Measured value, October 2026"
+        return render(language, "diff.field.measurement", date=fmt.period(*measured))
+    if path == CORRECTED_PATH:
+        return render(language, "diff.field.measurements.corrected")
+    if path == "measurements" and c.new_rows:  # the monthly update: "Measurements (3 new)"
+        return render(language, "diff.field.measurements-new", count=c.new_rows)
     if path == "cost_per_unit":
         unit = c.units.get("goal")
         if unit:

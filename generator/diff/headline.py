@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..plan.i18n import common_noun
+from ..plan.i18n import Formatter, common_noun
 from .compare import EntityChange, FieldChange, PlanDiff
 from .fields import field_name, is_decision
 from .markdown_text import markdown_text
+from .measurements import CORRECTED_PATH, is_correction, period_of
 from .phrases import enumeration, phrase
 from .values import Sides, change_text, pair, show_value
 
@@ -88,6 +89,8 @@ def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT) 
             line = about(c, why(c, "status", say("status", old=fmt.label(status.old), new=fmt.label(status.new)),
                                 said))
             (consequential if said & {f.path for f in c.fields if is_decision(f.path)} else statuses).append(line)
+        elif c.kind == "kpi" and any(is_correction(path) for path in fields):  # past values corrected
+            consequential.append(about(c, _corrected(c, fields, sides, title, said)))
         elif c.kind == "objective" and status is not None and moved(status):
             statuses.append(about(c, say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
         for f in c.fields:  # the decisions no sentence above named: a cost, a date, a target, the currency
@@ -146,12 +149,35 @@ def _funnel(c: EntityChange, fields: dict[str, FieldChange], sides: Sides, title
     return out
 
 
+def _corrected(c: EntityChange, fields: dict[str, FieldChange], sides: Sides, title: Callable[[str], str],
+               said: set[str]) -> str:
+    """A KPI's corrected past values, and the forecast they moved: "corrected value for October 2026: £4,960,300 →
+    £4,990,300, so forecast £5,143,891 → £5,153,493"."""
+    language = sides.new.language
+    corrected = [f for path, f in fields.items() if is_correction(path)]
+    said.update(f.path for f in corrected)
+    texts = enumeration(language, [_cause_text(f, c, sides, language, title) for f in corrected])
+    forecast = fields.get("forecast")
+    if forecast is None or forecast.old is None or forecast.new is None:
+        return texts
+    old, new = pair(forecast, c, sides)
+    return phrase(language, "so", causes=texts, effect=phrase(language, "forecast", old=old, new=new))
+
+
 def _cause_text(cause: FieldChange, c: EntityChange, sides: Sides, language: str,
                 title: Callable[[str], str]) -> str:
     """One changed field a computed value comes from, in words: "goal 5 → 8 clients", "rate prospects →
     meetings 2% → 2.5%", "unit cost of meetings €10 → €12", "target 20 → 30 clients"."""
     stages = [title(common_noun(name)) for name in c.subjects.get(cause.path, ())]
     fmt = sides.new
+    if cause.path == CORRECTED_PATH and isinstance(cause.new, dict):
+        span = cause.new
+        first, last = (_period(f"measurement.{span[end]}", fmt) for end in ("first", "last"))
+        return phrase(language, "corrected_many", count=span["count"], first=first, last=last)
+    if is_correction(cause.path):
+        old, new = pair(cause, c, sides)
+        key = "measurement_removed" if cause.new is None else "measurement"
+        return phrase(language, key, date=_period(cause.path, fmt), old=old, new=new)
     if cause.path.endswith(".rate") and len(stages) == 2:
         if cause.old is None:
             return phrase(language, "rate_added", stage=stages[1], new=fmt.rate(cause.new))
@@ -174,3 +200,9 @@ def _cause_text(cause: FieldChange, c: EntityChange, sides: Sides, language: str
     if cause.path in ("goal", "target", "baseline"):  # with their unit
         return phrase(language, cause.path, change=change_text(cause, c, sides, compact=True, escape=title))
     return change_text(cause, c, sides, escape=title)  # not a field diff/causes.py names
+
+
+def _period(path: str, fmt: Formatter) -> str:
+    """The date of a `measurement.DATE` path as the reader's calendar writes it: "October 2026", "T3 2026"."""
+    measured = period_of(path)
+    return fmt.period(*measured) if measured else path.split(".", 1)[-1]

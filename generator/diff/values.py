@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..plan import periods
 from ..plan.i18n import Formatter
 from ..plan.schema import parse_rate
 from .compare import MONEY_PATHS, EntityChange, FieldChange, PlanDiff
+from .measurements import CORRECTED_PATH
 from .phrases import phrase
 
 PERCENT_PATHS = ("progress", "rules.at_risk", "rules.budget_share")
@@ -55,6 +57,8 @@ def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = F
     """One side's value with its unit."""
     if value is None:
         return "–"
+    if path == CORRECTED_PATH and isinstance(value, dict):  # many past values: their count and span
+        return corrected_span(value, fmt)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) if value else "–"
     if isinstance(value, bool):
@@ -80,6 +84,14 @@ def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = F
         return fmt.measure(value, "%")
     shown = fmt.number(value)  # a count stays exact: only money is compact ("$12M")
     return f"{shown} {fmt.unit(value, unit)}" if unit else shown
+
+
+def corrected_span(value: dict[str, Any], fmt: Formatter) -> str:
+    """"12 past values (January 2026 – October 2026)", from `measurements.corrected`'s count and first and
+    last dates as the CSV writes them."""
+    first, last = (periods.parse(value[end]) for end in ("first", "last"))
+    span = [fmt.period(*day) if day else str(value[end]) for day, end in ((first, "first"), (last, "last"))]
+    return phrase(fmt.language, "corrected_span", count=value["count"], first=span[0], last=span[1])
 
 
 def _has_cents(value: Any, path: str, unit: str, fmt: Formatter) -> bool:
@@ -120,6 +132,8 @@ def change_text(change: FieldChange, c: EntityChange, sides: Sides, *, compact: 
     """`5 clients → 8 clients` (the unit on both sides of the arrow), `$95.00 → $97.50`, `1 250 → 2 000`."""
     if change.path in TEXT_PATHS:
         return lines_changed(change.old, change.new, sides.new.language)
+    if change.path == CORRECTED_PATH:  # nothing to put left of an arrow
+        return _show(change.new, change.path, sides.new, "")
     if isinstance(change.old, list) and isinstance(change.new, list):
         gone = [str(v) for v in change.old if v not in change.new]
         came = [str(v) for v in change.new if v not in change.old]

@@ -307,6 +307,10 @@ FR: dict[str, str | dict[str, str]] = {
     "diff.field.column": "Colonne",
     "diff.field.measurements": "Mesures",
     "diff.field.actual": "Dernière valeur",
+    "diff.field.forecast": "Prévision à l'échéance",
+    "diff.field.measurement": "Valeur mesurée, {date}",
+    "diff.field.measurements.corrected": "Valeurs passées corrigées",
+    "diff.field.measurements-new": {"one": "Mesures ({count} nouvelle)", "other": "Mesures ({count} nouvelles)"},
     "diff.field.goal": "But",
     "diff.field.stages": "Étapes",
     "diff.field.budget": "Budget",
@@ -346,9 +350,10 @@ FR: dict[str, str | dict[str, str]] = {
     "diff.no-change-between": "**Aucun changement du plan** entre {old} et {new}.",
     "diff.opening": "Plan {old} → {new}, comparé comme stratégie : **{counts}**.",
     "diff.decisions": "Décisions", "diff.details": "Le détail, entité par entité",
-    "diff.moved": {"one": "{count} entité dont seules les valeurs calculées ont bougé (avancement, statut, besoins)",
+    "diff.moved": {"one": "{count} entité dont seules les valeurs calculées ont bougé (avancement, statut, "
+                          "prévisions, besoins)",
                    "other": "{count} entités dont seules les valeurs calculées ont bougé (avancement, statut, "
-                            "besoins)"},
+                            "prévisions, besoins)"},
     "diff.fields": {"one": "{count} champ", "other": "{count} champs"},
     "diff.header.field": "champ", "diff.header.before": "avant", "diff.header.after": "après",
     "diff.header.value": "valeur",

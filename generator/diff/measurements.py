@@ -1,0 +1,58 @@
+"""A KPI's measurements compared row by row, as the diff's fields.
+
+Rows appended (the monthly update) are the usual news: the KPI's `measurements` count says how many are new.
+A past value edited or a row removed is a correction, a decision someone made: each becomes a field of its
+own, `measurement.2026-10` (the date as the CSV writes it) with the old and new value, so that every surface
+shows it ("Measured value, October 2026: £4,960,300 → £4,990,300") and says what it moved (the forecast, the
+progress, the status). Beyond CORRECTIONS_LISTED corrections, one field `measurements.corrected` counts them
+with the first and last period, rather than listing a whole data file rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..plan import periods
+from ..plan.model import Point
+
+CORRECTIONS_LISTED = 3  # corrections of one KPI shown one by one; more are counted
+MEASUREMENT_PREFIX = "measurement."  # a corrected row: measurement.2026-10
+CORRECTED_PATH = "measurements.corrected"  # many corrected rows, counted
+
+
+def rows(points: Sequence[Point]) -> dict[str, float]:
+    """The measurements by their date as the CSV writes it (2026-10, 2026-Q3, 2026-10-05), in order."""
+    return {periods.written(p.date, p.period): p.value for p in points}
+
+
+def corrections(old: Sequence[Point], new: Sequence[Point]) -> list[tuple[str, float, float | None]]:
+    """The rows of `old` whose value differs in `new` or that `new` no longer has, as (date, old, new)."""
+    if old is new:
+        return []
+    after = rows(new)
+    return [(date, value, after.get(date)) for date, value in rows(old).items() if after.get(date) != value]
+
+
+def added(old: Sequence[Point], new: Sequence[Point]) -> int:
+    """How many dates `new` measures that `old` did not."""
+    if old is new:
+        return 0
+    before = rows(old)
+    return sum(1 for date in rows(new) if date not in before)
+
+
+def correction_fields(changed: list[tuple[str, float, float | None]]) -> list[tuple[str, Any, Any]]:
+    """(path, old, new) of each correction, or of their count when there are more than CORRECTIONS_LISTED."""
+    if len(changed) <= CORRECTIONS_LISTED:
+        return [(MEASUREMENT_PREFIX + date, old, new) for date, old, new in changed]
+    return [(CORRECTED_PATH, None, {"count": len(changed), "first": changed[0][0], "last": changed[-1][0]})]
+
+
+def is_correction(path: str) -> bool:
+    return path.startswith(MEASUREMENT_PREFIX) or path == CORRECTED_PATH
+
+
+def period_of(path: str) -> tuple[Any, str] | None:
+    """The (first day, period) of a `measurement.DATE` path, for the reader's calendar words."""
+    return periods.parse(path[len(MEASUREMENT_PREFIX):]) if path.startswith(MEASUREMENT_PREFIX) else None
