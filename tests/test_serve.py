@@ -284,6 +284,38 @@ def test_a_measurement_edit_redraws_only_the_charts_that_show_it(preview: Previe
     stream.close()
 
 
+def test_a_measurement_edit_starts_its_drawings_before_any_page_renders(preview: Preview, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new drawings of a measurement edit are handed to serve's drawing workers as soon as its chart is made,
+    before any page is rendered, so the save waits for the pages or the drawings, not both one after the
+    other; the rebuilt site is still byte for byte a fresh build's."""
+    from generator.cache import store
+    from generator.site import drawing_pool, render
+
+    monkeypatch.setattr(store.CHART_DRAWINGS, "root", tmp_path / "drawings")  # nothing drawn by an earlier run
+    kept = drawing_pool.kept_workers()
+    assert kept is not None
+    asked, asked_when_rendering = kept.asked, []
+    real = render.render_page
+
+    def rendering(*args: object, **kwargs: object) -> str:
+        if not asked_when_rendering:
+            asked_when_rendering.append(kept.asked)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_page", rendering)
+    stream = events(preview)
+    preview.edit("data/nouveaux-clients.csv", "2026-10,1", "2026-10,3")
+    stream.next("reload")
+    assert asked_when_rendering[0] - asked == kept.processes  # a chart's wide and narrow, one a worker
+    monkeypatch.setattr(render, "render_page", real)
+    outcome, fresh = Builder(preview.plan, TODAY).build()
+    assert outcome.ok and fresh is not None
+    served = preview.server.snapshot.files
+    assert sorted(served) == sorted(fresh) and [p for p in fresh if served[p] != fresh[p]] == []
+    stream.close()
+
+
 def test_a_port_in_use_is_a_usage_error_naming_port() -> None:
     """When the port is taken, `strategy serve` says so and suggests --port (exit 2), without a traceback."""
     with socket.socket() as taken:
