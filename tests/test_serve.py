@@ -307,7 +307,7 @@ def test_a_measurement_edit_starts_its_drawings_before_any_page_renders(preview:
     stream = events(preview)
     preview.edit("data/nouveaux-clients.csv", "2026-10,1", "2026-10,3")
     stream.next("reload")
-    assert asked_when_rendering[0] - asked == kept.processes  # a chart's wide and narrow, one a worker
+    assert asked_when_rendering[0] - asked >= 2  # its chart's wide and narrow (and those of a funnel it feeds)
     monkeypatch.setattr(render, "render_page", real)
     outcome, fresh = Builder(preview.plan, TODAY).build()
     assert outcome.ok and fresh is not None

@@ -73,20 +73,23 @@ class DrawingAheadMemo(RenderMemo):
 
 
 def draw_ahead(chart: Any, fmt: Formatter) -> None:
-    """Have the kept drawing workers start on `chart`'s drawings, wide then narrow as a page asks for them
-    (site/render.py's `drawn`), unless they are kept already (the store, this process's memo)."""
+    """Have one kept drawing worker start on `chart`'s drawings the store lacks, wide then narrow as a page asks
+    for them (site/render.py's `drawn`). One worker draws both, one after the other: on two cores it leaves the
+    other to this process, which a second worker drawing at the same time would slow down."""
     from ..site import chart_svg
     from ..site.drawing_pool import kept_workers
 
     kept = kept_workers()
     if kept is None or chart_svg.collecting():
         return
-    chart_svg.collect_missing(True, kept.submit)
+    chart_svg.collect_missing(True)
     try:
         if chart_svg.draw_chart(chart.spec, chart_svg.WIDE, fmt) is not None:
             chart_svg.draw_chart(chart.spec, chart_svg.NARROW, fmt)
     finally:
-        chart_svg.collect_missing(False)
+        missing = chart_svg.collect_missing(False)
+    if missing:
+        kept.submit_all(list(missing.values()))
 
 
 # --- one rebuild -------------------------------------------------------------------------------

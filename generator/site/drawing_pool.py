@@ -65,7 +65,7 @@ class KeptWorkers:
     def __init__(self, processes: int) -> None:
         self._lock = threading.Lock()
         self._procs: list[subprocess.Popen[bytes] | None] = [_start(kept=True) for _ in range(processes)]
-        self._pending: dict[int, str] = {}  # worker → the key it is drawing ahead (`submit`)
+        self._pending: dict[int, set[str]] = {}  # worker → the keys it is drawing ahead (`submit_all`)
         self._owner = os.getpid()  # a forked copy of this process must not write to the workers
         self.asked = 0  # drawings these workers were asked for (tests count them)
 
@@ -74,22 +74,28 @@ class KeptWorkers:
         return len(self._procs)
 
     def submit(self, request: Request) -> None:
-        """Have an idle worker start drawing `request` at once, while the pages are still being rendered
-        (`draw` collects it); none idle, it waits for `draw`. One request a worker at most: a worker whose
-        answer is not read blocks on writing it, and must not be sent more meanwhile."""
+        """`submit_all([request])`: what a page rendered collecting hands over (parallel.render_drawn)."""
+        self.submit_all([request])
+
+    def submit_all(self, requests: Sequence[Request]) -> None:
+        """Have one idle worker start drawing `requests` at once, one after the other, while this process does
+        the rest of the build (`draw` collects them); none idle, they wait for `draw`. One message a worker at
+        most: a worker whose answer is not read blocks on writing it, and must not be sent more meanwhile."""
         if os.getpid() != self._owner:
             return
         with self._lock:
-            if request[0] in self._pending.values():
+            under_way = {key for keys in self._pending.values() for key in keys}
+            requests = [request for request in requests if request[0] not in under_way]
+            if not requests:
                 return
             for worker in range(len(self._procs)):
                 if worker in self._pending:
                     continue
                 proc = self._procs[worker] or _start(kept=True)
                 self._procs[worker] = proc
-                if proc is not None and _send(proc.stdin, [request]):
-                    self._pending[worker] = request[0]
-                    self.asked += 1
+                if proc is not None and _send(proc.stdin, list(requests)):
+                    self._pending[worker] = {request[0] for request in requests}
+                    self.asked += len(requests)
                 return
 
     def draw(self, requests: Sequence[Request]) -> dict[str, str | None]:
