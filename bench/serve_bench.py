@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import http.client
+import random
 import statistics
 import sys
 import tempfile
@@ -79,10 +80,14 @@ def edits(plan: Path) -> list[tuple[str, Path, str, str]]:
     ]
 
 
+RUN = random.randint(1, 9999) / 10  # added to each measurement made: no earlier run drew the same charts
+
+
 def _fresh(old: str, new: str, round_: int) -> tuple[str, str]:
-    """The CSV line before and after the edit of `round_`: the measurement of `old` × 1.5, then × 1.6, ..."""
+    """The CSV line before and after the edit of `round_`: the measurement of `old` × 1.5, then × 1.6, ...,
+    plus this run's RUN (the drawings store outlives a run: without it, a second run would find them drawn)."""
     date, value = old.split(",")
-    line = [new if not i else f"{date},{float(value) * (1.5 + i / 10):.1f}" for i in range(round_ + 1)]
+    line = [f"{date},{float(value) * (1.5 + i / 10) + RUN:.1f}" for i in range(round_ + 1)]
     return line[round_ - 1] if round_ else old, line[round_]
 
 
