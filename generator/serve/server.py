@@ -121,7 +121,7 @@ class Server:
         self._spawn(self._httpd.serve_forever, "serve-http")
         from ..site.drawing_pool import keep_workers
 
-        keep_workers(2)  # a chart's wide and narrow drawings side by side, each worker's runtime started now
+        keep_workers(2)  # a changed chart's drawings each, their runtimes started now (rebuild.draw_ahead)
         self.rebuild(first=True)
         if self.watch:
             self._spawn(self._watch_loop, "serve-watch")

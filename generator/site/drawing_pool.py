@@ -11,9 +11,11 @@ module again, whatever program that is.
 Each request is (key, drawing source, language, currency); the answer maps each key to its SVG, or to None
 when vl-convert cannot draw it (the page then shows its data table).
 
-`strategy serve` keeps its workers (`KeptWorkers`): started after its first build, their vl-convert runtime
-started at once (1–2 s each), they draw the few drawings an edit changes, a chart's wide and narrow side by
-side, so a save never waits for a runtime to start nor for two drawings one after the other.
+`strategy serve` keeps its workers (`KeptWorkers`): started with the preview, their vl-convert runtime
+started at once (1–2 s each), they draw the few drawings an edit changes, so a save never waits for a
+runtime to start. A changed chart's wide and narrow drawings go to one worker together as soon as the chart
+is made (`submit_all`, serve/rebuild.py), drawn while the pages render; a second changed chart goes to the
+other worker.
 """
 
 from __future__ import annotations
