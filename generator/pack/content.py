@@ -44,6 +44,7 @@ class KpiView:
     rule: str  # which rule gave the status, with its numbers (explain.status_rule)
     chart: Markup  # the KPI chart as inline SVG
     caption: str  # the chart's one-sentence description
+    digits: int = 2  # decimals of its figures, as on the site (explain.kpi_digits): none for a count
 
 
 @dataclass
@@ -198,7 +199,7 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
         for ks in obj_state.kpis:
             chart = charts.kpi_chart(ks, fmt)
             kpis.append(KpiView(ks, explain.status_rule(ks, fmt, at_risk), svg(chart, fmt, colours=colours),
-                                chart.description))
+                                chart.description, explain.kpi_digits(ks, fmt)))
         objectives.append(ObjectiveView(f"objective-{obj.id}", obj_state, kpis,
                                         [r for r in actions if r.objective.id == obj.id]))
     funnels = []
