@@ -12,7 +12,7 @@ import pytest
 from markupsafe import Markup
 
 from generator.pack import content as pack_content
-from generator.pack.render import render_html
+from generator.pack.render import pack_template, render_html
 from generator.pipeline import Checked
 
 BRITISH = """\
@@ -53,7 +53,7 @@ def pack_text(checked: Checked, limits: pack_content.Limits | None = None) -> st
     gathered = pack_content.gather(checked.state, None, with_changes=False, colours={})
     if limits is not None:
         gathered.limits = limits
-    text = re.sub(r"<[^>]+>", " ", render_html(gathered, None).split("<body>")[1])
+    text = re.sub(r"<[^>]+>", " ", render_html(gathered, pack_template(None, gathered.settings.theme)).split("<body>")[1])
     return " ".join(html.unescape(text).replace("\u00a0", " ").split())
 
 
@@ -87,3 +87,29 @@ def test_kpi_tables_write_money_percentages_and_counts_as_the_site_does(
     leads = kpi_row(text, "Qualified leads ")
     assert re.fullmatch(r"2,728 MQLs October 2026 [\d,]+ MQLs 3,593 MQLs .*", leads), leads
     assert not re.search(r"\d\.\d+ MQLs", leads), leads
+
+
+def _behind_plan(values: dict[str, int]) -> dict[str, str]:
+    """An objective per title, whose KPI (0 → 100 over the year) was last measured at its value in October:
+    the lower, the further behind."""
+    files = {}
+    for number, (title, value) in enumerate(values.items()):
+        files[f"objectives/o{number}.md"] = KPI_OBJECTIVE.format(title=title, id=f"k{number}", kpi=f"KPI {number}",
+                                                                 unit="points", baseline=0, target=100,
+                                                                 direction="up")
+        files[f"data/k{number}.csv"] = f"date,value\n2026-10,{value}\n"
+    return files
+
+
+def test_the_summary_lists_the_objectives_furthest_behind_first_as_the_dashboard_does(
+        check_plan: Callable[..., Checked]) -> None:
+    """With room for four rows, the summary's objectives are the four furthest behind, the furthest first (the
+    dashboard's order), not the first four off track in alphabetical order: "Zinc" at 5 % leads, "Alpha" at
+    60 % is left off."""
+    checked = check_plan(_behind_plan({"Alpha": 60, "Bravo": 50, "Charlie": 55, "Delta": 40, "Yankee": 20,
+                                       "Zinc": 5}), settings=BRITISH)
+    text = pack_text(checked, pack_content.Limits(objectives=4, funnels=1, diagnosis=1, actions=1, changes=1))
+    table = text.split("Objective Status Progress ", 1)[1].split("… and", 1)[0]
+    titles = re.findall(r"(\w+) off track", table)
+    assert titles == ["Zinc", "Yankee", "Delta", "Bravo"], table
+    assert "… and 2 more objectives" in text

@@ -77,6 +77,22 @@ def test_a_small_plan_keeps_every_row_of_its_summary(tmp_path: Path) -> None:
     assert summary.startswith("Summary") and "more" not in summary
 
 
+def test_the_summary_uses_its_page_for_as_many_objectives_as_fit(tmp_path: Path) -> None:
+    """Sixteen objectives and nothing else fit one summary page: the summary lists all sixteen and says no
+    "… and 4 more objectives" on a half-empty page."""
+    repo = GitRepo(tmp_path / "repo")
+    files = {"strategy.yaml": SETTINGS.format(title="A plan of sixteen objectives")}
+    for n in range(1, 17):
+        files[f"objectives/o{n:02d}.md"] = f"---\ntitle: Objective {n}\ndue: 2026-12-31\n---\n"
+    repo.write(files)
+    out = tmp_path / "pack.pdf"
+    code, _, stderr = pack(str(repo.plan), "-o", str(out), "--today", "2026-11-23")
+    assert code == 0, stderr
+    summary = page_texts(out)[1]
+    assert summary.startswith("Summary") and "more objectives" not in summary, summary
+    assert all(f"Objective {n} " in summary for n in range(1, 17)), summary
+
+
 TWO_KPIS = """\
 ---
 title: Vendre plus

@@ -21,11 +21,12 @@ from ..plan.compute import FunnelState, KpiState, ObjectiveState, PlanState
 from ..plan.i18n import Formatter
 from ..plan.messages import render
 from ..site import chart_svg, charts, explain
+from ..site.attention import worst_first
 from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
 from ..site.render import static_files, theme_dirs
 from ..site.theme_colours import chart_colours, recolour_drawing
 from ..site.ui_text import ui
-from .summary import LIMITS, Limits, first, weakest
+from .summary import LIMITS, Limits, first
 
 CHART_WIDTH = 640  # px of the SVG's plot; the page scales it to the text width (vectors: no loss), about 8-pt text
 CHART_HEIGHT = 112  # px: lower than on the site (260), so that three titled KPI charts fit on an objective's page
@@ -90,7 +91,8 @@ class PackContent:
     fmt: Formatter
     state: PlanState
     counts: list[tuple[str, int]]  # objectives by status, best first
-    objectives: list[ObjectiveView]
+    objectives: list[ObjectiveView]  # in the contents' order
+    weakest_first: list[ObjectiveView]  # in the dashboard's order: the summary shows the first ones
     funnels: list[FunnelView]
     pressing: list[ActionRow]  # every late or due-soon action; the summary shows the first few
     changes: Changes | None
@@ -104,7 +106,7 @@ class PackContent:
     # The one-page summary's rows within `limits`, and how many are left off (said as "… and N more").
     @property
     def summary_objectives(self) -> tuple[list[ObjectiveView], int]:
-        return weakest(self.objectives, [o.state.status for o in self.objectives], self.limits.objectives)
+        return first(self.weakest_first, self.limits.objectives)
 
     @property
     def summary_funnels(self) -> tuple[list[FunnelView], int]:
@@ -209,11 +211,13 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
         funnels.append(FunnelView(f"funnel-{fs.funnel.id}", fs, facts["unit"], facts["projection"],
                                   facts["diagnosis"], svg(chart, fmt, height=None, colours=colours),
                                   chart.description))
+    views = {view.state.objective.id: view for view in objectives}
+    weakest = [views[o.objective.id] for o in worst_first([view.state for view in objectives], settings.period_end)]
     pressing = action_rows(state, only_pressing=True)
     changes = _changes(plan_dir, state, fmt) if with_changes and plan_dir is not None else None
     return PackContent(language=settings.language, fmt=fmt, state=state,
                        counts=status_counts(list(state.objectives.values())), objectives=objectives,
-                       funnels=funnels, pressing=pressing, changes=changes)
+                       weakest_first=weakest, funnels=funnels, pressing=pressing, changes=changes)
 
 
 def when(row: ActionRow, language: str) -> str:

@@ -6,14 +6,14 @@ shows). The same plan and `--today` give the same bytes: the PDF's dates are the
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..pipeline import Checked
 from ..plan.messages import Msg, msg
 from .content import PackContent, gather, when, words
-from .summary import LIMITS
+from .summary import LIMITS, Limits
 
 PACK_FILE = "board-pack.pdf"  # its name in a built site (linked from the dashboard)
 DEFAULT_TARGET = Path("output") / PACK_FILE  # `strategy pack` without -o: in the site's folder, which git ignores
@@ -105,14 +105,31 @@ def summary_pages(document: Any) -> int:
 
 
 def fit_summary(content: PackContent, template: Any) -> None:
-    """Set `content.limits` to the first step of LIMITS whose summary fits one page, measured on the cover and
-    the summary alone (no chart to lay out); the last step when none does."""
+    """Set `content.limits` so that the summary fills one page and no more, measured on the cover and the
+    summary alone (no chart to lay out): the first step of LIMITS whose summary fits (the last step when none
+    does); then, while objectives are left off, as many more as the room left on the page takes."""
     content.only_summary = True
+
+    def one_page(limits: Limits) -> bool:
+        content.limits = limits
+        return summary_pages(laid_out(render_html(content, template))) <= 1
+
     try:
-        for limits in LIMITS:
-            content.limits = limits
-            if summary_pages(laid_out(render_html(content, template))) <= 1:
-                return
+        if not any(one_page(limits) for limits in LIMITS):
+            return
+        chosen = content.limits
+        most, least = len(content.weakest_first), chosen.objectives  # least fits; is there room for more?
+        step = 1  # a row or two more usually fill the page: grow by 1, 2, 4… then halve what is left
+        while least + step <= most and one_page(replace(chosen, objectives=least + step)):
+            least, step = least + step, step * 2
+        most = min(most, least + step - 1)
+        while least < most:
+            middle = (least + most + 1) // 2
+            if one_page(replace(chosen, objectives=middle)):
+                least = middle
+            else:
+                most = middle - 1
+        content.limits = replace(chosen, objectives=least)
     finally:
         content.only_summary = False
 
@@ -120,9 +137,9 @@ def fit_summary(content: PackContent, template: Any) -> None:
 def make_pack(checked: Checked, plan_dir: Path | None, *, with_changes: bool = True,
               colours: dict[str, str] | None = None) -> Pack:
     """The board pack of a checked plan (its state must be computed). Its summary fits one page: measured
-    alone first, rows left off while it runs over (summary.py), so that the whole pack, charts and all, is
-    laid out once. `colours`: the theme's chart colours when the caller has them (a build does), else read
-    from the theme."""
+    alone first, rows left off while it runs over and objectives added while there is room (summary.py), so
+    that the whole pack, charts and all, is laid out once. `colours`: the theme's chart colours when the
+    caller has them (a build does), else read from the theme."""
     assert checked.state is not None
     started = time.perf_counter()
     _weasyprint()  # before drawing any chart: a missing library is said at once

@@ -1,15 +1,14 @@
 """How much of the plan the board pack's one-page summary keeps. A plan of any size gets a summary on one A4
 page: render.py lays the cover and the summary out alone with the first step of LIMITS, and while the summary
-runs onto a second page it tries the next step, each keeping fewer rows, before it lays out the whole pack once;
-what is left off is said ("… and 4 more objectives")."""
+runs onto a second page it tries the next step, each keeping fewer rows; then the objectives table takes the room
+left on the page, the weakest objectives first as on the dashboard, before the whole pack is laid out once; what
+is left off is said ("… and 4 more objectives")."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
-
-from ..plan.compute import STATUS_ORDER
 
 Row = TypeVar("Row")
 
@@ -39,12 +38,3 @@ def first(rows: Sequence[Row], limit: int) -> tuple[list[Row], int]:
     """The first `limit` rows and how many are left off."""
     return list(rows[:limit]), max(0, len(rows) - limit)
 
-
-def weakest(rows: Sequence[Row], statuses: Sequence[str], limit: int) -> tuple[list[Row], int]:
-    """The `limit` rows whose status (`statuses`, one a row) is the weakest (off-track first), kept in their
-    order, and how many are left off: a board reads first what goes wrong."""
-    if len(rows) <= limit:
-        return list(rows), 0
-    rank = sorted(range(len(rows)), key=lambda i: STATUS_ORDER.index(statuses[i]))
-    kept = sorted(rank[:limit])
-    return [rows[i] for i in kept], len(rows) - limit
