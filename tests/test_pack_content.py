@@ -113,3 +113,17 @@ def test_the_summary_lists_the_objectives_furthest_behind_first_as_the_dashboard
     titles = re.findall(r"(\w+) off track", table)
     assert titles == ["Zinc", "Yankee", "Delta", "Bravo"], table
     assert "… and 2 more objectives" in text
+
+
+def test_the_contents_list_the_objectives_in_the_readers_alphabetical_order(
+        check_plan: Callable[..., Checked]) -> None:
+    """A French plan's contents read as a French reader looks things up: « Collection été » before
+    « Collection hiver », « Énergie des magasins » among the E (not after « Ventes en ligne »), « Objectif 13 »
+    before « Objectif 111 »."""
+    titles = ["Ventes en ligne", "Énergie des magasins", "Collection hiver", "Collection été", "Objectif 111",
+              "Objectif 13", "emballages recyclés"]
+    checked = check_plan({f"objectives/o{n}.md": f"---\ntitle: {title}\ndue: 2026-12-31\n---\n"
+                          for n, title in enumerate(titles)})
+    contents = pack_text(checked).split("Sommaire Synthèse ", 1)[1].split(" Synthèse", 1)[0]
+    assert contents == ("Collection été Collection hiver emballages recyclés Énergie des magasins Objectif 13 "
+                        "Objectif 111 Ventes en ligne"), contents

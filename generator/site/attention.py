@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from ..plan.collation import reading_order
 from ..plan.compute import STATUS_ORDER, ObjectiveState
-from ..read.tags import natural_key
 
 # how many of each list the dashboard shows; the rest is one link away
 OBJECTIVES_SHOWN = 12
@@ -45,9 +45,9 @@ class Shown(Generic[T]):
 def worst_first(objectives: list[ObjectiveState], period_end: dt.date) -> list[ObjectiveState]:
     """Objectives weakest status first (off track, at risk, no data, on track, achieved), then the furthest
     behind their expected progress, then the soonest due, then by title as a reader counts ("Objective 13"
-    before "Objective 111"): the order a reader would go through them."""
+    before "Objective 111") and reads ("Énergie" among the E): the order a reader would go through them."""
     return sorted(objectives, key=lambda o: (STATUS_ORDER.index(o.status), -o.behind,
-                                             o.objective.due or period_end, natural_key(o.objective.title)))
+                                             o.objective.due or period_end, reading_order(o.objective.title)))
 
 
 def objectives_shown(objectives: list[ObjectiveState], period_end: dt.date) -> Shown[ObjectiveState]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..plan import periods
+from ..plan.collation import reading_order
 from ..plan.compute import STATUS_ORDER, KpiState, ObjectiveState, PlanState
 from ..plan.i18n import Formatter
 from ..plan.kinds import KINDS
@@ -172,7 +173,7 @@ def navigation(state: PlanState, language: str, *, history: str | None = None) -
         if getattr(plan, kind.folder) or kind.step == 1:  # the first step even when empty
             items.append(NavItem(kind.folder, ui(language, f"step{kind.step}"), f"{kind.folder}/index.html",
                                  step=kind.step))
-    for page in sorted(plan.pages.values(), key=lambda p: (p.order, p.title)):
+    for page in sorted(plan.pages.values(), key=lambda p: (p.order, reading_order(p.title))):
         items.append(NavItem(f"page-{page.id}", page.title, f"pages/{page.id}.html"))
     if history is not None:
         items.append(NavItem("history", ui(language, "history"), history))
@@ -183,7 +184,7 @@ def objective_tree(state: PlanState) -> list[tuple[ObjectiveState, int]]:
     """Objectives depth first from the roots (enterprise level first), with their depth."""
     objectives = state.objectives
     roots = [o for o in objectives.values() if o.objective.parent not in objectives]
-    roots.sort(key=lambda o: (o.objective.level != "enterprise", o.objective.title))
+    roots.sort(key=lambda o: (o.objective.level != "enterprise", reading_order(o.objective.title)))
     out: list[tuple[ObjectiveState, int]] = []
     seen: set[str] = set()
     # a stack, not a recursive inner function: that would be a reference cycle holding the whole computed
@@ -195,7 +196,7 @@ def objective_tree(state: PlanState) -> list[tuple[ObjectiveState, int]]:
             continue
         seen.add(o.objective.id)
         out.append((o, depth))
-        children = sorted(o.children, key=lambda c: objectives[c].objective.title)
+        children = sorted(o.children, key=lambda c: reading_order(objectives[c].objective.title))
         todo.extend((objectives[child], depth + 1) for child in reversed(children))
     return out
 
@@ -204,7 +205,7 @@ def by_department(state: PlanState) -> list[tuple[str | None, list[ObjectiveStat
     groups: dict[str | None, list[ObjectiveState]] = {}
     for o in state.objectives.values():
         groups.setdefault(o.objective.department, []).append(o)
-    return sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+    return sorted(groups.items(), key=lambda kv: (kv[0] is None, reading_order(kv[0] or "")))
 
 
 def _experience_places(plan: Plan) -> dict[str, str]:
