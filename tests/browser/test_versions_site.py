@@ -133,6 +133,30 @@ def test_switcher_opens_and_navigates(versions_server: SiteServer, new_context: 
     page.close()
 
 
+@pytest.mark.parametrize("width", [390, 700])
+@pytest.mark.parametrize("rel", ["v/v1/index.html", "v/v2/objectives/growth.html", "index.html"])
+def test_the_switchers_menu_opens_inside_the_screen(rel: str, width: int, versions_server: SiteServer,
+                                                    new_context: NewContext) -> None:
+    """On a phone (390 px) and a small tablet (700 px), the menu the switcher opens stays inside the screen on
+    an old version's pages too, whose label ("Versions: v1") is shorter than the current one's: every entry
+    reads whole, none starts left of the screen ("urrent version")."""
+    context, _keeper = new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(versions_server.base_url + rel)
+    page.locator("details.versions summary").click()
+    menu = page.locator("details.versions ul")
+    menu.wait_for(state="visible")
+    # switcher.js places the menu on the details' toggle event, a task queued when it opens: wait for a later one
+    page.evaluate("() => new Promise(done => setTimeout(done))")
+    box = menu.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (rel, width, box)
+    for entry in page.locator("details.versions li").all():
+        entry_box = entry.bounding_box()
+        assert entry_box is not None and entry_box["x"] >= 0 and entry_box["x"] + entry_box["width"] <= width
+    page.close()
+
+
 def _switcher(page: Page) -> list[tuple[str, str, bool, str]]:
     """Each entry of the page's switcher: its label, where it leads (from the site's root), whether it is marked
     as the page's own version, and its note."""

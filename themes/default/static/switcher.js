@@ -50,6 +50,17 @@
     });
   }
 
+  // The menu hangs from the label's right edge. Where the label sits near the screen's left edge (the header
+  // wrapped onto two lines, on a tablet) and is shorter than the menu ("Versions: v1"), the menu would start
+  // off screen: it then hangs from the label's left edge. (On a phone the stylesheet spans it across the header.)
+  if (list) {
+    box.addEventListener("toggle", function () {
+      if (!box.open) return;
+      list.classList.remove("versions-start");
+      if (list.getBoundingClientRect().left < 0) list.classList.add("versions-start");
+    });
+  }
+
   var current = data.versions.filter(function (version) { return version.tag === ""; })[0];
   var back = document.querySelector(".banner a[data-current-version]");
   if (back && current && has(current)) back.href = hrefIn(current);
