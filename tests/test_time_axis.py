@@ -214,3 +214,38 @@ def test_french_weekly_ticks_write_the_first_of_the_month_1er() -> None:
     chart = _chart(rows, cadence="weekly", end="2026-02-28", today="2026-02-20")
     labels = [text for text, _ in _labels(_svg(chart, FR, 800))]
     assert labels == ["18 janv.", "25 janv.", "1er févr.", "8 févr.", "15 févr."]
+
+
+def _months_apart(labels: list[str]) -> set[int]:
+    """The gaps, in months, between neighbouring month labels ("Jan 2026", "Mar 2026": 2)."""
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    months = [int(text.split()[1]) * 12 + names.index(text.split()[0]) for text in labels]
+    return {b - a for a, b in itertools.pairwise(months)}
+
+
+@pytest.mark.parametrize("width", [340, 720])
+def test_weekly_data_over_a_year_shows_evenly_spaced_months(width: int) -> None:
+    """A year of weekly rows on a phone's and a screen's drawing: the month labels shown are evenly spaced
+    ("Jan, Mar, May, Jul, Sep, Nov"), where the demo-requests chart once read "Jan, Mar, May, Jul, Aug, Oct, Dec"."""
+    day, rows = dt.date(2026, 1, 5), []
+    while day <= dt.date(2026, 11, 16):
+        rows.append(day.isoformat())
+        day += dt.timedelta(days=7)
+    labels = [text for text, _ in _labels(_svg(_chart(rows, cadence="weekly", language="en"), EN, width))]
+    assert len(labels) >= 3 and labels[0] == "Jan 2026"
+    assert len(_months_apart(labels)) == 1, labels
+
+
+@pytest.mark.parametrize("width", [340, 720])
+def test_quarter_labels_stand_at_quarter_ends_with_or_without_data(width: int) -> None:
+    """A quarterly KPI without data ticks where its quarters' points will stand, at each quarter's end, as one
+    with data does (not on 1 April for "Q2 2026"); a phone's drawing shows all four quarters, none dropped."""
+    empty = _chart([], cadence="quarterly", language="en")
+    measured = _chart(["2026-Q1", "2026-Q2", "2026-Q3"], cadence="quarterly", language="en")
+    assert _axis(empty)["values"] == _axis(measured)["values"]
+    assert [(v["month"], v["date"]) for v in _axis(empty)["values"]] == [(3, 31), (6, 30), (9, 30), (12, 31)]
+    for chart in (empty, measured):
+        shown = _labels(_svg(chart, EN, width))
+        assert [text for text, _ in shown] == ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
+        gaps = [b - a for (_, a), (_, b) in itertools.pairwise(shown)]
+        assert max(gaps) - min(gaps) < 5, gaps

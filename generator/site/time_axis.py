@@ -89,8 +89,11 @@ def _round_steps(years: float) -> tuple[int, ...]:
 
 def _at_period_ends(kinds: set[str], days: Sequence[dt.date]) -> bool:
     """Whether the points stand at their month's last day: months and quarters do (compute.py draws them
-    there); dated rows do when most of them fall on a month's last day (2026-01-31 for January)."""
+    there); dated rows do when most of them fall on a month's last day (2026-01-31 for January). A KPI without
+    measurements ticks there too: its quarters' labels would otherwise move once its first figure came in."""
     if kinds and periods.DAY not in kinds:
+        return True
+    if not days:  # no measurement yet: where a month's or quarter's would stand, as on a KPI with data
         return True
     ends = sum(1 for d in days if periods.end(d.replace(day=1), periods.MONTH) == d)
     return bool(days) and ends * 2 > len(days)
@@ -111,6 +114,14 @@ def _period_ends(unit: str, step: int, first: dt.date, last: dt.date) -> tuple[d
     return tuple(ends)
 
 
+# Where labels would overlap (a narrow drawing), Vega hides every other one, then every other again, so the
+# labels shown stay evenly spaced: its default for time axes keeps each label clear of the last one kept, which
+# reads "Jan, Mar, May, Jul, Aug, Oct" (months differ in length). The first and last labels are centred on
+# their ticks, not pulled inside the plot: a last label pulled left would crowd its neighbour, and the halving
+# would then end on the first and last quarters only ("Q1, Q4").
+_LABEL_SPACING = {"labelOverlap": "parity", "labelFlush": False}
+
+
 def axis_options(axis: TimeAxis, language: str) -> dict[str, Any]:
     """Vega-Lite axis properties: where the ticks fall and how they are written."""
     interval, step = axis.unit, axis.step
@@ -122,5 +133,6 @@ def axis_options(axis: TimeAxis, language: str) -> dict[str, Any]:
         # d3-time-format has no ordinal day: French writes a month's first day "1er janv.", not "1 janv."
         options["labelExpr"] = "date(datum.value) === 1 ? '1er ' + timeFormat(datum.value, '%b') : datum.label"
     if axis.values:
-        return {"values": [{"year": d.year, "month": d.month, "date": d.day} for d in axis.values], **options}
-    return {"tickCount": {"interval": interval, "step": step}, **options}
+        return {"values": [{"year": d.year, "month": d.month, "date": d.day} for d in axis.values], **options,
+                **_LABEL_SPACING}
+    return {"tickCount": {"interval": interval, "step": step}, **options, **_LABEL_SPACING}
