@@ -20,17 +20,29 @@ FUNNEL_COLOURS = {"need_by_due": palette.ACCENT_LIGHT, "need_to_date": palette.A
                   "actual_to_date": palette.ACCENT}
 
 
+# a bar's value label: its text's width per character (11 px digits, ChartSans) and its gap from the bar
+LABEL_CHAR_PX = 7
+LABEL_GAP_PX = 4
+
+
 @_shape
-def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str, ...], widest: float,
-                 labels: str | None = None) -> Any:
-    """The funnel chart of stages `order` (top first); one dataset: for each stage, the bars of `series`."""
+def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str, ...],
+                 ends: tuple[tuple[float, int], ...], labels: str | None = None) -> Any:
+    """The funnel chart of stages `order` (top first); one dataset: for each stage, the bars of `series`.
+    `ends` are the long bars' values with the length of their labels (`_label_ends`)."""
     domain = [WORDS.t(lang, key) for key in series]
     y = alt.Y("stage:N", title=None, sort=list(order))
-    # room on the right for the label of the longest bar
-    # about five round ticks: left to Vega, a narrow axis dropped overlapping labels unevenly (0, 500, 1,500…)
-    x = alt.X("value:Q", title=WORDS.t(lang, "volume"), axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1, tickCount=5,
-                                                                    **label_options(labels)),
-              scale=alt.Scale(domainMax=widest * 1.15, nice=True))
+    # room on the right of each long bar for its label, in pixels of the drawing's own width (Vega's `width`
+    # is the plot's): a share of the axis (15 %) left a phone's 190 px plot 28 px, and "15,000" read "15,00"
+    room = [f"{value!r} * width / max(width - {chars * LABEL_CHAR_PX + LABEL_GAP_PX + 4}, width / 2)"
+            for value, chars in ends]
+    domain_max = {"expr": f"max({', '.join(room)})" if len(room) > 1 else room[0]}
+    # about five round ticks, every other one hidden where they would overlap: left to Vega, a narrow axis
+    # dropped overlapping labels unevenly (0, 500, 1,500…; 0, 5,000, 10,000, 20,000)
+    x = alt.X("value:Q", title=WORDS.t(lang, "volume"),
+              axis=alt.Axis(format=COUNT_AXIS, tickMinStep=1, tickCount=5, labelOverlap="parity",
+                            **label_options(labels)),
+              scale=alt.Scale(domainMax=domain_max, nice=True))
     offset = alt.YOffset("series:N", sort=domain)
     colour = alt.Color("series:N", title=None, sort=domain,
                        scale=_series_scale(alt, domain, [FUNNEL_COLOURS[key] for key in series]),
@@ -40,9 +52,20 @@ def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str,
                alt.Tooltip("label:N", title=WORDS.t(lang, "volume"))]
     base = alt.Chart(_data(alt, 0)).encode(y=y, x=x, yOffset=offset)
     bars = base.mark_bar().encode(color=colour, tooltip=tooltip)
-    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(text=alt.Text("label:N"))
+    labels = base.mark_text(align="left", baseline="middle", dx=LABEL_GAP_PX).encode(text=alt.Text("label:N"))
     per_stage = 14 * len(series) + 16
     return alt.LayerChart(layer=[], height=per_stage * len(order) + 8), [bars, labels]
+
+
+def _label_ends(records: list[dict[str, Any]], widest: float) -> tuple[tuple[float, int], ...]:
+    """The bars whose label could run past the plot's right edge, as (value, length of its label): for each
+    label length, the longest bar of at least half the widest (a shorter one leaves the other half free)."""
+    longest: dict[int, float] = {}
+    for r in records:
+        if r["value"] >= widest / 2:
+            chars = len(r["label"])
+            longest[chars] = max(longest.get(chars, 0.0), r["value"])
+    return tuple(sorted((value, chars) for chars, value in longest.items())) or ((widest, 1),)
 
 
 def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
@@ -68,7 +91,8 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
                 records.append({"stage": titles[st.stage.id], "series": names[key], "value": value, "label": label})
     order = tuple(titles[st.stage.id] for st in state.stages)
     widest = max((r["value"] for r in records), default=1.0)
-    spec = _funnel_spec(fmt.language, order, series, widest, compact_labels(fmt, widest * 1.15), data=[records])
+    spec = _funnel_spec(fmt.language, order, series, _label_ends(records, widest), compact_labels(fmt, widest * 1.15),
+                        data=[records])
     rows = []
     for i, st in enumerate(state.stages):
         rows.append([
