@@ -167,3 +167,33 @@ def test_a_target_in_dollars_reads_with_its_symbol_where_the_locale_puts_it() ->
     assert [row[2] for row in chart.table.rows] == ["$12,000,000", "$11,000,000"]
     assert [r["label"] for r in _layer(chart, "text")["data"]["values"]] == ["$12,000,000", "$11,000,000"]
     assert "$12,000,000" in chart.description and "000 $" not in chart.description
+
+
+def _value_axis_labels(chart: Any, fmt: Formatter) -> list[str]:
+    """The value axis's labels of `chart` as drawn for the page."""
+    import re
+
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(dict(chart.spec, width=400), format_locale=fmt.vega_format_locale(),
+                                     time_format_locale=fmt.vega_time_locale())
+    axis = re.search(r'aria-label="Y-axis.*?</g></g></g>', svg, re.S)
+    assert axis is not None
+    return [text.replace("\u00a0", " ").replace("\u202f", " ") for text in re.findall(r"<text[^>]*>([^<]*)</text>",
+                                                                                      axis.group(0))]
+
+
+@pytest.mark.parametrize(("fmt", "compact", "whole"), [
+    (Formatter("en", "GBP", "en-GB"), "6m", "6,000,000"),
+    (Formatter("fr", "EUR"), "6 M", "6 000 000"),
+])
+def test_a_target_in_millions_reads_compact_on_its_value_axis(fmt: Formatter, compact: str, whole: str) -> None:
+    """"How the KPI targets moved": an ARR target of 5.2 → 6 million reads "6m" (« 6 M » in French) on its value
+    axis, as the KPI charts do from 100,000, not "6,000,000"; a target in hundreds keeps whole figures."""
+    arr = ["arr", "ARR", 5_200_000, "£"]
+    versions = [VersionTargets("v1", dt.date(2026, 1, 10), [arr, PROSPECTS]),
+                VersionTargets("v2", dt.date(2026, 3, 2), [[*arr[:2], 6_000_000, "£"], PROSPECTS])]
+    money, prospects = target_history_charts(versions, fmt)
+    labels = _value_axis_labels(money, fmt)
+    assert compact in labels and whole not in labels, labels
+    assert "1,000" in _value_axis_labels(prospects, fmt) or "1 000" in _value_axis_labels(prospects, fmt)

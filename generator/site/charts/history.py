@@ -18,7 +18,7 @@ from typing import Any
 
 from ...plan.i18n import Formatter
 from ...plan.messages import render
-from .common import NUMBER_AXIS, Chart, Table, _finite
+from .common import NUMBER_AXIS, Chart, Table, _finite, compact_labels, label_options
 from .shapes import _data, _shape
 
 HEIGHT = 140  # px, of each KPI's plot; the width follows the container
@@ -42,8 +42,9 @@ def _t(lang: str, key: str, **values: object) -> str:
 
 
 @_shape
-def _target_history_spec(alt: Any, lang: str, versions: tuple[str, ...]) -> Any:
-    """One KPI's target over `versions` (oldest first, the working tree last). The datasets are a row per
+def _target_history_spec(alt: Any, lang: str, versions: tuple[str, ...], labels: str | None = None) -> Any:
+    """One KPI's target over `versions` (oldest first, the working tree last), its value axis labelled by
+    `labels` (common.compact_labels: "6m", « 6 M », as the KPI charts) when given. The datasets are a row per
     version (a null target where the version had no such KPI, which breaks the line) and the rows whose
     value is written on the chart."""
     slanted = _crowded(versions)
@@ -51,7 +52,7 @@ def _target_history_spec(alt: Any, lang: str, versions: tuple[str, ...]) -> Any:
               axis=alt.Axis(labelAngle=-35 if slanted else 0, labelAlign="right" if slanted else "center",
                             labelOverlap=False, labelLimit=150))
     y = alt.Y("target:Q", title=None, scale=alt.Scale(zero=True, nice=True),
-              axis=alt.Axis(format=NUMBER_AXIS, tickCount=4))
+              axis=alt.Axis(format=NUMBER_AXIS, tickCount=4, **label_options(labels)))
     tooltip = [alt.Tooltip("version:N", title=_t(lang, "version")),
                alt.Tooltip("date_label:N", title=_t(lang, "date")),
                alt.Tooltip("target_label:N", title=_t(lang, "target"))]
@@ -108,7 +109,8 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
             said.append((text, version))
         previous = target
         rows.append([version, dates[version], text])
-    spec = _target_history_spec(lang, tuple(order), data=[points, labelled])
+    widest = max(abs(target) for target in by_version.values())
+    spec = _target_history_spec(lang, tuple(order), compact_labels(fmt, widest), data=[points, labelled])
 
     caption = _t(lang, "caption", title=title, unit=unit) if unit else title
     table = Table(caption=caption, headers=[_t(lang, k) for k in ("version", "date", "target")], rows=rows)
