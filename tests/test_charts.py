@@ -305,6 +305,29 @@ def test_kpi_description_sums_up_the_chart(state: PlanState, fr: Formatter) -> N
     assert "prévision" in text and text.endswith(".")
 
 
+def test_a_money_forecast_is_written_in_whole_units_as_the_sentence_writes_it() -> None:
+    """An ARR forecast of £5,143,891.42 reads "£5,143,891" in the chart's table and its aria-label, as the
+    status sentence writes it; the measurements keep the pennies the data has."""
+    kpi = KPI(id="arr", loc=Location("objectives/o.md"), locs={}, title="ARR", target=6_500_000, objective="o",
+              unit="£", baseline=4_200_000, due=dt.date(2026, 12, 31))
+    settings_ = Settings(title="T", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
+                         language="en", currency="GBP", locale="en-GB")
+    rows = [(dt.date(2026, 1, 31), 4_310_000.0), (dt.date(2026, 3, 31), 4_402_113.37),
+            (dt.date(2026, 5, 31), 4_530_777.0)]
+    plan = Plan(settings=settings_, series={"arr": Series("data/arr.csv", "value", [
+        Point(d, v, i + 2) for i, (d, v) in enumerate(rows)])})
+    state = compute_kpi(kpi, plan, dt.date(2026, 6, 10), 0.9)
+    assert state.forecast is not None and not float(state.forecast).is_integer()
+    en = Formatter("en", "GBP", "en-GB")
+    chart = charts.kpi_chart(state, en)
+    forecast = en.money(state.forecast)  # as the status sentence writes it (explain.status_rule)
+    assert re.fullmatch(r"£[\d,]+", forecast)
+    assert ["Forecast", "31 Dec 2026", forecast] in chart.table.rows
+    assert f"forecast {forecast} by then" in chart.description
+    assert ["Measurements", "31 Mar 2026", "£4,402,113.37"] in chart.table.rows
+    assert not any(re.search(r"\.\d\d$", row[2]) for row in chart.table.rows if row[0] != "Measurements")
+
+
 values = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 

@@ -113,11 +113,14 @@ def _row(fmt: Formatter, context: tuple[Any, ...], key: str, day: dt.date, value
         if len(_ROWS) >= _ROWS_MAX:
             _ROWS.clear()
         unit = context[-1]
-        label = _LABELS.get((context, number))
+        # a measurement is written as the data has it, pennies included; the path, forecast and target are
+        # computed or planned figures, written as the sentences write them ("£5,143,891", not "£5,143,891.42")
+        exact = key == "measured"
+        label = _LABELS.get((context, number, exact))
         if label is None:
             if len(_LABELS) >= _LABELS_MAX:
                 _LABELS.clear()
-            label = _LABELS[context, number] = fmt.measure(value, unit, digits=digits)  # "$12,000,000" (money)
+            label = _LABELS[context, number, exact] = fmt.measure(value, unit, digits=digits, exact=exact)
         row = _ROWS[index] = _Row(series=_label(fmt.language, key), date=_when(day), value=value,
                                   date_label=fmt.period(day, period), value_label=label)
         if key == "target":
