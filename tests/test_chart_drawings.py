@@ -293,14 +293,15 @@ def test_a_kpi_chart_is_drawn_again_exactly_when_a_number_of_it_changes(monkeypa
 
 def test_dashboard_progress_chart_has_a_legend_for_its_tick_and_line(example_site: Path) -> None:
     """The dashboard's progress drawing names its dark tick and its dotted 100 % line in French, for a reader
-    who does not hover: « Attendu à ce jour » and « 100 % : objectif atteint », on a screen and on a phone."""
+    who does not hover: « Attendu à la dernière mesure » and « 100 % : objectif atteint », on a screen and on a
+    phone."""
     html = (example_site / "index.html").read_text(encoding="utf-8")
     figure = html[html.index('id="chart-objectives-progress"'):]
     figure = figure[:figure.index("</figure>")]
     drawings = _svgs(figure)
     assert len(drawings) == 2
     for svg in drawings:
-        assert ">Attendu à ce jour</text>" in svg
+        assert ">Attendu à la dernière mesure</text>" in svg
         assert ">100\u202f% : objectif atteint</text>" in svg
 
 
@@ -316,7 +317,7 @@ def _attribute(element: str, name: str) -> str | None:
 
 
 def test_the_progress_legend_draws_its_tick_and_line_as_they_are_on_the_bars(example_site: Path) -> None:
-    """« Attendu à ce jour » is drawn in the legend as on the bars: the same dark colour at full opacity (a
+    """« Attendu à la dernière mesure » is drawn in the legend as on the bars: the same dark colour at full opacity (a
     tick at 0.7 opacity read dark on a blue bar and grey beside a short one); « 100 % : objectif atteint » is
     the same colour, dashes and width as the line across the chart."""
     html = (example_site / "index.html").read_text(encoding="utf-8")
@@ -324,7 +325,7 @@ def test_the_progress_legend_draws_its_tick_and_line_as_they_are_on_the_bars(exa
     for svg in _svgs(figure[:figure.index("</figure>")]):
         tick_group = svg[svg.rindex("<g", 0, svg.index("h2v22h-2Z")):svg.index("h2v22h-2Z")]
         tick = svg[svg.index("h2v22h-2Z"):svg.index("<title>", svg.index("h2v22h-2Z"))]
-        symbol = _legend_symbol(svg, "Attendu à ce jour")
+        symbol = _legend_symbol(svg, "Attendu à la dernière mesure")
         assert _attribute(symbol, "stroke") == _attribute(tick_group, "fill") == palette.INK
         assert _attribute(symbol, "opacity") is None and _attribute(tick, "opacity") is None  # both opaque
         line = re.search(r'<line [^>]*stroke-dasharray="3,3"[^>]*/>', svg)

@@ -432,12 +432,15 @@ def test_progress_value_label_is_never_crossed_by_the_expected_tick(state: PlanS
     assert progress._label_at(0.54, 0.92) == 0.54  # far apart: the label stays at the bar's end
 
 
-@pytest.mark.parametrize(("language", "words"), [("fr", ["Attendu à ce jour", "100\u202f% : objectif atteint"]),
-                                                 ("en", ["Expected by today", "100%: objective met"])])
+@pytest.mark.parametrize(("language", "words"), [
+    ("fr", ["Attendu à la dernière mesure", "100\u202f% : objectif atteint"]),
+    ("en", ["Expected when last measured", "100%: objective met"])])
 def test_progress_chart_says_what_its_tick_and_dotted_line_are(state: PlanState, language: str,
                                                                 words: list[str]) -> None:
     """Besides the statuses, the progress chart has a legend in the plan's language for its dark tick (the
-    progress expected today) and its dotted line (100 %, the objective met)."""
+    progress expected when the KPIs were last measured: it once said "Expected by today" of a tick read at the
+    end of September) and its dotted line (100 %, the objective met); a note under the chart says how the
+    tick is read."""
     chart = charts.progress_chart(state, Formatter(language, "EUR"))
     tick = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "tick")
     rule = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "rule")
@@ -445,6 +448,11 @@ def test_progress_chart_says_what_its_tick_and_dotted_line_are(state: PlanState,
         assert layer["encoding"]["stroke"]["scale"]["domain"] == words
         assert layer["encoding"]["strokeDash"]["scale"]["domain"] == words
     assert tick["data"]["values"][0]["mark"] == words[0] and rule["data"]["values"][0]["mark"] == words[1]
+    assert chart.table.note == {
+        "fr": "Le trait : l'avancement attendu à la date de la dernière mesure de chaque KPI (aujourd'hui quand ses "
+              "chiffres sont en retard, ou qu'il n'en a pas).",
+        "en": "The tick: the progress expected on the date of each KPI's latest measurement (today once its figures "
+              "are overdue, or while it has none)."}[language]
 
 
 @pytest.mark.parametrize(("language", "words"), [("en", "Progress of 1 objective on "),

@@ -1,4 +1,5 @@
-"""The objectives' progress: a bar per objective coloured by status, a tick at the progress expected today."""
+"""The objectives' progress: a bar per objective coloured by status, a tick at the progress expected at the date
+of its KPIs' latest measurements (compute.py: today once they are overdue)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def _progress_spec(alt: Any, lang: str, objectives: tuple[str, ...], present: tu
                         scale=_series_scale(alt, list(domain), [palette.STATUS_COLOURS[s] for s in present])),
         tooltip=tooltip)
     # the tick and the 100 % rule are said in a legend of their own, each drawn by its symbol (a vertical line)
-    marks = [WORDS.t(lang, "expected_today"), WORDS.t(lang, "full_progress")]
+    marks = [WORDS.t(lang, "expected_at_latest"), WORDS.t(lang, "full_progress")]
     key = alt.Legend(title=None, orient="top", direction="horizontal", symbolType="M0,-1L0,1", symbolSize=160,
                      symbolStrokeWidth=2)
     dash = alt.StrokeDash("mark:N", scale=alt.Scale(domain=marks, range=[[1, 0], [3, 3]]), legend=key)
@@ -65,8 +66,7 @@ def _label_at(shown: float, expected: float) -> float:
 
 
 def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
-    """One bar per objective of its progress, coloured by status, with a tick at the progress
-    expected today."""
+    """One bar per objective of its progress, coloured by status, with a tick at its expected progress."""
     return progress_chart_of(plan, fmt, None)
 
 
@@ -88,7 +88,7 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
         record: dict[str, Any] = {"objective": titles[oid], "progress": shown, "expected": expected, "status": status,
                   "progress_label": fmt.percent(progress), "expected_label": fmt.percent(expected),
                   "label_at": _label_at(shown, expected),
-                  "mark": WORDS.text(fmt, "expected_today")}
+                  "mark": WORDS.text(fmt, "expected_at_latest")}
         records.append(record)
         rows.append([obj.objective.title, record["progress_label"], record["expected_label"], status])
 
@@ -100,6 +100,8 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
     headers = [WORDS.text(fmt, k) for k in ("objective", "progress", "expected_progress", "status")]
     date = fmt.date(plan.today)
     table = Table(caption=WORDS.text(fmt, "progress_caption", date=date), headers=headers, rows=rows)
+    if records:  # the tick is not "today's" expectation: each KPI's is read on its latest measurement's date
+        table.note = WORDS.text(fmt, "expected_note")
     if records:
         summary = ", ".join(WORDS.text(fmt, "objectives_count", count=statuses[s], label=fmt.label(s)) for s in present)
         description = WORDS.text(fmt, "progress_desc", count=len(records), date=date, summary=summary)
