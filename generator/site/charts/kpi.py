@@ -162,7 +162,7 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         assert state.forecast is not None
         end = record("forecast", state.due, state.forecast)
         # beside the target at the due date: never rounded onto it ("3,6 clients", not "4 clients", for 4)
-        toward = fmt.measure_toward(state.forecast, kpi.target, kpi.unit, digits=digits)
+        toward = fmt.measure_toward(state.forecast, kpi.target, kpi.unit, digits=digits, exact=False)
         if toward != end["value_label"]:
             end = _Row(end, value_label=toward)  # the shared row stays as other charts read it
         forecast = [record("forecast", state.at(state.actual_date), state.actual, state.period_at(state.actual_date)),
