@@ -6,13 +6,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.pipeline import check
+from generator.plan.compute import compute_kpi
+from generator.plan.diagnostics import Location
 from generator.plan.i18n import Formatter
+from generator.plan.model import KPI, Plan, Point, Series, Settings
 from generator.read.source import DirectorySource
 from generator.site import chart_svg, charts
 
@@ -75,3 +79,42 @@ def test_a_funnels_longest_bar_keeps_its_whole_label(make_plan: Callable[..., Pa
     chart = charts.funnel_chart(result.state.funnels["pipeline"], EN)
     assert chart.table.rows[0][2] == "15,000"
     assert _ink_in_right_edge(_png(chart, EN, width)) == 0
+
+
+def _translate_y(element: str) -> float:
+    match = re.search(r'transform="translate\([-\d.]+,([-\d.]+)\)"', element)
+    assert match, element
+    return float(match[1])
+
+
+def _top(mark: str) -> float:
+    """The highest y a drawn mark reaches: a point's position, or a line's highest vertex."""
+    path = re.search(r' d="(M[-\d.,LM]+)"', mark)
+    if path and "translate(" not in mark:
+        return min(float(y) for y in re.findall(r"[-\d.]+,([-\d.]+)", path[1]))
+    return _translate_y(mark)
+
+
+@pytest.mark.parametrize("width", [chart_svg.NARROW, chart_svg.WIDE])
+def test_a_targets_label_stands_above_the_plot_clear_of_the_lines(width: int) -> None:
+    """An uptime KPI measured daily just under its 99.95 % target: "Target: 99.95%" is written above the plot,
+    where no line runs (it once sat on the daily line, and in French on the forecast's dots), over the
+    diamond's date; the diamond itself stays at the target's height."""
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=d) for d in range(0, 320)]
+    kpi = KPI(id="uptime", loc=Location("objectives/o.md"), locs={}, title="Uptime", target=99.95, objective="o",
+              unit="%", baseline=99.7, due=dt.date(2026, 12, 31), cadence="daily")
+    settings = Settings(title="T", period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), language="en")
+    points = [Point(day, 99.65 + (i * 37 % 35) / 100, i + 2) for i, day in enumerate(days)]
+    state = compute_kpi(kpi, Plan(settings=settings, series={"uptime": Series("data/u.csv", "value", points)}),
+                        TODAY, 0.9)
+    chart = charts.kpi_chart(state, EN)
+    import vl_convert
+
+    spec = dict(chart.spec, width=width)
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=EN.vega_format_locale())
+    (label,) = re.findall(r"<text[^>]*>Target: 99\.95%</text>", svg)
+    marks = re.findall(r'<path aria-label="[^"]*series: [^"]*"[^>]*>', svg)
+    assert marks and all(_top(mark) >= 0 for mark in marks)  # every line and point, the diamond, in the plot
+    assert _translate_y(label) < -5  # the label's baseline above the plot's top, its text higher still
+    diamond = next(mark for mark in marks if "series: Target" in mark)
+    assert re.search(r'translate\(([\d.]+),', diamond)[1] == re.search(r'translate\(([\d.]+),', label)[1]

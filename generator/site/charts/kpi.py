@@ -43,6 +43,7 @@ def _label(lang: str, key: str) -> str:
 _KPI_SERIES = ("measured", "expected", "forecast", "target")  # legend order
 TARGET_SIZE = 90  # the target's diamond, in square pixels, on the chart and in the legend
 LINE_SYMBOL_SIZE = 400  # a line's legend symbol: 20 px long
+TARGET_LABEL_GAP = 8  # px between the target's label and the top of the plot
 
 
 @_shape
@@ -88,8 +89,10 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
         base = alt.Chart(data["target"])
         layers.append(base.mark_point(filled=True, opacity=1).encode(
             x=x, y=y, color=colour, shape=shape, size=size, tooltip=tooltip))
-        layers.append(base.mark_text(align="right", baseline="bottom", dx=-6, dy=-6, fontWeight=600).encode(
-            x=x, y=y, text=alt.Text("text:N")))
+        # the target's value is written above the plot, over the diamond's date: beside the diamond it sat on
+        # the lines that reach for it (a daily series close to its target, the forecast's dots)
+        layers.append(base.mark_text(align="right", baseline="bottom", dy=-TARGET_LABEL_GAP, fontWeight=600).encode(
+            x=x, y=alt.YValue(0), text=alt.Text("text:N")))
     return alt.LayerChart(layer=[]), layers
 
 
