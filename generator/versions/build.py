@@ -60,8 +60,9 @@ from ..plan.messages import msg
 from ..read.gitsource import GitError
 from ..read.source import DirectorySource
 from ..site.template_errors import failure_place
+from .comparisons import Comparisons
 from .fork import MIN_VERSIONS_TO_SHARE_OUT, OtherProcess, adopt, built_there
-from .history import write_history
+from .history import PAIR_WEIGHT, write_history
 from .links import version_root
 from .outcome import AllVersionsResult, Made, Progress, ProgressEvent, VersionOutcome
 from .revisions import CheckedVersion, check_versions, published_versions
@@ -125,6 +126,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     all of a version's work)."""
     from ..parallel import MIN_PAGES_PER_WORKER, workers
     from ..plan.i18n import Formatter
+    from ..site.ui_text import ui
 
     assert checked.plan is not None and checked.state is not None
     settings = checked.plan.settings
@@ -135,7 +137,11 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         from ..cache.archived_versions import VersionCache, code_key, template_dirs
 
         cache = VersionCache(code_key(template_dirs(plan_dir)))
-    good = check_versions(repository, plan_path, shown, versions, today, result, cache)
+    # each pair of versions is compared as soon as both are checked, each version's checked plan let go then
+    # (checked again when it is built): two plans held at a time, not all of them (comparisons.py)
+    with Comparisons(checked, ui(settings.language, "current_version"), cache,
+                     workers(PAIR_WEIGHT * (len(versions) + 1))) as comparisons:
+        good = check_versions(repository, plan_path, shown, versions, today, result, cache, comparisons.add)
     tags = [g.version for g in good]
     fresh = [g for g in good if g.kept is None]
     kept = [g for g in good if g.kept is not None]
@@ -155,7 +161,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
                                           + "\n").encode("utf-8")
         before_history = (current.pages, current.charts)
         if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest
-            write_history(current, plan_dir, checked, good, today, cache)
+            write_history(current, plan_dir, checked, good, today, comparisons.views)
         site.current(current)
         if memo is not None:
             memo.forget_older()
@@ -188,6 +194,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
                     memo.charts_built += files.charts
                     memo.pages_rendered += files.pages
             site.version(g.version.version, files)
+            g.release()  # checked again should another build step need it (it is one plan of many)
             if memo is not None and g.outcome.status != "cached":
                 memo.forget_older()
             g.outcome.pages = files.pages

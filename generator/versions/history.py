@@ -6,29 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import pickle
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..build import SiteFiles
 from ..pipeline import Checked
+from .comparisons import PairName, View
 from .links import CURRENT, HISTORY_PATH, changes_path, entity_href, version_root
 from .revisions import CheckedVersion, targets_of
-
-if TYPE_CHECKING:
-    from ..cache.archived_versions import VersionCache
 
 PAIR_WEIGHT = 20  # a pair of versions to compare, in pages to render (parallel.MIN_PAGES_PER_WORKER)
 
 
 def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[CheckedVersion], today: dt.date,
-             cache: VersionCache | None = None) -> None:
+                  compared: dict[PairName, View]) -> None:
     """changes/OLD..NEW.html for each pair of consecutive versions and changes/NEWEST..current.html from the
-    newest tag to the working tree, and history.html, rendered with the
-    current version's settings (language, theme) at the root."""
+    newest tag to the working tree, and history.html, rendered with the current version's settings (language,
+    theme) at the root. `compared` holds each pair's comparison (comparisons.py: made as the versions were
+    checked)."""
     from ..cache.site_stores import keep_site_stores
-    from ..diff.compare import diff_states
-    from ..diff.format import diff_view
     from ..parallel import render_all, workers
     from ..plan.i18n import Formatter
     from ..site.charts import VersionTargets, target_history_charts
@@ -67,36 +63,10 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
         pairs.append((good[0], None))
         entries[CURRENT] = current
     names = [(a.version.version, CURRENT if b is None else b.version.version) for a, b in pairs]
-    # a comparison of two versions kept by an earlier build was kept with them
-    keys = [cache.pair_key(a.key, b.key, a.version.version, b.version.version)
-            if cache is not None and b is not None and a.key is not None and b.key is not None else None
-            for a, b in pairs]
-    views: list[dict[str, Any] | None] = [None if key is None or cache is None else cache.load_view(key)
-                                          for key in keys]
-    missing = [i for i, view in enumerate(views) if view is None]
-
-    def state_of(g: CheckedVersion | None) -> Any:
-        """A version's computed plan (checked now if it was kept); the working tree's for None."""
-        return checked.state if g is None else g.plan_checked().state
-
-    states = [(names[i][0], state_of(pairs[i][0]), names[i][1], state_of(pairs[i][1])) for i in missing]
-
-    def compare(pair: tuple[str, Any, str, Any]) -> bytes:
-        old, before, new, after = pair
-        assert before is not None and after is not None
-        view = diff_view(diff_states(before, after, old, entries[new]["label"]))
-        return pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL)
-
-    # each pair compares two whole plans (and a changes page of dated versions lists every KPI): on every
-    # core, as pages are, then the pages once every entry of the timeline is complete
     jobs = workers(PAIR_WEIGHT * len(pairs))
-    for i, data in zip(missing, render_all(compare, states, jobs=workers(PAIR_WEIGHT * len(states))), strict=True):
-        views[i] = pickle.loads(data)
-        if keys[i] is not None and cache is not None:
-            cache.store_view(keys[i], views[i])  # type: ignore[arg-type]
+    views = [compared[(a.version.version, None if b is None else b.version.version)] for a, b in pairs]
     pages: list[PageSpec] = []
     for (old, new), view in zip(names, views, strict=True):
-        assert view is not None
         for section in view["sections"] + view["moved"]:
             base = version_root(old) if section["op"] == "removed" else \
                 "" if new == CURRENT else version_root(new)

@@ -53,6 +53,8 @@ class CheckedVersion:
     opened: GitSource | Callable[[], GitSource]  # the revision's files, or what opens them when first needed
     key: str | None = None  # its entry in the version cache (None: no cache)
     kept: dict[str, Any] | None = None  # that entry's meta, when an earlier build kept the version
+    reuses: CheckedVersion | None = None  # the version whose check it shares (the same plan, the same day)
+    _targets: list[list[Any]] | None = None  # `targets()`, noted when the checked plan is let go
 
     @property
     def source(self) -> GitSource:
@@ -63,6 +65,8 @@ class CheckedVersion:
 
     def plan_checked(self) -> Checked:
         """The version's checked plan, checked now if its files were kept by an earlier build."""
+        if self.checked is None and self.reuses is not None:
+            self.checked = self.reuses.plan_checked()
         if self.checked is None:
             self.checked = check(self.source, self.today)
             self.source.close()
@@ -70,10 +74,20 @@ class CheckedVersion:
                 raise RuntimeError(f"the version `{self.version.version}` no longer checks as it did")
         return self.checked
 
+    def release(self) -> None:
+        """Let go of the checked plan (~13 MB for 250 objectives) until something needs it again: it is then
+        checked anew from the same files (0.1-0.3 s from the parse cache), the same plan. The history page's
+        targets are noted first."""
+        if self.checked is not None and self.checked.state is not None and self.kept is None:
+            self._targets = targets_of(self.checked.state)
+        self.checked = None
+
     def targets(self) -> list[list[Any]]:
         """[KPI id, title, target, unit] of each KPI: what the history page's charts show of the version."""
         if self.checked is None and self.kept is not None:
             return self.kept["targets"]
+        if self.checked is None and self._targets is not None:
+            return self._targets
         state = self.plan_checked().state
         assert state is not None
         return targets_of(state)
@@ -108,10 +122,12 @@ def open_version(repository: Repository, v: Version, plan_path: str, shown: str,
 
 
 def check_versions(repository: Repository, plan_path: str, shown: str, versions: list[Version], today: dt.date,
-                    result: AllVersionsResult, cache: VersionCache | None = None) -> list[CheckedVersion]:
+                    result: AllVersionsResult, cache: VersionCache | None = None,
+                    on_good: Callable[[CheckedVersion], None] | None = None) -> list[CheckedVersion]:
     """Check each version from its own revision (a plan already checked at the same date is reused), unless
-    an earlier build kept its files in `cache`: then it is checked only if a changes page needs its plan."""
-    done: dict[tuple[str, dt.date], tuple[str, Checked]] = {}
+    an earlier build kept its files in `cache`: then it is checked only if a changes page needs its plan.
+    `on_good(g)` is called with each good version as soon as it is known, newest first (comparisons.py)."""
+    done: dict[tuple[str, dt.date], CheckedVersion] = {}
     blobs: dict[str, bytes] = {}
     out: list[CheckedVersion] = []
     # the plan folder's tree in each version names all it holds: a version's entry is found without reading it
@@ -127,14 +143,18 @@ def check_versions(repository: Repository, plan_path: str, shown: str, versions:
             outcome.status = "cached"
             opener = functools.partial(open_version, repository, v, plan_path, shown, blobs)
             out.append(CheckedVersion(v, None, when, outcome, opener, entry, kept))
+            if on_good is not None:
+                on_good(out[-1])
             continue
+        same = None  # the version already checked with the same plan and day
         try:
             src = open_version(repository, v, plan_path, shown, blobs)
             try:
                 key = (src.fingerprint(), when)
-                if key in done:
-                    outcome.status, outcome.note = "reused", done[key][0]  # the version whose check it reuses
-                    vchecked = done[key][1]
+                same = done.get(key)
+                if same is not None:
+                    outcome.status, outcome.note = "reused", same.version.version  # the version whose check it reuses
+                    vchecked = same.plan_checked()
                 else:
                     vchecked = check(src, when)
             finally:
@@ -152,9 +172,11 @@ def check_versions(repository: Repository, plan_path: str, shown: str, versions:
             outcome.note = msg("versions.errors", count=len(errors))
             result.warnings.append(msg("versions.with-errors", name=v.version, count=len(errors), first=where))
             continue
-        done.setdefault(key, (v.version, vchecked))
         outcome.seconds = time.perf_counter() - began
-        out.append(CheckedVersion(v, vchecked, when, outcome, src, entry))
+        out.append(CheckedVersion(v, vchecked, when, outcome, src, entry, reuses=same))
+        done.setdefault(key, out[-1])
+        if on_good is not None:
+            on_good(out[-1])
     return out
 
 
