@@ -74,3 +74,39 @@ def test_checking_twenty_versions_holds_two_checked_plans_at_most(tmp_path: Path
     assert result.ok, result.message
     assert len(held) == 20 and max(held) <= 2
     assert (tmp_path / "out/changes/v1..v2.html").is_file() and (tmp_path / "out/changes/v20..current.html").is_file()
+
+
+def test_a_comparison_whose_copy_failed_is_made_here_with_the_same_pages(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forked copy comparing two versions that dies (out of memory, killed) costs time, not pages: the build's
+    process compares them itself and writes the same changes pages."""
+    import os
+
+    from generator.versions import comparisons
+
+    repo = GitRepo(tmp_path / "repo")
+    monkeypatch.chdir(repo.root)
+    five_versions(repo)
+    monkeypatch.setattr(store.VERSIONS, "root", tmp_path / "kept-a")
+    assert build_all_versions(repo.plan, tmp_path / "a", TODAY).ok
+
+    here, compare, init = os.getpid(), comparisons.compare, comparisons.Comparisons.__init__
+    compared_here: list[str] = []
+
+    def failing_in_a_copy(*args: object) -> comparisons.View:
+        if os.getpid() != here:
+            raise MemoryError
+        compared_here.append(str(args[2]))
+        return compare(*args)  # type: ignore[arg-type]
+
+    def on_two_cores(self: comparisons.Comparisons, *args: object) -> None:
+        init(self, *args[:3], 2)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(comparisons, "compare", failing_in_a_copy)
+    monkeypatch.setattr(comparisons.Comparisons, "__init__", on_two_cores)
+    monkeypatch.setattr(store.VERSIONS, "root", tmp_path / "kept-b")
+    assert build_all_versions(repo.plan, tmp_path / "b", TODAY).ok
+    site = files_of(tmp_path / "a")
+    changes = {path for path in site if path.startswith("changes/")}
+    assert len(changes) == 5 and sorted(compared_here) == ["v1", "v2", "v3", "v4", "v4.1"]
+    assert {path: site[path] for path in changes} == {path: files_of(tmp_path / "b")[path] for path in changes}

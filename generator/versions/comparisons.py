@@ -76,16 +76,21 @@ class Comparisons:
             if view is not None:
                 self.views[name] = view
                 return
-        before = older.plan_checked().state
-        after = self._current.state if newer is None else newer.plan_checked().state
-        label = self._label if newer is None else newer.version.version
         if self._jobs < 2:
-            self._keep(name, key, compare(before, after, name[0], label))
+            self._keep(name, key, compare(*self._sides(older, newer)))
             return
         while len(self._running) >= self._jobs - 1:
             self._collect()
-        other = OtherProcess(lambda: compare(before, after, name[0], label)).__enter__()
+        sides = self._sides(older, newer)
+        other = OtherProcess(lambda: compare(*sides)).__enter__()
         self._running.append((name, key, older, newer, other))
+
+    def _sides(self, older: CheckedVersion, newer: CheckedVersion | None) -> tuple[Any, Any, str, str]:
+        """What `compare` takes: both computed plans (checked again if let go), the older one's tag and the
+        newer one's label."""
+        after = self._current.state if newer is None else newer.plan_checked().state
+        label = self._label if newer is None else newer.version.version
+        return older.plan_checked().state, after, older.version.version, label
 
     def _collect(self) -> None:
         """The oldest running comparison's view; compared here if the copy failed (where an error is raised
@@ -96,9 +101,7 @@ class Comparisons:
         finally:
             other.__exit__(None, None, None)
         if view is None:
-            after = self._current.state if newer is None else newer.plan_checked().state
-            view = compare(older.plan_checked().state, after, name[0],
-                           self._label if newer is None else newer.version.version)
+            view = compare(*self._sides(older, newer))
         self._keep(name, key, view)
 
     def _keep(self, name: PairName, key: str | None, view: View) -> None:
