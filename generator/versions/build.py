@@ -34,8 +34,9 @@ Decisions:
   static files are written once, at the root (`static_root="../../"`), and the search
   index is made from the current version's pages only (archived ones are not indexed anyway).
   With four versions or more on a multi-core machine, a forked copy of the build makes the older half of the
-  versions while this process makes the newer half (each writes its own versions' files), and the changes
-  pages are compared and rendered on every core. pagefind indexes the current version meanwhile. What
+  versions while this process makes the newer half (each writes its own versions' files); each pair of
+  versions is compared by a forked copy while this process checks the next revision, and the changes pages
+  are rendered on every core. pagefind indexes the current version meanwhile. What
   remains (bench/versions_bench.py, 20 tags): checking each revision, rendering the pages whose content
   differs (with tags a month apart, every KPI page), and writing every version's files.
 - Memory: the memo keeps what the last version built used (RenderMemo.forget_older), which is what its
@@ -162,6 +163,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         before_history = (current.pages, current.charts)
         if good:  # from the checked versions alone: written now, so that pagefind indexes it with the rest
             write_history(current, plan_dir, checked, good, today, comparisons.views)
+        comparisons.views.clear()  # ~1.4 MB a pair for 250 objectives: not held while the versions are built
         site.current(current)
         if memo is not None:
             memo.forget_older()
@@ -173,6 +175,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         switcher = [SwitcherEntry("", fmt.date(today), "", html_pages(current))]
         site.index(current.files)
         del current
+        _give_back_freed_memory()
 
         total = len(versions)
         for index, outcome in enumerate(o for o in result.outcomes if o.status == "skipped"):
@@ -195,6 +198,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
                     memo.pages_rendered += files.pages
             site.version(g.version.version, files)
             g.release()  # checked again should another build step need it (it is one plan of many)
+            _give_back_freed_memory()
             if memo is not None and g.outcome.status != "cached":
                 memo.forget_older()
             g.outcome.pages = files.pages
@@ -259,3 +263,14 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
     return counts
 
 
+def _give_back_freed_memory() -> None:
+    """Return the pages a built version freed to the system (glibc keeps them otherwise): the next version's
+    drawings and pages, of other sizes, would not all fit in the holes, and the process would grow version
+    after version, as would the forked copy that builds the older half (it starts with this one's pages)."""
+    import ctypes
+    import sys
+
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
