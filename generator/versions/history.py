@@ -25,7 +25,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     theme) at the root. `compared` holds each pair's comparison (comparisons.py: made as the versions were
     checked)."""
     from ..cache.site_stores import keep_site_stores
-    from ..parallel import render_all, workers
+    from ..parallel import render_all, render_drawn, workers
     from ..plan.i18n import Formatter
     from ..site.charts import VersionTargets, target_history_charts
     from ..site.pages import PageSpec, SiteContext, navigation
@@ -88,6 +88,9 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     kpi_charts = target_history_charts(versions, fmt)
     page = PageSpec(path=HISTORY_PATH, template="history.html", title=ui(lang, "history"), section="history",
                     data={"timeline": timeline}, charts=kpi_charts)
-    out.files[HISTORY_PATH] = render_page(env, page, site).encode("utf-8")
+    # its charts (two drawings a KPI) drawn by workers when the cache lacks them, as a version's pages are: drawn
+    # here, they would start vl-convert's runtime in this process (~100 MB more, and no fork after it)
+    out.files[HISTORY_PATH] = render_drawn(lambda one: render_page(env, one, site).encode("utf-8"), [page],
+                                           jobs=jobs)[0]
     out.pages += 1
     out.charts += len(kpi_charts)
