@@ -40,7 +40,7 @@ class Comparisons:
         self._current = current
         self._label = current_label
         self._cache = cache
-        self._jobs = jobs  # processes comparing at once, this one included (it checks meanwhile)
+        self._jobs = jobs  # forked copies comparing at once, while this process checks
         self._newest: CheckedVersion | None = None  # the first version added: built first, its plan kept
         self._newer: CheckedVersion | None = None  # the last version added: the newer side of the next pair
         self._running: list[tuple[PairName, str | None, CheckedVersion, CheckedVersion | None, OtherProcess]] = []
@@ -79,7 +79,7 @@ class Comparisons:
         if self._jobs < 2:
             self._keep(name, key, compare(*self._sides(older, newer)))
             return
-        while len(self._running) >= self._jobs - 1:
+        while len(self._running) >= self._jobs:  # (this process mostly waits on git meanwhile)
             self._collect()
         sides = self._sides(older, newer)
         other = OtherProcess(lambda: compare(*sides)).__enter__()
