@@ -43,11 +43,11 @@ Decisions:
   neighbour in history may show again. Each pair of versions is compared as soon as both are checked
   (comparisons.py) and each version's checked plan (~13 MB for 250 objectives) let go then, checked again
   when it is built: two plans are held at a time, not one per version (the process held 538 MB after
-  checking 21). The history page's
-  drawings are made by workers, so that vl-convert's runtime (~100 MB) stays out of this process until a
-  version is built beside its siblings; the pages a built version freed are given back to the system
-  before the next. Peak of 20 tags of 250 objectives (docs/performance.md, "Budgets"): 432 MB with every
-  chart to draw (679 before), 344 MB with the drawings cached (485), 306 MB with every version kept.
+  checking 21). The history page's drawings are made by workers, so that vl-convert's runtime (~100 MB)
+  stays out of this process until a version is built beside its siblings; the pages a built version freed
+  are given back to the system before the next. Peak of 20 tags of 250 objectives (docs/performance.md,
+  "Budgets"): 432 MB with every chart to draw (679 before), 344 MB with the drawings cached (485), 306 MB
+  with every version kept.
 """
 
 from __future__ import annotations
