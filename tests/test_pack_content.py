@@ -53,7 +53,8 @@ def pack_text(checked: Checked, limits: pack_content.Limits | None = None) -> st
     gathered = pack_content.gather(checked.state, None, with_changes=False, colours={})
     if limits is not None:
         gathered.limits = limits
-    text = re.sub(r"<[^>]+>", " ", render_html(gathered, pack_template(None, gathered.settings.theme)).split("<body>")[1])
+    page = render_html(gathered, pack_template(None, gathered.settings.theme))
+    text = re.sub(r"<[^>]+>", " ", page.split("<body>")[1])
     return " ".join(html.unescape(text).replace("\u00a0", " ").split())
 
 
