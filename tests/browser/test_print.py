@@ -46,7 +46,7 @@ def test_printed_charts_are_followed_by_their_data_tables(site_server: SiteServe
     assert "Données du graphique" not in text  # the table's toggle is not printed
     assert text.count("Série Date Valeur") >= 3
     # (the text's spaces, no-break ones included, made plain by split)
-    for row in ("Mesures janvier 2026 0 clients", "Mesures janvier 2026 1 rendez-vous",
+    for row in ("Mesures janvier 2026 0 client", "Mesures janvier 2026 1 rendez-vous",
                 "Mesures janvier 2026 38 500 €"):
         assert row in text, row
 
