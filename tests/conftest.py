@@ -37,13 +37,14 @@ period:
 @pytest.fixture(autouse=True)
 def _no_kept_versions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test's `--all-versions` builds start with no version kept by an earlier build (of another test, or
-    of the user's own plans), and its commands with no parse cache kept on disk: they keep theirs in a folder
-    of their own (the store's `versions` and `parsed` partitions, cache/store.py)."""
+    of the user's own plans), and its commands with no parse cache or rendered page kept on disk: they keep
+    theirs in a folder of their own (the store's `versions`, `parsed` and `pages` partitions, cache/store.py)."""
     from generator.cache import store
 
     folder = tmp_path_factory.mktemp("kept-versions")
     monkeypatch.setattr(store.VERSIONS, "root", folder)
     monkeypatch.setattr(store.PARSED_FILES, "root", folder / "parsed")
+    monkeypatch.setattr(store.RENDERED_PAGES, "root", folder / "pages")  # a page rendered by this test's code
     return folder
 
 

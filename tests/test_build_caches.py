@@ -94,3 +94,96 @@ def test_a_corrupt_cache_entry_is_compiled_again(
     render.environment.cache_clear()
     assert build(themed_plan, tmp_path / "second", TODAY).ok
     assert _free_page(tmp_path / "first") == _free_page(tmp_path / "second")
+
+
+def _site(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages the builds below render (in this process: STRATEGY_JOBS=1)."""
+    paths: list[str] = []
+    real = render.render_page
+
+    def counting(env: object, page: object, site: object) -> str:
+        paths.append(page.path)  # type: ignore[attr-defined]
+        return real(env, page, site)  # type: ignore[arg-type]
+
+    monkeypatch.setenv("STRATEGY_JOBS", "1")
+    monkeypatch.setattr(render, "render_page", counting)
+    return paths
+
+
+def test_an_unchanged_plan_is_built_again_without_rendering_a_page(
+        tmp_path: Path, cache: Path, rendered: list[str], fresh_environments: None) -> None:
+    """The second build of a plan takes every page from the cache and writes the very same site."""
+    plan = tmp_path / "content"
+    shutil.copytree(ROOT / "content", plan)
+    assert build(plan, tmp_path / "first", TODAY).ok
+    pages = len(rendered)
+    assert pages > 20
+    rendered.clear()
+    render.environment.cache_clear()
+    assert build(plan, tmp_path / "second", TODAY).ok
+    assert rendered == []
+    assert _site(tmp_path / "first") == _site(tmp_path / "second")
+
+
+def test_an_edited_objective_renders_only_the_pages_that_show_it(
+        tmp_path: Path, cache: Path, rendered: list[str], fresh_environments: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one objective's text is edited, its page shows the new text and is rendered again, the pages that
+    do not show it are taken from the cache, and the site is the one a build without kept pages makes."""
+    plan = tmp_path / "content"
+    shutil.copytree(ROOT / "content", plan)
+    assert build(plan, tmp_path / "first", TODAY).ok
+    pages = len(rendered)
+    rendered.clear()
+    objective = plan / "objectives" / "portail-client.md"
+    objective.write_text(objective.read_text(encoding="utf-8") + "\nUne phrase ajoutée au portail.\n",
+                         encoding="utf-8")
+    render.environment.cache_clear()
+    assert build(plan, tmp_path / "second", TODAY).ok
+    assert "objectives/portail-client.html" in rendered
+    # (the pages that list the objective hold it whole, its text included: they are rendered again too)
+    assert len(rendered) < pages / 2, rendered
+    second = _site(tmp_path / "second")
+    assert "Une phrase ajoutée au portail." in second["objectives/portail-client.html"].decode("utf-8")
+
+    monkeypatch.setattr(store.RENDERED_PAGES, "root", tmp_path / "no-kept-pages")
+    render.environment.cache_clear()
+    assert build(plan, tmp_path / "fresh", TODAY).ok
+    assert second == _site(tmp_path / "fresh")
+
+
+def test_a_theme_that_reads_the_whole_state_gets_every_page_rendered(
+        themed_plan: Path, tmp_path: Path, cache: Path, rendered: list[str], fresh_environments: None) -> None:
+    """A page is kept by a digest of its own context: a theme template reading `site.state` could show
+    anything of the plan, so such a theme's pages are rendered on every build."""
+    template = themed_plan.parent / "themes" / "mine" / "templates" / "page.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "MARK-ONE", "{{ site.state.plan.objectives | length }} objectives"), encoding="utf-8")
+    assert build(themed_plan, tmp_path / "first", TODAY).ok
+    pages = len(rendered)
+    render.environment.cache_clear()
+    assert build(themed_plan, tmp_path / "second", TODAY).ok
+    assert len(rendered) == 2 * pages
+    assert "5 objectives" in _free_page(tmp_path / "second")
+
+
+def test_a_damaged_kept_page_is_rendered_again(
+        tmp_path: Path, cache: Path, rendered: list[str], fresh_environments: None) -> None:
+    """A kept page cut short or overwritten (a crash, a full disk) is never shown: the page is rendered."""
+    plan = tmp_path / "content"
+    shutil.copytree(ROOT / "content", plan)
+    assert build(plan, tmp_path / "first", TODAY).ok
+    pages = len(rendered)
+    entries = sorted(store.RENDERED_PAGES.folder().glob("*.html.z"))
+    assert len(entries) == pages
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-10])
+    render.environment.cache_clear()
+    assert build(plan, tmp_path / "second", TODAY).ok
+    assert len(rendered) == 2 * pages
+    assert _site(tmp_path / "first") == _site(tmp_path / "second")

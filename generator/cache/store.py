@@ -5,6 +5,7 @@
     charts/     chart specs made by Altair, by shape (JSON)                        ≤ 4,000 files
     drawings/   charts drawn as SVG (compressed)                                   ≤ 20,000 files
     templates/  the theme's compiled templates (Jinja bytecode)                    ≤ 2,000 files
+    pages/      rendered pages, by a digest of what they show (compressed)         ≤ 20,000 files, 256 MiB
     versions/   archived versions' pages and their comparisons                    ≤ 1 GiB
 
 (the render memo of `strategy serve` lives in memory only.)
@@ -211,6 +212,9 @@ PARSED_FILES = Partition("parsed", (".pickle",), max_files=4)
 CHART_SHAPES = Partition("charts", (".json",), max_files=4000)
 CHART_DRAWINGS = Partition("drawings", (".svg.z",), max_files=20_000)
 TEMPLATES = Partition("templates", (".jinja",), max_files=2000)
+# about 12 KB an entry (a full-size objective page with its 8 drawings is 110 KB): the pages of a few dozen
+# builds of a big plan, the least recently used dropped first
+RENDERED_PAGES = Partition("pages", (".html.z",), max_files=20_000, max_bytes=256 << 20, touch_on_read=True)
 VERSIONS = Partition("versions", (".version", ".pair"), max_bytes=1 << 30, touch_on_read=True)
 
 _older_layout_forgotten = False
