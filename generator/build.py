@@ -87,7 +87,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     """
     from .cache.kept_pages import KeptPages
     from .cache.site_stores import keep_site_stores
-    from .parallel import render_all, render_drawn, render_drawn_again
+    from .parallel import render_drawn
     from .plan.i18n import Formatter
     from .site.long_series import csv_files
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
@@ -124,11 +124,8 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     if memo is None:
         pages = build_pages(state, fmt, defer_charts=True)  # each page's charts made where it is rendered
         kept = KeptPages.for_site(env, site)  # the pages an earlier build rendered from the same context
-        if kept is None:
-            html = render_drawn(render, pages, jobs=jobs)  # on every core, the charts the cache lacks drawn first
-        else:
-            html = kept.render(pages, lambda missing, jobs: render_drawn_again(render, missing, jobs), render_all,
-                               jobs=jobs)
+        # on every core, the charts the cache lacks drawn first
+        html = render_drawn(kept.rendering(render) if kept is not None else render, pages, jobs=jobs)
     else:
         with memo.build():
             pages = memo.page_specs(state, fmt, build_pages)

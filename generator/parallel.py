@@ -76,13 +76,6 @@ def render_drawn(render: Callable[[Any], bytes], pages: Sequence[Any], jobs: int
     them all at once, then each drawing takes its placeholder's place; a page with a drawing that could not be
     made is rendered again (it shows the chart's table instead). With every drawing in the cache, that is
     one `render_all`."""
-    return render_drawn_again(render, pages, jobs)[0]
-
-
-def render_drawn_again(render: Callable[[Any], bytes], pages: Sequence[Any],
-                       jobs: int | None = None) -> tuple[list[bytes], set[int]]:
-    """`render_drawn`, and which pages (by index) were rendered again, their drawings made in this process or
-    not at all (cache/kept_pages.py keeps only the others)."""
     from .site import chart_svg
     from .site.drawing_pool import draw_all, kept_workers
 
@@ -123,8 +116,7 @@ def render_drawn_again(render: Callable[[Any], bytes], pages: Sequence[Any],
                 html[i] = html[i].replace(chart_svg.placeholder(key).encode(), svg.encode("utf-8"))
         for i, text in zip(redo, render_all(render, [pages[i] for i in redo], jobs), strict=True):
             html[i] = text
-        return html, set(redo)
-    return html, set()
+    return html
 
 
 def render_all(render: Callable[[Any], R], pages: Sequence[Any], jobs: int | None = None) -> list[R]:

@@ -10,23 +10,25 @@ objective or KPI changes the pages that show it and no other; the pages of a pla
 found again but for those.
 
 The entry is the page as rendered, before `theme_colours.recolour_page` (which the build applies after). A page
-is kept only when it was rendered in one pass with every drawing found or drawn by the drawing workers: one
-whose drawings were made in the building process, or could not be made (its table shown instead), is rendered
-again next time. A theme whose templates read `site.state` or where an entity was written (render_memo's rule)
-gets no page kept. As every store, this only ever saves time: an entry that cannot be read is a miss.
+is kept only when every drawing it shows was found in the cache as it was rendered: one with a drawing still to
+make (a first build, a KPI whose measurements changed) is kept by the next build, which finds the drawing. A
+theme whose templates read `site.state` or where an entity was written (render_memo's rule) gets no page kept.
+As every store, this only ever saves time: an entry that cannot be read is a miss.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from ..plan.i18n import Formatter
+from ..site import chart_svg
 from .render_memo import _READS_WHERE, _Fingerprints, _where_free_table, digest_pickle
 from .store import RENDERED_PAGES, Partition, fingerprint
 
+_PLACEHOLDER = chart_svg.placeholder("").split(" ", 1)[0].encode()  # "<!--drawing": a drawing still to make
 _LEVEL = 1  # zlib: 28 MB of pages in 0.11 s to 3.7 MB; level 6 takes four times as long for 10 % less
 
 
@@ -42,7 +44,6 @@ class KeptPages:
         self.partition = partition
         self._site_digest = _site_digest(env, site)
         self._prints: _Fingerprints | None = None
-        self.found = self.rendered = 0
 
     @staticmethod
     def for_site(env: Any, site: Any) -> KeptPages | None:
@@ -70,40 +71,34 @@ class KeptPages:
                  page.chart_count)
         return f"{fingerprint('rendered page', self._site_digest, self._prints.of(shown))}.html.z"
 
-    def _look(self, page: Any) -> tuple[str, bytes | None]:
-        """The page's entry name and its compressed entry (a seventh of its bytes for the trip between
-        processes), None when it is not kept."""
-        key = self.page_key(page)
-        return key, self.partition.read(key)
+    def rendering(self, render: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+        """`render` taking each page it can from the kept ones, and keeping those it renders. Called by
+        whichever process renders the page (parallel.render_drawn), so digests, reads and writes are shared
+        out over the cores as rendering is."""
 
-    def render(self, pages: Sequence[Any], render_drawn: Callable[..., tuple[list[bytes], set[int]]],
-               render_all: Callable[..., list[Any]], jobs: int | None = None) -> list[bytes]:
-        """The HTML of `pages`: each kept one read back, the others rendered by `render_drawn(pages, jobs)`
-        (which also says which of them were rendered again in this process) and kept. Pages are digested and
-        read on every core (`render_all`)."""
-        looked = render_all(self._look, pages, jobs)
-        out: list[bytes | None] = []
-        for _, data in looked:
-            try:
-                out.append(zlib.decompress(data) if data is not None else None)
-            except zlib.error:  # damaged: rendered again
-                out.append(None)
-        missing = [i for i, html in enumerate(out) if html is None]
-        made, again = render_drawn([pages[i] for i in missing], jobs) if missing else ([], set())
-        for n, (i, html) in enumerate(zip(missing, made, strict=True)):
-            out[i] = html
-            if n not in again:
-                self.partition.write(looked[i][0], zlib.compress(html, _LEVEL))
-        self.found, self.rendered = len(pages) - len(missing), len(missing)
-        return [html for html in out if html is not None]
+        def kept_or_rendered(page: Any) -> bytes:
+            key = self.page_key(page)
+            data = self.partition.read(key)
+            if data is not None:
+                try:
+                    return zlib.decompress(data)
+                except zlib.error:  # damaged: rendered again
+                    pass
+            html = render(page)
+            # rendered collecting the drawings the cache lacks (the first pass of parallel.render_drawn) and
+            # none lacking: every drawing was found. A page rendered again (drawings made in this process, or
+            # a table instead of one that could not be made) is not kept: it is rendered next time.
+            if chart_svg.collecting() and _PLACEHOLDER not in html:
+                self.partition.write(key, zlib.compress(html, _LEVEL))
+            return html
+
+        return kept_or_rendered
 
 
 def _site_digest(env: Any, site: Any) -> bytes:
     """What every page of `site` is rendered from, besides its own context: the templates, the drawing engine,
     the shared context (the computed state left out: templates read it only through `page`)."""
     import dataclasses
-
-    from ..site import chart_svg
 
     digest = hashlib.blake2b(digest_size=20)
     for name in sorted(env.loader.list_templates()):
