@@ -2,8 +2,8 @@
 that a build renders only the pages whose content changed since a build made them (issue 15, item 7).
 
 A page's entry is named by `store.fingerprint` (this package's code and its libraries) of: the theme's templates
-(their names and sources), what draws the charts besides their specs (`chart_svg`: vl-convert's version, the
-measuring font, the post-processing), what every page shares (`SiteContext` but the computed state: navigation,
+(their names and sources), the font the drawings are measured with (vl-convert's version and chart_svg's
+code are in the fingerprint already), what every page shares (`SiteContext` but the computed state: navigation,
 day, version, search, static names, the plan's settings) and the page's own context (`PageSpec`: its path,
 template, title and data, the computed states it shows digested by content as `render_memo` does). An edited
 objective or KPI changes the pages that show it and no other; the pages of a plan with one edited file are
@@ -103,7 +103,8 @@ def _site_digest(env: Any, site: Any) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
     for name in sorted(env.loader.list_templates()):
         digest.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode("utf-8", "surrogatepass"))
-    digest.update(chart_svg._engine_version().encode())
+    for font in sorted(chart_svg.FONTS.glob("*.ttf")):  # the drawings' measuring font (code: in `fingerprint`)
+        digest.update(font.read_bytes())
     fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site) if f.name not in ("state", "fmt")}
     fmt = site.fmt
     digest.update(digest_pickle((fields, site.settings, fmt.language, fmt.currency, fmt.region)))
