@@ -100,10 +100,14 @@ def test_source_date_epoch_gives_the_same_site_as_today(tmp_path: Path, monkeypa
 
 
 def test_failure_while_rendering_leaves_the_previous_site(built: tuple[Path, dict[str, bytes]], plan: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+                                                         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A build that breaks after rendering a few pages writes nothing: OUTPUT keeps the previous site
     byte for byte, and no half-built folder is left beside it."""
+    from generator.cache import store
+
     out, before = built
+    # no page kept by the first build: this one renders them (the pages it would find are not rendered)
+    monkeypatch.setattr(store.RENDERED_PAGES, "root", tmp_path / "no-kept-pages")
     real = render.render_page
     calls = {"n": 0}
 
