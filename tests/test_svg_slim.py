@@ -36,6 +36,7 @@ def drawn_both_ways(tmp_path: Path) -> list[tuple[str, str]]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(store.CHART_DRAWINGS, "root", tmp_path / "drawings")  # nothing drawn yet: all asked for
+        patch.setattr(store.RENDERED_PAGES, "root", tmp_path / "pages")  # no page kept: every page rendered
         patch.setattr(chart_svg, "_memo", {})
         patch.setattr(parallel, "drawing_workers", lambda drawings, jobs=None: 2)
         patch.setattr(drawing_pool, "draw_all", draw_all)
