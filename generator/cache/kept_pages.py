@@ -25,7 +25,7 @@ from typing import Any
 
 from ..plan.i18n import Formatter
 from ..site import chart_svg
-from .render_memo import _READS_WHERE, _Fingerprints, _where_free_table, digest_pickle
+from .render_memo import Fingerprints, digest_pickle, templates_digestible, where_free_table
 from .store import RENDERED_PAGES, Partition, fingerprint
 
 _PLACEHOLDER = chart_svg.placeholder("").split(" ", 1)[0].encode()  # "<!--drawing": a drawing still to make
@@ -43,19 +43,12 @@ class KeptPages:
     def __init__(self, env: Any, site: Any, partition: Partition = RENDERED_PAGES) -> None:
         self.partition = partition
         self._site_digest = _site_digest(env, site)
-        self._prints: _Fingerprints | None = None
+        self._prints: Fingerprints | None = None
 
     @staticmethod
     def for_site(env: Any, site: Any) -> KeptPages | None:
         """The kept pages of this site, or None when its templates read what page digests leave out."""
-        for name in env.loader.list_templates():
-            try:
-                source = env.loader.get_source(env, name)[0]
-            except Exception:  # a template that cannot be read: its page fails to render, as without this
-                return None
-            if "site.state" in source or _READS_WHERE.search(source):
-                return None
-        return KeptPages(env, site)
+        return KeptPages(env, site) if templates_digestible(env) else None
 
     def page_key(self, page: Any) -> str:
         """The entry's name of `page`, from what it shows (its charts made when it is rendered are made from
@@ -65,8 +58,8 @@ class KeptPages:
             from ..site import charts
 
             leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-            table = {**_where_free_table(), Formatter: _formatter_reduction}
-            self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
+            table = {**where_free_table(), Formatter: _formatter_reduction}
+            self._prints = Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
         shown = (page.path, page.template, page.title, page.section, page.description, page.data, page.charts,
                  page.chart_count)
         return f"{fingerprint('rendered page', self._site_digest, self._prints.of(shown))}.html.z"

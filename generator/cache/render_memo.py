@@ -41,7 +41,7 @@ def _without_where(obj: Any) -> Any:
 
 
 @functools.cache
-def _where_free_table() -> dict[type, Callable[[Any], Any]]:
+def where_free_table() -> dict[type, Callable[[Any], Any]]:
     """A pickler dispatch table applying `_without_where` to every entity class and to the settings."""
     from ..plan import model
 
@@ -62,7 +62,7 @@ def digest_pickle(obj: Any, table: dict[type, Callable[[Any], Any]] | None = Non
     two equal ones (a default "level" interned by the loader vs one unpickled from the parse cache)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = table or _where_free_table()
+    pickler.dispatch_table = table or where_free_table()
     pickler.fast = True
     try:
         pickler.dump(obj)
@@ -76,7 +76,7 @@ def _unique() -> bytes:
     return b"\x00unique" + os.urandom(16)
 
 
-class _Fingerprints:
+class Fingerprints:
     """Content digests of computed objects, each shared object digested once per build: a page's digest
     refers to the digests of the states it shows instead of pickling them again (a Merkle tree).
 
@@ -86,7 +86,7 @@ class _Fingerprints:
     def __init__(self, shared: tuple[type, ...], leaves: tuple[type, ...],
                  table: dict[type, Callable[[Any], Any]] | None = None) -> None:
         self._leaves = leaves  # shared objects that hold no other shared object worth a reference
-        self.table = table or _where_free_table()  # the pickler's reductions (entities without locations)
+        self.table = table or where_free_table()  # the pickler's reductions (entities without locations)
         self._known: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive so the id stays its own)
         # the classes pickled as a reference to their digest: a dispatch table's entries, looked up by exact
         # class, so that the many other objects of a page (dates, rows, classes) cost no Python call
@@ -131,7 +131,7 @@ def _with_subclasses(classes: tuple[type, ...]) -> tuple[type, ...]:
 class _DigestPickler(pickle.Pickler):
     """Pickles `top` with each shared object inside it as the reference to its digest."""
 
-    def __init__(self, file: io.BytesIO, prints: _Fingerprints, top: Any) -> None:
+    def __init__(self, file: io.BytesIO, prints: Fingerprints, top: Any) -> None:
         super().__init__(file, protocol=5)
         self.fast = True  # see digest_pickle
         table = prints.table
@@ -179,6 +179,20 @@ def _frozen_series(series: Any) -> bool:
 _READS_WHERE = re.compile(r"\.locs?\b|\.at\(|\[\s*['\"]locs?['\"]\s*\]")
 
 
+def templates_digestible(env: Any) -> bool:
+    """Whether every template of `env` reads the plan through `page` only, never `site.state` nor where an
+    entity was written (the default theme): then a page's digest covers all it shows. A template that cannot
+    be read counts as not (its page fails to render anyway)."""
+    for name in env.loader.list_templates():
+        try:
+            source = env.loader.get_source(env, name)[0]
+        except Exception:
+            return False
+        if "site.state" in source or _READS_WHERE.search(source):
+            return False
+    return True
+
+
 def chart_key(kind: ChartKind, state: Any, fmt: Any) -> bytes:
     """A digest of what chart `kind` (site/charts/registry.py) draws from `state`: `state` without the fields
     the kind declares `not_drawn`."""
@@ -204,7 +218,7 @@ class RenderMemo:
         self.pages_reused = 0
         self.charts_built = 0
         self.charts_reused = 0
-        self._prints: _Fingerprints | None = None
+        self._prints: Fingerprints | None = None
         self._used_charts: set[bytes] = set()
         self._used_lately: set[bytes] = set()  # charts used since forget_older()
         self._site_key: tuple[Any, bytes] | None = None  # (the SiteContext, kept so its id stays its own; digest)
@@ -238,8 +252,8 @@ class RenderMemo:
         from ..site import charts
 
         leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-        table = {**_where_free_table(), compute.KpiState: self._kpi_state_reduction}
-        self._prints = _Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
+        table = {**where_free_table(), compute.KpiState: self._kpi_state_reduction}
+        self._prints = Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
         self._series_used, self._parts_used = {}, {}
         self._used_charts = set()
         self._used_lately = set()
@@ -393,15 +407,8 @@ class RenderMemo:
         return self._site_key[1] + self._prints.of(page)
 
     def _templates_cacheable(self, env: Any) -> bool:
-        """A page is kept only when its templates read the plan through `page`, never `site.state`, and never
-        where an entity was written (the default theme): a theme that does gets every page rendered on
-        every build."""
+        """A page is kept only when its templates read the plan through `page` (`templates_digestible`): a
+        theme that does not gets every page rendered on every build."""
         if id(env) not in self._cacheable:
-            free = True
-            for name in env.loader.list_templates():
-                with contextlib.suppress(Exception):
-                    source = env.loader.get_source(env, name)[0]
-                    if "site.state" in source or _READS_WHERE.search(source):
-                        free = False
-            self._cacheable = {id(env): free}
+            self._cacheable = {id(env): templates_digestible(env)}
         return self._cacheable[id(env)]
