@@ -118,6 +118,24 @@ def cold_build(plan: Path, out: Path, repeat: int, env: dict[str, str] | None = 
     return best(repeat, once)
 
 
+def unkept_cold_build(plan: Path, work: Path, repeat: int) -> dict[str, Any]:
+    """The cold build with every page rendered: the user cache as for `cold_build` less its kept pages (a CI job
+    whose cache does not carry `pages/`, the first build after an upgrade: what a cold build was before pages
+    were kept between builds)."""
+    cache = work / "unkept-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.copytree(work / "user-cache", cache)
+    env = env_with(XDG_CACHE_HOME=str(cache))
+
+    def once() -> Run:
+        shutil.rmtree(cache / "strategy-site" / "pages", ignore_errors=True)
+        shutil.rmtree(work / "site", ignore_errors=True)
+        return run(strategy("build", str(plan), "-o", str(work / "site"), "--today", TODAY), env=env)
+
+    fastest = best(repeat, once)
+    return {"cold_unkept_s": fastest.seconds, "cold_unkept_cpu_s": fastest.cpu}
+
+
 SERVE_LINE = re.compile(r"^(?P<what>.+?)\s+rebuild\s+(?P<rebuild>\d+) ms .*save → reload event\s+(?P<reload>\d+) ms",
                         re.MULTILINE)
 
@@ -241,6 +259,8 @@ def ratios(figures: dict[str, Any]) -> None:
     cold = figures.get("cold_s")
     if cold and figures.get("hugo_s"):
         figures["cold_vs_hugo"] = cold / figures["hugo_s"]
+    if figures.get("cold_unkept_s") and figures.get("hugo_s"):
+        figures["cold_unkept_vs_hugo"] = figures["cold_unkept_s"] / figures["hugo_s"]
     if figures.get("first_s") and figures.get("hugo_s"):
         figures["first_vs_hugo"] = figures["first_s"] / figures["hugo_s"]
     if cold and figures.get("mkdocs_s"):
@@ -281,11 +301,14 @@ LABELS = [
     ("versions_next_s", "build --all-versions, the next after a merge (versions kept)", "s"),
     ("versions_tag_s", "build --all-versions, the next after a new tag (one more version)", "s"),
     ("cold_cpu_s", "strategy build, cold: CPU time (all processes)", "s"),
+    ("cold_unkept_s", "strategy build, cold, no page kept (every page rendered)", "s"),
+    ("cold_unkept_cpu_s", "strategy build, cold, no page kept: CPU time (all processes)", "s"),
     ("cold_peak_mb", "peak memory, cold build", "MB"), ("versions_peak_mb", "peak memory, --all-versions", "MB"),
     ("example_cold_s", "example plan (content/), cold build", "s"),
     ("hugo_s", "hugo, same pages without charts", "s"), ("hugo_cpu_s", "hugo: CPU time", "s"),
     ("mkdocs_s", "mkdocs build, same pages without charts", "s"), ("mkdocs_cpu_s", "mkdocs build: CPU time", "s"),
-    ("cold_vs_hugo", "cold build ÷ Hugo", "×"), ("first_vs_hugo", "first-ever build (every chart drawn) ÷ Hugo", "×"),
+    ("cold_vs_hugo", "cold build ÷ Hugo", "×"), ("cold_unkept_vs_hugo", "cold build, no page kept ÷ Hugo", "×"),
+    ("first_vs_hugo", "first-ever build (every chart drawn) ÷ Hugo", "×"),
     ("cold_vs_mkdocs", "cold build ÷ MkDocs", "×"),
     ("versions_vs_cold", "--all-versions, the first ÷ cold build", "×"),
     ("versions_next_vs_cold", "--all-versions, the next after a merge ÷ cold build", "×"),
@@ -396,6 +419,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         counts = re.search(r"(\d+) pages, (\d+) (?:charts|graphiques)", cold.stdout)  # the plan's language
         if counts:
             figures["pages"], figures["charts"] = int(counts[1]), int(counts[2])
+        print("bench: strategy build, cold, no page kept (every page rendered)", file=sys.stderr)
+        figures.update(unkept_cold_build(plan, work, repeat))
         print(f"bench: strategy build --all-versions ({versions} tags)", file=sys.stderr)
         figures.update(all_versions(plan, work / "versions-site", repeat, versions))
         print("bench: strategy build, first ever (empty cache)", file=sys.stderr)
