@@ -118,3 +118,25 @@ def test_a_targets_label_stands_above_the_plot_clear_of_the_lines(width: int) ->
     assert _translate_y(label) < -5  # the label's baseline above the plot's top, its text higher still
     diamond = next(mark for mark in marks if "series: Target" in mark)
     assert re.search(r'translate\(([\d.]+),', diamond)[1] == re.search(r'translate\(([\d.]+),', label)[1]
+
+
+FR = Formatter("fr", "EUR", "fr-FR")
+FR_SETTINGS = "title: T\nlanguage: fr\ncurrency: EUR\nperiod:\n  start: 2026-01-01\n  end: 2026-12-31\n"
+
+
+def _solution(title: str, category: str, amount: int) -> str:
+    return f"---\ntitle: {title}\ncategory: {category}\ncost:\n  amount: {amount}\n  per: year\n---\n\nTexte.\n"
+
+
+@pytest.mark.parametrize("width", [chart_svg.NARROW, chart_svg.WIDE])
+def test_a_budgets_largest_total_keeps_its_whole_label(make_plan: Callable[..., Path], width: int) -> None:
+    """A category's yearly total of « 14 500 000 € » is written in full beside its bar on a phone's drawing and
+    a screen's: with a fixed fifth of the axis for it, a phone's drawing cut it to « 14 500 000 » (no €)."""
+    plan = make_plan({"solutions/portail.md": _solution("Portail", "portal", 14_500_000),
+                      "solutions/crm.md": _solution("CRM", "saas", 12_120_000),
+                      "solutions/salon.md": _solution("Salon", "other", 450_000)}, settings=FR_SETTINGS)
+    result = check(DirectorySource(plan), TODAY)
+    assert result.state is not None, result.diagnostics
+    chart = charts.budget_chart(result.state, FR)
+    assert chart.table.rows[0][2] == "14\u202f500\u202f000\u00a0€"
+    assert _ink_in_right_edge(_png(chart, FR, width)) == 0

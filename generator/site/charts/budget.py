@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter
 from .. import palette
-from .common import MONEY_AXIS, Chart, Table, Words, _finite, compact_labels, label_options
+from .common import MONEY_AXIS, Chart, Table, Words, _finite, compact_labels, label_ends, label_options, room_for_labels
 from .shapes import _data, _shape
 
 if TYPE_CHECKING:
@@ -15,17 +15,17 @@ if TYPE_CHECKING:
 WORDS = Words("budget")  # its words: chart.budget.* in plan/messages_*_charts.py
 
 @_shape
-def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symbol: str, widest: float,
-                 labels: str | None = None) -> Any:
+def _budget_spec(alt: Any, lang: str, categories: tuple[str, ...], currency_symbol: str,
+                 ends: tuple[tuple[float, int], ...], labels: str | None = None) -> Any:
     """The budget chart of `categories` (largest first); the datasets are the solutions' segments and
-    the categories' totals."""
+    the categories' totals. `ends`: the long totals with the length of their labels (`label_ends`)."""
     order = list(categories)
     y = alt.Y("category:N", title=None, sort=order)
     x_title = f"{WORDS.t(lang, 'yearly_cost')} ({currency_symbol})"
     colour = alt.Color("category:N", legend=None, sort=order,
                        scale=alt.Scale(domain=order,
                                        range=[palette.CATEGORY[i % len(palette.CATEGORY)] for i in range(len(order))]))
-    x_scale = alt.Scale(domainMax=widest * 1.2, nice=True)  # room for the total's label
+    x_scale = alt.Scale(domainMax=room_for_labels(ends), nice=True)  # room for each total's label
     x_axis = alt.Axis(format=MONEY_AXIS, **label_options(labels))
     bars = alt.Chart(_data(alt, 0)).mark_bar(stroke="#ffffff", strokeWidth=1).encode(
         y=y, x=alt.X("cost:Q", title=x_title, stack="zero", axis=x_axis, scale=x_scale),
@@ -53,7 +53,8 @@ def budget_chart(plan: PlanState, fmt: Formatter) -> Chart:
                 for cat in order for i, (title, cost) in enumerate(by_category[cat])]
     sums = [{"category": names[cat], "total": totals[cat], "total_label": fmt.money(totals[cat])} for cat in order]
     widest = max(totals.values(), default=1.0)
-    spec = _budget_spec(fmt.language, tuple(names[c] for c in order), fmt.currency_symbol, widest,
+    ends = label_ends([(totals[cat], fmt.money(totals[cat])) for cat in order], widest)
+    spec = _budget_spec(fmt.language, tuple(names[c] for c in order), fmt.currency_symbol, ends,
                         compact_labels(fmt, widest * 1.2, fmt.currency), data=[segments, sums])
 
     total = fmt.money(sum(totals.values()))

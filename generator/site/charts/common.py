@@ -46,6 +46,31 @@ def compact_labels(fmt: Formatter, widest: float, currency: str | None = None) -
     return label
 
 
+# a bar's value label: its text's width per character (11 px digits, ChartSans) and its gap from the bar
+LABEL_CHAR_PX = 7
+LABEL_GAP_PX = 4
+
+
+def label_ends(bars: list[tuple[float, str]], widest: float) -> tuple[tuple[float, int], ...]:
+    """The bars (value, label) whose label could run past the plot's right edge, as (value, length of its
+    label): for each label length, the longest bar of at least half the widest (a shorter one leaves the other
+    half free)."""
+    longest: dict[int, float] = {}
+    for value, label in bars:
+        if value >= widest / 2:
+            longest[len(label)] = max(longest.get(len(label), 0.0), value)
+    return tuple(sorted((value, chars) for chars, value in longest.items())) or ((widest, 1),)
+
+
+def room_for_labels(ends: tuple[tuple[float, int], ...]) -> dict[str, str]:
+    """A value scale's `domainMax` leaving room right of each long bar for its label, in pixels of the drawing's
+    own width (Vega's `width` is the plot's): a share of the axis left a phone's 190 px plot 28 px, and
+    "15,000" read "15,00", "14 500 000 €" lost its "€"."""
+    room = [f"{value!r} * width / max(width - {chars * LABEL_CHAR_PX + LABEL_GAP_PX + 4}, width / 2)"
+            for value, chars in ends]
+    return {"expr": f"max({', '.join(room)})" if len(room) > 1 else room[0]}
+
+
 def label_options(labels: str | None) -> dict[str, str]:
     """An axis's options for `compact_labels`' expression: none when its ticks stay whole figures."""
     return {"labelExpr": labels} if labels else {}

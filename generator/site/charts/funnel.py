@@ -7,7 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter, whole_needed
 from .. import palette
-from .common import COUNT_AXIS, Chart, Table, Words, _finite, _series_scale, _unique, compact_labels, label_options
+from .common import (
+    COUNT_AXIS,
+    LABEL_GAP_PX,
+    Chart,
+    Table,
+    Words,
+    _finite,
+    _series_scale,
+    _unique,
+    compact_labels,
+    label_ends,
+    label_options,
+    room_for_labels,
+)
 from .shapes import _data, _shape
 
 if TYPE_CHECKING:
@@ -20,23 +33,14 @@ FUNNEL_COLOURS = {"need_by_due": palette.ACCENT_LIGHT, "need_to_date": palette.A
                   "actual_to_date": palette.ACCENT}
 
 
-# a bar's value label: its text's width per character (11 px digits, ChartSans) and its gap from the bar
-LABEL_CHAR_PX = 7
-LABEL_GAP_PX = 4
-
-
 @_shape
 def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str, ...],
                  ends: tuple[tuple[float, int], ...], labels: str | None = None) -> Any:
     """The funnel chart of stages `order` (top first); one dataset: for each stage, the bars of `series`.
-    `ends` are the long bars' values with the length of their labels (`_label_ends`)."""
+    `ends` are the long bars' values with the length of their labels (`label_ends`)."""
     domain = [WORDS.t(lang, key) for key in series]
     y = alt.Y("stage:N", title=None, sort=list(order))
-    # room on the right of each long bar for its label, in pixels of the drawing's own width (Vega's `width`
-    # is the plot's): a share of the axis (15 %) left a phone's 190 px plot 28 px, and "15,000" read "15,00"
-    room = [f"{value!r} * width / max(width - {chars * LABEL_CHAR_PX + LABEL_GAP_PX + 4}, width / 2)"
-            for value, chars in ends]
-    domain_max = {"expr": f"max({', '.join(room)})" if len(room) > 1 else room[0]}
+    domain_max = room_for_labels(ends)  # room on the right of each long bar for its label
     # about five round ticks, every other one hidden where they would overlap: left to Vega, a narrow axis
     # dropped overlapping labels unevenly (0, 500, 1,500…; 0, 5,000, 10,000, 20,000)
     x = alt.X("value:Q", title=WORDS.t(lang, "volume"),
@@ -55,17 +59,6 @@ def _funnel_spec(alt: Any, lang: str, order: tuple[str, ...], series: tuple[str,
     labels = base.mark_text(align="left", baseline="middle", dx=LABEL_GAP_PX).encode(text=alt.Text("label:N"))
     per_stage = 14 * len(series) + 16
     return alt.LayerChart(layer=[], height=per_stage * len(order) + 8), [bars, labels]
-
-
-def _label_ends(records: list[dict[str, Any]], widest: float) -> tuple[tuple[float, int], ...]:
-    """The bars whose label could run past the plot's right edge, as (value, length of its label): for each
-    label length, the longest bar of at least half the widest (a shorter one leaves the other half free)."""
-    longest: dict[int, float] = {}
-    for r in records:
-        if r["value"] >= widest / 2:
-            chars = len(r["label"])
-            longest[chars] = max(longest.get(chars, 0.0), r["value"])
-    return tuple(sorted((value, chars) for chars, value in longest.items())) or ((widest, 1),)
 
 
 def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
@@ -91,8 +84,8 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
                 records.append({"stage": titles[st.stage.id], "series": names[key], "value": value, "label": label})
     order = tuple(titles[st.stage.id] for st in state.stages)
     widest = max((r["value"] for r in records), default=1.0)
-    spec = _funnel_spec(fmt.language, order, series, _label_ends(records, widest), compact_labels(fmt, widest * 1.15),
-                        data=[records])
+    ends = label_ends([(r["value"], r["label"]) for r in records], widest)
+    spec = _funnel_spec(fmt.language, order, series, ends, compact_labels(fmt, widest * 1.15), data=[records])
     rows = []
     for i, st in enumerate(state.stages):
         rows.append([
