@@ -109,13 +109,22 @@ def _failing_audits(report: Path, category: str) -> list[str]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_lighthouse_scores(page: str, gzip_server: str, tmp_path: Path) -> None:
-    """Lighthouse mobile on the dashboard, an objective and a funnel page: performance ≥ 90, accessibility,
-    best practices and SEO ≥ 95 (the scores are printed at the end of the run)."""
+    """Lighthouse mobile on the dashboard, an objective and a funnel page: performance ≥ 90 (the median of three
+    runs when the first falls short), accessibility, best practices and SEO ≥ 95 (the scores are printed at the
+    end of the run)."""
     report = tmp_path / "report.json"
     scores = lighthouse(gzip_server + page, report)
+    runs = [scores["performance"]]
+    if runs[0] < MINIMUM["performance"]:
+        # the performance score is timed, under a simulated 4x slower CPU: a moment's contention on a shared
+        # machine (a CI runner) costs it tens of points. Lighthouse's advice on variability is the median of
+        # several runs: two more are made then, every run's score is printed, and the median is judged.
+        runs += [lighthouse(gzip_server + page, tmp_path / f"report-{i}.json")["performance"] for i in (2, 3)]
+        scores["performance"] = sorted(runs)[1]
     weight = json.loads(report.read_text(encoding="utf-8"))["audits"]["total-byte-weight"]["numericValue"]
+    runs_said = f" (median of runs {', '.join(map(str, runs))})" if len(runs) > 1 else ""
     FIGURES[f"lighthouse {page}"] = (" · ".join(f"{name} {scores[name]}" for name in CATEGORIES)
-                                     + f" · {weight / 1024:.0f} KB transferred")
+                                     + runs_said + f" · {weight / 1024:.0f} KB transferred")
     low = [f"{name} {scores[name]} < {MINIMUM[name]} ({'; '.join(_failing_audits(report, name))})"
            for name in CATEGORIES if scores[name] < MINIMUM[name]]
     assert not low, f"{page}: " + " · ".join(low)
