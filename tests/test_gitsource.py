@@ -282,3 +282,16 @@ def test_a_repository_without_any_commit(repo: GitRepo) -> None:
         GitSource.open(repo.plan, "HEAD")
     assert "no commit yet" in caught.value.message
     assert "git commit" in (caught.value.hint or "")
+
+
+def test_a_revision_without_the_plan_folder_names_it_from_where_the_user_is(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from inside the plan folder without --plan (so looking for `content/content`), the hint names the
+    folder as the user would give it, `.`, not `content`, which read as the very folder said to be missing."""
+    repo.write(base_plan())
+    repo.commit(tag="v1")
+    monkeypatch.chdir(repo.plan)
+    with pytest.raises(GitError) as caught:
+        GitSource.open(Path("content"), "v1")
+    assert caught.value.code == "no-plan-folder"
+    assert "`content`" in caught.value.message and "`.`" in (caught.value.hint or "")

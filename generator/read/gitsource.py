@@ -295,8 +295,16 @@ class GitSource:
             self._no_plan_folder()
         return dict(sorted(blobs.items()))
 
+    def _as_given(self, folder: str) -> str:
+        """A folder of the repository as the user would give it to --plan from where they are (`.` from inside
+        it: "strategy.yaml is in `content`" read as a contradiction there); from the top level otherwise."""
+        cwd = Path.cwd().resolve()
+        if cwd != self.repository.root and not cwd.is_relative_to(self.repository.root):
+            return folder or "."
+        return Path(os.path.relpath(self.repository.root / folder, cwd)).as_posix()
+
     def _no_plan_folder(self) -> None:
-        folders = self.repository.plan_folders_at(self.commit)
+        folders = [self._as_given(f) for f in self.repository.plan_folders_at(self.commit)]
         hint = msg("git.no-plan-folder.there", folders=", ".join(f"`{f}`" for f in folders)) if folders else \
             msg("git.no-plan-folder.later")
         raise GitError("no-plan-folder", msg("git.no-plan-folder", revision=self.revision, plan=self.shown_plan),
