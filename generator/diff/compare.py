@@ -26,7 +26,7 @@ from ..plan.kinds import KINDS as ENTITY_KINDS
 from ..plan.messages import msg
 from ..plan.model import Point
 from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
-from .measurements import added, correction_fields, corrections
+from .measurements import compared, correction_fields
 
 # the order of a diff's changes: the plan, then each kind of the registry (plan/kinds.py), an objective's KPIs
 # and actions right after the objectives
@@ -376,12 +376,13 @@ def _with_corrections(before: Facts, after: Facts, fields: list[FieldChange], un
                       units_before: dict[str, str]) -> tuple[list[FieldChange], int]:
     """A KPI's field changes with its corrected past measurements among the written fields (before the computed
     ones, which they move), each with the KPI's unit; and how many rows were added."""
+    changed, new_rows = compared(before.points, after.points)
     corrected = [FieldChange(path, plain(old), new if isinstance(new, dict) else plain(new))  # dict: counted
-                 for path, old, new in correction_fields(corrections(before.points, after.points))]
+                 for path, old, new in correction_fields(changed)]
     for f in corrected:
         units[f.path], units_before[f.path] = units.get("actual", ""), units_before.get("actual", "")
     first_computed = next((i for i, f in enumerate(fields) if f.derived), len(fields))
-    return fields[:first_computed] + corrected + fields[first_computed:], added(before.points, after.points)
+    return fields[:first_computed] + corrected + fields[first_computed:], new_rows
 
 
 _recent_facts: list[tuple[PlanState, tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]]] = []

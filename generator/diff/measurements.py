@@ -26,20 +26,14 @@ def rows(points: Sequence[Point]) -> dict[str, float]:
     return {periods.written(p.date, p.period): p.value for p in points}
 
 
-def corrections(old: Sequence[Point], new: Sequence[Point]) -> list[tuple[str, float, float | None]]:
-    """The rows of `old` whose value differs in `new` or that `new` no longer has, as (date, old, new)."""
+def compared(old: Sequence[Point], new: Sequence[Point]) -> tuple[list[tuple[str, float, float | None]], int]:
+    """The rows of `old` whose value differs in `new` or that `new` no longer has, as (date, old, new), and how
+    many dates `new` measures that `old` did not (each side's rows made once)."""
     if old is new:
-        return []
-    after = rows(new)
-    return [(date, value, after.get(date)) for date, value in rows(old).items() if after.get(date) != value]
-
-
-def added(old: Sequence[Point], new: Sequence[Point]) -> int:
-    """How many dates `new` measures that `old` did not."""
-    if old is new:
-        return 0
-    before = rows(old)
-    return sum(1 for date in rows(new) if date not in before)
+        return [], 0
+    before, after = rows(old), rows(new)
+    changed = [(date, value, after.get(date)) for date, value in before.items() if after.get(date) != value]
+    return changed, sum(1 for date in after if date not in before)
 
 
 def correction_fields(changed: list[tuple[str, float, float | None]]) -> list[tuple[str, Any, Any]]:

@@ -18,9 +18,13 @@ def _letters(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def numbered(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key comparing `text`'s digits as numbers: "v1.10" after "v1.9", "Objective 13" before "111"."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in _PARTS.findall(text))
+
+
 def reading_order(title: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
     """A sort key for `title`: accents and case set aside (« Énergie » among the E, « été » before « hiver »),
     digits compared as numbers ("Objective 13" before "Objective 111"); the title itself breaks a tie, so
     the order does not depend on the order the files were read in."""
-    parts = tuple((0, int(p)) if p.isdigit() else (1, p) for p in _PARTS.findall(_letters(title)))
-    return parts, title
+    return numbered(_letters(title)), title

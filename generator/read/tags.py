@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..plan.collation import numbered
 from ..plan.messages import Msg, msg
 from .budgets import MAX_FILE_BYTES
 from .gitsource import CatFile, GitError, Repository, run_git
@@ -38,11 +38,6 @@ class Version:
 class VersionList:
     versions: list[Version]
     warnings: list[Msg]  # the tags left out, and why
-
-
-def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """v1.10 after v1.9: digits compare as numbers."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|\D+", name))
 
 
 def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
@@ -90,7 +85,7 @@ def list_versions(plan: Path, pattern: str = "v*") -> VersionList:
             versions.append(Version(name, commit, moment.date(), _title(settings) or name, moment))
     finally:
         cat.close()
-    versions.sort(key=lambda v: (v.moment.astimezone(dt.UTC), natural_key(v.version)), reverse=True)
+    versions.sort(key=lambda v: (v.moment.astimezone(dt.UTC), numbered(v.version)), reverse=True)
     return VersionList(versions, warnings)
 
 

@@ -96,7 +96,7 @@ def _at_period_ends(kinds: set[str], days: Sequence[dt.date]) -> bool:
     if not days:  # no measurement yet: where a month's or quarter's would stand, as on a KPI with data
         return True
     ends = sum(1 for d in days if periods.end(d.replace(day=1), periods.MONTH) == d)
-    return bool(days) and ends * 2 > len(days)
+    return ends * 2 > len(days)
 
 
 def _period_ends(unit: str, step: int, first: dt.date, last: dt.date) -> tuple[dt.date, ...]:
