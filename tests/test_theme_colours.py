@@ -146,3 +146,23 @@ def test_strategy_serve_redraws_in_a_colour_edited_in_the_theme(tmp_path: Path) 
     assert outcome.ok and files is not None
     page = files["funnels/acquisition.html"].decode("utf-8")
     assert "#b03060" in page and VIOLET not in page and "#2f4f8f" not in page
+
+
+def test_the_history_page_draws_its_charts_in_the_theme_colours(maison: Path, tmp_path: Path) -> None:
+    """`build --all-versions` of a plan whose theme sets `--accent`: history.html's target charts are drawn in
+    the theme's violet like every version's pages, not in the default palette's blue."""
+    import subprocess
+
+    root = tmp_path / "repo"
+    shutil.copytree(maison.parent, root)
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "-C", str(root)]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "plan"], ["tag", "v1"]):
+        subprocess.run(git + args, check=True, capture_output=True)
+    out = tmp_path / "site"
+    from generator.versions.build import build_all_versions
+
+    assert build_all_versions(root / "content", out, TODAY).ok
+    drawings = _drawings((out / "history.html").read_text("utf-8"))
+    assert drawings
+    assert not any("#2f4f8f" in d for d in drawings)
+    assert any(VIOLET in d for d in drawings)

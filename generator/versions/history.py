@@ -30,6 +30,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     from ..site.charts import VersionTargets, target_history_charts
     from ..site.pages import PageSpec, SiteContext, navigation
     from ..site.render import environment, render_page, static_files, static_names, theme_dirs
+    from ..site.theme_colours import chart_colours, recolour_page
     from ..site.ui_text import ui
 
     assert checked.plan is not None and checked.state is not None
@@ -41,7 +42,9 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
                        language=lang, today=today, versions=True,
                        static_root="")
     search_path = tuple(theme_dirs(plan_dir, settings.theme))
-    site.static_names = static_names(list(static_files(search_path)))
+    statics = list(static_files(search_path))
+    site.static_names = static_names(statics)
+    colours = chart_colours(statics)  # the theme's chart colours, as build.site_files gives a version's pages
     env = environment(search_path)
 
     timeline: list[dict[str, Any]] = [{"label": ui(lang, "current_version"), "title": settings.title,
@@ -90,7 +93,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
                     data={"timeline": timeline}, charts=kpi_charts)
     # its charts (two drawings a KPI) drawn by workers when the cache lacks them, as a version's pages are: drawn
     # here, they would start vl-convert's runtime in this process (~100 MB more, and no fork after it)
-    out.files[HISTORY_PATH] = render_drawn(lambda one: render_page(env, one, site).encode("utf-8"), [page],
-                                           jobs=jobs)[0]
+    drawn = render_drawn(lambda one: render_page(env, one, site).encode("utf-8"), [page], jobs=jobs)[0]
+    out.files[HISTORY_PATH] = recolour_page(drawn, colours)
     out.pages += 1
     out.charts += len(kpi_charts)
