@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_small_bench_produces_every_figure_and_verdict(tmp_path: Path) -> None:
     """`python bench/run.py --size small` times check, builds (what drawing the charts costs included), a save
-    in serve, --all-versions and the example plan, writes its figures as JSON and its table into a document
-    between the markers."""
+    in serve, --all-versions and the example plan, Hugo alone and Hugo + pagefind, writes its figures as JSON
+    and its table into a document between the markers."""
     doc = tmp_path / "performance.md"
     doc.write_text("# Performance\n\nBy hand.\n\n<!-- bench:begin -->\nSTALE FIGURES\n<!-- bench:end -->\n\nAfter.\n",
                    encoding="utf-8")
@@ -47,6 +47,13 @@ def test_small_bench_produces_every_figure_and_verdict(tmp_path: Path) -> None:
     # the reference tools: measured when installed, else skipped with the reason and how to install them
     if shutil.which("hugo"):
         assert figures["hugo_s"] > 0 and figures["cold_vs_hugo"] > 0
+        # Hugo with the search index our build includes (pagefind over its pages): beside it, for information,
+        # the budget still read against Hugo alone
+        assert figures["hugo_pagefind_s"] > 0 and figures["hugo_pagefind_cpu_s"] > 0
+        assert figures["cold_vs_hugo_pagefind"] > 0
+        table = doc.read_text(encoding="utf-8")
+        assert "| hugo + pagefind on Hugo's pages (the search index our build includes) |" in table
+        assert "| for information, no budget: cold build ÷ (Hugo + pagefind" in table
     else:
         print("no hugo on this machine: the bench skipped it, saying", done.stderr.strip().splitlines()[-1:])
         assert "apt-get install -y hugo" in done.stderr
