@@ -182,3 +182,68 @@ def test_search_excerpts_do_not_glue_table_headers(site: Path) -> None:
     glued = [url for url, record in fragments.items() if re.search(r"[a-zé](Objectif|Responsable|Statut)\b",
                                                                   str(record["content"]))]
     assert glued == []
+
+
+def test_pages_rendered_on_several_processes_give_the_same_index(site: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page's searchable copy is written by the process that rendered it, as soon as it is rendered:
+    with the pages shared over forked workers, the index is byte for byte the one-process build's, and no
+    folder is left beside the site."""
+    import generator.parallel
+
+    monkeypatch.setattr(generator.parallel, "MIN_PAGES_PER_WORKER", 1)
+    monkeypatch.setattr(generator.parallel, "_cores", lambda: 2)
+    output = tmp_path / "site"
+    result = build(EXAMPLE, output, TODAY)
+    assert result.ok, result.message
+    index = generator.site.search.INDEX_DIR
+    assert {k: v for k, v in tree(output).items() if k.startswith(index)} == \
+        {k: v for k, v in tree(site).items() if k.startswith(index)}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_page_whose_drawing_was_still_to_come_is_indexed_as_published(tmp_path: Path) -> None:
+    """A page rendered while one of its charts was still to be drawn (a placeholder in its place) is not
+    handed to pagefind then; it is written with the rest once its drawing is in, so the search reads the
+    page the site publishes. Pages already handed over are not written twice."""
+    from generator.site.chart_svg import placeholder
+
+    site_dir = tmp_path / ".site.building-x"
+    site_dir.mkdir()
+    pages = generator.site.search.SearchablePages(site_dir)
+    early = f"<html><main data-pagefind-body><p>Avant</p>{placeholder('k')}</main></html>".encode()
+    pages.add("objectives/a.html", early)
+    pages.add("index.html", b"<html><main data-pagefind-body><p>Accueil</p></main></html>")
+    assert sorted(p.relative_to(pages.folder).as_posix() for p in pages.folder.rglob("*.html")) == ["index.html"]
+    published = b"<html><main data-pagefind-body><p>Avant</p><p>Drawn</p></main></html>"
+    indexing = generator.site.search.start_index(site_dir, {"objectives/a.html": published,
+                                                            "index.html": b"<html>not this</html>"}, pages)
+    try:
+        assert (pages.folder / "objectives" / "a.html").read_bytes() == published
+        assert b"Accueil" in (pages.folder / "index.html").read_bytes()
+    finally:
+        indexing.stop()
+    assert not pages.folder.exists()
+
+
+def test_a_build_failing_while_rendering_leaves_no_search_pages(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """When rendering fails after some pages were handed to the search, the build fails and neither the
+    staging folder nor the search pages' folder is left beside OUTPUT."""
+    import generator.site.render
+
+    real = generator.site.render.render_page
+    calls = []
+
+    def failing(env, page, site):  # type: ignore[no-untyped-def]
+        calls.append(page.path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(env, page, site)
+
+    monkeypatch.setattr(generator.site.render, "render_page", failing)
+    monkeypatch.setenv("STRATEGY_JOBS", "1")
+    output = tmp_path / "site"
+    result = build(EXAMPLE, output, TODAY)
+    assert not result.ok and len(calls) == 3
+    assert list(tmp_path.iterdir()) == []

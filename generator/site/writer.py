@@ -94,10 +94,11 @@ def output_identity(output: Path) -> tuple[int, ...] | None:
     return (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
 
 
-def write_files(root: Path, files: Mapping[str, bytes]) -> int:
-    """Write `files` (path → bytes) under `root`; returns the number of bytes written."""
+def write_files(root: Path, files: Mapping[str, bytes], folders: set[Path] | None = None) -> int:
+    """Write `files` (path → bytes) under `root`; returns the number of bytes written. `folders`: those
+    made and checked by earlier calls with the same set, as `_inside` keeps them."""
     total = 0
-    folders: set[Path] = set()
+    folders = set() if folders is None else folders
     for rel, data in files.items():
         target = _inside(root, rel, folders)
         target.write_bytes(data)
