@@ -20,11 +20,7 @@ from .read.source import DirectorySource, Source
 from .site.template_errors import failure_place, template_failure
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .cache.render_memo import RenderMemo
-    from .site.pages import PageSpec
-    from .site.search import SearchablePages
 
 
 @dataclass
@@ -79,7 +75,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
                version: str | None = None, versions: bool = False,
                current_version_path: str | None = None, with_static: bool = True,
                search: bool = False, memo: RenderMemo | None = None, jobs: int | None = None,
-               pack: bool = False, searchable: SearchablePages | None = None) -> SiteFiles:
+               pack: bool = False) -> SiteFiles:
     """The pages (and, with `with_static`, the theme's static files) of a checked plan.
 
     `static_root` is prepended to `page.root` for links to `static/`, so versions under `v/TAG/` share the
@@ -88,14 +84,13 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     processes render the pages (default: as many as pay, see parallel.py). With `pack`, the board pack PDF
     (pack.py) is made too, at the root, and the dashboard links it. `versions`: the site is built with its
     versions (`--all-versions`), so its pages show the version switcher and link the history page.
-    `searchable`: each page is also given to it as soon as it is rendered, as the site will hold it.
     """
     from .cache.kept_pages import KeptPages
     from .cache.site_stores import keep_site_stores
     from .parallel import render_drawn
     from .plan.i18n import Formatter
     from .site.long_series import csv_files
-    from .site.pages import SiteContext, build_pages, navigation
+    from .site.pages import PageSpec, SiteContext, build_pages, navigation
     from .site.render import environment, named_statics, render_page, static_files, static_names, theme_dirs
     from .site.theme_colours import chart_colours, recolour_page
 
@@ -129,11 +124,8 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     if memo is None:
         pages = build_pages(state, fmt, defer_charts=True)  # each page's charts made where it is rendered
         kept = KeptPages.for_site(env, site)  # the pages an earlier build rendered from the same context
-        rendering = kept.rendering(render) if kept is not None else render
-        if searchable is not None:
-            rendering = _given_to(searchable, rendering, colours)
         # on every core, the charts the cache lacks drawn first
-        html = render_drawn(rendering, pages, jobs=jobs)
+        html = render_drawn(kept.rendering(render) if kept is not None else render, pages, jobs=jobs)
     else:
         with memo.build():
             pages = memo.page_specs(state, fmt, build_pages)
@@ -155,19 +147,6 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
             if rel in named:  # also by its own name, which a theme's CSS, script or template refers to
                 out.copies[f"static/{rel}"] = file
     return out
-
-
-def _given_to(searchable: SearchablePages, render: Callable[[PageSpec], bytes],
-              colours: dict[str, str]) -> Callable[[PageSpec], bytes]:
-    """`render`, each page also given to `searchable` as the site will hold it (in the theme's colours)."""
-    from .site.theme_colours import recolour_page
-
-    def rendered(page: PageSpec) -> bytes:
-        html = render(page)
-        searchable.add(page.path, recolour_page(html, colours))
-        return html
-
-    return rendered
 
 
 def _sitemap(base_url: str, paths: list[str]) -> bytes:
@@ -206,7 +185,7 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
 
     With `search`, pages get a search box and pagefind indexes the staging folder before it is swapped in;
     a missing or failing pagefind fails the build (the site would otherwise differ by machine, silently)."""
-    from .site.search import SearchablePages, start_index
+    from .site.search import start_index
     from .site.writer import check_output, copy_files, staged, swap_in, tidy_output, write_files
 
     started = time.perf_counter()
@@ -221,17 +200,10 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
         return result
     try:
         check_output(output, plan_dir)
+        files = site_files(checked, source, plan_dir, search=search, pack=pack)
         with staged(output) as staging:
-            # the pages pagefind reads are written as they are rendered; it indexes them, into the staging
-            # folder, while the site is written
-            searchable = SearchablePages(staging) if search else None
-            try:
-                files = site_files(checked, source, plan_dir, search=search, pack=pack, searchable=searchable)
-            except BaseException:
-                if searchable is not None:
-                    searchable.remove()
-                raise
-            indexing = start_index(staging, files.files, searchable) if searchable is not None else None
+            # pagefind indexes the pages from memory while they are written, into the staging folder
+            indexing = start_index(staging, files.files) if search else None
             try:
                 total = write_files(staging, files.files) + copy_files(staging, files.copies)
                 result.bytes_written = swap_in(staging, output, total,

@@ -160,49 +160,18 @@ class Indexing:
             self._read = None
 
 
-class SearchablePages:
-    """The folder pagefind reads, filled while the pages are rendered: each page made `searchable` and written
-    by the process that rendered it (parallel.py's workers too), so that pagefind starts as soon as the last
-    page is rendered, not after this process has slimmed and written them all one after the other. A page
-    still holding a drawing to come (chart_svg's placeholder) is left to `start_index`, which writes it as
-    it is once its drawings are in."""
-
-    def __init__(self, site: Path) -> None:
-        self.folder = reading_folder(site.resolve())
-        self._made: set[Path] = set()  # the subfolders this process made (writer.write_files)
-
-    def add(self, rel: str, html: bytes) -> None:
-        if rel.endswith(".html") and _DRAWING_TO_COME not in html:
-            from .writer import write_files
-
-            write_files(self.folder, {rel: searchable(html)}, self._made)
-
-    def remove(self) -> None:
-        """The build failed before pagefind took the folder (`start_index`)."""
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-_DRAWING_TO_COME = b"<!--drawing "  # chart_svg.placeholder's start
-
-
-def start_index(site: Path, pages: Mapping[str, bytes], written: SearchablePages | None = None) -> Indexing:
+def start_index(site: Path, pages: Mapping[str, bytes]) -> Indexing:
     """Start pagefind writing the index of `pages` (path → bytes; their HTML ones made `searchable`, in a
-    folder of their own: `written`'s, where those already there are not written again) into
-    `site/pagefind/`; raises SearchIndexError when it cannot be run. The folder is pagefind's from then on
-    (removed once it is done, or here when it cannot start).
+    folder of their own) into `site/pagefind/`; raises SearchIndexError when it cannot be run.
 
     pagefind runs with its own folder as working directory and without PAGEFIND_* variables, so neither a
     `pagefind.yml` in the current folder nor the environment can change the index: the same pages always
     give the same bytes."""
     site = site.resolve()
     if not pagefind_installed():
-        if written is not None:
-            written.remove()
         raise SearchIndexError(MISSING)
-    read = reading_folder(site) if written is None else written.folder
+    read = reading_folder(site)
     try:
-        if written is not None:
-            pages = {rel: html for rel, html in pages.items() if not (read / rel).is_file()}
         _write_searchable(read, pages)
     except OSError as exc:
         shutil.rmtree(read, ignore_errors=True)

@@ -94,11 +94,10 @@ def output_identity(output: Path) -> tuple[int, ...] | None:
     return (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
 
 
-def write_files(root: Path, files: Mapping[str, bytes], folders: set[Path] | None = None) -> int:
-    """Write `files` (path → bytes) under `root`; returns the number of bytes written. `folders`: those
-    made and checked by earlier calls with the same set, as `_inside` keeps them."""
+def write_files(root: Path, files: Mapping[str, bytes]) -> int:
+    """Write `files` (path → bytes) under `root`; returns the number of bytes written."""
     total = 0
-    folders = set() if folders is None else folders
+    folders: set[Path] = set()
     for rel, data in files.items():
         target = _inside(root, rel, folders)
         target.write_bytes(data)
