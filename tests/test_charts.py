@@ -624,7 +624,7 @@ def test_check_funnel_and_diff_do_not_import_altair(make_plan: Callable[..., Pat
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert "Tunnel d'acquisition" in out.stdout  # funnel ran
-    assert "Avis publiés : Mesures (1 nouvelle) 1 → 2" in out.stdout  # diff compared the two versions
+    assert "Avis publiés\u202f: Mesures (1 nouvelle) 1 → 2\u202f; " in out.stdout  # diff compared the two versions
     assert out.stdout.strip().splitlines()[-1] == "False False"
 
 

@@ -328,7 +328,7 @@ def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> 
     repo.commit(old, tag="v1")
     repo.commit(new, tag="v2")
     view = diff_view(compare_revisions(Path("content"), "v1", "v2", TODAY))
-    assert view["highlights"][0] == ("Acquisition : but 5 clients → 8 clients, "
+    assert view["highlights"][0] == ("Acquisition\u202f: but 5 clients → 8 clients, "
                                      "donc prospects nécessaires 1\u202f250 → 2\u202f000")
     body = next(r for s in view["sections"] for r in s["rows"] if r["path"] == "body")
     assert body["before"] == "texte modifié (+2 −0 lignes)"  # a blank line and a sentence

@@ -102,4 +102,5 @@ def test_a_french_plan_says_the_correction_in_french(repo: GitRepo) -> None:
     files = arr_plan(ARR, language="fr")
     files["data/arr.csv"] = files["data/arr.csv"].replace("2026-09,4889700\n", "")
     repo.commit(files, tag="v3")
-    assert "valeur retirée pour septembre 2026 (c'était 4 889 700 €)" in diff("v1", "v3")
+    # a summary figure, as the target beside it: « 4,9 M € »
+    assert "valeur retirée pour septembre 2026 (c'était 4,9 M €)" in diff("v1", "v3")

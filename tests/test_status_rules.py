@@ -108,9 +108,9 @@ def test_the_page_says_which_rule_set_each_status(make_plan: Callable[..., Path]
     result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-06-30"])
     assert result.exit_code == 0, result.output
     text = page_text(out / "objectives" / "revenu.html")
-    # k€ is money: the rule says the exact amounts, in euros
-    assert ("En bonne voie : la dernière mesure (111 000 €) est au niveau attendu au 30 juin 2026 "
-            "(110 000 €) ou mieux.") in text
+    # k€ is money: the rule says the amounts as the KPI's tiles write them
+    assert ("En bonne voie : la dernière mesure (111 k €) est au niveau attendu au 30 juin 2026 "
+            "(110 k €) ou mieux.") in text
     assert "À risque plutôt qu'en retard" in text and "atteint la cible (1,5 %)" in text
     assert "en retard" not in text.split("Taux d'attrition mensuel", 1)[1].split("À risque", 1)[0]
 
@@ -222,7 +222,8 @@ def test_a_running_total_is_forecast_at_its_average_pace(make_plan: Callable[...
     CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-12-03"], catch_exceptions=False)
     text = page_text(out / "objectives" / "ca.html")
     assert "Prévision à l'échéance 1,9 M € au rythme moyen depuis le 1er janv. 2026" in text
-    assert "la prévision à l'échéance (1 878 615 €) n'atteint pas la cible" in text
+    # the status sentence writes the forecast as its tile does, not « 1 878 615 € » beside « 1,9 M € »
+    assert "la prévision à l'échéance (1,9 M €) n'atteint pas la cible" in text
 
 
 def test_other_kpis_are_still_forecast_along_their_trend(make_plan: Callable[..., Path], tmp_path: Path) -> None:

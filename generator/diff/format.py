@@ -79,7 +79,7 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
     fmt = sides.new
     language = diff.language
     lines = [paint(f"{_revision_words(diff.old, language)} → {_revision_words(diff.new, language)}"
-                   f"{said(language, 'colon')}{_counts(diff)}", "1")]
+                   f"{said(language, 'diff.colon')}{_counts(diff)}", "1")]
     lines += ["  • " + terminal_safe(top) for top in headline(diff, code=False).lines()]
     colours = {"added": "32", "removed": "31", "changed": "33"}
     computed = said(language, "diff.computed")
@@ -103,14 +103,18 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
         lines += ["", paint(said(language, "diff.moved", count=len(moved)), "2")]
         for c in moved:
             parts = [f"{field_name(c, f.path, fmt)} {change_text(f, c, sides)}" for f in c.fields]
-            lines.append(f"    {_one_line(c.title, 60)}{said(language, 'colon')}{_one_line('; '.join(parts), 200)}")
+            shown = _one_line(said(language, "diff.separator").join(parts), 200)
+            lines.append(f"    {_one_line(c.title, 60)}{said(language, 'diff.colon')}{shown}")
     if not diff.changes:
         lines.append(said(language, "diff.same"))
     return "\n".join(lines)
 
 
+_BREAKING_SPACES = re.compile(r"[^\S\u00a0\u202f]+")  # a no-break space (« 1 250 », « ; ») is kept
+
+
 def _one_line(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
+    text = _BREAKING_SPACES.sub(" ", text).strip()
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return terminal_safe(text)  # no ESC, BEL or `::` of a title reaches the terminal or the CI log
 

@@ -134,7 +134,7 @@ def _funnel(c: EntityChange, fields: dict[str, FieldChange], sides: Sides, title
         out.append(about(c, why(c, top.path, say("stage_needed", stage=stage, old=old, new=new), said)))
     elif "goal" in fields:
         said.add("goal")
-        out.append(about(c, say("goal", change=change_text(fields["goal"], c, sides, escape=title))))
+        out.append(about(c, say("goal", change=change_text(fields["goal"], c, sides, compact=True, escape=title))))
     budget = fields.get("budget")
     if budget is not None and budget.old is not None and budget.new is not None \
             and not {f.path for f in c.causes.get("budget", [])} <= said:
@@ -160,7 +160,7 @@ def _corrected(c: EntityChange, fields: dict[str, FieldChange], sides: Sides, ti
     forecast = fields.get("forecast")
     if forecast is None or forecast.old is None or forecast.new is None:
         return texts
-    old, new = pair(forecast, c, sides)
+    old, new = pair(forecast, c, sides, compact=True)
     return phrase(language, "so", causes=texts, effect=phrase(language, "forecast", old=old, new=new))
 
 
@@ -175,7 +175,7 @@ def _cause_text(cause: FieldChange, c: EntityChange, sides: Sides, language: str
         first, last = (_period(f"measurement.{span[end]}", fmt) for end in ("first", "last"))
         return phrase(language, "corrected_many", count=span["count"], first=first, last=last)
     if is_correction(cause.path):
-        old, new = pair(cause, c, sides)
+        old, new = pair(cause, c, sides, compact=True)
         key = "measurement_removed" if cause.new is None else "measurement"
         return phrase(language, key, date=_period(cause.path, fmt), old=old, new=new)
     if cause.path.endswith(".rate") and len(stages) == 2:
@@ -199,7 +199,7 @@ def _cause_text(cause: FieldChange, c: EntityChange, sides: Sides, language: str
         return phrase(language, cause.path, old=old, new=new)
     if cause.path in ("goal", "target", "baseline"):  # with their unit
         return phrase(language, cause.path, change=change_text(cause, c, sides, compact=True, escape=title))
-    return change_text(cause, c, sides, escape=title)  # not a field diff/causes.py names
+    return change_text(cause, c, sides, compact=True, escape=title)  # not a field diff/causes.py names
 
 
 def _period(path: str, fmt: Formatter) -> str:

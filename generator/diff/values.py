@@ -121,9 +121,12 @@ def pair(change: FieldChange, c: EntityChange, sides: Sides, *, compact: bool = 
     cents = _has_cents(change.old, path, old_unit, sides.old) or _has_cents(change.new, path, new_unit, sides.new)
     old = _show(change.old, path, sides.old, old_unit, compact=compact, cents=cents)
     new = _show(change.new, path, sides.new, new_unit, compact=compact, cents=cents)
-    if old == new and change.old != change.new and not cents and not compact:  # rounded alike: say the cents
-        old = _show(change.old, path, sides.old, old_unit, cents=True)
-        new = _show(change.new, path, sides.new, new_unit, cents=True)
+    if old == new and change.old != change.new:
+        if compact:  # "162,8 M € → 162,8 M €" says nothing moved: both in full
+            return pair(change, c, sides, escape=escape)
+        if not cents:  # rounded alike: say the cents
+            old = _show(change.old, path, sides.old, old_unit, cents=True)
+            new = _show(change.new, path, sides.new, new_unit, cents=True)
     return old, new
 
 

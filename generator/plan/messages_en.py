@@ -343,6 +343,7 @@ EN: dict[str, str | dict[str, str]] = {
     "diff.kind.solution": "solution", "diff.kind.page": "page",
     "diff.op.added": "added", "diff.op.removed": "removed", "diff.op.changed": "changed",
     "diff.computed": "computed", "diff.no-change": "no change",
+    "diff.colon": ": ", "diff.separator": "; ",  # between a title and its changes, and between changes
     "diff.same": "The two plans are the same, as strategy: no entity added, removed or changed.",
     "diff.no-change-between": "**No change to the plan** between {old} and {new}.",
     "diff.opening": "Plan {old} → {new}, compared as strategy: **{counts}**.",

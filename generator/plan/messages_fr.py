@@ -266,8 +266,8 @@ FR: dict[str, str | dict[str, str]] = {
     "n.pages-changed": {"one": "{count} page modifiée", "other": "{count} pages modifiées"},
     "n.charts": {"one": "{count} graphique", "other": "{count} graphiques"},
     "diff.field.need": "Besoin en {stage}", "diff.field.volume": "{stage} à ce jour", "diff.field.rate": "Taux {source} → {stage}",
-    "diff.field.stage-cost": "Coût unitaire : {stage}", "diff.field.stage-title": "Titre de l'étape {stage}",
-    "diff.field.stage-kpi": "Indicateur de l'étape {stage}", "diff.field.stage-rate": "Taux : {stage}",
+    "diff.field.stage-cost": "Coût unitaire\u202f: {stage}", "diff.field.stage-title": "Titre de l'étape {stage}",
+    "diff.field.stage-kpi": "Indicateur de l'étape {stage}", "diff.field.stage-rate": "Taux\u202f: {stage}",
     "diff.field.cost-per": "Coût par {unit}",
     "diff.field.title": "Titre",
     "diff.field.organization": "Organisation",
@@ -346,9 +346,10 @@ FR: dict[str, str | dict[str, str]] = {
     "diff.kind.experience": "expérience", "diff.kind.solution": "solution", "diff.kind.page": "page",
     "diff.op.added": "ajouté", "diff.op.removed": "retiré", "diff.op.changed": "modifié",
     "diff.computed": "calculé", "diff.no-change": "aucun changement",
-    "diff.same": "Les deux plans sont identiques comme stratégie : aucune entité ajoutée, retirée ou modifiée.",
+    "diff.colon": "\u202f: ", "diff.separator": "\u202f; ",  # une espace fine insécable avant « : » et « ; »
+    "diff.same": "Les deux plans sont identiques comme stratégie\u202f: aucune entité ajoutée, retirée ou modifiée.",
     "diff.no-change-between": "**Aucun changement du plan** entre {old} et {new}.",
-    "diff.opening": "Plan {old} → {new}, comparé comme stratégie : **{counts}**.",
+    "diff.opening": "Plan {old} → {new}, comparé comme stratégie\u202f: **{counts}**.",
     "diff.decisions": "Décisions", "diff.details": "Le détail, entité par entité",
     "diff.moved": {"one": "{count} entité dont seules les valeurs calculées ont bougé (avancement, statut, "
                           "prévisions, besoins)",
@@ -361,7 +362,7 @@ FR: dict[str, str | dict[str, str]] = {
     "diff.more": {"one": "**{count} autre changement non affiché** (ce commentaire est limité à {limit} caractères).",
                   "other": "**{count} autres changements non affichés** (ce commentaire est limité à {limit} "
                            "caractères)."},
-    "diff.full-site": "[Le diff complet sur le site]({url})", "diff.full-command": "Diff complet : `{command}`",
+    "diff.full-site": "[Le diff complet sur le site]({url})", "diff.full-command": "Diff complet\u202f: `{command}`",
     "colon": " : ",
     "asset.type": "un fichier .{extension} n'est pas publié depuis assets/ : seuls les images, polices, documents et données simples le sont, car une page ou un script y tournerait à l'adresse du site",
     "asset.type.none": "un fichier sans extension n'est pas publié depuis assets/ : seuls les images, polices, documents et données simples le sont, car une page ou un script y tournerait à l'adresse du site",

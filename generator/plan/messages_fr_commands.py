@@ -21,7 +21,7 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "funnel.none": "Le plan n'a pas d'entonnoir : ajoutez-en un dans funnels/ID.yaml.",
     # --- the diff's summary sentences (diff/phrases.py, diff/format.py)
     "diff.phrase.lines_changed": "texte modifié (+{added} −{removed} lignes)",
-    "diff.phrase.about": "{title} : {what}",
+    "diff.phrase.about": "{title}\u202f: {what}",
     "diff.phrase.so": "{causes}, donc {effect}",
     "diff.phrase.and": " et ",
     "diff.phrase.stage_needed": "{stage} nécessaires {old} → {new}",
@@ -40,7 +40,7 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "diff.phrase.measurements": "mesures {old} → {new}",
     "diff.phrase.actual": "réel {change}",
     "diff.phrase.forecast": "prévision {old} → {new}",
-    "diff.phrase.measurement": "valeur corrigée pour {date} : {old} → {new}",
+    "diff.phrase.measurement": "valeur corrigée pour {date}\u202f: {old} → {new}",
     "diff.phrase.measurement_removed": "valeur retirée pour {date} (c'était {old})",
     "diff.phrase.corrected_span": {"one": "{count} mesure ({first} – {last})",
                                    "other": "{count} mesures ({first} – {last})"},

@@ -121,14 +121,16 @@ def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     """Which rule gave the KPI its status, with the numbers it compared."""
     digits = kpi_digits(ks, fmt)  # a count is whole, as on its tiles: "12,451 orders", not "12,451.28"
 
+    # each figure as the KPI's tiles write it ("$10.4M", "162,8 M €"): the sentence explains those tiles
     def value(v: float | None) -> str:
-        return fmt.measure(v, ks.kpi.unit, digits=digits, exact=False)  # money: "$10,417,300"
+        return fmt.measure(v, ks.kpi.unit, digits=digits, compact=True)
 
+    unit = ks.kpi.unit
     values = {"actual": value(ks.actual), "target": value(ks.kpi.target),
               # compared with the latest measurement: 3.4 expected beside 3 measured is not "(3 clients)"
-              "expected": fmt.measure_toward(ks.expected, ks.actual, ks.kpi.unit, digits=digits, exact=False),
+              "expected": fmt.measure_toward(ks.expected, ks.actual, unit, digits=digits, compact=True),
               # said beside the target: never rounded onto it ("3,6 clients", not "4 clients", for a target of 4)
-              "forecast": fmt.measure_toward(ks.forecast, ks.kpi.target, ks.kpi.unit, digits=digits, exact=False),
+              "forecast": fmt.measure_toward(ks.forecast, ks.kpi.target, unit, digits=digits, compact=True),
               "progress": fmt.percent(ks.progress),
               "expected_progress": fmt.percent(ks.expected_progress), "tolerance": fmt.percent(at_risk),
               "when": fmt.date(ks.expected_date)}
