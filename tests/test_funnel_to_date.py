@@ -122,12 +122,11 @@ def test_stage_volumes_are_sums_since_the_period_start(check_plan: Callable[...,
 
 
 def test_funnel_page_shows_need_to_date_projection_and_diagnosis(trial_site: Path) -> None:
-    """The page says 4 of the 8 whole clients needed by now (7,4 rounded up), ≈ 4,3 by the due date in the
-    goal's unit, and
-    names what limits the funnel instead of "Aucun goulot"."""
+    """The page says 4 of the 8 whole clients needed by now (7,4 rounded up), ≈ 4,4 by the due date (4,35, its
+    half rounded up) in the goal's unit, and names what limits the funnel instead of "Aucun goulot"."""
     text = page_text(trial_site / "funnels" / "acquisition.html")
     assert "Besoin à ce jour" in text
-    assert "≈ 4,3 clients signés sur 8 au 31 déc. 2026" in text
+    assert "≈ 4,4 clients signés sur 8 au 31 déc. 2026" in text
     assert "Aucun goulot" not in text
     assert "Retard en volume : « Clients signés » en est à 4 pour 8 attendus à ce jour (8 d'ici le 31 déc. 2026)" \
         in text
@@ -174,7 +173,7 @@ def test_funnel_text_speaks_the_plan_language(make_plan: Callable[..., Path]) ->
     plan = make_plan(trial_files(), settings=SETTINGS_FR)
     out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
     assert "à ce jour" in out and "but 8 clients signés au 31 déc. 2026" in out
-    assert "projection ≈ 4,3 clients signés sur 8 au 31 déc. 2026, au rythme moyen depuis le 1er janv. 2026" in out
+    assert "projection ≈ 4,4 clients signés sur 8 au 31 déc. 2026, au rythme moyen depuis le 1er janv. 2026" in out
     assert "Retard en volume" in out
 
 

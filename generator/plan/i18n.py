@@ -8,10 +8,12 @@ in fr-FR. Figures a reader scans (tiles, summaries) may be compact ("$12M", "1,2
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import math
 import re
 from collections.abc import Hashable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from typing import cast
@@ -45,6 +47,21 @@ def _compact_affixes(tag: str, power: int, currency: str | None) -> tuple[str, s
     return before, after
 
 
+def half_up(value: float, digits: int = 0) -> float:
+    """`value` rounded as a board reads it, halves away from zero: 565 750,5 → 565 751, 151,25 → 151,3 (Python's
+    `round` and Babel round halves to even, and 151,25 as a binary float is a hair below its decimal)."""
+    if not math.isfinite(value):
+        return value
+    exact = decimal.Decimal(repr(float(value)))  # the decimal the plan wrote, not the float's binary expansion
+    return float(exact.quantize(decimal.Decimal(1).scaleb(-digits), rounding=decimal.ROUND_HALF_UP))
+
+
+def _halves_up() -> AbstractContextManager[decimal.Context]:
+    """Babel rounds in the current decimal context (halves to even by default): every figure it writes is
+    rounded inside this one, halves away from zero, as `half_up` does."""
+    return decimal.localcontext(rounding=decimal.ROUND_HALF_UP)
+
+
 def _crosses(value: float, shown: float, goal: float) -> bool:
     """Whether `value`, written as `shown`, reads as being on the other side of `goal` or on it."""
     return (shown > goal) != (value > goal) or (shown < goal) != (value < goal)
@@ -54,7 +71,7 @@ def _compact_shown(value: float) -> float:
     """The figure a compact form writes for `value` (COMPACT_FROM or more), one decimal of its thousands,
     millions or billions: "1,2 M" for 1 249 000."""
     scale = 1000 ** min(int(math.log10(abs(value)) // 3), 4)
-    return round(value / scale, 1) * scale
+    return half_up(value / scale, 1) * scale
 
 
 def whole_needed(value: float) -> int:
@@ -142,7 +159,7 @@ class Formatter:
     def number(self, value: float | int | None, digits: int = 2) -> str:
         if value is None:
             return "–"
-        rounded = round(float(value), digits)
+        rounded = half_up(float(value), digits)
         if rounded == 0 and math.copysign(1.0, rounded) < 0:  # -0.0 is 0.0 to the cache, yet Babel writes "-0"
             return _decimal_pattern(digits).apply(rounded, self.locale)
         return _number(self.tag, rounded, digits)
@@ -151,7 +168,8 @@ class Formatter:
         """A figure a reader scans: "1,2 M", "250K" from COMPACT_FROM on, else as `number` writes it."""
         if value is None or abs(value) < COMPACT_FROM:
             return self.number(value, digits)
-        return format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+        with _halves_up():
+            return format_compact_decimal(value, locale=self.locale, fraction_digits=1)
 
     def compact_affixes(self, power: int, currency: str | None = None) -> tuple[str, str]:
         """What the locale writes before and after a compact figure of 10**`power` (3, 6 or 9): ("", "M")
@@ -170,7 +188,7 @@ class Formatter:
         side ("≈ 23.8 of 24", "≈ 24.1 of 24"), so a shortfall never reads as the goal reached, nor an excess
         as short of it."""
         digits = 0 if abs(value) >= 20 else 1
-        shown = round(value, digits)
+        shown = half_up(value, digits)
         if (shown > goal) != (value > goal) or (shown < goal) != (value < goal):
             cut = math.floor if value < goal else math.ceil
             digits, shown = 1, cut(round(value * 10, 6)) / 10  # round(…, 6): 23.1 * 10 is 231.00000000000003
@@ -190,7 +208,8 @@ class Formatter:
             # the sign apart: -0.0 is 0.0 to the cache, yet Babel writes "-0 %"
             return _percent(self.language, self.tag, cast(Hashable, type(value)), value,
                             math.copysign(1.0, value), digits)
-        return _percent_pattern(self.language, digits).apply(value, self.locale)
+        with _halves_up():
+            return _percent_pattern(self.language, digits).apply(value, self.locale)
 
     def rate(self, value: float | None) -> str:
         """A conversion rate as a percentage, a tenth of a percent when it is not whole: "2%", "2.5%"."""
@@ -209,7 +228,8 @@ class Formatter:
             return "–"
         code = currency or self.currency
         if compact and abs(value) >= COMPACT_FROM:
-            return format_compact_currency(value, code, locale=self.locale, fraction_digits=1)
+            with _halves_up():
+                return format_compact_currency(value, code, locale=self.locale, fraction_digits=1)
         whole = not cents and (float(value).is_integer() or (abs(value) >= 1000 and not exact))
         return _money(self.tag, code, float(value), whole)
 
@@ -258,9 +278,9 @@ class Formatter:
                                                                          goal):
             return self.measure(value, unit, digits=digits, compact=True, exact=exact)
         if money is not None:  # in full, its cents kept if whole units would cross: "1 999 999,60 €" beside 2 M €
-            crosses = _crosses(value, round(value * scale) / scale, goal)
+            crosses = _crosses(value, half_up(value * scale) / scale, goal)
             return self.measure(value, unit, exact=(exact and not compact) or crosses)
-        if _crosses(value, round(value, digits), goal):
+        if _crosses(value, half_up(value, digits), goal):
             cut = math.floor if value < goal else math.ceil
             digits += 1
             value = cut(round(value * 10 ** digits, 6)) / 10 ** digits  # round(…, 6): 23.1 * 10 is 231.00000000000003
@@ -320,23 +340,26 @@ def _calendar_names(tag: str) -> tuple[tuple[str, ...], ...]:
 # on every call. Both caches hold strings keyed by what fully decides them.
 @functools.lru_cache(maxsize=1 << 16)
 def _number(tag: str, rounded: float, digits: int) -> str:
-    return _decimal_pattern(digits).apply(rounded, _locale(tag))
+    with _halves_up():
+        return _decimal_pattern(digits).apply(rounded, _locale(tag))
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _percent(language: str, tag: str, kind: type, value: float, sign: float, digits: int) -> str:
     """A percentage, keyed by its value's type and sign too (1 == 1.0 and 0.0 == -0.0 to a dict)."""
-    return _percent_pattern(language, digits).apply(value, _locale(tag))
+    with _halves_up():
+        return _percent_pattern(language, digits).apply(value, _locale(tag))
 
 
 @functools.lru_cache(maxsize=4096)
 def _money(tag: str, currency: str, value: float, whole: bool) -> str:
     """The locale's own currency pattern ("¤#,##0.00", "#,##0.00 ¤"), without cents when `whole`."""
     loc = _locale(tag)
-    if not whole:
-        return format_currency(value, currency, locale=loc)
-    pattern = loc.currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
-    return format_currency(value, currency, format=pattern, locale=loc, currency_digits=False)
+    with _halves_up():
+        if not whole:
+            return format_currency(value, currency, locale=loc)
+        pattern = loc.currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+        return format_currency(value, currency, format=pattern, locale=loc, currency_digits=False)
 
 
 @functools.lru_cache(maxsize=16)
