@@ -282,8 +282,10 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
         computed_only = c.op == "changed" and bool(rows) and all(r["computed"] for r in rows)
         (moved if computed_only else sections).append(section)
     told = headline(diff, code=False)
+    named = headline(diff, code=False, computed=True)  # the history page's card: each change named, bounded
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
             "count_words": dict(zip([op for op in ("changed", "added", "removed") if diff.summary[op]],
                                     counts(diff.summary, diff.language), strict=True)),
-            "highlights": told.sentences, "more": told.more_text(), "sections": sections,
+            "highlights": told.sentences, "more": told.more_text(), "named": named.sentences,
+            "named_more": named.more_text(), "sections": sections,
             "moved": moved}

@@ -25,6 +25,8 @@ HEADLINE_LIMIT = 6  # sentences of a headline; the decisions beyond are counted
 HEADLINE_PATHS = ("currency",)
 # what a headline never says field by field: a funnel's computed values are said by its top and budget
 _COMPUTED = ("need.", "volume.", "budget", "cost_per_unit", "status", "progress", "actual", "measurements")
+# the computed value that says most of an entity whose computed values alone moved, first found first
+_TELLING = ("status", "progress", "forecast", "actual", "budget", "cost_per_unit")
 
 
 @dataclass
@@ -34,19 +36,27 @@ class Headline:
     sentences: list[str] = field(default_factory=list)
     more: int = 0
     language: str = "en"
+    computed: bool = False  # `more` counts changes of any kind, not only decisions
 
     def more_text(self) -> str:
         """"+ 2 more decisions" ("+ 2 autres décisions"), or "" when every decision is said."""
-        return phrase(self.language, "more", count=self.more) if self.more else ""
+        if not self.more:
+            return ""
+        return phrase(self.language, "more_changes" if self.computed else "more", count=self.more)
 
     def lines(self) -> list[str]:
         """The sentences, then the count of the decisions left, for a surface that lists them all below."""
         return self.sentences + ([self.more_text()] if self.more else [])
 
 
-def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT) -> Headline:
+def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT, computed: bool = False) -> Headline:
     """Every decision of `diff` in one sentence each, then statuses while there is room, `limit` sentences at
-    most; entities and stages are named by their titles (escaped for Markdown when `code`)."""
+    most; entities and stages are named by their titles (escaped for Markdown when `code`).
+
+    With `computed` (a surface that lists nothing below: the board pack, the history page's card), each entity
+    no sentence names, its computed values alone moved, gets one too, its headline change and what moved it
+    ("Monthly churn rate: actual 6.8% → 7.1%, so progress -15% → -30%"), and `more` counts every sentence left
+    off."""
     language = diff.language
     sides = Sides.of(diff)
     fmt = sides.new
@@ -74,8 +84,10 @@ def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT) 
     consequential: list[str] = []  # a target that moved a status (the board's headline number)
     decisions: list[str] = []
     statuses: list[str] = []
+    quiet: list[str] = []  # with `computed`: the entities only their computed values name
     gone_or_new = {(c.kind, c.id): c.op for c in diff.changes if c.op != "changed"}
     for c in diff.changes:
+        before = len(funnels) + len(consequential) + len(decisions) + len(statuses)
         fields = {f.path: f for f in c.fields}
         status = fields.get("status")
         said: set[str] = set()  # the fields a sentence already names
@@ -98,8 +110,17 @@ def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT) 
                     and not f.path.startswith(_COMPUTED):
                 name = common_noun(field_name(c, f.path, fmt))
                 decisions.append(about(c, f"{name} {change_text(f, c, sides, compact=True, escape=title)}"))
+        spoken = len(funnels) + len(consequential) + len(decisions) + len(statuses) > before
+        first = next((f for path in _TELLING for f in c.fields if f.path == path and moved(f)), None)
+        if computed and not spoken and first is not None:
+            name = common_noun(field_name(c, first.path, fmt))
+            quiet.append(about(c, why(c, first.path, f"{name} {change_text(first, c, sides, compact=True)}", said)))
     decisions = funnels + consequential + decisions
     shown = decisions[:limit]
+    if computed:
+        rest = statuses + quiet
+        told = shown + rest[:max(0, limit - len(shown))]
+        return Headline(told, len(decisions) + len(rest) - len(told), language, computed=True)
     return Headline(shown + statuses[:max(0, limit - len(shown))], len(decisions) - len(shown), language)
 
 

@@ -181,7 +181,9 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     language = fmt.language
     shown = ", ".join(counts(diff.summary, language, entities=True))
     return Changes(language=language, version=last.version, counts=shown,
-                   highlights=headline(diff, code=False).lines(), uncommitted=uncommitted)
+                   # every change named (the pack lists nothing below them), the summary keeps the first few
+                   highlights=headline(diff, code=False, computed=True, limit=len(diff.changes) * 8).sentences,
+                   uncommitted=uncommitted)
 
 
 def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True,

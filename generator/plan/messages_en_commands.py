@@ -60,6 +60,7 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "diff.phrase.bottleneck": "bottleneck {old} → {new}",
     "diff.phrase.bottleneck_new": "bottleneck now at {new}",
     "diff.phrase.bottleneck_gone": "no bottleneck any more (was {old})",
+    "diff.phrase.more_changes": {"one": "… and {count} more change", "other": "… and {count} more changes"},
     "diff.phrase.more": {"one": "+ {count} more decision", "other": "+ {count} more decisions"},
     # --- strategy pack, the board pack's own words (pack/content.py, pack/cli.py; the rest is the site's)
     "pack.pack": "Board pack",

@@ -65,6 +65,7 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "diff.phrase.bottleneck": "goulot d'étranglement {old} → {new}",
     "diff.phrase.bottleneck_new": "goulot d'étranglement désormais à l'étape {new}",
     "diff.phrase.bottleneck_gone": "plus de goulot d'étranglement (c'était {old})",
+    "diff.phrase.more_changes": {"one": "… et {count} autre changement", "other": "… et {count} autres changements"},
     "diff.phrase.more": {"one": "+ {count} autre décision", "other": "+ {count} autres décisions"},
     # --- strategy pack, the board pack's own words (pack/content.py, pack/cli.py; the rest is the site's)
     "pack.pack": "Dossier du conseil",
