@@ -7,6 +7,7 @@ Every test builds a real git repository with two tagged revisions of a small pla
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -201,4 +202,17 @@ def test_the_site_links_the_decisions_its_headline_leaves_out(repo: GitRepo) -> 
     result = CliRunner().invoke(main, ["build", "content", "--all-versions", "--today", TODAY])
     assert result.exit_code == 0, result.output
     assert '<li><a href="#change-1">+ 2 more decisions</a></li>' in site_text(repo, "changes/v1..v2.html")
-    assert '<li><a href="changes/v1..v2.html">+ 2 more decisions</a></li>' in site_text(repo, "history.html")
+    # the history card counts every change it leaves off, the computed ones too (its own test below)
+    assert re.search(r'<li><a href="changes/v1\.\.v2\.html">… and \d+ more changes</a></li>',
+                     site_text(repo, "history.html"))
+
+
+def test_the_history_card_names_each_change_and_counts_the_rest(repo: GitRepo) -> None:
+    """The history page's card says what changed, not only "N changed": the decisions as the headline says them,
+    then the entities whose computed values alone moved with their change, and "… and N more changes"."""
+    kpis = {f"k{i}": (f"Metric {i}", "leads", 100) for i in range(1, 8)}
+    repo.commit(plan(kpis=kpis), tag="v1")
+    repo.commit(plan(kpis={k: (title, unit, 200) for k, (title, unit, _) in kpis.items()}, target=30), tag="v2")
+    view = diff_view(compare_revisions(Path("content"), "v1", "v2", __import__("datetime").date(2026, 11, 23)))
+    assert view["named"] == view["highlights"]  # six decisions fill the card
+    assert view["named_more"].startswith("… and ") and view["named_more"].endswith(" more changes")
