@@ -30,3 +30,13 @@ def test_a_negative_half_rounds_away_from_zero() -> None:
     fmt = Formatter("fr", "EUR")
     assert fmt.number(-2.5, 0) == "-3"
     assert fmt.percent(-0.125) == "-13\u202f%"
+
+
+def test_a_diffed_value_just_under_a_half_is_not_rounded_twice() -> None:
+    """A progress of 12.496 % compared by the diff still reads « 12 % » in its summary, not « 13 % »: the diff
+    keeps computed values to 6 places, so halves-up rounding of the written figure sees the value itself."""
+    from generator.diff.compare import _derived
+
+    kept = _derived(0.12496)
+    assert kept is not None
+    assert Formatter("fr", "EUR").percent(kept) == "12\u202f%"

@@ -136,8 +136,9 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _derived(value: float | None, digits: int = 4) -> float | int | None:
-    """A computed float, rounded so that the diff does not flicker on the last bits."""
+def _derived(value: float | None, digits: int = 6) -> float | int | None:
+    """A computed float, rounded so that the diff does not flicker on the last bits; to 6 places, so that a
+    figure written from it (rounded again, halves up) reads as the unrounded value does: 12.496 % → 12 %."""
     return None if value is None else number(round(value, digits))
 
 
