@@ -98,7 +98,9 @@ def known_locale(tag: str) -> bool:
     return True
 
 # Babel patterns of a measurement's period (periods.py): a month in full, a quarter as "T3 2026" / "Q3 2026"
-_PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y", "year": "y"}
+# "-name": a period without its year, the first of a run whose last says it ("June to August 2026", plan/gaps.py)
+_PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y", "year": "y",
+                    "month-name": "MMMM", "quarter-name": "QQQ"}
 
 
 def common_noun(title: str) -> str:

@@ -143,4 +143,23 @@ EN_READ: dict[str, str | dict[str, str]] = {
     "refresh.too-large": "the query returned {rows} rows, {size} MB as CSV, over the {most} MB limit for a KPI's "
                          "data; nothing was written: return one row a day at most (GROUP BY the day)",
     "refresh.not-csv": "the snapshot is written as CSV: `data:` must name a .csv file, not {path}",
+    # --- periods missing between a KPI's rows, rows that look like months (plan/gaps.py)
+    "data-gap.funnel": "`{id}` has no measurement {missing}: its funnel stage counts a missing period as nothing, "
+                       "and its chart leaves a gap there",
+    "data-gap.chart": "`{id}` has no measurement {missing}: its chart leaves a gap there",
+    "hint.data-gap": "add the missing rows after line {line} (`{example}` first), or write a period with 0 if there "
+                     "really was nothing",
+    "gap.first.one": "for {period}", "gap.more.one": ", {period}",
+    "gap.first.day": "for {period}", "gap.more.day": ", {period}",
+    "gap.first.span": "from {first} to {last}", "gap.more.span": ", from {first} to {last}",
+    "gap.first.span-elided": "from {first} to {last}", "gap.more.span-elided": ", from {first} to {last}",
+    "gap.first.days": "from {first} to {last}", "gap.more.days": ", from {first} to {last}",
+    "gap.rest": {"one": " and {count} more period", "other": " and {count} more periods"},
+    "gap.unit.month": "month", "gap.unit.quarter": "quarter",
+    "day-as-month": "every row of `{id}` is dated the first day of a {unit} and read as that day: the last one "
+                    "counts as of {day}, not for {period}",
+    "hint.day-as-month": "if each row is the figure of a whole {unit}, write the {unit} in the date column: "
+                         "`{written}`, not its first day",
+    "hint.day-as-month.workbook": "if each row is the figure of a whole {unit}, format the date cells without their "
+                                  "day (`mmm yyyy`), or write the {unit} as text: `{written}`",
 }

@@ -144,4 +144,23 @@ FR_READ: dict[str, str | dict[str, str]] = {
                          "pour les données d'un indicateur ; rien n'est écrit : rendez une ligne par jour au plus "
                          "(GROUP BY le jour)",
     "refresh.not-csv": "l'instantané est écrit en CSV : `data:` doit nommer un fichier .csv, pas {path}",
+    # --- périodes manquantes entre les lignes d'un indicateur, lignes qui ressemblent à des mois (plan/gaps.py)
+    "data-gap.funnel": "`{id}` n'a aucune mesure {missing} : son étape d'entonnoir compte une période manquante "
+                       "pour zéro, et son graphique y laisse un trou",
+    "data-gap.chart": "`{id}` n'a aucune mesure {missing} : son graphique y laisse un trou",
+    "hint.data-gap": "ajoutez les lignes manquantes après la ligne {line} (d'abord `{example}`), ou écrivez la "
+                     "période avec 0 s'il n'y a vraiment rien eu",
+    "gap.first.one": "pour {period}", "gap.more.one": ", {period}",
+    "gap.first.day": "pour le {period}", "gap.more.day": ", le {period}",
+    "gap.first.span": "de {first} à {last}", "gap.more.span": ", de {first} à {last}",
+    "gap.first.span-elided": "d'{first} à {last}", "gap.more.span-elided": ", d'{first} à {last}",
+    "gap.first.days": "du {first} au {last}", "gap.more.days": ", du {first} au {last}",
+    "gap.rest": {"one": " et {count} autre période", "other": " et {count} autres périodes"},
+    "gap.unit.month": "mois", "gap.unit.quarter": "trimestre",
+    "day-as-month": "chaque ligne de `{id}` est datée du premier jour d'un {unit} et lue comme ce jour-là : la "
+                    "dernière compte au {day}, pas pour {period}",
+    "hint.day-as-month": "si chaque ligne est le chiffre d'un {unit} entier, écrivez le {unit} dans la colonne des "
+                         "dates : `{written}`, pas son premier jour",
+    "hint.day-as-month.workbook": "si chaque ligne est le chiffre d'un {unit} entier, affichez les cellules de date "
+                                  "sans leur jour (`mmm aaaa`), ou écrivez le {unit} en texte : `{written}`",
 }

@@ -9,7 +9,7 @@ import posixpath
 from collections.abc import Collection, Iterable
 from fractions import Fraction
 
-from . import periods
+from . import gaps, periods
 from .compute import kpi_direction
 from .diagnostics import Diagnostics, Location
 from .messages import Msg, Period, msg
@@ -257,3 +257,4 @@ def _check_kpi(plan: Plan, kpi: KPI, series: Series | None, diags: Diagnostics, 
                         ago=ago, period=Period(last.date, last.period))
         diags.warning("stale-data", Location(_display(plan, series.path), last.line), stale,
                       msg("hint.stale-data"))
+    gaps.check(plan, kpi, series, _display(plan, series.path), diags)

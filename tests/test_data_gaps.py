@@ -1,0 +1,108 @@
+"""Periods missing between a KPI's rows (`data-gap`) and monthly figures written as their first day
+(`day-as-month`): what `strategy check` says, where, in the plan's language; and only when it misleads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from generator.pipeline import Checked
+from generator.plan import gaps
+from tests.conftest import MINIMAL_SETTINGS, codes, only
+
+CheckPlan = Callable[..., Checked]
+ENGLISH = MINIMAL_SETTINGS.replace("language: fr", "language: en")
+
+
+def plan(rows: str, *, cadence: str = "monthly", funnel: bool = False) -> dict[str, str]:
+    files = {"objectives/visites.md": "---\ntitle: Visites\ndue: 2026-12-31\nkpis:\n  - id: visites\n"
+                                      f"    title: Visites\n    target: 30000\n    cadence: {cadence}\n---\n",
+             "data/visites.csv": "date,value\n" + rows}
+    if funnel:
+        files["funnels/acquisition.yaml"] = ("title: Acquisition\ngoal: 10\nstages:\n  - id: visites\n"
+                                             "    title: Visites\n    kpi: visites\n  - id: clients\n"
+                                             "    title: Clients\n    rate: \"1/100\"\n")
+    return files
+
+
+MONTHS = "".join(f"2026-{m:02d},{20000 + m}\n" for m in range(1, 11))
+
+
+def without(rows: str, *periods: str) -> str:
+    return "".join(line + "\n" for line in rows.splitlines() if line.split(",")[0] not in periods)
+
+
+def test_a_missing_month_is_one_warning_at_the_row_before_it(check_plan: CheckPlan) -> None:
+    """June left out of a monthly series: one warning on May's line (line 6), naming June and saying the funnel
+    counts it as nothing and what to write, in French."""
+    d = only(check_plan(plan(without(MONTHS, "2026-06"), funnel=True)), "data-gap")
+    assert (d.file, d.line, d.severity) == ("plan/data/visites.csv", 6, "warning")
+    assert d.text("fr") == ("`visites` n'a aucune mesure pour juin 2026 : son étape d'entonnoir compte une période "
+                         "manquante pour zéro, et son graphique y laisse un trou")
+    assert d.hint_text("fr") == ("ajoutez les lignes manquantes après la ligne 6 (d'abord `2026-06`), ou écrivez "
+                                 "la période avec 0 s'il n'y a vraiment rien eu")
+
+
+def test_a_run_of_months_is_summarised_in_english(check_plan: CheckPlan) -> None:
+    """June to August missing, then October: one warning listing both runs as a reader says them."""
+    rows = without(MONTHS + "2026-11,1\n", "2026-06", "2026-07", "2026-08", "2026-10")
+    d = only(check_plan(plan(rows), settings=ENGLISH), "data-gap")
+    assert d.message == ("`visites` has no measurement from June to August 2026, October 2026: its chart leaves "
+                         "a gap there")
+    assert "after line 6 (`2026-06` first)" in (d.hint or "")
+
+
+def test_french_elides_before_a_vowel(check_plan: CheckPlan) -> None:
+    """« d'avril à mai 2026 », never « de avril »."""
+    d = only(check_plan(plan(without(MONTHS, "2026-04", "2026-05"))), "data-gap")
+    assert "n'a aucune mesure d'avril à mai 2026 :" in d.text("fr")
+
+
+def test_what_is_not_a_gap(check_plan: CheckPlan) -> None:
+    """A complete series, quarters on a monthly KPI (a coarser grid), months on a quarterly KPI that skip a
+    month inside a measured quarter, and a series that simply stops (stale, its own warning) are no gap."""
+    assert "data-gap" not in codes(check_plan(plan(MONTHS)))
+    assert "data-gap" not in codes(check_plan(plan("2026-Q1,1\n2026-Q2,2\n2026-Q3,3\n")))
+    quarterly = plan(without(MONTHS, "2026-05"), cadence="quarterly")
+    assert "data-gap" not in codes(check_plan(quarterly))
+    stopped = codes(check_plan(plan("2026-01,1\n2026-02,2\n2026-03,3\n")))
+    assert "stale-data" in stopped and "data-gap" not in stopped
+
+
+def test_monthly_figures_as_days_on_a_weekly_kpi_are_no_gap(check_plan: CheckPlan) -> None:
+    """Rows a month apart on a weekly KPI are read on their own grid: the weeks between them are not missing."""
+    rows = "".join(f"2026-{m:02d}-28,{m}\n" for m in range(1, 12))
+    assert "data-gap" not in codes(check_plan(plan(rows, cadence="weekly")))
+
+
+def test_days_only_on_a_daily_kpi_and_weekends_of_business_days(check_plan: CheckPlan) -> None:
+    """A daily KPI on business days misses no weekend; a missing Wednesday is said as that day."""
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(19)]
+    rows = "".join(f"{d.isoformat()},5\n" for d in days if d.weekday() < 5 and d != dt.date(2026, 11, 11))
+    d = only(check_plan(plan(rows, cadence="daily"), settings=ENGLISH), "data-gap")
+    assert "has no measurement for Nov 11, 2026:" in d.message
+    rows = "".join(f"{d.isoformat()},5\n" for d in days if d.weekday() < 5)
+    assert "data-gap" not in codes(check_plan(plan(rows, cadence="daily")))
+
+
+def test_missing_weeks_are_said_as_days() -> None:
+    """A weekly KPI missing two weeks: the run goes from the first missing Monday to the last missing Sunday."""
+    rows = [(dt.date(2026, 3, 2) + dt.timedelta(weeks=w), "day") for w in range(8) if w not in (3, 4)]
+    (gap,) = gaps.find(rows, "weekly")
+    assert (gap.first, gap.end, gap.count) == (dt.date(2026, 3, 23), dt.date(2026, 4, 5), 2)
+
+
+def test_first_of_month_rows_on_a_monthly_kpi(check_plan: CheckPlan) -> None:
+    """A monthly export dated on each month's first day (`2026-09-01`, `09/01/2026`) is read as days: a hint to
+    write the month, in both languages; none for rows that are months already, nor for dates not all the 1st."""
+    rows = "".join(f"2026-{m:02d}-01,{m}\n" for m in range(1, 10))
+    d = only(check_plan(plan(rows), settings=ENGLISH), "day-as-month")
+    assert (d.file, d.line) == ("plan/data/visites.csv", 2)
+    assert d.message == ("every row of `visites` is dated the first day of a month and read as that day: the last "
+                         "one counts as of Sep 1, 2026, not for September 2026")
+    assert d.hint == "if each row is the figure of a whole month, write the month in the date column: `2026-09`, " \
+                     "not its first day"
+    french = only(check_plan(plan(rows)), "day-as-month")
+    assert "la dernière compte au 1er sept. 2026, pas pour septembre 2026" in french.text("fr")
+    assert "day-as-month" not in codes(check_plan(plan(MONTHS)))
+    assert "day-as-month" not in codes(check_plan(plan(rows + "2026-10-15,1\n"), settings=ENGLISH))
