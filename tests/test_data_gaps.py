@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from generator.pipeline import Checked
+from generator.pipeline import Checked, check
 from generator.plan import gaps
-from tests.conftest import MINIMAL_SETTINGS, codes, only
+from generator.plan.i18n import Formatter
+from generator.read.source import DirectorySource
+from generator.site import charts
+from generator.site.chart_svg import draw_chart
+from tests.conftest import MINIMAL_SETTINGS, TODAY, codes, only
 
 CheckPlan = Callable[..., Checked]
 ENGLISH = MINIMAL_SETTINGS.replace("language: fr", "language: en")
@@ -106,3 +113,38 @@ def test_first_of_month_rows_on_a_monthly_kpi(check_plan: CheckPlan) -> None:
     assert "la dernière compte au 1er sept. 2026, pas pour septembre 2026" in french.text("fr")
     assert "day-as-month" not in codes(check_plan(plan(MONTHS)))
     assert "day-as-month" not in codes(check_plan(plan(rows + "2026-10-15,1\n"), settings=ENGLISH))
+
+
+def _chart(make_plan: Callable[..., Path], rows: str, settings: str = MINIMAL_SETTINGS) -> charts.Chart:
+    folder = make_plan(plan(rows), settings=settings)
+    state = check(DirectorySource(folder), TODAY).state
+    assert state is not None
+    language = "en" if "language: en" in settings else "fr"
+    return charts.kpi_chart(state.kpis["visites"], Formatter(language, "EUR"))
+
+
+def _measured(chart: charts.Chart) -> dict[str, Any]:
+    return next(layer for layer in chart.spec["layer"] if layer["mark"].get("point"))
+
+
+def test_the_chart_breaks_its_line_over_a_missing_month(make_plan: Callable[..., Path]) -> None:
+    """June missing: the measured line is drawn in two pieces (January to May, July on), and the table's note
+    says June has no measurement, in French and in English."""
+    chart = _chart(make_plan, without(MONTHS, "2026-06"))
+    line = _measured(chart)
+    assert line["encoding"]["detail"] == {"field": "segment", "type": "nominal"}
+    assert [row["segment"] for row in line["data"]["values"]] == [0] * 5 + [1] * 4
+    assert chart.table.note == "Aucune mesure pour juin 2026."
+    english = _chart(make_plan, without(MONTHS, "2026-06", "2026-07"), ENGLISH)
+    assert english.table.note == "No measurement from June to July 2026."
+    svg = str(draw_chart(english.spec, 700, Formatter("en", "EUR")))
+    assert len(re.findall(r'<path d="M[\d.,L]+"/>', svg)) == 2  # two pieces of line, not one
+
+
+def test_a_chart_without_gap_keeps_its_spec(make_plan: Callable[..., Path]) -> None:
+    """A complete series draws one joined line with no note: its spec (its drawing's key) is as before."""
+    chart = _chart(make_plan, MONTHS)
+    line = _measured(chart)
+    assert "detail" not in line["encoding"]
+    assert all("segment" not in row for row in line["data"]["values"])
+    assert chart.table.note == ""

@@ -57,4 +57,5 @@ EN_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.budget.budget_caption": "Yearly cost of the solutions by category (total: {total})",
     "chart.budget.budget_desc": "Yearly cost of the solutions: {total} in all, of which {top} for “{category}”.",
     "chart.budget.budget_desc_empty": "The plan has no costed solution.",
+    "chart.kpi.gap_note": "No measurement {missing}.",
 }

@@ -57,4 +57,5 @@ FR_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.budget.budget_caption": "Coût annuel des solutions par catégorie (total : {total})",
     "chart.budget.budget_desc": "Coût annuel des solutions : {total} au total, dont {top} pour « {category} ».",
     "chart.budget.budget_desc_empty": "Aucune solution chiffrée dans le plan.",
+    "chart.kpi.gap_note": "Aucune mesure {missing}.",
 }

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 from typing import TYPE_CHECKING, Any
 
+from ...plan import gaps
 from ...plan.i18n import Formatter
 from ...read.budgets import thinned
 from .. import long_series, palette, time_axis
@@ -48,9 +49,11 @@ TARGET_LABEL_GAP = 8  # px between the target's label and the top of the plot
 
 @_shape
 def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: str | None,
-              axis: time_axis.TimeAxis, labels: str | None = None) -> Any:
+              axis: time_axis.TimeAxis, labels: str | None = None, broken: bool = False) -> Any:
     """The KPI chart of the series in `present`, its time axis ticking as `axis` and its value axis labelled
-    by `labels` (common.compact_labels) when given; the datasets are `present`'s rows, in that order."""
+    by `labels` (common.compact_labels) when given; the datasets are `present`'s rows, in that order. A
+    `broken` series (periods missing between its rows, plan/gaps.py) draws a line per `segment` of its rows,
+    so the line is not joined over the gap; only such a chart's shape has that encoding."""
     names = {key: WORDS.t(lang, key) for key in _KPI_SERIES}
     data = {key: _data(alt, i) for i, key in enumerate(present)}
     status_colour = palette.STATUS_COLOURS.get(status, palette.ACCENT)
@@ -83,8 +86,9 @@ def _kpi_spec(alt: Any, lang: str, present: tuple[str, ...], status: str, unit: 
         layers.append(alt.Chart(data["forecast"]).mark_line().encode(
             x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
     if "measured" in data:
+        segments = {"detail": alt.Detail("segment:N")} if broken else {}
         layers.append(alt.Chart(data["measured"]).mark_line(point=True).encode(
-            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip))
+            x=x, y=y, color=colour, strokeDash=dash, tooltip=tooltip, **segments))
     if "target" in data:
         base = alt.Chart(data["target"])
         layers.append(base.mark_point(filled=True, opacity=1).encode(
@@ -155,6 +159,10 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     drawn_periods = [state.period_at(d) for d, _ in drawn]
     measured = [record("measured", day, v, period)
                 for day, (_, v), period in zip(drawn_days, drawn, drawn_periods, strict=True)]
+    missing = gaps.find([(d, state.period_at(d)) for d, _ in points], kpi.cadence)
+    if missing:  # a line per stretch without a gap: the rows of a gapped chart only say their segment
+        measured = [_Row(row, segment=sum(gap.first <= d for gap in missing))
+                    for row, (d, _) in zip(measured, drawn, strict=True)]
     expected = []
     if _finite(state.baseline):
         assert state.baseline is not None
@@ -177,8 +185,9 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     days = drawn_days + [state.due] + ([state.start] if expected else [])  # the x of every row
     axis = time_axis.choose(drawn_periods, kpi.cadence, min(days), max(days), drawn_days)
     widest = max((abs(row["value"]) for _, rows in present for row in rows), default=0.0)
-    spec = _kpi_spec(fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis,
-                     compact_labels(fmt, widest), data=[rows for _, rows in present])
+    shape = (fmt.language, tuple(key for key, _ in present), state.status, kpi.unit, axis, compact_labels(fmt, widest))
+    # an unbroken chart keeps its shape's arguments as they were: its drawing's key (its spec) does not change
+    spec = _kpi_spec(*shape, *((True,) if missing else ()), data=[rows for _, rows in present])
 
     rows = [[row["series"], row["date_label"], row["value_label"]] for _, group in present for row in group]
     caption = WORDS.text(fmt, "kpi_caption", title=kpi.title, unit=kpi.unit) if kpi.unit else kpi.title
@@ -196,6 +205,9 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
                       else WORDS.text(fmt, f"table_by_recent_year{total}", count=fmt.number(len(recent))))
         table.download = long_series.csv_link(kpi.objective, kpi.id)
         table.download_label = WORDS.text(fmt, "full_series", count=fmt.number(len(points)))
+    if missing:  # "No measurement for June 2026.", after how a long series' rows are summarised
+        note = WORDS.text(fmt, "gap_note", missing=gaps.missing(missing))
+        table.note = f"{table.note} {note}" if table.note else note
     target_text = fmt.measure(kpi.target, kpi.unit)
     if measured and state.actual is not None:
         forecast_text = ""
