@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
+from generator.cli import main
 from generator.pipeline import Checked, check
 from generator.plan import gaps
 from generator.plan.i18n import Formatter
@@ -148,3 +152,23 @@ def test_a_chart_without_gap_keeps_its_spec(make_plan: Callable[..., Path]) -> N
     assert "detail" not in line["encoding"]
     assert all("segment" not in row for row in line["data"]["values"])
     assert chart.table.note == ""
+
+
+def _funnel_page(make_plan: Callable[..., Path], tmp_path: Path, rows: str, settings: str) -> str:
+    folder = make_plan(plan(rows, funnel=True), settings=settings)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(out), "--today", TODAY.isoformat()],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", (out / "funnels/acquisition.html").read_text())))
+
+
+def test_the_funnel_page_says_beside_the_volume_that_a_month_is_missing(make_plan: Callable[..., Path],
+                                                                       tmp_path: Path) -> None:
+    """A stage whose KPI lacks June: its volume on the funnel page says June is missing and counted as nothing,
+    in French and in English; a complete series says nothing."""
+    french = _funnel_page(make_plan, tmp_path / "fr", without(MONTHS, "2026-06"), MINIMAL_SETTINGS)
+    assert "(aucune mesure pour juin 2026, comptée pour zéro)" in french
+    english = _funnel_page(make_plan, tmp_path / "en", without(MONTHS, "2026-06"), ENGLISH)
+    assert "(no measurement for June 2026, counted as nothing)" in english
+    assert "no measurement" not in _funnel_page(make_plan, tmp_path / "full", MONTHS, ENGLISH)

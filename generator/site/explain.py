@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from babel.lists import format_list
 
+from ..plan import gaps
 from ..plan.compute import STATUS_ORDER, FunnelState, KpiState, ObjectiveState, StageState
 from ..plan.i18n import Formatter
 from ..plan.messages import render
@@ -89,6 +90,22 @@ def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
     last = fs.stages[-1].stage.title
     return {"unit": fmt.unit(fs.funnel.goal, last), "one_unit": fmt.unit(1, last),
             "projection": projection_text(fs, fmt), "diagnosis": diagnosis(fs, fmt)}
+
+
+def stage_gaps(fs: FunnelState, kpis: Mapping[str, KpiState], fmt: Formatter) -> dict[str, str]:
+    """By stage id, the periods missing from the rows its actual sums (from the period start to today or the
+    funnel's due date): "No measurement for June 2026", said beside the volume, which counts them as nothing."""
+    notes = {}
+    for st in fs.stages:
+        ks = kpis.get(st.stage.kpi) if st.stage.kpi else None
+        if ks is None or st.actual is None:
+            continue
+        rows = [(day, ks.period_at(day)) for day, _ in ks.points
+                if (fs.start is None or day >= fs.start) and (fs.due is None or day <= fs.due)]
+        missing = gaps.find(rows, ks.kpi.cadence)
+        if missing:
+            notes[st.stage.id] = _w(fmt, "stage_gap", missing=gaps.missing(missing))
+    return notes
 
 
 def forecast_basis(ks: KpiState, fmt: Formatter) -> str:

@@ -290,7 +290,8 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
         pages.append(PageSpec(
             path=f"funnels/{fid}.html", template="funnel.html", title=fstate.funnel.title, section="funnels",
             data={"f": fstate, "experiences": _funnel_refs(state, fid), **explain.facts(fstate, fmt),
-                  "stage_kpis": {s.stage.id: state.kpis.get(s.stage.kpi) for s in fstate.stages if s.stage.kpi}},
+                  "stage_kpis": {s.stage.id: state.kpis.get(s.stage.kpi) for s in fstate.stages if s.stage.kpi},
+                  "stage_gaps": explain.stage_gaps(fstate, state.kpis, fmt)},
             charts=[make_chart(FUNNEL, fstate, fmt)]))
 
     # step 3: personas
