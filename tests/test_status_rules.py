@@ -273,7 +273,7 @@ def _monthly(values: list[float]) -> str:
 @pytest.fixture
 def orders_page(make_plan: Callable[..., Path], tmp_path: Path) -> str:
     files = {"objectives/convert.md": ORDERS,
-             "data/orders.csv": _monthly([8010, 7720, 8450, 8800, 9050, 9400, 9610, 9720, 10010, 10880, 14350]),
+             "data/orders.csv": _monthly([14600 - 200 * m for m in range(11)]),  # a strong start, falling since
              "data/sessions.csv": _monthly([400000 + 15000 * m for m in range(10)] + [577400]),
              "data/conversion.csv": _monthly([2.1, 2.15, 2.2, 2.2, 2.25, 2.3, 2.3, 2.35, 2.4, 2.45, 2.49])}
     plan = make_plan(files, settings=EN_SETTINGS)
@@ -283,24 +283,25 @@ def orders_page(make_plan: Callable[..., Path], tmp_path: Path) -> str:
 
 
 def test_a_level_above_target_but_forecast_below_is_not_achieved(orders_page: str) -> None:
-    """Orders per month at 14,350 in November against 12,500, but forecast at 12,451 by the due date: the
-    reader sees "on track", with why, never "achieved" beside a forecast that misses the target."""
+    """Orders per month at 12,600 in November against 12,500, but falling 200 a month since January, so
+    forecast at 12,396 by the due date: the reader sees "on track", with why, never "achieved" beside a
+    forecast that misses the target."""
     section = orders_page[orders_page.index("Orders per month"):orders_page.index("Site sessions per month")]
     assert "on track" in section and "achieved" not in section.replace("rather than achieved", "")
-    assert ("On track rather than achieved: the latest measurement (14,350 orders) reaches the target (12,500 "
+    assert ("On track rather than achieved: the latest measurement (12,600 orders) reaches the target (12,500 "
             "orders), but the forecast at the due date") in section
 
 
 def test_an_objective_never_reads_as_more_than_done(orders_page: str) -> None:
-    """Two KPIs beyond their targets (over 130 %) and one at 58 %: the objective reads "off track 86%" (each
-    KPI counted up to 100 %), not "off track 113%", and says its status is its weakest KPI's."""
+    """Two KPIs beyond their targets (102 % and 141 %) and one at 59 %: the objective reads "off track 86%"
+    (each KPI counted up to 100 %), not "off track 101%", and says its status is its weakest KPI's."""
     lead = orders_page[orders_page.index("Convert more site visitors into buyers", 100):]
     assert lead.startswith("Convert more site visitors into buyers off track 86% Status of its weakest KPI, "
                            "“Session-to-order conversion rate” (off track)")
 
 
 def test_a_count_kpi_is_said_whole_as_on_its_tiles(orders_page: str) -> None:
-    """The status sentence of a count says "12,451 orders", as the forecast tile does, not "12,451.28 orders"."""
-    assert "Forecast at due date 12,451 orders" in orders_page
-    assert "the forecast at the due date (12,451 orders) falls short of it" in orders_page
-    assert "12,451.28" not in orders_page
+    """The status sentence of a count says "12,396 orders", as the forecast tile does, not "12,396.49 orders"."""
+    assert "Forecast at due date 12,396 orders" in orders_page
+    assert "the forecast at the due date (12,396 orders) falls short of it" in orders_page
+    assert "12,396.49" not in orders_page

@@ -348,7 +348,8 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
 def _forecast(state: KpiState, points: list[tuple[dt.date, float]], measure: str) -> float | None:
     """The value at the due date, and which rule made it (`state.forecast_rule`): along the KPI's milestone
     path at the pace it keeps against that path; else a running total at its average pace since the period
-    start; else the least-squares line through the measurements. A running total is never forecast to shrink."""
+    start; else the latest measurement along the least-squares slope of the measurements. A running total is never
+    forecast to shrink."""
     baseline, actual, expected = state.baseline, state.actual, state.expected
     if actual is None or baseline is None:
         return None
@@ -381,7 +382,12 @@ def _pace_forecast(points: list[tuple[dt.date, float]], start: dt.date, due: dt.
 
 
 def _linear_forecast(points: list[tuple[dt.date, float]] | Counted, due: dt.date) -> float | None:
-    """Least-squares line through the measurements, read at the due date."""
+    """The latest measurement carried to the due date along the least-squares slope of the measurements.
+
+    Anchored at the latest measurement (where the KPI stands) rather than read on the least-squares line:
+    after a V (churn down in spring, up since), the line lies below the latest value, and reading it at the
+    due date forecast an improvement against a worsening trend. From the latest value, the forecast always
+    moves the way the trend does."""
     if len(points) < 2:
         return None
     xs = [d.toordinal() for d, _ in points]
@@ -393,7 +399,10 @@ def _linear_forecast(points: list[tuple[dt.date, float]] | Counted, due: dt.date
     if sxx == 0:
         return None
     slope = sum([dx * (y - my) for dx, y in zip(dxs, ys, strict=True)]) / sxx
-    return my + slope * (due.toordinal() - mx)
+    latest_day, latest = points[-1]
+    # once the due date is passed, the latest measurement is the outcome (as the status reads it), never a
+    # value read back along the slope
+    return latest + slope * max(0, (due - latest_day).days)
 
 
 # --- objectives and the whole plan ---------------------------------------------------------

@@ -198,7 +198,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.objective_rule": "Status of its weakest KPI, “{kpi}” ({status}); progress: the mean of its KPIs' progress, each counted up to 100%.",
     "explain.forecast.milestones": "at the pace kept against the milestones",
     "explain.forecast.average-pace": "at the average pace since {start}",
-    "explain.forecast.trend": "along the trend of the measurements",
+    "explain.forecast.trend": "along the trend of the measurements, from the latest one",
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",

@@ -198,7 +198,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.objective_rule": "Statut de son indicateur le plus faible, « {kpi} » ({status}) ; avancement : la moyenne de ses indicateurs, chacun compté jusqu'à 100\u202f%.",
     "explain.forecast.milestones": "au rythme tenu par rapport aux jalons",
     "explain.forecast.average-pace": "au rythme moyen depuis le {start}",
-    "explain.forecast.trend": "selon la tendance des mesures",
+    "explain.forecast.trend": "selon la tendance des mesures, depuis la dernière",
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",
