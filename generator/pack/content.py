@@ -54,6 +54,7 @@ class ObjectiveView:
     state: ObjectiveState
     kpis: list[KpiView]
     actions: list[ActionRow]
+    unmeasured: str = ""  # "1 of 2 KPIs not measured yet": its progress counts the measured ones only
 
 
 @dataclass
@@ -205,7 +206,8 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
             kpis.append(KpiView(ks, explain.status_rule(ks, fmt, at_risk), svg(chart, fmt, colours=colours),
                                 chart.description, explain.kpi_digits(ks, fmt)))
         objectives.append(ObjectiveView(f"objective-{obj.id}", obj_state, kpis,
-                                        [r for r in actions if r.objective.id == obj.id]))
+                                        [r for r in actions if r.objective.id == obj.id],
+                                        explain.unmeasured_kpis(obj_state, fmt)))
     funnels = []
     for fs in state.funnels.values():
         facts = explain.facts(fs, fmt)

@@ -425,17 +425,21 @@ class ObjectiveState:
 
 
 def rollup(objective: Objective, kpis: list[KpiState], elapsed: float = 0.0) -> ObjectiveState:
-    """An objective's status is its weakest KPI's; its progress the mean of its KPIs', each up to 100 %; its
-    expected progress the mean of theirs (without KPIs, `elapsed`: the share of its time gone)."""
+    """An objective's status is its weakest KPI's ("no data" weaker than on track); its progress the mean of its
+    measured KPIs', each up to 100 %, and its expected progress the mean of the same KPIs' (of all of them
+    while none is measured; without KPIs, `elapsed`: the share of its time gone)."""
     state = ObjectiveState(objective=objective, kpis=kpis, expected_progress=elapsed)
     if kpis:
-        state.expected_progress = sum(k.expected_progress for k in kpis) / len(kpis)
         state.status = min((k.status for k in kpis), key=STATUS_ORDER.index)
         if all(k.status == "no-data" for k in kpis):
             state.status = "no-data"
+        # a KPI not measured yet is left out, not counted as 0 %: the pages say how many (explain.py), and the
+        # expected progress is read on the same KPIs, so that the two compare like with like
+        measured = [k for k in kpis if k.progress is not None] or kpis
+        state.expected_progress = sum(k.expected_progress for k in measured) / len(measured)
         # each KPI counts for at most all of its share: one beyond its target does not make up for another
         # behind it, so an objective never reads as more than done; one going backwards still pulls it down
-        progresses = [min(1.0, k.progress) for k in kpis if k.progress is not None]
+        progresses = [min(1.0, k.progress) for k in measured if k.progress is not None]
         if progresses:
             state.progress = sum(progresses) / len(progresses)
     return state

@@ -125,6 +125,29 @@ def objective_rule(os: ObjectiveState, fmt: Formatter) -> str:
     return _w(fmt, "objective_rule", kpi=weakest.kpi.title, status=fmt.label(weakest.status))
 
 
+def unmeasured_kpis(os: ObjectiveState, fmt: Formatter) -> str:
+    """"1 of 2 KPIs not measured yet", said beside an objective's status and progress wherever they are shown:
+    its progress is the mean of its measured KPIs only, so 68 % must not read as the whole objective's.
+    Empty when every KPI is measured, or none is (the status then says "no data")."""
+    unmeasured = sum(1 for k in os.kpis if k.progress is None)
+    if not unmeasured or unmeasured == len(os.kpis):
+        return ""
+    return _w(fmt, "unmeasured_kpis", count=unmeasured, total=len(os.kpis))
+
+
+def unmeasured_rule(os: ObjectiveState, fmt: Formatter) -> str:
+    """Under an objective's badge: which KPIs have no measurement yet and what its progress counts, "1 of 2
+    KPIs not measured yet (“Daily app use”): the progress shown, 68%, is the measured KPI's only"."""
+    note = unmeasured_kpis(os, fmt)
+    if not note:
+        return ""
+    names = format_list([_w(fmt, "quoted", title=k.kpi.title) for k in os.kpis if k.progress is None],
+                        locale=fmt.locale)
+    measured = sum(1 for k in os.kpis if k.progress is not None)
+    counted = _w(fmt, "measured_only", count=measured, progress=fmt.percent(os.progress))
+    return _w(fmt, "unmeasured_rule", unmeasured=note, kpis=names, counted=counted)
+
+
 def kpi_digits(k: KpiState, fmt: Formatter) -> int:
     """The decimals a KPI's figures get: none for a count (every written value whole, its unit neither money
     nor a percentage: "568 signups", not "568.27 signups"), up to two otherwise."""

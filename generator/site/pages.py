@@ -250,7 +250,9 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
               "freshness": fresh, "stale": attention.first(attention.stale_first(fresh), attention.FRESHNESS_SHOWN),
               "funnels": list(state.funnels.values()),
               "glance": [{"f": fs, **explain.facts(fs, fmt)} for fs in glance],
-              "counts": status_counts(list(state.objectives.values()))},
+              "counts": status_counts(list(state.objectives.values())),
+              # "1 of 2 KPIs not measured yet" beside a card's progress, which counts the measured ones only
+              "unmeasured": {o.objective.id: explain.unmeasured_kpis(o, fmt) for o in shown.items}},
         charts=dash_charts, description=plan.settings.positioning or ""))
     pages.append(PageSpec(path="actions.html", template="actions.html", title=ui(lang, "late_actions"),
                           section="dashboard", data={"pressing": pressing}))
@@ -274,6 +276,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
                   "rules": explain.PerKpi(explain.status_rule, ostate.kpis, fmt, plan.settings.rules.at_risk),
                   "digits": explain.PerKpi(explain.kpi_digits, ostate.kpis, fmt),
                   "objective_rule": explain.objective_rule(ostate, fmt),
+                  "unmeasured_rule": explain.unmeasured_rule(ostate, fmt),
                   "forecast_bases": explain.PerKpi(explain.forecast_basis, ostate.kpis, fmt),
                   "children": [state.objectives[c] for c in ostate.children],
                   "personas": [plan.personas[p] for p in obj.personas if p in plan.personas],
