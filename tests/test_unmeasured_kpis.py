@@ -96,13 +96,13 @@ def test_no_note_when_every_kpi_or_none_is_measured(make_plan: Callable[..., Pat
 
 def test_the_pack_summary_row_says_a_kpi_is_not_measured(check_plan: Callable[..., Checked],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """The board pack's summary row reads "off track 60% 1 of 2 KPIs not measured yet", and the objective's
-    page in the pack says it beside its progress."""
+    """The board pack's summary row says "1 of 2 KPIs not measured yet" under the objective's title, beside
+    "off track 60%", and the objective's page in the pack says it beside its progress."""
     monkeypatch.setattr(pack_content, "svg", lambda *args, **kwargs: Markup(""))
     checked = check_plan({"objectives/app.md": APP.format(more=""), "data/invites.csv": INVITES},
                          settings=SETTINGS.format(language="en"))
     text = pack_text(checked)
-    assert "Launch the mobile app off track 60% 1 of 2 KPIs not measured yet" in text
+    assert "Launch the mobile app 1 of 2 KPIs not measured yet off track 60%" in text
     assert "Progress: 60% (1 of 2 KPIs not measured yet)" in text
 
 
