@@ -17,7 +17,7 @@ from .plan.diagnostics import Diagnostics, Location
 from .plan.messages import Msg, msg, said
 from .read.budgets import check_page_weight
 from .read.source import DirectorySource, Source
-from .site.template_errors import failure_place, template_failure
+from .site.template_errors import failure_place, is_template_error, template_failure
 
 if TYPE_CHECKING:
     from .cache.render_memo import RenderMemo
@@ -237,7 +237,7 @@ def failure_message(exc: Exception, output: Path) -> str | Msg:
         return exc.said
     if isinstance(exc, PageTooHeavy):
         return str(exc)
-    if isinstance(exc, OSError):
+    if isinstance(exc, OSError) and not is_template_error(exc):  # a missing template is an OSError too
         return msg("output.cannot-write", output=str(output), error=str(exc.strerror or exc))
     return template_failure(exc)[0]  # a template error says what is wrong there (its place: failure_place)
 
@@ -252,6 +252,6 @@ def diagnostics_for_failure(result: BuildResult) -> Diagnostics:
     theme template. A failure in no file (OUTPUT refused, pagefind) is the message the caller prints alone:
     a diagnostic would point at a line of the plan that has nothing to do with it."""
     diags = result.checked.diagnostics
-    if not result.ok and result.message and result.where is not None and not diags.errors and not diags.warnings:
+    if not result.ok and result.message and result.where is not None and not diags.errors:
         diags.error("build-failed", result.where, result.message, result.hint)
     return diags

@@ -66,6 +66,54 @@ def test_an_unclosed_if_in_a_theme_is_said_in_the_plans_language(make_plan, tmp_
     assert not (tmp_path / "site").exists()
 
 
+MISSING_INCLUDE = "<!doctype html>\n<title>x</title>\n{% include \"manquant.html\" %}\n"
+OUTSIDE_INCLUDE = "<!doctype html>\n<title>x</title>\n{% include \"../../../../../../etc/passwd\" %}\n"
+
+
+@pytest.mark.parametrize(("language", "said", "hint"), [
+    ("fr", "erreur  ce modèle demande le modèle `manquant.html`, qui n'est pas dans themes/broken/templates/",
+     "conseil : créez themes/broken/templates/manquant.html, ou corrigez le nom : un modèle ne peut utiliser que "
+     "les modèles de son thème"),
+    ("en", "error  this template asks for the template `manquant.html`, which is not in themes/broken/templates/",
+     "hint: create themes/broken/templates/manquant.html, or correct the name: a template can use only the "
+     "templates of its theme"),
+])
+def test_an_include_of_a_missing_template_names_the_file_to_create(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                   language, said, hint):
+    """`{% include "manquant.html" %}` in a theme's template, the theme lacking it: one error at the including
+    template's line, naming the template asked for and the file to create, in the plan's language; not "could
+    not write the site", no Jinja English, nothing written. Shown even when the plan has warnings."""
+    plan = _themed(make_plan, tmp_path, language, {"templates/base.html": MISSING_INCLUDE})
+    (plan / "data" / "clients.csv").write_text("date,value\n2026-01,2\n", encoding="utf-8")  # a stale-data warning
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("build", "plan", "-o", "site", "--today", "2026-11-23")
+    assert code == 1
+    assert f"themes/broken/templates/base.html\n  3:1  {said}  [build-failed]" in out
+    assert hint in out
+    assert "[stale-data]" in out
+    assert "search paths" not in out
+    assert "écrire le site" not in out and "could not write" not in out
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(("language", "said", "hint"), [
+    ("fr", "ce modèle demande `../../../../../../etc/passwd`, hors des modèles du thème : c'est refusé",
+     "conseil : placez le fichier dans themes/broken/templates/ et écrivez son nom"),
+    ("en", "this template asks for `../../../../../../etc/passwd`, outside the theme's templates: it is refused",
+     "hint: put the file in themes/broken/templates/ and write its name"),
+])
+def test_an_include_outside_the_theme_is_refused_with_what_to_do(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                 language, said, hint):
+    """An include reaching outside the theme (`../../etc/passwd`) is refused with a sentence saying so and what
+    to write instead, at the template's line, in the plan's language; nothing written."""
+    _themed(make_plan, tmp_path, language, {"templates/base.html": OUTSIDE_INCLUDE})
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("build", "plan", "-o", "site", "--today", "2026-11-23")
+    assert code == 1
+    assert "themes/broken/templates/base.html\n  3:1  " in out and said in out and hint in out
+    assert "root:" not in out and not (tmp_path / "site").exists()
+
+
 @pytest.mark.parametrize(("language", "said"), [
     ("fr", "`{% endfor %}` ne ferme pas le bloc `{% if %}` ouvert"),
     ("en", "`{% endfor %}` does not close the open `{% if %}` block"),

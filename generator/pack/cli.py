@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,16 +51,14 @@ def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *,
             click.echo(line, err=True)
         return EXIT_PLAN_ERRORS
     except OSError as exc:
+        from ..site.template_errors import is_template_error
+
+        if is_template_error(exc):  # a template the pack's template asks for and the theme lacks
+            return _template_failed(exc, checked, language, colour)
         click.echo(words(language, "cannot_write", file=exc.filename or target, error=exc.strerror or exc), err=True)
         return EXIT_PLAN_ERRORS
     except Exception as exc:  # the theme's pack/ template failed: its file and line, never a traceback
-        from ..plan.diagnostics import Location
-        from ..site.template_errors import failure_place, template_failure
-
-        checked.diagnostics.error("build-failed", failure_place(exc) or Location("(theme)"), *template_failure(exc))
-        click.echo(format_text(checked.diagnostics, colour=colour), err=True)
-        click.echo(words(language, "not_made"), err=True)
-        return EXIT_PLAN_ERRORS
+        return _template_failed(exc, checked, language, colour)
     from ..plan.i18n import Formatter
 
     fmt = Formatter(language)
@@ -67,3 +66,14 @@ def run_pack(source: Source, plan: Path, output: Path | None, today: dt.date, *,
                      size=words(language, "kilobytes", size=fmt.number(len(made.pdf) / 1000, 0)),
                      seconds=fmt.number(made.seconds, 1)))
     return EXIT_OK
+
+
+def _template_failed(exc: Exception, checked: Any, language: str, colour: bool) -> int:
+    """The theme's pack/ template failed: one `build-failed` error at its file and line, in the plan's words."""
+    from ..plan.diagnostics import Location, format_text
+    from ..site.template_errors import failure_place, template_failure
+
+    checked.diagnostics.error("build-failed", failure_place(exc) or Location("(theme)"), *template_failure(exc))
+    click.echo(format_text(checked.diagnostics, colour=colour), err=True)
+    click.echo(words(language, "not_made"), err=True)
+    return EXIT_PLAN_ERRORS

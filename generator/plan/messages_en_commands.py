@@ -134,6 +134,10 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "template.other.hint": "this is a bug in strategy-site; please report it with the plan that causes it",
     "template.unknown-theme": "there is no theme folder themes/{theme}/ beside the plan folder",
     "template.unknown-theme.hint": "create it (templates/ and static/ override the default theme's files), or remove `theme:` to use the default theme",
+    "template.missing": "this template asks for the template `{name}`, which is not in {folder}/",
+    "template.missing.hint": "create {folder}/{name}, or correct the name: a template can use only the templates of its theme (or the default theme's)",
+    "template.outside": "this template asks for `{name}`, outside the theme's templates: it is refused",
+    "template.outside.hint": "put the file in {folder}/ and write its name there (e.g. `{{% include \"part.html\" %}}`): a template can use only the templates of its theme",
     # --- the site's search index, made by pagefind (site/search.py)
     "search.missing": "pagefind is not installed, and the site's search index needs it: run `pip install 'pagefind[bin]'` (a dependency of strategy-site), then build again",
     "search.timeout": "the search index (pagefind) did not finish within {seconds} s",

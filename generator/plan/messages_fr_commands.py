@@ -139,6 +139,10 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "template.other.hint": "c'est un défaut de strategy-site ; signalez-le avec le plan qui le provoque",
     "template.unknown-theme": "il n'y a pas de dossier de thème themes/{theme}/ à côté du dossier du plan",
     "template.unknown-theme.hint": "créez-le (templates/ et static/ remplacent les fichiers du thème par défaut), ou retirez `theme:` pour garder le thème par défaut",
+    "template.missing": "ce modèle demande le modèle `{name}`, qui n'est pas dans {folder}/",
+    "template.missing.hint": "créez {folder}/{name}, ou corrigez le nom : un modèle ne peut utiliser que les modèles de son thème (ou ceux du thème par défaut)",
+    "template.outside": "ce modèle demande `{name}`, hors des modèles du thème : c'est refusé",
+    "template.outside.hint": "placez le fichier dans {folder}/ et écrivez son nom tel qu'il y est (par ex. `{{% include \"partie.html\" %}}`) : un modèle ne peut utiliser que les modèles de son thème",
     # --- the site's search index, made by pagefind (site/search.py)
     "search.missing": "pagefind n'est pas installé, et l'index de recherche du site en a besoin : lancez `pip install 'pagefind[bin]'` (une dépendance de strategy-site), puis reconstruisez",
     "search.timeout": "l'index de recherche (pagefind) n'a pas fini en {seconds} s",

@@ -33,10 +33,46 @@ def template_failure(exc: Exception) -> tuple[Msg, Msg]:
             return msg("template.unknown-tag", tag=unknown.group(1)), msg("template.unknown-tag.hint")
         return msg("template.syntax", detail=detail), msg("template.syntax.hint")
     if isinstance(exc, jinja2.TemplateNotFound):
-        return msg("template.not-found", name=str(exc.name)), msg("template.not-found.hint")
+        return _missing_template(exc)
     if isinstance(exc, jinja2.UndefinedError):
         return msg("template.undefined", detail=str(exc.message)), msg("template.undefined.hint")
     return msg("template.other", error=f"{type(exc).__name__}: {exc}"), msg("template.other.hint")
+
+
+def is_template_error(exc: BaseException) -> bool:
+    """Whether `exc` is a theme template's failure; Jinja's missing template is also an OSError, which must
+    not be read as the output folder being unwritable."""
+    import jinja2
+
+    return isinstance(exc, jinja2.TemplateError)
+
+
+def _missing_template(exc: Exception) -> tuple[Msg, Msg]:
+    """A template the theme asks for (`{% include %}`, `{% extends %}`, `{% import %}`) and does not have:
+    the name asked for and the file to create, or, for a name reaching outside the theme's templates
+    (`../…`, an absolute path), that a template may only use the theme's own templates."""
+    import jinja2
+
+    name = str(exc.name) if isinstance(exc, jinja2.TemplateNotFound) else ""
+    place = failure_place(exc)
+    folder = _templates_folder(place.file) if place is not None else "themes/…/templates"
+    if name.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", name) or re.match(r"^[A-Za-z]:", name):
+        return msg("template.outside", name=name, folder=folder), msg("template.outside.hint", folder=folder)
+    if place is None:  # the page template itself is missing: no theme file asked for it
+        return msg("template.not-found", name=name), msg("template.not-found.hint")
+    return (msg("template.missing", name=name, folder=folder),
+            msg("template.missing.hint", name=name, folder=folder))
+
+
+def _templates_folder(template_file: str) -> str:
+    """The theme's templates folder holding `template_file` (`themes/NAME/templates`, or `themes/NAME/pack`
+    for the board pack's), as the user sees it: where an included name is looked up."""
+    parts = template_file.replace("\\", "/").split("/")
+    if "themes" in parts:
+        at = len(parts) - 1 - parts[::-1].index("themes")
+        if at + 2 < len(parts) - 1:
+            return "/".join(parts[:at + 3])
+    return "/".join(parts[:-1]) or "."
 
 
 def failure_place(exc: BaseException) -> Location | None:
