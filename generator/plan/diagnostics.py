@@ -106,6 +106,12 @@ class Diagnostics:
                 self._seen.add(item)
                 self._items.append(item)
 
+    def discard(self, items: Iterable[Diagnostic]) -> None:
+        """Take back `items`: what one clearer diagnostic now says (one mistake, one message)."""
+        gone = set(items)
+        self._items = [d for d in self._items if d not in gone]
+        self._seen -= gone
+
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self._items)
 

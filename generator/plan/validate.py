@@ -13,6 +13,7 @@ from . import gaps, periods
 from .compute import kpi_direction
 from .diagnostics import Diagnostics, Location
 from .messages import Msg, Period, msg
+from .misnamed import merge_misnamed_files
 from .model import KPI, Entity, Funnel, Plan, Series
 from .schema import MAX_VOLUME
 
@@ -118,6 +119,7 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
     for sol in plan.solutions.values():
         _list_refs(diags, sol, "objectives", sol.objectives, objectives, "objective", "objectives/ID.md")
         _list_refs(diags, sol, "experiences", sol.experiences, experiences, "experience", "experiences/ID.md")
+    merge_misnamed_files(plan, diags)  # three references to a misspelt file's name: one error, on the file
     check_milestones(plan, diags)
 
 
