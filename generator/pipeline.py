@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .cache.parsed_files import CACHE as PARSED_FILES
 from .plan.compute import PlanState, compute_plan
 from .plan.diagnostics import Diagnostics, Location
+from .plan.knock_on import drop_knock_on_warnings
 from .plan.messages import msg
 from .plan.model import Plan
 from .plan.validate import check_references, check_rules
@@ -83,6 +84,7 @@ def _check(source: Source, today: dt.date) -> Checked:
             check_references(plan, diagnostics)
             check_assets(plan, source, diagnostics)
             check_rules(plan, diagnostics, today)
+            drop_knock_on_warnings(diagnostics)  # one mistake, one message
             stage = "computing"
             if not diagnostics.errors:
                 state = compute_plan(plan, today)

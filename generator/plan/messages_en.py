@@ -136,6 +136,8 @@ EN: dict[str, str | dict[str, str]] = {
     "hint.not-ambitious.up": "set a target above {baseline}, or write direction: down if lower is better",
     "hint.not-ambitious.down": "set a target below {baseline}, or write direction: up if higher is better",
     "no-data.empty": "the KPI `{id}` has no measurement yet",
+    "no-data.near-file": "the KPI `{id}` has no data, and no KPI uses {file}: is the KPI's id `{close}`?",
+    "hint.no-data.near-file": "write `id: {close}` (a KPI reads data/ID.csv), or keep `{id}` and add `data: {file}`",
     "hint.no-data-rows": "add rows under the header, e.g. 2026-01-31,120 for date,{column}",
     "no-data": "the KPI `{id}` has no data", "hint.no-data": "add data/{id}.csv with the columns date,value",
     "ago.daily": "more than two days ago", "ago.weekly": "more than two weeks ago",

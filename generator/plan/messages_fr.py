@@ -139,6 +139,8 @@ FR: dict[str, str | dict[str, str]] = {
     "hint.not-ambitious.up": "visez plus haut que {baseline}, ou écrivez direction: down si plus bas est mieux",
     "hint.not-ambitious.down": "visez plus bas que {baseline}, ou écrivez direction: up si plus haut est mieux",
     "no-data.empty": "l'indicateur `{id}` n'a encore aucune mesure",
+    "no-data.near-file": "l'indicateur `{id}` n'a pas de données, et aucun indicateur n'utilise {file} : son identifiant est-il `{close}` ?",
+    "hint.no-data.near-file": "écrivez `id: {close}` (un indicateur lit data/ID.csv), ou gardez `{id}` et ajoutez `data: {file}`",
     "hint.no-data-rows": "ajoutez des lignes sous l'en-tête, par ex. 2026-01-31,120 pour date,{column}",
     "no-data": "l'indicateur `{id}` n'a pas de données",
     "hint.no-data": "ajoutez data/{id}.csv avec les colonnes date,value",
