@@ -162,6 +162,15 @@ def test_a_count_of_one_or_french_zero_takes_the_singular() -> None:
     assert fr.measure(1, "%") == "1\u202f%"
 
 
+def test_a_stage_counting_days_in_its_title_keeps_its_plural() -> None:
+    """A stage named "Retained after 90 days": its cost per result reads "(retained after 90 day)" no more (the
+    `strategy funnel` line, the funnel page, `strategy diff`); the counted word itself still turns singular."""
+    fr, en = Formatter("fr", "EUR"), Formatter("en", "USD")
+    assert en.unit(1, "Retained after 90 days") == "retained after 90 days"
+    assert en.unit(1, "Customers after 2.5 years") == "customer after 2.5 years"
+    assert fr.unit(1, "Clients fidèles à 90 jours") == "client fidèle à 90 jours"
+
+
 def test_an_objective_page_writes_1_client_not_1_clients(make_plan: Callable[..., Path], tmp_path: Path) -> None:
     """A French KPI counting clients (0, then 1, then 3 more): the objective page's starting point reads
     "0 client", its data table and the drawing's tooltips "1 client" and "4 clients", never "1 clients"."""

@@ -123,6 +123,11 @@ def _singular(word: str, language: str = "en") -> str:
     return word
 
 
+def _is_numeral(word: str) -> bool:
+    """"90", "1,5", "2.5": a number written in a title (the word after it is counted by it, not by the stage)."""
+    return bool(word) and word[0].isdigit() and word.replace(",", "").replace(".", "").replace("\u202f", "").isdigit()
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one language, currency and locale (the language's own when `region` is None)."""
@@ -156,7 +161,9 @@ class Formatter:
         "0 client" and "1,5 client" too), else as it is."""
         if count is None or self.locale.plural_form(abs(float(count))) != "one":
             return noun
-        return " ".join(_singular(word, self.language) for word in noun.split(" "))
+        words = noun.split(" ")  # a word counted in the title itself ("after 90 days") keeps its number
+        return " ".join(word if i and _is_numeral(words[i - 1]) else _singular(word, self.language)
+                        for i, word in enumerate(words))
 
     def number(self, value: float | int | None, digits: int = 2) -> str:
         if value is None:
