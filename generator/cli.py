@@ -386,11 +386,11 @@ def refresh(plan: Path, source_name: str | None, kpi_id: str | None) -> None:
 
     _source(plan)
     result = run_refresh(plan, source=source_name, kpi=kpi_id)
-    if result.diagnostics.errors:
-        click.echo(d.format_text(result.diagnostics, colour=_colour()), nl=False)
+    language = reader_language(plan_language(plan))
+    if result.diagnostics.errors:  # in the plan's language, its summary line ended by a line break
+        click.echo(d.format_text(result.diagnostics, colour=_colour(), language=language))
     for line in result.lines:
         click.echo(line)
-    language = reader_language(plan_language(plan))
     for line in result.errors:
         click.echo(said(language, "refresh", line), err=True)
     sys.exit(EXIT_OK if result.ok else EXIT_PLAN_ERRORS)

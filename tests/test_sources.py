@@ -252,6 +252,15 @@ def test_the_command_line(tmp_path: Path) -> None:
     assert "strategy.yaml cannot be read: `strategy check` says why" in nothing.output
 
 
+def test_refresh_on_a_plan_with_errors_ends_its_report_with_a_line_break(tmp_path: Path) -> None:
+    """`strategy refresh` on a French plan with an error in a source: the report is in French ("erreur", not
+    "error") and ends "1 erreur, 0 avertissement" and a line break, so the shell's prompt does not start on it."""
+    plan = make(tmp_path, source="type: sqlite\n")  # no `database:`: an error in sources/crm.yaml
+    result = CliRunner().invoke(main, ["refresh", str(plan), "--kpi", "leads"])
+    assert "  1:1  erreur  une source" in result.output
+    assert result.output.endswith("1 erreur, 0 avertissement\n")
+
+
 # --- PostgreSQL: a real server, started here in a temporary folder on a Unix socket ---------------------
 
 
