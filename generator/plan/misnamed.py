@@ -14,11 +14,9 @@ import posixpath
 from collections import defaultdict
 
 from .diagnostics import Diagnostic, Diagnostics, Location
+from .kinds import BY_NAME
 from .messages import Msg, msg
 from .model import Entity, Plan
-
-# the kinds whose id is a file's name (a KPI's or a stage's id is written inside a file)
-NAMED_BY_FILE = ("persona", "objective", "funnel", "experience")
 
 
 def merge_misnamed_files(plan: Plan, diags: Diagnostics) -> None:
@@ -30,7 +28,8 @@ def merge_misnamed_files(plan: Plan, diags: Diagnostics) -> None:
         if isinstance(said, Msg) and said.key.startswith("ref.unknown."):
             what = said.key.removeprefix("ref.unknown.")
             value = dict(said.values).get("value")
-            if what in NAMED_BY_FILE and isinstance(value, str):
+            # a kind of the registry has its ids as file names (a KPI's or a stage's is written in a file)
+            if what in BY_NAME and isinstance(value, str):
                 asked[(what, value)].append(d)
     if not any(len(refs) > 1 for refs in asked.values()):
         return
@@ -54,9 +53,8 @@ def merge_misnamed_files(plan: Plan, diags: Diagnostics) -> None:
 
 
 def _entities(plan: Plan, what: str) -> dict[str, Entity]:
-    kinds: dict[str, dict[str, Entity]] = {"persona": dict(plan.personas), "objective": dict(plan.objectives),
-                                           "funnel": dict(plan.funnels), "experience": dict(plan.experiences)}
-    return kinds[what]
+    entities: dict[str, Entity] = getattr(plan, BY_NAME[what].folder)
+    return entities
 
 
 def _referred_ids(plan: Plan) -> set[tuple[str, str]]:
