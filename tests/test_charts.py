@@ -365,7 +365,7 @@ def test_funnel_chart_lists_stages_top_to_bottom_with_needs_and_actuals(state: P
     assert bars["encoding"]["y"]["sort"] == ["Visites", "Rendez-vous", "Clients"]
     rows = [(r["stage"], r["series"], r["label"]) for r in _values(chart.spec)]
     assert rows == [("Visites", "Besoin à l'échéance", "1\u202f250"), ("Visites", "Besoin à ce jour", "567"),
-                    ("Visites", "Réel à ce jour", "24\u202f300"),
+                    ("Visites", "Réel à ce jour", "24\u202f301"),
                     ("Rendez-vous", "Besoin à l'échéance", "25"), ("Rendez-vous", "Besoin à ce jour", "12"),
                     ("Clients", "Besoin à l'échéance", "5"), ("Clients", "Besoin à ce jour", "3"),
                     ("Clients", "Réel à ce jour", "4")]
@@ -380,7 +380,7 @@ def test_funnel_table_and_description(state: PlanState, fr: Formatter) -> None:
     assert chart.table.headers == ["Étape", "Taux prévu", "Besoin à l'échéance", "Besoin à ce jour",
                                    "Réel à ce jour", "Taux observé"]
     assert chart.table.rows == [
-        ["Visites", "–", "1\u202f250", "567", "24\u202f300", "–"],
+        ["Visites", "–", "1\u202f250", "567", "24\u202f301", "–"],  # 24 300,5 visits, halves up
         ["Rendez-vous", "2\u202f%", "25", "12", "–", "–"],  # 11,3 meetings by now: 12 whole ones
         ["Clients", "20\u202f%", "5", "3", "4", "–"],
     ]
