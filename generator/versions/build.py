@@ -68,7 +68,7 @@ from ..read.source import DirectorySource
 from ..site.template_errors import failure_place
 from .comparisons import Comparisons
 from .fork import MIN_VERSIONS_TO_SHARE_OUT, OtherProcess, adopt, built_there
-from .history import PAIR_WEIGHT, write_history
+from .history import write_history
 from .links import version_root
 from .outcome import AllVersionsResult, Made, Progress, ProgressEvent, VersionOutcome
 from .revisions import CheckedVersion, check_versions, published_versions
@@ -145,8 +145,7 @@ def _gather(plan_dir: Path, checked: Checked, source: DirectorySource, today: dt
         cache = VersionCache(code_key(template_dirs(plan_dir)))
     # each pair of versions is compared as soon as both are checked, each version's checked plan let go then
     # (checked again when it is built): two plans held at a time, not all of them (comparisons.py)
-    with Comparisons(checked, ui(settings.language, "current_version"), cache,
-                     workers(PAIR_WEIGHT * (len(versions) + 1))) as comparisons:
+    with Comparisons(checked, ui(settings.language, "current_version"), cache, len(versions) + 1) as comparisons:
         good = check_versions(repository, plan_path, shown, versions, today, result, cache, comparisons.add)
     tags = [g.version for g in good]
     fresh = [g for g in good if g.kept is None]

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 View = dict[str, Any]  # what a changes page shows of a pair (diff/format.py's diff_view)
 PairName = tuple[str, str | None]  # (older tag, newer tag or None for the working tree)
 
+PAIR_WEIGHT = 20  # a pair of versions to compare, in pages to render (parallel.MIN_PAGES_PER_WORKER)
+
 
 def compare(before: Any, after: Any, old: str, new_label: str) -> View:
     """The changes-page view of two computed plans, `new_label` naming the newer one (its tag, or the words
@@ -35,12 +37,14 @@ class Comparisons:
     """Pairs compared as the versions are `add`ed, newest first; `views` holds each pair's view once the
     block is left. A comparison of two versions kept by an earlier build was kept with them (no check)."""
 
-    def __init__(self, current: Checked, current_label: str, cache: VersionCache | None, jobs: int) -> None:
+    def __init__(self, current: Checked, current_label: str, cache: VersionCache | None, pairs: int) -> None:
+        from ..parallel import workers
+
         self.views: dict[PairName, View] = {}
         self._current = current
         self._label = current_label
         self._cache = cache
-        self._jobs = jobs  # forked copies comparing at once, while this process checks
+        self._jobs = workers(PAIR_WEIGHT * pairs)  # forked copies comparing at once, while this process checks
         self._newest: CheckedVersion | None = None  # the first version added: built first, its plan kept
         self._newer: CheckedVersion | None = None  # the last version added: the newer side of the next pair
         self._running: list[tuple[PairName, str | None, CheckedVersion, CheckedVersion | None, OtherProcess]] = []

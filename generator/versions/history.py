@@ -15,7 +15,9 @@ from .comparisons import PairName, View
 from .links import CURRENT, HISTORY_PATH, changes_path, entity_href, version_root
 from .revisions import CheckedVersion, targets_of
 
-PAIR_WEIGHT = 20  # a pair of versions to compare, in pages to render (parallel.MIN_PAGES_PER_WORKER)
+# a changes page's rows that take as long to render as an ordinary page (~8 ms): a changes page of dated versions
+# lists every KPI and objective, ~3,500 rows and ~80 ms for 250 objectives
+ROWS_PER_PAGE = 400
 
 
 def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[CheckedVersion], today: dt.date,
@@ -25,7 +27,7 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     theme) at the root. `compared` holds each pair's comparison (comparisons.py: made as the versions were
     checked)."""
     from ..cache.site_stores import keep_site_stores
-    from ..parallel import render_all, render_drawn, workers
+    from ..parallel import render_drawn, workers
     from ..plan.i18n import Formatter
     from ..site.charts import VersionTargets, target_history_charts
     from ..site.pages import PageSpec, SiteContext, navigation
@@ -66,7 +68,6 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
         pairs.append((good[0], None))
         entries[CURRENT] = current
     names = [(a.version.version, CURRENT if b is None else b.version.version) for a, b in pairs]
-    jobs = workers(PAIR_WEIGHT * len(pairs))
     views = [compared[(a.version.version, None if b is None else b.version.version)] for a, b in pairs]
     pages: list[PageSpec] = []
     for (old, new), view in zip(names, views, strict=True):
@@ -82,20 +83,23 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
         pages.append(PageSpec(path=path, template="changes.html",
                               title=f"{ui(lang, 'changes')} {old} → {entries[new]['label']}", section="history",
                               data={"diff": view, "old": entries[old], "new": entries[new]}))
-    html = render_all(lambda page: render_page(env, page, site).encode("utf-8"), pages, jobs=jobs)
-    for page, text in zip(pages, html, strict=True):
-        out.files[page.path] = text
-        out.pages += 1
 
     # oldest tag first, the working tree last, whatever their dates (`today` may come before the last tag)
     versions = [VersionTargets(g.version.version, g.version.date, g.targets()) for g in oldest_first]
     versions.append(VersionTargets(ui(lang, "current_version"), today, targets_of(checked.state)))
     kpi_charts = target_history_charts(versions, fmt)
-    page = PageSpec(path=HISTORY_PATH, template="history.html", title=ui(lang, "history"), section="history",
-                    data={"timeline": timeline}, charts=kpi_charts)
-    # its charts (two drawings a KPI) drawn by workers when the cache lacks them, as a version's pages are: drawn
-    # here, they would start vl-convert's runtime in this process (~100 MB more, and no fork after it)
-    drawn = render_drawn(lambda one: render_page(env, one, site).encode("utf-8"), [page], jobs=jobs)[0]
-    out.files[HISTORY_PATH] = recolour_page(drawn, colours)
-    out.pages += 1
+    pages.append(PageSpec(path=HISTORY_PATH, template="history.html", title=ui(lang, "history"),
+                          section="history", data={"timeline": timeline}, charts=kpi_charts))
+    # every page rendered by one set of workers, sized by the rows the changes pages list; the history page's
+    # charts (two drawings a KPI) drawn by workers when the cache lacks them, as a version's pages are: drawn
+    # here, they would start vl-convert's runtime in this process (~100 MB more, and no fork after it), so when
+    # the pages alone do not pay for a worker, the drawings are shared out by their own number (jobs None)
+    rows = sum(len(section["rows"]) for view in views for section in view["sections"] + view["moved"])
+    jobs = workers(len(pages) + rows // ROWS_PER_PAGE)
+    html = render_drawn(lambda page: render_page(env, page, site).encode("utf-8"), pages,
+                        jobs=jobs if jobs > 1 else None)
+    html[-1] = recolour_page(html[-1], colours)
+    for page, text in zip(pages, html, strict=True):
+        out.files[page.path] = text
+    out.pages += len(pages)
     out.charts += len(kpi_charts)
