@@ -126,7 +126,8 @@ def _encrypted() -> bytes:
 
 
 @pytest.mark.parametrize(("case", "message", "hint_says"), [
-    ("macros", "ce classeur contient des macros (VBA), qu'un plan n'accepte pas", "sans macros (.xlsx)"),
+    ("macros", "ce classeur contient des macros (VBA) : un plan ne lit que des classeurs sans macros (.xlsx, ou "
+                ".xlsm sans son VBA)", "classeur Excel (.xlsx), qui ne garde pas de macros"),
     ("links", "ce classeur prend des valeurs dans d'autres fichiers (liaisons externes), qui ne peuvent pas "
               "être lus avec lui", "Rompre la liaison"),
     ("password", "ce classeur est protégé par un mot de passe : il ne peut pas être lu", "sans mot de passe"),

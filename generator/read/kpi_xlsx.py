@@ -15,25 +15,32 @@ import zipfile
 from typing import Any
 
 from ..plan import periods
-from . import xlsx_bounds
+from . import xlsx_bounds, xlsx_open
 from .data_words import Reporter
 from .kpi_csv import Cell, Grid
 
 
 def grid(raw: bytes, sheet: str | None, kpi: str, column: str, report: Reporter) -> Grid | None:
     """The header and rows of the workbook's sheet, or None (reported)."""
+    parts = xlsx_open.opened(raw, report)  # judged from its zip directory before openpyxl unpacks anything
+    if parts is None:
+        return None
+    with parts:
+        if xlsx_bounds.parts_refused(parts, report) or xlsx_open.not_a_workbook(parts, report):
+            return None
+        return _sheet_grid(raw, parts, sheet, kpi, column, report)
+
+
+def _sheet_grid(raw: bytes, parts: zipfile.ZipFile, sheet: str | None, kpi: str, column: str,
+                report: Reporter) -> Grid | None:
+    """`grid`, once the workbook's zip (`parts`) passed every judgement made before reading it."""
     from openpyxl import load_workbook  # only a plan with a workbook pays for importing it
     from openpyxl.utils import get_column_letter
 
-    if xlsx_bounds.not_a_zip(raw, report):
-        return None
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as parts:  # judged before openpyxl unpacks anything
-            if xlsx_bounds.parts_refused(parts, report):
-                return None
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except Exception as exc:  # a damaged or foreign file fails in many ways inside openpyxl: each is this error
-        report("error", "xlsx", 1, 1, "xlsx-unreadable", reason=str(exc) or type(exc).__name__)
+    except Exception:  # a damaged workbook fails in many ways inside openpyxl: each is this error
+        xlsx_open.damaged(report)
         return None
     try:
         names = book.sheetnames
@@ -43,9 +50,8 @@ def grid(raw: bytes, sheet: str | None, kpi: str, column: str, report: Reporter)
             return None
         # the part of the sheet read (openpyxl keeps its name privately): bounded before its rows are parsed
         part = getattr(book[name], "_worksheet_path", None)
-        with zipfile.ZipFile(io.BytesIO(raw)) as parts:
-            if xlsx_bounds.sheet_refused(parts, part, name, report):
-                return None
+        if xlsx_bounds.sheet_refused(parts, part, name, report):
+            return None
         report.sheet = name
         table: Grid | None = None
         kept = 0  # cells read so far: what the grid costs in memory
@@ -62,8 +68,8 @@ def grid(raw: bytes, sheet: str | None, kpi: str, column: str, report: Reporter)
                 table = Grid(cells)
             else:
                 table.rows.append(cells)
-    except Exception as exc:  # a damaged sheet, found while reading it
-        report("error", "xlsx", 1, 1, "xlsx-unreadable", reason=str(exc) or type(exc).__name__)
+    except Exception:  # a damaged sheet (its part missing, torn or not XML), found while reading it
+        xlsx_open.damaged(report)
         return None
     finally:
         book.close()

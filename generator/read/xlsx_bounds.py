@@ -3,7 +3,7 @@
 An .xlsx is a zip of XML parts: 32 MB on disk (budgets.MAX_DATA_FILE_BYTES) can unpack to gigabytes (a zip
 bomb) and hold the build for minutes. The sizes judged here are the ones the zip's directory declares, and
 they are what reading can cost: Python's zipfile never yields more than a part's declared size (a part that
-holds more fails its CRC check, an `xlsx-unreadable` error).
+holds more fails its CRC check, an `xlsx-damaged` error).
 
 Measured (2026-12) on a sheet of 300,000 daily rows as openpyxl saves it: 32 MB of sheet XML with 2 columns
 (4.4 MB on disk, 7 times smaller), 68 MB with 5 columns (8.6 MB); `strategy check` read the 2-column one in
@@ -12,7 +12,6 @@ Measured (2026-12) on a sheet of 300,000 daily rows as openpyxl saves it: 32 MB 
 
 from __future__ import annotations
 
-import io
 import zipfile
 
 from ..plan.messages import Fixed
@@ -33,28 +32,12 @@ MAX_RATIO = 100
 SMALL_PART = 1024 * 1024
 # a workbook of a few sheets holds 10 to 50 parts (each sheet, its relations, styles, drawings…)
 MAX_PARTS = 2_000
-# what a workbook saved with a password, or an Excel 97-2003 file, starts with (an OLE compound file)
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MACROS = "vbaproject.bin"
 _EXTERNAL_LINKS = "xl/externallinks/"
 
 
 def _megabytes(size: int) -> Fixed:
     return Fixed(size / 1_048_576)
-
-
-def not_a_zip(raw: bytes, report: Reporter) -> bool:
-    """True when `raw` is no zip, so no .xlsx (reported): a workbook saved with a password, an .xls renamed,
-    or a file of another kind."""
-    if zipfile.is_zipfile(io.BytesIO(raw)):
-        return False
-    if not raw.startswith(_OLE_MAGIC):
-        report("error", "xlsx", 1, 1, "xlsx-not-zip")
-    elif "EncryptedPackage".encode("utf-16-le") in raw:  # the stream an encrypted workbook is kept in
-        report("error", "xlsx", 1, 1, "xlsx-password")
-    else:
-        report("error", "xlsx", 1, 1, "xlsx-is-xls")
-    return True
 
 
 def parts_refused(parts: zipfile.ZipFile, report: Reporter) -> bool:
