@@ -351,15 +351,16 @@ def _field_changes(before: Facts | None, after: Facts | None) -> list[FieldChang
     return out
 
 
-def _causes(before: Facts, after: Facts, fields: list[FieldChange]) -> dict[str, list[FieldChange]]:
+def _causes(before: Facts, after: Facts, fields: list[FieldChange],
+            corrections: list[FieldChange]) -> dict[str, list[FieldChange]]:
     """Each changed computed value (and a funnel's steady top, see `_steady_top`) → the changed fields it is
-    computed from, valued as compared."""
-    changed = {f.path: f for f in fields}
+    computed from, valued as compared: a field by its key on each side, a corrected measurement
+    (`_with_corrections`) as its correction says."""
+    corrected = {f.path: f for f in corrections}
     derived = [f.path for f in fields if f.derived] + list(_steady_top(before, after, fields))
-    # a corrected measurement is no fact of either side: its change is the value
-    return {path: [changed[cause] if cause not in before.fields and cause not in after.fields
+    return {path: [corrected[cause] if cause in corrected
                    else FieldChange(cause, plain(before.key(cause)), plain(after.key(cause)))
-                   for cause in moved_inputs(path, list(changed), before.inputs, after.inputs)]
+                   for cause in moved_inputs(path, [f.path for f in fields], before.inputs, after.inputs)]
             for path in derived}
 
 
@@ -374,16 +375,16 @@ def _steady_top(before: Facts, after: Facts, fields: list[FieldChange]) -> dict[
 
 
 def _with_corrections(before: Facts, after: Facts, fields: list[FieldChange], units: dict[str, str],
-                      units_before: dict[str, str]) -> tuple[list[FieldChange], int]:
+                      units_before: dict[str, str]) -> tuple[list[FieldChange], list[FieldChange], int]:
     """A KPI's field changes with its corrected past measurements among the written fields (before the computed
-    ones, which they move), each with the KPI's unit; and how many rows were added."""
+    ones, which they move), each with the KPI's unit; those corrections alone; and how many rows were added."""
     changed, new_rows = compared(before.points, after.points)
     corrected = [FieldChange(path, plain(old), new if isinstance(new, dict) else plain(new))  # dict: counted
                  for path, old, new in correction_fields(changed)]
     for f in corrected:
         units[f.path], units_before[f.path] = units.get("actual", ""), units_before.get("actual", "")
     first_computed = next((i for i, f in enumerate(fields) if f.derived), len(fields))
-    return fields[:first_computed] + corrected + fields[first_computed:], new_rows
+    return fields[:first_computed] + corrected + fields[first_computed:], corrected, new_rows
 
 
 _recent_facts: list[tuple[PlanState, tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]]] = []
@@ -420,8 +421,9 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
         units = {**(before.units if before else {}), **(after.units if after else {})}
         units_before = dict(before.units) if before else {}
         new_rows = 0
+        corrections: list[FieldChange] = []
         if before is not None and after is not None and facts.kind == "kpi":
-            fields, new_rows = _with_corrections(before, after, fields, units, units_before)
+            fields, corrections, new_rows = _with_corrections(before, after, fields, units, units_before)
         if before is None:
             op = "added"
         elif after is None:
@@ -432,7 +434,7 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
             continue
         subjects = {**(before.subjects if before else {}), **(after.subjects if after else {})}
         changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units,
-                                    _causes(before, after, fields) if before and after else {}, subjects,
+                                    _causes(before, after, fields, corrections) if before and after else {}, subjects,
                                     _steady_top(before, after, fields) if before and after else {},
                                     units_before, new_rows))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
