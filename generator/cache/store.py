@@ -135,14 +135,16 @@ class Partition:
                          touch_on_read=self.touch_on_read, root=folder)
 
     def folder(self) -> Path:
-        return self.root if self.root is not None else user_cache_dir() / self.name
+        return Path(self._folder())
+
+    def _folder(self) -> str:
+        # not pathlib's `/`: a build reads 2,000 drawings
+        return os.fspath(self.root) if self.root is not None else os.path.join(user_cache_dir(), self.name)
 
     def read(self, name: str) -> bytes | None:
         """The bytes stored under `name`; None when absent, unreadable, cut short, damaged or not framed as
         this code frames them."""
-        # not pathlib's `/`: a build reads 2,000 drawings
-        path = os.path.join(self.root, name) if self.root is not None else \
-            os.path.join(user_cache_dir(), self.name, name)
+        path = os.path.join(self._folder(), name)
         try:
             with open(path, "rb") as file:
                 data = file.read()
