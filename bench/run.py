@@ -453,7 +453,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print("bench: strategy build, cold (every chart drawing in the cache)", file=sys.stderr)
         cold = cold_build(plan, work / "site", repeat, user)
         figures["cold_s"], figures["cold_cpu_s"], figures["cold_peak_mb"] = cold.seconds, cold.cpu, cold.peak_mb
-        counts = re.search(r"(\d+) pages, (\d+) (?:charts|graphiques)", cold.stdout)  # the plan's language
+        counts = re.search(r"(\d+) pages, (\d+) (?:charts|graphiques)",  # the plan's language
+                           versions_bench.ungrouped(cold.stdout))
         if counts:
             figures["pages"], figures["charts"] = int(counts[1]), int(counts[2])
         print("bench: strategy build, cold, no page kept (every page rendered)", file=sys.stderr)

@@ -40,6 +40,11 @@ SUMMARY = re.compile(r"(?:and|et) (\d+)(?: (?:of|des) \d+)? (?:tagged versions?|
                      r"(?:, (\d+) (?:reused|repris))?")
 
 
+def ungrouped(text: str) -> str:
+    """`text` with its numbers' digits ungrouped, as the summary lines group them: "1 472", "1,472" → "1472"."""
+    return re.sub("(?<=\\d)[\u202f\u00a0,](?=\\d{3}(?!\\d))", "", text)
+
+
 def _git(repo: Path, *args: str, date: str | None = None) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.invalid", GIT_COMMITTER_NAME="bench",
@@ -196,7 +201,7 @@ def measure(plan: Path, out: Path, *, repeat: int = 1, today: str = TODAY, tags:
                                "versions_next_s": following, "versions_next_summary": next_summary,
                                "versions_tag_s": tagged, "versions_tag_summary": tag_summary,
                                "versions_main_peak_mb": peak["main"], "versions_fork_peak_mb": peak["fork"]}
-    found = SUMMARY.search(re.sub("(?<=\\d)[\\u202f\\u00a0 ](?=\\d{3})", "", summary))  # "22 252" → "22252"
+    found = SUMMARY.search(ungrouped(summary))
     if found:
         figures.update(versions_pages=int(found[2]), versions_charts=int(found[3]),
                        versions_charts_drawn=int(found[4]), versions_charts_reused=int(found[5] or 0))

@@ -100,3 +100,34 @@ def test_no_words_are_kept_outside_the_one_table():
             if {"fr", "en"} <= keys and id(node) not in formats:
                 found.append(f"{path.relative_to(root)}:{node.lineno}")
     assert found == []
+
+
+def _daily_csv(days: int, again: int) -> bytes:
+    """`days` daily measurements from 2020-01-01 (line 2 on), then the one of line `again` once more."""
+    import datetime as dt
+
+    dates = [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(days)]
+    lines = ["date,value", *(f"{d.isoformat()},{i}" for i, d in enumerate(dates)), f"{dates[again - 2]},7"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(("settings", "cells", "line"), [
+    ("fr", "la feuille `Ventes` contient plus de 5\u202f000 cellules", "(aussi ligne 1234)"),
+    ("en", "the sheet `Ventes` holds more than 5,000 cells", "(also on line 1234)"),
+])
+def test_a_count_in_a_message_is_grouped_as_the_pages_group_it(tmp_path, monkeypatch, settings, cells, line):
+    """A count of four digits reads « 5 000 » in French and "5,000" in English, as the pages write numbers;
+    a line number stays as an editor shows it (« ligne 1234 »)."""
+    from generator.read import xlsx_bounds
+    from tests.test_exports import EN_SETTINGS, MINIMAL_SETTINGS, _workbook, run
+
+    plan_settings = EN_SETTINGS if settings == "en" else MINIMAL_SETTINGS
+    monkeypatch.setattr(xlsx_bounds, "MAX_SHEET_CELLS", 5000)
+    book = _workbook({"Ventes": [["Date", "value"], *([[1, 2]] * 2600)]})
+    checked = run(tmp_path / "book", monkeypatch, book, name="data/ventes.xlsx", extra="    data: data/ventes.xlsx\n",
+                  settings=plan_settings)
+    assert [d.message[:len(cells) + 1] for d in checked.diagnostics if d.code == "xlsx"] == [cells + ","]
+    assert Formatter(settings).number(5000, 0) in cells
+    checked = run(tmp_path / "csv", monkeypatch, _daily_csv(1300, 1234), settings=plan_settings)
+    twice = [d.message for d in checked.diagnostics if line in d.message]
+    assert len(twice) == 1, [d.message for d in checked.diagnostics]

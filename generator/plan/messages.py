@@ -72,7 +72,7 @@ def render(language: str, key: str, /, **values: object) -> str:
     """The sentence `key` in `language` (English when the language has no table)."""
     table = MESSAGES.get(language, EN)
     template = table.get(key, EN[key])
-    shown = {name: _shown(language, value) for name, value in values.items()}
+    shown = {name: _shown(language, name, value) for name, value in values.items()}
     if isinstance(template, dict):
         count = values.get("count", 0)
         form = _plural_form(language, count if isinstance(count, int | float) else 0)
@@ -106,11 +106,17 @@ def words(language: str, text: str | Msg | None) -> str | None:
     return text
 
 
-def _shown(language: str, value: object) -> object:
+# placeholders naming a place or a code, not a quantity: written as a year or a page number is, digits ungrouped
+# ("line 1234", "ligne 1234", "port 8080")
+_UNGROUPED = frozenset({"line", "column", "row", "code", "port", "year"})
+
+
+def _shown(language: str, name: str, value: object) -> object:
     if isinstance(value, Msg | Period | Fixed):
         return value.render(language)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
-        return Formatter(language).number(value, 0)  # "20,000", "20 000": a count as the reader groups digits
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000 \
+            and name not in _UNGROUPED and not name.endswith("_line"):
+        return Formatter(language).number(value, 0)  # "5,000", "5 000": a count grouped as the pages group it
     if isinstance(value, tuple) and value and all(isinstance(v, Msg) for v in value):
         return "".join(v.render(language) for v in value)  # parts said one after the other
     if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
