@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .cache.parsed_files import CACHE as PARSED_FILES
 from .plan.compute import PlanState, compute_plan
+from .plan.computed_memo import ComputedMemo
 from .plan.diagnostics import Diagnostics, Location
 from .plan.knock_on import drop_knock_on_warnings
 from .plan.messages import msg
@@ -65,14 +66,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(source: Source, today: dt.date) -> Checked:
+def check(source: Source, today: dt.date, computed: ComputedMemo | None = None) -> Checked:
     """Load, validate and compute. Never raises on any input: an unexpected failure becomes an
-    `internal-error` diagnostic naming the plan folder."""
+    `internal-error` diagnostic naming the plan folder. `computed`: the states of the previous check, reused
+    where their inputs did not change (`strategy serve`, plan/computed_memo.py)."""
     with collector_paused():
-        return _check(source, today)
+        return _check(source, today, computed)
 
 
-def _check(source: Source, today: dt.date) -> Checked:
+def _check(source: Source, today: dt.date, computed: ComputedMemo | None) -> Checked:
     diagnostics = Diagnostics()
     plan: Plan | None = None
     state: PlanState | None = None
@@ -87,7 +89,7 @@ def _check(source: Source, today: dt.date) -> Checked:
             drop_knock_on_warnings(diagnostics)  # one mistake, one message
             stage = "computing"
             if not diagnostics.errors:
-                state = compute_plan(plan, today)
+                state = compute_plan(plan, today, computed)
     except RecursionError:
         diagnostics.error("internal-error", Location(source.label or "."),
                           msg("internal.nested", stage=msg(f"internal.stage.{stage}")))

@@ -95,6 +95,10 @@ class Fingerprints:
     def known(self, obj: Any, digest: bytes) -> None:
         self._known[id(obj)] = (obj, digest)
 
+    def digested(self, classes: tuple[type, ...]) -> dict[int, tuple[Any, bytes]]:
+        """The objects of `classes` digested so far, by id, each with its digest."""
+        return {k: v for k, v in self._known.items() if type(v[0]) in classes}
+
     def forget(self, keep: Callable[[Any], bool]) -> None:
         """Let go of the digested objects but those `keep` says."""
         self._known = {k: v for k, v in self._known.items() if keep(v[0])}
@@ -159,6 +163,14 @@ class _Digested:
 
 _ATOMS = frozenset({dt.date, float, int, str, type(None)})  # immutable values without parts
 _KEPT_FIELDS = ("points", "periods", "positions")  # a KPI state's fields digested apart (_measurements_digest)
+
+
+@functools.cache
+def _state_classes() -> tuple[type, ...]:
+    """The computed states whose digests a build hands the next (`RenderMemo._states`)."""
+    from ..plan import compute
+
+    return compute.KpiState, compute.ObjectiveState, compute.FunnelState
 
 
 def _frozen_point(point: Any) -> bool:
@@ -233,6 +245,10 @@ class RenderMemo:
         self._parts: dict[tuple[tuple[int, ...], ...], tuple[tuple[Any, ...], bytes]] = {}
         self._series_used: dict[int, tuple[Any, bytes]] = {}
         self._parts_used: dict[tuple[tuple[int, ...], ...], tuple[tuple[Any, ...], bytes]] = {}
+        # The digests of the computed states of the latest build (KPI, objective, funnel), by identity: `strategy
+        # serve`'s check hands the next build the very same objects where their inputs did not change
+        # (plan/computed_memo.py), and no one changes a computed state, so their digests stand.
+        self._states: dict[int, tuple[Any, bytes]] = {}
 
     def clear_pages(self) -> None:
         """After a theme edit: the HTML may differ for the same context."""
@@ -265,6 +281,7 @@ class RenderMemo:
             self.charts = {k: v for k, v in self.charts.items() if k in self._used_charts}
             self._series, self._parts = self._series_used, self._parts_used
             self._series_used, self._parts_used = {}, {}
+            self._states = self._prints.digested(_state_classes())
             self._prints = None
             self._site_key = None
             self._page_lists.clear()
@@ -298,6 +315,11 @@ class RenderMemo:
                 known = self._series.get(id(one))
                 if known is not None and known[0] is one:
                     self._prints.known(one, known[1])
+            for table in ("kpis", "objectives", "funnels"):
+                for computed in getattr(state, table, {}).values():
+                    known = self._states.get(id(computed))
+                    if known is not None and known[0] is computed:
+                        self._prints.known(computed, known[1])
         pages = build_pages(state, fmt, make_chart=self.make_chart)
         if self._prints is not None:
             self._page_lists[key] = (state, pages)

@@ -10,9 +10,13 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from . import periods
 from .model import KPI, Funnel, Objective, Plan, Series, Stage
+
+if TYPE_CHECKING:
+    from .computed_memo import ComputedMemo
 
 STATUS_ORDER = ("off-track", "at-risk", "no-data", "on-track", "achieved")  # weakest first
 
@@ -455,28 +459,47 @@ class PlanState:
     solutions_budget: float = 0.0
 
 
-def compute_plan(plan: Plan, today: dt.date) -> PlanState:
+def compute_plan(plan: Plan, today: dt.date, memo: ComputedMemo | None = None) -> PlanState:
+    """The plan's states on `today`. With `memo` (`strategy serve`), an objective or funnel whose inputs did not
+    change since the previous check keeps the state computed then (plan/computed_memo.py)."""
     rules = plan.settings.rules
+    start = plan.settings.period_start
+    children: dict[str, list[str]] = {}
+    for obj in plan.objectives.values():
+        if obj.parent in plan.objectives:
+            children.setdefault(obj.parent, []).append(obj.id)
+    if memo is not None:
+        memo.start()
     kpis = {}
     objectives = {}
     for obj in plan.objectives.values():
-        states = [compute_kpi(k, plan, today, rules.at_risk) for k in obj.kpis]
-        kpis.update({s.kpi.id: s for s in states})
-        elapsed = time_share(plan.settings.period_start, obj.due or plan.settings.period_end, today)
-        objectives[obj.id] = rollup(obj, states, elapsed)
-    for obj in plan.objectives.values():
-        if obj.parent in objectives:
-            objectives[obj.parent].children.append(obj.id)
-    start = plan.settings.period_start
+        def objective_state(obj: Objective = obj) -> ObjectiveState:
+            states = [compute_kpi(k, plan, today, rules.at_risk) for k in obj.kpis]
+            state = rollup(obj, states, time_share(start, obj.due or plan.settings.period_end, today))
+            state.children = list(children.get(obj.id, ()))
+            return state
+
+        state = objective_state() if memo is None else \
+            memo.objective(obj, plan, today, children.get(obj.id, []), objective_state)
+        kpis.update({s.kpi.id: s for s in state.kpis})
+        objectives[obj.id] = state
     funnels = {}
     for funnel in plan.funnels.values():
         due = funnel.due or plan.settings.period_end
         end = min(today, due)
         volumes = {s.kpi: stage_volume(plan.series.get(s.kpi), start, end) for s in funnel.stages if s.kpi}
-        fs = compute_funnel(funnel, volumes, elapsed=time_share(start, due, today),
-                            tolerance=rules.bottleneck, due=due, start=start)
+        elapsed = time_share(start, due, today)
+
+        def funnel_state(funnel: Funnel = funnel, volumes: dict[str, float | None] = volumes,
+                         elapsed: float = elapsed, due: dt.date = due) -> FunnelState | None:
+            return compute_funnel(funnel, volumes, elapsed=elapsed, tolerance=rules.bottleneck, due=due, start=start)
+
+        fs = funnel_state() if memo is None else \
+            memo.funnel(funnel, (tuple(volumes.items()), elapsed, rules.bottleneck, due, start), funnel_state)
         if fs is not None:
             funnels[funnel.id] = fs
+    if memo is not None:
+        memo.finish()
     budget = sum(s.yearly_cost for s in plan.solutions.values())
     return PlanState(plan=plan, today=today, kpis=kpis, objectives=objectives, funnels=funnels,
                      solutions_budget=budget)

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cache.render_memo import RenderMemo
+from ..plan.computed_memo import ComputedMemo
 from ..plan.diagnostics import Diagnostics, Location
 from ..plan.messages import Msg
+from ..read.file_memo import blob_id
 from ..read.source import DirectorySource
 
 if TYPE_CHECKING:
@@ -33,6 +35,7 @@ class WatchedSource(DirectorySource):
     and a file whose size or modification time moved is read again even without an event."""
 
     _bytes: dict[str, tuple[int, int, bytes]] = dataclasses.field(default_factory=dict)
+    _blob_ids: dict[str, tuple[bytes, str]] = dataclasses.field(default_factory=dict)  # path → (its bytes, their id)
 
     def read_bytes(self, path: str) -> bytes:
         stat = os.stat(os.path.join(self.root, path))  # not pathlib: a rebuild asks this for every plan file
@@ -43,12 +46,40 @@ class WatchedSource(DirectorySource):
         self._bytes[path] = (stat.st_mtime_ns, stat.st_size, data)
         return data
 
+    def object_id(self, path: str) -> str:
+        """The git blob id of the file's bytes (read/source.content_id), digested once per content rather than
+        by the loader on every rebuild. KeyError when the file cannot be read: the loader then reads it itself
+        and reports why."""
+        try:
+            data = self.read_bytes(path)
+        except Exception as exc:  # too large, gone, unreadable: reported where the loader reads it
+            raise KeyError(path) from exc
+        kept = self._blob_ids.get(path)
+        if kept is None or kept[0] is not data:
+            kept = self._blob_ids[path] = (data, blob_id(data))
+        return kept[1]
+
+    def origin(self, entity: Any) -> tuple[str, str] | None:
+        """The file an entity was loaded from, as shown, with the blob id of the bytes this check read of it
+        (plan/computed_memo.py); None when it is not known."""
+        shown = getattr(getattr(entity, "loc", None), "file", None)
+        if not isinstance(shown, str):
+            return None
+        label = self.label
+        rel = shown if label in ("", ".") else shown.removeprefix(f"{label}/")
+        kept, read = self._blob_ids.get(rel), self._bytes.get(rel)
+        if kept is None or read is None or kept[0] is not read[2] or self.display(rel) != shown:
+            return None
+        return shown, kept[1]
+
     def forget(self, rel: str | None, *, listing: bool) -> None:
         """Drop what is kept of `rel` (None: every file), and the file list when files came or went."""
         if rel is None:
             self._bytes.clear()
+            self._blob_ids.clear()
         else:
             self._bytes.pop(rel, None)
+            self._blob_ids.pop(rel, None)
         if listing:
             self._files = None
             self.escaping_links.clear()
@@ -130,6 +161,8 @@ class Builder:
         self.plan_dir = plan_dir
         self.source = WatchedSource(plan_dir)
         self.memo: RenderMemo = DrawingAheadMemo()
+        # the states of the previous check, reused where their inputs are the same
+        self.computed = ComputedMemo(self.source.origin)
         self.today = today
         self.theme_dirs: list[Path] = []
         self._static: dict[Path, tuple[int, int, bytes]] = {}
@@ -151,7 +184,7 @@ class Builder:
         from ..site.theme_guard import report_theme_links
 
         started, cpu = time.perf_counter(), time.thread_time()
-        checked = check(self.source, resolve_today(self.today))
+        checked = check(self.source, resolve_today(self.today), self.computed)
         outcome = Outcome(ok=False, seconds=0.0, diagnostics=checked.diagnostics,
                           check_seconds=time.perf_counter() - started, check_cpu_seconds=time.thread_time() - cpu)
         if checked.plan is not None:
