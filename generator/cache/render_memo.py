@@ -96,8 +96,8 @@ class Fingerprints:
         self._known[id(obj)] = (obj, digest)
 
     def digested(self, classes: tuple[type, ...]) -> dict[int, tuple[Any, bytes]]:
-        """The objects of `classes` digested so far, by id, each with its digest."""
-        return {k: v for k, v in self._known.items() if type(v[0]) in classes}
+        """The objects of `classes` (or of their subclasses) digested so far, by id, each with its digest."""
+        return {k: v for k, v in self._known.items() if isinstance(v[0], classes)}
 
     def forget(self, keep: Callable[[Any], bool]) -> None:
         """Let go of the digested objects but those `keep` says."""
@@ -167,10 +167,10 @@ _KEPT_FIELDS = ("points", "periods", "positions")  # a KPI state's fields digest
 
 @functools.cache
 def _state_classes() -> tuple[type, ...]:
-    """The computed states whose digests a build hands the next (`RenderMemo._states`)."""
-    from ..plan import compute
+    """The computed states and entities whose digests a build hands the next (`RenderMemo._states`)."""
+    from ..plan import compute, model
 
-    return compute.KpiState, compute.ObjectiveState, compute.FunnelState
+    return compute.KpiState, compute.ObjectiveState, compute.FunnelState, model.Entity
 
 
 def _frozen_point(point: Any) -> bool:
@@ -245,9 +245,10 @@ class RenderMemo:
         self._parts: dict[tuple[tuple[int, ...], ...], tuple[tuple[Any, ...], bytes]] = {}
         self._series_used: dict[int, tuple[Any, bytes]] = {}
         self._parts_used: dict[tuple[tuple[int, ...], ...], tuple[tuple[Any, ...], bytes]] = {}
-        # The digests of the computed states of the latest build (KPI, objective, funnel), by identity: `strategy
-        # serve`'s check hands the next build the very same objects where their inputs did not change
-        # (plan/computed_memo.py), and no one changes a computed state, so their digests stand.
+        # The digests of the computed states of the latest build (KPI, objective, funnel) and of the entities they
+        # hold, by identity: `strategy serve`'s check hands the next build the very same states where their
+        # inputs did not change (plan/computed_memo.py), and no one changes a computed state or an entity once
+        # loaded, so their digests stand.
         self._states: dict[int, tuple[Any, bytes]] = {}
 
     def clear_pages(self) -> None:
@@ -315,11 +316,8 @@ class RenderMemo:
                 known = self._series.get(id(one))
                 if known is not None and known[0] is one:
                     self._prints.known(one, known[1])
-            for table in ("kpis", "objectives", "funnels"):
-                for computed in getattr(state, table, {}).values():
-                    known = self._states.get(id(computed))
-                    if known is not None and known[0] is computed:
-                        self._prints.known(computed, known[1])
+            for kept, digest in self._states.values():  # what an earlier build digested, still held
+                self._prints.known(kept, digest)
         pages = build_pages(state, fmt, make_chart=self.make_chart)
         if self._prints is not None:
             self._page_lists[key] = (state, pages)
