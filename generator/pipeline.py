@@ -21,6 +21,7 @@ from .plan.knock_on import drop_knock_on_warnings
 from .plan.messages import msg
 from .plan.model import Plan
 from .plan.validate import check_references, check_rules
+from .read.file_memo import FileMemo
 from .read.loader import load_plan
 from .read.source import Source
 from .site.assets import check_assets
@@ -66,21 +67,23 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check(source: Source, today: dt.date, computed: ComputedMemo | None = None) -> Checked:
+def check(source: Source, today: dt.date, computed: ComputedMemo | None = None,
+          files: FileMemo | None = None) -> Checked:
     """Load, validate and compute. Never raises on any input: an unexpected failure becomes an
     `internal-error` diagnostic naming the plan folder. `computed`: the states of the previous check, reused
-    where their inputs did not change (`strategy serve`, plan/computed_memo.py)."""
+    where their inputs did not change; `files`: what was made of each file, by default the process's parse
+    cache (`strategy serve` passes both: plan/computed_memo.py, serve/last_check.py)."""
     with collector_paused():
-        return _check(source, today, computed)
+        return _check(source, today, computed, PARSED_FILES if files is None else files)
 
 
-def _check(source: Source, today: dt.date, computed: ComputedMemo | None) -> Checked:
+def _check(source: Source, today: dt.date, computed: ComputedMemo | None, files: FileMemo) -> Checked:
     diagnostics = Diagnostics()
     plan: Plan | None = None
     state: PlanState | None = None
     stage = "reading"
     try:
-        plan = load_plan(source, diagnostics, PARSED_FILES)  # a one-file edit parses that file only
+        plan = load_plan(source, diagnostics, files)  # a one-file edit parses that file only
         if plan is not None:  # even when strategy.yaml is unreadable: the other files' errors are independent
             stage = "checking"
             check_references(plan, diagnostics)

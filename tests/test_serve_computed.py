@@ -122,3 +122,25 @@ def test_another_day_computes_everything_again(builder: Builder) -> None:
     _rebuilt_equals_fresh(builder, None)
     assert _computed(builder) == OBJECTIVES + FUNNELS
 
+
+
+def test_an_unchanged_file_is_not_read_again_but_its_mistake_is_still_reported(builder: Builder) -> None:
+    """What the previous check loaded from an unchanged file is handed to the next as it is: a mistake in it
+    is reported once on every rebuild while it is there, whatever else is edited, with its file and line, and
+    once it is mended the site is a fresh build's."""
+    objective = builder.plan_dir / "objectives" / "portail-client.md"
+    _replace(objective, "level:", "colour: bleu\nlevel:")
+    settings = builder.plan_dir / "strategy.yaml"
+    reports = []
+    for edited in (objective, None, settings):
+        if edited is settings:
+            _replace(settings, "at_risk: 0.9", "at_risk: 0.8")
+        if edited is not None:
+            builder.forget([(Change.modified, str(edited))])
+        outcome, files = builder.build()
+        assert files is None
+        reports.append([(d.code, d.file.rsplit("/", 1)[-1], d.line) for d in outcome.diagnostics.errors])
+    assert reports[0] == reports[1] == reports[2]
+    assert len(reports[0]) == 1 and reports[0][0][1] == "portail-client.md"
+    _replace(objective, "colour: bleu\n", "")
+    _rebuilt_equals_fresh(builder, objective)

@@ -16,12 +16,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..cache.parsed_files import CACHE as PARSED_FILES
 from ..cache.render_memo import RenderMemo
 from ..plan.computed_memo import ComputedMemo
 from ..plan.diagnostics import Diagnostics, Location
 from ..plan.messages import Msg
 from ..read.file_memo import blob_id
 from ..read.source import DirectorySource
+from .last_check import LastCheckFiles
 
 if TYPE_CHECKING:
     from ..plan.i18n import Formatter
@@ -163,6 +165,7 @@ class Builder:
         self.memo: RenderMemo = DrawingAheadMemo()
         # the states of the previous check, reused where their inputs are the same
         self.computed = ComputedMemo(self.source.origin)
+        self.files = LastCheckFiles(PARSED_FILES)  # what the previous check loaded, handed to the next as it is
         self.today = today
         self.theme_dirs: list[Path] = []
         self._static: dict[Path, tuple[int, int, bytes]] = {}
@@ -184,7 +187,11 @@ class Builder:
         from ..site.theme_guard import report_theme_links
 
         started, cpu = time.perf_counter(), time.thread_time()
-        checked = check(self.source, resolve_today(self.today), self.computed)
+        self.files.start()
+        try:
+            checked = check(self.source, resolve_today(self.today), self.computed, self.files)
+        finally:
+            self.files.finish()
         outcome = Outcome(ok=False, seconds=0.0, diagnostics=checked.diagnostics,
                           check_seconds=time.perf_counter() - started, check_cpu_seconds=time.thread_time() - cpu)
         if checked.plan is not None:
