@@ -23,43 +23,34 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from ..plan.i18n import Formatter
 from ..site import chart_svg
-from .render_memo import Fingerprints, digest_pickle, templates_digestible, where_free_table
+from .render_memo import Fingerprints, page_fingerprints, site_digest, template_sources, templates_digestible
 from .store import RENDERED_PAGES, Partition, fingerprint
 
 _PLACEHOLDER = chart_svg.placeholder("").split(" ", 1)[0].encode()  # "<!--drawing": a drawing still to make
 _LEVEL = 1  # zlib: 28 MB of pages in 0.11 s to 3.7 MB; level 6 takes four times as long for 10 % less
 
 
-def _formatter_reduction(fmt: Formatter) -> Any:
-    """A formatter by what it formats with, never the Babel locale it caches once asked for it."""
-    return Formatter, (fmt.language, fmt.currency, fmt.region)
-
-
 class KeptPages:
     """The pages of one site (one theme environment and one `SiteContext`) kept in `partition`."""
 
-    def __init__(self, env: Any, site: Any, partition: Partition = RENDERED_PAGES) -> None:
+    def __init__(self, env: Any, site: Any, partition: Partition = RENDERED_PAGES,
+                 sources: list[tuple[str, str]] | None = None) -> None:
         self.partition = partition
-        self._site_digest = _site_digest(env, site)
+        self._site_digest = _site_digest(sources if sources is not None else template_sources(env) or [], site)
         self._prints: Fingerprints | None = None
 
     @staticmethod
     def for_site(env: Any, site: Any) -> KeptPages | None:
         """The kept pages of this site, or None when its templates read what page digests leave out."""
-        return KeptPages(env, site) if templates_digestible(env) else None
+        sources = template_sources(env)  # read once, for both
+        return KeptPages(env, site, sources=sources) if templates_digestible(env, sources) else None
 
     def page_key(self, page: Any) -> str:
         """The entry's name of `page`, from what it shows (its charts made when it is rendered are made from
         the states in its data: `pages.build_pages(defer_charts=True)`)."""
         if self._prints is None:
-            from ..plan import compute, model
-            from ..site import charts
-
-            leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-            table = {**where_free_table(), Formatter: _formatter_reduction}
-            self._prints = Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
+            self._prints = page_fingerprints()
         shown = (page.path, page.template, page.title, page.section, page.description, page.data, page.charts,
                  page.chart_count)
         return f"{fingerprint('rendered page', self._site_digest, self._prints.of(shown))}.html.z"
@@ -70,35 +61,32 @@ class KeptPages:
         out over the cores as rendering is."""
 
         def kept_or_rendered(page: Any) -> bytes:
-            key = self.page_key(page)
-            data = self.partition.read(key)
-            if data is not None:
-                try:
-                    return zlib.decompress(data)
-                except zlib.error:  # damaged: rendered again
-                    pass
+            # rendered collecting the drawings the cache lacks: the first pass of parallel.render_drawn. A page
+            # rendered again (drawings made in this process, or a table instead of one that could not be made)
+            # was looked for in the first pass already, and is not kept: it is rendered next time.
+            first_pass = chart_svg.collecting()
+            if first_pass:
+                key = self.page_key(page)
+                data = self.partition.read(key)
+                if data is not None:
+                    try:
+                        return zlib.decompress(data)
+                    except zlib.error:  # damaged: rendered again
+                        pass
             html = render(page)
-            # rendered collecting the drawings the cache lacks (the first pass of parallel.render_drawn) and
-            # none lacking: every drawing was found. A page rendered again (drawings made in this process, or
-            # a table instead of one that could not be made) is not kept: it is rendered next time.
-            if chart_svg.collecting() and _PLACEHOLDER not in html:
+            if first_pass and _PLACEHOLDER not in html:  # every drawing was found
                 self.partition.write(key, zlib.compress(html, _LEVEL))
             return html
 
         return kept_or_rendered
 
 
-def _site_digest(env: Any, site: Any) -> bytes:
-    """What every page of `site` is rendered from, besides its own context: the templates, the drawing engine,
-    the shared context (the computed state left out: templates read it only through `page`)."""
-    import dataclasses
-
+def _site_digest(sources: list[tuple[str, str]], site: Any) -> bytes:
+    """What every page of `site` is rendered from, besides its own context: the templates, the font the drawings
+    are measured with (chart_svg's code and vl-convert's version are in `fingerprint`), the shared context."""
     digest = hashlib.blake2b(digest_size=20)
-    for name in sorted(env.loader.list_templates()):
-        digest.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode("utf-8", "surrogatepass"))
-    for font in sorted(chart_svg.FONTS.glob("*.ttf")):  # the drawings' measuring font (code: in `fingerprint`)
-        digest.update(font.read_bytes())
-    fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site) if f.name not in ("state", "fmt")}
-    fmt = site.fmt
-    digest.update(digest_pickle((fields, site.settings, fmt.language, fmt.currency, fmt.region)))
+    for name, source in sources:
+        digest.update(name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"))
+    digest.update(chart_svg.fonts_digest().encode())
+    digest.update(site_digest(site))
     return digest.digest()

@@ -191,18 +191,53 @@ def _frozen_series(series: Any) -> bool:
 _READS_WHERE = re.compile(r"\.locs?\b|\.at\(|\[\s*['\"]locs?['\"]\s*\]")
 
 
-def templates_digestible(env: Any) -> bool:
-    """Whether every template of `env` reads the plan through `page` only, never `site.state` nor where an
-    entity was written (the default theme): then a page's digest covers all it shows. A template that cannot
-    be read counts as not (its page fails to render anyway)."""
-    for name in env.loader.list_templates():
+def template_sources(env: Any) -> list[tuple[str, str]] | None:
+    """Every template of `env` with its source, by name; None when one cannot be read (its page fails to render
+    anyway)."""
+    sources = []
+    for name in sorted(env.loader.list_templates()):
         try:
-            source = env.loader.get_source(env, name)[0]
+            sources.append((name, env.loader.get_source(env, name)[0]))
         except Exception:
-            return False
-        if "site.state" in source or _READS_WHERE.search(source):
-            return False
-    return True
+            return None
+    return sources
+
+
+def templates_digestible(env: Any, sources: list[tuple[str, str]] | None = None) -> bool:
+    """Whether every template of `env` (their `sources` when already read) reads the plan through `page` only,
+    never `site.state` nor where an entity was written (the default theme): then a page's digest covers all it
+    shows. A template that cannot be read counts as not."""
+    sources = template_sources(env) if sources is None else sources
+    return sources is not None and not any("site.state" in source or _READS_WHERE.search(source)
+                                           for _, source in sources)
+
+
+def page_fingerprints(table: dict[type, Callable[[Any], Any]] | None = None) -> Fingerprints:
+    """The digests of pages' contexts, for the render memo and the kept pages alike: each computed state, entity,
+    measurement series and chart digested once and referred to by its digest; entities without where they were
+    written, a formatter by what it formats with. `table`: more reductions (the memo's KPI states)."""
+    from ..plan import compute, model
+    from ..plan.i18n import Formatter
+    from ..site import charts
+
+    leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
+    reductions = {**where_free_table(), Formatter: _formatter_reduction, **(table or {})}
+    return Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, reductions)
+
+
+def _formatter_reduction(fmt: Any) -> Any:
+    """A formatter by what it formats with, never the Babel locale it caches once asked for it."""
+    return type(fmt), (fmt.language, fmt.currency, fmt.region)
+
+
+def site_digest(site: Any) -> bytes:
+    """A digest of what every page of `site` (a `SiteContext`) shares besides the templates: navigation, day,
+    version, search, static names, the plan's settings and the formatter (the computed state left out:
+    templates read it only through `page`)."""
+    fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site) if f.name not in ("state", "fmt")}
+    fmt = site.fmt
+    shown = digest_pickle((fields, site.settings, fmt.language, fmt.currency, fmt.region))
+    return hashlib.blake2b(shown, digest_size=20).digest()
 
 
 def chart_key(kind: ChartKind, state: Any, fmt: Any) -> bytes:
@@ -265,12 +300,9 @@ class RenderMemo:
         if self._prints is not None:
             yield
             return
-        from ..plan import compute, model
-        from ..site import charts
+        from ..plan import compute
 
-        leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-        table = {**where_free_table(), compute.KpiState: self._kpi_state_reduction}
-        self._prints = Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, table)
+        self._prints = page_fingerprints({compute.KpiState: self._kpi_state_reduction})
         self._series_used, self._parts_used = {}, {}
         self._used_charts = set()
         self._used_lately = set()
@@ -419,10 +451,8 @@ class RenderMemo:
 
     def _page_key(self, env: Any, page: Any, site: Any) -> bytes:
         assert self._prints is not None, "RenderMemo.build() is not open"
-        if self._site_key is None or self._site_key[0] is not site:
-            fields = {f.name: getattr(site, f.name) for f in dataclasses.fields(site) if f.name not in ("state", "fmt")}
-            shown = digest_pickle((fields, site.settings, site.fmt.language, site.fmt.currency, id(env)))
-            self._site_key = (site, hashlib.blake2b(shown, digest_size=20).digest())
+        if self._site_key is None or self._site_key[0] is not site:  # the templates: this very environment's
+            self._site_key = (site, site_digest(site) + id(env).to_bytes(8, "little"))
         # the PageSpec itself: a page list reused by page_specs() is digested once
         return self._site_key[1] + self._prints.of(page)
 

@@ -85,11 +85,17 @@ def _engine_version() -> str:
     package, so an upgrade that leaves them alone draws nothing again."""
     import vl_convert
 
+    own = hashlib.blake2b(Path(__file__).read_bytes() + Path(svg_slim.__file__).read_bytes(), digest_size=8).hexdigest()
+    return f"{getattr(vl_convert, '__version__', 'unknown')}|{fonts_digest()}|{own}"
+
+
+def fonts_digest() -> str:
+    """A digest of the font files the drawings are measured with (without importing vl-convert: the kept pages
+    are keyed by it too, once a build, cache/kept_pages.py)."""
     fonts = hashlib.blake2b(digest_size=8)
     for font in sorted(FONTS.glob("*.ttf")):
         fonts.update(font.read_bytes())
-    own = hashlib.blake2b(Path(__file__).read_bytes() + Path(svg_slim.__file__).read_bytes(), digest_size=8).hexdigest()
-    return f"{getattr(vl_convert, '__version__', 'unknown')}|{fonts.hexdigest()}|{own}"
+    return fonts.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
