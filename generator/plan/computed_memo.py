@@ -24,12 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from .model import Funnel, Objective, Plan, Series
 
-if TYPE_CHECKING:
-    from .compute import FunnelState, ObjectiveState
+State = TypeVar("State")  # compute.py's ObjectiveState or FunnelState (not imported: compute.py imports this)
 
 
 def _pickled(entity: Any) -> bytes | None:
@@ -48,10 +47,10 @@ class ComputedMemo:
 
     def __init__(self, origin: Origin | None = None) -> None:
         self._origin = origin
-        self._objectives: dict[str, tuple[Hashable, tuple[Series | None, ...], ObjectiveState]] = {}
-        self._funnels: dict[str, tuple[Hashable, FunnelState | None]] = {}
-        self._next_objectives: dict[str, tuple[Hashable, tuple[Series | None, ...], ObjectiveState]] = {}
-        self._next_funnels: dict[str, tuple[Hashable, FunnelState | None]] = {}
+        self._objectives: dict[str, tuple[Hashable, tuple[Series | None, ...], Any]] = {}
+        self._funnels: dict[str, tuple[Hashable, Any]] = {}
+        self._next_objectives: dict[str, tuple[Hashable, tuple[Series | None, ...], Any]] = {}
+        self._next_funnels: dict[str, tuple[Hashable, Any]] = {}
         self.reused = 0  # objectives and funnels taken from the previous check, in the latest one
         self.computed = 0
 
@@ -70,7 +69,7 @@ class ComputedMemo:
         self._next_objectives, self._next_funnels = {}, {}
 
     def objective(self, obj: Objective, plan: Plan, today: dt.date, children: list[str],
-                  compute: Callable[[], ObjectiveState]) -> ObjectiveState:
+                  compute: Callable[[], State]) -> State:
         """`compute()`, or the state the previous check computed from the same inputs."""
         settings = plan.settings
         series = tuple(plan.series.get(kpi.id) for kpi in obj.kpis)
@@ -91,7 +90,7 @@ class ComputedMemo:
         return state
 
     def funnel(self, funnel: Funnel, inputs: tuple[Any, ...],
-               compute: Callable[[], FunnelState | None]) -> FunnelState | None:
+               compute: Callable[[], State]) -> State:
         """`compute()`, or the state the previous check computed from the same funnel and `inputs` (its stages'
         volumes and the settings and dates it is read against, all plain values)."""
         pickled = self._known_as(funnel)
