@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from generator.build import build
 from generator.plan.i18n import Formatter
 from tests.conftest import TODAY, Checked, only
@@ -169,6 +171,25 @@ def test_a_stage_counting_days_in_its_title_keeps_its_plural() -> None:
     assert en.unit(1, "Retained after 90 days") == "retained after 90 days"
     assert en.unit(1, "Customers after 2.5 years") == "customer after 2.5 years"
     assert fr.unit(1, "Clients fidèles à 90 jours") == "client fidèle à 90 jours"
+
+
+@pytest.mark.parametrize(("language", "title", "shown"), [
+    ("fr", "Clients fidèles après 90 jours", "client fidèle après 90 jours"),
+    ("fr", "Abonnés depuis 3 mois", "abonné depuis 3 mois"), ("fr", "Mois", "mois"), ("fr", "Pas", "pas"),
+    ("fr", "Clients français", "client français"), ("fr", "Succès", "succès"),
+    ("fr", "Emplois créés", "emploi créé"), ("fr", "Nouveaux clients régionaux", "nouveau client régional"),
+    ("fr", "Rendez-vous pris", "rendez-vous pris"),
+    ("fr", "Leads qualifiés par les ventes", "lead qualifié par les ventes"),
+    ("en", "Sales", "sale"), ("en", "Sales qualified leads", "sales qualified lead"), ("en", "process", "process"),
+    ("en", "news", "news"), ("en", "90 days", "90 days"), ("en", "Customers retained after 90 days",
+                                                         "customer retained after 90 days"),
+])
+def test_a_title_after_a_count_of_one_loses_only_its_plurals(language: str, title: str, shown: str) -> None:
+    """After a count of one, only the counted words turn singular: « 1 client fidèle après 90 jours », never
+    « aprè »; « mois », « pas », « français », "news", "process" are singular already; a complement ("after 90
+    days", « par les ventes ») keeps its number; English modifiers do not inflect ("sales qualified lead")."""
+    assert Formatter(language).unit(1, title) == shown
+    assert Formatter(language).unit(2, title) == title[:1].lower() + title[1:]
 
 
 def test_an_objective_page_writes_1_client_not_1_clients(make_plan: Callable[..., Path], tmp_path: Path) -> None:

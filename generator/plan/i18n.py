@@ -31,6 +31,7 @@ from babel.numbers import (
 )
 
 from .message_tables import EN, MESSAGES
+from .singular import singular_title
 
 DEFAULT_LOCALES = {"fr": "fr-FR", "en": "en-US"}  # a plan's locale when strategy.yaml names none
 LOCALES = {language: tag.replace("-", "_") for language, tag in DEFAULT_LOCALES.items()}  # Babel's ids
@@ -110,24 +111,6 @@ def common_noun(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
-def _singular(word: str, language: str = "en") -> str:
-    """"clients" → "client", "signés" → "signé"; "rendez-vous", "Ads", "KPIs" and "process" stay as written;
-    in French "nouveaux" → "nouveau", "régionaux" → "régional" ("heureux", "nombreux": singular already)."""
-    if len(word) > 3 and word.endswith("s") and word[-2].islower() and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    if language == "fr" and len(word) > 4 and word.islower():
-        if word.endswith(("eaux", "yaux")):  # nouveaux, bureaux, noyaux
-            return word[:-1]
-        if word.endswith("aux"):  # régionaux, locaux
-            return word[:-3] + "al"
-    return word
-
-
-def _is_numeral(word: str) -> bool:
-    """"90", "1,5", "2.5": a number written in a title (the word after it is counted by it, not by the stage)."""
-    return bool(word) and word[0].isdigit() and word.replace(",", "").replace(".", "").replace("\u202f", "").isdigit()
-
-
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one language, currency and locale (the language's own when `region` is None)."""
@@ -161,9 +144,7 @@ class Formatter:
         "0 client" and "1,5 client" too), else as it is."""
         if count is None or self.locale.plural_form(abs(float(count))) != "one":
             return noun
-        words = noun.split(" ")  # a word counted in the title itself ("after 90 days") keeps its number
-        return " ".join(word if i and _is_numeral(words[i - 1]) else _singular(word, self.language)
-                        for i, word in enumerate(words))
+        return singular_title(noun, self.language)  # "client fidèle après 90 jours": its complement as written
 
     def number(self, value: float | int | None, digits: int = 2) -> str:
         if value is None:
