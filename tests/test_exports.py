@@ -276,11 +276,12 @@ def test_a_workbook_cell_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_a_missing_sheet_lists_the_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`sheet: Ventes` in a workbook without it is one error listing its sheets."""
+    """`sheet: Ventes` in a workbook without it is one error at that `sheet:` line, listing its sheets."""
     checked = run(tmp_path, monkeypatch, _workbook({"Feuil1": ROWS}), name="data/ventes.xlsx",
                   extra="    data: data/ventes.xlsx\n    sheet: Ventes\n", settings=EN_SETTINGS)
     d = only(checked, "xlsx")
-    assert d.message == "this workbook has no sheet `Ventes` (KPI `panier`)"
+    assert (d.file, d.line, d.column) == ("plan/objectives/ventes.md", 10, 5)
+    assert d.message == "the workbook `data/ventes.xlsx` has no sheet `Ventes` (KPI `panier`)"
     assert d.hint == "write one of its sheets: Feuil1"
 
 

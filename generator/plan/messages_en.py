@@ -197,6 +197,7 @@ EN: dict[str, str | dict[str, str]] = {
     "hint.bad-period": "write an end date after the start, {start}",
     "missing-data": "the data file `{path}` does not exist",
     "hint.missing-data": "create {file} (columns date,{column}) or fix the path",
+    "hint.missing-data.near": "write `data: {near}`, the data file this path is close to",
     "data-path": "the data path `{path}` leads outside the plan folder",
     "hint.data-path": "write a path inside the plan folder, e.g. data: data/{id}.csv",
     # --- YAML (read/yamlpos.py)

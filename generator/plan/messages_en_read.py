@@ -79,6 +79,8 @@ EN_READ: dict[str, str | dict[str, str]] = {
     "data.xlsx-is-ods.hint": "save it as an Excel workbook (.xlsx: in LibreOffice, File > Save As > Excel 2007-365), or export the sheet as CSV UTF-8",
     "data.xlsx-old": "`{name}` is a {kind} file, which is not read",
     "data.xlsx-old.hint": "save it as an Excel workbook (.xlsx), or export the sheet as CSV UTF-8",
+    "data.xlsx-named-xls": "`{name}` is an Excel workbook (.xlsx) named .xls",
+    "data.xlsx-named-xls.hint": "rename it to `{renamed}` and write `data: {path}`",
     "data.xlsx-not-zip": "this file is not an .xlsx workbook (an .xlsx is a zip archive)",
     "data.xlsx-not-zip.hint": "save it again as an Excel workbook (.xlsx), or export the sheet as CSV UTF-8",
     "data.xlsx-is-xls": "this file is an Excel 97-2003 workbook (.xls) named .xlsx, which is not read",
@@ -101,6 +103,7 @@ EN_READ: dict[str, str | dict[str, str]] = {
     "data.xlsx-sheet-cells.hint": "keep only the date column and the columns the KPIs read, export the sheet as CSV UTF-8, or split it into several sheets",
     "data.no-sheet": "this workbook has no sheet `{sheet}` (KPI `{kpi}`)",
     "data.no-sheet.hint": "write one of its sheets: {sheets}",
+    "data.no-sheet.in": "the workbook `{file}` has no sheet `{sheet}` (KPI `{kpi}`)",
     "data.empty-sheet": "the sheet `{sheet}` is empty",
     "data.empty-sheet.hint": "start it with a header row: date, {column}",
     # --- the plan's data sources (read/sources.py): each message, then its hint

@@ -204,6 +204,7 @@ FR: dict[str, str | dict[str, str]] = {
     "hint.bad-period": "écrivez une date de fin après le début, {start}",
     "missing-data": "le fichier de données `{path}` n'existe pas",
     "hint.missing-data": "créez {file} (colonnes date,{column}) ou corrigez le chemin",
+    "hint.missing-data.near": "écrivez `data: {near}`, le fichier de données dont ce chemin est proche",
     "data-path": "le chemin de données `{path}` sort du dossier du plan",
     "hint.data-path": "écrivez un chemin dans le dossier du plan, par ex. data: data/{id}.csv",
     "yaml-syntax": "erreur de syntaxe YAML : {problem}",

@@ -79,6 +79,8 @@ FR_READ: dict[str, str | dict[str, str]] = {
     "data.xlsx-is-ods.hint": "enregistrez-le en classeur Excel (.xlsx : dans LibreOffice, Fichier > Enregistrer sous > Excel 2007-365), ou exportez la feuille en CSV UTF-8",
     "data.xlsx-old": "`{name}` est un fichier {kind}, qui n'est pas lu",
     "data.xlsx-old.hint": "enregistrez-le en classeur Excel (.xlsx), ou exportez la feuille en CSV UTF-8",
+    "data.xlsx-named-xls": "`{name}` est un classeur Excel (.xlsx) nommé .xls",
+    "data.xlsx-named-xls.hint": "renommez-le `{renamed}` et écrivez `data: {path}`",
     "data.xlsx-not-zip": "ce fichier n'est pas un classeur .xlsx (un .xlsx est une archive zip)",
     "data.xlsx-not-zip.hint": "enregistrez-le de nouveau en classeur Excel (.xlsx), ou exportez la feuille en CSV UTF-8",
     "data.xlsx-is-xls": "ce fichier est un classeur Excel 97-2003 (.xls) nommé .xlsx, qui n'est pas lu",
@@ -101,6 +103,7 @@ FR_READ: dict[str, str | dict[str, str]] = {
     "data.xlsx-sheet-cells.hint": "gardez seulement la colonne date et les colonnes que lisent les indicateurs, exportez la feuille en CSV UTF-8, ou répartissez-la en plusieurs feuilles",
     "data.no-sheet": "ce classeur n'a pas de feuille `{sheet}` (indicateur `{kpi}`)",
     "data.no-sheet.hint": "écrivez l'une de ses feuilles : {sheets}",
+    "data.no-sheet.in": "le classeur `{file}` n'a pas de feuille `{sheet}` (indicateur `{kpi}`)",
     "data.empty-sheet": "la feuille `{sheet}` est vide",
     "data.empty-sheet.hint": "commencez-la par une ligne d'en-tête : date, {column}",
     # --- the plan's data sources (read/sources.py): each message, then its hint

@@ -44,6 +44,11 @@ class ReadSpec:
 def read_series(raw: bytes, rel: str, spec: ReadSpec, report: Reporter) -> Series | None:
     """The KPI's measurements in `rel`, or None when the file cannot be read as a whole (reported)."""
     suffix = posixpath.splitext(rel)[1].lower()
+    if suffix == ".xls" and raw.startswith(b"PK\x03\x04"):  # a zip: an .xlsx workbook renamed, not an old .xls
+        renamed = posixpath.splitext(rel)[0] + ".xlsx"
+        report("error", "xlsx", 1, 1, "xlsx-named-xls", name=posixpath.basename(rel),
+               renamed=posixpath.basename(renamed), path=renamed)
+        return None
     if suffix in NOT_READ:
         report("error", "xlsx", 1, 1, "xlsx-old", name=posixpath.basename(rel), kind=NOT_READ[suffix])
         return None

@@ -7,6 +7,7 @@ loading goes on, so that one run reports everything.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import posixpath
 import re
 from collections.abc import Callable, Hashable
@@ -36,7 +37,7 @@ from ..plan.schema import (
 )
 from . import kpi_data, sources, yamlpos
 from .budgets import DATA_SUFFIXES, MAX_FILE_BYTES, too_large, too_many_files
-from .data_words import Reporter
+from .data_words import Reporter, words
 from .file_memo import MISS, FileMemo, NoMemo, blob_id
 from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
@@ -432,8 +433,7 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             if rel is None:
                 continue
             if rel not in files:
-                reader.diagnostics.error("missing-data", kpi.at("data"), msg("missing-data", path=kpi.data),
-                                         msg("hint.missing-data", file=reader.display(rel), column=kpi.column))
+                _missing_data(reader, kpi, rel, files)
                 continue
         else:
             rel = f"data/{kpi.id}.csv"
@@ -443,10 +443,32 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             opened[rel] = _PlanFile(reader, rel)
         spec = kpi_data.ReadSpec(kpi.id, kpi.column, kpi.unit, plan.settings.language, plan.settings.currency,
                                  sheet=kpi.sheet, **dict(kpi.csv))
+        before = len(reader.diagnostics)
         series = _memo(reader, ("series", spec), opened[rel], partial(_series_of, rel=rel, spec=spec), None,
                        shared=True)
+        if kpi.sheet is not None and len(reader.diagnostics) > before:
+            _no_sheet_at_its_line(reader, kpi, before, spec.language)
         if series is not None:
             plan.series[kpi.id] = series
+
+
+def _missing_data(reader: FileReader, kpi: KPI, rel: str, files: set[str]) -> None:
+    """`data:` names no file: the hint names the data file the path was meant to be, when one is that close."""
+    near = difflib.get_close_matches(rel, sorted(f for f in files if f.startswith("data/")), n=1, cutoff=0.8)
+    hint = (msg("hint.missing-data.near", near=near[0]) if near
+            else msg("hint.missing-data", file=reader.display(rel), column=kpi.column))
+    reader.diagnostics.error("missing-data", kpi.at("data"), msg("missing-data", path=kpi.data), hint)
+
+
+def _no_sheet_at_its_line(reader: FileReader, kpi: KPI, since: int, language: str) -> None:
+    """A `sheet:` the workbook lacks is reported at that `sheet:` line, not at the workbook's 1:1 (the reader
+    of the workbook, cached by its content, knows no more of the KPI than its sheet's name)."""
+    said = words(language, "no-sheet", sheet=kpi.sheet, kpi=kpi.id, sheets="")[0]
+    for d in list(reader.diagnostics)[since:]:
+        if d.code == "xlsx" and d.message == said:
+            reader.diagnostics.discard([d])
+            named = words(language, "no-sheet.in", file=kpi.data, sheet=kpi.sheet, kpi=kpi.id)[0]
+            reader.diagnostics.add(d.severity, d.code, kpi.at("sheet"), named, d.hint)
 
 
 def _series_of(reader: FileReader, raw: bytes, rel: str, spec: kpi_data.ReadSpec) -> Series | None:
