@@ -172,7 +172,8 @@ def _names(cells: list[Cell] | None, name: str) -> bool:
 
 _EXPONENT = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)[eE][-+]?\d+")
 # a number with what may surround it: a sign, a unit or currency before or after
-_NUMBER = re.compile(r"(?P<before>[^\d+\-−.,]*?)\s*(?P<sign>[-+−]?)\s*"
+# (`-$5`, Excel's US negative currency, has its sign before the currency)
+_NUMBER = re.compile(r"(?P<lead>[-+−]?)\s*(?P<before>[^\d+\-−.,]*?)\s*(?P<sign>[-+−]?)\s*"
                      r"(?P<body>[\d.,\u00a0\u202f ]*\d[\d.,\u00a0\u202f ]*)\s*(?P<after>\D*?)")
 
 
@@ -207,18 +208,22 @@ def written(text: str) -> Written | None:
     text = text.strip(SPACES)
     if _EXPONENT.fullmatch(text):  # 1.5e3, as a program writes it
         return Written("-" if text.startswith("-") else "", text.lstrip("+-"), "")
+    # `(5)`, `($5.00)`: an accountant's negative, as Excel's accounting formats export it
+    bracketed = len(text) > 2 and text[0] == "(" and text[-1] == ")"
+    if bracketed:
+        text = text[1:-1].strip(SPACES)
     m = _NUMBER.fullmatch(text)
-    if m is None:
+    if m is None or (m["lead"] and m["sign"]) or (bracketed and (m["lead"] or m["sign"])):
         return None
     before, after = m["before"].strip(SPACES), m["after"].strip(SPACES)
     if before and after:
         return None
     # a word is a unit only apart from the digits (12 leads); 2OO is a mistyped number, not 2 of "OO"
-    apart_before = any(c.isspace() for c in text[len(before):m.start("body")])
+    apart_before = any(c.isspace() for c in text[m.end("before"):m.start("body")])
     apart_after = any(c.isspace() for c in text[m.end("body") - 1:m.start("after") + 1])
     if (after[:1].isalnum() and not apart_after) or (before[-1:].isalnum() and not apart_before):
         return None
-    return Written(m["sign"], m["body"].strip(SPACES), before or after)
+    return Written("-" if bracketed else m["lead"] or m["sign"], m["body"].strip(SPACES), before or after)
 
 
 # what splits the thousands when the decimal mark is the key: spaces and the other mark

@@ -144,6 +144,11 @@ def _series(table: Grid, rel: str, spec: ReadSpec, report: Reporter) -> Series |
     return Series(path=rel, column=spec.column, points=tuple(points))
 
 
+# the locales whose symbols a cell may carry: the plan languages' own, and those writing the dollar apart from
+# the others' (`US$` in en-GB and en-CA, `$ US` in fr-CA), as exports from their spreadsheets do
+_SYMBOL_LOCALES = (*i18n.LOCALES.values(), "en_GB", "en_CA", "fr_CA")
+
+
 def accepted_units(unit: str | None, currency: str) -> frozenset[str]:
     """The signs a number cell may carry for a KPI in `unit` (lower case): the unit itself, and a
     currency's code and symbols for each other (`€` and `EUR`)."""
@@ -154,7 +159,7 @@ def accepted_units(unit: str | None, currency: str) -> frozenset[str]:
     for code in {currency, unit.upper()}:
         if len(code) != 3 or not code.isalpha():
             continue
-        symbols = {get_currency_symbol(code, i18n.LOCALES[lang]) for lang in i18n.LOCALES} | {code}
+        symbols = {get_currency_symbol(code, locale) for locale in _SYMBOL_LOCALES} | {code}
         if unit in symbols or unit.upper() == code:
             signs |= symbols
     return frozenset(s.lower() for s in signs)
