@@ -402,6 +402,36 @@ def test_a_theme_template_link_is_refused_by_the_loader(plan: Path, tmp_path: Pa
         environment((theme,)).get_template("page.html")
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+@pytest.mark.parametrize(("language", "said", "hint"), [
+    ("en", "the theme template {file} is reached through a symbolic link ({file})",
+     "replace the link {file} with a copy of the file it points to, inside the theme"),
+    ("fr", "le gabarit du thème {file} est atteint par un lien symbolique ({file})",
+     "remplacez le lien {file} par une copie, dans le thème, du fichier vers lequel il pointe"),
+])
+def test_a_theme_template_link_is_said_in_the_plan_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            language: str, said: str, hint: str) -> None:
+    """When the loader refuses a linked template (serve, --all-versions), the failure reads in the plan's
+    language, names the link and says what to do, at the link's file, not "the build failed: ThemeLinkError"."""
+    from generator.site.render import environment
+    from generator.site.template_errors import failure_place, template_failure
+    from generator.site.theme_guard import ThemeLinkError
+
+    theme = tmp_path / "themes" / "evil"
+    (theme / "templates").mkdir(parents=True)
+    (tmp_path / "secret.html").write_text("PRIVATE", encoding="utf-8")
+    (theme / "templates" / "page.html").symlink_to(tmp_path / "secret.html")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ThemeLinkError) as refused:
+        environment((theme,)).get_template("page.html")
+    what, what_to_do = template_failure(refused.value)
+    file = "themes/evil/templates/page.html"
+    assert what.render(language).startswith(said.format(file=file))
+    assert what_to_do.render(language) == hint.format(file=file)
+    place = failure_place(refused.value)
+    assert place is not None and place.file == file
+
+
 def test_a_theme_that_does_not_exist_is_a_warning(plan: Path, tmp_path: Path) -> None:
     """`theme: NAME` with no themes/NAME/ folder beside the plan (a typo) is reported by check and build,
     at the `theme:` line; the site is still built with the default theme, and --strict refuses it."""

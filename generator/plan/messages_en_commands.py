@@ -132,6 +132,8 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "template.undefined.hint": "use a value the page has, or test it first, e.g. `{{% if value is defined %}}`",
     "template.other": "the build failed: {error}",
     "template.other.hint": "this is a bug in strategy-site; please report it with the plan that causes it",
+    "template.link": "the theme template {file} is reached through a symbolic link ({link}): a theme's files are rendered and published, so a link could publish any file of the machine that builds",
+    "template.link.hint": "replace the link {link} with a copy of the file it points to, inside the theme",
     "template.unknown-theme": "there is no theme folder themes/{theme}/ beside the plan folder",
     "template.unknown-theme.hint": "create it (templates/ and static/ override the default theme's files), or remove `theme:` to use the default theme",
     "template.missing": "this template asks for the template `{name}`, which is not in {folder}/",

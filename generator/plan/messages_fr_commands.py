@@ -137,6 +137,8 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "template.undefined.hint": "utilisez une valeur que la page a, ou testez-la d'abord, par ex. `{{% if valeur is defined %}}`",
     "template.other": "la construction a échoué : {error}",
     "template.other.hint": "c'est un défaut de strategy-site ; signalez-le avec le plan qui le provoque",
+    "template.link": "le gabarit du thème {file} est atteint par un lien symbolique ({link}) : les fichiers d'un thème sont rendus et publiés, un lien pourrait donc publier n'importe quel fichier de la machine qui construit le site",
+    "template.link.hint": "remplacez le lien {link} par une copie, dans le thème, du fichier vers lequel il pointe",
     "template.unknown-theme": "il n'y a pas de dossier de thème themes/{theme}/ à côté du dossier du plan",
     "template.unknown-theme.hint": "créez-le (templates/ et static/ remplacent les fichiers du thème par défaut), ou retirez `theme:` pour garder le thème par défaut",
     "template.missing": "ce modèle demande le modèle `{name}`, qui n'est pas dans {folder}/",

@@ -10,6 +10,7 @@ import re
 
 from ..plan.diagnostics import Location, shown_path
 from ..plan.messages import Msg, msg
+from .theme_guard import ThemeLinkError
 
 
 def template_failure(exc: Exception) -> tuple[Msg, Msg]:
@@ -34,6 +35,9 @@ def template_failure(exc: Exception) -> tuple[Msg, Msg]:
         return msg("template.syntax", detail=detail), msg("template.syntax.hint")
     if isinstance(exc, jinja2.TemplateNotFound):
         return _missing_template(exc)
+    if isinstance(exc, ThemeLinkError):
+        values = {"file": shown_path(exc.template), "link": shown_path(exc.link)}
+        return msg("template.link", **values), msg("template.link.hint", **values)
     if isinstance(exc, jinja2.UndefinedError):
         return msg("template.undefined", detail=str(exc.message)), msg("template.undefined.hint")
     return msg("template.other", error=f"{type(exc).__name__}: {exc}"), msg("template.other.hint")
@@ -82,6 +86,8 @@ def failure_place(exc: BaseException) -> Location | None:
 
     import jinja2
 
+    if isinstance(exc, ThemeLinkError):  # at the link itself: the file to replace
+        return Location(shown_path(exc.link))
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return Location(shown_path(exc.filename), exc.lineno or 1)
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):

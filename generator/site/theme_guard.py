@@ -18,7 +18,13 @@ from ..plan.messages import msg
 
 
 class ThemeLinkError(Exception):
-    """A theme file reached through a symbolic link (the message names it)."""
+    """A theme template reached through a symbolic link: `template` the file, `link` the link on its way
+    (template_errors says it in the plan's language)."""
+
+    def __init__(self, template: str, link: str) -> None:
+        super().__init__(f"the theme template {template} is reached through a symbolic link ({link}): "
+                         "copy the file into the theme instead")
+        self.template, self.link = template, link
 
 
 def themes_root(plan_dir: Path) -> Path:
@@ -75,8 +81,7 @@ def guarded_loader(search_path: list[str]) -> Any:
                 current = Path(filename)
                 while True:
                     if current.is_symlink():
-                        raise ThemeLinkError(f"the theme template {filename} is reached through a symbolic link "
-                                             f"({current}): copy the file into the theme instead")
+                        raise ThemeLinkError(filename, str(current))
                     if current == Path(base).parent or current.parent == current:
                         break
                     current = current.parent
