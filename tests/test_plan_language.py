@@ -167,3 +167,14 @@ def test_a_git_error_is_said_in_the_plan_language(tmp_path: Path, monkeypatch: p
     assert result.exit_code == 2
     assert "strategy diff : révision inconnue `nope`" in result.output
     assert "conseil : ce dépôt n'a pas encore d'étiquette" in result.output
+
+
+def test_an_acronym_opening_a_title_keeps_its_capitals_after_a_count() -> None:
+    """A stage "A/B tests" reads "1 A/B test" and "3 A/B tests" in a sentence, not "1 a/B test"; a plain
+    title still reads as a common noun ("2 prospects")."""
+    from generator.plan.i18n import Formatter
+
+    fmt = Formatter("en", "USD")
+    assert fmt.unit(1, "A/B tests") == "A/B test"
+    assert fmt.unit(3, "A/B tests") == "A/B tests"
+    assert fmt.unit(2, "Prospects") == "prospects"

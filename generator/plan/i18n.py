@@ -105,8 +105,10 @@ _PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y", "yea
 
 
 def common_noun(title: str) -> str:
-    """A title inside a sentence: "Prospects" → "prospects", but "CRM leads" and "KPI" stay as written."""
-    if title[:2].isalpha() and title[:2].isupper():
+    """A title inside a sentence: "Prospects" → "prospects", but "CRM leads", "KPI" and "A/B tests" stay as
+    written (a first word with a capital after its first letter is a name or an acronym)."""
+    first = title.split(maxsplit=1)[0] if title.strip() else ""
+    if any(c.isupper() for c in first[1:]):
         return title
     return title[:1].lower() + title[1:]
 
