@@ -25,6 +25,7 @@ from .read.file_memo import FileMemo
 from .read.loader import load_plan
 from .read.source import Source
 from .site.assets import check_assets
+from .site.body_links import check_body_links
 
 
 def resolve_today(today: dt.date | None = None) -> dt.date:
@@ -88,6 +89,7 @@ def _check(source: Source, today: dt.date, computed: ComputedMemo | None, files:
             stage = "checking"
             check_references(plan, diagnostics)
             check_assets(plan, source, diagnostics)
+            check_body_links(plan, source, diagnostics)
             check_rules(plan, diagnostics, today)
             drop_knock_on_warnings(diagnostics)  # one mistake, one message
             stage = "computing"
