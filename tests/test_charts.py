@@ -720,3 +720,13 @@ def test_a_line_separator_in_a_stage_title_does_not_break_its_chart(tmp_path: Pa
     chart = charts.funnel_chart(result.state.funnels["acquisition"], Formatter("en", "EUR"))
     spec = json.dumps(chart.spec, ensure_ascii=False)
     assert "\u2028" not in spec and "Pros pects" in spec
+
+
+def test_progress_bars_are_in_the_dashboard_cards_order(state: PlanState, fr: Formatter) -> None:
+    """The dashboard's progress chart lists the objectives weakest first, as its cards do, so a reader finds
+    each bar where its card is (it listed them in file order)."""
+    from generator.site.attention import worst_first
+
+    chart = charts.progress_chart(state, fr)
+    cards = [o.objective.title for o in worst_first(list(state.objectives.values()), state.plan.settings.period_end)]
+    assert [row[0] for row in chart.table.rows] == cards

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter
 from .. import palette
+from ..attention import worst_first
 from .common import PERCENT_AXIS, STATUS_ORDER, Chart, Table, Words, _finite, _series_scale, _unique
 from .shapes import _data, _shape
 
@@ -66,8 +67,10 @@ def _label_at(shown: float, expected: float) -> float:
 
 
 def progress_chart(plan: PlanState, fmt: Formatter) -> Chart:
-    """One bar per objective of its progress, coloured by status, with a tick at its expected progress."""
-    return progress_chart_of(plan, fmt, None)
+    """One bar per objective of its progress, coloured by status, with a tick at its expected progress, in the
+    order of the dashboard's cards (weakest first), so that a reader finds each bar where its card is."""
+    ordered = worst_first(list(plan.objectives.values()), plan.plan.settings.period_end)
+    return progress_chart_of(plan, fmt, [o.objective.id for o in ordered])
 
 
 def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -> Chart:
