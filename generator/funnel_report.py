@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
-from .plan.compute import FunnelState, PlanState, number
+from .plan.compute import FunnelState, KpiState, PlanState, number
 from .plan.i18n import Formatter
 from .plan.messages import render
-from .site.explain import diagnosis, projection_text
+from .site.explain import diagnosis, projection_text, stage_gaps
 
 # the table's columns, each a key `funnel.header.…` of the one table of messages
 COLUMNS = ("stage", "rate", "need", "to-date", "actual", "observed", "cost-unit", "cost")
@@ -53,7 +54,10 @@ def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     return out
 
 
-def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str:
+def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False,
+                kpis: Mapping[str, KpiState] | None = None) -> str:
+    """The funnel's table and what it means; with the plan's `kpis`, a line under the table for each volume
+    that counts a missing period as nothing, as the funnel page says it."""
     def bold(t: str) -> str:
         return f"\x1b[1m{t}\x1b[0m" if colour else t
 
@@ -78,7 +82,10 @@ def funnel_text(fs: FunnelState, fmt: Formatter, *, colour: bool = False) -> str
             fmt.money(st.cost_total) if st.cost_total is not None else "–",
         ])
     lines += _table(rows, right=set(range(1, 8)))
-    notes = [facts("elapsed", share=fmt.percent(fs.elapsed))]
+    gapped = stage_gaps(fs, kpis or {}, fmt)
+    notes = [facts("stage_gap", stage=st.stage.title, actual=fmt.volume(st.actual), note=gapped[st.stage.id])
+             for st in fs.stages if st.stage.id in gapped]
+    notes.append(facts("elapsed", share=fmt.percent(fs.elapsed)))
     if fs.budget is not None:
         notes.append(facts("budget", value=fmt.money(fs.budget)))
         one = fmt.unit(1, f.stages[-1].title)  # "coût par résultat (client signé)"
@@ -95,4 +102,4 @@ def funnels_text(state: PlanState, *, colour: bool = False) -> str:
     fmt = Formatter(state.plan.settings.language, state.plan.settings.currency, state.plan.settings.locale)
     if not state.funnels:
         return render(fmt.language, "funnel.none")
-    return "\n\n".join(funnel_text(fs, fmt, colour=colour) for fs in state.funnels.values())
+    return "\n\n".join(funnel_text(fs, fmt, colour=colour, kpis=state.kpis) for fs in state.funnels.values())

@@ -18,6 +18,7 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "funnel.budget": "budget {value}",
     "funnel.cost_per_unit": "cost per result ({unit}) {value}",
     "funnel.projection": "projected {text}",
+    "funnel.stage_gap": "{stage}, actual {actual}: {note}",
     "funnel.none": "The plan has no funnel: add one in funnels/ID.yaml.",
     # --- the diff's summary sentences (diff/phrases.py, diff/format.py)
     "diff.phrase.lines_changed": "text edited (+{added} −{removed} lines)",

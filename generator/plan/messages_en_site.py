@@ -174,6 +174,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.about_plan": "The plan",
     # --- what the computed numbers mean (site/explain.py): a funnel's projection and diagnosis, a KPI's status rule
     "explain.stage_gap": "no measurement {missing}, counted as nothing",
+    "explain.kpi_gap": "no measurement {missing}",
     "explain.projection": "≈ {value} {unit} of {goal} by {due}, at the average pace since {start}",
     "explain.bottleneck": "Bottleneck: “{stage}” converts {observed} of “{previous}”, against {planned} planned ({ratio} of the planned rate).",
     "explain.bottleneck_span": "Bottleneck between “{previous}” and “{stage}”: {observed} against {planned} planned ({ratio} of the planned rate); {unmeasured}.",

@@ -18,6 +18,7 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "funnel.budget": "budget {value}",
     "funnel.cost_per_unit": "coût par résultat ({unit}) {value}",
     "funnel.projection": "projection {text}",
+    "funnel.stage_gap": "{stage}, réel {actual} : {note}",
     "funnel.none": "Le plan n'a pas d'entonnoir : ajoutez-en un dans funnels/ID.yaml.",
     # --- the diff's summary sentences (diff/phrases.py, diff/format.py)
     "diff.phrase.lines_changed": "texte modifié (+{added} −{removed} lignes)",

@@ -174,6 +174,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.about_plan": "Le plan",
     # --- what the computed numbers mean (site/explain.py): a funnel's projection and diagnosis, a KPI's status rule
     "explain.stage_gap": "aucune mesure {missing}, comptée pour zéro",
+    "explain.kpi_gap": "aucune mesure {missing}",
     "explain.projection": "≈ {value} {unit} sur {goal} au {due}, au rythme moyen depuis le {start}",
     "explain.bottleneck": "Goulot d'étranglement : « {stage} » convertit {observed} de « {previous} », pour {planned} prévus ({ratio} du taux prévu).",
     "explain.bottleneck_span": "Goulot d'étranglement entre « {previous} » et « {stage} » : {observed} pour {planned} prévus ({ratio} du taux prévu) ; {unmeasured}.",

@@ -5,6 +5,7 @@ diagnosis (which rate limits it, which volume is behind), shared by the funnel p
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -100,12 +101,27 @@ def stage_gaps(fs: FunnelState, kpis: Mapping[str, KpiState], fmt: Formatter) ->
         ks = kpis.get(st.stage.kpi) if st.stage.kpi else None
         if ks is None or st.actual is None:
             continue
-        rows = [(day, ks.period_at(day)) for day, _ in ks.points
-                if (fs.start is None or day >= fs.start) and (fs.due is None or day <= fs.due)]
-        missing = gaps.find(rows, ks.kpi.cadence)
+        missing = _missing(ks, fs.start, fs.due)
         if missing:
             notes[st.stage.id] = _w(fmt, "stage_gap", missing=gaps.missing(missing))
     return notes
+
+
+def kpi_gap(ks: KpiState, fmt: Formatter) -> str:
+    """Beside a KPI's latest figure, the periods missing between its rows, as its chart draws them: "no
+    measurement for June 2026", and for a running total (which sums them) ", counted as nothing" as a funnel
+    stage says. Empty without a gap."""
+    missing = _missing(ks, None, None)
+    if not missing:
+        return ""
+    return _w(fmt, "stage_gap" if ks.kpi.measure == "cumulative" else "kpi_gap", missing=gaps.missing(missing))
+
+
+def _missing(ks: KpiState, start: dt.date | None, end: dt.date | None) -> list[gaps.Gap]:
+    """The runs of periods missing between a KPI's rows counted up to today, those from `start` to `end`."""
+    rows = [(day, ks.period_at(day)) for day, _ in ks.points
+            if (start is None or day >= start) and (end is None or day <= end)]
+    return gaps.find(rows, ks.kpi.cadence)
 
 
 def forecast_basis(ks: KpiState, fmt: Formatter) -> str:
