@@ -46,6 +46,7 @@ class KpiView:
     chart: Markup  # the KPI chart as inline SVG
     caption: str  # the chart's one-sentence description
     digits: int = 2  # decimals of its figures, as on the site (explain.kpi_digits): none for a count
+    gap: str = ""  # "no measurement for June 2026": periods missing between its rows (explain.kpi_gap)
 
 
 @dataclass
@@ -66,6 +67,7 @@ class FunnelView:
     diagnosis: list[str]
     chart: Markup | None = None
     caption: str = ""
+    gaps: dict[str, str] = field(default_factory=dict)  # by stage id, the months its volume lacks
 
 
 @dataclass
@@ -204,7 +206,7 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
         for ks in obj_state.kpis:
             chart = charts.kpi_chart(ks, fmt)
             kpis.append(KpiView(ks, explain.status_rule(ks, fmt, at_risk), svg(chart, fmt, colours=colours),
-                                chart.description, explain.kpi_digits(ks, fmt)))
+                                chart.description, explain.kpi_digits(ks, fmt), explain.kpi_gap(ks, fmt)))
         objectives.append(ObjectiveView(f"objective-{obj.id}", obj_state, kpis,
                                         [r for r in actions if r.objective.id == obj.id],
                                         explain.unmeasured_kpis(obj_state, fmt)))
@@ -214,7 +216,7 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
         chart = charts.funnel_chart(fs, fmt)
         funnels.append(FunnelView(f"funnel-{fs.funnel.id}", fs, facts["unit"], facts["projection"],
                                   facts["diagnosis"], svg(chart, fmt, height=None, colours=colours),
-                                  chart.description))
+                                  chart.description, explain.stage_gaps(fs, state.kpis, fmt)))
     views = {view.state.objective.id: view for view in objectives}
     weakest = [views[o.objective.id] for o in worst_first([view.state for view in objectives], settings.period_end)]
     pressing = action_rows(state, only_pressing=True)

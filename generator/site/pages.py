@@ -249,7 +249,9 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
               "late": attention.first(pressing, attention.ACTIONS_SHOWN),
               "freshness": fresh, "stale": attention.first(attention.stale_first(fresh), attention.FRESHNESS_SHOWN),
               "funnels": list(state.funnels.values()),
-              "glance": [{"f": fs, **explain.facts(fs, fmt)} for fs in glance],
+              # a stage's volume missing a month says so, as on the funnel page
+              "glance": [{"f": fs, **explain.facts(fs, fmt), "gaps": explain.stage_gaps(fs, state.kpis, fmt)}
+                         for fs in glance],
               "counts": status_counts(list(state.objectives.values())),
               # "1 of 2 KPIs not measured yet" beside a card's progress, which counts the measured ones only
               "unmeasured": {o.objective.id: explain.unmeasured_kpis(o, fmt) for o in shown.items}},
