@@ -14,7 +14,7 @@ from generator.cli import main
 from generator.pack import content as pack_content
 from generator.pipeline import Checked
 from tests.conftest import MINIMAL_SETTINGS, TODAY
-from tests.test_data_gaps import ENGLISH, MONTHS, plan, without
+from tests.test_data_gaps import ENGLISH, MONTHS, _chart, plan, without
 from tests.test_funnel_to_date import page_text
 from tests.test_pack_content import pack_text
 
@@ -86,3 +86,13 @@ def test_a_running_total_says_the_missing_month_counts_as_nothing(check_plan: Ca
         "cadence: monthly", "cadence: monthly\n    measure: cumulative")
     text = _pack(check_plan, monkeypatch, files, ENGLISH)
     assert "October 2026 (no measurement for June 2026, counted as nothing)" in text
+
+
+def test_the_kpi_chart_description_says_the_missing_month(make_plan: MakePlan) -> None:
+    """The KPI chart's description (what a screen reader reads for the drawing) ends by saying June has no
+    measurement, in French and in English; a complete series' description says nothing of it."""
+    french = _chart(make_plan, NO_JUNE)
+    assert french.description.endswith(" Aucune mesure pour juin 2026.")
+    english = _chart(make_plan, without(MONTHS, "2026-06", "2026-07"), ENGLISH)
+    assert english.description.endswith(" No measurement from June to July 2026.")
+    assert "No measurement" not in _chart(make_plan, MONTHS, ENGLISH).description

@@ -205,9 +205,9 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
                       else WORDS.text(fmt, f"table_by_recent_year{total}", count=fmt.number(len(recent))))
         table.download = long_series.csv_link(kpi.objective, kpi.id)
         table.download_label = WORDS.text(fmt, "full_series", count=fmt.number(len(points)))
-    if missing:  # "No measurement for June 2026.", after how a long series' rows are summarised
-        note = WORDS.text(fmt, "gap_note", missing=gaps.missing(missing))
-        table.note = f"{table.note} {note}" if table.note else note
+    gap_note = WORDS.text(fmt, "gap_note", missing=gaps.missing(missing)) if missing else ""
+    if gap_note:  # "No measurement for June 2026.", after how a long series' rows are summarised
+        table.note = f"{table.note} {gap_note}" if table.note else gap_note
     target_text = fmt.measure(kpi.target, kpi.unit)
     if measured and state.actual is not None:
         forecast_text = ""
@@ -223,5 +223,7 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
                                       total=fmt.number(len(points)))
     else:
         description = WORDS.text(fmt, "kpi_desc_empty", title=kpi.title, target=target_text, due=fmt.date(state.due))
+    if gap_note:  # a screen reader is told of the break in the line, as the table's reader is
+        description += f" {gap_note}"
     return Chart(id=f"kpi-{kpi.id}", spec=spec, table=table, description=description)
 
