@@ -114,3 +114,20 @@ def test_progress_and_expected_progress_leave_an_unmeasured_kpi_out() -> None:
     objective = state.objectives["o"]
     assert objective.progress == pytest.approx(0.6)
     assert objective.expected_progress == pytest.approx(state.kpis["b"].expected_progress)
+
+
+def test_the_progress_chart_says_which_bar_leaves_a_kpi_out(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """The dashboard's progress chart: the data table's progress reads "60% (1 of 2 KPIs not measured yet)" and
+    the note under the chart says the bar is the measured KPI's progress, in English and in French; a plan
+    whose KPIs are all measured gets neither."""
+    english, _ = _site(make_plan, tmp_path / "en", "en")
+    assert "Launch the mobile app 60% (1 of 2 KPIs not measured yet) " in english
+    assert ("“Launch the mobile app”: 1 of 2 KPIs not measured yet, its bar is the measured KPI's progress."
+            in english)
+    french, _ = _site(make_plan, tmp_path / "fr", "fr", more=REPORTS)
+    assert "Launch the mobile app 60 % (2 indicateurs sur 3 sans mesure) " in french
+    assert ("« Launch the mobile app » : 2 indicateurs sur 3 sans mesure, sa barre est l'avancement du seul "
+            "indicateur mesuré.") in french
+    make_plan({"data/app-use.csv": "date,value\n2026-10,12\n"})
+    measured, _ = _site(make_plan, tmp_path / "all", "en")
+    assert "not measured yet" not in measured

@@ -44,6 +44,8 @@ EN_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.progress.expected_progress": "Expected progress",
     "chart.progress.expected_at_latest": "Expected when last measured",
     "chart.progress.expected_note": "The tick: the progress expected on the date of each KPI's latest measurement (today once its figures are overdue, or while it has none).",
+    "chart.progress.unmeasured_note": {"one": "“{objective}”: {unmeasured}, its bar is the measured KPI's progress.",
+                                       "other": "“{objective}”: {unmeasured}, its bar is the mean of the {count} measured KPIs."},
     "chart.progress.full_progress": "100%: objective met",
     "chart.progress.status": "Status",
     "chart.progress.progress_caption": "Progress of the objectives on {date}",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ...plan.i18n import Formatter
 from .. import palette
 from ..attention import worst_first
+from ..explain import unmeasured_kpis
 from .common import PERCENT_AXIS, STATUS_ORDER, Chart, Table, Words, _finite, _series_scale, _unique
 from .shapes import _data, _shape
 
@@ -81,6 +82,7 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
     titles = _unique((oid, o.objective.title) for oid, o in drawn)
     records = []
     rows: list[list[str]] = []
+    partly_measured: list[str] = []  # "“Launch the app”: 1 of 2 KPIs not measured yet, its bar is …", under it
     statuses: dict[str, int] = {}
     for oid, obj in drawn:
         expected = obj.expected_progress
@@ -93,7 +95,15 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
                   "label_at": _label_at(shown, expected),
                   "mark": WORDS.text(fmt, "expected_at_latest")}
         records.append(record)
-        rows.append([obj.objective.title, record["progress_label"], record["expected_label"], status])
+        # "68% (1 of 2 KPIs not measured yet)": the bar is the measured KPIs' mean; said in the table only,
+        # the drawing (its spec, its cache key) is the same as an objective's whose KPIs are all measured
+        unmeasured = unmeasured_kpis(obj, fmt)
+        progress_cell = f"{record['progress_label']} ({unmeasured})" if unmeasured else record["progress_label"]
+        if unmeasured:
+            measured = sum(1 for k in obj.kpis if k.progress is not None)
+            partly_measured.append(WORDS.text(fmt, "unmeasured_note", objective=obj.objective.title,
+                                              unmeasured=unmeasured, count=measured))
+        rows.append([obj.objective.title, progress_cell, record["expected_label"], status])
 
     present = tuple(s for s in STATUS_ORDER if s in statuses)
     spec = _progress_spec(fmt.language, tuple(r["objective"] for r in records), present,
@@ -104,7 +114,7 @@ def progress_chart_of(plan: PlanState, fmt: Formatter, only: list[str] | None) -
     date = fmt.date(plan.today)
     table = Table(caption=WORDS.text(fmt, "progress_caption", date=date), headers=headers, rows=rows)
     if records:  # the tick is not "today's" expectation: each KPI's is read on its latest measurement's date
-        table.note = WORDS.text(fmt, "expected_note")
+        table.note = " ".join([WORDS.text(fmt, "expected_note"), *partly_measured])
     if records:
         summary = ", ".join(WORDS.text(fmt, "objectives_count", count=statuses[s], label=fmt.label(s)) for s in present)
         description = WORDS.text(fmt, "progress_desc", count=len(records), date=date, summary=summary)
