@@ -52,7 +52,8 @@ def test_the_dashboard_glance_says_which_month_the_top_volume_lacks(make_plan: M
     """The dashboard's funnel at a glance: the top stage's volume to date says June is missing and counted as
     nothing, as the funnel page does, in French and in English; a complete series says nothing."""
     french = _dashboard(make_plan, tmp_path / "fr", NO_JUNE, MINIMAL_SETTINGS)
-    assert "Visites 180 049 pour 896 attendus à ce jour (aucune mesure pour juin 2026, comptée pour zéro)" in french
+    assert ("Visites 180 049 pour 896 attendus à ce jour 1 000 à l'échéance (aucune mesure pour juin 2026, comptée "
+            "pour zéro)") in french
     english = _dashboard(make_plan, tmp_path / "en", NO_JUNE, ENGLISH)
     assert "(no measurement for June 2026, counted as nothing)" in english
     assert "no measurement" not in _dashboard(make_plan, tmp_path / "full", MONTHS, ENGLISH)
