@@ -58,6 +58,13 @@ def _site(make_plan: Callable[..., Path], tmp_path: Path, language: str, more: s
     return page_text(out / "index.html"), page_text(out / "objectives" / "app.html")
 
 
+def test_the_objectives_index_says_a_kpi_is_not_measured(make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """The objectives' tree (step 1) reads "60% (1 of 2 KPIs not measured yet)" beside the objective, as its card
+    does: 60 % alone read as the whole objective's progress."""
+    _site(make_plan, tmp_path, "en")
+    assert "60% (1 of 2 KPIs not measured yet)" in page_text(tmp_path / "site" / "objectives" / "index.html")
+
+
 def test_the_dashboard_and_objective_page_say_a_kpi_is_not_measured(make_plan: Callable[..., Path],
                                                                      tmp_path: Path) -> None:
     """English: the card reads "60% 1 of 2 KPIs not measured yet", and the objective's page, under its badge,

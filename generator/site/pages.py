@@ -264,7 +264,9 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
     # step 1: objectives
     pages.append(PageSpec(
         path="objectives/index.html", template="alignment.html", title=ui(lang, "step1"), section="objectives",
-        data={"tree": objective_tree(state), "departments": by_department(state)}))
+        data={"tree": objective_tree(state), "departments": by_department(state),
+              "unmeasured": {oid: note for oid, o in state.objectives.items()
+                             if (note := explain.unmeasured_kpis(o, fmt))}}))
     actions: dict[str, list[ActionRow]] = {}  # by objective, made once rather than once per objective page
     for row in action_rows(state, only_pressing=False):
         actions.setdefault(row.objective.id, []).append(row)
