@@ -158,15 +158,25 @@ def test_no_kpi_no_chart(fr: Formatter) -> None:
 
 
 def test_a_target_in_dollars_reads_with_its_symbol_where_the_locale_puts_it() -> None:
-    """An en-US plan's revenue target moved $12M → $11M: the history's table, the chart's numbers and its
-    sentence read "$12,000,000", never "12,000,000 $"."""
+    """An en-US plan's revenue target moved $12M → $11M: the history's table and sentence read "$12,000,000",
+    the chart's numbers "$12M" as its axis counts millions, never "12,000,000 $"."""
     revenue = ["revenue", "Online revenue", 12_000_000, "$"]
     versions = [VersionTargets("v1", dt.date(2026, 1, 10), [revenue]),
                 VersionTargets("v2", dt.date(2026, 3, 2), [[*revenue[:2], 11_000_000, "$"]])]
     (chart,) = target_history_charts(versions, Formatter("en", "USD"))
     assert [row[2] for row in chart.table.rows] == ["$12,000,000", "$11,000,000"]
-    assert [r["label"] for r in _layer(chart, "text")["data"]["values"]] == ["$12,000,000", "$11,000,000"]
+    assert [r["label"] for r in _layer(chart, "text")["data"]["values"]] == ["$12M", "$11M"]
     assert "$12,000,000" in chart.description and "000 $" not in chart.description
+
+
+def test_a_target_in_millions_of_euros_is_labelled_as_its_axis_counts() -> None:
+    """A French KPI in M€ whose target moved 180 → 200: the chart's points read « 180 M € » and « 200 M € », as
+    its axis counts millions (they read « 180 000 000 € » beside an axis of 180 and 200); the table stays exact."""
+    stock = ["encours", "Encours", 180, "M€"]
+    versions = [VersionTargets("v1", dt.date(2026, 1, 10), [stock]),
+                VersionTargets("v2", dt.date(2026, 3, 2), [[*stock[:2], 200, "M€"]])]
+    (chart,) = target_history_charts(versions, Formatter("fr", "EUR"))
+    assert [r["label"] for r in _layer(chart, "text")["data"]["values"]] == ["180\u00a0M\u00a0€", "200\u00a0M\u00a0€"]
 
 
 def _value_axis_labels(chart: Any, fmt: Formatter) -> list[str]:

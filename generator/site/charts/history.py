@@ -94,6 +94,8 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
     said: list[tuple[str, str]] = []  # each labelled target as the chart's sentence says it, with its unit
     rows: list[list[str]] = []
     previous: float | None = None
+    widest = max(abs(target) for target in by_version.values())
+    axis_labels = compact_labels(fmt, widest)
     for version in order:
         target = by_version.get(version)
         if target is None:
@@ -105,12 +107,15 @@ def _kpi_history(kpi: str, title: str, unit: str | None, by_version: dict[str, f
         text = fmt.measure(target, unit, exact=False)
         points.append({"version": version, "target": target, "target_label": text, "date_label": dates[version]})
         if target != previous:  # the chart writes a money value with its symbol, any other without its unit
-            labelled.append({"version": version, "target": target, "label": text if money else fmt.number(target)})
+            # as the axis reads: money short ("180 M €" for a KPI in M€, whose axis counts millions), a count
+            # compact where its axis is
+            mark = (fmt.measure(target, unit, compact=True) if money
+                    else fmt.compact(target) if axis_labels else fmt.number(target))
+            labelled.append({"version": version, "target": target, "label": mark})
             said.append((text, version))
         previous = target
         rows.append([version, dates[version], text])
-    widest = max(abs(target) for target in by_version.values())
-    spec = _target_history_spec(lang, tuple(order), compact_labels(fmt, widest), data=[points, labelled])
+    spec = _target_history_spec(lang, tuple(order), axis_labels, data=[points, labelled])
 
     caption = _t(lang, "caption", title=title, unit=unit) if unit else title
     table = Table(caption=caption, headers=[_t(lang, k) for k in ("version", "date", "target")], rows=rows)
