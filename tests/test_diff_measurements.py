@@ -39,14 +39,15 @@ def arr_plan(values: list[float], *, language: str = "en") -> dict[str, str]:
 
 def test_a_corrected_past_value_is_said_with_its_date_and_the_forecast_it_moved(repo: GitRepo) -> None:
     """October's ARR restated from £4,960,300 to £4,990,300: the terminal's headline and the KPI's lines, the
-    pull-request comment and the JSON all show the month, both amounts and the forecast that moved."""
+    pull-request comment and the JSON all show the month, both amounts and the forecast that moved; the headline's
+    figures all short, with the decimals that tell each pair apart ("£4.96m → £4.99m"), its lines exact."""
     repo.commit(arr_plan(ARR), tag="v1")
     repo.commit(arr_plan(RESTATED), tag="v2")
     text = diff("v1", "v2")
-    assert "  • ARR: corrected value for October 2026: £4,960,300 → £4,990,300, so forecast £" in text
+    assert "  • ARR: corrected value for October 2026: £4.96m → £4.99m, so forecast £5.145m → £5.147m\n" in text
     assert "    Measured value, October 2026  £4,960,300 → £4,990,300\n" in text
     assert "Forecast at due date" in text and "(computed)" in text
-    assert "ARR: corrected value for October 2026: £4,960,300 → £4,990,300, so forecast £" \
+    assert "ARR: corrected value for October 2026: £4.96m → £4.99m, so forecast £5.145m → £5.147m" \
         in bullets(diff("v1", "v2", "--format", "markdown"))[0]
     arr = next(c for c in json.loads(diff("v1", "v2", "--format", "json"))["changes"] if c["id"] == "arr")
     fields = {f["path"]: (f["old"], f["new"]) for f in arr["fields"]}
@@ -63,7 +64,7 @@ def test_the_changes_page_and_the_history_show_the_correction(repo: GitRepo) -> 
     assert result.exit_code == 0, result.output
     page = site_text(repo, "changes/v1..v2.html")
     assert "Measured value, October 2026" in page and "£4,960,300" in page and "£4,990,300" in page
-    assert "ARR: corrected value for October 2026: £4,960,300 → £4,990,300" in site_text(repo, "history.html")
+    assert "ARR: corrected value for October 2026: £4.96m → £4.99m" in site_text(repo, "history.html")
 
 
 def test_new_rows_read_as_new_measurements_not_as_corrections(repo: GitRepo) -> None:
@@ -91,12 +92,14 @@ def test_many_corrected_values_are_counted_with_their_span(repo: GitRepo) -> Non
 
 
 def test_a_french_plan_says_the_correction_in_french(repo: GitRepo) -> None:
-    """A French plan reads « valeur corrigée pour octobre 2026 : 4 960 300 € → 4 990 300 €, donc prévision … »
+    """A French plan reads « valeur corrigée pour octobre 2026 : 4,96 M € → 4,99 M €, donc prévision 5,145 M € →
+    5,147 M € » (every figure of the sentence short, none a full amount beside a short one)
     and « Valeur mesurée, octobre 2026 »; a row removed reads « valeur retirée pour septembre 2026 »."""
     repo.commit(arr_plan(ARR, language="fr"), tag="v1")
     repo.commit(arr_plan(RESTATED, language="fr"), tag="v2")
     text = diff("v1", "v2")
-    assert "ARR : valeur corrigée pour octobre 2026 : 4 960 300 € → 4 990 300 €, donc prévision " in text
+    assert ("ARR : valeur corrigée pour octobre 2026 : 4,96 M € → 4,99 M €, "
+            "donc prévision 5,145 M € → 5,147 M €\n") in text
     assert "Valeur mesurée, octobre 2026  4 960 300 € → 4 990 300 €" in text
     assert "Prévision à l'échéance" in text
     files = arr_plan(ARR, language="fr")

@@ -26,6 +26,7 @@ DATE_PATHS = ("due", "period.start", "period.end")
 LABEL_PATHS = ("status", "level", "direction", "measure", "cadence", "category", "cost.per")
 _RATE_PATH = re.compile(r"^stages\.[^.]+\.rate$")
 TEXT_PATHS = ("body", "vision")
+COMPACT_DIGITS_MAX = 3  # decimals of a compact amount told apart from its neighbour: "162,745 M €", not more
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,9 @@ def lines_changed(old: str | None, new: str | None, language: str = "en") -> str
     return phrase(language, "lines_changed", added=added, removed=removed)
 
 
-def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = False, cents: bool = False) -> str:
-    """One side's value with its unit."""
+def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = False, cents: bool = False,
+          compact_digits: int = 1) -> str:
+    """One side's value with its unit (money that is `compact` with `compact_digits` decimals at most)."""
     if value is None:
         return "–"
     if path == CORRECTED_PATH and isinstance(value, dict):  # many past values: their count and span
@@ -74,12 +76,12 @@ def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = F
                 return value
         return fmt.label(value) if path in LABEL_PATHS or path.endswith(".status") else value
     if MONEY_PATHS.match(path):
-        return fmt.money(value, None, compact=compact, cents=cents)
+        return fmt.money(value, None, compact=compact, cents=cents, compact_digits=compact_digits)
     if path in PERCENT_PATHS:
         return fmt.percent(value, 0)
     money = fmt.money_unit(unit) if unit else None
     if money is not None:  # a KPI counted in money: "$12,000,000", "1,2 M €"
-        return fmt.money(value * money[1], money[0], compact=compact, cents=cents)
+        return fmt.money(value * money[1], money[0], compact=compact, cents=cents, compact_digits=compact_digits)
     if unit.strip() == "%":
         return fmt.measure(value, "%")
     shown = fmt.number(value)  # a count stays exact: only money is compact ("$12M")
@@ -122,7 +124,13 @@ def pair(change: FieldChange, c: EntityChange, sides: Sides, *, compact: bool = 
     old = _show(change.old, path, sides.old, old_unit, compact=compact, cents=cents)
     new = _show(change.new, path, sides.new, new_unit, compact=compact, cents=cents)
     if old == new and change.old != change.new:
-        if compact:  # "162,8 M € → 162,8 M €" says nothing moved: both in full
+        if compact:  # "162,7 M € → 162,7 M €" says nothing moved: both compact still, with the decimals that
+            # tell them apart ("162,74 M € → 162,73 M €"), as the sentence's other figures are; else both in full
+            for digits in range(2, COMPACT_DIGITS_MAX + 1):
+                old = _show(change.old, path, sides.old, old_unit, compact=True, cents=cents, compact_digits=digits)
+                new = _show(change.new, path, sides.new, new_unit, compact=True, cents=cents, compact_digits=digits)
+                if old != new:
+                    return old, new
             return pair(change, c, sides, escape=escape)
         if not cents:  # rounded alike: say the cents
             old = _show(change.old, path, sides.old, old_unit, cents=True)

@@ -211,17 +211,17 @@ class Formatter:
         return self.percent(value, 0 if whole else 1)
 
     def money(self, value: float | None, currency: str | None = None, *, compact: bool = False,
-              exact: bool = False, cents: bool = False) -> str:
+              exact: bool = False, cents: bool = False, compact_digits: int = 1) -> str:
         """An amount with its symbol where the locale puts it: "$12,000,000", "12 000 000 €"; cents only
         below 1,000 when there are any (at any size when `exact`: a measurement in a table; always with
         `cents`: beside an amount that has some, "$95.00 → $97.50"); `compact` from COMPACT_FROM on: "$12M",
-        "1,2 M €"."""
+        "1,2 M €" (`compact_digits` decimals at most: "162,74 M €" beside "162,73 M €")."""
         if value is None:
             return "–"
         code = currency or self.currency
         if compact and abs(value) >= COMPACT_FROM:
             with _halves_up():
-                return format_compact_currency(value, code, locale=self.locale, fraction_digits=1)
+                return format_compact_currency(value, code, locale=self.locale, fraction_digits=compact_digits)
         whole = not cents and (float(value).is_integer() or (abs(value) >= 1000 and not exact))
         return _money(self.tag, code, float(value), whole)
 
