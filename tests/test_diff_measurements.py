@@ -5,6 +5,7 @@ as the monthly update, and count a whole file rewritten instead of listing it (t
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,31 @@ def test_a_french_plan_says_the_correction_in_french(repo: GitRepo) -> None:
     repo.commit(files, tag="v3")
     # a summary figure, as the target beside it: « 4,9 M € »
     assert "valeur retirée pour septembre 2026 (c'était 4,9 M €)" in diff("v1", "v3")
+
+
+VISITS = [21_204, 22_388, 23_035, 23_871, 24_460, 25_512, 26_027, 26_893, 27_410, 28_166]  # January to October
+
+
+def visits_plan(values: list[int], *, language: str = "en") -> dict[str, str]:
+    """The small plan with a count KPI, simulator visits (every value whole), measured monthly from January."""
+    files = plan(language=language, kpis={"visits": ("Visits", "visits" if language == "en" else "visites", 40_000)})
+    files["data/visits.csv"] = "date,value\n" + "".join(f"2026-{month:02d},{value}\n"
+                                                        for month, value in enumerate(values, start=1))
+    return files
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_count_kpi_reads_whole_in_the_diff_as_on_its_tiles(repo: GitRepo, language: str) -> None:
+    """A count's forecast moved by a corrected month reads whole, as its tiles and sentences do ("forecast
+    29,678 visits → 29,651 visits", « prévision 29 678 visites → 29 651 visites »), never with two decimals;
+    both in the summary and in the KPI's lines."""
+    repo.commit(visits_plan(VISITS, language=language), tag="v1")
+    repo.commit(visits_plan([*VISITS[:8], 27_100, VISITS[9]], language=language), tag="v2")
+    text = diff("v1", "v2")
+    forecast = {"en": "forecast 29,678 visits → 29,651 visits\n",
+                "fr": "donc prévision 29 678 visites → 29 651 visites\n"}[language]
+    assert forecast in text
+    lines = {"en": "Forecast at due date            29,678 visits → 29,651 visits  (computed)",
+             "fr": "Prévision à l'échéance          29 678 visites → 29 651 visites  (calculé)"}[language]
+    assert lines in text
+    assert not re.search(r"\d[.,]\d\d visit", text)

@@ -21,10 +21,11 @@ from typing import Any
 
 from ..plan.compute import PlanState, number
 from ..plan.diagnostics import Diagnostics
-from ..plan.i18n import common_noun
+from ..plan.i18n import Formatter, common_noun
 from ..plan.kinds import KINDS as ENTITY_KINDS
 from ..plan.messages import msg
 from ..plan.model import Point
+from ..site.explain import kpi_digits
 from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
 from .measurements import compared, correction_fields
 
@@ -54,6 +55,7 @@ class Facts:
     # path → the titles of the stages a field is about (a rate: the stage it converts from, then its own)
     subjects: dict[str, tuple[str, ...]] = field(default_factory=dict)
     points: Sequence[Point] = ()  # a KPI's measurements, compared row by row (diff/measurements.py)
+    digits: int = 2  # decimals of its figures, as on its tiles (site/explain.kpi_digits): none for a count
 
     def key(self, path: str) -> Any:
         return self.compare.get(path, self.fields.get(path))
@@ -86,6 +88,7 @@ class EntityChange:
     steady: dict[str, Any] = field(default_factory=dict)
     units_before: dict[str, str] = field(default_factory=dict)  # the old side's units (a KPI's "€" became "$")
     new_rows: int = 0  # a KPI's measurements at dates the old side did not have (the monthly update)
+    digits: int = 2  # decimals of a KPI's figures on both sides: none when each side's are counts
 
 
 @dataclass
@@ -163,6 +166,7 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
         return facts
 
     s = plan.settings
+    fmt = Formatter(s.language, s.currency, s.locale)  # which KPI units are money
     f = add(Facts("plan", PLAN_ID, s.title, {}))
     value: Any  # a field's value: text, number, date, list of ids
     for path, value in (("title", s.title), ("organization", s.organization), ("language", s.language),
@@ -204,6 +208,7 @@ def plan_facts(state: PlanState) -> tuple[dict[tuple[str, str], Facts], dict[str
                 _put(f, "progress", _derived(k.progress))
                 _put(f, "forecast", _derived(k.forecast, 2))  # a corrected past value moves it, not the latest
             f.points = series.points if series else ()
+            f.digits = kpi_digits(k, fmt) if k is not None else 2
             if kpi.unit:
                 f.units.update({p: kpi.unit for p in ("baseline", "target", "actual", "forecast")})
             f.inputs = KPI_INPUTS
@@ -436,7 +441,7 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
         changes.append(EntityChange(facts.kind, facts.id, op, facts.title, fields, units,
                                     _causes(before, after, fields, corrections) if before and after else {}, subjects,
                                     _steady_top(before, after, fields) if before and after else {},
-                                    units_before, new_rows))
+                                    units_before, new_rows, max(side.digits for side in (before, after) if side)))
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,

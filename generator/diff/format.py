@@ -166,7 +166,7 @@ def _entity_block(c: EntityChange, sides: Sides) -> str:
 def _alone(value: object, path: str, c: EntityChange, sides: Sides) -> str:
     """A field of an entity added (in the new plan's currency) or removed (in the old one's)."""
     fmt = sides.new if c.op == "added" else sides.old
-    return show_value(value, path, fmt, c.units.get(path, ""))
+    return show_value(value, path, fmt, c.units.get(path, ""), digits=c.digits)
 
 
 def _moved_block(moved: list[EntityChange], sides: Sides) -> str:

@@ -55,8 +55,9 @@ def lines_changed(old: str | None, new: str | None, language: str = "en") -> str
 
 
 def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = False, cents: bool = False,
-          compact_digits: int = 1) -> str:
-    """One side's value with its unit (money that is `compact` with `compact_digits` decimals at most)."""
+          compact_digits: int = 1, digits: int = 2) -> str:
+    """One side's value with its unit (money that is `compact` with `compact_digits` decimals at most, any
+    other number with `digits` at most: none for a KPI that counts, as its tiles write it)."""
     if value is None:
         return "–"
     if path == CORRECTED_PATH and isinstance(value, dict):  # many past values: their count and span
@@ -83,8 +84,8 @@ def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = F
     if money is not None:  # a KPI counted in money: "$12,000,000", "1,2 M €"
         return fmt.money(value * money[1], money[0], compact=compact, cents=cents, compact_digits=compact_digits)
     if unit.strip() == "%":
-        return fmt.measure(value, "%")
-    shown = fmt.number(value)  # a count stays exact: only money is compact ("$12M")
+        return fmt.measure(value, "%", digits=digits)
+    shown = fmt.number(value, digits)  # a count stays exact: only money is compact ("$12M")
     return f"{shown} {fmt.unit(value, unit)}" if unit else shown
 
 
@@ -107,9 +108,11 @@ def _has_cents(value: Any, path: str, unit: str, fmt: Formatter) -> bool:
     return not amount.is_integer() and abs(amount) < 1000
 
 
-def show_value(value: Any, path: str, fmt: Formatter, unit: str = "", *, compact: bool = False) -> str:
+def show_value(value: Any, path: str, fmt: Formatter, unit: str = "", *, compact: bool = False,
+               digits: int = 2) -> str:
     """One value alone (an entity added or removed, a need), as `pair` writes it."""
-    return _show(value, path, fmt, "" if path.startswith(("need.", "volume.")) else unit, compact=compact)
+    return _show(value, path, fmt, "" if path.startswith(("need.", "volume.")) else unit, compact=compact,
+                 digits=digits)
 
 
 def pair(change: FieldChange, c: EntityChange, sides: Sides, *, compact: bool = False,
@@ -121,8 +124,9 @@ def pair(change: FieldChange, c: EntityChange, sides: Sides, *, compact: bool = 
     new_unit = "" if plain else escape(c.units.get(path, ""))
     old_unit = "" if plain else escape((c.units_before if c.op == "changed" else c.units).get(path, ""))
     cents = _has_cents(change.old, path, old_unit, sides.old) or _has_cents(change.new, path, new_unit, sides.new)
-    old = _show(change.old, path, sides.old, old_unit, compact=compact, cents=cents)
-    new = _show(change.new, path, sides.new, new_unit, compact=compact, cents=cents)
+    digits = c.digits  # a count's forecast is whole on both sides, as on its tiles: "30 893 → 30 861 visites"
+    old = _show(change.old, path, sides.old, old_unit, compact=compact, cents=cents, digits=digits)
+    new = _show(change.new, path, sides.new, new_unit, compact=compact, cents=cents, digits=digits)
     if old == new and change.old != change.new:
         if compact:  # "162,7 M € → 162,7 M €" says nothing moved: both compact still, with the decimals that
             # tell them apart ("162,74 M € → 162,73 M €"), as the sentence's other figures are; else both in full
@@ -132,7 +136,7 @@ def pair(change: FieldChange, c: EntityChange, sides: Sides, *, compact: bool = 
                 if old != new:
                     return old, new
             return pair(change, c, sides, escape=escape)
-        if not cents:  # rounded alike: say the cents
+        if not cents:  # rounded alike: say the cents, or a count's decimals
             old = _show(change.old, path, sides.old, old_unit, cents=True)
             new = _show(change.new, path, sides.new, new_unit, cents=True)
     return old, new
