@@ -136,3 +136,22 @@ def test_a_count_kpi_reads_whole_in_the_diff_as_on_its_tiles(repo: GitRepo, lang
              "fr": "Prévision à l'échéance          29 678 visites → 29 651 visites  (calculé)"}[language]
     assert lines in text
     assert not re.search(r"\d[.,]\d\d visit", text)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_dates_written_in_another_form_are_the_same_rows(repo: GitRepo, language: str) -> None:
+    """A refresh that writes the months as days' dates (2026-01 → 2026-01-01), corrects one value and appends two
+    months reads as one correction and two new measurements ("Measurements (2 new) 9 → 11"), never "9 past
+    measurements corrected" beside "11 new": a row is either corrected or new."""
+    files = arr_plan(ARR[:9], language=language)
+    repo.commit(files, tag="v1")
+    files = arr_plan([*ARR[:4], 4_570_000, *ARR[5:]], language=language)
+    files["data/arr.csv"] = files["data/arr.csv"].replace(",", "-01,").replace("date-01,", "date,")
+    repo.commit(files, tag="v2")
+    text = diff("v1", "v2")
+    count = {"en": "Measurements (2 new)", "fr": "Mesures (2 nouvelles)"}[language]
+    assert re.search(re.escape(count) + r" +9 → 11  \(", text)
+    assert {"en": "ARR: corrected value for 1 May 2026: £4.56m → £4.57m, so forecast",
+            "fr": "ARR : valeur corrigée pour 1er mai 2026 : 4,56 M € → 4,57 M €, donc prévision"}[language] in text
+    assert "11 new" not in text and "11 nouvelles" not in text and "measurements corrected" not in text
+    assert "mesures passées corrigées" not in text

@@ -1,6 +1,7 @@
 """A KPI's measurements compared row by row, as the diff's fields.
 
 Rows appended (the monthly update) are the usual news: the KPI's `measurements` count says how many are new.
+A row whose date is written in another form (2026-01-01 → 2026-01) is still the same row: corrected or not, never new.
 A past value edited or a row removed is a correction, a decision someone made: each becomes a field of its
 own, `measurement.2026-10` (the date as the CSV writes it) with the old and new value, so that every surface
 shows it ("Measured value, October 2026: £4,960,300 → £4,990,300") and says what it moved (the forecast, the
@@ -28,12 +29,40 @@ def rows(points: Sequence[Point]) -> dict[str, float]:
 
 def compared(old: Sequence[Point], new: Sequence[Point]) -> tuple[list[tuple[str, float, float | None]], int]:
     """The rows of `old` whose value differs in `new` or that `new` no longer has, as (date, old, new), and how
-    many dates `new` measures that `old` did not (each side's rows made once)."""
+    many rows `new` measures that `old` did not (each side's rows made once). A row is the same row when its
+    date is written alike, or else when it is the one row of each side over the same days (a date written in
+    another form, 2026-01-01 → 2026-01, or moved inside its period): so a row is either corrected or new."""
     if old is new:
         return [], 0
     before, after = rows(old), rows(new)
-    changed = [(date, value, after.get(date)) for date, value in before.items() if after.get(date) != value]
-    return changed, sum(1 for date in after if date not in before)
+    redated = _redated([p for p in old if _key(p) not in after], [p for p in new if _key(p) not in before])
+    changed = []
+    for point in old:
+        date = _key(point)
+        match = after.get(date)
+        if date not in after and id(point) in redated:
+            date, match = _key(redated[id(point)]), redated[id(point)].value
+        if match != point.value:
+            changed.append((date, point.value, match))
+    return changed, sum(1 for date in after if date not in before) - len(redated)
+
+
+def _key(point: Point) -> str:
+    return periods.written(point.date, point.period)
+
+
+def _redated(gone: list[Point], came: list[Point]) -> dict[int, Point]:
+    """Each row only in `gone` (the old side) → the row only in `came` that stands for the same days, when each
+    is the other's only such row."""
+    def overlaps(a: Point, b: Point) -> bool:
+        return a.date <= b.end and b.date <= a.end
+
+    matched = {}
+    for point in gone:
+        over = [other for other in came if overlaps(point, other)]
+        if len(over) == 1 and sum(1 for back in gone if overlaps(back, over[0])) == 1:
+            matched[id(point)] = over[0]
+    return matched
 
 
 def correction_fields(changed: list[tuple[str, float, float | None]]) -> list[tuple[str, Any, Any]]:
