@@ -143,17 +143,23 @@ def test_an_english_plan_gets_an_english_pack_with_the_changes_since_its_last_ta
         assert french not in " ".join(pages)
 
 
-def test_the_changes_are_said_since_the_previous_tag_on_a_tags_own_build(tmp_path: Path,
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_changes_are_said_since_the_previous_tag_on_a_tags_own_build(tmp_path: Path, language: str,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Built from the commit a tag points at (the publish workflow on a new tag), the pack compares with the
-    tag before it, not with itself."""
+    tag before it, not with itself, and its heading says so: "What v2 changed since v1" (« Ce que v2 a changé
+    depuis v1 »), not "Changes since v1", which would be what changed after v2."""
     repo = GitRepo(tmp_path / "repo")
-    repo.commit(base_plan(goal=5), tag="v1")
-    repo.commit(base_plan(goal=8), tag="v2")
+    files = {name: text.replace("language: en", f"language: {language}") for name, text in base_plan(goal=5).items()}
+    repo.commit(files, tag="v1")
+    files = {name: text.replace("language: en", f"language: {language}") for name, text in base_plan(goal=8).items()}
+    repo.commit(files, tag="v2")
     monkeypatch.chdir(repo.root)
     code, _, stderr = pack("content", "--today", "2026-11-23", "-o", "pack.pdf")
     assert code == 0, stderr
-    assert "Changes since v1" in page_texts(repo.root / "pack.pdf")[1]
+    summary = page_texts(repo.root / "pack.pdf")[1]
+    assert {"en": "What v2 changed since v1", "fr": "Ce que v2 a changé depuis v1"}[language] in summary
+    assert "Changes since" not in summary and "Changements depuis" not in summary
 
 
 def test_a_plan_with_errors_writes_no_pack(make_plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

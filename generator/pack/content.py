@@ -79,11 +79,15 @@ class Changes:
     counts: str  # "3 entités modifiées, 1 ajoutée", or "" for no change
     highlights: list[str] = field(default_factory=list)
     uncommitted: bool = False  # the pack shows the working tree, whose plan has edits not yet committed
+    tag: str | None = None  # the tag checked out, when nothing changed since it: the changes shown are its own
 
     @property
     def title(self) -> str:
         """"Changes since v2", or "Changes since v2, including changes not yet committed": the pack shows the
-        plan as it is on disk, so its changes are too, and the board is told when some are not committed."""
+        plan as it is on disk, so its changes are too, and the board is told when some are not committed;
+        "What v2 changed since v1" when they are the checked-out tag's own."""
+        if self.tag is not None:
+            return render(self.language, "pack.changes_of_tag", tag=self.tag, version=self.version)
         return render(self.language, "pack.changes_since_uncommitted" if self.uncommitted else "site.changes_since",
                       version=self.version)
 
@@ -173,10 +177,11 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
         if not versions:
             return None
         last = versions[0]
+        tag = None  # the checked-out tag whose own changes are shown
         repository = Repository.find(plan_dir)
         diff = compare_revisions(plan_dir, last.version, None, state.today)
         if not diff.changes and len(versions) > 1 and last.commit == repository.resolve("HEAD"):
-            last = versions[1]
+            tag, last = last.version, versions[1]
             diff = compare_revisions(plan_dir, last.version, None, state.today)
         uncommitted = repository.has_uncommitted(plan_dir)
     except (GitError, PlanHasErrors, OSError):
@@ -186,7 +191,7 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     return Changes(language=language, version=last.version, counts=shown,
                    # every change named (the pack lists nothing below them), the summary keeps the first few
                    highlights=headline(diff, code=False, computed=True, limit=len(diff.changes) * 8).sentences,
-                   uncommitted=uncommitted)
+                   uncommitted=uncommitted, tag=tag)
 
 
 def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True,

@@ -69,6 +69,7 @@ EN_COMMANDS: dict[str, str | dict[str, str]] = {
     "pack.contents": "Contents",
     "pack.summary": "Summary",
     "pack.changes_since_uncommitted": "Changes since {version}, including changes not yet committed",
+    "pack.changes_of_tag": "What {tag} changed since {version}",
     "pack.changes_none": "No change since {version}.",
     "pack.more_actions": {"one": "… and {count} more action: see the objective pages.", "other": "… and {count} more actions: see the objective pages."},
     "pack.more_objectives": {"one": "… and {count} more objective: see its page.", "other": "… and {count} more objectives: see their pages."},

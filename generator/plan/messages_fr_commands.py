@@ -74,6 +74,7 @@ FR_COMMANDS: dict[str, str | dict[str, str]] = {
     "pack.contents": "Sommaire",
     "pack.summary": "Synthèse",
     "pack.changes_since_uncommitted": "Changements depuis {version}, y compris des modifications pas encore enregistrées dans git",
+    "pack.changes_of_tag": "Ce que {tag} a changé depuis {version}",
     "pack.changes_none": "Aucun changement depuis {version}.",
     "pack.more_actions": {"one": "… et {count} autre action : voir les pages des objectifs.", "other": "… et {count} autres actions : voir les pages des objectifs."},
     "pack.more_objectives": {"one": "… et {count} autre objectif : voir sa page.", "other": "… et {count} autres objectifs : voir leurs pages."},
