@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from babel.lists import format_list
 
-from ..plan import gaps
+from ..plan import gaps, periods
 from ..plan.compute import STATUS_ORDER, FunnelState, KpiState, ObjectiveState, StageState
 from ..plan.i18n import Formatter
 from ..plan.messages import render
@@ -181,17 +181,58 @@ def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     def value(v: float | None) -> str:
         return fmt.measure(v, ks.kpi.unit, digits=digits, compact=True)
 
+    # compared with the latest measurement: 3.4 expected beside 3 measured is not "(3 clients)"
+    def beside_actual(v: float | None) -> str:
+        return fmt.measure_toward(v, ks.actual, unit, digits=digits, compact=True)
+
     unit = ks.kpi.unit
-    values = {"actual": value(ks.actual), "target": value(ks.kpi.target),
-              # compared with the latest measurement: 3.4 expected beside 3 measured is not "(3 clients)"
-              "expected": fmt.measure_toward(ks.expected, ks.actual, unit, digits=digits, compact=True),
+    values = {"actual": value(ks.actual), "target": value(ks.kpi.target), "expected": beside_actual(ks.expected),
               # said beside the target: never rounded onto it ("3,6 clients", not "4 clients", for a target of 4)
               "forecast": fmt.measure_toward(ks.forecast, ks.kpi.target, unit, digits=digits, compact=True),
               "progress": fmt.percent(ks.progress),
               "expected_progress": fmt.percent(ks.expected_progress), "tolerance": fmt.percent(at_risk),
               "when": fmt.date(ks.expected_date)}
+    # "below" for a KPI going up, "above" for one going down: churn at 4.8% is above the 4.65% expected
+    values["short_of"] = _w(fmt, f"short_of.{ks.direction}")
+    values["far_short_of"] = _w(fmt, f"far_short_of.{ks.direction}")
     clause = _w(fmt, "forecast_misses", **values) if ks.forecast is not None else ""
+    stale = _stale_facts(ks, fmt, beside_actual)
+    if stale is not None and ks.rule in _STALE_RULES:
+        return _w(fmt, f"stale.{ks.rule}", forecast_clause=clause, **values, **stale)
     return _w(fmt, ks.rule, forecast_clause=clause, **values)
+
+
+# the rules that compare the latest measurement with the path: said otherwise once it is stale
+_STALE_RULES = ("on-path", "near-path", "forecast-reaches-target", "behind-path")
+
+
+def _stale_facts(ks: KpiState, fmt: Formatter, value: Callable[[float | None], str]) -> dict[str, str] | None:
+    """When the latest measurement is stale, so compared with what is expected by today rather than at its
+    own date (compute_kpi): its date, its age, and where it stood against the path when it was measured, so
+    that "well below the value expected" does not read as the KPI's own failing. None while it is fresh."""
+    if ks.actual_date is None or ks.actual is None or ks.expected_date is None:
+        return None
+    measured_at = ks.at(ks.actual_date)
+    if ks.expected_date == measured_at:
+        return None
+    period = ks.period_at(ks.actual_date)
+    then_expected = ks.expected_at(measured_at)
+    sign = 1 if ks.direction == "up" else -1
+    ahead = then_expected is None or sign * (ks.actual - then_expected) >= 0
+    then = _w(fmt, "stale.then_ahead" if ahead else "stale.then_behind", then_when=fmt.date(measured_at),
+              then_expected=value(then_expected))
+    return {"measured": fmt.period(ks.actual_date, period), "then": then,
+            "age": _age(periods.end(ks.actual_date, period), ks.expected_date, fmt)}
+
+
+def _age(since: dt.date, today: dt.date, fmt: Formatter) -> str:
+    """"3 months" from two whole months up, "15 days" below (a weekly KPI's stale measurement)."""
+    months = 0
+    while periods.add_months(since, months + 1) <= today:
+        months += 1
+    if months >= 2:
+        return _w(fmt, "age.months", count=months)
+    return _w(fmt, "age.days", count=(today - since).days)
 
 
 class PerKpi(Mapping[str, T]):
