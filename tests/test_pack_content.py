@@ -14,6 +14,7 @@ from markupsafe import Markup
 from generator.pack import content as pack_content
 from generator.pack.render import pack_template, render_html
 from generator.pipeline import Checked
+from tests.test_funnel_to_date import SETTINGS_FR, TRIAL_DAY, UNMEASURED_BELOW, trial_files
 
 BRITISH = """\
 title: Go-to-market plan
@@ -128,3 +129,12 @@ def test_the_contents_list_the_objectives_in_the_readers_alphabetical_order(
     contents = pack_text(checked).split("Sommaire Synthèse ", 1)[1].split(" Synthèse", 1)[0]
     assert contents == ("Collection été Collection hiver emballages recyclés Énergie des magasins Objectif 13 "
                         "Objectif 111 Ventes en ligne"), contents
+
+
+def test_the_pack_says_a_projection_follows_planned_rates(check_plan: Callable[..., Checked]) -> None:
+    """The board pack's funnel projection, from measured visits only, says that the stages after them
+    follow their planned rates, as the site does."""
+    checked = check_plan(trial_files(funnel=UNMEASURED_BELOW), settings=SETTINGS_FR, today=TRIAL_DAY)
+    text = pack_text(checked).replace("\u202f", " ")
+    assert ("projeté depuis le volume mesuré de « Visiteurs du site », au rythme moyen depuis le 1er janv. 2026, "
+            "puis aux taux prévus des étapes suivantes, non mesurées : « Prospects » et « Clients signés »") in text

@@ -219,6 +219,10 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.stale.then_behind": "when measured, it was already behind its path (expected on {then_when}: {then_expected})",
     "explain.age.months": {"one": "{count} month", "other": "{count} months"},
     "explain.age.days": {"one": "{count} day", "other": "{count} days"},
+    # a projection carried from a measured stage through the planned rates of the unmeasured ones after it
+    "explain.projection_planned": "≈ {value} {unit} of {goal} by {due}, from the measured volume of “{measured}” at its average pace since {start}, then at the planned rates of {planned}",
+    "explain.planned_stages": {"one": "the next stage, not measured: {stages}",
+                               "other": "the next stages, not measured: {stages}"},
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",

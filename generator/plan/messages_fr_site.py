@@ -219,6 +219,10 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.stale.then_behind": "à sa date, elle était déjà en retard sur sa trajectoire (attendu au {then_when} : {then_expected})",
     "explain.age.months": {"one": "{count} mois", "other": "{count} mois"},
     "explain.age.days": {"one": "{count} jour", "other": "{count} jours"},
+    # a projection carried from a measured stage through the planned rates of the unmeasured ones after it
+    "explain.projection_planned": "≈ {value} {unit} sur {goal} au {due}, projeté depuis le volume mesuré de « {measured} », au rythme moyen depuis le {start}, puis aux taux prévus {planned}",
+    "explain.planned_stages": {"one": "de l'étape suivante, non mesurée : {stages}",
+                               "other": "des étapes suivantes, non mesurées : {stages}"},
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)
     "history-chart.version": "Version",
     "history-chart.date": "Date",

@@ -24,15 +24,25 @@ def _w(fmt: Formatter, key: str, **values: object) -> str:
 
 
 def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
-    """"≈ 3,3 clients signés sur 5 au 31 déc. 2026": the last stage at the due date, at the current pace."""
+    """"≈ 3,3 clients signés sur 5 au 31 déc. 2026": the last stage at the due date, at the current pace; from
+    the deepest measured stage, and then through the planned rates of the stages after it, named."""
     if fs.projection is None:
         return None
     last = fs.stages[-1].stage
     # a count: whole from 20 up ("≈ 114 833 commandes"), a tenth below ("≈ 6,5 distributeurs"), a tenth where
     # rounding would reach or cross the goal ("≈ 23,8 sur 24")
     shown, value = fmt.volume_toward(fs.projection, fs.funnel.goal)
-    return _w(fmt, "projection", value=value, unit=fmt.unit(shown, last.title),
-              goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due), start=fmt.date(fs.start))
+    values = {"value": value, "unit": fmt.unit(shown, last.title), "goal": fmt.number(fs.funnel.goal),
+              "due": fmt.date(fs.due), "start": fmt.date(fs.start)}
+    # the deepest measured stage carries the projection (compute._projection); the stages after it are not
+    # measured and follow their planned rates: said, or a board reads a planned figure as an observed one
+    deepest = max(i for i, st in enumerate(fs.stages) if st.actual is not None)
+    planned = [st.stage.title for st in fs.stages[deepest + 1:]]
+    if not planned:
+        return _w(fmt, "projection", **values)
+    names = format_list([_w(fmt, "quoted", title=t) for t in planned], locale=fmt.locale)
+    return _w(fmt, "projection_planned", measured=fs.stages[deepest].stage.title,
+              planned=_w(fmt, "planned_stages", count=len(planned), stages=names), **values)
 
 
 def _stage(fs: FunnelState, stage_id: str | None) -> tuple[int, StageState] | None:
