@@ -121,3 +121,12 @@ kpis:
     text = page_text(out / "objectives" / "comptes.html")
     assert "la dernière mesure, 610 comptes (septembre 2026, il y a 2 mois), est loin sous le niveau attendu à ce " \
            "jour (3 déc. 2026 : 677 comptes)" in text
+
+
+def test_a_kpi_going_down_reached_early_but_forecast_back_up_says_it_misses() -> None:
+    """Churn at the 4.5 % target in June but rising since: the French sentence says the forecast « ne l'atteint
+    pas », never « reste en dessous » (a forecast above a lower target is not below it)."""
+    k = kpi(4.5, baseline=6.5, direction="down")
+    text = sentence(k, [("2026-04-30", 3.0), ("2026-05-31", 3.8), ("2026-06-30", 4.4)], d("2026-06-30"), "fr")
+    assert text.startswith("En bonne voie plutôt qu'atteint") and "ne l'atteint pas" in text, text
+    assert "en dessous" not in text
