@@ -206,12 +206,12 @@ def test_a_projection_through_planned_rates_says_so(make_plan: Callable[..., Pat
     plan = make_plan(trial_files(funnel=UNMEASURED_BELOW), settings=SETTINGS_FR)
     out = tmp_path / "site"
     run("build", str(plan), "-o", str(out), "--today", TRIAL_DAY.isoformat())
-    said = ("sur 8 au 31 déc. 2026, projeté depuis le volume mesuré de « Visiteurs du site », au rythme moyen "
-            "depuis le 1er janv. 2026, puis aux taux prévus des étapes suivantes, non mesurées : « Prospects » et "
-            "« Clients signés »")
-    assert said in page_text(out / "funnels" / "acquisition.html")
-    assert said in page_text(out / "index.html")
-    assert said in run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
+    basis = ("projeté depuis le volume mesuré de « Visiteurs du site », au rythme moyen depuis le 1er janv. 2026, "
+             "puis aux taux prévus des étapes suivantes, non mesurées : « Prospects » et « Clients signés »")
+    # the pages give the figure, then what it rests on in small type; the terminal joins them with a comma
+    assert f"sur 8 au 31 déc. 2026 {basis}" in page_text(out / "funnels" / "acquisition.html")
+    assert f"sur 8 au 31 déc. 2026 {basis}" in page_text(out / "index.html")
+    assert f"sur 8 au 31 déc. 2026, {basis}" in run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
 
 
 def test_a_projection_through_planned_rates_says_so_in_english(make_plan: Callable[..., Path]) -> None:
@@ -228,7 +228,7 @@ def test_a_projection_through_planned_rates_says_so_in_english(make_plan: Callab
 def test_a_projection_from_the_last_stage_names_no_planned_rate(trial_site: Path) -> None:
     """Every stage measured: the projection is the last stage's own pace, and says nothing of planned rates."""
     text = page_text(trial_site / "funnels" / "acquisition.html")
-    assert "≈ 4,4 clients signés sur 8 au 31 déc. 2026, au rythme moyen depuis le 1er janv. 2026" in text
+    assert "≈ 4,4 clients signés sur 8 au 31 déc. 2026 au rythme moyen depuis le 1er janv. 2026" in text
     assert "taux prévus des étapes suivantes" not in text
 
 

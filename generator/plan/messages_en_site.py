@@ -175,7 +175,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     # --- what the computed numbers mean (site/explain.py): a funnel's projection and diagnosis, a KPI's status rule
     "explain.stage_gap": "no measurement {missing}, counted as nothing",
     "explain.kpi_gap": "no measurement {missing}",
-    "explain.projection": "≈ {value} {unit} of {goal} by {due}, at the average pace since {start}",
+    "explain.projection": "{figure}, {basis}",
     "explain.bottleneck": "Bottleneck: “{stage}” converts {observed} of “{previous}”, against {planned} planned ({ratio} of the planned rate).",
     "explain.bottleneck_span": "Bottleneck between “{previous}” and “{stage}”: {observed} against {planned} planned ({ratio} of the planned rate); {unmeasured}.",
     "explain.unmeasured": {"one": "the stage {stages} between them is not measured",
@@ -220,7 +220,8 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.age.months": {"one": "{count} month", "other": "{count} months"},
     "explain.age.days": {"one": "{count} day", "other": "{count} days"},
     # a projection carried from a measured stage through the planned rates of the unmeasured ones after it
-    "explain.projection_planned": "≈ {value} {unit} of {goal} by {due}, from the measured volume of “{measured}” at its average pace since {start}, then at the planned rates of {planned}",
+    "explain.projection_figure": "≈ {value} {unit} of {goal} by {due}",
+    "explain.projection_planned": "from the measured volume of “{measured}” at its average pace since {start}, then at the planned rates of {planned}",
     "explain.planned_stages": {"one": "the next stage, not measured: {stages}",
                                "other": "the next stages, not measured: {stages}"},
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)

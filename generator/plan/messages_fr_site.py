@@ -175,7 +175,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     # --- what the computed numbers mean (site/explain.py): a funnel's projection and diagnosis, a KPI's status rule
     "explain.stage_gap": "aucune mesure {missing}, comptée pour zéro",
     "explain.kpi_gap": "aucune mesure {missing}",
-    "explain.projection": "≈ {value} {unit} sur {goal} au {due}, au rythme moyen depuis le {start}",
+    "explain.projection": "{figure}, {basis}",
     "explain.bottleneck": "Goulot d'étranglement : « {stage} » convertit {observed} de « {previous} », pour {planned} prévus ({ratio} du taux prévu).",
     "explain.bottleneck_span": "Goulot d'étranglement entre « {previous} » et « {stage} » : {observed} pour {planned} prévus ({ratio} du taux prévu) ; {unmeasured}.",
     "explain.unmeasured": {"one": "l'étape {stages} entre les deux n'est pas mesurée",
@@ -220,7 +220,8 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.age.months": {"one": "{count} mois", "other": "{count} mois"},
     "explain.age.days": {"one": "{count} jour", "other": "{count} jours"},
     # a projection carried from a measured stage through the planned rates of the unmeasured ones after it
-    "explain.projection_planned": "≈ {value} {unit} sur {goal} au {due}, projeté depuis le volume mesuré de « {measured} », au rythme moyen depuis le {start}, puis aux taux prévus {planned}",
+    "explain.projection_figure": "≈ {value} {unit} sur {goal} au {due}",
+    "explain.projection_planned": "projeté depuis le volume mesuré de « {measured} », au rythme moyen depuis le {start}, puis aux taux prévus {planned}",
     "explain.planned_stages": {"one": "de l'étape suivante, non mesurée : {stages}",
                                "other": "des étapes suivantes, non mesurées : {stages}"},
     # --- the history page's chart of KPI targets across versions (site/charts/history.py)

@@ -24,25 +24,31 @@ def _w(fmt: Formatter, key: str, **values: object) -> str:
 
 
 def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
-    """"≈ 3,3 clients signés sur 5 au 31 déc. 2026": the last stage at the due date, at the current pace; from
-    the deepest measured stage, and then through the planned rates of the stages after it, named."""
+    """"≈ 3,3 clients signés sur 5 au 31 déc. 2026, au rythme moyen depuis le 1er janv. 2026": the last stage
+    at the due date, at the current pace, and what that rests on (`projection_parts`)."""
+    parts = projection_parts(fs, fmt)
+    return None if parts is None else _w(fmt, "projection", figure=parts[0], basis=parts[1])
+
+
+def projection_parts(fs: FunnelState, fmt: Formatter) -> tuple[str, str] | None:
+    """The projection's figure and what it rests on: the deepest measured stage at its pace, then the planned
+    rates of the unmeasured stages after it, named (or a board reads a planned figure as an observed one)."""
     if fs.projection is None:
         return None
     last = fs.stages[-1].stage
     # a count: whole from 20 up ("≈ 114 833 commandes"), a tenth below ("≈ 6,5 distributeurs"), a tenth where
     # rounding would reach or cross the goal ("≈ 23,8 sur 24")
     shown, value = fmt.volume_toward(fs.projection, fs.funnel.goal)
-    values = {"value": value, "unit": fmt.unit(shown, last.title), "goal": fmt.number(fs.funnel.goal),
-              "due": fmt.date(fs.due), "start": fmt.date(fs.start)}
-    # the deepest measured stage carries the projection (compute._projection); the stages after it are not
-    # measured and follow their planned rates: said, or a board reads a planned figure as an observed one
+    figure = _w(fmt, "projection_figure", value=value, unit=fmt.unit(shown, last.title),
+                goal=fmt.number(fs.funnel.goal), due=fmt.date(fs.due))
+    # the deepest measured stage carries the projection (compute._projection)
     deepest = max(i for i, st in enumerate(fs.stages) if st.actual is not None)
     planned = [st.stage.title for st in fs.stages[deepest + 1:]]
     if not planned:
-        return _w(fmt, "projection", **values)
+        return figure, _w(fmt, "forecast.average-pace", start=fmt.date(fs.start))
     names = format_list([_w(fmt, "quoted", title=t) for t in planned], locale=fmt.locale)
-    return _w(fmt, "projection_planned", measured=fs.stages[deepest].stage.title,
-              planned=_w(fmt, "planned_stages", count=len(planned), stages=names), **values)
+    return figure, _w(fmt, "projection_planned", measured=fs.stages[deepest].stage.title, start=fmt.date(fs.start),
+                      planned=_w(fmt, "planned_stages", count=len(planned), stages=names))
 
 
 def _stage(fs: FunnelState, stage_id: str | None) -> tuple[int, StageState] | None:
@@ -100,7 +106,8 @@ def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
     """What a page says of a funnel in words: its unit (the last stage), projection and diagnosis."""
     last = fs.stages[-1].stage.title
     return {"unit": fmt.unit(fs.funnel.goal, last), "one_unit": fmt.unit(1, last),
-            "projection": projection_text(fs, fmt), "diagnosis": diagnosis(fs, fmt)}
+            "projection": projection_text(fs, fmt), "projection_parts": projection_parts(fs, fmt),
+            "diagnosis": diagnosis(fs, fmt)}
 
 
 def stage_gaps(fs: FunnelState, kpis: Mapping[str, KpiState], fmt: Formatter) -> dict[str, str]:
