@@ -40,6 +40,13 @@ def _without_where(obj: Any) -> Any:
     return type(obj), (), state
 
 
+def _without_where_or_body(obj: Any) -> Any:
+    """An entity's reduction without where it was written nor its body text (`body_free_table`)."""
+    cls, args, state = _without_where(obj)
+    state.pop("body", None)
+    return cls, args, state
+
+
 @functools.cache
 def where_free_table() -> dict[type, Callable[[Any], Any]]:
     """A pickler dispatch table applying `_without_where` to every entity class and to the settings."""
@@ -52,6 +59,19 @@ def where_free_table() -> dict[type, Callable[[Any], Any]]:
         classes.append(cls)
         todo.extend(cls.__subclasses__())
     return dict.fromkeys(classes, _without_where)
+
+
+@functools.cache
+def body_free_table() -> dict[type, Callable[[Any], Any]]:
+    """`where_free_table` leaving out each entity's body text too: the digests of a page whose templates never
+    read a body (`templates_reading_bodies`), so that an edit of an objective's text leaves the lists showing
+    that objective as they are."""
+    return {**where_free_table(), **dict.fromkeys((cls for cls in where_free_table() if _has_body(cls)),
+                                                  _without_where_or_body)}
+
+
+def _has_body(cls: type) -> bool:
+    return dataclasses.is_dataclass(cls) and any(f.name == "body" for f in dataclasses.fields(cls))
 
 
 def digest_pickle(obj: Any, table: dict[type, Callable[[Any], Any]] | None = None) -> bytes:
@@ -173,6 +193,15 @@ def _state_classes() -> tuple[type, ...]:
     return compute.KpiState, compute.ObjectiveState, compute.FunnelState, model.Entity
 
 
+@functools.cache
+def _body_free_kept() -> tuple[type, ...]:
+    """What the body-free digests of a build hand the next: the states and entities, and the charts (made by
+    content, the memo hands the next build the very same chart for the same state)."""
+    from ..site.charts import Chart
+
+    return (*_state_classes(), Chart)
+
+
 def _frozen_point(point: Any) -> bool:
     """A KPI state's counted measurement that can never change: a tuple of immutable values."""
     return type(point) is tuple and all(type(v) in _ATOMS for v in point)
@@ -203,6 +232,33 @@ def template_sources(env: Any) -> list[tuple[str, str]] | None:
     return sources
 
 
+# a template that reads an entity's body text (`o.objective.body`, `p["body"]`); not a chart's data table
+# (`c.table.body`), nor the HTML element or attribute (`<body`, `data-pagefind-body`)
+_READS_BODY = re.compile(r"(?<![<\-/\w])(?<!table\.)body\b")
+
+
+def templates_reading_bodies(env: Any, sources: list[tuple[str, str]]) -> set[str]:
+    """The templates of `env` that read an entity's body, themselves or through a template they extend, include
+    or import. A template that names another by an expression (not a constant) counts as reading one."""
+    from jinja2 import meta
+
+    reads = {name for name, source in sources if _READS_BODY.search(source)}
+    uses: dict[str, set[str | None]] = {}
+    for name, source in sources:
+        try:
+            uses[name] = set(meta.find_referenced_templates(env.parse(source)))
+        except Exception:  # a template that does not parse fails to render anyway
+            reads.add(name)
+    grown = True
+    while grown:
+        grown = False
+        for name, used in uses.items():
+            if name not in reads and (None in used or used & reads or not used <= uses.keys()):
+                reads.add(name)
+                grown = True
+    return reads
+
+
 def templates_digestible(env: Any, sources: list[tuple[str, str]] | None = None) -> bool:
     """Whether every template of `env` (their `sources` when already read) reads the plan through `page` only,
     never `site.state` nor where an entity was written (the default theme): then a page's digest covers all it
@@ -212,16 +268,19 @@ def templates_digestible(env: Any, sources: list[tuple[str, str]] | None = None)
                                            for _, source in sources)
 
 
-def page_fingerprints(table: dict[type, Callable[[Any], Any]] | None = None) -> Fingerprints:
+def page_fingerprints(table: dict[type, Callable[[Any], Any]] | None = None, *,
+                      bodies: bool = True) -> Fingerprints:
     """The digests of pages' contexts, for the render memo and the kept pages alike: each computed state, entity,
     measurement series and chart digested once and referred to by its digest; entities without where they were
-    written, a formatter by what it formats with. `table`: more reductions (the memo's KPI states)."""
+    written (nor their body text unless `bodies`), a formatter by what it formats with. `table`: more reductions
+    (the memo's KPI states)."""
     from ..plan import compute, model
     from ..plan.i18n import Formatter
     from ..site import charts
 
     leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-    reductions = {**where_free_table(), Formatter: _formatter_reduction, **(table or {})}
+    reductions = {**(where_free_table() if bodies else body_free_table()), Formatter: _formatter_reduction,
+                  **(table or {})}
     return Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, reductions)
 
 
@@ -266,10 +325,13 @@ class RenderMemo:
         self.charts_built = 0
         self.charts_reused = 0
         self._prints: Fingerprints | None = None
+        # the digests of the pages whose templates never read an entity's body: entities without it
+        self._body_free: Fingerprints | None = None
         self._used_charts: set[bytes] = set()
         self._used_lately: set[bytes] = set()  # charts used since forget_older()
         self._site_key: tuple[Any, bytes] | None = None  # (the SiteContext, kept so its id stays its own; digest)
         self._cacheable: dict[int, bool] = {}  # id(env) → its templates read neither site.state nor locations
+        self._reading_bodies: tuple[int, set[str]] | None = None  # (id(env), its templates reading a body)
         self._page_lists: dict[tuple[int, str, str], tuple[Any, list[Any]]] = {}
         # Digests kept across builds, of immutable objects the loader and compute.py hand to every check
         # while their file is unchanged: a KPI's measurements (the Series) and, in each KPI state, the
@@ -285,11 +347,13 @@ class RenderMemo:
         # inputs did not change (plan/computed_memo.py), and no one changes a computed state or an entity once
         # loaded, so their digests stand.
         self._states: dict[int, tuple[Any, bytes]] = {}
+        self._body_free_states: dict[int, tuple[Any, bytes]] = {}  # the same, digested without bodies
 
     def clear_pages(self) -> None:
         """After a theme edit: the HTML may differ for the same context."""
         self.pages.clear()
         self._cacheable.clear()
+        self._reading_bodies = None
 
     @contextlib.contextmanager
     def build(self) -> Iterator[None]:
@@ -303,6 +367,7 @@ class RenderMemo:
         from ..plan import compute
 
         self._prints = page_fingerprints({compute.KpiState: self._kpi_state_reduction})
+        self._body_free = page_fingerprints({compute.KpiState: self._kpi_state_reduction}, bodies=False)
         self._series_used, self._parts_used = {}, {}
         self._used_charts = set()
         self._used_lately = set()
@@ -315,7 +380,8 @@ class RenderMemo:
             self._series, self._parts = self._series_used, self._parts_used
             self._series_used, self._parts_used = {}, {}
             self._states = self._prints.digested(_state_classes())
-            self._prints = None
+            self._body_free_states = self._body_free.digested(_body_free_kept()) if self._body_free else {}
+            self._prints = self._body_free = None
             self._site_key = None
             self._page_lists.clear()
 
@@ -330,6 +396,8 @@ class RenderMemo:
         self._used_lately = set()
         kept = {id(chart) for chart in self.charts.values()}
         self._prints.forget(lambda obj: id(obj) in kept)
+        if self._body_free is not None:
+            self._body_free.forget(lambda obj: id(obj) in kept)
         if len(self._page_lists) > 1:  # the last list: a version sharing its neighbour's plan takes it as it is
             last = next(reversed(self._page_lists))
             self._page_lists = {last: self._page_lists[last]}
@@ -343,13 +411,16 @@ class RenderMemo:
         if kept is not None and kept[0] is state:
             return kept[1]
         series = list(getattr(getattr(state, "plan", None), "series", {}).values())
-        if self._prints is not None:
-            for one in series:
+        if self._prints is not None and self._body_free is not None:
+            for one in series:  # a Series holds no entity: one digest for both
                 known = self._series.get(id(one))
                 if known is not None and known[0] is one:
                     self._prints.known(one, known[1])
+                    self._body_free.known(one, known[1])
             for kept, digest in self._states.values():  # what an earlier build digested, still held
                 self._prints.known(kept, digest)
+            for kept, digest in self._body_free_states.values():
+                self._body_free.known(kept, digest)
         pages = build_pages(state, fmt, make_chart=self.make_chart)
         if self._prints is not None:
             self._page_lists[key] = (state, pages)
@@ -446,6 +517,7 @@ class RenderMemo:
             self.charts_reused += 1
         self._used_charts.add(key)
         self._used_lately.add(key)
+        # `key` digests the whole state, bodies and all: the body-free digests digest the chart by what it is
         self._prints.known(chart, key)
         return chart
 
@@ -454,7 +526,18 @@ class RenderMemo:
         if self._site_key is None or self._site_key[0] is not site:  # the templates: this very environment's
             self._site_key = (site, site_digest(site) + id(env).to_bytes(8, "little"))
         # the PageSpec itself: a page list reused by page_specs() is digested once
-        return self._site_key[1] + self._prints.of(page)
+        prints = self._prints if self._body_free is None or page.template in self._bodies_read(env) else self._body_free
+        return self._site_key[1] + prints.of(page)
+
+    def _bodies_read(self, env: Any) -> set[str]:
+        """The templates of `env` that read an entity's body (`templates_reading_bodies`): every one when its
+        sources cannot be read."""
+        if self._reading_bodies is None or self._reading_bodies[0] != id(env):
+            sources = template_sources(env)
+            reading = (templates_reading_bodies(env, sources) if sources is not None
+                       else set(env.loader.list_templates()))
+            self._reading_bodies = (id(env), reading)
+        return self._reading_bodies[1]
 
     def _templates_cacheable(self, env: Any) -> bool:
         """A page is kept only when its templates read the plan through `page` (`templates_digestible`): a
