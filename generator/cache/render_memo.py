@@ -279,9 +279,30 @@ def page_fingerprints(table: dict[type, Callable[[Any], Any]] | None = None, *,
     from ..site import charts
 
     leaves = (compute.KpiState, model.Entity, model.Series, charts.Chart)
-    reductions = {**(where_free_table() if bodies else body_free_table()), Formatter: _formatter_reduction,
+    reductions = {compute.KpiState: _kpi_state_by_ordinals,
+                  **(where_free_table() if bodies else body_free_table()), Formatter: _formatter_reduction,
                   **(table or {})}
     return Fingerprints((*leaves, compute.ObjectiveState, compute.FunnelState), leaves, reductions)
+
+
+def _kpi_state_by_ordinals(obj: Any) -> Any:
+    """A KPI state with the days of its counted measurements, their periods and positions as day numbers: the
+    same facts, pickled four times faster than as dates (each date is written with its class's name, the digests'
+    pickles keeping no memo). Not as compute.py makes them (a day that is not exactly a date): as they are."""
+    state = vars(obj).copy()
+    points, periods, positions = (state.get(name) for name in _KEPT_FIELDS)
+    if (type(points) in (list, tuple) and type(periods) is dict and type(positions) is dict
+            and set(map(type, points)) <= {tuple} and all(points)):
+        days = [point[0] for point in points]
+        days += periods
+        days += positions
+        days += positions.values()
+        if set(map(type, days)) <= {dt.date}:
+            for name in _KEPT_FIELDS:
+                del state[name]
+            state[_KEPT_FIELDS] = (type(points), len(points), len(periods), list(map(dt.date.toordinal, days)),
+                                   [point[1:] for point in points], list(periods.values()))
+    return type(obj), (), state
 
 
 def _formatter_reduction(fmt: Any) -> Any:
