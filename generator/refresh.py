@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .plan import periods
+from .plan import gaps, periods
 from .plan.diagnostics import Diagnostics
 from .plan.messages import Fixed, render
 from .plan.model import KPI
@@ -134,7 +134,19 @@ def _measurements(config: SourceConfig, kpi: KPI, plan_dir: Path) -> list[tuple[
         di, vi = 0, 1
     else:
         raise RefreshError("columns", found=", ".join(names) or "nothing")
-    return [(_date(row[di], n), _number(row[vi], n)) for n, row in enumerate(fetched, start=1)]
+    rows = [(_date(row[di], n), _number(row[vi], n)) for n, row in enumerate(fetched, start=1)]
+    return _as_periods(rows, kpi.cadence)
+
+
+def _as_periods(rows: list[tuple[str, str]], cadence: str) -> list[tuple[str, str]]:
+    """A monthly (quarterly) KPI's rows all dated a month's (quarter's) first day, as `date_trunc('month', …)`
+    returns them, written as the months (quarters) they stand for: `2026-01`, not `2026-01-01`, which
+    check would read as that one day and warn about (`day-as-month`) in a file the next refresh rewrites."""
+    days = [found for found in (periods.parse(day) for day, _ in rows) if found is not None]
+    if len(days) != len(rows) or not gaps.looks_like_months(days, cadence):
+        return rows
+    period = periods.QUARTER if cadence == "quarterly" else periods.MONTH
+    return [(periods.written(day, period), value) for (day, _), (_, value) in zip(days, rows, strict=True)]
 
 
 def _one_select(connection: Any, query: str) -> None:

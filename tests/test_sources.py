@@ -79,6 +79,35 @@ def test_refresh_writes_the_snapshot_and_the_lock(tmp_path: Path, monkeypatch: p
     assert [(p.date, p.value) for p in done.plan.series["leads"].points] == EXPECTED
 
 
+def test_months_returned_as_their_first_days_are_written_as_months(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A monthly KPI whose query dates each row the 1st of its month (`date(created, 'start of month')`, as
+    `date_trunc` does) gets a snapshot in months, `2026-01`, and check says nothing of "day-as-month" about
+    a file that refresh writes; a daily KPI's rows stay the days the query returned."""
+    query = "SELECT date(created, 'start of month') AS date, count(*) AS value FROM leads GROUP BY 1 ORDER BY 1"
+    plan = make(tmp_path, query=query)
+    assert refresh(plan).ok
+    assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,100\n2026-02,100\n2026-03,100\n"
+    assert codes(checked(plan, monkeypatch)) == []
+    objective = plan / "objectives" / "acquisition.md"
+    objective.write_text(objective.read_text().replace("    source: crm", "    cadence: daily\n    source: crm"))
+    assert refresh(plan).ok
+    assert (plan / "data" / "leads.csv").read_text().startswith("date,value\n2026-01-01,100\n")
+
+
+def test_an_older_day_dated_snapshot_says_to_refresh_at_the_query(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot taken before refresh wrote months (its rows the 1st of each month) is one `day-as-month`
+    warning at the KPI's `query:`, saying to run refresh again, not to edit a file that refresh rewrites."""
+    plan = make(tmp_path)
+    assert refresh(plan).ok
+    (plan / "data" / "leads.csv").write_text("date,value\n2026-01-01,100\n2026-02-01,100\n2026-03-01,100\n")
+    d = only(checked(plan, monkeypatch), "day-as-month")
+    assert (d.file, d.line) == ("plan/objectives/acquisition.md", 9)
+    assert d.hint_text("fr") == ("relancez `strategy refresh --kpi leads` : il écrit désormais chaque ligne "
+                                 "comme son mois (`2026-03`) ; cet instantané est antérieur")
+
+
 def test_a_refresh_with_nothing_new_changes_no_file(tmp_path: Path) -> None:
     """Refreshing again when the data did not move leaves the snapshot and the lock byte for byte, so the
     scheduled refresh opens no pull request; a new row changes both."""
@@ -306,8 +335,8 @@ def postgres_url() -> Iterator[str]:
 
 def test_a_postgres_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> None:
     """A PostgreSQL source, its URL in the environment variable the source names, gives the same snapshot as
-    SQLite (dates and numerics as the server types them); a query that deletes runs in a read-only
-    transaction and fails, and the rows stay."""
+    SQLite (dates and numerics as the server types them; `date_trunc('month', …)::date` as months); a query
+    that deletes runs in a read-only transaction and fails, and the rows stay."""
     import psycopg
 
     with psycopg.connect(postgres_url, autocommit=True) as db:
@@ -320,8 +349,7 @@ def test_a_postgres_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, post
     query = "SELECT date_trunc('month', created)::date AS date, count(*) AS value FROM leads GROUP BY 1 ORDER BY 1"
     plan = make(tmp_path, query=query, source="type: postgres\nurl_env: CRM_URL\n")
     assert refresh(plan).ok
-    assert (plan / "data" / "leads.csv").read_text() == (
-        "date,value\n2026-01-01,100\n2026-02-01,100\n2026-03-01,100\n")
+    assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,100\n2026-02,100\n2026-03,100\n"
     objective = plan / "objectives" / "acquisition.md"
     text = objective.read_text()
     objective.write_text(text.replace(query, "SELECT to_char(created, 'YYYY-MM') AS date, sum(amount) AS value "

@@ -160,11 +160,14 @@ def check(plan: Plan, kpi: KPI, series: Series, file: str, diags: Diagnostics) -
         period = periods.QUARTER if kpi.cadence == "quarterly" else periods.MONTH
         unit = msg(f"gap.unit.{period}")
         workbook = file.lower().endswith((".xlsx", ".xlsm"))
-        diags.warning("day-as-month", Location(file, series.points[0].line),
+        # a snapshot is refresh's to write (it writes such rows as months now): the fix is a new refresh
+        sourced = kpi.source is not None and kpi.query is not None
+        hint = "hint.day-as-month.refresh" if sourced else "hint.day-as-month.workbook" if workbook \
+            else "hint.day-as-month"
+        diags.warning("day-as-month", kpi.at("query") if sourced else Location(file, series.points[0].line),
                       msg("day-as-month", id=kpi.id, unit=unit, day=Period(last.date, periods.DAY),
                           period=Period(last.date, period)),
-                      msg("hint.day-as-month.workbook" if workbook else "hint.day-as-month", unit=unit,
-                          written=periods.written(last.date, period)))
+                      msg(hint, unit=unit, written=periods.written(last.date, period), kpi=kpi.id))
 
 
 MONTHS_SEEN = 3  # rows enough to call a habit, not a coincidence

@@ -171,4 +171,6 @@ EN_READ: dict[str, str | dict[str, str]] = {
                          "`{written}`, not its first day",
     "hint.day-as-month.workbook": "if each row is the figure of a whole {unit}, format the date cells without their "
                                   "day (`mmm yyyy`), or write the {unit} as text: `{written}`",
+    "hint.day-as-month.refresh": "run `strategy refresh --kpi {kpi}` again: it now writes each row as its {unit} "
+                                 "(`{written}`); this snapshot was taken before",
 }

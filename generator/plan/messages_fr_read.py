@@ -172,4 +172,6 @@ FR_READ: dict[str, str | dict[str, str]] = {
                          "dates : `{written}`, pas son premier jour",
     "hint.day-as-month.workbook": "si chaque ligne est le chiffre d'un {unit} entier, affichez les cellules de date "
                                   "sans leur jour (`mmm aaaa`), ou écrivez le {unit} en texte : `{written}`",
+    "hint.day-as-month.refresh": "relancez `strategy refresh --kpi {kpi}` : il écrit désormais chaque ligne comme "
+                                 "son {unit} (`{written}`) ; cet instantané est antérieur",
 }
