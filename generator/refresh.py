@@ -28,14 +28,7 @@ from .read.budgets import max_file_bytes
 from .read.loader import load_plan
 from .read.source import DirectorySource
 from .read.sources import SourceConfig
-
-
-class RefreshError(Exception):
-    """A query that could not run or returned what is not a KPI's measurements: (word key, values)."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key, self.values = key, values
+from .refresh_errors import RefreshError, connect_failed, query_failed
 
 
 @dataclass
@@ -125,7 +118,7 @@ def _measurements(config: SourceConfig, kpi: KPI, plan_dir: Path) -> list[tuple[
             names = [d[0].lower() for d in cursor.description or ()]
             fetched = cursor.fetchall()
         except Exception as exc:  # each driver has its own errors; the message is the database's
-            raise RefreshError("query", error=str(exc).strip().splitlines()[0] if str(exc).strip() else exc) from exc
+            raise query_failed(config.type, exc, source=config.name, path=config.database) from exc
     finally:
         connection.close()
     if "date" in names and "value" in names:
@@ -155,7 +148,7 @@ def _one_select(connection: Any, query: str) -> None:
     try:
         kinds = [statement.type for statement in connection.extract_statements(query)]
     except duckdb.Error as exc:
-        raise RefreshError("query", error=str(exc).strip().splitlines()[0]) from exc
+        raise query_failed("duckdb", exc, source="", path=None) from exc
     if kinds != [duckdb.StatementType.SELECT]:
         raise RefreshError("select-only", found=", ".join(k.name for k in kinds) or "nothing")
 
@@ -185,15 +178,20 @@ def _connect(config: SourceConfig, plan_dir: Path) -> Any:
         settings = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
                     "file_search_path": str(plan_dir)}
         target = str(database) if database is not None else (url or ":memory:")
-        return duckdb.connect(target, read_only=target != ":memory:", config=settings)  # type: ignore[arg-type]
+        try:
+            return duckdb.connect(target, read_only=target != ":memory:", config=settings)  # type: ignore[arg-type]
+        except duckdb.Error as exc:  # not a DuckDB file, or one another process holds open for writing
+            raise connect_failed("duckdb", exc, source=config.name, url=url, url_env=config.url_env,
+                                 path=config.database) from exc
     try:
         import psycopg
     except ImportError as exc:
         raise RefreshError("driver", source=config.name, package="psycopg", extra="postgres") from exc
     try:
         connection = psycopg.connect(url or "", connect_timeout=20)
-    except Exception as exc:
-        raise RefreshError("query", error=str(exc).strip().splitlines()[0]) from exc
+    except Exception as exc:  # server down, port refused, database or user unknown, a malformed URL
+        raise connect_failed("postgres", exc, source=config.name, url=url, url_env=config.url_env,
+                             path=config.database) from exc
     connection.read_only = True  # every statement runs in a READ ONLY transaction
     return connection
 

@@ -187,7 +187,8 @@ def test_a_query_that_writes_is_refused(tmp_path: Path) -> None:
     plan = make(tmp_path, query="DELETE FROM leads RETURNING created AS date, id AS value")
     result = refresh(plan)
     assert not result.ok
-    assert result.errors[0].startswith("leads : la requête a échoué : attempt to write a readonly database")
+    assert result.errors == ["leads : la requête s'exécute en lecture seule et a tenté d'écrire : écrivez une seule "
+                             "instruction SELECT"]
     with sqlite3.connect(plan / "crm.sqlite") as db:
         assert db.execute("SELECT count(*) FROM leads").fetchone() == (300,)
     db.close()
@@ -358,6 +359,7 @@ def test_a_postgres_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, post
     assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,125\n2026-02,125\n2026-03,125\n"
     objective.write_text(text.replace(query, "DELETE FROM leads RETURNING created AS date, id AS value"))
     failed = refresh(plan)
-    assert failed.errors == ["leads : la requête a échoué : cannot execute DELETE in a read-only transaction"]
+    assert failed.errors == ["leads : la requête a échoué ; PostgreSQL répond : « cannot execute DELETE in a "
+                             "read-only transaction »"]
     with psycopg.connect(postgres_url) as db:
         assert db.execute("SELECT count(*) FROM leads").fetchone() == (300,)

@@ -144,7 +144,7 @@ EN_READ: dict[str, str | dict[str, str]] = {
     "refresh.missing-db": "the database file {path} of the source `{source}` does not exist",
     "refresh.missing-env": "the environment variable {env} of the source `{source}` is not set (it holds the URL)",
     "refresh.driver": "the source `{source}` needs {package}: pip install 'strategy-site[{extra}]'",
-    "refresh.query": "the query failed: {error}",
+    "refresh.query": "the query failed; {database} says: \"{error}\"",
     "refresh.select-only": "the query runs read-only: write one SELECT statement (found {found})",
     "refresh.columns": "the query must return two columns, date and value (it returned {found})",
     "refresh.bad-date": "row {row}: `{value}` is not a date (return a date, or text as YYYY-MM-DD, YYYY-MM or YYYY-Qn)",
@@ -152,6 +152,14 @@ EN_READ: dict[str, str | dict[str, str]] = {
     "refresh.too-large": "the query returned {rows} rows, {size} MB as CSV, over the {most} MB limit for a KPI's "
                          "data; nothing was written: return one row a day at most (GROUP BY the day)",
     "refresh.not-csv": "the snapshot is written as CSV: `data:` must name a .csv file, not {path}",
+    "refresh.connect": "could not connect to the source `{source}`: is its server running, and does {env} hold the "
+                       "right URL (host, port, database, user)? {database} says: \"{error}\"",
+    "refresh.connect-file": "could not open {path}, the database of the source `{source}`: is it a {database} "
+                            "database, and closed in other programs? {database} says: \"{error}\"",
+    "refresh.read-only": "the query runs read-only and tried to write: write one SELECT statement",
+    "refresh.one-statement": "the query must be one SELECT statement: remove what follows its first `;`",
+    "refresh.not-sqlite": "{path}, the database of the source `{source}`, is not a SQLite database file: check "
+                          "`database:` in sources/{source}.yaml",
     # --- periods missing between a KPI's rows, rows that look like months (plan/gaps.py)
     "data-gap.funnel": "`{id}` has no measurement {missing}: its funnel stage counts a missing period as nothing, "
                        "and its chart leaves a gap there",

@@ -144,7 +144,7 @@ FR_READ: dict[str, str | dict[str, str]] = {
     "refresh.missing-db": "le fichier de base de données {path} de la source `{source}` n'existe pas",
     "refresh.missing-env": "la variable d'environnement {env} de la source `{source}` n'est pas définie (elle contient l'URL)",
     "refresh.driver": "la source `{source}` demande {package} : pip install 'strategy-site[{extra}]'",
-    "refresh.query": "la requête a échoué : {error}",
+    "refresh.query": "la requête a échoué ; {database} répond : « {error} »",
     "refresh.select-only": "la requête s'exécute en lecture seule : écrivez une seule instruction SELECT (trouvé : {found})",
     "refresh.columns": "la requête doit rendre deux colonnes, date et value (elle a rendu {found})",
     "refresh.bad-date": "ligne {row} : `{value}` n'est pas une date (rendez une date, ou un texte AAAA-MM-JJ, AAAA-MM ou AAAA-Qn)",
@@ -153,6 +153,15 @@ FR_READ: dict[str, str | dict[str, str]] = {
                          "pour les données d'un indicateur ; rien n'est écrit : rendez une ligne par jour au plus "
                          "(GROUP BY le jour)",
     "refresh.not-csv": "l'instantané est écrit en CSV : `data:` doit nommer un fichier .csv, pas {path}",
+    "refresh.connect": "impossible de se connecter à la source `{source}` : son serveur est-il démarré, et {env} "
+                       "contient-elle la bonne URL (hôte, port, base, utilisateur) ? {database} répond : « {error} »",
+    "refresh.connect-file": "impossible d'ouvrir {path}, la base de la source `{source}` : est-ce bien une base "
+                            "{database}, fermée dans les autres programmes ? {database} répond : « {error} »",
+    "refresh.read-only": "la requête s'exécute en lecture seule et a tenté d'écrire : écrivez une seule instruction "
+                         "SELECT",
+    "refresh.one-statement": "la requête doit être une seule instruction SELECT : retirez ce qui suit son premier `;`",
+    "refresh.not-sqlite": "{path}, la base de la source `{source}`, n'est pas un fichier de base SQLite : vérifiez "
+                          "`database:` dans sources/{source}.yaml",
     # --- périodes manquantes entre les lignes d'un indicateur, lignes qui ressemblent à des mois (plan/gaps.py)
     "data-gap.funnel": "`{id}` n'a aucune mesure {missing} : son étape d'entonnoir compte une période manquante "
                        "pour zéro, et son graphique y laisse un trou",
