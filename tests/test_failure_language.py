@@ -96,6 +96,33 @@ def test_an_include_of_a_missing_template_names_the_file_to_create(make_plan, tm
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.parametrize(("language", "said", "hint", "summary"), [
+    ("fr", "erreur  ce modèle demande le modèle `manquant.html`, qui n'est pas dans themes/broken/templates/",
+     "conseil : créez themes/broken/templates/manquant.html", "1 erreur, 0 avertissement"),
+    ("en", "error  this template asks for the template `manquant.html`, which is not in themes/broken/templates/",
+     "hint: create themes/broken/templates/manquant.html", "1 error, 0 warnings"),
+])
+def test_check_finds_the_missing_include_the_build_would_stop_on(make_plan, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                 language, said, hint, summary):
+    """`strategy check` reports the theme template including a template no theme has, in the build's words,
+    at the include's line and column, in the plan's language; not "0 errors" before a build that fails."""
+    _themed(make_plan, tmp_path, language, {"templates/base.html": MISSING_INCLUDE,
+                                            "templates/encart.html": "<aside>{% include 'macros.html' %}</aside>"})
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("check", "plan", "--today", "2026-11-23")
+    assert code == 1
+    assert f"themes/broken/templates/base.html\n  3:13  {said}  [theme-template]" in out
+    assert hint in out and out.rstrip().endswith(summary)
+
+
+def test_check_reads_a_plan_without_a_theme_of_its_own_as_before(make_plan, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A plan on the default theme, or naming a theme with no folder, gets no template error from check."""
+    make_plan(PLAN, settings=SETTINGS["en"])
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("check", "plan", "--today", "2026-11-23")
+    assert code == 0 and "[theme-template]" not in out
+
+
 @pytest.mark.parametrize(("language", "said", "hint"), [
     ("fr", "ce modèle demande `../../../../../../etc/passwd`, hors des modèles du thème : c'est refusé",
      "conseil : placez le fichier dans themes/broken/templates/ et écrivez son nom"),

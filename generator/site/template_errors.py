@@ -58,7 +58,11 @@ def _missing_template(exc: Exception) -> tuple[Msg, Msg]:
     import jinja2
 
     name = str(exc.name) if isinstance(exc, jinja2.TemplateNotFound) else ""
-    place = failure_place(exc)
+    return missing_template(name, failure_place(exc))
+
+
+def missing_template(name: str, place: Location | None) -> tuple[Msg, Msg]:
+    """(what, hint) of the template `name` that the template at `place` asks for and no theme has."""
     folder = _templates_folder(place.file) if place is not None else "themes/…/templates"
     if name.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", name) or re.match(r"^[A-Za-z]:", name):
         return msg("template.outside", name=name, folder=folder), msg("template.outside.hint", folder=folder)
