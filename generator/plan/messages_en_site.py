@@ -32,6 +32,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.children": "Objectives serving it",
     "site.kpis": "KPIs",
     "site.kpi": "KPI",
+    "site.kpi_link": "KPI",  # a funnel stage's link to its KPI, inside a sentence: "Leads (KPI)"
     "site.actions": "Actions",
     "site.action": "Action",
     "site.personas": "Personas",

@@ -32,6 +32,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.children": "Objectifs qui le servent",
     "site.kpis": "Indicateurs",
     "site.kpi": "Indicateur",
+    "site.kpi_link": "indicateur",  # le lien d'une étape d'entonnoir vers son indicateur : « Leads (indicateur) »
     "site.actions": "Actions",
     "site.action": "Action",
     "site.personas": "Personas",
