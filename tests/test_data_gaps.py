@@ -172,3 +172,22 @@ def test_the_funnel_page_says_beside_the_volume_that_a_month_is_missing(make_pla
     english = _funnel_page(make_plan, tmp_path / "en", without(MONTHS, "2026-06"), ENGLISH)
     assert "(no measurement for June 2026, counted as nothing)" in english
     assert "no measurement" not in _funnel_page(make_plan, tmp_path / "full", MONTHS, ENGLISH)
+
+
+def test_the_month_count_shortcut_finds_what_the_day_by_day_walk_finds() -> None:
+    """Monthly and quarterly rows (the common case, counted by months) give the very gaps, with the row before
+    each, that the general walk gives: random series with holes, duplicates and rows on a coarser grid."""
+    import datetime as dt
+    import random
+
+    from generator.plan import gaps, periods
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        kind = rng.choice([periods.MONTH, periods.QUARTER])
+        cadence = rng.choice(["monthly", "quarterly", "weekly", "yearly", "daily"])
+        step = 1 if kind == periods.MONTH else 3
+        start = dt.date(rng.randint(2020, 2026), rng.choice(range(1, 13, step)), 1)
+        chosen = sorted(rng.sample(range(0, 60, step), min(rng.randint(2, 40), 60 // step)))
+        rows = [(periods.add_months(start, i), kind) for i in chosen + chosen[-1:] * rng.randint(0, 1)]
+        assert gaps.find(rows, cadence) == gaps._find_any(sorted(rows), cadence), (rows, cadence)

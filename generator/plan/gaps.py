@@ -11,6 +11,8 @@ their own grid. A daily series without any weekend row misses no weekend (busine
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -77,10 +79,41 @@ def grid_of(rows: Sequence[tuple[dt.date, str]], cadence: str) -> str:
 
 
 def find(rows: Sequence[tuple[dt.date, str]], cadence: str) -> list[Gap]:
-    """The runs of periods missing between the first and the last of `rows` (first day, period), sorted."""
+    """The runs of periods missing between the first and the last of `rows` (first day, period), sorted.
+    Remembered by the rows themselves: check, the chart and the funnel page ask it of the same series, and
+    `strategy serve` of every unchanged series at each rebuild."""
     if len(rows) < 2:
         return []
-    rows = sorted(rows)
+    return list(_find(tuple(sorted(rows)), cadence))
+
+
+_WHOLE = {periods.MONTH: (MONTH, 1), periods.QUARTER: (QUARTER, 3)}  # a row's period: its grid, in months
+
+
+@functools.lru_cache(maxsize=8192)
+def _find(rows: tuple[tuple[dt.date, str], ...], cadence: str) -> tuple[Gap, ...]:
+    whole = _WHOLE.get(rows[0][1])
+    if whole and whole[0] == CADENCE_GRIDS.get(cadence, MONTH) and all(p == rows[0][1] for _, p in rows):
+        coarser = GRIDS[GRIDS.index(whole[0]) + 1]
+        if len({_start(day, coarser) for day, _ in rows}) < len(rows):  # else read on that coarser grid
+            return _find_whole(rows, *whole)
+    return tuple(_find_any(rows, cadence))
+
+
+def _find_whole(rows: tuple[tuple[dt.date, str], ...], grid: str, months: int) -> tuple[Gap, ...]:
+    """`_find_any` for rows that are each one whole month (quarter) on a monthly (quarterly) KPI, the
+    common case, by counting months: a gap is a step of more than one period between two rows."""
+    gaps: list[Gap] = []
+    for (before, _), (after, _) in itertools.pairwise(rows):
+        step = (after.year - before.year) * 12 + after.month - before.month
+        if step > months:
+            first = periods.add_months(_start(before, grid), months)
+            last = periods.add_months(_start(after, grid), -months)
+            gaps.append(Gap(grid, first, last, before, step // months - 1))
+    return tuple(gaps)
+
+
+def _find_any(rows: Sequence[tuple[dt.date, str]], cadence: str) -> list[Gap]:
     grid = grid_of(rows, cadence)
     covered: set[dt.date] = set()
     for day, period in rows:
