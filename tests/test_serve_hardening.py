@@ -168,3 +168,23 @@ def test_a_replaced_plan_folder_is_watched_anew(served: tuple[Server, Path, list
                     encoding="utf-8")
     until(lambda: "Capter des leads" in ask(server.port, f"/{OBJECTIVE_PAGE}")[1].decode(), "the edit served")
     stream.close()
+
+
+def test_a_plan_folder_gone_is_said_on_the_open_page_until_it_is_back(
+        served: tuple[Server, Path, list[str]], tmp_path: Path) -> None:
+    """The plan folder moved away while a page is open: the page's overlay says so in the plan's language, with
+    what to do, as the terminal does; the last good site stays served; once the folder is back, the page
+    reloads and the overlay is gone."""
+    server, plan, log = served
+    assert server.snapshot is not None
+    stream = Events(server.port, server.snapshot.token)
+    plan.rename(tmp_path / "away")
+    event = stream.next("errors")
+    assert "a disparu" in event["diagnostics"][0]["message"]
+    assert "remettez le dossier du plan" in event["diagnostics"][0]["hint"]
+    assert ask(server.port, f"/{OBJECTIVE_PAGE}")[0] == 200  # the last good site
+    (tmp_path / "away").rename(plan)
+    stream.next("reload")
+    assert server.errors is None
+    assert any("a disparu" in line for line in log)
+    stream.close()

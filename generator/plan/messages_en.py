@@ -387,6 +387,7 @@ EN: dict[str, str | dict[str, str]] = {
     "diff.working-tree": "working tree",
     "serve.plan-back": "the plan folder {plan} is back; watching it.",
     "serve.plan-gone": "the plan folder {plan} is gone; serving the last good site until it is back.",
+    "hint.plan-gone": "put the plan folder back (or check out a branch that has it): the preview rebuilds by itself",
     "serve.plan-replaced": "the plan folder {plan} was replaced by a new folder; watching the new one.",
     "serve.listening-wide": "listening on {host}, so other machines can see this preview; the default --host 127.0.0.1 keeps it on this machine.",
     "serve.building": "building {plan} …",

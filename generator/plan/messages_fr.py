@@ -394,6 +394,7 @@ FR: dict[str, str | dict[str, str]] = {
     "diff.working-tree": "version en cours (non enregistrée dans git)",
     "serve.plan-back": "le dossier du plan {plan} est revenu ; il est de nouveau surveillé.",
     "serve.plan-gone": "le dossier du plan {plan} a disparu ; le dernier site correct reste servi jusqu'à son retour.",
+    "hint.plan-gone": "remettez le dossier du plan (ou passez sur une branche qui l'a) : l'aperçu se reconstruit de lui-même",
     "serve.plan-replaced": "le dossier du plan {plan} a été remplacé par un nouveau dossier ; c'est lui qui est surveillé.",
     "serve.listening-wide": "écoute sur {host} : d'autres machines peuvent voir cet aperçu ; l'option par défaut --host 127.0.0.1 le garde sur cette machine.",
     "serve.building": "construction de {plan} …",

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ..plan.diagnostics import Location, format_text
+from ..plan.diagnostics import Diagnostics, Location, format_text
 from ..plan.messages import msg, reader_language, render, said
 from ..read.loader import plan_language
 from .answers import CLIENT_PATH, CONTENT_TYPES, EVENTS_PATH, answerer, client_tag, inject, placeholder
@@ -240,11 +240,22 @@ class Server:
             identity = now
             if now is None:
                 self.log(said(self.language, "serve", render(self.language, "serve.plan-gone", plan=str(plan))), True)
+                self._say_plan_gone(plan)
             else:
                 self.log(said(self.language, "serve", render(self.language, "serve.plan-replaced", plan=str(plan))),
                          False)
                 self.builder.forget_all()
                 self.rebuild()
+
+    def _say_plan_gone(self, plan: Path) -> None:
+        """The open pages' overlay says the plan folder is gone, as the terminal does (the last good site stays
+        served); the rebuild when it is back clears it."""
+        gone = Diagnostics()
+        gone.language = self.language
+        gone.error("plan-gone", Location(str(plan)), msg("serve.plan-gone", plan=str(plan)),
+                   msg("hint.plan-gone"))
+        self.errors = errors_payload(gone)
+        self.hub.publish("errors", self.errors, self.snapshot.token if self.snapshot else "none")
 
     # serving
 
