@@ -5,46 +5,20 @@ changes them exactly as a fresh build would."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
-from watchfiles import Change
 
 from generator.serve.server import Builder
-from tests.conftest import EXAMPLE
+from tests.serve_rebuilt import example_builder, rebuilt_equals_fresh, replace_once
 
-TODAY = dt.date(2026, 11, 23)
 LISTS = ("index.html", "actions.html", "freshness.html", "objectives/index.html")
 OBJECTIVE = "objectives/qualite-leads.md"
 
 
-def _rebuilt_equals_fresh(builder: Builder, edited: Path | None) -> dict[str, bytes]:
-    if edited is not None:
-        builder.forget([(Change.modified, str(edited))])
-    outcome, kept = builder.build()
-    assert outcome.ok and kept is not None, outcome.diagnostics.errors[:3]
-    outcome, fresh = Builder(builder.plan_dir, builder.today).build()
-    assert outcome.ok and fresh is not None
-    assert sorted(kept) == sorted(fresh)
-    assert [p for p in fresh if kept[p] != fresh[p]] == []
-    return kept
-
-
 @pytest.fixture
 def builder(tmp_path: Path) -> Builder:
-    plan = tmp_path / "content"
-    shutil.copytree(EXAMPLE, plan)
-    made = Builder(plan, TODAY)
-    _rebuilt_equals_fresh(made, None)
-    return made
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return example_builder(tmp_path)
 
 
 def test_a_text_edit_renders_the_objective_page_and_not_the_lists(builder: Builder) -> None:
@@ -52,9 +26,9 @@ def test_a_text_edit_renders_the_objective_page_and_not_the_lists(builder: Build
     objectives index are not rendered again, and the site is byte for byte a fresh build's."""
     path = builder.plan_dir / OBJECTIVE
     keys = {page: key for page, (key, _) in builder.memo.pages.items()}
-    before = _rebuilt_equals_fresh(builder, None)
+    before = rebuilt_equals_fresh(builder, None)
     path.write_text(path.read_text(encoding="utf-8") + "\nUn paragraphe ajouté au texte.\n", encoding="utf-8")
-    after = _rebuilt_equals_fresh(builder, path)
+    after = rebuilt_equals_fresh(builder, path)
     assert "Un paragraphe ajouté au texte." in after["objectives/qualite-leads.html"].decode()
     rendered = [page for page, (key, _) in builder.memo.pages.items() if key != keys[page]]
     assert "objectives/qualite-leads.html" in rendered
@@ -77,18 +51,18 @@ def test_each_field_a_list_shows_changes_it_as_a_fresh_build(builder: Builder, o
     action's status, department) shows in the rebuilt lists exactly as in a fresh build,
     and at least one list changes."""
     path = builder.plan_dir / OBJECTIVE
-    before = _rebuilt_equals_fresh(builder, None)
-    _replace(path, old, new)
-    after = _rebuilt_equals_fresh(builder, path)
+    before = rebuilt_equals_fresh(builder, None)
+    replace_once(path, old, new)
+    after = rebuilt_equals_fresh(builder, path)
     assert any(after[page] != before[page] for page in LISTS)
 
 
 def test_a_measurement_changes_the_lists_as_a_fresh_build(builder: Builder) -> None:
     """A new measurement in a KPI's CSV (its status, progress, freshness) shows in the lists as in a fresh build."""
     csv = builder.plan_dir / "data" / "leads-qualifies.csv"
-    before = _rebuilt_equals_fresh(builder, None)
+    before = rebuilt_equals_fresh(builder, None)
     csv.write_text(csv.read_text(encoding="utf-8") + "2026-11,3\n", encoding="utf-8")
-    after = _rebuilt_equals_fresh(builder, csv)
+    after = rebuilt_equals_fresh(builder, csv)
     assert any(after[page] != before[page] for page in LISTS)
 
 

@@ -5,43 +5,17 @@ from must still show: each rebuild is compared byte for byte with a fresh build.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
-from watchfiles import Change
 
 from generator.serve.server import Builder
-from tests.conftest import EXAMPLE
-
-TODAY = dt.date(2026, 11, 23)
-
-
-def _rebuilt_equals_fresh(builder: Builder, edited: Path | None) -> dict[str, bytes]:
-    if edited is not None:
-        builder.forget([(Change.modified, str(edited))])
-    outcome, kept = builder.build()
-    assert outcome.ok and kept is not None, outcome.diagnostics.errors[:3]
-    outcome, fresh = Builder(builder.plan_dir, builder.today).build()
-    assert outcome.ok and fresh is not None
-    assert sorted(kept) == sorted(fresh)
-    assert [p for p in fresh if kept[p] != fresh[p]] == []
-    return kept
+from tests.serve_rebuilt import TODAY, example_builder, rebuilt_equals_fresh, replace_once
 
 
 @pytest.fixture
 def builder(tmp_path: Path) -> Builder:
-    plan = tmp_path / "content"
-    shutil.copytree(EXAMPLE, plan)
-    made = Builder(plan, TODAY)
-    _rebuilt_equals_fresh(made, None)
-    return made
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return example_builder(tmp_path)
 
 
 def test_a_measurement_edit_shows_in_charts_and_pages(builder: Builder) -> None:
@@ -51,34 +25,34 @@ def test_a_measurement_edit_shows_in_charts_and_pages(builder: Builder) -> None:
     text = csv.read_text(encoding="utf-8")
     last = text.rstrip("\n").rsplit("\n", 1)[1]
     date, value = last.rsplit(",", 1)
-    before = _rebuilt_equals_fresh(builder, None)
-    _replace(csv, last, f"{date},{float(value) * 3 + 1}")
-    after = _rebuilt_equals_fresh(builder, csv)
+    before = rebuilt_equals_fresh(builder, None)
+    replace_once(csv, last, f"{date},{float(value) * 3 + 1}")
+    after = rebuilt_equals_fresh(builder, csv)
     assert any(before[p] != after[p] for p in before if p.startswith("objectives/"))
-    _replace(csv, f"{date},{float(value) * 3 + 1}", last)
-    assert _rebuilt_equals_fresh(builder, csv) == before
+    replace_once(csv, f"{date},{float(value) * 3 + 1}", last)
+    assert rebuilt_equals_fresh(builder, csv) == before
 
 
 def test_a_dropped_measurement_and_a_kpi_edit_show(builder: Builder) -> None:
     """A measurement removed from a CSV, then a KPI's target edited in its objective file, each show."""
     csv = builder.plan_dir / "data" / "leads-qualifies.csv"
     csv.write_text(csv.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[0] + "\n", encoding="utf-8")
-    _rebuilt_equals_fresh(builder, csv)
+    rebuilt_equals_fresh(builder, csv)
     objective = builder.plan_dir / "objectives" / "qualite-leads.md"
     text = objective.read_text(encoding="utf-8")
     target = next(line for line in text.splitlines() if line.strip().startswith("target:"))
-    _replace(objective, target, target.split(":")[0] + ": 12345")
-    _rebuilt_equals_fresh(builder, objective)
+    replace_once(objective, target, target.split(":")[0] + ": 12345")
+    rebuilt_equals_fresh(builder, objective)
 
 
 def test_a_period_edit_and_another_evaluation_date_show(builder: Builder) -> None:
     """The plan's period (strategy.yaml) and the evaluation date change what each KPI counts from the
     same, unchanged measurements: both show."""
     settings = builder.plan_dir / "strategy.yaml"
-    _replace(settings, "start: 2026-01-01", "start: 2026-03-01")
-    _rebuilt_equals_fresh(builder, settings)
+    replace_once(settings, "start: 2026-01-01", "start: 2026-03-01")
+    rebuilt_equals_fresh(builder, settings)
     builder.today = TODAY - dt.timedelta(days=200)
-    _rebuilt_equals_fresh(builder, None)
+    rebuilt_equals_fresh(builder, None)
 
 
 def test_a_kpi_state_digest_follows_each_counted_measurement(builder: Builder) -> None:
@@ -143,16 +117,16 @@ def test_an_edit_that_changes_a_status_sentence_shows_it(builder: Builder) -> No
     """A KPI's status sentence is made when its page is rendered, yet every edit that changes it shows:
     the at-risk tolerance in strategy.yaml (the same measurements, another rule and other numbers said), and
     a measurement that moves from one month to a day of it (what it stands for and where it stands)."""
-    before = _status_sentences(_rebuilt_equals_fresh(builder, None))
+    before = _status_sentences(rebuilt_equals_fresh(builder, None))
     settings = builder.plan_dir / "strategy.yaml"
-    _replace(settings, "at_risk: 0.9", "at_risk: 0.3")
-    looser = _status_sentences(_rebuilt_equals_fresh(builder, settings))
+    replace_once(settings, "at_risk: 0.9", "at_risk: 0.3")
+    looser = _status_sentences(rebuilt_equals_fresh(builder, settings))
     assert looser != before and len(looser) == len(before)
     csv = builder.plan_dir / "data" / "leads-qualifies.csv"
     last = csv.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[1]
     month, value = last.split(",")
-    _replace(csv, last, f"{month}-03,{value}")
-    dated = _rebuilt_equals_fresh(builder, csv)
+    replace_once(csv, last, f"{month}-03,{value}")
+    dated = rebuilt_equals_fresh(builder, csv)
     assert _status_sentences(dated) != looser
 
 
