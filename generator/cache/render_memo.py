@@ -108,6 +108,9 @@ class Fingerprints:
         self._leaves = leaves  # shared objects that hold no other shared object worth a reference
         self.table = table or where_free_table()  # the pickler's reductions (entities without locations)
         self._known: dict[int, tuple[Any, bytes]] = {}  # id → (the object, kept alive so the id stays its own)
+        # an earlier build's digests, by id: taken into `_known` only when this build meets the very object, so
+        # that what no page shows any more is let go with the build (`digested`)
+        self.earlier: dict[int, tuple[Any, bytes]] = {}
         # the classes pickled as a reference to their digest: a dispatch table's entries, looked up by exact
         # class, so that the many other objects of a page (dates, rows, classes) cost no Python call
         self.shared_classes = _with_subclasses(shared)
@@ -126,6 +129,10 @@ class Fingerprints:
     def of(self, obj: Any) -> bytes:
         kept = self._known.get(id(obj))
         if kept is not None and kept[0] is obj:
+            return kept[1]
+        kept = self.earlier.get(id(obj))
+        if kept is not None and kept[0] is obj:
+            self._known[id(obj)] = kept
             return kept[1]
         if isinstance(obj, self._leaves):  # the C pickler alone, without a Python call per object inside
             data = digest_pickle(obj, self.table)
@@ -438,10 +445,8 @@ class RenderMemo:
                 if known is not None and known[0] is one:
                     self._prints.known(one, known[1])
                     self._body_free.known(one, known[1])
-            for kept, digest in self._states.values():  # what an earlier build digested, still held
-                self._prints.known(kept, digest)
-            for kept, digest in self._body_free_states.values():
-                self._body_free.known(kept, digest)
+            # what an earlier build digested, taken as it is met (and so let go with this build if no page shows it)
+            self._prints.earlier, self._body_free.earlier = self._states, self._body_free_states
         pages = build_pages(state, fmt, make_chart=self.make_chart)
         if self._prints is not None:
             self._page_lists[key] = (state, pages)
