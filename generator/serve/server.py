@@ -171,8 +171,7 @@ class Server:
                 if not self._frozen:
                     self._freeze()
             else:
-                self.errors = errors_payload(outcome.diagnostics)
-                self.hub.publish("errors", self.errors, self.snapshot.token if self.snapshot else "none")
+                self._publish_errors(outcome.diagnostics)
             self.last = outcome
         self._report(outcome, first)
         return outcome
@@ -254,7 +253,12 @@ class Server:
         gone.language = self.language
         gone.error("plan-gone", Location(str(plan)), msg("serve.plan-gone", plan=str(plan)),
                    msg("hint.plan-gone"))
-        self.errors = errors_payload(gone)
+        with self._lock:
+            self._publish_errors(gone)
+
+    def _publish_errors(self, diagnostics: Diagnostics) -> None:
+        """What the open pages' overlay shows, kept for a page opened later (under the rebuild lock)."""
+        self.errors = errors_payload(diagnostics)
         self.hub.publish("errors", self.errors, self.snapshot.token if self.snapshot else "none")
 
     # serving
