@@ -32,19 +32,19 @@ _LEVEL = 1  # zlib: 28 MB of pages in 0.11 s to 3.7 MB; level 6 takes four times
 
 
 class KeptPages:
-    """The pages of one site (one theme environment and one `SiteContext`) kept in `partition`."""
+    """The pages of one site (its theme's template `sources` and its `SiteContext`) kept in `partition`."""
 
-    def __init__(self, env: Any, site: Any, partition: Partition = RENDERED_PAGES,
-                 sources: list[tuple[str, str]] | None = None) -> None:
-        self.partition = partition
-        self._site_digest = _site_digest(sources if sources is not None else template_sources(env) or [], site)
+    partition: Partition = RENDERED_PAGES
+
+    def __init__(self, sources: list[tuple[str, str]], site: Any) -> None:
+        self._site_digest = _site_digest(sources, site)
         self._prints: Fingerprints | None = None
 
     @staticmethod
     def for_site(env: Any, site: Any) -> KeptPages | None:
         """The kept pages of this site, or None when its templates read what page digests leave out."""
         sources = template_sources(env)  # read once, for both
-        return KeptPages(env, site, sources=sources) if templates_digestible(env, sources) else None
+        return KeptPages(sources, site) if sources is not None and templates_digestible(env, sources) else None
 
     def page_key(self, page: Any) -> str:
         """The entry's name of `page`, from what it shows (its charts made when it is rendered are made from
