@@ -76,10 +76,9 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
                 "" if new == CURRENT else version_root(new)
             section["href"] = entity_href(section["kind"], section["id"], base)
         path = changes_path(old, new)
-        # the card names each change (views compared before the card did hold only the headline)
+        # the card names each change (a kept view's key holds the code's digest: every view has `named`)
         entries[new]["changes"] = {"href": path, "count_words": view["count_words"],
-                                   "highlights": view.get("named", view["highlights"]),
-                                   "more": view.get("named_more", view["more"]), "from": old}
+                                   "highlights": view["named"], "more": view["named_more"], "from": old}
         pages.append(PageSpec(path=path, template="changes.html",
                               title=f"{ui(lang, 'changes')} {old} → {entries[new]['label']}", section="history",
                               data={"diff": view, "old": entries[old], "new": entries[new]}))
