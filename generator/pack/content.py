@@ -11,6 +11,7 @@ changed since the last tag.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,7 @@ def _changes(plan_dir: Path, state: PlanState, fmt: Formatter) -> Changes | None
     shown = ", ".join(counts(diff.summary, language, entities=True))
     return Changes(language=language, version=last.version, counts=shown,
                    # every change named (the pack lists nothing below them), the summary keeps the first few
-                   highlights=headline(diff, code=False, computed=True, limit=len(diff.changes) * 8).sentences,
+                   highlights=headline(diff, code=False, computed=True, limit=sys.maxsize).sentences,
                    uncommitted=uncommitted, tag=tag)
 
 
