@@ -26,7 +26,10 @@ def _w(fmt: Formatter, key: str, **values: object) -> str:
 def projection_text(fs: FunnelState, fmt: Formatter) -> str | None:
     """"≈ 3,3 clients signés sur 5 au 31 déc. 2026, au rythme moyen depuis le 1er janv. 2026": the last stage
     at the due date, at the current pace, and what that rests on (`projection_parts`)."""
-    parts = projection_parts(fs, fmt)
+    return _projection_sentence(fmt, projection_parts(fs, fmt))
+
+
+def _projection_sentence(fmt: Formatter, parts: tuple[str, str] | None) -> str | None:
     return None if parts is None else _w(fmt, "projection", figure=parts[0], basis=parts[1])
 
 
@@ -105,8 +108,9 @@ def _bottleneck(fs: FunnelState, i: int, st: StageState, fmt: Formatter) -> str:
 def facts(fs: FunnelState, fmt: Formatter) -> dict[str, Any]:
     """What a page says of a funnel in words: its unit (the last stage), projection and diagnosis."""
     last = fs.stages[-1].stage.title
+    parts = projection_parts(fs, fmt)  # made once for the sentence and its two halves
     return {"unit": fmt.unit(fs.funnel.goal, last), "one_unit": fmt.unit(1, last),
-            "projection": projection_text(fs, fmt), "projection_parts": projection_parts(fs, fmt),
+            "projection": _projection_sentence(fmt, parts), "projection_parts": parts,
             "diagnosis": diagnosis(fs, fmt)}
 
 
