@@ -7,7 +7,9 @@ code are in the fingerprint already), what every page shares (`SiteContext` but 
 day, version, search, static names, the plan's settings) and the page's own context (`PageSpec`: its path,
 template, title and data, the computed states it shows digested by content as `render_memo` does). An edited
 objective or KPI changes the pages that show it and no other; the pages of a plan with one edited file are
-found again but for those.
+found again but for those. A page whose templates never read an entity's body text (the lists, the dashboard:
+`render_memo.templates_reading_bodies`) is digested without the bodies, as `strategy serve` does, so an edit of
+an objective's text renders its own page again and not the lists that hold it.
 
 The entry is the page as rendered, before `theme_colours.recolour_page` (which the build applies after). A page
 is kept only when every drawing it shows was found in the cache as it was rendered: one with a drawing still to
@@ -24,7 +26,14 @@ from collections.abc import Callable
 from typing import Any
 
 from ..site import chart_svg
-from .render_memo import Fingerprints, page_fingerprints, site_digest, template_sources, templates_digestible
+from .render_memo import (
+    Fingerprints,
+    page_fingerprints,
+    site_digest,
+    template_sources,
+    templates_digestible,
+    templates_reading_bodies,
+)
 from .store import RENDERED_PAGES, Partition, fingerprint
 
 _PLACEHOLDER = chart_svg.placeholder("").split(" ", 1)[0].encode()  # "<!--drawing": a drawing still to make
@@ -36,24 +45,34 @@ class KeptPages:
 
     partition: Partition = RENDERED_PAGES
 
-    def __init__(self, sources: list[tuple[str, str]], site: Any) -> None:
+    def __init__(self, sources: list[tuple[str, str]], site: Any, reading_bodies: set[str]) -> None:
         self._site_digest = _site_digest(sources, site)
+        self._reading_bodies = reading_bodies  # the templates whose pages are digested with the bodies
         self._prints: Fingerprints | None = None
+        self._body_free: Fingerprints | None = None
 
     @staticmethod
     def for_site(env: Any, site: Any) -> KeptPages | None:
         """The kept pages of this site, or None when its templates read what page digests leave out."""
-        sources = template_sources(env)  # read once, for both
-        return KeptPages(sources, site) if sources is not None and templates_digestible(env, sources) else None
+        sources = template_sources(env)  # read once, for all three
+        if sources is None or not templates_digestible(env, sources):
+            return None
+        return KeptPages(sources, site, templates_reading_bodies(env, sources))
 
     def page_key(self, page: Any) -> str:
         """The entry's name of `page`, from what it shows (its charts made when it is rendered are made from
         the states in its data: `pages.build_pages(defer_charts=True)`)."""
-        if self._prints is None:
-            self._prints = page_fingerprints()
+        if page.template in self._reading_bodies:
+            if self._prints is None:
+                self._prints = page_fingerprints()
+            prints = self._prints
+        else:
+            if self._body_free is None:
+                self._body_free = page_fingerprints(bodies=False)
+            prints = self._body_free
         shown = (page.path, page.template, page.title, page.section, page.description, page.data, page.charts,
                  page.chart_count)
-        return f"{fingerprint('rendered page', self._site_digest, self._prints.of(shown))}.html.z"
+        return f"{fingerprint('rendered page', self._site_digest, prints.of(shown))}.html.z"
 
     def rendering(self, render: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
         """`render` taking each page it can from the kept ones, and keeping those it renders. Called by
