@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import BuiltSite, NewContext
+from tests.browser.conftest import BuiltSite, NewContext, screenshot_folder
 from tests.browser.helpers import SiteServer, Tab, no_problems, path_of
 
 pytestmark = pytest.mark.browser
@@ -93,3 +93,37 @@ def test_search_is_hidden_when_opened_from_disk(built_site: BuiltSite, new_conte
     problems = list(tab.errors) + [f"blocked: {url}" for url in keeper.blocked]
     tab.close()
     no_problems(problems, "the search box opened from disk")
+
+
+@pytest.mark.parametrize("page", ["index.html", "objectives/qualite-leads.html"])
+def test_search_results_fit_a_phone(page: str, site_server: SiteServer, new_context: NewContext,
+                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    """On a 390 × 844 phone, the results of a search sit whole on the screen: the panel and every result link
+    lie between the screen's left and right edges (nothing to scroll sideways to read a title), the first
+    result's title shows below the search box, and the page does not scroll sideways. A screenshot is written to
+    <tmp>/search-phone/ to look at."""
+    shots = screenshot_folder(tmp_path_factory, "search-phone")
+    context, _ = new_context(viewport={"width": 390, "height": 844})
+    tab = Tab(context)
+    tab.open(site_server.base_url + page)
+    type_query(tab, WORD)
+    tab.page.locator(RESULTS).first.wait_for(timeout=10_000)
+    tab.page.screenshot(path=str(shots / (page.replace("/", "_") + ".png")))
+    boxes = tab.page.evaluate("""(selector) => {
+      const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top,
+        bottom: r.bottom, text: (e.textContent || '').trim().slice(0, 40)}; };
+      return {screen: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth,
+        search: box(document.querySelector('.search')), panel: box(document.querySelector('#search-results')),
+        links: [...document.querySelectorAll(selector)].map(box)};
+    }""", RESULTS)
+    width = boxes["screen"]
+    problems = [f"{name} runs from {b['left']:.0f} to {b['right']:.0f} px on a {width} px screen"
+                for name, b in [("the panel", boxes["panel"]), *((f"result '{b['text']}'", b) for b in boxes["links"])]
+                if b["left"] < -0.5 or b["right"] > width + 0.5]
+    if boxes["scroll"] > width:
+        problems.append(f"the page scrolls sideways ({boxes['scroll']} px wide)")
+    if boxes["links"] and boxes["links"][0]["top"] < boxes["search"]["top"]:
+        problems.append("the first result shows above the search box")
+    problems += tab.errors
+    tab.close()
+    no_problems(problems, f"searching '{WORD}' on a phone from {page}")
