@@ -89,6 +89,7 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from .cache.site_stores import keep_site_stores
     from .parallel import render_drawn
     from .plan.i18n import Formatter
+    from .site.image_sizes import image_sizes, sized_images
     from .site.long_series import csv_files
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
     from .site.render import environment, named_statics, render_page, static_files, static_names, theme_dirs
@@ -130,14 +131,15 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
         with memo.build():
             pages = memo.page_specs(state, fmt, build_pages)
             html = memo.render(env, pages, site, render, jobs=jobs)
+    assets = {rel: source.read_bytes(rel) for rel in plan.assets}
+    sizes = image_sizes(assets)  # each image's width and height, for the pages' <img> of them
     for page, text in zip(pages, html, strict=True):
         check_page_weight(page.path, len(text))
-        out.files[page.path] = recolour_page(text, colours)
+        out.files[page.path] = sized_images(recolour_page(text, colours), page.path, sizes)
         out.pages += 1
         out.charts += page.chart_count
     out.files.update(csv_files(state))  # the full series of the KPIs whose tables are summarised
-    for rel in plan.assets:
-        out.files[rel] = source.read_bytes(rel)
+    out.files.update(assets)
     if settings.base_url and version is None:
         out.files["sitemap.xml"] = _sitemap(settings.base_url, sorted(p for p in out.files if p.endswith(".html")))
     if with_static:
