@@ -20,13 +20,14 @@ def _linked(out: Path, page: str) -> list[str]:
 
 
 def test_pages_link_static_files_by_content_and_the_name_follows_the_content(tmp_path: Path) -> None:
-    """Every page links site.css, print.css, nojs.css, the icon and search.js by a content-named file that
+    """Every page links site.css, print.css, nojs.css, the icon, nav.js and search.js by a content-named file that
     exists; a plan whose theme changes site.css gets another name for it, the other files keeping theirs."""
     first = tmp_path / "first"
     assert build(EXAMPLE, first, TODAY).ok
     linked = _linked(first, "funnels/acquisition.html")
     assert {re.sub(r"\.[0-9a-f]{8}\.", ".", p) for p in linked} == {
-        "static/site.css", "static/print.css", "static/nojs.css", "static/favicon.svg", "static/search.js"}
+        "static/site.css", "static/print.css", "static/nojs.css", "static/favicon.svg", "static/nav.js",
+        "static/search.js"}
     for path in linked:
         assert (first / path).is_file(), path
 

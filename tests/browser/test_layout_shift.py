@@ -2,7 +2,8 @@
 Core Web Vitals), with JavaScript on, on a 390 px phone and a 1280 px screen: a page of each template (the
 dashboard, an objective, a funnel, the lists, a persona, an experience, a solution, a free page). The search
 script and the plan's images are made to arrive late (a slow network), so that the page is painted before
-they do: whatever the script changes or an image takes must not push the page down. Screenshots go to <tmp>/layout-shift/."""
+they do: whatever the script changes or an image takes must not push the page down. Screenshots go to
+<tmp>/layout-shift/."""
 
 from __future__ import annotations
 

@@ -47,6 +47,10 @@ CLIPPED_LABELS_JS = """() => [...document.querySelectorAll('svg.chart-svg')]
                              || r.bottom > box.bottom + 1); })
     .map(t => `"${t.textContent}" in ${svg.closest('[data-chart]').getAttribute('data-chart')}`); })"""
 HEADER_JS = "() => Math.round(document.querySelector('.site-header').getBoundingClientRect().height)"
+# The menu's current section, where it sits across the screen (null on a page of no section)
+CURRENT_SECTION_JS = """() => { const a = document.querySelector('.site-nav a[aria-current="page"]');
+  if (!a) return null; const r = a.getBoundingClientRect();
+  return {text: a.textContent.trim(), left: r.left, right: r.right}; }"""
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +70,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_fits_a_phone(page: str, phone: Tab, site_server: SiteServer, shots: Path) -> None:
     """At 390 × 844 the page does not scroll sideways, nothing runs past the screen except inside a container
-    meant to scroll, no chart cuts off its own labels or legend, and the header is at most 211 px tall."""
+    meant to scroll, no chart cuts off its own labels or legend, the header is at most 211 px tall, and the
+    menu's current section shows whole (the menu's row is scrolled to it: Solutions is far along it)."""
     phone.open(site_server.base_url + page)
     phone.page.screenshot(path=str(shots / (page.replace("/", "_") + ".png")))
     problems = [f"sticks out: {line}" for line in phone.page.evaluate(OVERFLOW_JS)]
@@ -77,6 +82,10 @@ def test_page_fits_a_phone(page: str, phone: Tab, site_server: SiteServer, shots
     header = phone.page.evaluate(HEADER_JS)
     if header > MAX_HEADER:
         problems.append(f"the header is {header} px tall")
+    current = phone.page.evaluate(CURRENT_SECTION_JS)
+    if current and (current["left"] < -0.5 or current["right"] > PHONE["width"] + 0.5):
+        problems.append(f"the menu's current section '{current['text']}' is cut off by the screen's edge "
+                        f"({current['left']:.0f} to {current['right']:.0f} px)")
     no_problems(problems + phone.errors, f"{page} on a 390 px phone")
 
 

@@ -127,3 +127,20 @@ def test_search_results_fit_a_phone(page: str, site_server: SiteServer, new_cont
     problems += tab.errors
     tab.close()
     no_problems(problems, f"searching '{WORD}' on a phone from {page}")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_search_box_shows_its_whole_placeholder(width: int, site_server: SiteServer,
+                                                    new_context: NewContext) -> None:
+    """The empty search box reads « Rechercher dans le plan » whole, on a phone and on a wide screen (it read
+    « Rechercher dans le plar » at 1280 px)."""
+    context, _ = new_context(viewport={"width": width, "height": 844})
+    tab = Tab(context)
+    tab.open(site_server.base_url + "index.html")
+    room, needed = tab.page.evaluate("""() => { const box = document.querySelector('#search-box');
+      const style = getComputedStyle(box); const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = style.font;
+      return [box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+              ctx.measureText(box.placeholder).width]; }""")
+    tab.close()
+    assert needed <= room, f"the placeholder needs {needed:.0f} px, the box gives it {room:.0f} px at {width} px"
