@@ -21,6 +21,7 @@ from . import kpi_csv, kpi_xlsx
 from .budgets import WORKBOOKS
 from .data_words import Reporter
 from .kpi_csv import DAY_FIRST, MONTH_FIRST, Cell, Grid, Written
+from .plain_csv import plain_series
 
 NOT_READ = {".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)", ".numbers": "Numbers"}
 
@@ -58,6 +59,10 @@ def read_series(raw: bytes, rel: str, spec: ReadSpec, report: Reporter) -> Serie
         text = kpi_csv.decode(raw, spec.encoding, spec.kpi, report)
         if text is None:
             return None
+        if spec.separator in (None, ",") and spec.decimal is None and spec.dates is None:
+            plain = plain_series(text, rel, spec.column)  # `2026-11-03,1450` rows: read at once
+            if plain is not None:
+                return plain
         separator = kpi_csv.SEPARATORS.get(spec.separator or "")
         table = kpi_csv.grid(text, separator, "date", spec.kpi, report)
     if table is None:
