@@ -385,8 +385,8 @@ def test_funnel_table_and_description(state: PlanState, fr: Formatter) -> None:
         ["Clients", "20\u202f%", "5", "3", "4", "–"],
     ]
     # 4 clients of 24 300 visits, for 2 % × 20 % planned across the unmeasured meetings: the bottleneck
-    assert chart.description == ("Tunnel d'acquisition : il faut 1\u202f250 « Visites » pour atteindre "
-                                 "5 « Clients » ; goulot d'étranglement : « Clients ».")
+    assert chart.description == ("Tunnel d'acquisition : il faut 1\u202f250 «\u00a0Visites\u00a0» pour atteindre "
+                                 "5 «\u00a0Clients\u00a0» ; goulot d'étranglement : «\u00a0Clients\u00a0».")
 
 
 # --- progress chart ------------------------------------------------------------------------

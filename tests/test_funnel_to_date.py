@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.plan.compute import compute_plan
 from generator.plan.diagnostics import Location
+from generator.plan.message_tables import guillemets_unbroken
 from generator.plan.model import KPI, Funnel, Objective, Plan, Point, Series, Settings, Stage
 
 # The trial's plan, as a French marketing lead wrote it: visits per month at the top (a level KPI), running
@@ -208,10 +209,12 @@ def test_a_projection_through_planned_rates_says_so(make_plan: Callable[..., Pat
     run("build", str(plan), "-o", str(out), "--today", TRIAL_DAY.isoformat())
     basis = ("projeté depuis le volume mesuré de « Visiteurs du site », au rythme moyen depuis le 1er janv. 2026, "
              "puis aux taux prévus des étapes suivantes, non mesurées : « Prospects » et « Clients signés »")
-    # the pages give the figure, then what it rests on in small type; the terminal joins them with a comma
+    # the pages give the figure, then what it rests on in small type; the terminal joins them with a comma (and its
+    # guillemets hold their no-break spaces: page_text reads them as spaces)
     assert f"sur 8 au 31 déc. 2026 {basis}" in page_text(out / "funnels" / "acquisition.html")
     assert f"sur 8 au 31 déc. 2026 {basis}" in page_text(out / "index.html")
-    assert f"sur 8 au 31 déc. 2026, {basis}" in run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
+    said = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
+    assert f"sur 8 au 31 déc. 2026, {guillemets_unbroken(basis)}" in said
 
 
 def test_a_projection_through_planned_rates_says_so_in_english(make_plan: Callable[..., Path]) -> None:
@@ -319,7 +322,7 @@ def test_a_rate_across_an_unmeasured_stage_is_judged_against_the_planned_rates_b
 
     fs = compute_funnel(_distributors(), {"contacts": 106, "signes": 6}, elapsed=11.1 / 12)
     assert fs is not None and fs.bottleneck == "signes"
-    text = " ".join(diagnosis(fs, Formatter("fr", "EUR"))).replace("\u202f", " ")
+    text = " ".join(diagnosis(fs, Formatter("fr", "EUR"))).replace("\u202f", " ").replace("\u00a0", " ")
     assert ("Goulot d'étranglement entre « Contacts qualifiés » et « Distributeurs signés » : 5,7 % pour 10 % "
             "prévus (57 % du taux prévu) ; l'étape « Démonstrations en usine » entre les deux n'est pas mesurée."
             ) in text
@@ -340,7 +343,7 @@ def test_without_any_measured_rate_the_diagnosis_speaks_of_volumes_only() -> Non
 
     fs = compute_funnel(_distributors(), {"contacts": 80}, elapsed=11.1 / 12)
     assert fs is not None
-    text = " ".join(diagnosis(fs, Formatter("fr", "EUR"))).replace("\u202f", " ")
+    text = " ".join(diagnosis(fs, Formatter("fr", "EUR"))).replace("\u202f", " ").replace("\u00a0", " ")
     assert text.startswith("Retard en volume : « Contacts qualifiés » en est à 80 pour 111 attendus à ce jour")
     assert "taux" not in text
 
@@ -351,8 +354,8 @@ def test_funnel_command_judges_the_rate_across_an_unlinked_stage(make_plan: Call
     funnel = FUNNEL.replace("    rate: \"1 %\"\n    kpi: prospects\n", "    rate: \"1 %\"\n")
     plan = make_plan(trial_files(funnel=funnel), settings=SETTINGS_FR)
     out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
-    assert "Goulot d'étranglement entre « Visiteurs du site » et « Clients signés »" in out
-    assert "l'étape « Prospects » entre les deux n'est pas mesurée" in out
+    assert "Goulot d'étranglement entre «\u00a0Visiteurs du site\u00a0» et «\u00a0Clients signés\u00a0»" in out
+    assert "l'étape «\u00a0Prospects\u00a0» entre les deux n'est pas mesurée" in out
     assert "Aucun taux mesuré" not in out
 
 
@@ -368,7 +371,7 @@ def test_counts_are_whole_in_sentences_and_projections() -> None:
     fs = compute_funnel(_distributors(), {"contacts": 106, "signes": 6}, elapsed=11.1 / 12)
     assert fs is not None
     text = " ".join(diagnosis(fs, fr))
-    assert "« Distributeurs signés » en est à 6 pour 12 attendus à ce jour (12 d'ici le" in text
+    assert "«\u00a0Distributeurs signés\u00a0» en est à 6 pour 12 attendus à ce jour (12 d'ici le" in text
     assert (projection_text(fs, fr) or "").startswith("≈ 6,5 distributeurs signés sur 12")
     big = compute_funnel(_distributors(), {"signes": 106_000}, elapsed=0.923)
     assert big is not None

@@ -47,7 +47,7 @@ def test_init_inside_a_repository_leaves_it_alone(tmp_path: Path) -> None:
             "Settings → Environments → github-pages → Deployment branches and tags: add the rule `v*`",
             "git tag v1.0 && git push --tags"]),
     ("fr", ["Ensuite :", "git push -u origin main", "Settings → Pages → Source : GitHub Actions",
-            "Deployment branches and tags : ajoutez la règle « v* »", "publie la version v1.0"]),
+            "Deployment branches and tags : ajoutez la règle «\u00a0v*\u00a0»", "publie la version v1.0"]),
 ])
 def test_the_printed_steps_lead_to_a_published_site(tmp_path: Path, lang: str, words: list[str]) -> None:
     """The steps init prints, in the plan's language, go from commit to push, the Pages source, and the

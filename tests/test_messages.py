@@ -132,3 +132,17 @@ def test_a_count_in_a_message_is_grouped_as_the_pages_group_it(tmp_path, monkeyp
     checked = run(tmp_path / "csv", monkeypatch, _daily_csv(1300, 1234), settings=plan_settings)
     twice = [d.message for d in checked.diagnostics if line in d.message]
     assert len(twice) == 1, [d.message for d in checked.diagnostics]
+
+
+def test_french_guillemets_hold_no_break_spaces():
+    """A French title quoted in a sentence (« Clients signés ») never has its « left at the end of a line or its »
+    sent to the next one on a phone: every « … » the tool writes, on pages, in the terminal, the diff and the pack,
+    has a no-break space inside each guillemet."""
+    forms = [form for template in MESSAGES["fr"].values()
+             for form in (template.values() if isinstance(template, dict) else [template])]
+    quoting = [form for form in forms if "«" in form]
+    assert len(quoting) > 30
+    assert [form for form in quoting if "« " in form or " »" in form] == []
+    said = render("fr", "diff.phrase.added.kpi", title="Leads qualifiés")
+    assert said == "indicateur «\u00a0Leads qualifiés\u00a0» ajouté"
+    assert render("en", "diff.phrase.added.kpi", title="Qualified leads") == "KPI “Qualified leads” added"

@@ -41,7 +41,7 @@ def test_a_french_plan_gets_french_from_check(make_plan, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, _ = _run("check", "plan", "--today", "2026-11-23")
     assert code == 1
-    assert "erreur  `target` ne peut pas être « beaucoup »  [type]" in out
+    assert "erreur  `target` ne peut pas être «\u00a0beaucoup\u00a0»  [type]" in out
     assert "conseil : écrivez un nombre simple, par ex. target: 1250" in out
     assert out.splitlines()[-1] == "2 erreurs, 0 avertissement"
     payload = json.loads(_run("check", "plan", "--format", "json")[1])
@@ -119,7 +119,7 @@ def test_a_french_colon_in_a_list_item_gets_the_quoting_hint(check_plan):
     diagnostic = only(checked, "type")
     assert (diagnostic.line, diagnostic.column) == (4, 5)
     assert "mapping" not in diagnostic.message
-    assert diagnostic.text("fr") == ("cet élément se lit comme `clé: valeur` à cause de son « : » : "
+    assert diagnostic.text("fr") == ("cet élément se lit comme `clé: valeur` à cause de son «\u00a0:\u00a0» : "
                                      "Objectif : croissance")
     assert diagnostic.hint_text("fr") == 'mettez tout le texte entre guillemets, par ex. - "Objectif : croissance"'
 

@@ -28,8 +28,8 @@ def test_a_server_that_refuses_the_connection(tmp_path: Path, monkeypatch: pytes
     [error] = refresh(plan).errors
     assert error.startswith("leads : impossible de se connecter à la source `crm` : son serveur est-il démarré, et "
                             "CRM_URL contient-elle la bonne URL (hôte, port, base, utilisateur) ? PostgreSQL "
-                            "répond : « ")
-    assert error.endswith(" »") and "la requête a échoué" not in error and "s3cr3t" not in error
+                            "répond : «\u00a0")
+    assert error.endswith("\u00a0»") and "la requête a échoué" not in error and "s3cr3t" not in error
     [error] = refresh(english(plan)).errors
     assert error.startswith("leads: could not connect to the source `crm`: is its server running, and does CRM_URL "
                             "hold the right URL (host, port, database, user)? PostgreSQL says: \"")

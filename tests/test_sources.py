@@ -359,7 +359,7 @@ def test_a_postgres_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, post
     assert (plan / "data" / "leads.csv").read_text() == "date,value\n2026-01,125\n2026-02,125\n2026-03,125\n"
     objective.write_text(text.replace(query, "DELETE FROM leads RETURNING created AS date, id AS value"))
     failed = refresh(plan)
-    assert failed.errors == ["leads : la requête a échoué ; PostgreSQL répond : « cannot execute DELETE in a "
-                             "read-only transaction »"]
+    assert failed.errors == ["leads : la requête a échoué ; PostgreSQL répond : «\u00a0cannot execute DELETE in a "
+                             "read-only transaction\u00a0»"]
     with psycopg.connect(postgres_url) as db:
         assert db.execute("SELECT count(*) FROM leads").fetchone() == (300,)

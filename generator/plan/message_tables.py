@@ -22,6 +22,20 @@ AREAS: dict[str, tuple[dict[str, Template], ...]] = {
     "en": (EN_CHECK, EN_SITE, EN_CHARTS, EN_READ, EN_COMMANDS),
     "fr": (FR_CHECK, FR_SITE, FR_CHARTS, FR_READ, FR_COMMANDS),
 }
+
+
+def guillemets_unbroken(text: str) -> str:
+    """French typography's no-break space inside guillemets: "« Leads »" is written "«\u00a0Leads\u00a0»", so
+    that a narrow screen never breaks a line after « or before » (the tables are written with plain spaces)."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
+def _unbroken(template: Template) -> Template:
+    if isinstance(template, dict):
+        return {form: guillemets_unbroken(text) for form, text in template.items()}
+    return guillemets_unbroken(template)
+
+
 EN: dict[str, Template] = {key: text for area in AREAS["en"] for key, text in area.items()}
-FR: dict[str, Template] = {key: text for area in AREAS["fr"] for key, text in area.items()}
+FR: dict[str, Template] = {key: _unbroken(text) for area in AREAS["fr"] for key, text in area.items()}
 MESSAGES: dict[str, dict[str, Template]] = {"en": EN, "fr": FR}
