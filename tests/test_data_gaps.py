@@ -154,13 +154,21 @@ def test_a_chart_without_gap_keeps_its_spec(make_plan: Callable[..., Path]) -> N
     assert chart.table.note == ""
 
 
-def _funnel_page(make_plan: Callable[..., Path], tmp_path: Path, rows: str, settings: str) -> str:
+def _built(make_plan: Callable[..., Path], tmp_path: Path, rows: str, settings: str) -> Path:
     folder = make_plan(plan(rows, funnel=True), settings=settings)
     out = tmp_path / "site"
     result = CliRunner().invoke(main, ["build", str(folder), "-o", str(out), "--today", TODAY.isoformat()],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", (out / "funnels/acquisition.html").read_text())))
+    return out
+
+
+def _read(html_text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", html_text)))
+
+
+def _funnel_page(make_plan: Callable[..., Path], tmp_path: Path, rows: str, settings: str) -> str:
+    return _read((_built(make_plan, tmp_path, rows, settings) / "funnels/acquisition.html").read_text())
 
 
 def test_the_funnel_page_says_beside_the_volume_that_a_month_is_missing(make_plan: Callable[..., Path],
@@ -191,3 +199,28 @@ def test_the_month_count_shortcut_finds_what_the_day_by_day_walk_finds() -> None
         chosen = sorted(rng.sample(range(0, 60, step), min(rng.randint(2, 40), 60 // step)))
         rows = [(periods.add_months(start, i), kind) for i in chosen + chosen[-1:] * rng.randint(0, 1)]
         assert gaps.find(rows, cadence) == gaps._find_any(sorted(rows), cadence), (rows, cadence)
+
+
+def test_the_funnel_chart_table_and_description_and_the_kpi_tile_say_a_month_is_missing(
+        make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """A reader of the funnel chart's data table, of its text description (screen readers) or of the objective
+    page's "Latest" tile alone is told June is missing, in the words the funnel page uses beside the volume, so
+    that a missing month is never read as a measured one; on the funnel page and the dashboard alike."""
+    out = _built(make_plan, tmp_path / "fr", without(MONTHS, "2026-06"), MINIMAL_SETTINGS)
+    for page in ("funnels/acquisition.html", "index.html"):
+        text = (out / page).read_text()
+        table = _read(text.split('<details class="chart-data"')[-1 if page == "index.html" else 1].split("</table>")[0])
+        assert "(aucune mesure pour juin 2026, comptée pour zéro)" in table, page
+        [label] = re.findall(r'data-chart="funnel-acquisition" role="img" aria-label="([^"]*)"', text)
+        said = " «\u00a0Visites\u00a0» : aucune mesure pour juin 2026, comptée pour zéro."
+        assert html.unescape(label).endswith(said)
+    tiles = _read((out / "objectives/visites.html").read_text().split('<dl class="numbers">')[1].split("</dl>")[0])
+    assert "(aucune mesure pour juin 2026)" in tiles
+    english = _built(make_plan, tmp_path / "en", without(MONTHS, "2026-06"), ENGLISH)
+    text = (english / "funnels/acquisition.html").read_text()
+    assert "“Visites”: no measurement for June 2026, counted as nothing." in html.unescape(text)
+    tiles = _read((english / "objectives/visites.html").read_text().split('<dl class="numbers">')[1].split("</dl>")[0])
+    assert "(no measurement for June 2026)" in tiles
+    full = _built(make_plan, tmp_path / "full", MONTHS, ENGLISH)
+    assert "no measurement" not in (full / "funnels/acquisition.html").read_text()
+    assert "no measurement" not in (full / "objectives/visites.html").read_text()

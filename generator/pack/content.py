@@ -219,10 +219,11 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
     funnels = []
     for fs in state.funnels.values():
         facts = explain.facts(fs, fmt)
-        chart = charts.funnel_chart(fs, fmt)
+        stage_gaps = explain.stage_gaps(fs, state.kpis, fmt)
+        chart = charts.with_stage_gaps(charts.funnel_chart(fs, fmt), fs, stage_gaps, fmt)
         funnels.append(FunnelView(f"funnel-{fs.funnel.id}", fs, facts["unit"], facts["projection"],
                                   facts["diagnosis"], svg(chart, fmt, height=None, colours=colours),
-                                  chart.description, explain.stage_gaps(fs, state.kpis, fmt)))
+                                  chart.description, stage_gaps))
     views = {view.state.objective.id: view for view in objectives}
     weakest = [views[o.objective.id] for o in worst_first([view.state for view in objectives], settings.period_end)]
     pressing = action_rows(state, only_pressing=True)

@@ -39,6 +39,8 @@ EN_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.funnel.funnel_caption": "{title}: volume needed at each stage",
     "chart.funnel.funnel_desc": "{title}: {top} “{top_stage}” are needed to reach {goal} “{last_stage}”{bottleneck}.",
     "chart.funnel.funnel_desc_bottleneck": "; bottleneck: “{stage}”",
+    # a stage whose volume misses a period, in the table's words (explain.stage_gap): "… counted as nothing."
+    "chart.funnel.stage_gap": "“{stage}”: {note}.",
     "chart.progress.objective": "Objective",
     "chart.progress.progress": "Progress",
     "chart.progress.expected_progress": "Expected progress",

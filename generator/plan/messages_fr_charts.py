@@ -39,6 +39,8 @@ FR_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.funnel.funnel_caption": "{title} : volume nécessaire à chaque étape",
     "chart.funnel.funnel_desc": "{title} : il faut {top} « {top_stage} » pour atteindre {goal} « {last_stage} »{bottleneck}.",
     "chart.funnel.funnel_desc_bottleneck": " ; goulot d'étranglement : « {stage} »",
+    # a stage whose volume misses a period, in the table's words (explain.stage_gap): "… counted as nothing."
+    "chart.funnel.stage_gap": "« {stage} » : {note}.",
     "chart.progress.objective": "Objectif",
     "chart.progress.progress": "Avancement",
     "chart.progress.expected_progress": "Avancement attendu",

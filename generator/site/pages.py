@@ -21,7 +21,7 @@ from ..plan.i18n import Formatter
 from ..plan.kinds import KINDS
 from ..plan.model import Action, Objective, Plan
 from . import attention, explain
-from .charts import BUDGET, FUNNEL, KPI, PROGRESS, Chart, ChartMaker, make_chart, progress_chart_of
+from .charts import BUDGET, FUNNEL, KPI, PROGRESS, Chart, ChartMaker, make_chart, progress_chart_of, with_stage_gaps
 from .ui_text import ui
 
 SOON_DAYS = 30  # an action due within this many days is "due soon" on the dashboard
@@ -240,7 +240,10 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
     shown = attention.objectives_shown(list(state.objectives.values()), plan.settings.period_end)
     progress = (progress_chart_of(state, fmt, [o.objective.id for o in shown.items]) if shown.more
                 else make_chart(PROGRESS, state, fmt))
-    dash_charts = [progress, *(make_chart(FUNNEL, fs, fmt) for fs in glance)]
+    # a stage's volume missing a period says so beside it, in the chart's table and description too
+    glance_gaps = {fs.funnel.id: explain.stage_gaps(fs, state.kpis, fmt) for fs in glance}
+    dash_charts = [progress, *(with_stage_gaps(make_chart(FUNNEL, fs, fmt), fs, glance_gaps[fs.funnel.id], fmt)
+                               for fs in glance)]
     pressing = action_rows(state, only_pressing=True)
     fresh = freshness(state)
     pages.append(PageSpec(
@@ -250,8 +253,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
               "freshness": fresh, "stale": attention.first(attention.stale_first(fresh), attention.FRESHNESS_SHOWN),
               "funnels": list(state.funnels.values()),
               # a stage's volume missing a month says so, as on the funnel page
-              "glance": [{"f": fs, **explain.facts(fs, fmt), "gaps": explain.stage_gaps(fs, state.kpis, fmt)}
-                         for fs in glance],
+              "glance": [{"f": fs, **explain.facts(fs, fmt), "gaps": glance_gaps[fs.funnel.id]} for fs in glance],
               "counts": status_counts(list(state.objectives.values())),
               # "1 of 2 KPIs not measured yet" beside a card's progress, which counts the measured ones only
               "unmeasured": {o.objective.id: explain.unmeasured_kpis(o, fmt) for o in shown.items}},
@@ -282,6 +284,8 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
                   "objective_rule": explain.objective_rule(ostate, fmt),
                   "unmeasured_rule": explain.unmeasured_rule(ostate, fmt),
                   "forecast_bases": explain.PerKpi(explain.forecast_basis, ostate.kpis, fmt),
+                  # beside the latest figure, the periods missing between its rows, as its chart says
+                  "gaps": explain.PerKpi(explain.kpi_gap, ostate.kpis, fmt),
                   "children": [state.objectives[c] for c in ostate.children],
                   "personas": [plan.personas[p] for p in obj.personas if p in plan.personas],
                   "actions": actions.get(oid, []),
@@ -294,12 +298,13 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
     pages.append(PageSpec(path="funnels/index.html", template="funnels.html", title=ui(lang, "step2"),
                           section="funnels", data={"funnels": list(state.funnels.values())}))
     for fid, fstate in state.funnels.items():
+        stage_gaps = explain.stage_gaps(fstate, state.kpis, fmt)
         pages.append(PageSpec(
             path=f"funnels/{fid}.html", template="funnel.html", title=fstate.funnel.title, section="funnels",
             data={"f": fstate, "experiences": _funnel_refs(state, fid), **explain.facts(fstate, fmt),
                   "stage_kpis": {s.stage.id: state.kpis.get(s.stage.kpi) for s in fstate.stages if s.stage.kpi},
-                  "stage_gaps": explain.stage_gaps(fstate, state.kpis, fmt)},
-            charts=[make_chart(FUNNEL, fstate, fmt)]))
+                  "stage_gaps": stage_gaps},
+            charts=[with_stage_gaps(make_chart(FUNNEL, fstate, fmt), fstate, stage_gaps, fmt)]))
 
     # step 3: personas
     pages.append(PageSpec(path="personas/index.html", template="personas.html", title=ui(lang, "step3"),

@@ -27,7 +27,7 @@ How Altair is kept cheap (it costs about 0.35 s to import and 5 ms a chart to se
 
 from .budget import budget_chart
 from .common import COUNT_AXIS, MONEY_AXIS, NUMBER_AXIS, PERCENT_AXIS, STATUS_ORDER, Chart, Table
-from .funnel import funnel_chart
+from .funnel import funnel_chart, with_stage_gaps
 from .history import VersionTargets, target_history_charts
 from .kpi import kpi_chart
 from .progress import progress_chart, progress_chart_of
@@ -50,4 +50,5 @@ __all__ = [
     "PERCENT_AXIS", "PROGRESS", "STATUS_ORDER", "TARGET_HISTORY", "THEME_NAME", "Chart", "ChartKind", "ChartMaker",
     "InlinedSpec", "ShapeStore", "Table", "VersionTargets", "budget_chart", "funnel_chart", "keep_shapes_in",
     "kpi_chart", "make_chart", "progress_chart", "progress_chart_of", "target_history_charts", "theme",
+    "with_stage_gaps",
 ]

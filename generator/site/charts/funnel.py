@@ -3,6 +3,8 @@ volume so far beside it."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...plan.i18n import Formatter, whole_needed
@@ -108,4 +110,23 @@ def funnel_chart(state: FunnelState, fmt: Formatter) -> Chart:
                         top_stage=first.stage.title, goal=fmt.number(float(last.need)),
                         last_stage=last.stage.title, bottleneck=bottleneck)
     return Chart(id=f"funnel-{funnel.id}", spec=spec, table=table, description=description)
+
+
+_ACTUAL_COLUMN = 4  # the table's "actual so far" column (funnel_chart's rows)
+
+
+def with_stage_gaps(chart: Chart, state: FunnelState, gaps: Mapping[str, str], fmt: Formatter) -> Chart:
+    """`chart` with the periods missing from its stages' volumes (`gaps`, by stage id: explain.stage_gaps) said
+    where a reader of its table or of its description alone meets the volume, in the same words as the funnel
+    page: "3 (no measurement for June 2026, counted as nothing)". A copy: the chart made may be the render
+    memo's, which a page's gaps (read from the KPIs' rows, not from the funnel's state) must not change."""
+    noted = [(i, st) for i, st in enumerate(state.stages) if gaps.get(st.stage.id)]
+    if not noted:
+        return chart
+    rows = [list(row) for row in chart.table.rows]
+    for i, st in noted:
+        rows[i][_ACTUAL_COLUMN] = f"{rows[i][_ACTUAL_COLUMN]} ({gaps[st.stage.id]})"
+    said = " ".join(WORDS.text(fmt, "stage_gap", stage=st.stage.title, note=gaps[st.stage.id]) for _, st in noted)
+    return dataclasses.replace(chart, table=dataclasses.replace(chart.table, rows=rows),
+                               description=f"{chart.description} {said}")
 
