@@ -136,5 +136,5 @@ def test_the_pack_says_a_projection_follows_planned_rates(check_plan: Callable[.
     follow their planned rates, as the site does."""
     checked = check_plan(trial_files(funnel=UNMEASURED_BELOW), settings=SETTINGS_FR, today=TRIAL_DAY)
     text = pack_text(checked).replace("\u202f", " ")
-    assert ("projeté depuis le volume mesuré de « Visiteurs du site », au rythme moyen depuis le 1er janv. 2026, "
-            "puis aux taux prévus des étapes suivantes, non mesurées : « Prospects » et « Clients signés »") in text
+    assert ("d'après « Visiteurs du site » (rythme moyen depuis le 1er janv. 2026), puis les taux prévus de 2 "
+            "étapes non mesurées") in text

@@ -54,12 +54,14 @@ def test_a_kpi_going_up_is_below_its_path(language: str, words: str) -> None:
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("en", "At risk rather than off track: the latest measurement, $565.8K (Sep 1, 2026, 3 months ago), is well "
-           "below the value expected by today (Dec 3, 2026: $646.2K); when measured, it was on or ahead of its "
-           "path (expected on Sep 1, 2026: $467.3K). The forecast at the due date"),
-    ("fr", "À risque plutôt qu'en retard : la dernière mesure, 565,8 k $US (1er sept. 2026, il y a 3 mois), est "
-           "loin sous le niveau attendu à ce jour (3 déc. 2026 : 646,2 k $US) ; à sa date, elle était sur sa "
-           "trajectoire ou en avance (attendu au 1er sept. 2026 : 467,3 k $US)."),
+    ("en", "At risk: the latest measurement, 3 months old, is well below the value expected by today, but the "
+           "forecast reaches the target. Latest: $565.8K (Sep 1, 2026); expected by today (Dec 3, 2026): $646.2K; "
+           "when measured, it was on or ahead of its path (expected on Sep 1, 2026: $467.3K). Forecast at the due "
+           "date: $847.5K, for a target of $700K."),
+    ("fr", "À risque : la dernière mesure, vieille de 3 mois, est loin sous le niveau attendu à ce jour, mais la "
+           "prévision atteint la cible. Dernière mesure : 565,8 k $US (1er sept. 2026) ; attendu à ce jour (3 déc. "
+           "2026) : 646,2 k $US ; à sa date, elle était sur sa trajectoire ou en avance (attendu au 1er sept. 2026 : "
+           "467,3 k $US)."),
 ])
 def test_an_old_figure_is_said_old_not_behind(language: str, words: str) -> None:
     """Paid media spent ahead of its path until September, not measured since: in December the sentence says
@@ -73,10 +75,12 @@ def test_an_old_figure_is_said_old_not_behind(language: str, words: str) -> None
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("en", "is well above the value expected by today (Dec 3, 2026: 4.65%); when measured, it was already "
-           "behind its path (expected on Sep 30, 2026: 5.01%)"),
-    ("fr", "est loin au-dessus du niveau attendu à ce jour (3 déc. 2026 : 4,65 %) ; à sa date, elle était déjà "
-           "en retard sur sa trajectoire (attendu au 30 sept. 2026 : 5,01 %)"),
+    ("en", "Off track: the latest measurement, 2 months old, is well above the value expected by today. Latest: "
+           "6.8% (Sep 30, 2026); expected by today (Dec 3, 2026): 4.65%; when measured, it was already behind its "
+           "path (expected on Sep 30, 2026: 5.01%)"),
+    ("fr", "En retard : la dernière mesure, vieille de 2 mois, est loin au-dessus du niveau attendu à ce jour. "
+           "Dernière mesure : 6,8 % (30 sept. 2026) ; attendu à ce jour (3 déc. 2026) : 4,65 % ; à sa date, elle "
+           "était déjà en retard sur sa trajectoire (attendu au 30 sept. 2026 : 5,01 %)"),
 ])
 def test_an_old_figure_going_down_is_above_and_was_already_behind(language: str, words: str) -> None:
     """Churn last measured in September (6.8 %, 5.01 % expected then): in December it is above today's
@@ -95,9 +99,9 @@ def test_a_fresh_figure_keeps_the_short_sentence() -> None:
 
 
 def test_the_objective_page_says_an_old_figure_is_old(make_plan: Callable[..., Path], tmp_path: Path) -> None:
-    """On the objective page, a French account-opening KPI last measured in September reads as « la dernière
-    mesure, 610 comptes (septembre 2026, il y a 2 mois) », compared « à ce jour », never as if September
-    were December."""
+    """On the objective page, a French account-opening KPI last measured in September reads in one short
+    sentence that « la dernière mesure, vieille de 2 mois » is behind « à ce jour », never as if September were
+    December; its figures (610 comptes in September, 677 expected by today) follow in small type."""
     objective = """\
 ---
 title: Ouvrir des comptes en ligne
@@ -119,8 +123,10 @@ kpis:
     result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-12-03"])
     assert result.exit_code == 0, result.output
     text = page_text(out / "objectives" / "comptes.html")
-    assert "la dernière mesure, 610 comptes (septembre 2026, il y a 2 mois), est loin sous le niveau attendu à ce " \
-           "jour (3 déc. 2026 : 677 comptes)" in text
+    assert "En retard : la dernière mesure, vieille de 2 mois, est loin sous le niveau attendu à ce jour." in text
+    page = (out / "objectives" / "comptes.html").read_text().replace("\u202f", " ").replace("\u00a0", " ")
+    assert "à ce jour.<br><small>Dernière mesure : 610 comptes (septembre 2026) ; attendu à ce jour (3 déc. " \
+           "2026) : 677 comptes ;" in page
 
 
 def test_a_kpi_going_down_reached_early_but_forecast_back_up_says_it_misses() -> None:

@@ -49,9 +49,9 @@ def projection_parts(fs: FunnelState, fmt: Formatter) -> tuple[str, str] | None:
     planned = [st.stage.title for st in fs.stages[deepest + 1:]]
     if not planned:
         return figure, _w(fmt, "forecast.average-pace", start=fmt.date(fs.start))
-    names = format_list([_w(fmt, "quoted", title=t) for t in planned], locale=fmt.locale)
+    # counted, not named: a tile listing every unmeasured stage grows tall, and the table shows them unmeasured
     return figure, _w(fmt, "projection_planned", measured=fs.stages[deepest].stage.title, start=fmt.date(fs.start),
-                      planned=_w(fmt, "planned_stages", count=len(planned), stages=names))
+                      planned=_w(fmt, "planned_stages", count=len(planned)))
 
 
 def _stage(fs: FunnelState, stage_id: str | None) -> tuple[int, StageState] | None:
@@ -195,7 +195,13 @@ def kpi_digits(k: KpiState, fmt: Formatter) -> int:
 
 
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
-    """Which rule gave the KPI its status, with the numbers it compared."""
+    """Which rule gave the KPI its status, with the numbers it compared, in one text (the pack)."""
+    return " ".join(part for part in status_rule_parts(ks, fmt, at_risk) if part)
+
+
+def status_rule_parts(ks: KpiState, fmt: Formatter, at_risk: float) -> tuple[str, str]:
+    """Which rule gave the KPI its status, and the figures of a stale measurement it rests on ("" while fresh):
+    a board reads one short sentence, the figures follow in small type."""
     digits = kpi_digits(ks, fmt)  # a count is whole, as on its tiles: "12,451 orders", not "12,451.28"
 
     # each figure as the KPI's tiles write it ("$10.4M", "162,8 M €"): the sentence explains those tiles
@@ -219,8 +225,11 @@ def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
     clause = _w(fmt, "forecast_misses", **values) if ks.forecast is not None else ""
     stale = _stale_facts(ks, fmt, beside_actual)
     if stale is not None and ks.rule in _STALE_RULES:
-        return _w(fmt, f"stale.{ks.rule}", forecast_clause=clause, **values, **stale)
-    return _w(fmt, ks.rule, forecast_clause=clause, **values)
+        details = [_w(fmt, "stale.details", **values, **stale)]
+        if ks.rule != "on-path":
+            details.append(_w(fmt, f"stale.details.{ks.rule}", forecast_clause=clause, **values))
+        return _w(fmt, f"stale.{ks.rule}", **values, **stale), " ".join(details)
+    return _w(fmt, ks.rule, forecast_clause=clause, **values), ""
 
 
 # the rules that compare the latest measurement with the path: said otherwise once it is stale

@@ -279,7 +279,7 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
             path=f"objectives/{oid}.html", template="objective.html", title=obj.title, section="objectives",
             data={"o": ostate, "parent": state.objectives.get(obj.parent) if obj.parent else None,
                   # by KPI id, each made when the page is rendered (a rebuild renders few of them)
-                  "rules": explain.PerKpi(explain.status_rule, ostate.kpis, fmt, plan.settings.rules.at_risk),
+                  "rules": explain.PerKpi(explain.status_rule_parts, ostate.kpis, fmt, plan.settings.rules.at_risk),
                   "digits": explain.PerKpi(explain.kpi_digits, ostate.kpis, fmt),
                   "objective_rule": explain.objective_rule(ostate, fmt),
                   "unmeasured_rule": explain.unmeasured_rule(ostate, fmt),
