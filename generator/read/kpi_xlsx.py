@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from ..plan import periods
@@ -20,8 +21,25 @@ from .data_words import Reporter
 from .kpi_csv import Cell, Grid
 
 
+@dataclass(frozen=True)
+class MissingSheet:
+    """The KPI's `sheet:` names no sheet of the workbook: reported by the loader at that `sheet:` line, since
+    the reading of a workbook, kept by its content, knows nothing of the KPI but its sheet's name."""
+
+    sheet: str
+    sheets: tuple[str, ...]  # the workbook's, in its order
+
+
+class NoSuchSheet(Exception):
+    """Raised by `grid` when the KPI's `sheet:` is not in the workbook."""
+
+    def __init__(self, missing: MissingSheet) -> None:
+        super().__init__(missing.sheet)
+        self.missing = missing
+
+
 def grid(raw: bytes, sheet: str | None, kpi: str, column: str, report: Reporter) -> Grid | None:
-    """The header and rows of the workbook's sheet, or None (reported)."""
+    """The header and rows of the workbook's sheet, or None (reported); raises `NoSuchSheet`, not reported."""
     parts = xlsx_open.opened(raw, report)  # judged from its zip directory before openpyxl unpacks anything
     if parts is None:
         return None
@@ -46,8 +64,7 @@ def _sheet_grid(raw: bytes, parts: zipfile.ZipFile, sheet: str | None, kpi: str,
         names = book.sheetnames
         name = sheet if sheet is not None else names[0]
         if name not in names:
-            report("error", "xlsx", 1, 1, "no-sheet", sheet=name, kpi=kpi, sheets=", ".join(names))
-            return None
+            raise NoSuchSheet(MissingSheet(name, tuple(names)))
         # the part of the sheet read (openpyxl keeps its name privately): bounded before its rows are parsed
         part = getattr(book[name], "_worksheet_path", None)
         if xlsx_bounds.sheet_refused(parts, part, name, report):
@@ -68,6 +85,8 @@ def _sheet_grid(raw: bytes, parts: zipfile.ZipFile, sheet: str | None, kpi: str,
                 table = Grid(cells)
             else:
                 table.rows.append(cells)
+    except NoSuchSheet:
+        raise
     except Exception:  # a damaged sheet (its part missing, torn or not XML), found while reading it
         xlsx_open.damaged(report)
         return None

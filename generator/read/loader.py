@@ -39,6 +39,7 @@ from . import kpi_data, sources, yamlpos
 from .budgets import DATA_SUFFIXES, MAX_FILE_BYTES, too_large, too_many_files
 from .data_words import Reporter, words
 from .file_memo import MISS, FileMemo, NoMemo, blob_id
+from .kpi_xlsx import MissingSheet, NoSuchSheet
 from .source import FileTooLarge, Source, content_id
 from .unreadable import Unread, scan_objective, wide_encoding
 from .yamlpos import YamlDoc, parse_yaml
@@ -443,12 +444,11 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             opened[rel] = _PlanFile(reader, rel)
         spec = kpi_data.ReadSpec(kpi.id, kpi.column, kpi.unit, plan.settings.language, plan.settings.currency,
                                  sheet=kpi.sheet, **dict(kpi.csv))
-        before = len(reader.diagnostics)
         series = _memo(reader, ("series", spec), opened[rel], partial(_series_of, rel=rel, spec=spec), None,
                        shared=True)
-        if kpi.sheet is not None and len(reader.diagnostics) > before:
-            _no_sheet_at_its_line(reader, kpi, before, spec.language)
-        if series is not None:
+        if isinstance(series, MissingSheet):
+            _no_sheet(reader, kpi, series, spec.language)
+        elif series is not None:
             plan.series[kpi.id] = series
 
 
@@ -460,20 +460,21 @@ def _missing_data(reader: FileReader, kpi: KPI, rel: str, files: set[str]) -> No
     reader.diagnostics.error("missing-data", kpi.at("data"), msg("missing-data", path=kpi.data), hint)
 
 
-def _no_sheet_at_its_line(reader: FileReader, kpi: KPI, since: int, language: str) -> None:
-    """A `sheet:` the workbook lacks is reported at that `sheet:` line, not at the workbook's 1:1 (the reader
-    of the workbook, cached by its content, knows no more of the KPI than its sheet's name)."""
-    said = words(language, "no-sheet", sheet=kpi.sheet, kpi=kpi.id, sheets="")[0]
-    for d in list(reader.diagnostics)[since:]:
-        if d.code == "xlsx" and d.message == said:
-            reader.diagnostics.discard([d])
-            named = words(language, "no-sheet.in", file=kpi.data, sheet=kpi.sheet, kpi=kpi.id)[0]
-            reader.diagnostics.add(d.severity, d.code, kpi.at("sheet"), named, d.hint)
+def _no_sheet(reader: FileReader, kpi: KPI, missing: MissingSheet, language: str) -> None:
+    """A `sheet:` the workbook lacks, reported at that `sheet:` line with the workbook's sheets."""
+    message = words(language, "no-sheet.in", file=kpi.data, sheet=missing.sheet, kpi=kpi.id)[0]
+    hint = words(language, "no-sheet", sheet=missing.sheet, kpi=kpi.id, sheets=", ".join(missing.sheets))[1]
+    reader.diagnostics.error("xlsx", kpi.at("sheet"), message, hint)
 
 
-def _series_of(reader: FileReader, raw: bytes, rel: str, spec: kpi_data.ReadSpec) -> Series | None:
+def _series_of(reader: FileReader, raw: bytes, rel: str, spec: kpi_data.ReadSpec) -> Series | MissingSheet | None:
+    """The KPI's series, or the sheet it names that the workbook lacks (reported by the caller, at the KPI's
+    `sheet:` line), or None (reported)."""
     report = Reporter(reader.diagnostics, partial(reader.where, rel), spec.language)
-    return kpi_data.read_series(raw, rel, spec, report)
+    try:
+        return kpi_data.read_series(raw, rel, spec, report)
+    except NoSuchSheet as no_sheet:  # kept by the memo as a value: the exception would hold its frames
+        return no_sheet.missing
 
 
 def _safe_data_path(reader: FileReader, kpi: KPI) -> str | None:
