@@ -82,16 +82,18 @@ class Diagnostics:
         where: Location,
         message: str | Msg,
         hint: str | Msg | None = None,
-    ) -> None:
+    ) -> Diagnostic:
+        """Adds the diagnostic (once) and returns it, for a later check that may take it back (`discard`)."""
         said = (message, hint) if isinstance(message, Msg) or isinstance(hint, Msg) else None
         item = Diagnostic(severity, code, where.file, where.line, where.column, words("en", message) or "",
                           words("en", hint), said)
         if item not in self._seen:
             self._seen.add(item)
             self._items.append(item)
+        return item
 
-    def error(self, code: str, where: Location, message: str | Msg, hint: str | Msg | None = None) -> None:
-        self.add("error", code, where, message, hint)
+    def error(self, code: str, where: Location, message: str | Msg, hint: str | Msg | None = None) -> Diagnostic:
+        return self.add("error", code, where, message, hint)
 
     def warning(self, code: str, where: Location, message: str | Msg, hint: str | Msg | None = None) -> None:
         self.add("warning", code, where, message, hint)

@@ -12,31 +12,37 @@ from __future__ import annotations
 import difflib
 import posixpath
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, Diagnostics, Location
 from .kinds import BY_NAME
-from .messages import Msg, msg
+from .messages import msg
 from .model import Entity, Plan
 
 
-def merge_misnamed_files(plan: Plan, diags: Diagnostics) -> None:
+@dataclass
+class References:
+    """What the reference check (validate.check_references) met: every (kind, id) a file refers to, and each
+    unknown one with the `unknown-ref` error it got."""
+
+    referred: set[tuple[str, str]] = field(default_factory=set)
+    unknown: list[tuple[str, str, Diagnostic]] = field(default_factory=list)
+
+
+def merge_misnamed_files(plan: Plan, diags: Diagnostics, references: References) -> None:
     """One `misnamed-file` error on a file whose name is a near miss of an id referred to from several
     places, instead of one `unknown-ref` error per reference."""
-    asked: dict[tuple[str, str], list[Diagnostic]] = defaultdict(list)
-    for d in diags.errors:
-        said = d.said[0] if d.code == "unknown-ref" and d.said is not None else None
-        if isinstance(said, Msg) and said.key.startswith("ref.unknown."):
-            what = said.key.removeprefix("ref.unknown.")
-            value = dict(said.values).get("value")
-            # a kind of the registry has its ids as file names (a KPI's or a stage's is written in a file)
-            if what in BY_NAME and isinstance(value, str):
-                asked[(what, value)].append(d)
+    asked: dict[tuple[str, str], dict[Diagnostic, None]] = defaultdict(dict)  # its errors, each once
+    for what, value, d in references.unknown:
+        # a kind of the registry has its ids as file names (a KPI's or a stage's is written in a file)
+        if what in BY_NAME:
+            asked[(what, value)][d] = None
     if not any(len(refs) > 1 for refs in asked.values()):
         return
-    referred = _referred_ids(plan)
-    for (what, value), refs in asked.items():
+    # in the order of their first error as reported
+    for (what, value), refs in sorted(asked.items(), key=lambda item: min(d.sort_key for d in item[1])):
         files = _entities(plan, what)
-        unreferred = [name for name in files if (what, name) not in referred]
+        unreferred = [name for name in files if (what, name) not in references.referred]
         close = difflib.get_close_matches(value, unreferred, n=1, cutoff=0.8)
         if len(refs) < 2 or not close:
             continue
@@ -55,21 +61,3 @@ def merge_misnamed_files(plan: Plan, diags: Diagnostics) -> None:
 def _entities(plan: Plan, what: str) -> dict[str, Entity]:
     entities: dict[str, Entity] = getattr(plan, BY_NAME[what].folder)
     return entities
-
-
-def _referred_ids(plan: Plan) -> set[tuple[str, str]]:
-    """(kind, id) of every persona, objective, funnel and experience some file refers to."""
-    referred: set[tuple[str, str]] = set()
-    for obj in plan.objectives.values():
-        referred.update(("persona", p) for p in obj.personas)
-        if obj.parent is not None:
-            referred.add(("objective", obj.parent))
-    for exp in plan.experiences.values():
-        referred.update(("persona", p) for p in exp.personas)
-        referred.update(("objective", o) for o in exp.objectives)
-        if exp.funnel is not None:
-            referred.add(("funnel", exp.funnel))
-    for sol in plan.solutions.values():
-        referred.update(("objective", o) for o in sol.objectives)
-        referred.update(("experience", e) for e in sol.experiences)
-    return referred

@@ -13,13 +13,13 @@ from . import gaps, periods
 from .compute import kpi_direction
 from .diagnostics import Diagnostics, Location
 from .messages import Msg, Period, msg
-from .misnamed import merge_misnamed_files
+from .misnamed import References, merge_misnamed_files
 from .model import KPI, Entity, Funnel, Plan, Series
 from .schema import MAX_VOLUME
 
 
-def _ref(diags: Diagnostics, where: Location, what: str, value: str, known: Iterable[str], folder: str,
-         *, message: Msg | None = None, ordered: bool = False) -> None:
+def _ref(diags: Diagnostics, refs: References, where: Location, what: str, value: str, known: Iterable[str],
+         folder: str, *, message: Msg | None = None, ordered: bool = False) -> None:
     """An unknown id: suggest the close one, else list the known ones, else say where to add one.
     `what` is a kind of entity ("objective", "kpi", "stage"…), `folder` where one is added."""
     known = list(known) if ordered else sorted(known)
@@ -31,7 +31,8 @@ def _ref(diags: Diagnostics, where: Location, what: str, value: str, known: Iter
         hint = msg(f"ref.known.{what}", known=shown)
     else:
         hint = msg(f"ref.none.{what}", folder=folder)
-    diags.error("unknown-ref", where, message or msg(f"ref.unknown.{what}", value=value), hint)
+    error = diags.error("unknown-ref", where, message or msg(f"ref.unknown.{what}", value=value), hint)
+    refs.unknown.append((what, value, error))
 
 
 def _value_at(entity: Entity, key: str) -> Location:
@@ -44,12 +45,22 @@ def _item_at(entity: Entity, key: str, item: str) -> Location:
     return entity.locs.get(f"{key}[{item}]") or _value_at(entity, key)
 
 
-def _list_refs(diags: Diagnostics, entity: Entity, key: str, values: list[str], known: Collection[str],
-               what: str, folder: str) -> None:
+def _list_refs(diags: Diagnostics, refs: References, entity: Entity, key: str, values: list[str],
+               known: Collection[str], what: str, folder: str) -> None:
     # `known` is a dict or its keys: looked up as it is (a set of every KPI id per action was most of this check)
+    refs.referred.update((what, value) for value in values)
     for value in values:
         if value not in known:
-            _ref(diags, _item_at(entity, key, value), what, value, known, folder)
+            _ref(diags, refs, _item_at(entity, key, value), what, value, known, folder)
+
+
+def _one_ref(diags: Diagnostics, refs: References, entity: Entity, key: str, value: str | None,
+             known: Collection[str], what: str, folder: str) -> None:
+    """The id written as `key`'s value, when there is one."""
+    if value is not None:
+        refs.referred.add((what, value))
+        if value not in known:
+            _ref(diags, refs, _value_at(entity, key), what, value, known, folder)
 
 
 def check_references(plan: Plan, diags: Diagnostics) -> None:
@@ -70,13 +81,13 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
                 seen_kpis[kpi.id] = kpi.at("id")
     kpi_ids = seen_kpis.keys() | unread.kpis
     check_kpis = not unread.kpis_unknown  # else any KPI may be declared in the objective file that was not read
+    refs = References()  # handed to the misnamed-file check
 
     for obj in plan.objectives.values():
-        if obj.parent is not None and obj.parent not in objectives:
-            _ref(diags, _value_at(obj, "parent"), "objective", obj.parent, objectives, "objectives/ID.md")
-        _list_refs(diags, obj, "personas", obj.personas, personas, "persona", "personas/ID.md")
+        _one_ref(diags, refs, obj, "parent", obj.parent, objectives, "objective", "objectives/ID.md")
+        _list_refs(diags, refs, obj, "personas", obj.personas, personas, "persona", "personas/ID.md")
         for action in obj.actions if check_kpis else ():
-            _list_refs(diags, action, "kpis", action.kpis, kpi_ids, "kpi", "kpis:")
+            _list_refs(diags, refs, action, "kpis", action.kpis, kpi_ids, "kpi", "kpis:")
     _check_cycles(plan, diags)
 
     reported = {(d.file, d.line, d.column) for d in diags.errors}
@@ -98,28 +109,27 @@ def check_references(plan: Plan, diags: Diagnostics) -> None:
             elif i > 0 and stage.rate is None and "rate" not in stage.locs:
                 name = msg("stage.number", number=i + 1) if placeholder else msg("stage.id", id=stage.id)
                 diags.error("required", stage.loc, msg("required.rate", stage=name), msg("hint.required-rate"))
-            if stage.kpi is not None and stage.kpi not in kpi_ids and check_kpis:
-                _ref(diags, _value_at(stage, "kpi"), "kpi", stage.kpi, kpi_ids, "kpis:")
+            if check_kpis:
+                _one_ref(diags, refs, stage, "kpi", stage.kpi, kpi_ids, "kpi", "kpis:")
         _check_volume(funnel, diags)
 
     for exp in plan.experiences.values():
-        _list_refs(diags, exp, "personas", exp.personas, personas, "persona", "personas/ID.md")
-        _list_refs(diags, exp, "objectives", exp.objectives, objectives, "objective", "objectives/ID.md")
-        if exp.funnel is not None and exp.funnel not in funnels:
-            _ref(diags, _value_at(exp, "funnel"), "funnel", exp.funnel, funnels, "funnels/ID.yaml")
-        elif exp.stage is not None:
+        _list_refs(diags, refs, exp, "personas", exp.personas, personas, "persona", "personas/ID.md")
+        _list_refs(diags, refs, exp, "objectives", exp.objectives, objectives, "objective", "objectives/ID.md")
+        _one_ref(diags, refs, exp, "funnel", exp.funnel, funnels, "funnel", "funnels/ID.yaml")
+        if exp.stage is not None and (exp.funnel is None or exp.funnel in funnels):  # else no stage to look for
             if exp.funnel is None:
                 diags.error("required", _value_at(exp, "stage"), msg("required.funnel"), msg("hint.required-funnel"))
             elif exp.funnel in plan.funnels:  # the stages of a funnel that could not be read are unknown
                 stages = [s.id for s in plan.funnels[exp.funnel].stages if not s.id.startswith("#")]
                 if exp.stage not in stages:
-                    _ref(diags, _value_at(exp, "stage"), "stage", exp.stage, stages, "stages:",
+                    _ref(diags, refs, _value_at(exp, "stage"), "stage", exp.stage, stages, "stages:",
                          message=msg("ref.unknown.stage", funnel=exp.funnel, value=exp.stage), ordered=True)
 
     for sol in plan.solutions.values():
-        _list_refs(diags, sol, "objectives", sol.objectives, objectives, "objective", "objectives/ID.md")
-        _list_refs(diags, sol, "experiences", sol.experiences, experiences, "experience", "experiences/ID.md")
-    merge_misnamed_files(plan, diags)  # three references to a misspelt file's name: one error, on the file
+        _list_refs(diags, refs, sol, "objectives", sol.objectives, objectives, "objective", "objectives/ID.md")
+        _list_refs(diags, refs, sol, "experiences", sol.experiences, experiences, "experience", "experiences/ID.md")
+    merge_misnamed_files(plan, diags, refs)  # three references to a misspelt file's name: one error, on the file
     check_milestones(plan, diags)
 
 
