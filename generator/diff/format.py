@@ -18,7 +18,7 @@ from ..plan.terminal_text import terminal_safe
 from ..read.gitsource import WORKING_TREE
 from .compare import EntityChange, PlanDiff
 from .fields import counts, field_name, is_decision, kind_name, said
-from .headline import headline
+from .headline import headline, headlines
 from .markdown_text import markdown_text
 from .values import TEXT_PATHS, Sides, change_text, lines_changed, pair, show_value
 
@@ -281,8 +281,7 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
                    "rows": rows}
         computed_only = c.op == "changed" and bool(rows) and all(r["computed"] for r in rows)
         (moved if computed_only else sections).append(section)
-    told = headline(diff, code=False)
-    named = headline(diff, code=False, computed=True)  # the history page's card: each change named, bounded
+    told, named = headlines(diff, code=False)  # named: the history page's card, each change named, bounded
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,
             "count_words": dict(zip([op for op in ("changed", "added", "removed") if diff.summary[op]],
                                     counts(diff.summary, diff.language), strict=True)),

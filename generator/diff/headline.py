@@ -57,6 +57,39 @@ def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT, 
     no sentence names, its computed values alone moved, gets one too, its headline change and what moved it
     ("Monthly churn rate: actual 6.8% → 7.1%, so progress -15% → -30%"), and `more` counts every sentence left
     off."""
+    return _sentences(diff, code, computed).told(limit, computed)
+
+
+def headlines(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT) -> tuple[Headline, Headline]:
+    """`headline(diff)` and `headline(diff, computed=True)`, from one reading of the diff (the changes page
+    shows both)."""
+    sentences = _sentences(diff, code, computed=True)
+    return sentences.told(limit, computed=False), sentences.told(limit, computed=True)
+
+
+@dataclass
+class _Sentences:
+    """Every sentence a headline may say, by rank: decisions, then statuses, then (with `computed`) the
+    entities only their computed values name."""
+
+    language: str
+    decisions: list[str]
+    statuses: list[str]
+    quiet: list[str]
+
+    def told(self, limit: int, computed: bool) -> Headline:
+        """The headline of `limit` sentences: the decisions first, then what there is room for."""
+        shown = self.decisions[:limit]
+        if computed:
+            rest = self.statuses + self.quiet
+            told = shown + rest[:max(0, limit - len(shown))]
+            return Headline(told, len(self.decisions) + len(rest) - len(told), self.language, computed=True)
+        return Headline(shown + self.statuses[:max(0, limit - len(shown))], len(self.decisions) - len(shown),
+                        self.language)
+
+
+def _sentences(diff: PlanDiff, code: bool, computed: bool) -> _Sentences:
+    """The sentences of `headline`, `quiet` left empty without `computed`."""
     language = diff.language
     sides = Sides.of(diff)
     fmt = sides.new
@@ -115,13 +148,7 @@ def headline(diff: PlanDiff, *, code: bool = True, limit: int = HEADLINE_LIMIT, 
         if computed and not spoken and first is not None:
             name = common_noun(field_name(c, first.path, fmt))
             quiet.append(about(c, why(c, first.path, f"{name} {change_text(first, c, sides, compact=True)}", said)))
-    decisions = funnels + consequential + decisions
-    shown = decisions[:limit]
-    if computed:
-        rest = statuses + quiet
-        told = shown + rest[:max(0, limit - len(shown))]
-        return Headline(told, len(decisions) + len(rest) - len(told), language, computed=True)
-    return Headline(shown + statuses[:max(0, limit - len(shown))], len(decisions) - len(shown), language)
+    return _Sentences(language, funnels + consequential + decisions, statuses, quiet)
 
 
 def _within(c: EntityChange, gone_or_new: dict[tuple[str, str], str]) -> bool:
