@@ -21,7 +21,7 @@ from .diagnostics import Diagnostics, Location
 from .messages import Msg, Period, msg
 from .model import KPI, Plan, Series
 
-DAY, WEEK, MONTH, QUARTER, YEAR = "day", "week", "month", "quarter", "year"
+DAY, WEEK, MONTH, QUARTER, YEAR = periods.DAY, periods.WEEK, periods.MONTH, periods.QUARTER, periods.YEAR
 GRIDS = (DAY, WEEK, MONTH, QUARTER, YEAR)  # finest first
 CADENCE_GRIDS = {"daily": DAY, "weekly": WEEK, "monthly": MONTH, "quarterly": QUARTER, "yearly": YEAR}
 _ROW_GRIDS = {periods.DAY: DAY, periods.MONTH: MONTH, periods.QUARTER: QUARTER}
@@ -45,19 +45,6 @@ class Gap:
         return _next(self.last, self.grid) - dt.timedelta(days=1)
 
 
-def _start(day: dt.date, grid: str) -> dt.date:
-    """The first day of the period of `grid` holding `day` (a week starts on Monday)."""
-    if grid == DAY:
-        return day
-    if grid == WEEK:
-        return day - dt.timedelta(days=day.weekday())
-    if grid == MONTH:
-        return day.replace(day=1)
-    if grid == QUARTER:
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return dt.date(day.year, 1, 1)
-
-
 def _next(start: dt.date, grid: str) -> dt.date:
     if grid == DAY:
         return start + dt.timedelta(days=1)
@@ -72,7 +59,7 @@ def grid_of(rows: Sequence[tuple[dt.date, str]], cadence: str) -> str:
     finest = max((GRIDS.index(_ROW_GRIDS.get(p, DAY)) for _, p in rows), default=0)
     own = finest
     for index in range(len(GRIDS) - 1, finest, -1):
-        if len({_start(d, GRIDS[index]) for d, _ in rows}) == len(rows):
+        if len({periods.start(d, GRIDS[index]) for d, _ in rows}) == len(rows):
             own = index
             break
     return GRIDS[max(own, GRIDS.index(CADENCE_GRIDS.get(cadence, MONTH)))]
@@ -93,10 +80,9 @@ _WHOLE = {periods.MONTH: (MONTH, 1), periods.QUARTER: (QUARTER, 3)}  # a row's p
 @functools.lru_cache(maxsize=8192)
 def _find(rows: tuple[tuple[dt.date, str], ...], cadence: str) -> tuple[Gap, ...]:
     whole = _WHOLE.get(rows[0][1])
-    if whole and whole[0] == CADENCE_GRIDS.get(cadence, MONTH) and all(p == rows[0][1] for _, p in rows):
-        coarser = GRIDS[GRIDS.index(whole[0]) + 1]
-        if len({_start(day, coarser) for day, _ in rows}) < len(rows):  # else read on that coarser grid
-            return _find_whole(rows, *whole)
+    if whole and whole[0] == CADENCE_GRIDS.get(cadence, MONTH) and all(p == rows[0][1] for _, p in rows) \
+            and grid_of(rows, cadence) == whole[0]:  # else read on a coarser grid (one row a quarter)
+        return _find_whole(rows, *whole)
     return tuple(_find_any(rows, cadence))
 
 
@@ -107,8 +93,8 @@ def _find_whole(rows: tuple[tuple[dt.date, str], ...], grid: str, months: int) -
     for (before, _), (after, _) in itertools.pairwise(rows):
         step = (after.year - before.year) * 12 + after.month - before.month
         if step > months:
-            first = periods.add_months(_start(before, grid), months)
-            last = periods.add_months(_start(after, grid), -months)
+            first = periods.add_months(periods.start(before, grid), months)
+            last = periods.add_months(periods.start(after, grid), -months)
             gaps.append(Gap(grid, first, last, before, step // months - 1))
     return tuple(gaps)
 
@@ -117,7 +103,7 @@ def _find_any(rows: Sequence[tuple[dt.date, str]], cadence: str) -> list[Gap]:
     grid = grid_of(rows, cadence)
     covered: set[dt.date] = set()
     for day, period in rows:
-        start, last = _start(day, grid), periods.end(day, period)
+        start, last = periods.start(day, grid), periods.end(day, period)
         while start <= last:
             covered.add(start)
             start = _next(start, grid)
@@ -126,9 +112,9 @@ def _find_any(rows: Sequence[tuple[dt.date, str]], cadence: str) -> list[Gap]:
     gaps: list[Gap] = []
     run: list[dt.date] = []
     before = run_after = rows[0][0]
-    row_starts = {day: _start(day, grid) for day, _ in rows}
+    row_starts = {day: periods.start(day, grid) for day, _ in rows}
     index = 0
-    current, stop = _start(rows[0][0], grid), _start(rows[-1][0], grid)
+    current, stop = periods.start(rows[0][0], grid), periods.start(rows[-1][0], grid)
     while current <= stop:
         while index < len(rows) and row_starts[rows[index][0]] <= current:
             before = rows[index][0]
@@ -212,5 +198,5 @@ def looks_like_months(rows: Sequence[tuple[dt.date, str]], cadence: str) -> bool
     grid = {"monthly": MONTH, "quarterly": QUARTER}.get(cadence)
     if grid is None or len(rows) < MONTHS_SEEN:
         return False
-    return (all(period == periods.DAY and _start(day, grid) == day for day, period in rows)
+    return (all(period == periods.DAY and periods.start(day, grid) == day for day, period in rows)
             and len({day for day, _ in rows}) == len(rows))

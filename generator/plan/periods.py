@@ -14,6 +14,7 @@ import functools
 import re
 
 DAY, MONTH, QUARTER = "day", "month", "quarter"
+WEEK, YEAR = "week", "year"  # periods a series is read or summarised by, never a measurement's own
 
 # how often a KPI is measured, as a step of the calendar: (months, days)
 CADENCE_STEPS: dict[str, tuple[int, int]] = {
@@ -58,6 +59,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
     last = calendar.monthrange(year, month + 1)[1]
     month_end = day.day == calendar.monthrange(day.year, day.month)[1]
     return dt.date(year, month + 1, last if month_end else min(day.day, last))
+
+
+def start(day: dt.date, period: str) -> dt.date:
+    """The first day of the period (day, week, month, quarter or year) holding `day`; a week starts on Monday."""
+    if period == DAY:
+        return day
+    if period == WEEK:
+        return day - dt.timedelta(days=day.weekday())
+    if period == MONTH:
+        return day.replace(day=1)
+    if period == QUARTER:
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return dt.date(day.year, 1, 1)
 
 
 @functools.lru_cache(maxsize=4096)

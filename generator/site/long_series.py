@@ -16,11 +16,14 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..plan import periods
+
 if TYPE_CHECKING:
     from ..plan.compute import PlanState
 
 TABLE_MAX_ROWS = 60  # a data table longer than this is summarised by period
-PERIODS = ("month", "quarter", "year")  # the summary's period: the shortest giving at most TABLE_MAX_ROWS rows
+# the summary's period: the shortest giving at most TABLE_MAX_ROWS rows
+PERIODS = (periods.MONTH, periods.QUARTER, periods.YEAR)
 
 Point = tuple[dt.date, float]
 
@@ -30,7 +33,7 @@ def summary_period(points: Sequence[Point]) -> str | None:
     if len(points) <= TABLE_MAX_ROWS:
         return None
     for period in PERIODS:
-        if len({_period_start(day, period) for day, _ in points}) <= TABLE_MAX_ROWS:
+        if len({periods.start(day, period) for day, _ in points}) <= TABLE_MAX_ROWS:
             return period
     return PERIODS[-1]
 
@@ -40,7 +43,7 @@ def by_period(points: Sequence[Point], period: str) -> list[tuple[dt.date, float
     sorted by date."""
     last: dict[dt.date, tuple[dt.date, float]] = {}
     for day, value in points:
-        last[_period_start(day, period)] = (day, value)
+        last[periods.start(day, period)] = (day, value)
     return list(last.values())
 
 
@@ -75,11 +78,3 @@ def series_csv(points: Sequence[Point]) -> bytes:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
-
-
-def _period_start(day: dt.date, period: str) -> dt.date:
-    if period == "month":
-        return day.replace(day=1)
-    if period == "quarter":
-        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    return dt.date(day.year, 1, 1)
