@@ -196,6 +196,13 @@ class KpiState:
     # where those measurements stand: their period's last day, or today while the period lasts
     positions: dict[dt.date, dt.date] = field(default_factory=dict)
     expected_date: dt.date | None = None  # the day `expected` is read on: the latest measurement's, or today
+    # every value written whole (baseline, target, each measurement): a count, whose figures get no decimals
+    # (site/explain.kpi_digits, read for each KPI by its page, its chart, the diff of every version, the pack)
+    whole: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        written = (self.baseline, self.kpi.target, *(value for _, value in self.points))
+        self.whole = all(v is None or float(v).is_integer() for v in written)
 
     def path(self) -> list[tuple[dt.date, float]]:
         """The expected path's corners: (period start, baseline), the milestones, (due, target)."""

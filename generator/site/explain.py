@@ -188,10 +188,9 @@ def unmeasured_rule(os: ObjectiveState, fmt: Formatter) -> str:
 def kpi_digits(k: KpiState, fmt: Formatter) -> int:
     """The decimals a KPI's figures get: none for a count (every written value whole, its unit neither money
     nor a percentage: "568 signups", not "568.27 signups"), up to two otherwise."""
-    if fmt.money_unit(k.kpi.unit) is not None or (k.kpi.unit or "").strip() == "%":
+    if not k.whole or fmt.money_unit(k.kpi.unit) is not None or (k.kpi.unit or "").strip() == "%":
         return 2
-    written = [k.baseline, k.kpi.target, *(value for _, value in k.points)]
-    return 0 if all(v is None or float(v).is_integer() for v in written) else 2
+    return 0
 
 
 def status_rule(ks: KpiState, fmt: Formatter, at_risk: float) -> str:
