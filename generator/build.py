@@ -92,8 +92,9 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
     from .site.image_sizes import image_sizes, sized_images
     from .site.long_series import csv_files
     from .site.pages import PageSpec, SiteContext, build_pages, navigation
-    from .site.render import environment, named_statics, render_page, static_files, static_names, theme_dirs
-    from .site.theme_colours import chart_colours, recolour_page
+    from .site.render import named_statics, render_page
+    from .site.theme_colours import recolour_page
+    from .site.theme_setup import ThemeSetup
 
     assert checked.state is not None and checked.plan is not None
     keep_site_stores()
@@ -106,12 +107,10 @@ def site_files(checked: Checked, source: Source, plan_dir: Path | None, *, stati
                        language=settings.language,
                        today=state.today, version=version, versions=versions,
                        current_version_path=current_version_path, search=search, static_root=static_root)
-    search_path = tuple(theme_dirs(plan_dir, settings.theme))
-    statics = list(static_files(search_path))
-    site.static_names = static_names(statics)
-    env = environment(search_path)
+    theme = ThemeSetup(plan_dir, settings.theme)
+    search_path, statics, env, colours = theme.search_path, theme.statics, theme.env, theme.colours
+    site.static_names = theme.static_names
     out = SiteFiles()
-    colours = chart_colours(statics)  # the theme's --accent and the like, for the charts (empty: the default's)
     if pack:
         from .pack.render import PACK_FILE, make_pack
 

@@ -24,8 +24,8 @@ from ..plan.messages import render
 from ..site import chart_svg, charts, explain
 from ..site.attention import worst_first
 from ..site.pages import ActionRow, action_rows, objective_tree, status_counts
-from ..site.render import static_files, theme_dirs
-from ..site.theme_colours import chart_colours, recolour_drawing
+from ..site.theme_colours import recolour_drawing
+from ..site.theme_setup import ThemeSetup
 from ..site.ui_text import ui
 from .summary import LIMITS, Limits, first
 
@@ -203,7 +203,7 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
     fmt = Formatter(settings.language, settings.currency, settings.locale)
     at_risk = settings.rules.at_risk
     if colours is None:  # the site's chart colours
-        colours = chart_colours(static_files(tuple(theme_dirs(plan_dir, settings.theme))))
+        colours = ThemeSetup(plan_dir, settings.theme).colours
     actions = action_rows(state, only_pressing=False)
     objectives = []
     for obj_state, _depth in objective_tree(state):

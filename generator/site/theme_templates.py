@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..plan.diagnostics import Diagnostics, Location, shown_path
-from .render import theme_dirs
+from .render import environment, theme_dirs
 from .template_errors import missing_template, template_failure
 
 TEMPLATE_SUFFIXES = (".html", ".jinja", ".j2")
@@ -28,14 +28,14 @@ def check_theme_templates(plan_dir: Path, theme: str, diagnostics: Diagnostics) 
         return
     known = {p.relative_to(d / "templates").as_posix() for d in dirs if (d / "templates").is_dir()
              for p in (d / "templates").rglob("*") if p.is_file()}
-    environment = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)  # as the site renders them
+    env = environment(tuple(dirs))  # the site's: its templates parse as they render
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.is_symlink() or not path.name.endswith(TEMPLATE_SUFFIXES):
             continue
         shown = shown_path(str(path))
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
-            tree = environment.parse(text, path.name, str(path))
+            tree = env.parse(text, path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             diagnostics.error("theme-template", Location(shown, exc.lineno or 1), *template_failure(exc))
             continue

@@ -31,8 +31,9 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     from ..plan.i18n import Formatter
     from ..site.charts import VersionTargets, target_history_charts
     from ..site.pages import PageSpec, SiteContext, navigation
-    from ..site.render import environment, render_page, static_files, static_names, theme_dirs
-    from ..site.theme_colours import chart_colours, recolour_page
+    from ..site.render import render_page
+    from ..site.theme_colours import recolour_page
+    from ..site.theme_setup import ThemeSetup
     from ..site.ui_text import ui
 
     assert checked.plan is not None and checked.state is not None
@@ -43,11 +44,9 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
     site = SiteContext(state=checked.state, fmt=fmt, nav=navigation(checked.state, lang, history=HISTORY_PATH),
                        language=lang, today=today, versions=True,
                        static_root="")
-    search_path = tuple(theme_dirs(plan_dir, settings.theme))
-    statics = list(static_files(search_path))
-    site.static_names = static_names(statics)
-    colours = chart_colours(statics)  # the theme's chart colours, as build.site_files gives a version's pages
-    env = environment(search_path)
+    theme = ThemeSetup(plan_dir, settings.theme)  # as build.site_files sets it up for a version's pages
+    site.static_names = theme.static_names
+    env, colours = theme.env, theme.colours
 
     timeline: list[dict[str, Any]] = [{"label": ui(lang, "current_version"), "title": settings.title,
                                        "date": fmt.date(today), "href": "index.html", "changes": None,

@@ -31,7 +31,7 @@ def version_files(g: CheckedVersion, plan_dir: Path, memo: RenderMemo | None, jo
     the version alone (its plan, its evaluation day, the code and templates): the list of versions is in
     versions.js at the site's root, so the next tag changes none of them."""
     from ..cache.archived_versions import Kept
-    from ..site.render import environment, theme_dirs
+    from ..site.theme_setup import ThemeSetup
 
     checked = g.plan_checked()
     assert checked.plan is not None
@@ -44,7 +44,7 @@ def version_files(g: CheckedVersion, plan_dir: Path, memo: RenderMemo | None, jo
 
     try:
         named = None
-        if memo is not None and _version_neutral(environment(tuple(theme_dirs(plan_dir, settings.theme)))):
+        if memo is not None and _version_neutral(ThemeSetup(plan_dir, settings.theme).env):
             named = _named(render(VERSION_STAND_IN), g.version.version)
         files = named if named is not None else render(g.version.version)
     finally:
