@@ -63,16 +63,22 @@ class CheckedVersion:
             self.opened = self.opened()
         return self.opened
 
-    def plan_checked(self) -> Checked:
-        """The version's checked plan, checked now if its files were kept by an earlier build."""
-        if self.checked is None and self.reuses is not None:
-            self.checked = self.reuses.plan_checked()
-        if self.checked is None:
-            self.checked = check(self.source, self.today)
+    def plan_checked(self, *, keep: bool = True) -> Checked:
+        """The version's checked plan, checked now if its files were kept by an earlier build or it was let go.
+        Without `keep`, a plan checked now is handed over without this version holding it: a version that
+        shares it (`reuses`) asks so, since this one may be built and released already."""
+        if self.checked is not None:
+            return self.checked
+        if self.reuses is not None:
+            checked = self.reuses.plan_checked(keep=False)
+        else:
+            checked = check(self.source, self.today)
             self.source.close()
-            if self.checked.state is None or self.checked.plan is None:  # kept, so it had no error then
+            if checked.state is None or checked.plan is None:  # kept, so it had no error then
                 raise RuntimeError(f"the version `{self.version.version}` no longer checks as it did")
-        return self.checked
+        if keep:
+            self.checked = checked
+        return checked
 
     def release(self) -> None:
         """Let go of the checked plan (~13 MB for 250 objectives) until something needs it again: it is then
@@ -154,7 +160,7 @@ def check_versions(repository: Repository, plan_path: str, shown: str, versions:
                 same = done.get(key)
                 if same is not None:
                     outcome.status, outcome.note = "reused", same.version.version  # the version whose check it reuses
-                    vchecked = same.plan_checked()
+                    vchecked = same.plan_checked(keep=False)
                 else:
                     vchecked = check(src, when)
             finally:
