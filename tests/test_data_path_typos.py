@@ -69,3 +69,20 @@ def test_an_xlsx_renamed_xls_is_told_to_be_renamed(tmp_path: Path, monkeypatch: 
                   extra="    data: data/ventes.xls\n", **kwargs)
     d = only(checked, "xlsx")
     assert (d.message, d.hint) == (message, hint)
+
+
+@pytest.mark.parametrize(("settings", "hint"), [
+    (EN_SETTINGS, "write `data: data/panier.csv`, the data file named after this KPI, which no KPI reads yet "
+                  "(or remove `data:`: a KPI reads data/ID.csv)"),
+    (None, "écrivez `data: data/panier.csv`, le fichier de données au nom de cet indicateur, qu'aucun indicateur "
+           "ne lit encore (ou retirez `data:` : un indicateur lit data/ID.csv)"),
+])
+def test_a_data_path_far_from_the_kpis_own_file_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         settings: str | None, hint: str) -> None:
+    """`data: donnees/pan.csv` for the KPI `panier` beside its unused data/panier.csv: one `missing-data` error
+    whose hint names data/panier.csv, and no `unused-data` warning on that file (one mistake, one message)."""
+    kwargs = {"settings": settings} if settings else {}
+    checked = run(tmp_path, monkeypatch, b"date,value\n2026-01-31,18.5\n", name="data/panier.csv",
+                  extra="    data: donnees/pan.csv\n", **kwargs)
+    assert only(checked, "missing-data").hint_text("en" if settings else "fr") == hint
+    assert "unused-data" not in codes(checked)

@@ -3,6 +3,7 @@ bring along (`no-data`, `unused-data`, `unknown-file`) are not printed beside th
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -63,3 +64,35 @@ def test_a_typo_in_a_referred_kpi_id_is_the_references_error_alone(check_plan: C
     checked = check_plan({"objectives/confiance.md": objective,
                           "data/nps.csv": "date,value\n2026-Q1,34\n2026-Q2,41\n2026-Q3,52\n"})
     assert codes(checked) == ["unknown-ref"]
+
+
+def _monthly_rows(*rows: str) -> str:
+    return "date,value\n" + "".join(f"{row}\n" for row in rows)
+
+
+@pytest.mark.parametrize(("language", "cell", "said"), [
+    ("en", "5o", "`5o` is not a number"),
+    ("fr", "16 2OO", "`16 2OO` n'est pas un nombre"),
+])
+def test_a_refused_row_is_its_error_not_also_a_gap_in_its_month(check_plan: CheckPlan, language: str, cell: str,
+                                                                said: str) -> None:
+    """`2025-03,5o` between February and April: the reader sees the row's error only, not also "`nps` has no
+    measurement for March 2025: its chart leaves a gap there" (fixing the cell fills the month)."""
+    settings = MINIMAL_SETTINGS.replace("language: fr", f"language: {language}")
+    objective = _objective("nps").replace("quarterly", "monthly")
+    checked = check_plan({"objectives/confiance.md": objective,
+                          "data/nps.csv": _monthly_rows("2025-01,3", "2025-02,4", f'2025-03,"{cell}"', "2025-04,6")},
+                         settings=settings, today=dt.date(2025, 5, 2))
+    assert codes(checked) == ["csv-row"]
+    assert only(checked, "csv-row").text(language) == said
+
+
+def test_a_refused_row_leaves_a_true_gap_elsewhere_warned(check_plan: CheckPlan) -> None:
+    """A refused row in March and no row at all for July: the March error, and the gap warning names July only."""
+    objective = _objective("nps").replace("quarterly", "monthly")
+    rows = _monthly_rows("2025-02,4", "2025-03,5o", "2025-04,6", "2025-05,6", "2025-06,6", "2025-08,7")
+    checked = check_plan({"objectives/confiance.md": objective, "data/nps.csv": rows}, settings=EN_SETTINGS,
+                         today=dt.date(2025, 9, 2))
+    assert codes(checked) == ["csv-row", "data-gap"]
+    gap = only(checked, "data-gap")
+    assert "July 2025" in gap.message and "March" not in gap.message

@@ -10,6 +10,7 @@ their own grid. A daily series without any weekend row misses no weekend (busine
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -166,7 +167,7 @@ def check(plan: Plan, kpi: KPI, series: Series, file: str, diags: Diagnostics) -
     """`strategy check`'s warnings on a KPI's rows: one `data-gap` for all its missing periods, placed at the
     line after which the first is missing, and `day-as-month` when every row looks like a month's first day."""
     rows = [(p.date, p.period) for p in series.points]
-    gaps = find(rows, kpi.cadence)
+    gaps = _not_refused(find(rows, kpi.cadence), series, file, diags)
     if gaps:
         line = next(p.line for p in series.points if p.date == gaps[0].after)
         on_funnel = any(stage.kpi == kpi.id for funnel in plan.funnels.values() for stage in funnel.stages)
@@ -187,6 +188,23 @@ def check(plan: Plan, kpi: KPI, series: Series, file: str, diags: Diagnostics) -
                       msg("day-as-month", id=kpi.id, unit=unit, day=Period(last.date, periods.DAY),
                           period=Period(last.date, period)),
                       msg(hint, unit=unit, written=periods.written(last.date, period), kpi=kpi.id))
+
+
+def _not_refused(gaps: list[Gap], series: Series, file: str, diags: Diagnostics) -> list[Gap]:
+    """The gaps not explained by the rows refused between their neighbours (`2025-03,5o`, its `csv-row`
+    error says it): one mistake, one message."""
+    refused = sorted(d.line for d in diags.errors if d.code == "csv-row" and d.file == file)
+    if not refused:
+        return gaps
+    dates = [p.date for p in series.points]  # sorted
+    kept = []
+    for gap in gaps:
+        before = series.points[bisect.bisect_left(dates, gap.after)].line
+        after = series.points[bisect.bisect_right(dates, gap.last)].line  # a gap has a row after it
+        low, high = min(before, after), max(before, after)
+        if bisect.bisect_left(refused, high) - bisect.bisect_right(refused, low) < gap.count:
+            kept.append(gap)
+    return kept
 
 
 MONTHS_SEEN = 3  # rows enough to call a habit, not a coincidence

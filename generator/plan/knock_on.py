@@ -6,7 +6,8 @@
   warning on the KPI naming the file; none at all when a reference to the file's id (`kpis: [nps]`) is already
   an `unknown-ref` error, which says it;
 - a `data:` path with a typo (`data/ouverture.xlsx` beside `data/ouvertures.xlsx`): its `missing-data` error
-  names the file to write, which is then not also `unused-data`.
+  names the file to write, which is then not also `unused-data`; so does a `data:` path far from the KPI's
+  own data/ID.csv that no KPI reads (`data: donnees/panier.csv` for the KPI `panier-moyen`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def _merge_kpi_id_typos(diags: Diagnostics, errors: list[Diagnostic]) -> None:
 
 
 def _drop_unused_files_a_path_meant(diags: Diagnostics, errors: list[Diagnostic]) -> None:
-    meant = {v for d in errors if (v := _said_value(d, "hint.missing-data.near", "near", part=1)) is not None}
+    meant = {v for d in errors for key in ("hint.missing-data.near", "hint.missing-data.own")
+             if (v := _said_value(d, key, "near", part=1)) is not None}
     diags.discard(d for d in diags.warnings if d.code == "unused-data"
                   and any(d.file == path or d.file.endswith("/" + path) for path in meant))

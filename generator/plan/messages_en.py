@@ -198,6 +198,8 @@ EN: dict[str, str | dict[str, str]] = {
     "missing-data": "the data file `{path}` does not exist",
     "hint.missing-data": "create {file} (columns date,{column}) or fix the path",
     "hint.missing-data.near": "write `data: {near}`, the data file this path is close to",
+    "hint.missing-data.own": "write `data: {near}`, the data file named after this KPI, which no KPI reads "
+                             "yet (or remove `data:`: a KPI reads data/ID.csv)",
     "data-path": "the data path `{path}` leads outside the plan folder",
     "hint.data-path": "write a path inside the plan folder, e.g. data: data/{id}.csv",
     # --- YAML (read/yamlpos.py)

@@ -205,6 +205,8 @@ FR: dict[str, str | dict[str, str]] = {
     "missing-data": "le fichier de données `{path}` n'existe pas",
     "hint.missing-data": "créez {file} (colonnes date,{column}) ou corrigez le chemin",
     "hint.missing-data.near": "écrivez `data: {near}`, le fichier de données dont ce chemin est proche",
+    "hint.missing-data.own": "écrivez `data: {near}`, le fichier de données au nom de cet indicateur, qu'aucun "
+                             "indicateur ne lit encore (ou retirez `data:` : un indicateur lit data/ID.csv)",
     "data-path": "le chemin de données `{path}` sort du dossier du plan",
     "hint.data-path": "écrivez un chemin dans le dossier du plan, par ex. data: data/{id}.csv",
     "yaml-syntax": "erreur de syntaxe YAML : {problem}",

@@ -434,7 +434,7 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             if rel is None:
                 continue
             if rel not in files:
-                _missing_data(reader, kpi, rel, files)
+                _missing_data(reader, kpi, rel, files, plan)
                 continue
         else:
             rel = f"data/{kpi.id}.csv"
@@ -452,11 +452,19 @@ def _load_series(reader: FileReader, plan: Plan) -> None:
             plan.series[kpi.id] = series
 
 
-def _missing_data(reader: FileReader, kpi: KPI, rel: str, files: set[str]) -> None:
-    """`data:` names no file: the hint names the data file the path was meant to be, when one is that close."""
+def _missing_data(reader: FileReader, kpi: KPI, rel: str, files: set[str], plan: Plan) -> None:
+    """`data:` names no file: the hint names the data file the path was meant to be, when one is that close,
+    or else the KPI's own data/ID.csv that no other KPI reads (`data: donnees/panier.csv` beside
+    data/panier-moyen.csv for the KPI `panier-moyen`)."""
     near = difflib.get_close_matches(rel, sorted(f for f in files if f.startswith("data/")), n=1, cutoff=0.8)
-    hint = (msg("hint.missing-data.near", near=near[0]) if near
-            else msg("hint.missing-data", file=reader.display(rel), column=kpi.column))
+    own = f"data/{kpi.id}.csv"
+    if near:
+        hint = msg("hint.missing-data.near", near=near[0])
+    elif own in files and all(posixpath.normpath(other.data or f"data/{other.id}.csv") != own
+                              for other in plan.kpis.values()):
+        hint = msg("hint.missing-data.own", near=own)
+    else:
+        hint = msg("hint.missing-data", file=reader.display(rel), column=kpi.column)
     reader.diagnostics.error("missing-data", kpi.at("data"), msg("missing-data", path=kpi.data), hint)
 
 
