@@ -10,7 +10,7 @@ import pytest
 
 from generator.pipeline import Checked
 from tests.conftest import codes, only
-from tests.test_exports import EN_SETTINGS, measurements, run
+from tests.test_exports import EN_SETTINGS, _workbook, measurements, run
 
 
 def test_an_exports_own_value_column_is_offered_first_as_column(tmp_path: Path,
@@ -78,3 +78,21 @@ def test_a_french_plan_reads_2026_t2_as_a_quarter(tmp_path: Path, monkeypatch: p
     english = run(tmp_path / "en", monkeypatch, b"date,value\n2026-T1,18.5\n", settings=EN_SETTINGS)
     d = only(english, "csv-row")
     assert d.hint == "write a quarter as YYYY-Qn, Q1 to Q4, e.g. 2026-Q1"
+
+
+@pytest.mark.parametrize(("settings", "hint"), [
+    (EN_SETTINGS, "February 2026 has 28 days: write 2026-02-28 or 2026-03-01"),
+    (None, "février 2026 n'a que 28 jours : écrivez 2026-02-28 ou 2026-03-01"),
+])
+def test_an_impossible_day_in_a_row_or_a_cell_says_what_to_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 settings: str | None, hint: str) -> None:
+    """A CSV row and a workbook's text cell dated 2026-02-30 (written YYYY-MM-DD already): the hint says
+    February 2026 has 28 days and names 2026-02-28 or 2026-03-01, not "write YYYY-MM-DD for a day"."""
+    kwargs = {"settings": settings} if settings else {}
+    checked = run(tmp_path, monkeypatch, b"date,value\n2026-01-31,18\n2026-02-30,20\n", **kwargs)
+    assert only(checked, "csv-row").hint == hint
+    book = _workbook({"Ventes": [["date", "value"], ["2026-01-31", 18], ["2026-02-30", 20]]})
+    checked = run(tmp_path / "book", monkeypatch, book, name="data/ventes.xlsx",
+                  extra="    data: data/ventes.xlsx\n", **kwargs)
+    cell = only(checked, "csv-row")
+    assert cell.hint == hint and "A3" in cell.message

@@ -55,7 +55,7 @@ CORPUS_CASES: dict[str, Expect] = {
     "nan-target": Expect("type", "objectives/croissance.md", 7, 13, "finite"),
     "infinite-goal": Expect("type", "funnels/acquisition.yaml", 2, 7, "finite"),
     "infinite-baseline": Expect("type", "objectives/croissance.md", 8, 15, "finite"),
-    "impossible-date-in-settings": Expect("bad-date", "strategy.yaml", 3, 10, "YYYY-MM-DD"),
+    "impossible-date-in-settings": Expect("bad-date", "strategy.yaml", 3, 10, "February 2026 has 28 days"),
     "negative-goal": Expect("range", "funnels/acquisition.yaml", 2, 7, "greater than 0"),
     "huge-integer": Expect("range", "objectives/croissance.md", 7, 13, "15 digits"),
     "huge-csv-value": Expect("csv-row", "data/leads.csv", 3, 9, "15 digits"),

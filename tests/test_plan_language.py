@@ -112,6 +112,19 @@ def test_a_real_date_without_its_zeros_is_said_so(check_plan):
     assert impossible.message == "`due` is not a real date: 2026-02-30"
 
 
+@pytest.mark.parametrize(("due", "language", "hint"), [
+    ("2026-02-30", "en", "February 2026 has 28 days: write 2026-02-28 or 2026-03-01"),
+    ("2026-02-30", "fr", "février 2026 n'a que 28 jours : écrivez 2026-02-28 ou 2026-03-01"),
+    ("2026-04-31", "en", "April 2026 has 30 days: write 2026-04-30 or 2026-05-01"),
+    ("2026-05-00", "fr", "les jours se comptent à partir de 01 : écrivez 2026-04-30 ou 2026-05-01"),
+])
+def test_an_impossible_day_is_told_what_is_wrong_and_what_to_write(check_plan, due, language, hint):
+    """`due: 2026-02-30` is already written YYYY-MM-DD: the hint says February 2026 has 28 days and names the
+    real days on either side, in the plan's language, not "write dates as YYYY-MM-DD"."""
+    diagnostic = only(check_plan({"objectives/a.md": f"---\ntitle: A\ndue: {due}\n---\n"}), "bad-date")
+    assert diagnostic.hint_text(language) == hint
+
+
 def test_a_french_colon_in_a_list_item_gets_the_quoting_hint(check_plan):
     """`- Objectif : croissance` in a persona's list reads as a mapping in YAML: the message names the " : "
     and the hint shows the item in quotes, instead of "cannot be a mapping"."""

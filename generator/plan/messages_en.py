@@ -64,6 +64,8 @@ EN: dict[str, str | dict[str, str]] = {
     "hint.id-length": "an id names the page's file: keep it under {max} characters, e.g. `croissance-ca`",
     "hint.theme": "write the name of a folder in themes/ beside the plan folder, e.g. theme: default",
     "hint.date": "write dates as YYYY-MM-DD, e.g. 2026-12-31",
+    "hint.no-such-day": "{month} has {days} days: write {before} or {after}",
+    "hint.day-zero": "days are numbered from 01: write {before} or {after}",
     "hint.rate": "write a rate as a number in (0, 1] like 0.2, a fraction like \"1/50\", or a percentage like \"2%\"",
     "hint.rate-range": "a conversion rate is the share of the stage above that reaches this stage: "
                        "more than 0 and at most 1, e.g. 0.2, \"1/50\" or \"2%\"",

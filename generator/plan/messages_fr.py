@@ -63,6 +63,8 @@ FR: dict[str, str | dict[str, str]] = {
                       "par ex. `croissance-ca`",
     "hint.theme": "écrivez le nom d'un dossier de themes/ à côté du dossier du plan, par ex. theme: default",
     "hint.date": "écrivez les dates au format AAAA-MM-JJ, par ex. 2026-12-31",
+    "hint.no-such-day": "{month} n'a que {days} jours : écrivez {before} ou {after}",
+    "hint.day-zero": "les jours se comptent à partir de 01 : écrivez {before} ou {after}",
     "hint.rate": "écrivez un taux comme un nombre de ]0, 1] (0.2), une fraction (\"1/50\") "
                  "ou un pourcentage (\"2%\")",
     "hint.rate-range": "un taux de conversion est la part de l'étape du dessus qui atteint cette étape : "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from . import impossible_day
 from .diagnostics import Diagnostics, Location
 from .i18n import LOCALE_PATTERN, known_locale
 from .messages import Msg, msg
@@ -364,7 +365,8 @@ class Checker:
                         self.error("bad-date", path, msg("bad-date.padding", name=f.name, value=value.strip()),
                                    msg("hint.write", example=f"{f.name}: {padded.isoformat()}"))
                     else:
-                        self.error("bad-date", path, msg("bad-date", name=f.name, value=value.strip()), DATE_HINT)
+                        self.error("bad-date", path, msg("bad-date", name=f.name, value=value.strip()),
+                                   impossible_day.hint(value) or DATE_HINT)  # 2026-02-30: February has 28
                     return _INVALID
                 return self._type(path, f, value, msg("expected.date"))
             return parsed

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..plan import periods
+from ..plan import impossible_day, periods
 from .data_words import Reporter
 from .unreadable import wide_encoding
 
@@ -312,4 +312,5 @@ def date_hint(text: str, order: str, report: Reporter) -> str:
     if readings is not None and any(readings):  # it reads only the other way round
         example = "31/01/2026" if order == DAY_FIRST else "01/31/2026"
         return report.say("date-hint-order", order=order, example=example)
-    return report.say("date-hint")
+    no_such_day = impossible_day.hint(text)  # 2026-02-30: "February 2026 has 28 days: write 2026-02-28 or …"
+    return no_such_day.render(report.language) if no_such_day else report.say("date-hint")
