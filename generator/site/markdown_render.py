@@ -39,12 +39,20 @@ _ENTITY_LINK = re.compile(r"^(?P<path>(?:\.\./)?(?:objectives|funnels|personas|e
 _local = threading.local()
 
 
+def refused_scheme(address: str) -> str | None:
+    """The scheme of an address the site will not link to (`javascript`, `data`, `file`), or None."""
+    m = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", address)
+    return m.group(1) if m and m.group(1).lower() not in URL_SCHEMES else None
+
+
 def _converter() -> Any:
     """One Markdown instance per thread (they are stateful; `reset()` between documents)."""
     md = getattr(_local, "md", None)
     if md is None:
         import markdown
         from markdown.extensions import attr_list, def_list, fenced_code, footnotes, sane_lists, tables, toc
+
+        from . import refused_links
 
         # extensions as objects, not names: a name makes Markdown scan every installed package's
         # entry points first (0.1 s, a sixth of the example plan's build)
@@ -54,6 +62,7 @@ def _converter() -> Any:
                         sane_lists.SaneListExtension(), attr_list.AttrListExtension(), def_list.DefListExtension()],
             output_format="html",
         )
+        refused_links.extend(md, refused_scheme)
         _local.md = md
     return md
 
