@@ -450,8 +450,8 @@ def test_progress_chart_says_what_its_tick_and_dotted_line_are(state: PlanState,
     assert tick["data"]["values"][0]["mark"] == words[0] and rule["data"]["values"][0]["mark"] == words[1]
     # the note starts with the tick; an objective with a KPI not measured yet is said after it
     assert chart.table.note.startswith({
-        "fr": "Le trait : l'avancement attendu à la date de la dernière mesure de chaque KPI (aujourd'hui quand ses "
-              "chiffres sont en retard, ou qu'il n'en a pas).",
+        "fr": "Le trait : l'avancement attendu à la date de la dernière mesure de chaque indicateur (aujourd'hui "
+              "quand ses chiffres sont en retard, ou qu'il n'en a pas).",
         "en": "The tick: the progress expected on the date of each KPI's latest measurement (today once its figures "
               "are overdue, or while it has none)."}[language])
 

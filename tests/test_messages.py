@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from babel import Locale
 
@@ -146,3 +148,12 @@ def test_french_guillemets_hold_no_break_spaces():
     said = render("fr", "diff.phrase.added.kpi", title="Leads qualifiés")
     assert said == "indicateur «\u00a0Leads qualifiés\u00a0» ajouté"
     assert render("en", "diff.phrase.added.kpi", title="Qualified leads") == "KPI “Qualified leads” added"
+
+
+def test_french_sentences_say_indicateur_not_kpi() -> None:
+    """The French site calls a KPI « indicateur » (its pages, its notes, `strategy check`): no French sentence
+    says "KPI", such as the dashboard note « … de chaque KPI »."""
+    said_kpi = [key for key, template in MESSAGES["fr"].items()
+                for form in (template.values() if isinstance(template, dict) else [template])
+                if re.search(r"\bKPIs?\b", form)]
+    assert said_kpi == []

@@ -45,7 +45,7 @@ FR_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.progress.progress": "Avancement",
     "chart.progress.expected_progress": "Avancement attendu",
     "chart.progress.expected_at_latest": "Attendu à la dernière mesure",
-    "chart.progress.expected_note": "Le trait : l'avancement attendu à la date de la dernière mesure de chaque KPI (aujourd'hui quand ses chiffres sont en retard, ou qu'il n'en a pas).",
+    "chart.progress.expected_note": "Le trait : l'avancement attendu à la date de la dernière mesure de chaque indicateur (aujourd'hui quand ses chiffres sont en retard, ou qu'il n'en a pas).",
     "chart.progress.unmeasured_note": {"one": "« {objective} » : {unmeasured}, sa barre est l'avancement du seul indicateur mesuré.",
                                        "other": "« {objective} » : {unmeasured}, sa barre est la moyenne des {count} indicateurs mesurés."},
     "chart.progress.full_progress": "100\u202f% : objectif atteint",
