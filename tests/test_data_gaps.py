@@ -224,3 +224,25 @@ def test_the_funnel_chart_table_and_description_and_the_kpi_tile_say_a_month_is_
     full = _built(make_plan, tmp_path / "full", MONTHS, ENGLISH)
     assert "no measurement" not in (full / "funnels/acquisition.html").read_text()
     assert "no measurement" not in (full / "objectives/visites.html").read_text()
+
+
+def test_the_day_step_shortcut_finds_what_the_day_by_day_walk_finds() -> None:
+    """Daily rows of a daily KPI (read by the steps between rows, for series of 300,000 days) give the very gaps,
+    with the row before each, that the general walk gives: random series with holes, duplicates, and series kept
+    on business days (a weekend is no gap there)."""
+    import datetime as dt
+    import random
+
+    from generator.plan import gaps, periods
+
+    rng = random.Random(11)
+    for _ in range(2000):
+        start = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(400))
+        chosen = sorted(rng.sample(range(0, 90), rng.randint(2, 60)))
+        days = [start + dt.timedelta(days=i) for i in chosen]
+        if rng.random() < 0.4:
+            days = [d for d in days if d.weekday() < 5] or days
+        rows = [(d, periods.DAY) for d in days + days[-1:] * rng.randint(0, 1)]
+        if len(rows) < 2:
+            continue
+        assert gaps.find(rows, "daily") == gaps._find_any(sorted(rows), "daily"), rows

@@ -84,6 +84,8 @@ def _find(rows: tuple[tuple[dt.date, str], ...], cadence: str) -> tuple[Gap, ...
     if whole and whole[0] == CADENCE_GRIDS.get(cadence, MONTH) and all(p == rows[0][1] for _, p in rows) \
             and grid_of(rows, cadence) == whole[0]:  # else read on a coarser grid (one row a quarter)
         return _find_whole(rows, *whole)
+    if all(p == periods.DAY for _, p in rows) and grid_of(rows, cadence) == DAY:
+        return _find_days(rows)
     return tuple(_find_any(rows, cadence))
 
 
@@ -97,6 +99,22 @@ def _find_whole(rows: tuple[tuple[dt.date, str], ...], grid: str, months: int) -
             first = periods.add_months(periods.start(before, grid), months)
             last = periods.add_months(periods.start(after, grid), -months)
             gaps.append(Gap(grid, first, last, before, step // months - 1))
+    return tuple(gaps)
+
+
+def _find_days(rows: tuple[tuple[dt.date, str], ...]) -> tuple[Gap, ...]:
+    """`_find_any` for a daily KPI's daily rows (300,000 of them, some plans), by the steps between rows: a gap
+    is the days between two rows, without the weekends when no row falls on one (kept on business days)."""
+    weekdays_only = all(day.weekday() < 5 for day, _ in rows)
+    gaps: list[Gap] = []
+    for (before, _), (after, _) in itertools.pairwise(rows):
+        if (after - before).days <= 1:
+            continue
+        missing = [before + dt.timedelta(days=i) for i in range(1, (after - before).days)]
+        if weekdays_only:
+            missing = [day for day in missing if day.weekday() < 5]
+        if missing:
+            gaps.append(Gap(DAY, missing[0], missing[-1], before, len(missing)))
     return tuple(gaps)
 
 
