@@ -246,3 +246,29 @@ def test_the_day_step_shortcut_finds_what_the_day_by_day_walk_finds() -> None:
         if len(rows) < 2:
             continue
         assert gaps.find(rows, "daily") == gaps._find_any(sorted(rows), "daily"), rows
+
+
+def test_the_grid_rows_are_checked_on_is_the_one_counting_every_period_finds() -> None:
+    """The grid a KPI's rows are checked on (its cadence, or the coarsest one holding one row a period) is the
+    one found by counting the rows' periods on every grid, though grids with fewer periods than rows are no
+    longer counted: random rows of days, months and quarters over one to forty years."""
+    import datetime as dt
+    import random
+
+    from generator.plan import gaps, periods
+
+    def counted(rows: list[tuple[dt.date, str]], cadence: str) -> str:
+        finest = max(gaps.GRIDS.index(gaps._ROW_GRIDS.get(p, gaps.DAY)) for _, p in rows)
+        own = next((i for i in range(len(gaps.GRIDS) - 1, finest, -1)
+                    if len({periods.start(d, gaps.GRIDS[i]) for d, _ in rows}) == len(rows)), finest)
+        return gaps.GRIDS[max(own, gaps.GRIDS.index(gaps.CADENCE_GRIDS.get(cadence, gaps.MONTH)))]
+
+    rng = random.Random(5)
+    for _ in range(1500):
+        period = rng.choice([periods.DAY, periods.MONTH, periods.QUARTER])
+        start = dt.date(rng.randint(1990, 2026), 1, 1)
+        span = rng.choice([20, 400, 4000, 15000])
+        days = sorted({start + dt.timedelta(days=rng.randrange(span)) for _ in range(rng.randint(1, 60))})
+        rows = [(periods.start(d, period) if period != periods.DAY else d, period) for d in days]
+        cadence = rng.choice(["daily", "weekly", "monthly", "quarterly", "yearly"])
+        assert gaps.grid_of(rows, cadence) == counted(rows, cadence), (rows, cadence)

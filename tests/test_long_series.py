@@ -115,3 +115,25 @@ def test_the_summary_period_is_the_shortest_that_fits(days: int, period: str | N
     start = dt.date(1980, 1, 1)
     points = [(start + dt.timedelta(days=i), 1.0) for i in range(days)]
     assert long_series.summary_period(points) == period
+
+
+def test_the_summary_period_is_the_one_counting_every_period_finds() -> None:
+    """A long series' table is summarised by the shortest period giving at most TABLE_MAX_ROWS rows, the one
+    found by counting all the series' periods (it is now read only until it has too many): random series."""
+    import random
+
+    from generator.plan import periods
+
+    def counted(points: list[tuple[dt.date, float]]) -> str | None:
+        if len(points) <= long_series.TABLE_MAX_ROWS:
+            return None
+        return next((p for p in long_series.PERIODS
+                     if len({periods.start(d, p) for d, _ in points}) <= long_series.TABLE_MAX_ROWS),
+                    long_series.PERIODS[-1])
+
+    rng = random.Random(3)
+    for _ in range(300):
+        start = dt.date(rng.randint(1900, 2026), 1, 1)
+        step = rng.choice([1, 7, 30, 400])
+        points = [(start + dt.timedelta(days=i * step), 1.0) for i in range(rng.randint(1, 400))]
+        assert long_series.summary_period(points) == counted(points)

@@ -54,12 +54,29 @@ def _next(start: dt.date, grid: str) -> dt.date:
     return periods.add_months(start, {MONTH: 1, QUARTER: 3, YEAR: 12}[grid])
 
 
+def _spanned(first: dt.date, last: dt.date, grid: str) -> int:
+    """How many periods of `grid` the days from `first` to `last` touch, at most."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if grid == YEAR:
+        return last.year - first.year + 1
+    if grid == QUARTER:
+        return months // 3 + 2
+    if grid == MONTH:
+        return months + 1
+    return (last - first).days // 7 + 2 if grid == WEEK else (last - first).days + 1
+
+
 def grid_of(rows: Sequence[tuple[dt.date, str]], cadence: str) -> str:
     """The grid rows (first day, period) are checked on: the KPI's cadence, or the rows' own grid when that is
     coarser, the coarsest grid holding at most one row a period (monthly rows on a weekly KPI: months)."""
     finest = max((GRIDS.index(_ROW_GRIDS.get(p, DAY)) for _, p in rows), default=0)
     own = finest
+    first, last = (min(d for d, _ in rows), max(d for d, _ in rows)) if rows else (None, None)
     for index in range(len(GRIDS) - 1, finest, -1):
+        # more rows than the grid has periods between the first and the last: not one a period (300,000 daily
+        # rows are not counted by years, quarters, months and weeks to learn it)
+        if first is not None and last is not None and len(rows) > _spanned(first, last, GRIDS[index]):
+            continue
         if len({periods.start(d, GRIDS[index]) for d, _ in rows}) == len(rows):
             own = index
             break

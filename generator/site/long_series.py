@@ -33,9 +33,25 @@ def summary_period(points: Sequence[Point]) -> str | None:
     if len(points) <= TABLE_MAX_ROWS:
         return None
     for period in PERIODS:
-        if len({periods.start(day, period) for day, _ in points}) <= TABLE_MAX_ROWS:
+        if _within(points, period, TABLE_MAX_ROWS):
             return period
     return PERIODS[-1]
+
+
+def _within(points: Sequence[Point], period: str, limit: int) -> bool:
+    """Whether the sorted `points` fall in at most `limit` periods, read only until they do not (a daily series
+    over decades is not counted whole by months, quarters and years to learn it)."""
+    count, current, previous = 0, None, None
+    for day, _ in points:
+        if previous is not None and day < previous:  # not sorted after all: every period counted
+            return len({periods.start(d, period) for d, _ in points}) <= limit
+        start = periods.start(day, period)
+        if start != current:
+            count, current = count + 1, start
+            if count > limit:
+                return False
+        previous = day
+    return True
 
 
 def by_period(points: Sequence[Point], period: str) -> list[tuple[dt.date, float]]:
