@@ -213,7 +213,7 @@ class _Audit(HTMLParser):
             own = re.search(r"(^|/)static/[a-z-]+(\.[0-9a-f]{8})?\.js$", src)  # named by its content
             if re.match(r"^([a-z]+:|//)", src, re.IGNORECASE) or not own:
                 self.problems.append(f"<script src={src!r}>: not one of the site's own scripts")
-            if set(a) - {"src"}:
+            if set(a) - {"src", "defer"} or a.get("defer"):  # `defer` alone, no value: run once parsed
                 self.problems.append(f"<script> with attributes {sorted(a)}")
         else:
             self.problems.append(f"an inline <script> {a}: {text[:80]!r}")
