@@ -203,6 +203,9 @@ class KpiState:
     def __post_init__(self) -> None:
         written = (self.baseline, self.kpi.target, *(value for _, value in self.points))
         self.whole = all(v is None or float(v).is_integer() for v in written)
+    # the due date has passed (and a measurement stood by it): `actual` is the value that stood at the due
+    # date, judged against the target, with no forecast (_judge_at_due)
+    closed: bool = False
 
     def path(self) -> list[tuple[dt.date, float]]:
         """The expected path's corners: (period start, baseline), the milestones, (due, target)."""
@@ -302,6 +305,9 @@ STATUS_RULES = {
     "near-path": "at-risk",  # behind the path, but its progress is at least rules.at_risk of the expected one
     "forecast-reaches-target": "at-risk",  # further behind, but the forecast at the due date reaches the target
     "behind-path": "off-track",  # further behind, and the forecast (if any) misses the target
+    # once the due date has passed, the value standing at it is the outcome (_judge_at_due)
+    "reached-at-due": "achieved",
+    "missed": "off-track",
     "no-data": "no-data",
 }
 
@@ -336,6 +342,8 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
         state.expected_progress = time_share(start, due, state.expected_date)
     if state.actual is None or baseline is None:
         return state
+    if due < today and _judge_at_due(state, past):
+        return state
     state.progress = (state.actual - baseline) / span if span else (1.0 if state.actual == kpi.target else 0.0)
     state.forecast = _forecast(state, [(state.at(d), v) for d, v in past], kpi.measure)
     sign = 1 if state.direction == "up" else -1
@@ -354,6 +362,29 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
         state.rule = "behind-path"
     state.status = STATUS_RULES[state.rule]
     return state
+
+
+def _judge_at_due(state: KpiState, past: list[tuple[dt.date, float]]) -> bool:
+    """Once the due date has passed, the outcome rather than a forecast: the latest measurement standing on or
+    before the due date (a month's figure at its month's end), against the target, and against the path's end
+    (the target) as the value expected. Later measurements stay in the chart and table but judge nothing: the
+    June figure decides a KPI due in June, not November's. False (judged as before) when no measurement stood
+    by the due date."""
+    kpi, baseline = state.kpi, state.baseline
+    standing = [(d, v) for d, v in past if state.at(d) <= state.due]
+    if not standing or baseline is None:
+        return False
+    state.closed = True
+    state.actual_date, state.actual = standing[-1]
+    state.expected_date = state.due
+    state.expected = state.expected_at(state.due)
+    span = kpi.target - baseline
+    state.expected_progress = 1.0
+    state.progress = (state.actual - baseline) / span if span else (1.0 if state.actual == kpi.target else 0.0)
+    sign = 1 if state.direction == "up" else -1
+    state.rule = "reached-at-due" if sign * (state.actual - kpi.target) >= 0 else "missed"
+    state.status = STATUS_RULES[state.rule]
+    return True
 
 
 def _forecast(state: KpiState, points: list[tuple[dt.date, float]], measure: str) -> float | None:

@@ -39,6 +39,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.baseline": "Baseline",
     "site.target": "Target",
     "site.latest": "Latest",
+    "site.at_due": "At due date",  # a KPI whose due date has passed: the value that stood at it
     "site.expected": "Expected by then",
     "site.forecast": "Forecast at due date",
     "site.measured_on": "measured on",
@@ -195,6 +196,9 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.near-path": "At risk: the latest measurement ({actual}) is {short_of} on {when} ({expected}), but its progress ({progress}) is at least {tolerance} of the expected progress ({expected_progress}).",
     "explain.forecast-reaches-target": "At risk rather than off track: the latest measurement ({actual}) is {far_short_of} on {when} ({expected}), but the forecast at the due date ({forecast}) reaches the target ({target}).",
     "explain.behind-path": "Off track: its progress ({progress}) is below {tolerance} of the expected progress ({expected_progress}){forecast_clause}.",
+    # once the due date has passed: the value standing at it, judged against the target (compute._judge_at_due)
+    "explain.missed": "Due {due}: {actual} ({period}) against a target of {target} — missed.",
+    "explain.reached-at-due": "Due {due}: {actual} ({period}) against a target of {target} — reached.",
     "explain.forecast_misses": ", and the forecast at the due date ({forecast}) misses the target ({target})",
     "explain.no-data": "No data: no measurement yet.",
     "explain.objective_rule": "Status of its weakest KPI, “{kpi}” ({status}); progress: the mean of its KPIs' progress, each counted up to 100%.",

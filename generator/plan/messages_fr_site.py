@@ -39,6 +39,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.baseline": "Point de départ",
     "site.target": "Cible",
     "site.latest": "Dernière mesure",
+    "site.at_due": "À l'échéance",  # a KPI whose due date has passed: the value that stood at it
     "site.expected": "Attendu à cette date",
     "site.forecast": "Prévision à l'échéance",
     "site.measured_on": "mesuré le",
@@ -195,6 +196,9 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.near-path": "À risque : la dernière mesure ({actual}) est {short_of} au {when} ({expected}), mais l'avancement ({progress}) atteint au moins {tolerance} de l'avancement attendu ({expected_progress}).",
     "explain.forecast-reaches-target": "À risque plutôt qu'en retard : la dernière mesure ({actual}) est {far_short_of} au {when} ({expected}), mais la prévision à l'échéance ({forecast}) atteint la cible ({target}).",
     "explain.behind-path": "En retard : l'avancement ({progress}) est sous {tolerance} de l'avancement attendu ({expected_progress}){forecast_clause}.",
+    # once the due date has passed: the value standing at it, judged against the target (compute._judge_at_due)
+    "explain.missed": "Échéance du {due} : {actual} ({period}) pour une cible de {target} — cible manquée.",
+    "explain.reached-at-due": "Échéance du {due} : {actual} ({period}) pour une cible de {target} — cible atteinte.",
     "explain.forecast_misses": ", et la prévision à l'échéance ({forecast}) n'atteint pas la cible ({target})",
     "explain.no-data": "Sans données : aucune mesure à ce jour.",
     "explain.objective_rule": "Statut de son indicateur le plus faible, « {kpi} » ({status}) ; avancement : la moyenne de ses indicateurs, chacun compté jusqu'à 100\u202f%.",

@@ -209,13 +209,15 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     if gap_note:  # "No measurement for June 2026.", after how a long series' rows are summarised
         table.note = f"{table.note} {gap_note}" if table.note else gap_note
     target_text = fmt.measure(kpi.target, kpi.unit)
-    if measured and state.actual is not None:
+    if measured and state.actual is not None and state.actual_date is not None:
         forecast_text = ""
         if forecast:
             forecast_text = WORDS.text(fmt, "kpi_desc_forecast", value=forecast[-1]["value_label"])
         period = state.period_at(state.actual_date)  # "au 1 oct. 2026", "en octobre 2026", "au T3 2026"
         when = WORDS.text(fmt, f"when_{period}", date=fmt.period(state.actual_date, period))
-        description = WORDS.text(fmt, "kpi_desc", title=kpi.title, actual=measured[-1]["value_label"],
+        # the value the status reads: the latest, or once the due date has passed the one standing at it
+        actual = record("measured", state.at(state.actual_date), state.actual, period)["value_label"]
+        description = WORDS.text(fmt, "kpi_desc", title=kpi.title, actual=actual,
                             when=when, status=fmt.label(state.status), target=target_text,
                             due=fmt.date(state.due), forecast=forecast_text)
         if len(drawn) < len(points):
