@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -339,7 +340,7 @@ def test_any_kpi_gives_a_chart_whose_table_matches_its_data(
         points: list[tuple[dt.date, float]], baseline: float | None, target: float, start: dt.date, due: dt.date,
         measure: str, unit: str | None) -> None:
     """Whatever the measurements, dates and target, a KPI chart is plain JSON and its table lists
-    exactly the plotted values."""
+    exactly the plotted values, and every measurement (those before the chart's start too)."""
     kpi = KPI(id="k", loc=Location("objectives/o.md"), locs={}, title="K", target=target, objective="o",
               unit=unit, baseline=baseline, due=due, measure=measure)
     settings_ = Settings(title="T", period_start=start, period_end=due, language="fr")
@@ -349,7 +350,10 @@ def test_any_kpi_gives_a_chart_whose_table_matches_its_data(
     chart = charts.kpi_chart(state, Formatter("fr", "EUR"))
     json.dumps(chart.spec, allow_nan=False)
     plotted = sorted((r["series"], r["date_label"], r["value_label"]) for r in _values(chart.spec))
-    assert sorted(tuple(row) for row in chart.table.rows) == plotted
+    table = Counter(tuple(row) for row in chart.table.rows)
+    assert not Counter(plotted) - table
+    assert {row[0] for row in table - Counter(plotted)} <= {"Mesures"}  # before the chart's start
+    assert sum(n for row, n in table.items() if row[0] == "Mesures") == len(state.points)
     assert chart.description.endswith(".")
 
 
@@ -667,7 +671,7 @@ def test_a_long_shared_series_draws_a_bounded_chart(tmp_path: Path) -> None:
     start = dt.date(2020, 1, 1)
     rows = [f"{(start + dt.timedelta(days=i)).isoformat()},{i},{2 * i}" for i in range(2000)]
     (plan / "data" / "jours.csv").write_text("date,a,b\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    (plan / "strategy.yaml").write_text("title: T\nlanguage: fr\nperiod: {start: 2026-01-01, end: 2026-12-31}\n",
+    (plan / "strategy.yaml").write_text("title: T\nlanguage: fr\nperiod: {start: 2020-01-01, end: 2026-12-31}\n",
                                         encoding="utf-8")
     kpis = "".join(f"  - id: k{c}\n    title: K{c}\n    target: 9000\n    data: data/jours.csv\n    column: {c}\n"
                    for c in "ab")

@@ -406,7 +406,7 @@ def _forecast(state: KpiState, points: list[tuple[dt.date, float]], measure: str
         forecast = _pace_forecast(points, state.start, state.due)
         state.forecast_rule = "average-pace" if forecast is not None else None
     else:
-        forecast = _linear_forecast(points, state.due)
+        forecast = _linear_forecast(points, state.due, state.start)
         state.forecast_rule = "trend" if forecast is not None else None
     if forecast is not None and measure == "cumulative" and state.direction == "up":
         forecast = max(forecast, actual)
@@ -423,13 +423,19 @@ def _pace_forecast(points: list[tuple[dt.date, float]], start: dt.date, due: dt.
     return total / share if share > 0 else None
 
 
-def _linear_forecast(points: list[tuple[dt.date, float]] | Counted, due: dt.date) -> float | None:
-    """The latest measurement carried to the due date along the least-squares slope of the measurements.
+def _linear_forecast(points: list[tuple[dt.date, float]] | Counted, due: dt.date,
+                     start: dt.date | None = None) -> float | None:
+    """The latest measurement carried to the due date along the least-squares slope of the measurements
+    standing from the period `start` on (all of them while fewer than two do): 2,000 → 2,443 visits a day in
+    the plan's year is a rising trend, whatever eight centuries of rows before it say.
 
     Anchored at the latest measurement (where the KPI stands) rather than read on the least-squares line:
     after a V (churn down in spring, up since), the line lies below the latest value, and reading it at the
     due date forecast an improvement against a worsening trend. From the latest value, the forecast always
     moves the way the trend does."""
+    if start is not None:
+        within = [(d, v) for d, v in points if d >= start]
+        points = within if len(within) >= 2 else points
     if len(points) < 2:
         return None
     xs = [d.toordinal() for d, _ in points]

@@ -141,6 +141,14 @@ def _context(fmt: Formatter, unit: str | None) -> tuple[Any, ...]:
     return fmt.language, fmt.tag, fmt.currency, unit
 
 
+def _within_reach(points: list[tuple[dt.date, float]], state: KpiState) -> list[tuple[dt.date, float]]:
+    """The measurements a KPI's chart draws: those standing from one span of the KPI's period (its start to
+    its due date) before the period start on; all of them when fewer than two stand there."""
+    reach = state.start - max(state.due - state.start, dt.timedelta(0))
+    within = [(d, v) for d, v in points if state.at(d) >= reach]
+    return within if len(within) >= 2 else points
+
+
 def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     """Measurements (running total for cumulative KPIs) coloured by status, the expected path, the
     target at the due date and the linear forecast."""
@@ -153,7 +161,9 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         return _row(fmt, context, key, day, value, period, 2 if key == "measured" else digits)
 
     points = [(d, v) for d, v in state.points if _finite(v)]
-    drawn = thinned(points)  # a page's budget: a few hundred measurements, evenly spaced, the last included
+    # the plan's period, not centuries of history before it where the plan is a sliver at the right edge
+    shown = _within_reach(points, state)
+    drawn = thinned(shown)  # a page's budget: a few hundred measurements, evenly spaced, the last included
     # a month's or quarter's measurement stands at its period's end (compute.py), labelled by its period
     drawn_days = [state.at(d) for d, _ in drawn]
     drawn_periods = [state.period_at(d) for d, _ in drawn]
@@ -190,6 +200,11 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
     spec = _kpi_spec(*shape, *((True,) if missing else ()), data=[rows for _, rows in present])
 
     rows = [[row["series"], row["date_label"], row["value_label"]] for _, group in present for row in group]
+    if len(shown) < len(points):  # the table keeps the measurements before the chart's start
+        name = _label(fmt.language, "measured")
+        whole = [record("measured", state.at(d), v, state.period_at(d)) for d, v in thinned(points)]
+        rows = [[row["series"], row["date_label"], row["value_label"]] for row in whole] + [
+            row for row in rows if row[0] != name]
     caption = WORDS.text(fmt, "kpi_caption", title=kpi.title, unit=kpi.unit) if kpi.unit else kpi.title
     table = Table(caption=caption, headers=[WORDS.text(fmt, key) for key in ("series", "date", "value")], rows=rows)
     period = long_series.summary_period(points)
