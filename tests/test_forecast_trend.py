@@ -102,9 +102,9 @@ def test_the_trend_forecast_starts_from_the_latest_measurement() -> None:
     assert status_of(kpi(200, baseline=150), peak).forecast < 100
 
 
-def test_a_kpi_measured_past_its_due_date_is_forecast_at_its_latest_value() -> None:
-    """Due on 30 September and measured in October: the forecast beside the target is October's value (the
-    outcome the status reads), not a value read back along the trend."""
+def test_a_kpi_measured_past_its_due_date_is_judged_at_its_due_date() -> None:
+    """Due on 30 September and measured in October: the outcome is September's value against the target
+    (achieved, "— reached"), with no forecast, not October's value or one read back along the trend."""
     rising = [("2026-07-31", 12), ("2026-08-31", 13), ("2026-09-30", 15), ("2026-10-31", 16)]
     state = status_of(kpi(15, baseline=4, due=d("2026-09-30")), rising, today=d("2026-11-23"))
-    assert state.forecast == 16 and state.status == "achieved"
+    assert (state.actual, state.forecast, state.status, state.rule) == (15, None, "achieved", "reached-at-due")
