@@ -5,6 +5,7 @@ cadence periods after the period's end, by one rule shared by `strategy check` a
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -155,15 +156,15 @@ def _cells(html: str, heading: str) -> list[str]:
 
 @pytest.mark.parametrize(("settings", "heading", "leads", "ventes", "latest"), [
     (MINIMAL_SETTINGS, "Dernière mesure", "Leads Croissance novembre 2026 46 j à jour",
-     "Ventes Croissance T3 2026 107 j à jour", "Dernière mesure 50 novembre 2026"),
+     "Ventes Croissance T3 2026 107 j à jour", "À l'échéance 50 novembre 2026"),
     (EN_SETTINGS, "Last measurement", "Leads Croissance November 2026 46 d up to date",
-     "Ventes Croissance Q3 2026 107 d up to date", "Latest 50 November 2026"),
+     "Ventes Croissance Q3 2026 107 d up to date", "At due date 50 November 2026"),
 ])
 def test_the_site_shows_the_period(make_plan: Callable[..., Path], tmp_path: Path, settings: str, heading: str,
                                    leads: str, ventes: str, latest: str) -> None:
     """Built on 15 January, the freshness table (freshness.html) reads "novembre 2026" (not "1 nov. 2026") and
-    "T3 2026", up to date, aged from the period's end; the objective page's latest measurement and its chart
-    table name the month too."""
+    "T3 2026", up to date, aged from the period's end; the objective page's value at the due date (31 Dec
+    2026, passed) and its chart table name the month too."""
     out = tmp_path / "site"
     result = build(make_plan(PLAN, settings=settings), out, JAN_15)
     assert result.ok, result.message
@@ -171,7 +172,7 @@ def test_the_site_shows_the_period(make_plan: Callable[..., Path], tmp_path: Pat
     rows = _cells(listing, heading)
     assert leads in rows and ventes in rows, rows
     objective = (out / "objectives" / "croissance.html").read_text(encoding="utf-8")
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", objective))
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", objective)))
     assert latest in text
     month = latest.split(" 50 ")[1]
     assert f"<td>{month}</td>" in objective  # the chart's data table
