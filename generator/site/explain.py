@@ -214,7 +214,7 @@ def status_rule_parts(ks: KpiState, fmt: Formatter, at_risk: float) -> tuple[str
     unit = ks.kpi.unit
     if ks.closed:  # the outcome at the due date: "Due 30 Jun 2026, 69.5% (June 2026) against a target of 80%"
         return _w(fmt, ks.rule, due=fmt.date(ks.due), actual=value(ks.actual), target=value(ks.kpi.target),
-                  period=fmt.period(ks.actual_date, ks.period_at(ks.actual_date)))
+                  period=fmt.period(ks.actual_date, ks.period_at(ks.actual_date))), ""
     values = {"actual": value(ks.actual), "target": value(ks.kpi.target), "expected": beside_actual(ks.expected),
               # said beside the target: never rounded onto it ("3,6 clients", not "4 clients", for a target of 4)
               "forecast": fmt.measure_toward(ks.forecast, ks.kpi.target, unit, digits=digits, compact=True),
