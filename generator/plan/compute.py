@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from . import periods
+from . import daily_level, periods
 from .model import KPI, Funnel, Objective, Plan, Series, Stage
 
 if TYPE_CHECKING:
@@ -206,6 +206,9 @@ class KpiState:
     # the due date has passed (and a measurement stood by it): `actual` is the value that stood at the due
     # date, judged against the target, with no forecast (_judge_at_due)
     closed: bool = False
+    # the days `actual` is the mean of, ending on `actual_date` (a daily level KPI: 7, daily_level.py); 0: it
+    # is the latest measurement
+    averaged_days: int = 0
 
     def path(self) -> list[tuple[dt.date, float]]:
         """The expected path's corners: (period start, baseline), the milestones, (due, target)."""
@@ -326,6 +329,8 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
                      periods={p.date: p.period for p in series.points if p.period != "day"} if series else {})
     if past:
         state.actual_date, state.actual = past[-1]
+        if daily_level.averages_week(kpi, state.period_at(state.actual_date)):
+            state.actual, state.averaged_days = daily_level.week_mean(past), daily_level.WINDOW_DAYS
     # While it is fresh, the latest measurement is compared with what was expected when it was measured (the
     # end of its month or quarter): a third-quarter figure against the path at the end of September, not in
     # December. Once stale, it is compared with what is expected today: old data never keeps a KPI on track.
@@ -346,6 +351,8 @@ def compute_kpi(kpi: KPI, plan: Plan, today: dt.date, at_risk: float) -> KpiStat
         return state
     state.progress = (state.actual - baseline) / span if span else (1.0 if state.actual == kpi.target else 0.0)
     state.forecast = _forecast(state, [(state.at(d), v) for d, v in past], kpi.measure)
+    if state.averaged_days and state.forecast_rule == "trend" and state.forecast is not None:
+        state.forecast += state.actual - past[-1][1]  # the trend carried from the week's mean, not from one day
     sign = 1 if state.direction == "up" else -1
     if sign * (state.actual - kpi.target) >= 0:
         # once the due date is measured, the measurement is the outcome, whatever a line through it says
@@ -376,6 +383,7 @@ def _judge_at_due(state: KpiState, past: list[tuple[dt.date, float]]) -> bool:
         return False
     state.closed = True
     state.actual_date, state.actual = standing[-1]
+    state.averaged_days = 0  # the one measurement standing at the due date, not a week's mean
     state.expected_date = state.due
     state.expected = state.expected_at(state.due)
     span = kpi.target - baseline
