@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from markupsafe import Markup
 
+from generator.cli import main
+from generator.pack import content as pack_content
+from generator.pipeline import Checked
 from generator.plan import periods
 from generator.plan.compute import KpiState, compute_kpi
 from generator.plan.model import KPI
+from tests.test_funnel_to_date import page_text
 from tests.test_kpi_status import START, kpi, make_plan
+from tests.test_pack_content import pack_text
 
 
 def weekly_visits(until: dt.date) -> list[tuple[str, float]]:
@@ -73,3 +83,71 @@ def test_a_month_written_on_a_daily_kpi_is_not_averaged() -> None:
     plan.series["k"] = dataclasses.replace(plan.series["k"], points=months)
     state = compute_kpi(DAILY, plan, dt.date(2026, 12, 3), 0.9)
     assert state.averaged_days == 0 and state.actual == 1350
+
+
+VISITS_OBJECTIVE = """\
+---
+title: {title}
+due: 2026-12-31
+kpis:
+  - id: visits
+    title: {kpi}
+    unit: {unit}
+    baseline: 1000
+    target: 2000
+    cadence: daily
+---
+"""
+SETTINGS = "title: P\nlanguage: {language}\nperiod:\n  start: 2026-01-01\n  end: 2026-12-31\n"
+SATURDAY = dt.date(2026, 11, 28)
+WORDS = {
+    "en": {"title": "Reach more people", "kpi": "Website visits per day", "unit": "visits",
+           "tile": "Average of the last 7 days 1,877 visits", "card": "daily figures: average of the last 7 days",
+           "rule": "At risk: the average of the last 7 days (1,877 visits) is below the value expected",
+           "basis": "along the trend of the measurements, from the average of the last 7 days",
+           "chart": "Website visits per day: 1,877 visits on average over the last 7 days to Nov 28, 2026 (at risk)",
+           "pack": "1,877 visits average of the last 7 days, Nov 28, 2026"},
+    "fr": {"title": "Toucher plus de monde", "kpi": "Visites par jour", "unit": "visites",
+           "tile": "Moyenne des 7 derniers jours 1 877 visites",
+           "card": "chiffres quotidiens : moyenne des 7 derniers jours",
+           "rule": "À risque : la moyenne des 7 derniers jours (1 877 visites) est sous le niveau attendu",
+           "basis": "selon la tendance des mesures, depuis la moyenne des 7 derniers jours",
+           "chart": "Visites par jour : 1 877 visites en moyenne sur les 7 derniers jours jusqu'au 28 nov. 2026 "
+                    "(à risque)",
+           "pack": "1 877 visites moyenne des 7 derniers jours, 28 nov. 2026"},
+}
+
+
+def visits_files(language: str) -> dict[str, str]:
+    words = WORDS[language]
+    rows = "".join(f"{day},{value}\n" for day, value in weekly_visits(SATURDAY))
+    return {"objectives/reach.md": VISITS_OBJECTIVE.format(**words), "data/visits.csv": "date,value\n" + rows}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_site_says_a_daily_figure_is_the_average_of_the_last_7_days(
+        language: str, make_plan: Callable[..., Path], tmp_path: Path) -> None:
+    """On a Saturday, the objective page's tile reads "Average of the last 7 days 1,877 visits" (« Moyenne des
+    7 derniers jours »), not the Saturday's 1,600; the status sentence, the forecast's basis and the chart's
+    description say the same, and the dashboard card says "daily figures: average of the last 7 days"."""
+    words = WORDS[language]
+    plan = make_plan(visits_files(language), settings=SETTINGS.format(language=language))
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", SATURDAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    page = page_text(out / "objectives" / "reach.html")
+    for key in ("tile", "rule", "basis"):
+        assert words[key] in page, (key, page)
+    described = html.unescape((out / "objectives" / "reach.html").read_text(encoding="utf-8"))  # aria-label
+    assert words["chart"] in described.replace("\u00a0", " ").replace("\u202f", " ")
+    assert words["card"] in page_text(out / "index.html")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_pack_says_a_daily_figure_is_the_average_of_the_last_7_days(
+        language: str, check_plan: Callable[..., Checked], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The board pack's KPI row writes the week's mean with "average of the last 7 days" under it, in the plan's
+    language, where a monthly KPI has its month."""
+    monkeypatch.setattr(pack_content, "svg", lambda *args, **kwargs: Markup(""))
+    checked = check_plan(visits_files(language), settings=SETTINGS.format(language=language), today=SATURDAY)
+    assert WORDS[language]["pack"] in pack_text(checked)

@@ -25,6 +25,7 @@ EN_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.kpi.when_day": "on {date}",
     "chart.kpi.when_month": "in {date}",
     "chart.kpi.when_quarter": "in {date}",
+    "chart.kpi.when_week": "on average over the last 7 days to {date}",  # a daily level's mean (plan/daily_level.py)
     "chart.kpi.kpi_desc_forecast": ", forecast {value} by then",
     "chart.kpi.kpi_desc_thinned": " The chart draws {shown} of the {total} measurements, evenly spaced.",
     "chart.kpi.kpi_desc_empty": "{title}: no measurement yet, target {target} by {due}.",

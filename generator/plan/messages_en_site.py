@@ -40,6 +40,8 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.target": "Target",
     "site.latest": "Latest",
     "site.at_due": "At due date",  # a KPI whose due date has passed: the value that stood at it
+    "site.latest_week": "Average of the last 7 days",  # a daily level's actual (plan/daily_level.py)
+    "site.week_mean": "average of the last 7 days",
     "site.expected": "Expected by then",
     "site.forecast": "Forecast at due date",
     "site.measured_on": "measured on",
@@ -190,11 +192,14 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.no_measurement": "No measurement yet: the stages' KPIs have no data since the period start.",
     "explain.no_data": "No measurement yet: link each stage to a KPI to follow the actual volumes.",
     "explain.not_started": "The period has not started: nothing is expected yet.",
-    "explain.target-reached": "Achieved: the latest measurement ({actual}) reaches the target ({target}).",
-    "explain.reached-forecast-short": "On track rather than achieved: the latest measurement ({actual}) reaches the target ({target}), but the forecast at the due date ({forecast}) falls short of it.",
-    "explain.on-path": "On track: the latest measurement ({actual}) is at or beyond the value expected on {when} ({expected}).",
-    "explain.near-path": "At risk: the latest measurement ({actual}) is {short_of} on {when} ({expected}), but its progress ({progress}) is at least {tolerance} of the expected progress ({expected_progress}).",
-    "explain.forecast-reaches-target": "At risk rather than off track: the latest measurement ({actual}) is {far_short_of} on {when} ({expected}), but the forecast at the due date ({forecast}) reaches the target ({target}).",
+    # what a KPI's status is judged on: a daily level's week (plan/daily_level.py), else its latest measurement
+    "explain.latest.day": "the latest measurement",
+    "explain.latest.week": "the average of the last 7 days",
+    "explain.target-reached": "Achieved: {latest} ({actual}) reaches the target ({target}).",
+    "explain.reached-forecast-short": "On track rather than achieved: {latest} ({actual}) reaches the target ({target}), but the forecast at the due date ({forecast}) falls short of it.",
+    "explain.on-path": "On track: {latest} ({actual}) is at or beyond the value expected on {when} ({expected}).",
+    "explain.near-path": "At risk: {latest} ({actual}) is {short_of} on {when} ({expected}), but its progress ({progress}) is at least {tolerance} of the expected progress ({expected_progress}).",
+    "explain.forecast-reaches-target": "At risk rather than off track: {latest} ({actual}) is {far_short_of} on {when} ({expected}), but the forecast at the due date ({forecast}) reaches the target ({target}).",
     "explain.behind-path": "Off track: its progress ({progress}) is below {tolerance} of the expected progress ({expected_progress}){forecast_clause}.",
     # once the due date has passed: the value standing at it, judged against the target (compute._judge_at_due)
     "explain.missed": "Due {due}: {actual} ({period}) against a target of {target} — missed.",
@@ -202,6 +207,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.forecast_misses": ", and the forecast at the due date ({forecast}) misses the target ({target})",
     "explain.no-data": "No data: no measurement yet.",
     "explain.objective_rule": "Status of its weakest KPI, “{kpi}” ({status}); progress: the mean of its KPIs' progress, each counted up to 100%.",
+    "explain.daily_averaged": "daily figures: average of the last 7 days",
     "explain.unmeasured_kpis": {"one": "{count} of {total} KPIs not measured yet",
                                 "other": "{count} of {total} KPIs not measured yet"},
     "explain.unmeasured_rule": "{unmeasured} ({kpis}): {counted}.",
@@ -210,6 +216,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.forecast.milestones": "at the pace kept against the milestones",
     "explain.forecast.average-pace": "at the average pace since {start}",
     "explain.forecast.trend": "along the trend of the measurements, from the latest one",
+    "explain.forecast.trend.week": "along the trend of the measurements, from the average of the last 7 days",
     # a KPI's distance from its path in the words of its direction: churn at 4.8% is above 4.65%, not below
     "explain.short_of.up": "below the value expected",
     "explain.short_of.down": "above the value expected",
@@ -217,10 +224,10 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.far_short_of.down": "well above the value expected",
     # a stale latest measurement, compared with what is expected by today (docs/format.md, How statuses are computed)
     # a board reads the short sentence; the figures it rests on follow in small type (explain.status_rule_parts)
-    "explain.stale.on-path": "On track: the latest measurement, {age} old, is at or beyond the value expected by today.",
-    "explain.stale.near-path": "At risk: the latest measurement, {age} old, is {short_of} by today.",
-    "explain.stale.forecast-reaches-target": "At risk: the latest measurement, {age} old, is {far_short_of} by today, but the forecast reaches the target.",
-    "explain.stale.behind-path": "Off track: the latest measurement, {age} old, is {far_short_of} by today.",
+    "explain.stale.on-path": "On track: {latest}, {age} old, is at or beyond the value expected by today.",
+    "explain.stale.near-path": "At risk: {latest}, {age} old, is {short_of} by today.",
+    "explain.stale.forecast-reaches-target": "At risk: {latest}, {age} old, is {far_short_of} by today, but the forecast reaches the target.",
+    "explain.stale.behind-path": "Off track: {latest}, {age} old, is {far_short_of} by today.",
     "explain.stale.details": "Latest: {actual} ({measured}); expected by today ({when}): {expected}; {then}.",
     "explain.stale.details.near-path": "Progress {progress}, at least {tolerance} of the {expected_progress} expected.",
     "explain.stale.details.forecast-reaches-target": "Forecast at the due date: {forecast}, for a target of {target}.",

@@ -25,6 +25,7 @@ FR_CHARTS: dict[str, str | dict[str, str]] = {
     "chart.kpi.when_day": "au {date}",
     "chart.kpi.when_month": "en {date}",
     "chart.kpi.when_quarter": "au {date}",
+    "chart.kpi.when_week": "en moyenne sur les 7 derniers jours jusqu'au {date}",  # a daily level's mean (plan/daily_level.py)
     "chart.kpi.kpi_desc_forecast": ", prévision {value} à cette date",
     "chart.kpi.kpi_desc_thinned": " Le graphique trace {shown} des {total} mesures, à intervalles réguliers.",
     "chart.kpi.kpi_desc_empty": "{title} : pas encore de mesure, cible {target} au {due}.",

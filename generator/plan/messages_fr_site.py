@@ -40,6 +40,8 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.target": "Cible",
     "site.latest": "Dernière mesure",
     "site.at_due": "À l'échéance",  # a KPI whose due date has passed: the value that stood at it
+    "site.latest_week": "Moyenne des 7 derniers jours",  # le réel d'un niveau quotidien (plan/daily_level.py)
+    "site.week_mean": "moyenne des 7 derniers jours",
     "site.expected": "Attendu à cette date",
     "site.forecast": "Prévision à l'échéance",
     "site.measured_on": "mesuré le",
@@ -190,11 +192,14 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.no_measurement": "Pas encore de mesure : les indicateurs des étapes n'ont aucune donnée depuis le début de la période.",
     "explain.no_data": "Pas encore de mesure : reliez chaque étape à un indicateur pour suivre le réel.",
     "explain.not_started": "La période n'a pas commencé : rien n'est encore attendu.",
-    "explain.target-reached": "Atteint : la dernière mesure ({actual}) atteint la cible ({target}).",
-    "explain.reached-forecast-short": "En bonne voie plutôt qu'atteint : la dernière mesure ({actual}) atteint la cible ({target}), mais la prévision à l'échéance ({forecast}) ne l'atteint pas.",
-    "explain.on-path": "En bonne voie : la dernière mesure ({actual}) est au niveau attendu au {when} ({expected}) ou mieux.",
-    "explain.near-path": "À risque : la dernière mesure ({actual}) est {short_of} au {when} ({expected}), mais l'avancement ({progress}) atteint au moins {tolerance} de l'avancement attendu ({expected_progress}).",
-    "explain.forecast-reaches-target": "À risque plutôt qu'en retard : la dernière mesure ({actual}) est {far_short_of} au {when} ({expected}), mais la prévision à l'échéance ({forecast}) atteint la cible ({target}).",
+    # ce sur quoi le statut d'un indicateur est jugé : la semaine d'un niveau quotidien, sinon la dernière mesure
+    "explain.latest.day": "la dernière mesure",
+    "explain.latest.week": "la moyenne des 7 derniers jours",
+    "explain.target-reached": "Atteint : {latest} ({actual}) atteint la cible ({target}).",
+    "explain.reached-forecast-short": "En bonne voie plutôt qu'atteint : {latest} ({actual}) atteint la cible ({target}), mais la prévision à l'échéance ({forecast}) ne l'atteint pas.",
+    "explain.on-path": "En bonne voie : {latest} ({actual}) est au niveau attendu au {when} ({expected}) ou mieux.",
+    "explain.near-path": "À risque : {latest} ({actual}) est {short_of} au {when} ({expected}), mais l'avancement ({progress}) atteint au moins {tolerance} de l'avancement attendu ({expected_progress}).",
+    "explain.forecast-reaches-target": "À risque plutôt qu'en retard : {latest} ({actual}) est {far_short_of} au {when} ({expected}), mais la prévision à l'échéance ({forecast}) atteint la cible ({target}).",
     "explain.behind-path": "En retard : l'avancement ({progress}) est sous {tolerance} de l'avancement attendu ({expected_progress}){forecast_clause}.",
     # once the due date has passed: the value standing at it, judged against the target (compute._judge_at_due)
     "explain.missed": "Échéance du {due} : {actual} ({period}) pour une cible de {target} — cible manquée.",
@@ -202,6 +207,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.forecast_misses": ", et la prévision à l'échéance ({forecast}) n'atteint pas la cible ({target})",
     "explain.no-data": "Sans données : aucune mesure à ce jour.",
     "explain.objective_rule": "Statut de son indicateur le plus faible, « {kpi} » ({status}) ; avancement : la moyenne de ses indicateurs, chacun compté jusqu'à 100\u202f%.",
+    "explain.daily_averaged": "chiffres quotidiens : moyenne des 7 derniers jours",
     "explain.unmeasured_kpis": {"one": "{count} indicateur sur {total} sans mesure",
                                 "other": "{count} indicateurs sur {total} sans mesure"},
     "explain.unmeasured_rule": "{unmeasured} ({kpis}) : {counted}.",
@@ -210,6 +216,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.forecast.milestones": "au rythme tenu par rapport aux jalons",
     "explain.forecast.average-pace": "au rythme moyen depuis le {start}",
     "explain.forecast.trend": "selon la tendance des mesures, depuis la dernière",
+    "explain.forecast.trend.week": "selon la tendance des mesures, depuis la moyenne des 7 derniers jours",
     # a KPI's distance from its path in the words of its direction: churn at 4.8% is above 4.65%, not below
     "explain.short_of.up": "sous le niveau attendu",
     "explain.short_of.down": "au-dessus du niveau attendu",
@@ -217,10 +224,10 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.far_short_of.down": "loin au-dessus du niveau attendu",
     # a stale latest measurement, compared with what is expected by today (docs/format.md, How statuses are computed)
     # un conseil lit la phrase courte ; les chiffres qui la fondent suivent en petit (explain.status_rule_parts)
-    "explain.stale.on-path": "En bonne voie : la dernière mesure, vieille de {age}, est au niveau attendu à ce jour ou mieux.",
-    "explain.stale.near-path": "À risque : la dernière mesure, vieille de {age}, est {short_of} à ce jour.",
-    "explain.stale.forecast-reaches-target": "À risque : la dernière mesure, vieille de {age}, est {far_short_of} à ce jour, mais la prévision atteint la cible.",
-    "explain.stale.behind-path": "En retard : la dernière mesure, vieille de {age}, est {far_short_of} à ce jour.",
+    "explain.stale.on-path": "En bonne voie : {latest}, vieille de {age}, est au niveau attendu à ce jour ou mieux.",
+    "explain.stale.near-path": "À risque : {latest}, vieille de {age}, est {short_of} à ce jour.",
+    "explain.stale.forecast-reaches-target": "À risque : {latest}, vieille de {age}, est {far_short_of} à ce jour, mais la prévision atteint la cible.",
+    "explain.stale.behind-path": "En retard : {latest}, vieille de {age}, est {far_short_of} à ce jour.",
     "explain.stale.details": "Dernière mesure : {actual} ({measured}) ; attendu à ce jour ({when}) : {expected} ; {then}.",
     "explain.stale.details.near-path": "Avancement {progress}, au moins {tolerance} des {expected_progress} attendus.",
     "explain.stale.details.forecast-reaches-target": "Prévision à l'échéance : {forecast}, pour une cible de {target}.",

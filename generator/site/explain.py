@@ -149,7 +149,8 @@ def forecast_basis(ks: KpiState, fmt: Formatter) -> str:
     """How the forecast at the due date was made, said beside it: "at the average pace since Jan 1, 2026"."""
     if ks.forecast is None or ks.forecast_rule is None:
         return ""
-    return _w(fmt, f"forecast.{ks.forecast_rule}", start=fmt.date(ks.start))
+    week = ".week" if ks.averaged_days and ks.forecast_rule == "trend" else ""  # carried from the week's mean
+    return _w(fmt, f"forecast.{ks.forecast_rule}{week}", start=fmt.date(ks.start))
 
 
 def objective_rule(os: ObjectiveState, fmt: Formatter) -> str:
@@ -170,6 +171,12 @@ def unmeasured_kpis(os: ObjectiveState, fmt: Formatter) -> str:
     if not unmeasured or unmeasured == len(os.kpis):
         return ""
     return _w(fmt, "unmeasured_kpis", count=unmeasured, total=len(os.kpis))
+
+
+def daily_averaged(os: ObjectiveState, fmt: Formatter) -> str:
+    """"daily figures: average of the last 7 days", beside the status and progress of an objective with a daily
+    level KPI (plan/daily_level.py), so that its card is not read as the latest day's. Empty otherwise."""
+    return _w(fmt, "daily_averaged") if any(k.averaged_days for k in os.kpis) else ""
 
 
 def unmeasured_rule(os: ObjectiveState, fmt: Formatter) -> str:
@@ -220,7 +227,9 @@ def status_rule_parts(ks: KpiState, fmt: Formatter, at_risk: float) -> tuple[str
               "forecast": fmt.measure_toward(ks.forecast, ks.kpi.target, unit, digits=digits, compact=True),
               "progress": fmt.percent(ks.progress),
               "expected_progress": fmt.percent(ks.expected_progress), "tolerance": fmt.percent(at_risk),
-              "when": fmt.date(ks.expected_date)}
+              "when": fmt.date(ks.expected_date),
+              # what was judged: "the average of the last 7 days" for a daily level (plan/daily_level.py)
+              "latest": _w(fmt, "latest.week" if ks.averaged_days else "latest.day")}
     # "below" for a KPI going up, "above" for one going down: churn at 4.8% is above the 4.65% expected
     values["short_of"] = _w(fmt, f"short_of.{ks.direction}")
     values["far_short_of"] = _w(fmt, f"far_short_of.{ks.direction}")

@@ -232,6 +232,9 @@ def kpi_chart(state: KpiState, fmt: Formatter) -> Chart:
         when = WORDS.text(fmt, f"when_{period}", date=fmt.period(state.actual_date, period))
         # the value the status reads: the latest, or once the due date has passed the one standing at it
         actual = record("measured", state.at(state.actual_date), state.actual, period)["value_label"]
+        if state.averaged_days:  # a daily level is judged on its week's mean (plan/daily_level.py), said so
+            actual = fmt.measure(state.actual, kpi.unit, digits=digits, exact=False)
+            when = WORDS.text(fmt, "when_week", date=fmt.date(state.actual_date))
         description = WORDS.text(fmt, "kpi_desc", title=kpi.title, actual=actual,
                             when=when, status=fmt.label(state.status), target=target_text,
                             due=fmt.date(state.due), forecast=forecast_text)
