@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.pipeline import Checked
 from generator.plan.compute import compute_plan
 from generator.plan.diagnostics import Location
 from generator.plan.message_tables import guillemets_unbroken
@@ -80,7 +81,7 @@ TRIAL_DAY = dt.date(2026, 12, 2)
 
 
 def _csv(values: list[int]) -> str:
-    return "date,value\n" + "".join(f"2026-{m:02d}-01,{v}\n" for m, v in enumerate(values, start=1))
+    return "date,value\n" + "".join(f"2026-{m:02d},{v}\n" for m, v in enumerate(values, start=1))
 
 
 def trial_files(*, funnel: str = FUNNEL) -> dict[str, str]:
@@ -164,7 +165,8 @@ def test_funnel_json_gains_need_to_date_projection_and_shortfall(make_plan: Call
     assert [s["need_to_date"] for s in funnel["stages"]] == [
         pytest.approx(16_000 * 335 / 364, abs=0.01), pytest.approx(160 * 335 / 364, abs=0.01),
         pytest.approx(8 * 335 / 364, abs=0.01)]
-    assert funnel["projection"] == pytest.approx(4 * 364 / 335, abs=0.01)
+    # November's total stands at 30 November (333 of 364 days), as on the KPI's page, not at 2 December
+    assert funnel["projection"] == pytest.approx(4 * 364 / 333, abs=0.01)
     assert funnel["shortfall"] == "clients"
     assert funnel["bottleneck"] == "clients"
 
@@ -379,17 +381,17 @@ def test_counts_are_whole_in_sentences_and_projections() -> None:
 
 
 def test_a_projection_short_of_the_goal_never_reads_as_reaching_it(make_plan: Callable[..., Path]) -> None:
-    """22 of 24 clients signed by 2 December project to 23.9 by the due date: `strategy funnel` says
-    "≈ 23.9 … of 24" (« ≈ 23,9 … sur 24 »), not "≈ 24 … of 24" beside a diagnosis that the clients are behind."""
-    files = trial_files(funnel=FUNNEL.replace("goal: 8", "goal: 24"))
-    files["objectives/ventes.md"] = OBJECTIVE.replace("target: 8", "target: 24")
-    files["data/clients.csv"] = _csv([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2])  # 22 by November
+    """21 of 23 clients signed by the end of November project to 22.95 by the due date: `strategy funnel` says
+    "≈ 22.9 … of 23" (« ≈ 22,9 … sur 23 »), not "≈ 23 … of 23" beside a diagnosis that the clients are behind."""
+    files = trial_files(funnel=FUNNEL.replace("goal: 8", "goal: 23"))
+    files["objectives/ventes.md"] = OBJECTIVE.replace("target: 8", "target: 23")
+    files["data/clients.csv"] = _csv([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1])  # 21 by November
     plan = make_plan(files, settings=SETTINGS_FR)
     out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
-    assert "projection ≈ 23,9 clients signés sur 24 au 31 déc. 2026" in out
+    assert "projection ≈ 22,9 clients signés sur 23 au 31 déc. 2026" in out
     (plan / "strategy.yaml").write_text(SETTINGS_FR.replace("language: fr", "language: en"), encoding="utf-8")
     out = run("funnel", str(plan), "--today", TRIAL_DAY.isoformat())
-    assert "projected ≈ 23.9 clients signés of 24 by Dec 31, 2026" in out
+    assert "projected ≈ 22.9 clients signés of 23 by Dec 31, 2026" in out
 
 
 def test_a_rounded_projection_stays_on_its_side_of_the_goal() -> None:
@@ -406,3 +408,18 @@ def test_a_rounded_projection_stays_on_its_side_of_the_goal() -> None:
     assert en.volume_toward(24.0, 24) == (24.0, "24")
     assert en.volume_toward(216.6, 120) == (217.0, "217")
     assert fr.volume_toward(6.54, 12) == (6.5, "6,5")
+
+
+@pytest.mark.parametrize("rows", [_csv(CLIENTS), _csv(CLIENTS).replace("-01,", "-01-01,")])
+def test_the_funnel_projects_the_last_stage_as_its_kpi_page_forecasts_it(
+        rows: str, check_plan: Callable[..., Checked]) -> None:
+    """One number for one quantity: the funnel's projection of signed clients (page, dashboard, pack,
+    `strategy funnel`) is the forecast on the KPI's page, November's total read against the time gone by at
+    its end (or at the row's own date when months are written as days), never 6,197 beside 6,252."""
+    files = trial_files()
+    files["data/clients.csv"] = rows
+    checked = check_plan(files, settings=SETTINGS_FR, today=TRIAL_DAY)
+    assert checked.state is not None
+    forecast = checked.state.kpis["clients"].forecast
+    assert forecast is not None
+    assert checked.state.funnels["acquisition"].projection == pytest.approx(forecast, abs=0.01)

@@ -82,12 +82,13 @@ class FunnelState:
 
 def compute_funnel(funnel: Funnel, volumes: dict[str, float | None], *, elapsed: float = 1.0,
                    tolerance: float = 0.9, due: dt.date | None = None,
-                   start: dt.date | None = None) -> FunnelState | None:
+                   start: dt.date | None = None, shares: dict[str, float] | None = None) -> FunnelState | None:
     """The funnel worked backwards, with each stage's volume to date (`volumes`, by KPI id) read against it.
 
     `elapsed` is the share of the funnel's time gone by (1.0: the due date is reached), so the need to date
     is `need × elapsed`, and the projection at the due date carries the deepest measured stage's pace
-    (volume / elapsed) down the planned rates of the stages below it.
+    (volume / the share of the time gone by where it stands: `shares`, by KPI id, else `elapsed`) down the
+    planned rates of the stages below it.
     """
     stages = funnel.stages
     if len(stages) < 2 or any(s.rate is None for s in stages[1:]):
@@ -109,7 +110,7 @@ def compute_funnel(funnel: Funnel, volumes: dict[str, float | None], *, elapsed:
     if costed:
         state.budget = round(sum(costed), 2)
         state.cost_per_unit = round(state.budget / float(funnel.goal), 2)
-    state.projection = _projection(states, elapsed)
+    state.projection = _projection(states, elapsed, shares or {})
     return state
 
 
@@ -144,13 +145,15 @@ def _lowest(states: list[StageState], attr: str, *, below: float) -> str | None:
     return worst[1] if worst else None
 
 
-def _projection(states: list[StageState], elapsed: float) -> float | None:
+def _projection(states: list[StageState], elapsed: float, shares: dict[str, float]) -> float | None:
     """The last stage's volume at the due date: the deepest measured stage at its pace so far, then the
     planned rates below it."""
-    if elapsed <= 0:
-        return None
     deepest = max((i for i, st in enumerate(states) if st.actual is not None), default=None)
     if deepest is None:
+        return None
+    kpi = states[deepest].stage.kpi
+    elapsed = shares.get(kpi, elapsed) if kpi is not None else elapsed
+    if elapsed <= 0:
         return None
     actual = states[deepest].actual
     assert actual is not None
@@ -168,6 +171,17 @@ def stage_volume(series: Series | None, start: dt.date, end: dt.date) -> float |
         return None
     values = [p.value for p in series.points if start <= p.date <= end]
     return math.fsum(values) if values else None
+
+
+def stage_share(series: Series | None, start: dt.date, due: dt.date, today: dt.date) -> float | None:
+    """The share of the funnel's time gone by where a stage's volume stands, as a running total's does for its
+    KPI (`_counted`, `_pace_forecast`): the end of its latest counted month or quarter, or today while that
+    lasts; so November's total is read against the time to 30 November, on the funnel as on the KPI's page."""
+    if series is None:
+        return None
+    end = min(today, due)
+    latest = next((p for p in reversed(series.points) if start <= p.date <= end), None)
+    return time_share(start, due, min(latest.end, today)) if latest is not None else None
 
 
 # --- KPIs ----------------------------------------------------------------------------------
@@ -541,13 +555,17 @@ def compute_plan(plan: Plan, today: dt.date, memo: ComputedMemo | None = None) -
         end = min(today, due)
         volumes = {s.kpi: stage_volume(plan.series.get(s.kpi), start, end) for s in funnel.stages if s.kpi}
         elapsed = time_share(start, due, today)
+        shares = {s.kpi: share for s in funnel.stages
+                  if s.kpi and (share := stage_share(plan.series.get(s.kpi), start, due, today)) is not None}
 
         def funnel_state(funnel: Funnel = funnel, volumes: dict[str, float | None] = volumes,
-                         elapsed: float = elapsed, due: dt.date = due) -> FunnelState | None:
-            return compute_funnel(funnel, volumes, elapsed=elapsed, tolerance=rules.bottleneck, due=due, start=start)
+                         elapsed: float = elapsed, due: dt.date = due,
+                         shares: dict[str, float] = shares) -> FunnelState | None:
+            return compute_funnel(funnel, volumes, elapsed=elapsed, tolerance=rules.bottleneck, due=due, start=start,
+                                  shares=shares)
 
-        fs = funnel_state() if memo is None else \
-            memo.funnel(funnel, (tuple(volumes.items()), elapsed, rules.bottleneck, due, start), funnel_state)
+        inputs = (tuple(volumes.items()), elapsed, rules.bottleneck, due, start, tuple(shares.items()))
+        fs = funnel_state() if memo is None else memo.funnel(funnel, inputs, funnel_state)
         if fs is not None:
             funnels[funnel.id] = fs
     if memo is not None:
