@@ -31,7 +31,7 @@ from babel.numbers import (
 )
 
 from .message_tables import EN, MESSAGES
-from .singular import singular_title
+from .singular import plural_title, singular_title
 
 DEFAULT_LOCALES = {"fr": "fr-FR", "en": "en-US"}  # a plan's locale when strategy.yaml names none
 LOCALES = {language: tag.replace("-", "_") for language, tag in DEFAULT_LOCALES.items()}  # Babel's ids
@@ -143,9 +143,12 @@ class Formatter:
 
     def _counted(self, count: float | int | None, noun: str) -> str:
         """`noun` as written after `count`: singular where the locale says so ("1 client", and in French
-        "0 client" and "1,5 client" too), else as it is."""
-        if count is None or self.locale.plural_form(abs(float(count))) != "one":
+        "0 client" and "1,5 client" too), else plural ("3,000 monthly donors" for a stage titled "Monthly
+        donor"); as it is without a count."""
+        if count is None:
             return noun
+        if self.locale.plural_form(abs(float(count))) != "one":
+            return plural_title(noun, self.language)
         return singular_title(noun, self.language)  # "client fidèle après 90 jours": its complement as written
 
     def number(self, value: float | int | None, digits: int = 2) -> str:

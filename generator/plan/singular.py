@@ -1,4 +1,5 @@
-"""A counted title in the singular, after a count of one: "1 client fidèle après 90 jours", "1 signed client".
+"""A counted title in the singular after a count of one ("1 client fidèle après 90 jours", "1 signed client"),
+and in the plural after more ("3,000 monthly donors" for a stage titled "Monthly donor": `plural_title`).
 
 Only the words the count governs change: the title's head, up to its first complement (a preposition, a
 parenthesis, a number: "après 90 jours", "(retained)", "of the month" keep their number). English inflects
@@ -90,4 +91,44 @@ def singular_title(title: str, language: str = "en") -> str:
         plural = [i for i, word in enumerate(inflected) if _looks_plural(word, language)]
         if plural:
             inflected[plural[-1]] = singular_word(inflected[plural[-1]], language)
+    return " ".join(inflected + words[head:])
+
+
+# English plurals not made with "s" (and nouns counted as they are)
+_PLURAL_ALREADY = {"en": frozenset({"people", "children", "men", "women", "staff", "data", "media", "feet",
+                                    "sheep", "fish", "aircraft"}), "fr": frozenset()}
+
+
+def plural_word(word: str, language: str = "en") -> str:
+    """"donor" → "donors", "enquiry" → "enquiries"; in French "signé" → "signés", "nouveau" → "nouveaux".
+    A word plural already, in capitals ("KPI", "CRM") or ending in s, x or z is left as written."""
+    if (len(word) < 2 or not word.islower() or not word.isalpha() or word.endswith(("s", "x", "z"))
+            or word in _PLURAL_ALREADY.get(language, frozenset())):
+        return word
+    if language == "fr":
+        if word.endswith(("eau", "au", "eu")):
+            return word + "x"
+        if word.endswith("al") and len(word) > 3:
+            return word[:-2] + "aux"
+        return word + "s"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def plural_title(title: str, language: str = "en") -> str:
+    """`title` as written after a count of more than one, the mirror of `singular_title`: "Monthly donor" →
+    "Monthly donors", « Client signé » → « Clients signés »; a plural title ("Website visits") is unchanged."""
+    words = title.split(" ")
+    head = 0
+    while head < len(words) and not (_opens_complement(words[head], language) if head else _is_numeral(words[0])):
+        head += 1
+    if not head or any(_looks_plural(word, language) for word in words[:head]):
+        return title  # plural already: "Customers retained", « Clients fidèles »
+    if language == "fr":
+        inflected = [plural_word(word, language) for word in words[:head]]
+    else:  # English: the head's last word is its noun
+        inflected = [*words[:head - 1], plural_word(words[head - 1], language)]
     return " ".join(inflected + words[head:])
