@@ -80,7 +80,8 @@ def test_the_commands_and_the_site_say_their_words_in_the_plans_language():
 
 # formats, not sentences: how a quarter, a tooltip's separator and a language's default locale are written
 # and the grammar of a counted title (plan/singular.py): words, not sentences a reader is told
-FORMAT_TABLES = {"_QUARTER_FORMATS", "TIP_SEPARATOR", "DEFAULT_LOCALES", "_COMPLEMENT_OPENERS", "_SINGULAR_ALREADY"}
+FORMAT_TABLES = {"_QUARTER_FORMATS", "TIP_SEPARATOR", "DEFAULT_LOCALES", "_COMPLEMENT_OPENERS", "_SINGULAR_ALREADY",
+                 "_PLURAL_ALREADY"}
 
 
 def test_no_words_are_kept_outside_the_one_table():
