@@ -307,9 +307,9 @@ def test_the_html_view_holds_plain_strings_for_the_site(repo: GitRepo) -> None:
     (section,) = view["sections"]
     assert section["id"] == "acquisition" and section["op"] == "changed"
     assert section["rows"][0] == {"field": "Goal", "path": "goal", "before": "5 clients", "after": "8 clients",
-                                  "computed": False}
+                                  "computed": False, "because": ""}
     assert section["rows"][1] == {"field": "Prospects needed", "path": "need.prospects", "before": "1,250",
-                                  "after": "2,000", "computed": True}
+                                  "after": "2,000", "computed": True, "because": ""}
 
 
 def test_a_french_plan_gets_its_changes_in_french_on_the_site(repo: GitRepo) -> None:

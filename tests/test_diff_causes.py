@@ -271,3 +271,58 @@ def test_a_french_diff_is_french_throughout(repo: GitRepo) -> None:
     assert "| champ | avant | après |" in markdown
     assert "| Taux Prospects identifiés → Rendez-vous qualifiés | 2 % | 2,5 % |" in markdown  # rates as percentages
     assert "need." not in markdown and "stages." not in markdown
+
+
+# --- an objective moved by its KPI's decision (tester 19, defect 5) ------------------------------
+
+
+def _raised_target(repo: GitRepo, language: str) -> None:
+    """v1 → v2, tagged in November (a version's site is computed as of its tag's day): the objective's one KPI
+    has its target raised from 20 to 30 clients, nothing else written."""
+    data = "date,value\n2026-01-31,2\n2026-06-30,9\n2026-10-31,18\n"
+    for day, (tag, target) in enumerate((("v1", 20), ("v2", 30)), start=20):
+        repo.commit(plan(language, target=target, data=data), tag=tag, when=f"2026-11-{day}T12:00:00+00:00")
+
+
+def test_an_objective_moved_by_its_kpi_target_says_so_in_french(repo: GitRepo) -> None:
+    """A French `strategy diff` says the objective's progress fell because its KPI's target went up, « Grow :
+    statut en bonne voie → en retard et avancement 90 % → 60 %, car l'indicateur « New clients » a changé :
+    cible 20 clients → 30 clients », both in the summary and beside its row, and no longer counts it among the
+    entities only time or new data moved."""
+    _raised_target(repo, "fr")
+    text = diff("v1", "v2").replace("\u202f", " ")
+    assert re.search(r"Grow : statut en bonne voie → en retard et avancement 90 % → 60 %, "
+                     r"car l'indicateur « New clients » a changé : cible 20 clients → 30 clients", summary(text)), text
+    assert re.search(r"\n +Avancement +90 % → 60 % +\(calculé, car l'indicateur "
+                     r"« New clients » a changé : cible 20 clients → 30 clients\)", text), text
+    assert "seules les valeurs calculées" not in text
+
+
+def test_an_objective_moved_by_its_kpi_target_says_so_in_the_comment(repo: GitRepo) -> None:
+    """The pull-request comment lists the objective with the decisions, its progress row reading "(computed,
+    because KPI “New clients” changed: target 20 clients → 30 clients)", not in the folded table of values that
+    moved alone."""
+    _raised_target(repo, "en")
+    markdown = diff("v1", "v2", "--format", "markdown")
+    assert re.search(r"- Grow: status on track → off track and progress 90% → 60%, "
+                     r"because KPI “New clients” changed: target 20 clients → 30 clients\n", markdown), markdown
+    assert re.search(r"\| Progress \*\(computed, because KPI “New clients” changed: target 20 clients → 30 clients"
+                     r"\)\* \| 90% \| 60% \|", markdown), markdown
+    assert "computed values only moved" not in markdown
+
+
+def test_the_changes_page_and_history_name_the_kpi_that_moved_an_objective(repo: GitRepo) -> None:
+    """On the site, the changes page shows the objective among the edits with "(computed, because KPI “New
+    clients” changed: target 20 clients → 30 clients)" beside its progress, not under "Computed values that
+    moved … as time passed or new data came in"; the history card says it once, with its cause."""
+    _raised_target(repo, "en")
+    changes, history = changes_page(repo)
+    page = " ".join((repo.root / "output" / "changes" / "v1..v2.html").read_text(encoding="utf-8").split())
+    assert re.search(r"Progress <small class=\"muted\">\(computed, because KPI “New clients” changed: target "
+                     r"20 clients → 30 clients\)</small>", page), page
+    assert 'id="moved"' not in page
+    said = [item for item in history if item.startswith("Grow:")]
+    assert len(said) == 1 and re.fullmatch(r"Grow: status on track → off track and progress 90% → 60%, "
+                                           r"because KPI “New clients” changed: target 20 clients → 30 clients",
+                                           said[0]), history
+    assert said[0] in changes

@@ -26,7 +26,7 @@ from ..plan.kinds import KINDS as ENTITY_KINDS
 from ..plan.messages import msg
 from ..plan.model import Point
 from ..site.explain import kpi_digits
-from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
+from .causes import KPI_INPUTS, funnel_inputs, moved_inputs, through_kpis
 from .measurements import compared, correction_fields
 
 # the order of a diff's changes: the plan, then each kind of the registry (plan/kinds.py), an objective's KPIs
@@ -89,6 +89,8 @@ class EntityChange:
     units_before: dict[str, str] = field(default_factory=dict)  # the old side's units (a KPI's "€" became "$")
     new_rows: int = 0  # a KPI's measurements at dates the old side did not have (the monthly update)
     digits: int = 2  # decimals of a KPI's figures on both sides: none when each side's are counts
+    # an objective's status or progress → its KPIs whose written fields moved it, with those fields (causes.py)
+    via: dict[str, list[tuple[EntityChange, list[FieldChange]]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -442,6 +444,8 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
                                     _causes(before, after, fields, corrections) if before and after else {}, subjects,
                                     _steady_top(before, after, fields) if before and after else {},
                                     units_before, new_rows, max(side.digits for side in (before, after) if side)))
+    through_kpis(changes, {ident: str(facts.fields.get("objective")) for side in (old_facts, new_facts)
+                           for (kind, ident), facts in side.items() if kind == "kpi"})
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
     return PlanDiff(old=old_label, new=new_label, changes=changes, language=settings.language,

@@ -10,6 +10,7 @@ import html
 import json
 import re
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 from ..plan.i18n import Formatter
@@ -18,7 +19,7 @@ from ..plan.terminal_text import terminal_safe
 from ..read.gitsource import WORKING_TREE
 from .compare import EntityChange, PlanDiff
 from .fields import counts, field_name, is_decision, kind_name, said
-from .headline import headline, headlines
+from .headline import because_text, headline, headlines
 from .markdown_text import markdown_text
 from .values import TEXT_PATHS, Sides, change_text, lines_changed, pair, show_value
 
@@ -36,8 +37,16 @@ def _counts(diff: PlanDiff) -> str:
 
 def _decided(c: EntityChange) -> bool:
     """Someone decided this change (an entity added or removed, a written field edited); else only computed
-    values moved with the date and the measurements, and the change is folded below the decisions."""
-    return c.op != "changed" or any(not f.derived for f in c.fields)
+    values moved with the date and the measurements, and the change is folded below the decisions. An objective
+    whose KPI's target (or other written field) moved it is shown with the decisions, and why."""
+    return c.op != "changed" or any(not f.derived for f in c.fields) or bool(c.via)
+
+
+def _computed_note(c: EntityChange, path: str, sides: Sides, title: Callable[[str], str] = str) -> str:
+    """"computed", and for an objective's value its KPI moved, why: "computed, because KPI “Average basket”
+    changed: target $90 → $95"."""
+    computed = said(sides.new.language, "diff.computed")
+    return f"{computed}, {because_text(c, sides, title)}" if path in c.via else computed
 
 
 def _by_weight(changes: list[EntityChange]) -> list[EntityChange]:
@@ -82,7 +91,6 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
                    f"{said(language, 'diff.colon')}{_counts(diff)}", "1")]
     lines += ["  • " + terminal_safe(top) for top in headline(diff, code=False).lines()]
     colours = {"added": "32", "removed": "31", "changed": "33"}
-    computed = said(language, "diff.computed")
     changes = _by_weight(diff.changes)
     decided = [c for c in changes if _decided(c)]
     for c in decided:
@@ -95,7 +103,7 @@ def diff_text(diff: PlanDiff, *, colour: bool = False) -> str:
         names = {f.path: field_name(c, f.path, fmt) for f in c.fields}
         width = max(len(name) for name in names.values())
         for f in c.fields:
-            note = paint(f"  ({computed})", "2") if f.derived else ""
+            note = paint(f"  ({_computed_note(c, f.path, sides)})", "2") if f.derived else ""
             shown = _one_line(change_text(f, c, sides))
             lines.append(f"    {_one_line(names[f.path]).ljust(width)}  {shown}{note}")
     moved = [c for c in changes if not _decided(c)]
@@ -142,12 +150,12 @@ def _entity_block(c: EntityChange, sides: Sides) -> str:
                f"{html_text(c.title)} — {said(language, 'diff.op.' + c.op)}"
                + (f" ({count})" if c.op == "changed" else ""))
     head = {key: said(language, f"diff.header.{key}") for key in ("field", "before", "after", "value")}
-    computed = said(language, "diff.computed")
     rows: list[str]
     if c.op == "changed":
         rows = [f"| {head['field']} | {head['before']} | {head['after']} |", "|---|---|---|"]
         for f in c.fields:
-            name = markdown_text(field_name(c, f.path, fmt)) + (f" *({computed})*" if f.derived else "")
+            name = markdown_text(field_name(c, f.path, fmt)) + \
+                (f" *({_computed_note(c, f.path, sides, markdown_text)})*" if f.derived else "")
             if f.path in TEXT_PATHS:
                 rows.append(f"| {name} | {_cell(lines_changed(f.old, f.new, language))} | |")
             else:
@@ -276,10 +284,10 @@ def diff_view(diff: PlanDiff) -> dict[str, Any]:
                 before, after = pair(f, c, sides)
                 before, after = before if f.old is not None else "", after if f.new is not None else ""
             rows.append({"field": field_name(c, f.path, fmt), "path": f.path, "before": before, "after": after,
-                         "computed": f.derived})
+                         "computed": f.derived, "because": because_text(c, sides) if f.path in c.via else ""})
         section = {"kind": c.kind, "kind_name": KIND_NAMES[c.kind], "id": c.id, "title": c.title, "op": c.op,
                    "rows": rows}
-        computed_only = c.op == "changed" and bool(rows) and all(r["computed"] for r in rows)
+        computed_only = not _decided(c)
         (moved if computed_only else sections).append(section)
     told, named = headlines(diff, code=False)  # named: the history page's card, each change named, bounded
     return {"old": diff.old, "new": diff.new, "counts": _counts(diff), "summary": diff.summary,

@@ -114,13 +114,14 @@ def _sentences(diff: PlanDiff, code: bool, computed: bool) -> _Sentences:
         return f.old is not None and f.new is not None
 
     funnels: list[str] = []  # what each funnel now demands, and why: the most telling decisions
+    effects: list[str] = []  # an objective moved by its KPI's decision, and which (said before the statuses)
     consequential: list[str] = []  # a target that moved a status (the board's headline number)
     decisions: list[str] = []
     statuses: list[str] = []
     quiet: list[str] = []  # with `computed`: the entities only their computed values name
     gone_or_new = {(c.kind, c.id): c.op for c in diff.changes if c.op != "changed"}
     for c in diff.changes:
-        before = len(funnels) + len(consequential) + len(decisions) + len(statuses)
+        before = len(funnels) + len(consequential) + len(decisions) + len(effects) + len(statuses)
         fields = {f.path: f for f in c.fields}
         status = fields.get("status")
         said: set[str] = set()  # the fields a sentence already names
@@ -136,6 +137,11 @@ def _sentences(diff: PlanDiff, code: bool, computed: bool) -> _Sentences:
             (consequential if said & {f.path for f in c.fields if is_decision(f.path)} else statuses).append(line)
         elif c.kind == "kpi" and any(is_correction(path) for path in fields):  # past values corrected
             consequential.append(about(c, _corrected(c, fields, sides, title, said)))
+        elif c.kind == "objective" and c.via:
+            moves = [f"{common_noun(field_name(c, f.path, fmt))} {change_text(f, c, sides, compact=True)}"
+                     for f in c.fields if f.path in c.via]
+            effects.append(about(c, say("effect", effect=enumeration(language, moves),
+                                        because=because_text(c, sides, title))))
         elif c.kind == "objective" and status is not None and moved(status):
             statuses.append(about(c, say("status", old=fmt.label(status.old), new=fmt.label(status.new))))
         for f in c.fields:  # the decisions no sentence above named: a cost, a date, a target, the currency
@@ -143,12 +149,24 @@ def _sentences(diff: PlanDiff, code: bool, computed: bool) -> _Sentences:
                     and not f.path.startswith(_COMPUTED):
                 name = common_noun(field_name(c, f.path, fmt))
                 decisions.append(about(c, f"{name} {change_text(f, c, sides, compact=True, escape=title)}"))
-        spoken = len(funnels) + len(consequential) + len(decisions) + len(statuses) > before
+        spoken = len(funnels) + len(consequential) + len(decisions) + len(effects) + len(statuses) > before
         first = next((f for path in _TELLING for f in c.fields if f.path == path and moved(f)), None)
         if computed and not spoken and first is not None:
             name = common_noun(field_name(c, first.path, fmt))
             quiet.append(about(c, why(c, first.path, f"{name} {change_text(first, c, sides, compact=True)}", said)))
-    return _Sentences(language, funnels + consequential + decisions, statuses, quiet)
+    return _Sentences(language, funnels + consequential + decisions, effects + statuses, quiet)
+
+
+def because_text(c: EntityChange, sides: Sides, title: Callable[[str], str] = str) -> str:
+    """What moved an objective's status or progress (`c.via`): "because KPI “Average basket” changed: target $90 →
+    $95" ("car l'indicateur « Panier moyen » a changé : cible 90 $ → 95 $"), each KPI once."""
+    language = sides.new.language
+    kpis: dict[str, str] = {}
+    for kpi, causes in (entry for listed in c.via.values() for entry in listed):
+        texts = [_cause_text(cause, kpi, sides, language, title) for cause in causes]
+        kpis.setdefault(kpi.id, phrase(language, "kpi_changed", title=title(kpi.title),
+                                       causes=enumeration(language, texts)))
+    return phrase(language, "because", kpis=enumeration(language, list(kpis.values())))
 
 
 def _within(c: EntityChange, gone_or_new: dict[tuple[str, str], str]) -> bool:
