@@ -41,14 +41,16 @@ def arr_plan(values: list[float], *, language: str = "en") -> dict[str, str]:
 def test_a_corrected_past_value_is_said_with_its_date_and_the_forecast_it_moved(repo: GitRepo) -> None:
     """October's ARR restated from £4,960,300 to £4,990,300: the terminal's headline and the KPI's lines, the
     pull-request comment and the JSON all show the month, both amounts and the forecast that moved; the headline's
-    figures all short, with the decimals that tell each pair apart ("£4.96m → £4.99m"), its lines exact."""
+    figures short when one decimal tells each pair apart, else whole amounts a board can compare ("£4,960,300 →
+    £4,990,300", never "£4.96m → £4.99m" nor "£5.145m → £5.147m"), its lines exact (tester 19, defect 6)."""
     repo.commit(arr_plan(ARR), tag="v1")
     repo.commit(arr_plan(RESTATED), tag="v2")
     text = diff("v1", "v2")
-    assert "  • ARR: corrected value for October 2026: £4.96m → £4.99m, so forecast £5.145m → £5.147m\n" in text
+    assert ("  • ARR: corrected value for October 2026: £4,960,300 → £4,990,300, so forecast £5,145,173 → "
+            "£5,146,575\n") in text
     assert "    Measured value, October 2026  £4,960,300 → £4,990,300\n" in text
     assert "Forecast at due date" in text and "(computed)" in text
-    assert "ARR: corrected value for October 2026: £4.96m → £4.99m, so forecast £5.145m → £5.147m" \
+    assert "ARR: corrected value for October 2026: £4,960,300 → £4,990,300, so forecast £5,145,173 → £5,146,575" \
         in bullets(diff("v1", "v2", "--format", "markdown"))[0]
     arr = next(c for c in json.loads(diff("v1", "v2", "--format", "json"))["changes"] if c["id"] == "arr")
     fields = {f["path"]: (f["old"], f["new"]) for f in arr["fields"]}
@@ -65,7 +67,7 @@ def test_the_changes_page_and_the_history_show_the_correction(repo: GitRepo) -> 
     assert result.exit_code == 0, result.output
     page = site_text(repo, "changes/v1..v2.html")
     assert "Measured value, October 2026" in page and "£4,960,300" in page and "£4,990,300" in page
-    assert "ARR: corrected value for October 2026: £4.96m → £4.99m" in site_text(repo, "history.html")
+    assert "ARR: corrected value for October 2026: £4,960,300 → £4,990,300" in site_text(repo, "history.html")
 
 
 def test_new_rows_read_as_new_measurements_not_as_corrections(repo: GitRepo) -> None:
@@ -93,14 +95,14 @@ def test_many_corrected_values_are_counted_with_their_span(repo: GitRepo) -> Non
 
 
 def test_a_french_plan_says_the_correction_in_french(repo: GitRepo) -> None:
-    """A French plan reads « valeur corrigée pour octobre 2026 : 4,96 M € → 4,99 M €, donc prévision 5,145 M € →
-    5,147 M € » (every figure of the sentence short, none a full amount beside a short one)
+    """A French plan reads « valeur corrigée pour octobre 2026 : 4 960 300 € → 4 990 300 €, donc prévision
+    5 145 173 € → 5 146 575 € » (whole amounts where « 4,96 M € → 4,99 M € » would need two decimals)
     and « Valeur mesurée, octobre 2026 »; a row removed reads « valeur retirée pour septembre 2026 »."""
     repo.commit(arr_plan(ARR, language="fr"), tag="v1")
     repo.commit(arr_plan(RESTATED, language="fr"), tag="v2")
     text = diff("v1", "v2")
-    assert ("ARR : valeur corrigée pour octobre 2026 : 4,96 M € → 4,99 M €, "
-            "donc prévision 5,145 M € → 5,147 M €\n") in text
+    assert ("ARR : valeur corrigée pour octobre 2026 : 4 960 300 € → 4 990 300 €, "
+            "donc prévision 5 145 173 € → 5 146 575 €\n") in text.replace("\u202f", " ").replace("\u00a0", " ")
     assert "Valeur mesurée, octobre 2026  4 960 300 € → 4 990 300 €" in text
     assert "Prévision à l'échéance" in text
     files = arr_plan(ARR, language="fr")
@@ -151,7 +153,8 @@ def test_dates_written_in_another_form_are_the_same_rows(repo: GitRepo, language
     text = diff("v1", "v2")
     count = {"en": "Measurements (2 new)", "fr": "Mesures (2 nouvelles)"}[language]
     assert re.search(re.escape(count) + r" +9 → 11  \(", text)
-    assert {"en": "ARR: corrected value for 1 May 2026: £4.56m → £4.57m, so forecast",
-            "fr": "ARR : valeur corrigée pour 1er mai 2026 : 4,56 M € → 4,57 M €, donc prévision"}[language] in text
+    said = {"en": "ARR: corrected value for 1 May 2026: £4,561,300 → £4,570,000, so forecast",
+            "fr": "ARR : valeur corrigée pour 1er mai 2026 : 4 561 300 € → 4 570 000 €, donc prévision"}
+    assert said[language] in text
     assert "11 new" not in text and "11 nouvelles" not in text and "measurements corrected" not in text
     assert "mesures passées corrigées" not in text

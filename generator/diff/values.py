@@ -26,7 +26,9 @@ DATE_PATHS = ("due", "period.start", "period.end")
 LABEL_PATHS = ("status", "level", "direction", "measure", "cadence", "category", "cost.per")
 _RATE_PATH = re.compile(r"^stages\.[^.]+\.rate$")
 TEXT_PATHS = ("body", "vision")
-COMPACT_DIGITS_MAX = 3  # decimals of a compact amount told apart from its neighbour: "162,745 M €", not more
+# decimals of a percentage told apart from its neighbour ("106.2% → 106.4%"): a computed value is kept to 6
+# places of its fraction (compare._derived), 4 of its percentage
+PERCENT_DIGITS_MAX = 4
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def lines_changed(old: str | None, new: str | None, language: str = "en") -> str
 
 
 def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = False, cents: bool = False,
-          compact_digits: int = 1, digits: int = 2) -> str:
-    """One side's value with its unit (money that is `compact` with `compact_digits` decimals at most, any
+          digits: int = 2) -> str:
+    """One side's value with its unit (money that is `compact` with a decimal at most, any
     other number with `digits` at most: none for a KPI that counts, as its tiles write it)."""
     if value is None:
         return "–"
@@ -77,12 +79,12 @@ def _show(value: Any, path: str, fmt: Formatter, unit: str, *, compact: bool = F
                 return value
         return fmt.label(value) if path in LABEL_PATHS or path.endswith(".status") else value
     if MONEY_PATHS.match(path):
-        return fmt.money(value, None, compact=compact, cents=cents, compact_digits=compact_digits)
+        return fmt.money(value, None, compact=compact, cents=cents)
     if path in PERCENT_PATHS:
         return fmt.percent(value, 0)
     money = fmt.money_unit(unit) if unit else None
     if money is not None:  # a KPI counted in money: "$12,000,000", "1,2 M €"
-        return fmt.money(value * money[1], money[0], compact=compact, cents=cents, compact_digits=compact_digits)
+        return fmt.money(value * money[1], money[0], compact=compact, cents=cents)
     if unit.strip() == "%":
         return fmt.measure(value, "%", digits=digits)
     shown = fmt.number(value, digits)  # a count stays exact: only money is compact ("$12M")
@@ -118,7 +120,9 @@ def show_value(value: Any, path: str, fmt: Formatter, unit: str = "", *, compact
 def pair(change: FieldChange, c: EntityChange, sides: Sides, *, compact: bool = False,
          escape: Callable[[str], str] = str) -> tuple[str, str]:
     """The two sides of a changed field, each with its unit (the old side's unit and currency on the left):
-    money with cents on both sides when one side has them (or when without them both would read the same)."""
+    money with cents on both sides when one side has them (or when without them both would read the same);
+    `compact` money in full when its short forms read the same ("£189,566 → £189,568", never "£189.566k");
+    a percentage with the decimals that tell its sides apart ("106.2% → 106.4%")."""
     path = change.path
     plain = path.startswith(("need.", "volume."))  # a need's or a volume's field names its stage
     new_unit = "" if plain else escape(c.units.get(path, ""))
@@ -128,15 +132,15 @@ def pair(change: FieldChange, c: EntityChange, sides: Sides, *, compact: bool = 
     old = _show(change.old, path, sides.old, old_unit, compact=compact, cents=cents, digits=digits)
     new = _show(change.new, path, sides.new, new_unit, compact=compact, cents=cents, digits=digits)
     if old == new and change.old != change.new:
-        if compact:  # "162,7 M € → 162,7 M €" says nothing moved: both compact still, with the decimals that
-            # tell them apart ("162,74 M € → 162,73 M €"), as the sentence's other figures are; else both in full
-            for digits in range(2, COMPACT_DIGITS_MAX + 1):
-                old = _show(change.old, path, sides.old, old_unit, compact=True, cents=cents, compact_digits=digits)
-                new = _show(change.new, path, sides.new, new_unit, compact=True, cents=cents, compact_digits=digits)
-                if old != new:
-                    return old, new
+        if compact:  # "£189.6k → £189.6k" says nothing moved, and "£189.566k → £189.568k" is hard to read: both
+            # in full, "£189,566 → £189,568", as the board reads an amount it compares
             return pair(change, c, sides, escape=escape)
-        if not cents:  # rounded alike: say the cents, or a count's decimals
+        if path in PERCENT_PATHS:  # "106% → 106%" reads as no change: a decimal more until they differ
+            for places in range(1, PERCENT_DIGITS_MAX + 1):
+                old, new = sides.old.percent(change.old, places), sides.new.percent(change.new, places)
+                if old != new:
+                    break
+        elif not cents:  # rounded alike: say the cents, or a count's decimals
             old = _show(change.old, path, sides.old, old_unit, cents=True)
             new = _show(change.new, path, sides.new, new_unit, cents=True)
     return old, new
