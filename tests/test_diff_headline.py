@@ -216,3 +216,19 @@ def test_the_history_card_names_each_change_and_counts_the_rest(repo: GitRepo) -
     view = diff_view(compare_revisions(Path("content"), "v1", "v2", __import__("datetime").date(2026, 11, 23)))
     assert view["named"] == view["highlights"]  # six decisions fill the card
     assert view["named_more"].startswith("… and ") and view["named_more"].endswith(" more changes")
+
+
+@pytest.mark.parametrize(("language", "first"), [
+    ("en", "First version: the plan as it was first tagged."),
+    ("fr", "Première version : le plan tel qu'il a été étiqueté pour la première fois.")])
+def test_the_oldest_version_card_says_it_is_the_first(repo: GitRepo, language: str, first: str) -> None:
+    """The history page's oldest card (v1) was empty under its title; it says it is the first version, in the
+    plan's language, and only that card does (tester 19, item 11c)."""
+    repo.commit(plan(language=language), tag="v1")
+    repo.commit(plan(language=language, target=30), tag="v2")
+    result = CliRunner().invoke(main, ["build", "content", "--all-versions", "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    history = site_text(repo, "history.html").replace("&#39;", "'")
+    cards = re.findall(r'<li class="card">(.*?)</li>\s*(?=<li class="card">|</ol>)', history)
+    assert [first in card for card in cards] == [False, False, True]  # current version, v2, v1
+    assert '<a href="v/v1/index.html">v1</a>' in cards[-1]

@@ -140,6 +140,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "site.history": "History",
     "site.history_intro": "Every published version of the plan, newest first, with what changed since the one before.",
     "site.targets_history": "How the KPI targets moved",
+    "site.first_version": "First version: the plan as it was first tagged.",
     "site.changes_since": "Changes since {version}",
     "site.targets_history_intro": "One chart per KPI, from the oldest version to the current one; each chart has its own scale.",
     "site.targets_history_none": "No target to compare across versions.",

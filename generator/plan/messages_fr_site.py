@@ -140,6 +140,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "site.history": "Historique",
     "site.history_intro": "Chaque version publiée du plan, la plus récente d'abord, avec ce qui a changé depuis la précédente.",
     "site.targets_history": "Comment les cibles des indicateurs ont évolué",
+    "site.first_version": "Première version\u202f: le plan tel qu'il a été étiqueté pour la première fois.",
     "site.changes_since": "Changements depuis {version}",
     "site.targets_history_intro": "Un graphique par indicateur, de la plus ancienne version à la version en cours ; chaque graphique a sa propre échelle.",
     "site.targets_history_none": "Aucune cible à comparer entre versions.",

@@ -59,6 +59,8 @@ def write_history(out: SiteFiles, plan_dir: Path, checked: Checked, good: list[C
                                       "href": f"{version_root(g.version.version)}index.html", "changes": None,
                                       "current": False}
         timeline.append(entries[g.version.version])
+    if oldest_first:  # nothing before it to compare with: its card says it is where the history starts
+        entries[oldest_first[0].version.version]["first"] = True
     # each pair of consecutive tags, then the newest tag and the working tree (the current version, None),
     # unless a tag is named like the current version's page
     pairs: list[tuple[CheckedVersion, CheckedVersion | None]] = list(itertools.pairwise(oldest_first))
