@@ -5,19 +5,14 @@ A funnel stage's need is the goal divided by the rates of the stages below it (`
 a rate above the stage, or any stage's cost, does not change it. The funnel's budget is the sum of each
 costed stage's need times its cost; the cost per unit is that budget over the goal. A KPI's status and
 progress follow its target, baseline, due date, direction and measurements (and the day, which no field
-says). An objective's status and progress follow its KPIs' (`through_kpis`). Paths are those of
+says). An objective's status and progress follow its KPIs' (`compare._through_kpis`). Paths are those of
 `diff.plan_facts`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..plan.model import Funnel
 from .measurements import CORRECTED_PATH, MEASUREMENT_PREFIX
-
-if TYPE_CHECKING:
-    from .compare import EntityChange, FieldChange
 
 # A KPI's written fields (its count of measurements, its past values corrected) that decide its computed values,
 # in the order a sentence names them; a path ending in "." stands for every path it starts (measurement.DATE).
@@ -52,19 +47,3 @@ def moved_inputs(derived: str, changed: list[str], *sides: dict[str, tuple[str, 
     prefixes = tuple(path for path in feeding if path.endswith("."))
     return [path for path in changed if path in feeding or path.startswith(prefixes)]
 
-
-def through_kpis(changes: list[EntityChange], objective_of: dict[str, str]) -> None:
-    """Set `via` of each changed objective: its moved status and progress → its KPIs whose written fields (a
-    target, a baseline, a due date, a direction, a corrected past value) moved theirs, with those fields. Such an
-    objective moved with a decision of the change, not only as time passed or new rows came in (`objective_of`:
-    each KPI id → its objective's, on either side)."""
-    written: dict[str, list[tuple[EntityChange, list[FieldChange]]]] = {}
-    for c in changes:
-        if c.kind == "kpi" and c.op == "changed":
-            causes = [f for f in c.causes.get("progress") or c.causes.get("status") or [] if f.path != "measurements"]
-            if causes:
-                written.setdefault(objective_of.get(c.id, ""), []).append((c, causes))
-    for c in changes:
-        if c.kind == "objective" and c.op == "changed" and c.id in written:
-            c.via = {f.path: written[c.id] for f in c.fields if f.path in ("status", "progress")
-                     and f.old is not None and f.new is not None}

@@ -26,7 +26,7 @@ from ..plan.kinds import KINDS as ENTITY_KINDS
 from ..plan.messages import msg
 from ..plan.model import Point
 from ..site.explain import kpi_digits
-from .causes import KPI_INPUTS, funnel_inputs, moved_inputs, through_kpis
+from .causes import KPI_INPUTS, funnel_inputs, moved_inputs
 from .measurements import compared, correction_fields
 
 # the order of a diff's changes: the plan, then each kind of the registry (plan/kinds.py), an objective's KPIs
@@ -394,6 +394,20 @@ def _with_corrections(before: Facts, after: Facts, fields: list[FieldChange], un
     return fields[:first_computed] + corrected + fields[first_computed:], corrected, new_rows
 
 
+def _through_kpis(changes: list[EntityChange], objective_of: dict[str, str]) -> None:
+    """Set `via` of each changed objective: its moved status and progress → its KPIs whose written fields (target,
+    baseline, due date, direction, a corrected past value) moved theirs, with those fields: the objective moved
+    with a decision, not only with time or new rows (`objective_of`: KPI id → its objective's id)."""
+    written: dict[str, list[tuple[EntityChange, list[FieldChange]]]] = {}
+    for c in (c for c in changes if c.kind == "kpi" and c.op == "changed"):
+        causes = [f for f in c.causes.get("progress") or c.causes.get("status") or [] if f.path != "measurements"]
+        if causes:
+            written.setdefault(objective_of.get(c.id, ""), []).append((c, causes))
+    for c in (c for c in changes if c.kind == "objective" and c.op == "changed" and c.id in written):
+        c.via = {f.path: written[c.id] for f in c.fields
+                 if f.path in ("status", "progress") and f.old is not None and f.new is not None}
+
+
 _recent_facts: list[tuple[PlanState, tuple[dict[tuple[str, str], Facts], dict[str, list[Facts]]]]] = []
 
 
@@ -444,7 +458,7 @@ def diff_states(old: PlanState, new: PlanState, old_label: str, new_label: str) 
                                     _causes(before, after, fields, corrections) if before and after else {}, subjects,
                                     _steady_top(before, after, fields) if before and after else {},
                                     units_before, new_rows, max(side.digits for side in (before, after) if side)))
-    through_kpis(changes, {ident: str(facts.fields.get("objective")) for side in (old_facts, new_facts)
+    _through_kpis(changes, {ident: str(facts.fields.get("objective")) for side in (old_facts, new_facts)
                            for (kind, ident), facts in side.items() if kind == "kpi"})
     changes.sort(key=lambda c: (KINDS.index(c.kind), c.id))
     settings = new.plan.settings
