@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,6 +177,16 @@ def _markdown(text: str | None) -> Markup:
     return render_markdown(text)
 
 
+# the no-break space before a unit that is a word ("6 000 commandes"), not before a symbol or an abbreviation
+_WORD_UNIT = re.compile("\u00a0(?=[^\\W\\d_]{4})")
+
+
+def _unit_may_wrap(text: str) -> str:
+    """A tile's figure whose word unit may go to the next line ("6 000 / commandes") in a narrow tile, where
+    the figure and its unit held by a no-break space were cut inside the word ("6 000 command / es")."""
+    return _WORD_UNIT.sub(" ", text)
+
+
 def _drawn(chart: Chart, fmt: Formatter) -> tuple[Markup, Markup] | None:
     """A chart's SVG drawings, wide and narrow (chart_svg.py), or None when it cannot be drawn."""
     wide = draw_chart(chart.spec, WIDE, fmt)
@@ -197,6 +208,7 @@ def environment(search_path: tuple[Path, ...]) -> Any:
     env.filters["markdown"] = _markdown
     env.filters["json_script"] = _json_script
     env.filters["drawn"] = _drawn
+    env.filters["unit_may_wrap"] = _unit_may_wrap
     return env
 
 
