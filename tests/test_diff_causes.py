@@ -65,8 +65,16 @@ def diff(*args: str) -> str:
 
 
 def summary(text: str) -> str:
-    """The text output's summary sentences (the bullets under the counts) on one line, spaces made plain."""
-    bullets = [line.strip().removeprefix("• ") for line in text.splitlines() if line.startswith("  • ")]
+    """The text output's summary sentences (the bullets under the counts, each with the lines it is wrapped
+    onto) on one line, spaces made plain."""
+    bullets: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("  • "):
+            bullets.append(line.strip().removeprefix("• "))
+        elif bullets and line.startswith("    ") and not line.strip().startswith(("~", "+", "-")):
+            bullets[-1] += " " + line.strip()
+        elif bullets and not line.strip():
+            break
     return "; ".join(bullets).replace("\u202f", " ").replace("\u00a0", " ")
 
 
@@ -294,7 +302,7 @@ def test_an_objective_moved_by_its_kpi_target_says_so_in_french(repo: GitRepo) -
     assert re.search(r"Grow : statut en bonne voie → en retard et avancement 90 % → 60 %, "
                      r"car l'indicateur « New clients » a changé : cible 20 clients → 30 clients", summary(text)), text
     assert re.search(r"\n +Avancement +90 % → 60 % +\(calculé, car l'indicateur "
-                     r"« New clients » a changé : cible 20 clients → 30 clients\)", text), text
+                     r"«\u00a0New clients\u00a0» a changé : cible 20 clients → 30 clients\)", text), text
     assert "seules les valeurs calculées" not in text
 
 
