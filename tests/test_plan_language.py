@@ -191,3 +191,13 @@ def test_an_acronym_opening_a_title_keeps_its_capitals_after_a_count() -> None:
     assert fmt.unit(1, "A/B tests") == "A/B test"
     assert fmt.unit(3, "A/B tests") == "A/B tests"
     assert fmt.unit(2, "Prospects") == "prospects"
+
+
+@pytest.mark.parametrize(("title", "shown"), [("X", "X"), ("X leads", "X leads"), ("Plan B", "plan B"),
+                                              ("A better site", "a better site"), ("À la une", "à la une")])
+def test_a_one_letter_name_opening_a_title_keeps_its_capital(title: str, shown: str) -> None:
+    """A stage or a field titled "X" reads "X" inside a sentence ("3 X"), not "x"; the one-letter words "A" and
+    « À » still read as words ("a better site", « à la une »)."""
+    from generator.plan.i18n import common_noun
+
+    assert common_noun(title) == shown

@@ -104,11 +104,18 @@ _PERIOD_PATTERNS = {"day": "medium", "month": "MMMM y", "quarter": "QQQ y", "yea
                     "month-name": "MMMM", "quarter-name": "QQQ"}
 
 
+# one-letter words a title may start with that are words, not names: the English article, the French preposition
+_ONE_LETTER_WORDS = ("A", "À", "Y")
+
+
 def common_noun(title: str) -> str:
-    """A title inside a sentence: "Prospects" → "prospects", but "CRM leads", "KPI" and "A/B tests" stay as
-    written (a first word with a capital after its first letter is a name or an acronym)."""
+    """A title inside a sentence: "Prospects" → "prospects", but "CRM leads", "KPI", "A/B tests" and "X" stay as
+    written (a first word with a capital after its first letter, or a one-letter capital that is not a word
+    such as "A" or "À", is a name or an acronym)."""
     first = title.split(maxsplit=1)[0] if title.strip() else ""
     if any(c.isupper() for c in first[1:]):
+        return title
+    if len(first) == 1 and first.isupper() and first not in _ONE_LETTER_WORDS:  # "X", "Plan B": a name
         return title
     return title[:1].lower() + title[1:]
 
