@@ -223,6 +223,23 @@ def test_a_template_error_names_the_template_line(preview: Preview) -> None:
     stream.close()
 
 
+def test_a_theme_template_naming_a_missing_one_is_reported_as_check_reports_it(preview: Preview) -> None:
+    """A theme template that includes a template no theme has, in a branch no page renders, is the error
+    `strategy check` and the build report (theme-template, at its line), shown on the preview's overlay; the
+    last good site stays."""
+    stream = events(preview)
+    template = preview.plan.parent / "themes" / "default" / "templates" / "page.html"
+    template.write_text(template.read_text(encoding="utf-8")
+                        + '\n{% if page.path == "nulle-part" %}{% include "manquant.html" %}{% endif %}\n',
+                        encoding="utf-8")
+    report = stream.next("errors")
+    codes = [(d["code"], d["file"].rsplit("/", 1)[-1]) for d in report["diagnostics"]]
+    assert ("theme-template", "page.html") in codes, report["diagnostics"]
+    assert "manquant.html" in report["diagnostics"][0]["message"]
+    assert preview.get("/pages/audit.html")[0] == 200
+    stream.close()
+
+
 def test_a_page_served_before_a_rebuild_reloads_on_connecting(preview: Preview) -> None:
     """A page that connects after a rebuild it missed (its data-build is older) is told to reload."""
     stream = Events(preview.server.port, "an-older-build")

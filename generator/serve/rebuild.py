@@ -185,6 +185,7 @@ class Builder:
         from ..pipeline import check, resolve_today
         from ..site.render import theme_dirs
         from ..site.theme_guard import report_theme_links
+        from ..site.theme_templates import check_theme_templates
 
         started, cpu = time.perf_counter(), time.thread_time()
         self.files.start()
@@ -197,6 +198,9 @@ class Builder:
         if checked.plan is not None:
             self.theme_dirs = theme_dirs(self.plan_dir, checked.plan.settings.theme)
             report_theme_links(self.plan_dir, checked.plan.settings.theme, checked.diagnostics)
+            # what `strategy check` and the build stop on in the plan's own theme, such as an include of a
+            # template no theme has in a branch this build does not render
+            check_theme_templates(self.plan_dir, checked.plan.settings.theme, checked.diagnostics)
         files: dict[str, bytes] | None = None
         if checked.ok:
             try:
