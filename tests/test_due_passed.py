@@ -84,3 +84,16 @@ def test_the_outcome_is_said_in_french(make_plan: Callable[..., Path], tmp_path:
     assert (f"Échéance du 30 juin 2026 : 69,5 % (juin 2026) pour une cible de {target} % — cible {outcome}."
             in text)
     assert "À l'échéance 69,5 % juin 2026" in text and "Prévision à l'échéance" not in text
+
+
+@pytest.mark.parametrize(("language", "note"), [("en", "due date passed: 1 KPI missed its target"),
+                                                ("fr", "échéance passée : 1 indicateur a manqué sa cible")])
+def test_a_card_says_its_due_date_passed_and_missed(make_plan: Callable[..., Path], tmp_path: Path,
+                                                    language: str, note: str) -> None:
+    """The dashboard card of an objective whose KPI missed its passed due date says so beside "off track"
+    (a board reading the dashboard alone must not take it for a target still catchable), in the plan's
+    language; an objective whose KPI reached it says nothing of the kind."""
+    text = page_text(_build(make_plan, tmp_path / "missed", language=language) / "index.html").replace("\u202f", " ")
+    assert note in text
+    reached = page_text(_build(make_plan, tmp_path / "reached", language=language, target=65) / "index.html")
+    assert note.split(":")[0].strip() not in reached

@@ -215,7 +215,9 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
                                 chart.description, explain.kpi_digits(ks, fmt), explain.kpi_gap(ks, fmt)))
         objectives.append(ObjectiveView(f"objective-{obj.id}", obj_state, kpis,
                                         [r for r in actions if r.objective.id == obj.id],
-                                        explain.unmeasured_kpis(obj_state, fmt)))
+                                        # beside its status: KPIs not measured yet, a due date passed and missed
+                                        " · ".join(note for note in (explain.unmeasured_kpis(obj_state, fmt),
+                                                                     explain.due_passed(obj_state, fmt)) if note)))
     funnels = []
     for fs in state.funnels.values():
         facts = explain.facts(fs, fmt)

@@ -209,6 +209,8 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.no-data": "No data: no measurement yet.",
     "explain.objective_rule": "Status of its weakest KPI, “{kpi}” ({status}); progress: the mean of its KPIs' progress, each counted up to 100%.",
     "explain.daily_averaged": "daily figures: average of the last 7 days",
+    "explain.due_missed": {"one": "due date passed: {count} KPI missed its target",
+                           "other": "due date passed: {count} KPIs missed their target"},
     "explain.unmeasured_kpis": {"one": "{count} of {total} KPIs not measured yet",
                                 "other": "{count} of {total} KPIs not measured yet"},
     "explain.unmeasured_rule": "{unmeasured} ({kpis}): {counted}.",

@@ -209,6 +209,8 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.no-data": "Sans données : aucune mesure à ce jour.",
     "explain.objective_rule": "Statut de son indicateur le plus faible, « {kpi} » ({status}) ; avancement : la moyenne de ses indicateurs, chacun compté jusqu'à 100\u202f%.",
     "explain.daily_averaged": "chiffres quotidiens : moyenne des 7 derniers jours",
+    "explain.due_missed": {"one": "échéance passée : {count} indicateur a manqué sa cible",
+                           "other": "échéance passée : {count} indicateurs ont manqué leur cible"},
     "explain.unmeasured_kpis": {"one": "{count} indicateur sur {total} sans mesure",
                                 "other": "{count} indicateurs sur {total} sans mesure"},
     "explain.unmeasured_rule": "{unmeasured} ({kpis}) : {counted}.",

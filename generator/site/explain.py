@@ -179,6 +179,19 @@ def daily_averaged(os: ObjectiveState, fmt: Formatter) -> str:
     return _w(fmt, "daily_averaged") if any(k.averaged_days for k in os.kpis) else ""
 
 
+def due_passed(os: ObjectiveState, fmt: Formatter) -> str:
+    """"due date passed: 1 KPI missed its target", beside the status of an objective with a KPI judged at its
+    passed due date (compute._judge_at_due), so that "off track" on a card is not read as still catchable."""
+    missed = sum(1 for k in os.kpis if k.closed and k.rule == "missed")
+    return _w(fmt, "due_missed", count=missed) if missed else ""
+
+
+def card_notes(os: ObjectiveState, fmt: Formatter) -> str:
+    """What a card says under an objective's status besides its KPIs' count: a daily figure's week, a missed
+    due date."""
+    return " · ".join(note for note in (daily_averaged(os, fmt), due_passed(os, fmt)) if note)
+
+
 def unmeasured_rule(os: ObjectiveState, fmt: Formatter) -> str:
     """Under an objective's badge: which KPIs have no measurement yet and what its progress counts, "1 of 2
     KPIs not measured yet (“Daily app use”): the progress shown, 68%, is the measured KPI's only"."""

@@ -257,8 +257,8 @@ def build_pages(state: PlanState, fmt: Formatter, *, defer_charts: bool = False,
               "counts": status_counts(list(state.objectives.values())),
               # "1 of 2 KPIs not measured yet" beside a card's progress, which counts the measured ones only
               "unmeasured": {o.objective.id: explain.unmeasured_kpis(o, fmt) for o in shown.items},
-              # a daily level's figure is its week's mean, not the latest day's
-              "averaged": {o.objective.id: explain.daily_averaged(o, fmt) for o in shown.items}},
+              # a daily level's figure is its week's mean, not the latest day's; a passed due date missed
+              "averaged": {o.objective.id: explain.card_notes(o, fmt) for o in shown.items}},
         charts=dash_charts, description=plan.settings.positioning or ""))
     pages.append(PageSpec(path="actions.html", template="actions.html", title=ui(lang, "late_actions"),
                           section="dashboard", data={"pressing": pressing}))
