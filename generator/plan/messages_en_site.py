@@ -199,7 +199,7 @@ EN_SITE: dict[str, str | dict[str, str]] = {
     "explain.target-reached": "Achieved: {latest} ({actual}) reaches the target ({target}).",
     "explain.reached-forecast-short": "On track rather than achieved: {latest} ({actual}) reaches the target ({target}), but the forecast at the due date ({forecast}) falls short of it.",
     "explain.on-path": "On track: {latest} ({actual}) is at or beyond the value expected on {when} ({expected}).",
-    "explain.near-path": "At risk: {latest} ({actual}) is {short_of} on {when} ({expected}), but its progress ({progress}) is at least {tolerance} of the expected progress ({expected_progress}).",
+    "explain.near-path": "At risk: {latest} ({actual}) is {short_of} on {when} ({expected}), but its progress ({progress}) is at least {tolerance} of the {expected_progress} expected by then.",
     "explain.forecast-reaches-target": "At risk rather than off track: {latest} ({actual}) is {far_short_of} on {when} ({expected}), but the forecast at the due date ({forecast}) reaches the target ({target}).",
     "explain.behind-path": "Off track: its progress ({progress}) is below {tolerance} of the expected progress ({expected_progress}){forecast_clause}.",
     # once the due date has passed: the value standing at it, judged against the target (compute._judge_at_due)

@@ -199,7 +199,7 @@ FR_SITE: dict[str, str | dict[str, str]] = {
     "explain.target-reached": "Atteint : {latest} ({actual}) atteint la cible ({target}).",
     "explain.reached-forecast-short": "En bonne voie plutôt qu'atteint : {latest} ({actual}) atteint la cible ({target}), mais la prévision à l'échéance ({forecast}) ne l'atteint pas.",
     "explain.on-path": "En bonne voie : {latest} ({actual}) est au niveau attendu au {when} ({expected}) ou mieux.",
-    "explain.near-path": "À risque : {latest} ({actual}) est {short_of} au {when} ({expected}), mais l'avancement ({progress}) atteint au moins {tolerance} de l'avancement attendu ({expected_progress}).",
+    "explain.near-path": "À risque : {latest} ({actual}) est {short_of} au {when} ({expected}), mais l'avancement ({progress}) atteint au moins {tolerance} des {expected_progress} attendus à cette date.",
     "explain.forecast-reaches-target": "À risque plutôt qu'en retard : {latest} ({actual}) est {far_short_of} au {when} ({expected}), mais la prévision à l'échéance ({forecast}) atteint la cible ({target}).",
     "explain.behind-path": "En retard : l'avancement ({progress}) est sous {tolerance} de l'avancement attendu ({expected_progress}){forecast_clause}.",
     # once the due date has passed: the value standing at it, judged against the target (compute._judge_at_due)
