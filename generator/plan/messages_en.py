@@ -134,6 +134,9 @@ EN: dict[str, str | dict[str, str]] = {
     "hint.budget-share": "spread the budget: spending it all on one channel is a classic mistake",
     "baseline.written": "its baseline", "baseline.zero": "zero, where a running total starts",
     "baseline.first": "its first measurement ({date})",
+    "goal-target": "the funnel `{funnel}` aims for {goal} at its last stage, whose KPI `{kpi}` aims for {target}: "
+                   "a board would read two targets for one number",
+    "hint.goal-target": "write the same figure as the funnel's `goal:` and the KPI's `target:` ({file}:{line})",
     "not-ambitious": "the target of `{id}` ({target}) is no better than {source}: {baseline}",
     "hint.not-ambitious.up": "set a target above {baseline}, or write direction: down if lower is better",
     "hint.not-ambitious.down": "set a target below {baseline}, or write direction: up if higher is better",

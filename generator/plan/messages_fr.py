@@ -137,6 +137,10 @@ FR: dict[str, str | dict[str, str]] = {
     "hint.budget-share": "répartissez le budget : tout miser sur un seul canal est une erreur classique",
     "baseline.written": "son point de départ", "baseline.zero": "zéro, où commence un cumul",
     "baseline.first": "sa première mesure ({date})",
+    "goal-target": "l'entonnoir `{funnel}` vise {goal} à sa dernière étape, dont l'indicateur `{kpi}` vise {target} : "
+                   "un conseil lirait deux cibles pour un même chiffre",
+    "hint.goal-target": "écrivez le même chiffre en `goal:` de l'entonnoir et en `target:` de l'indicateur "
+                        "({file}:{line})",
     "not-ambitious": "la cible de `{id}` ({target}) ne fait pas mieux que {source} : {baseline}",
     "hint.not-ambitious.up": "visez plus haut que {baseline}, ou écrivez direction: down si plus bas est mieux",
     "hint.not-ambitious.down": "visez plus bas que {baseline}, ou écrivez direction: up si plus haut est mieux",

@@ -185,6 +185,26 @@ def check_milestones(plan: Plan, diags: Diagnostics) -> None:
             seen[day] = seen.get(day, 0) + 1
 
 
+def _check_goal_target(plan: Plan, funnel: Funnel, diags: Diagnostics) -> None:
+    """A funnel's goal and the target of the KPI measuring its last stage are one number written twice: when
+    they differ, a board reads "5,720 of 6,500 expected" on the funnel and "on track to 6,000" on the KPI for
+    one figure."""
+    kpi = plan.kpis.get(funnel.stages[-1].kpi or "") if funnel.stages else None
+    goal = funnel.goal
+    if kpi is None or not isinstance(goal, int | float) or not isinstance(kpi.target, int | float) \
+            or not math.isfinite(goal) or kpi.target == goal:
+        return
+    target_at = kpi.at("target")
+    diags.warning("goal-target", funnel.at("goal"),
+                  msg("goal-target", funnel=funnel.id, goal=_whole(goal), kpi=kpi.id, target=_whole(kpi.target)),
+                  msg("hint.goal-target", file=target_at.file, line=target_at.line))
+
+
+def _whole(value: float) -> float | int:
+    """A number as a message groups it: 6500, not 6500.0."""
+    return int(value) if float(value).is_integer() else value
+
+
 def check_rules(plan: Plan, diags: Diagnostics, today: dt.date) -> None:
     """The SMART and data-hygiene warnings of SPEC §3."""
     rules = plan.settings.rules
@@ -197,6 +217,8 @@ def check_rules(plan: Plan, diags: Diagnostics, today: dt.date) -> None:
                       msg("hint.too-many-objectives"))
     used_data: set[str] = set(plan.unread.data)
     broken_files = {d.file for d in diags.errors}  # a KPI there may be unread: "no KPI" would mislead
+    for funnel in plan.funnels.values():
+        _check_goal_target(plan, funnel, diags)
     for obj in plan.objectives.values():
         if not obj.kpis and obj.loc.file not in broken_files:
             diags.warning("no-kpi", obj.at("title"), msg("no-kpi", id=obj.id), msg("hint.no-kpi"))
