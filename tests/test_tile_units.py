@@ -38,6 +38,17 @@ def test_the_objective_tiles_let_their_word_units_wrap(tmp_path: Path) -> None:
     page = (out / "objectives" / "croissance-clients.html").read_text(encoding="utf-8")
     tiles = re.search(r'<dl class="numbers">(.*?)</dl>', page, re.S)
     assert tiles is not None
-    assert "<dd>5 clients <small>" in tiles.group(1)
+    assert "<dd>5 clients <small class=\"when\">" in tiles.group(1)
     assert "\u00a0clients" not in tiles.group(1)
     assert "\u00a0clients" in page.split('<dl class="numbers">', 1)[1]  # the status sentence below keeps it
+
+
+def test_a_tile_date_goes_to_the_next_line_whole(tmp_path: Path) -> None:
+    """A tile's date (« 31 déc. 2026 », « octobre 2026 ») is never cut between day and month on a phone: it is
+    marked `when`, which the theme keeps on one line."""
+    out = tmp_path / "out"
+    assert build(EXAMPLE, out, dt.date(2026, 11, 23)).ok
+    page = (out / "objectives" / "croissance-clients.html").read_text(encoding="utf-8")
+    assert '<small class="when">31 déc. 2026</small>' in page
+    css = next((out / "static").glob("site.*.css")).read_text(encoding="utf-8")
+    assert "dd small.when { white-space: nowrap; }" in css
