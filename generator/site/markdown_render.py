@@ -120,10 +120,38 @@ def _shift_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Safe HTML for a Markdown body (empty for None)."""
+def render_markdown(text: str | None, language: str = "en") -> Markup:
+    """Safe HTML for a Markdown body (empty for None), with French spacing in a French plan."""
     if not text or not text.strip():
         return Markup("")
     md = _converter()
     md.reset()
-    return Markup(sanitise(_shift_headings(md.convert(text))))
+    html = sanitise(_shift_headings(md.convert(text)))
+    return Markup(french_spacing(html) if language == "fr" else html)
+
+
+# French typography, which an author typing plain spaces cannot see: a phone must not start a line with « : »
+# or « » », nor cut « 1 250 prospects » into « 1 » and « 250 prospects »
+_TAG = re.compile(r"(<[^>]*>)")
+_VERBATIM = re.compile(r"<(/?)(code|pre)\b", re.IGNORECASE)
+_BEFORE_MARK = re.compile(r" ([:;!?»%€])(?=\s|$)")
+_AFTER_OPEN = re.compile(r"« ")
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d])")
+
+
+def french_spacing(html: str) -> str:
+    """`html` with no-break spaces where French typography wants them, in its text only (not in tags, code or
+    preformatted blocks): inside « », before : ; ! ?, and between the digit groups of a number ("1 250")."""
+    parts = _TAG.split(html)
+    verbatim = 0
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            match = _VERBATIM.match(part)
+            if match:
+                verbatim = max(0, verbatim + (-1 if match.group(1) else 1))
+            continue
+        if verbatim or not part:
+            continue
+        part = _AFTER_OPEN.sub("«\u00a0", _BEFORE_MARK.sub("\u00a0\\1", part))
+        parts[i] = _GROUPED.sub(lambda m: m.group().replace(" ", "\u202f"), part)
+    return "".join(parts)

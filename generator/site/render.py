@@ -170,11 +170,17 @@ def _plainly_callable(obj: Any, macro: type) -> bool:
     return kind is macro  # jinja2.runtime.Macro (render.py imports Jinja only when a site is rendered)
 
 
+def _markdown(context: Any, text: str | None) -> Markup:
+    """The `markdown` filter: a body in the plan's language (French spacing in a French plan)."""
+    site = context.get("site")
+    return _markdown_in(text, getattr(site, "language", "en"))
+
+
 @functools.lru_cache(maxsize=4096)
-def _markdown(text: str | None) -> Markup:
+def _markdown_in(text: str | None, language: str) -> Markup:
     """`render_markdown`, once per distinct text: the versions of `--all-versions` and the rebuilds of
     `strategy serve` show mostly the same bodies (the result is an immutable Markup string)."""
-    return render_markdown(text)
+    return render_markdown(text, language)
 
 
 # the no-break space before a unit that is a word ("6 000 commandes"), not before a symbol or an abbreviation
@@ -205,7 +211,7 @@ def environment(search_path: tuple[Path, ...]) -> Any:
     options: dict[str, Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
                                "lstrip_blocks": True, "keep_trailing_newline": True}
     env = _sandbox_class()(loader=loader, bytecode_cache=_bytecode_cache(SandboxedEnvironment, options), **options)
-    env.filters["markdown"] = _markdown
+    env.filters["markdown"] = jinja2.pass_context(_markdown)
     env.filters["json_script"] = _json_script
     env.filters["drawn"] = _drawn
     env.filters["unit_may_wrap"] = _unit_may_wrap
