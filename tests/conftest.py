@@ -48,6 +48,18 @@ def _no_kept_versions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     return folder
 
 
+def cli_build(plan: Path, out: Path, today: str) -> Path:
+    """`strategy build PLAN -o OUT --today TODAY` as a user runs it (the command's own words and exit code), the
+    test failing with its output when it does not build."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", today], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @pytest.fixture
 def make_plan(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     """Write `files` (relative path → text) into tmp_path/plan, with a default strategy.yaml."""

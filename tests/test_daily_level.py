@@ -10,15 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from markupsafe import Markup
 
-from generator.cli import main
 from generator.pack import content as pack_content
 from generator.pipeline import Checked
 from generator.plan import periods
 from generator.plan.compute import KpiState, compute_kpi
 from generator.plan.model import KPI
+from tests.conftest import cli_build
 from tests.test_funnel_to_date import page_text
 from tests.test_kpi_status import START, kpi, make_plan
 from tests.test_pack_content import pack_text
@@ -132,9 +131,7 @@ def test_the_site_says_a_daily_figure_is_the_average_of_the_last_7_days(
     description say the same, and the dashboard card says "daily figures: average of the last 7 days"."""
     words = WORDS[language]
     plan = make_plan(visits_files(language), settings=SETTINGS.format(language=language))
-    out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", SATURDAY.isoformat()])
-    assert result.exit_code == 0, result.output
+    out = cli_build(plan, tmp_path / "site", SATURDAY.isoformat())
     page = page_text(out / "objectives" / "reach.html")
     for key in ("tile", "rule", "basis"):
         assert words[key] in page, (key, page)

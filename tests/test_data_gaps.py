@@ -10,16 +10,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-
-from generator.cli import main
 from generator.pipeline import Checked, check
 from generator.plan import gaps
 from generator.plan.i18n import Formatter
 from generator.read.source import DirectorySource
 from generator.site import charts
 from generator.site.chart_svg import draw_chart
-from tests.conftest import MINIMAL_SETTINGS, TODAY, codes, only
+from tests.conftest import MINIMAL_SETTINGS, TODAY, cli_build, codes, only
 
 CheckPlan = Callable[..., Checked]
 ENGLISH = MINIMAL_SETTINGS.replace("language: fr", "language: en")
@@ -155,12 +152,7 @@ def test_a_chart_without_gap_keeps_its_spec(make_plan: Callable[..., Path]) -> N
 
 
 def _built(make_plan: Callable[..., Path], tmp_path: Path, rows: str, settings: str) -> Path:
-    folder = make_plan(plan(rows, funnel=True), settings=settings)
-    out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(out), "--today", TODAY.isoformat()],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return out
+    return cli_build(make_plan(plan(rows, funnel=True), settings=settings), tmp_path / "site", TODAY.isoformat())
 
 
 def _read(html_text: str) -> str:

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
+from tests.conftest import cli_build
 from tests.test_funnel_to_date import page_text
 
 SETTINGS = """\
@@ -41,10 +40,7 @@ def _build(make_plan: Callable[..., Path], tmp_path: Path, *, language: str = "e
     locale = "en-GB" if language == "en" else "fr-CA"
     plan = make_plan({"objectives/gift-aid.md": GIFT_AID.format(target=target), "data/gift-aid-rate.csv": RATES},
                      settings=SETTINGS.format(language=language, locale=locale))
-    out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", str(plan), "-o", str(out), "--today", "2026-12-03"])
-    assert result.exit_code == 0, result.output
-    return out
+    return cli_build(plan, tmp_path / "site", "2026-12-03")
 
 
 def test_a_missed_target_reads_missed_with_the_value_at_the_due_date(make_plan: Callable[..., Path],

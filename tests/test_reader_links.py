@@ -9,10 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from generator.cli import main
-from tests.conftest import MINIMAL_SETTINGS, TODAY
+from tests.conftest import MINIMAL_SETTINGS, TODAY, cli_build
 
 ENGLISH = MINIMAL_SETTINGS.replace("language: fr", "language: en")
 PLAN = {
@@ -25,12 +23,7 @@ PLAN = {
 
 
 def _site(make_plan: Callable[..., Path], tmp_path: Path, settings: str, files: dict[str, str]) -> Path:
-    folder = make_plan(files, settings=settings)
-    out = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(out), "--today", TODAY.isoformat()],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return out
+    return cli_build(make_plan(files, settings=settings), tmp_path / "site", TODAY.isoformat())
 
 
 def _text(page: Path) -> str:
