@@ -18,6 +18,8 @@ from typing import Any
 import nh3
 from markupsafe import Markup
 
+from ..plan.message_tables import guillemets_unbroken
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
     "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q",
@@ -134,8 +136,7 @@ def render_markdown(text: str | None, language: str = "en") -> Markup:
 # or « » », nor cut « 1 250 prospects » into « 1 » and « 250 prospects »
 _TAG = re.compile(r"(<[^>]*>)")
 _VERBATIM = re.compile(r"<(/?)(code|pre)\b", re.IGNORECASE)
-_BEFORE_MARK = re.compile(r" ([:;!?»%€])(?=\s|$)")
-_AFTER_OPEN = re.compile(r"« ")
+_BEFORE_MARK = re.compile(r" ([:;!?%€])(?=\s|$)")  # « » as the messages hold them: guillemets_unbroken
 _GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d])")
 
 
@@ -152,6 +153,6 @@ def french_spacing(html: str) -> str:
             continue
         if verbatim or not part:
             continue
-        part = _AFTER_OPEN.sub("«\u00a0", _BEFORE_MARK.sub("\u00a0\\1", part))
+        part = guillemets_unbroken(_BEFORE_MARK.sub("\u00a0\\1", part))
         parts[i] = _GROUPED.sub(lambda m: m.group().replace(" ", "\u202f"), part)
     return "".join(parts)
