@@ -89,7 +89,15 @@ def find(rows: Sequence[tuple[dt.date, str]], cadence: str) -> list[Gap]:
     `strategy serve` of every unchanged series at each rebuild."""
     if len(rows) < 2:
         return []
-    return list(_find(tuple(sorted(rows)), cadence))
+    ordered = tuple(sorted(rows))
+    if len(ordered) > _REMEMBERED_ROWS:  # a daily series over decades is found again (tens of ms), not kept whole
+        return list(_find.__wrapped__(ordered, cadence))
+    return list(_find(ordered, cadence))
+
+
+# the longest series remembered: 1,000 KPIs of 36 months are (serve asks each at every rebuild); a series of
+# 300,000 days held by the cache would be ~20 MB, once more after each edit of it
+_REMEMBERED_ROWS = 5000
 
 
 _WHOLE = {periods.MONTH: (MONTH, 1), periods.QUARTER: (QUARTER, 3)}  # a row's period: its grid, in months
