@@ -4,10 +4,8 @@
   (`unknown-file`) nor a KPI "without measurement yet" (`no-data`);
 - a KPI id with a typo (`npss` beside `data/nps.csv`): its `no-data` and the file's `unused-data` are one
   warning on the KPI naming the file; none at all when a reference to the file's id (`kpis: [nps]`) is already
-  an `unknown-ref` error, which says it;
-- a `data:` path with a typo (`data/ouverture.xlsx` beside `data/ouvertures.xlsx`): its `missing-data` error
-  names the file to write, which is then not also `unused-data`; so does a `data:` path far from the KPI's
-  own data/ID.csv that no KPI reads (`data: donnees/panier.csv` for the KPI `panier-moyen`).
+  an `unknown-ref` error, which says it.
+(A `data:` path with a typo never makes its meant file `unused-data`: the loader counts that file as used.)
 """
 
 from __future__ import annotations
@@ -27,12 +25,11 @@ def drop_knock_on_warnings(diags: Diagnostics) -> None:
     with_errors = {d.file for d in errors}
     diags.discard(d for d in diags.warnings if d.code in AFTER_AN_ERROR_ON_THEIR_FILE and d.file in with_errors)
     _merge_kpi_id_typos(diags, errors)
-    _drop_unused_files_a_path_meant(diags, errors)
 
 
-def _said_value(d: Diagnostic, key: str, name: str, part: int = 0) -> str | None:
-    """The value `name` of the message (`part` 0) or hint (1) `key` that `d` says, if it says that."""
-    said = d.said[part] if d.said is not None else None
+def _said_value(d: Diagnostic, key: str, name: str) -> str | None:
+    """The value `name` of the message `key` that `d` says, if it says that."""
+    said = d.said[0] if d.said is not None else None
     if isinstance(said, Msg) and said.key == key:
         value = dict(said.values).get(name)
         return value if isinstance(value, str) else None
@@ -57,10 +54,3 @@ def _merge_kpi_id_typos(diags: Diagnostics, errors: list[Diagnostic]) -> None:
             diags.warning("no-data", Location(no_data.file, no_data.line, no_data.column),
                           msg("no-data.near-file", id=kpi, file=file, close=close[0]),
                           msg("hint.no-data.near-file", id=kpi, file=file, close=close[0]))
-
-
-def _drop_unused_files_a_path_meant(diags: Diagnostics, errors: list[Diagnostic]) -> None:
-    meant = {v for d in errors for key in ("hint.missing-data.near", "hint.missing-data.own")
-             if (v := _said_value(d, key, "near", part=1)) is not None}
-    diags.discard(d for d in diags.warnings if d.code == "unused-data"
-                  and any(d.file == path or d.file.endswith("/" + path) for path in meant))

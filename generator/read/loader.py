@@ -460,9 +460,11 @@ def _missing_data(reader: FileReader, kpi: KPI, rel: str, files: set[str], plan:
     own = f"data/{kpi.id}.csv"
     if near:
         hint = msg("hint.missing-data.near", near=near[0])
+        plan.unread.data.add(near[0])  # the file the path meant: used, not also "unused-data"
     elif own in files and all(posixpath.normpath(other.data or f"data/{other.id}.csv") != own
                               for other in plan.kpis.values()):
         hint = msg("hint.missing-data.own", near=own)
+        plan.unread.data.add(own)
     else:
         hint = msg("hint.missing-data", file=reader.display(rel), column=kpi.column)
     reader.diagnostics.error("missing-data", kpi.at("data"), msg("missing-data", path=kpi.data), hint)
