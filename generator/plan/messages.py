@@ -114,6 +114,8 @@ _UNGROUPED = frozenset({"line", "column", "row", "code", "port", "year"})
 def _shown(language: str, name: str, value: object) -> object:
     if isinstance(value, Msg | Period | Fixed):
         return value.render(language)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)  # a figure read from YAML as 6500.0 is said 6,500, as the pages say it
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000 \
             and name not in _UNGROUPED and not name.endswith("_line"):
         return Formatter(language).number(value, 0)  # "5,000", "5 000": a count grouped as the pages group it

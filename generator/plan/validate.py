@@ -196,13 +196,8 @@ def _check_goal_target(plan: Plan, funnel: Funnel, diags: Diagnostics) -> None:
         return
     target_at = kpi.at("target")
     diags.warning("goal-target", funnel.at("goal"),
-                  msg("goal-target", funnel=funnel.id, goal=_whole(goal), kpi=kpi.id, target=_whole(kpi.target)),
+                  msg("goal-target", funnel=funnel.id, goal=goal, kpi=kpi.id, target=kpi.target),
                   msg("hint.goal-target", file=target_at.file, line=target_at.line))
-
-
-def _whole(value: float) -> float | int:
-    """A number as a message groups it: 6500, not 6500.0."""
-    return int(value) if float(value).is_integer() else value
 
 
 def check_rules(plan: Plan, diags: Diagnostics, today: dt.date) -> None:
