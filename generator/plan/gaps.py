@@ -235,7 +235,10 @@ def check(plan: Plan, kpi: KPI, series: Series, file: str, diags: Diagnostics) -
 
 def _not_refused(gaps: list[Gap], series: Series, file: str, diags: Diagnostics) -> list[Gap]:
     """The gaps not explained by the rows refused between their neighbours (`2025-03,5o`, its `csv-row`
-    error says it): one mistake, one message."""
+    error says it): one mistake, one message. The errors are read only for a series with gaps (once per KPI
+    would sort every error of the plan a thousand times in a check)."""
+    if not gaps:
+        return gaps
     refused = sorted(d.line for d in diags.errors if d.code == "csv-row" and d.file == file)
     if not refused:
         return gaps
