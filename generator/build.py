@@ -160,16 +160,21 @@ def _sitemap(base_url: str, paths: list[str]) -> bytes:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode()
 
 
-def warn_unknown_theme(checked: Checked, plan_dir: Path) -> None:
-    """`theme: NAME` without a `themes/NAME/` folder beside the plan: the default theme is used, but a
-    typo must not pass unnoticed. A theme reached through a symbolic link is an error instead (theme_guard)."""
+def check_theme(checked: Checked, plan_dir: Path, *, templates: bool = True) -> None:
+    """What `strategy check` and `build` say of the plan's theme: a theme reached through a symbolic link (an
+    error, theme_guard); `theme: NAME` without a `themes/NAME/` folder beside the plan (the default theme is
+    used, but a typo must not pass unnoticed); with `templates`, a template naming one no theme has, or that
+    does not parse (theme_templates, found without rendering)."""
     plan = checked.plan
     if plan is None:
         return
     from .site.render import theme_dirs
     from .site.theme_guard import report_theme_links, theme_links
+    from .site.theme_templates import check_theme_templates
 
     report_theme_links(plan_dir, plan.settings.theme, checked.diagnostics)
+    if templates:
+        check_theme_templates(plan_dir, plan.settings.theme, checked.diagnostics)
     if plan.settings.theme == "default" or theme_links(plan_dir, plan.settings.theme):
         return
     if len(theme_dirs(plan_dir, plan.settings.theme)) == 1:
@@ -193,7 +198,8 @@ def build(plan_dir: Path, output: Path, today: dt.date, *, strict: bool = False,
     at_start = tidy_output(output)  # a killed build's half swap is put back first: a failed build leaves a site
     source = DirectorySource(plan_dir)
     checked = check(source, today)
-    warn_unknown_theme(checked, plan_dir)
+    # a template's error is the build's where it renders it: its last line names the template and line
+    check_theme(checked, plan_dir, templates=False)
     result = BuildResult(checked=checked, ok=False, output_at_start=at_start)
     failed = bool(checked.diagnostics.errors) or (strict and bool(checked.diagnostics.warnings))
     if failed or checked.state is None:

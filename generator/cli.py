@@ -94,18 +94,15 @@ def check(plan: Path, fmt: str, strict: bool, today: dt.datetime | None, lang: s
       strategy check content --format json
       strategy check --format github --strict      (in GitHub Actions)
     """
-    from .build import warn_unknown_theme
+    from .build import check_theme
     from .cache.parsed_files import kept_on_disk
     from .pipeline import check as run_check
     from .plan import diagnostics as d
     from .plan.messages import said
-    from .site.theme_templates import check_theme_templates
 
     with kept_on_disk():
         result = run_check(_source(plan), _today(today))
-    warn_unknown_theme(result, plan)
-    if result.plan is not None:  # what the build would stop on in the plan's own theme, without rendering
-        check_theme_templates(plan, result.plan.settings.theme, result.diagnostics)
+    check_theme(result, plan)  # what the build would stop on in the plan's own theme, without rendering
     language = result.diagnostics.speaks(lang)
     if fmt == "json":
         click.echo(d.format_json(result.diagnostics, language))
