@@ -24,11 +24,6 @@ MEASUREMENT_PREFIX = "measurement."  # a corrected row: measurement.2026-10
 CORRECTED_PATH = "measurements.corrected"  # many corrected rows, counted
 
 
-def rows(points: Sequence[Point]) -> dict[str, float]:
-    """The measurements by their date as the CSV writes it (2026-10, 2026-Q3, 2026-10-05), in order."""
-    return {periods.written(p.date, p.period): p.value for p in points}
-
-
 def compared(old: Sequence[Point], new: Sequence[Point]) -> tuple[list[tuple[str, float, float | None]], int]:
     """The rows of `old` whose value differs in `new` or that `new` no longer has, as (date, old, new), and how
     many rows `new` measures that `old` did not (each side's rows made once). A row is the same row when its
@@ -36,11 +31,14 @@ def compared(old: Sequence[Point], new: Sequence[Point]) -> tuple[list[tuple[str
     another form, 2026-01-01 → 2026-01, or moved inside its period): so a row is either corrected or new."""
     if old is new:
         return [], 0
-    before, after = rows(old), rows(new)
-    redated = _redated([p for p in old if _key(p) not in after], [p for p in new if _key(p) not in before])
+    old_keys, new_keys = [_key(p) for p in old], [_key(p) for p in new]  # each row's date written once
+    before = dict(zip(old_keys, (p.value for p in old), strict=True))
+    after = dict(zip(new_keys, (p.value for p in new), strict=True))
+    gone = [p for date, p in zip(old_keys, old, strict=True) if date not in after]
+    came = [p for date, p in zip(new_keys, new, strict=True) if date not in before]
+    redated = _redated(gone, came) if gone and came else {}
     changed = []
-    for point in old:
-        date = _key(point)
+    for date, point in zip(old_keys, old, strict=True):
         match = after.get(date)
         if date not in after and id(point) in redated:
             date, match = _key(redated[id(point)]), redated[id(point)].value
