@@ -19,7 +19,11 @@ class ThemeSetup:
 
     def __init__(self, plan_dir: Path | None, theme: str) -> None:
         self.search_path = tuple(theme_dirs(plan_dir, theme))  # the plan's own theme first, then the default
-        self.statics = list(static_files(self.search_path))
+
+    @cached_property
+    def statics(self) -> list[tuple[str, Path]]:
+        """The theme's static files (a walk of its folders: the version check wants only `env`)."""
+        return list(static_files(self.search_path))
 
     @cached_property
     def static_names(self) -> dict[str, str]:
