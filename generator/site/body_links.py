@@ -33,7 +33,7 @@ def _addresses(body: str) -> Iterator[tuple[bool, str]]:
         yield m.group(1) == "!", m.group(2)
 
 
-def _target(folder: str, address: str) -> str | None:
+def relative_target(folder: str, address: str) -> str | None:
     """The plan file a relative address names from a body in `folder`; None for an absolute or external one."""
     if _SCHEME.match(address) or address.startswith(("/", "#", "?")):
         return None
@@ -71,7 +71,7 @@ def check_body_links(plan: Plan, source: Source, diagnostics: Diagnostics) -> No
                 continue
             rel = f"{kind.folder}/{entity_id}.md"
             for image, address in _addresses(body):
-                target = _target(kind.folder, address)
+                target = relative_target(kind.folder, address)
                 if target is None or target in files:
                     continue
                 if not image and "assets" not in target.split("/") and "assets" not in address.split("/"):

@@ -17,6 +17,8 @@ import posixpath
 import re
 from collections.abc import Mapping
 
+from .body_links import relative_target
+
 Size = tuple[int, int]
 
 _IMG = re.compile(rb"<img\b[^>]*>", re.IGNORECASE)
@@ -92,10 +94,8 @@ def sized_images(page: bytes, page_path: str, sizes: Mapping[str, Size]) -> byte
         given = {m.group(1).lower(): m.group(2) for m in _GIVEN.finditer(tag)}
         if src is None or len(given) == 2:
             return tag
-        address = html.unescape(src.group(1).decode("utf-8", "replace")).split("#", 1)[0].split("?", 1)[0]
-        if not address or address.startswith("/") or ":" in address:
-            return tag
-        size = sizes.get(posixpath.normpath(posixpath.join(folder, address)))
+        target = relative_target(folder, html.unescape(src.group(1).decode("utf-8", "replace")))
+        size = sizes.get(target) if target is not None else None  # the file `check`'s broken-link finds
         if size is None:
             return tag
         if given:  # the author's width (or height) kept, the other in the picture's proportions
