@@ -215,9 +215,10 @@ def gather(state: PlanState, plan_dir: Path | None, *, with_changes: bool = True
                                 chart.description, explain.kpi_digits(ks, fmt), explain.kpi_gap(ks, fmt)))
         objectives.append(ObjectiveView(f"objective-{obj.id}", obj_state, kpis,
                                         [r for r in actions if r.objective.id == obj.id],
-                                        # beside its status: KPIs not measured yet, a due date passed and missed
+                                        # beside its status, as on the dashboard's card: KPIs not measured
+                                        # yet, a daily figure's week, a due date passed and missed
                                         " · ".join(note for note in (explain.unmeasured_kpis(obj_state, fmt),
-                                                                     explain.due_passed(obj_state, fmt)) if note)))
+                                                                     explain.card_notes(obj_state, fmt)) if note)))
     funnels = []
     for fs in state.funnels.values():
         facts = explain.facts(fs, fmt)
