@@ -41,16 +41,13 @@ def summary_period(points: Sequence[Point]) -> str | None:
 def _within(points: Sequence[Point], period: str, limit: int) -> bool:
     """Whether the sorted `points` fall in at most `limit` periods, read only until they do not (a daily series
     over decades is not counted whole by months, quarters and years to learn it)."""
-    count, current, previous = 0, None, None
+    count, current = 0, None
     for day, _ in points:
-        if previous is not None and day < previous:  # not sorted after all: every period counted
-            return len({periods.start(d, period) for d, _ in points}) <= limit
         start = periods.start(day, period)
         if start != current:
             count, current = count + 1, start
             if count > limit:
                 return False
-        previous = day
     return True
 
 
